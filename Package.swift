@@ -1,0 +1,109 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Boxoffice",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "boxoffice", targets: ["boxoffice"]),
+        .library(name: "BoxofficeDomain", targets: ["BoxofficeDomain"]),
+        .library(name: "BoxofficeEngine", targets: ["BoxofficeEngine"]),
+        .library(name: "BoxofficeSQLite", targets: ["BoxofficeSQLite"]),
+        .library(name: "BoxofficeHTTP", targets: ["BoxofficeHTTP"]),
+        .library(name: "BoxofficeApp", targets: ["BoxofficeApp"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        .target(
+            name: "BoxofficeDomain",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BoxofficeEngine",
+            dependencies: [
+                "BoxofficeDomain",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BoxofficeSQLite",
+            dependencies: [
+                "BoxofficeDomain",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BoxofficeHTTP",
+            dependencies: [
+                "BoxofficeDomain",
+                "BoxofficeEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BoxofficeApp",
+            dependencies: [
+                "BoxofficeDomain",
+                "BoxofficeEngine",
+                "BoxofficeSQLite",
+                "BoxofficeHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "boxoffice",
+            dependencies: [
+                "BoxofficeApp",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BoxofficeDomainTests",
+            dependencies: ["BoxofficeDomain"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BoxofficeEngineTests",
+            dependencies: ["BoxofficeEngine", "BoxofficeDomain"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BoxofficeSQLiteTests",
+            dependencies: ["BoxofficeSQLite", "BoxofficeDomain"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BoxofficeHTTPTests",
+            dependencies: [
+                "BoxofficeApp",
+                "BoxofficeHTTP",
+                "BoxofficeDomain",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,91 @@
+import Foundation
+import Logging
+
+/// Everything `boxoffice serve` can be told, resolved from flags, then `BOXOFFICE_*` variables, then defaults.
+public struct ServeConfiguration: Sendable {
+    /// The address to listen on.
+    public var host: String = "127.0.0.1"
+    /// The port to listen on.
+    public var port: Int = 8080
+    /// Where the SQLite files and the generated organizer token live.
+    public var dataDirectory: String = "./data"
+    /// The organizer's bearer token; generated and stored in the data directory when absent.
+    public var organizerToken: String?
+    /// Demo mode: demo events on an empty database, and `POST /api/init_db` open to everyone.
+    public var demo: Bool = true
+    /// Whether to log one line per request at info level.
+    public var logRequests: Bool = false
+    /// The lowest level logged.
+    public var logLevel: Logger.Level = .info
+
+    /// The defaults.
+    public init() {}
+
+    /// The flags a user typed; nil means "not given".
+    public struct Flags: Sendable {
+        /// `--host`.
+        public var host: String?
+        /// `--port`.
+        public var port: Int?
+        /// `--data-dir`.
+        public var dataDirectory: String?
+        /// `--demo` / `--no-demo`.
+        public var demo: Bool?
+        /// `--log-requests`.
+        public var logRequests: Bool?
+        /// `--log-level`.
+        public var logLevel: String?
+
+        /// No flags.
+        public init() {}
+    }
+
+    /// Resolves each setting from its flag, else its environment variable, else the default.
+    /// - Throws: ``ConfigurationError`` naming a value that cannot be used.
+    public static func resolve(flags: Flags, environment: [String: String]) throws -> ServeConfiguration {
+        var configuration = ServeConfiguration()
+        configuration.host = flags.host ?? environment["BOXOFFICE_HOST"] ?? configuration.host
+        let environmentPort = try environment["BOXOFFICE_PORT"].map { try parseInt($0, name: "BOXOFFICE_PORT") }
+        if let port = flags.port ?? environmentPort {
+            guard (0 ... 65_535).contains(port) else { throw ConfigurationError("The port must be between 0 and 65535, not \(port).") }
+            configuration.port = port
+        }
+        configuration.dataDirectory = flags.dataDirectory ?? environment["BOXOFFICE_DATA_DIR"] ?? configuration.dataDirectory
+        configuration.organizerToken = environment["BOXOFFICE_ORGANIZER_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        let demo = try environment["BOXOFFICE_DEMO"].map { try parseBool($0, name: "BOXOFFICE_DEMO") }
+        configuration.demo = flags.demo ?? demo ?? configuration.demo
+        let logRequests = try environment["BOXOFFICE_LOG_REQUESTS"].map { try parseBool($0, name: "BOXOFFICE_LOG_REQUESTS") }
+        configuration.logRequests = flags.logRequests ?? logRequests ?? configuration.logRequests
+        if let level = flags.logLevel ?? environment["BOXOFFICE_LOG_LEVEL"] {
+            guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
+                throw ConfigurationError("Unknown log level \"\(level)\"; use trace, debug, info, notice, warning, error or critical.")
+            }
+            configuration.logLevel = parsed
+        }
+        return configuration
+    }
+
+    private static func parseInt(_ text: String, name: String) throws -> Int {
+        guard let value = Int(text) else { throw ConfigurationError("\(name) must be a number, not \"\(text)\".") }
+        return value
+    }
+
+    private static func parseBool(_ text: String, name: String) throws -> Bool {
+        switch text.lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default: throw ConfigurationError("\(name) must be true or false, not \"\(text)\".")
+        }
+    }
+}
+
+/// A configuration value that cannot be used.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    /// What is wrong, in words.
+    public let description: String
+
+    /// Creates an error.
+    public init(_ description: String) {
+        self.description = description
+    }
+}

@@ -1,0 +1,58 @@
+/// A customer's request to hold seats and GA tickets of one event, all or nothing.
+public struct HoldRequest: Sendable, Hashable {
+    /// The event.
+    public var eventID: EventID
+    /// The seats wanted.
+    public var seatIDs: [SeatID]
+    /// The GA tickets wanted.
+    public var tickets: [TicketQuantity]
+    /// Who asks.
+    public var userIdentifier: String
+
+    /// Creates a request.
+    public init(eventID: EventID, seatIDs: [SeatID], tickets: [TicketQuantity], userIdentifier: String) {
+        self.eventID = eventID
+        self.seatIDs = seatIDs
+        self.tickets = tickets
+        self.userIdentifier = userIdentifier
+    }
+
+    /// Checks the request against the event's rules, without looking at availability.
+    /// - Returns: the seat indexes within the event and the total price.
+    /// - Throws: ``DomainError/invalid(_:)`` naming the first broken rule.
+    public func validated(for event: Event) throws(DomainError) -> (seatIndexes: [Int], amountMinor: Int64) {
+        _ = try TextRules.required(userIdentifier, field: "user_identifier")
+        guard !seatIDs.isEmpty || !tickets.isEmpty else {
+            throw .invalid("A booking needs at least one seat in seat_ids or one ticket in ga.")
+        }
+        var indexes: [Int] = []
+        var seen = Set<SeatID>()
+        var amount: Int64 = 0
+        for seat in seatIDs {
+            guard seen.insert(seat).inserted else { throw .invalid("Seat \(seat) is listed twice.") }
+            guard let index = event.seatIndex(of: seat) else {
+                throw .invalid("Seat \(seat) does not belong to event \(event.id).")
+            }
+            indexes.append(index)
+            amount += event.price(ofSeatAt: index)
+        }
+        var pools = Set<PoolID>()
+        var count = seatIDs.count
+        for line in tickets {
+            guard let pool = event.pool(line.poolID) else {
+                throw .invalid("General admission pool \(line.poolID) does not belong to event \(event.id).")
+            }
+            guard pools.insert(line.poolID).inserted else { throw .invalid("Pool \(line.poolID) is listed twice.") }
+            guard line.quantity > 0 else { throw .invalid("The quantity for pool \(line.poolID) must be at least 1.") }
+            guard line.quantity <= event.details.maxTicketsPerBooking else {
+                throw .invalid("A booking may have at most \(event.details.maxTicketsPerBooking) tickets.")
+            }
+            count += line.quantity
+            amount += pool.priceMinor * Int64(line.quantity)
+        }
+        guard count <= event.details.maxTicketsPerBooking else {
+            throw .invalid("A booking may have at most \(event.details.maxTicketsPerBooking) tickets; this one asks for \(count).")
+        }
+        return (indexes, amount)
+    }
+}

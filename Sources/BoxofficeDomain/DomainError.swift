@@ -1,0 +1,66 @@
+/// Everything the domain can refuse, each with a sentence a buyer or organizer can act on.
+///
+/// The HTTP layer maps ``kind`` to a status code; the domain never speaks HTTP.
+public enum DomainError: Error, Equatable, Sendable {
+    /// A value breaks a rule: the request can never succeed as written.
+    case invalid(String)
+    /// No event has this id.
+    case eventNotFound(EventID)
+    /// No seat has this id.
+    case seatNotFound(SeatID)
+    /// No booking has this id.
+    case bookingNotFound(BookingID)
+    /// Some of the requested seats are held or sold by another booking.
+    case seatsTaken([SeatID])
+    /// A GA pool has fewer tickets left than requested.
+    case poolSoldOut(PoolID, remaining: Int)
+    /// The event's sales window is not open at this moment.
+    case salesNotOpen(String)
+    /// The booking's status does not allow the action.
+    case bookingStateConflict(BookingID, BookingStatus, action: String)
+
+    /// The broad class of a refusal, which decides the HTTP status.
+    public enum Kind: Sendable {
+        /// The request is malformed in meaning (422).
+        case invalid
+        /// The addressed thing does not exist (404).
+        case notFound
+        /// The request is valid but the current state forbids it (409).
+        case conflict
+    }
+
+    /// The broad class of this refusal.
+    public var kind: Kind {
+        switch self {
+        case .invalid: .invalid
+        case .eventNotFound, .seatNotFound, .bookingNotFound: .notFound
+        case .seatsTaken, .poolSoldOut, .salesNotOpen, .bookingStateConflict: .conflict
+        }
+    }
+
+    /// A human explanation of the refusal.
+    public var detail: String {
+        switch self {
+        case .invalid(let reason):
+            reason
+        case .eventNotFound(let id):
+            "There is no event with id \(id)."
+        case .seatNotFound(let id):
+            "There is no seat with id \(id)."
+        case .bookingNotFound(let id):
+            "There is no booking with id \(id)."
+        case .seatsTaken(let seats):
+            seats.count == 1
+                ? "Seat \(seats[0]) is already taken."
+                : "Seats \(seats.map(\.description).joined(separator: ", ")) are already taken."
+        case .poolSoldOut(let pool, let remaining):
+            remaining == 0
+                ? "General admission pool \(pool) is sold out."
+                : "General admission pool \(pool) has only \(remaining) tickets left."
+        case .salesNotOpen(let reason):
+            reason
+        case .bookingStateConflict(let id, let status, let action):
+            "Booking \(id) is \(status.rawValue) and cannot be \(action)."
+        }
+    }
+}

@@ -1,0 +1,14 @@
+/// An ISO 4217 currency code such as `EUR`; amounts are always integer minor units.
+public struct Currency: Hashable, Sendable, CustomStringConvertible {
+    /// The three uppercase letters.
+    public let code: String
+
+    /// Accepts exactly three ASCII letters, upper-casing them.
+    public init?(_ code: String) {
+        let upper = code.uppercased()
+        guard upper.utf8.count == 3, upper.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) else { return nil }
+        self.code = upper
+    }
+
+    public var description: String { code }
+}

@@ -1,0 +1,88 @@
+import Foundation
+
+/// A performance on sale: its facts, its seat map and its GA pools.
+public struct Event: Sendable, Hashable {
+    /// The event's id.
+    public var id: EventID
+    /// The facts an organizer gave.
+    public var details: EventDetails
+    /// The price categories seats refer to by index.
+    public var categories: [PriceCategory]
+    /// The seats.
+    public var seatMap: SeatMap
+    /// The id of seat index 0; seat `i` has id `firstSeatID + i`.
+    public var firstSeatID: SeatID
+    /// The general-admission pools.
+    public var gaPools: [GAPool]
+
+    /// Creates an event.
+    public init(id: EventID, details: EventDetails, categories: [PriceCategory], seatMap: SeatMap, firstSeatID: SeatID, gaPools: [GAPool]) {
+        self.id = id
+        self.details = details
+        self.categories = categories
+        self.seatMap = seatMap
+        self.firstSeatID = firstSeatID
+        self.gaPools = gaPools
+    }
+
+    /// The seat ids this event owns.
+    public var seatIDs: Range<Int64> { firstSeatID.rawValue ..< firstSeatID.rawValue + Int64(seatMap.seatCount) }
+
+    /// The index of a seat of this event, or nil when the seat belongs to another event.
+    public func seatIndex(of seat: SeatID) -> Int? {
+        seatIDs.contains(seat.rawValue) ? Int(seat.rawValue - firstSeatID.rawValue) : nil
+    }
+
+    /// The id of the seat at an index.
+    public func seatID(at index: Int) -> SeatID { SeatID(rawValue: firstSeatID.rawValue + Int64(index)) }
+
+    /// The price of the seat at an index, in minor units.
+    public func price(ofSeatAt index: Int) -> Int64 { categories[Int(seatMap.categoryOfSeat[index])].priceMinor }
+
+    /// The pool with an id, if this event has it.
+    public func pool(_ id: PoolID) -> GAPool? { gaPools.first { $0.id == id } }
+}
+
+/// The descriptive and commercial facts of an event.
+public struct EventDetails: Sendable, Hashable {
+    /// The title, such as "Evening Concert".
+    public var title: String
+    /// A longer description; may be empty.
+    public var description: String
+    /// The venue's name.
+    public var venue: String
+    /// When the performance starts.
+    public var startsAt: Date
+    /// When tickets go on sale.
+    public var salesStart: Date
+    /// When sales close.
+    public var salesEnd: Date
+    /// How long a hold lasts before it expires, in seconds.
+    public var holdTTLSeconds: Int
+    /// The most tickets (seats plus GA) one booking may have.
+    public var maxTicketsPerBooking: Int
+    /// The currency of every price of the event.
+    public var currency: Currency
+
+    /// Creates event details.
+    public init(
+        title: String, description: String, venue: String, startsAt: Date, salesStart: Date, salesEnd: Date,
+        holdTTLSeconds: Int, maxTicketsPerBooking: Int, currency: Currency
+    ) {
+        self.title = title
+        self.description = description
+        self.venue = venue
+        self.startsAt = startsAt
+        self.salesStart = salesStart
+        self.salesEnd = salesEnd
+        self.holdTTLSeconds = holdTTLSeconds
+        self.maxTicketsPerBooking = maxTicketsPerBooking
+        self.currency = currency
+    }
+
+    /// Whether tickets can be held at a moment.
+    public func checkSalesOpen(at now: Date) throws(DomainError) {
+        if now < salesStart { throw .salesNotOpen("Sales for \"\(title)\" open at \(salesStart.formatted(.iso8601)).") }
+        if now >= salesEnd { throw .salesNotOpen("Sales for \"\(title)\" closed at \(salesEnd.formatted(.iso8601)).") }
+    }
+}

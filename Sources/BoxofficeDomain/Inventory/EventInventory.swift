@@ -1,0 +1,85 @@
+import Foundation
+
+/// The sale state of one event's inventory, and the rules that change it.
+///
+/// Pure and synchronous: the engine decides a whole batch against a copy, persists it, then keeps the copy.
+public struct EventInventory: Sendable {
+    /// The event whose inventory this is.
+    public let event: Event
+    /// The state of every seat, by seat index.
+    public private(set) var seats: [SeatStatus]
+    /// The counters of every GA pool.
+    public private(set) var pools: [PoolID: PoolCounts]
+    /// The unpaid holds that can still be released or expire.
+    public private(set) var holds: [BookingID: ActiveHold]
+    /// How many seats are available.
+    public private(set) var availableSeats: Int
+    /// No hold expires before this moment (a lower bound that lets most sweeps skip the scan).
+    private var earliestExpiry: Date
+
+    /// Rebuilds the state of an event from stored facts.
+    public init(event: Event, seats: [SeatStatus], pools: [PoolID: PoolCounts], holds: [ActiveHold]) {
+        precondition(seats.count == event.seatMap.seatCount, "one status per seat")
+        self.event = event
+        self.seats = seats
+        self.pools = pools
+        self.holds = Dictionary(uniqueKeysWithValues: holds.map { ($0.bookingID, $0) })
+        self.availableSeats = seats.reduce(0) { $0 + ($1 == .available ? 1 : 0) }
+        self.earliestExpiry = holds.map(\.expiresAt).min() ?? .distantFuture
+    }
+
+    /// The state of a freshly created event: everything available.
+    public init(newEvent event: Event) {
+        let pools = Dictionary(uniqueKeysWithValues: event.gaPools.map { ($0.id, PoolCounts(capacity: $0.capacity, held: 0, sold: 0)) })
+        self.init(event: event, seats: Array(repeating: .available, count: event.seatMap.seatCount), pools: pools, holds: [])
+    }
+
+    /// Holds the requested seats and tickets for a new booking, all or nothing.
+    /// - Throws: ``DomainError`` when the request is invalid, sales are closed, or inventory is taken.
+    public mutating func hold(_ request: HoldRequest, id: BookingID, now: Date) throws(DomainError) -> Booking {
+        guard request.eventID == event.id else { throw .invalid("The request is for event \(request.eventID), not \(event.id).") }
+        let (indexes, amount) = try request.validated(for: event)
+        try event.details.checkSalesOpen(at: now)
+        let taken = indexes.filter { seats[$0] != .available }
+        guard taken.isEmpty else { throw .seatsTaken(taken.map(event.seatID(at:))) }
+        for line in request.tickets {
+            let available = pools[line.poolID]?.available ?? 0
+            guard line.quantity <= available else { throw .poolSoldOut(line.poolID, remaining: available) }
+        }
+
+        for index in indexes { seats[index] = .held }
+        availableSeats -= indexes.count
+        for line in request.tickets { pools[line.poolID]?.held += line.quantity }
+        let expiresAt = now.addingTimeInterval(TimeInterval(event.details.holdTTLSeconds))
+        holds[id] = ActiveHold(bookingID: id, seatIndexes: indexes, tickets: request.tickets, expiresAt: expiresAt)
+        earliestExpiry = min(earliestExpiry, expiresAt)
+        return Booking(
+            id: id, eventID: event.id, status: .held, seatIDs: request.seatIDs, tickets: request.tickets,
+            amountMinor: amount, currency: event.details.currency,
+            userIdentifier: request.userIdentifier.trimmingCharacters(in: .whitespacesAndNewlines),
+            expiresAt: expiresAt, createdAt: now
+        )
+    }
+
+    /// Puts an unpaid hold's seats and tickets back on sale.
+    /// - Returns: the hold that ended, or nil when the booking holds nothing here any more.
+    public mutating func endHold(_ id: BookingID) -> ActiveHold? {
+        guard let hold = holds.removeValue(forKey: id) else { return nil }
+        for index in hold.seatIndexes { seats[index] = .available }
+        availableSeats += hold.seatIndexes.count
+        for line in hold.tickets { pools[line.poolID]?.held -= line.quantity }
+        return hold
+    }
+
+    /// The holds whose time has run out at a moment.
+    public mutating func dueHolds(at now: Date) -> [BookingID] {
+        guard now >= earliestExpiry else { return [] }
+        var due: [BookingID] = []
+        var next = Date.distantFuture
+        for hold in holds.values {
+            if hold.expiresAt <= now { due.append(hold.bookingID) } else { next = min(next, hold.expiresAt) }
+        }
+        earliestExpiry = due.isEmpty ? next : min(next, now)
+        return due
+    }
+}

@@ -1,0 +1,25 @@
+/// The persistence the booking engine needs: events, their inventory, and bookings.
+///
+/// SQLite and PostgreSQL implement it alike and pass the same test suite. Every method may throw a
+/// storage error (the database is unreachable, full, …); domain refusals are never thrown from here.
+public protocol BookingStore: Sendable {
+    /// Stores a new event, assigning its id, its seat ids and its pool ids.
+    func createEvent(_ draft: EventDraft) async throws -> Event
+
+    /// Reads every event with its inventory state and unpaid holds, to rebuild memory at start.
+    func loadInventories() async throws -> [EventInventory]
+
+    /// Reads one event's inventory state again, after the database disagreed with memory.
+    func loadInventory(of event: Event) async throws -> EventInventory
+
+    /// Writes a batch of decisions about one event in one durable transaction.
+    /// - Returns: for each change, in order, whether it applied (false: the database already disagreed,
+    ///   and the change left no trace).
+    func apply(_ changes: [InventoryChange], event: EventID) async throws -> [Bool]
+
+    /// Reads one booking.
+    func booking(_ id: BookingID) async throws -> Booking?
+
+    /// How many events exist; zero means the database is new.
+    func eventCount() async throws -> Int
+}

@@ -1,0 +1,110 @@
+import BoxofficeDomain
+import Foundation
+import Logging
+import Synchronization
+
+/// The booking service's front door: routes every inventory decision to its event's ``EventEngine``.
+///
+/// ```swift
+/// let engine = BookingEngine(store: store, logger: logger)
+/// try await engine.start()
+/// let booking = try await engine.holdSeat(SeatID(rawValue: 7), userIdentifier: "alice")
+/// ```
+public final class BookingEngine: Sendable {
+    private let store: any BookingStore
+    private let now: @Sendable () -> Date
+    private let logger: Logger
+    private let engines = Mutex<[EventID: EventEngine]>([:])
+    private let directory = Mutex(SeatDirectory())
+    private let started = Atomic<Bool>(false)
+
+    /// Creates an engine over a store; call ``start()`` before use.
+    /// - Parameter now: the clock, replaceable in tests.
+    public init(store: any BookingStore, now: @escaping @Sendable () -> Date = Date.init, logger: Logger) {
+        self.store = store
+        self.now = now
+        self.logger = logger
+    }
+
+    /// Rebuilds every event's in-memory state from the store.
+    public func start() async throws {
+        let inventories = try await store.loadInventories()
+        for inventory in inventories { register(inventory) }
+        started.store(true, ordering: .releasing)
+        logger.info("booking engine loaded \(inventories.count) events, \(inventories.reduce(0) { $0 + $1.seats.count }) seats")
+    }
+
+    /// Whether the engine has loaded its state and can take requests.
+    public var isReady: Bool { started.load(ordering: .acquiring) }
+
+    /// Creates an event and starts deciding for it.
+    public func createEvent(_ draft: EventDraft) async throws -> Event {
+        let event = try await store.createEvent(draft)
+        register(EventInventory(newEvent: event))
+        logger.info("created event", metadata: ["event": "\(event.id)", "seats": "\(event.seatMap.seatCount)"])
+        return event
+    }
+
+    /// The committed state of every event, ordered by id.
+    public func snapshots() -> [InventorySnapshot] {
+        engines.withLock { Array($0.values) }.map(\.snapshot).sorted { $0.event.id < $1.event.id }
+    }
+
+    /// The engine of one event.
+    /// - Throws: ``DomainError/eventNotFound(_:)``.
+    public func engine(for id: EventID) throws(DomainError) -> EventEngine {
+        guard let engine = engines.withLock({ $0[id] }) else { throw .eventNotFound(id) }
+        return engine
+    }
+
+    /// Holds seats and GA tickets of one event for a new booking, all or nothing.
+    public func hold(_ request: HoldRequest) async throws -> Booking {
+        try await engine(for: request.eventID).hold(request)
+    }
+
+    /// Holds a single seat, finding its event from the seat id (the seed's `POST /api/book/safe`).
+    /// - Throws: ``DomainError/seatNotFound(_:)`` for an unknown seat.
+    public func holdSeat(_ seat: SeatID, userIdentifier: String) async throws -> Booking {
+        guard let eventID = directory.withLock({ $0.event(owning: seat) }) else { throw DomainError.seatNotFound(seat) }
+        let request = HoldRequest(eventID: eventID, seatIDs: [seat], tickets: [], userIdentifier: userIdentifier)
+        return try await hold(request)
+    }
+
+    /// Reads a booking.
+    /// - Throws: ``DomainError/bookingNotFound(_:)``.
+    public func booking(_ id: BookingID) async throws -> Booking {
+        guard let booking = try await store.booking(id) else { throw DomainError.bookingNotFound(id) }
+        return booking
+    }
+
+    /// Releases an unpaid hold; releasing a released booking again changes nothing and succeeds.
+    /// - Throws: ``DomainError/bookingStateConflict(_:_:action:)`` when the booking is past holding.
+    public func release(_ id: BookingID) async throws -> Booking {
+        let booking = try await booking(id)
+        if booking.status == .held, try await engine(for: booking.eventID).release(id) {
+            return try await self.booking(id)
+        }
+        let current = try await self.booking(id)
+        guard current.status == .released else {
+            throw DomainError.bookingStateConflict(id, current.status, action: "released")
+        }
+        return current
+    }
+
+    /// Expires the holds of every event whose time ran out.
+    public func expireDueHolds() async {
+        for engine in engines.withLock({ Array($0.values) }) {
+            do {
+                try await engine.expireDue()
+            } catch {
+                logger.error("expiry sweep failed: \(error)", metadata: ["event": "\(engine.event.id)"])
+            }
+        }
+    }
+
+    private func register(_ inventory: EventInventory) {
+        let engine = EventEngine(inventory: inventory, store: store, now: now, logger: logger)
+        engines.withLock { $0[inventory.event.id] = engine }
+        directory.withLock { $0.add(inventory.event) }
+    }
+}

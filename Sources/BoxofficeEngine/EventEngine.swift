@@ -1,0 +1,178 @@
+import BoxofficeDomain
+import Foundation
+import Logging
+import Synchronization
+
+/// The one place where decisions about an event's inventory are made.
+///
+/// Callers queue commands; the engine takes everything queued, decides it in memory against a copy of the
+/// state, writes the whole batch in one transaction (group commit), and only then answers each caller and
+/// publishes a new ``InventorySnapshot``. While a batch is being written the next one fills up, so under
+/// contention a request costs a slot in a batch rather than a lock hand-off.
+public actor EventEngine {
+    /// The event this engine decides for.
+    public nonisolated let event: Event
+    private var state: EventInventory
+    private var version: UInt64 = 0
+    private var queue: [EngineCommand] = []
+    private var draining = false
+    private var needsReload = false
+    private let store: any BookingStore
+    private let now: @Sendable () -> Date
+    private let logger: Logger
+    private let maxBatch: Int
+    private nonisolated let published: Mutex<InventorySnapshot>
+
+    /// Creates the engine of an event from its stored state.
+    /// - Parameters:
+    ///   - maxBatch: the most commands one transaction carries.
+    public init(inventory: EventInventory, store: any BookingStore, now: @escaping @Sendable () -> Date, logger: Logger, maxBatch: Int = 4_096) {
+        self.event = inventory.event
+        self.state = inventory
+        self.store = store
+        self.now = now
+        self.logger = logger
+        self.maxBatch = maxBatch
+        self.published = Mutex(InventorySnapshot(inventory, version: 0))
+    }
+
+    /// The latest committed state; never waits for the engine.
+    public nonisolated var snapshot: InventorySnapshot { published.withLock { $0 } }
+
+    /// Holds seats and tickets for a new booking, answering once the booking is durable.
+    /// - Throws: ``DomainError`` when refused; a storage error when the batch could not be written.
+    public func hold(_ request: HoldRequest) async throws -> Booking {
+        try await withCheckedThrowingContinuation { enqueue(.hold(request, $0)) }
+    }
+
+    /// Ends an unpaid hold at the customer's wish.
+    /// - Returns: true when this call ended the hold; false when the booking holds nothing here.
+    public func release(_ id: BookingID) async throws -> Bool {
+        try await withCheckedThrowingContinuation { enqueue(.release(id, $0)) }
+    }
+
+    /// Ends every hold whose time has run out.
+    /// - Returns: how many holds ended.
+    @discardableResult
+    public func expireDue() async throws -> Int {
+        try await withCheckedThrowingContinuation { enqueue(.expireDue($0)) }
+    }
+
+    private func enqueue(_ command: EngineCommand) {
+        queue.append(command)
+        guard !draining else { return }
+        draining = true
+        Task { await drain() }
+    }
+
+    private func drain() async {
+        while !queue.isEmpty {
+            let take = min(queue.count, maxBatch)
+            let batch = Array(queue.prefix(take))
+            queue.removeFirst(take)
+            await process(batch)
+        }
+        draining = false
+    }
+
+    private func process(_ batch: [EngineCommand]) async {
+        if needsReload { await reload() }
+        let at = now()
+        var working = state
+        var changes: [InventoryChange] = []
+        var replies: [EngineReply] = []
+        for command in batch {
+            switch command {
+            case .hold(let request, let reply):
+                do {
+                    let booking = try working.hold(request, id: .random(), now: at)
+                    replies.append(.hold(booking, changeIndex: changes.count, reply))
+                    changes.append(.hold(booking))
+                } catch {
+                    reply.resume(throwing: error)
+                }
+            case .release(let id, let reply):
+                if let hold = working.endHold(id) {
+                    replies.append(.release(changeIndex: changes.count, reply))
+                    changes.append(.endHold(ended(hold, as: .released, at: at)))
+                } else {
+                    reply.resume(returning: false)
+                }
+            case .expireDue(let reply):
+                let first = changes.count
+                for id in working.dueHolds(at: at) {
+                    if let hold = working.endHold(id) { changes.append(.endHold(ended(hold, as: .expired, at: at))) }
+                }
+                replies.append(.expireDue(changeIndexes: first ..< changes.count, reply))
+            }
+        }
+        guard !changes.isEmpty else {
+            answer(replies, applied: [])
+            return
+        }
+        do {
+            let applied = try await store.apply(changes, event: event.id)
+            if applied.allSatisfy({ $0 }) {
+                state = working
+            } else {
+                logger.warning("database disagreed with memory; reloading inventory", metadata: ["event": "\(event.id)"])
+                needsReload = true
+                await reload()
+            }
+            version += 1
+            let snapshot = InventorySnapshot(state, version: version)
+            published.withLock { $0 = snapshot }
+            answer(replies, applied: applied)
+        } catch {
+            logger.error("could not write a batch of \(changes.count) changes: \(error)", metadata: ["event": "\(event.id)"])
+            for reply in replies { fail(reply, with: error) }
+        }
+    }
+
+    private func reload() async {
+        do {
+            state = try await store.loadInventory(of: event)
+            needsReload = false
+        } catch {
+            logger.error("could not reload inventory: \(error)", metadata: ["event": "\(event.id)"])
+        }
+    }
+
+    private func ended(_ hold: ActiveHold, as status: BookingStatus, at: Date) -> EndedHold {
+        EndedHold(
+            bookingID: hold.bookingID, seatIDs: hold.seatIndexes.map(event.seatID(at:)),
+            tickets: hold.tickets, status: status, at: at
+        )
+    }
+
+    private func answer(_ replies: [EngineReply], applied: [Bool]) {
+        for reply in replies {
+            switch reply {
+            case .hold(let booking, let index, let continuation):
+                if applied[index] {
+                    continuation.resume(returning: booking)
+                } else {
+                    continuation.resume(throwing: conflict(for: booking))
+                }
+            case .release(let index, let continuation):
+                continuation.resume(returning: applied[index])
+            case .expireDue(let indexes, let continuation):
+                continuation.resume(returning: indexes.filter { applied[$0] }.count)
+            }
+        }
+    }
+
+    private func conflict(for booking: Booking) -> DomainError {
+        if !booking.seatIDs.isEmpty { return .seatsTaken(booking.seatIDs) }
+        let pool = booking.tickets[0].poolID
+        return .poolSoldOut(pool, remaining: state.pools[pool]?.available ?? 0)
+    }
+
+    private func fail(_ reply: EngineReply, with error: any Error) {
+        switch reply {
+        case .hold(_, _, let continuation): continuation.resume(throwing: error)
+        case .release(_, let continuation): continuation.resume(throwing: error)
+        case .expireDue(_, let continuation): continuation.resume(throwing: error)
+        }
+    }
+}

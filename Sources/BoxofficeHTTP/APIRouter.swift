@@ -1,0 +1,41 @@
+import BoxofficeEngine
+import Foundation
+import Hummingbird
+import Logging
+
+/// Everything the HTTP layer needs to serve the booking API.
+public struct APIConfiguration: Sendable {
+    /// The organizer's bearer token.
+    public var organizerToken: String
+    /// Whether `POST /api/init_db` is open to everyone.
+    public var demoMode: Bool
+    /// Whether to log one line per request at info level.
+    public var logRequests: Bool
+
+    /// Creates a configuration.
+    public init(organizerToken: String, demoMode: Bool, logRequests: Bool) {
+        self.organizerToken = organizerToken
+        self.demoMode = demoMode
+        self.logRequests = logRequests
+    }
+}
+
+/// Builds the router of the whole API.
+public enum APIRouter {
+    /// The router with every route and the problem-mapping middleware.
+    /// - Parameter now: the clock, replaceable in tests.
+    public static func build(
+        engine: BookingEngine, configuration: APIConfiguration, now: @escaping @Sendable () -> Date = Date.init
+    ) -> Router<BoxofficeRequestContext> {
+        let router = Router(context: BoxofficeRequestContext.self)
+        if configuration.logRequests { router.add(middleware: LogRequestsMiddleware(.info)) }
+        router.add(middleware: ProblemMiddleware())
+        let organizer = OrganizerGuard(token: configuration.organizerToken)
+        HealthController(engine: engine).addRoutes(to: router)
+        let api = router.group("api")
+        EventController(engine: engine, organizer: organizer, seatMaps: SeatMapCache(), now: now).addRoutes(to: api)
+        BookingController(engine: engine).addRoutes(to: api)
+        DemoController(engine: engine, organizer: organizer, demoMode: configuration.demoMode, now: now).addRoutes(to: api)
+        return router
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// The JSON conventions of the API: snake_case members, ISO 8601 times, integer minor units for money.
+public enum APICoding {
+    /// The encoder every response uses.
+    public static func makeEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// The decoder every request body uses.
+    public static func makeDecoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+}
+
+extension Request {
+    /// Reads and decodes a JSON body, turning every failure into a clear problem.
+    /// - Parameter limit: the largest body accepted, in bytes.
+    /// - Throws: ``Problem`` 422 when the body is too large, 400 when it is empty, malformed or mistyped.
+    func decodeJSON<Value: Decodable>(_ type: Value.Type, limit: Int) async throws -> Value {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw Problem.invalid("The request body is larger than the limit of \(limit) bytes.")
+        }
+        guard buffer.readableBytes > 0 else { throw Problem.malformed("The request body is empty; send a JSON object.") }
+        do {
+            return try APICoding.makeDecoder().decode(Value.self, from: Data(buffer.readableBytesView))
+        } catch let error as DecodingError {
+            throw Problem.malformed(DecodingErrorText.describe(error))
+        }
+    }
+}

@@ -1,0 +1,46 @@
+/// Explains a JSON decoding failure in words a client developer can act on.
+enum DecodingErrorText {
+    static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            return "The request body is not valid JSON."
+        case .dataCorrupted(let context):
+            return "The value at \(path(context.codingPath)) is not valid: \(context.debugDescription)"
+        case .keyNotFound(let key, let context):
+            return "The member \(path(context.codingPath + [key])) is required."
+        case .typeMismatch(let type, let context):
+            return "The value at \(path(context.codingPath)) must be \(name(of: type))."
+        case .valueNotFound(let type, let context):
+            return "The value at \(path(context.codingPath)) must be \(name(of: type)), not null."
+        @unknown default:
+            return "The request body does not match the expected JSON shape."
+        }
+    }
+
+    private static func path(_ keys: [any CodingKey]) -> String {
+        guard !keys.isEmpty else { return "the top level" }
+        return "\"" + keys.map { $0.intValue.map { "[\($0)]" } ?? snakeCase($0.stringValue) }.joined(separator: ".") + "\""
+    }
+
+    private static func snakeCase(_ key: String) -> String {
+        var result = ""
+        for character in key {
+            if character.isUppercase {
+                result += "_" + character.lowercased()
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+
+    private static func name(of type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type, is Int32.Type: "an integer"
+        case is Bool.Type: "true or false"
+        case is Double.Type: "a number"
+        default: type is any Collection.Type ? "an array" : "an object"
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import BoxofficeDomain
+import BoxofficeEngine
+import Foundation
+import Hummingbird
+
+/// Bookings: the seed's one-seat safe booking, multi-seat and GA bookings, reading and releasing.
+struct BookingController {
+    let engine: BookingEngine
+
+    /// The largest booking request accepted.
+    static let bodyLimit = 64 * 1024
+
+    func addRoutes(to group: RouterGroup<BoxofficeRequestContext>) {
+        group.post("book/safe", use: bookSafe)
+        group.post("bookings", use: create)
+        group.get("bookings/:id", use: show)
+        group.post("bookings/:id/release", use: release)
+    }
+
+    private func bookSafe(_ request: Request, context: BoxofficeRequestContext) async throws -> SafeBookingBody {
+        let body = try await request.decodeJSON(SafeBookingRequest.self, limit: Self.bodyLimit)
+        let booking = try await engine.holdSeat(SeatID(rawValue: body.seatId.value), userIdentifier: body.userIdentifier)
+        return SafeBookingBody(booking)
+    }
+
+    private func create(_ request: Request, context: BoxofficeRequestContext) async throws -> EditedResponse<BookingBody> {
+        let body = try await request.decodeJSON(CreateBookingRequest.self, limit: Self.bodyLimit)
+        let booking = try await engine.hold(body.holdRequest)
+        return EditedResponse(status: .created, headers: [.location: "/api/bookings/\(booking.id)"], response: BookingBody(booking))
+    }
+
+    private func show(_ request: Request, context: BoxofficeRequestContext) async throws -> BookingBody {
+        BookingBody(try await engine.booking(try bookingID(context)))
+    }
+
+    private func release(_ request: Request, context: BoxofficeRequestContext) async throws -> BookingBody {
+        BookingBody(try await engine.release(try bookingID(context)))
+    }
+
+    private func bookingID(_ context: BoxofficeRequestContext) throws -> BookingID {
+        let text = context.parameters.get("id") ?? ""
+        guard let id = BookingID(text) else { throw Problem.notFound("There is no booking with id \(text).") }
+        return id
+    }
+}

@@ -1,0 +1,51 @@
+import BoxofficeDomain
+import BoxofficeEngine
+import Foundation
+import Hummingbird
+
+/// Events: list, read, create, and the seat map read path served from memory.
+struct EventController {
+    let engine: BookingEngine
+    let organizer: OrganizerGuard
+    let seatMaps: SeatMapCache
+    let now: @Sendable () -> Date
+
+    /// The largest event description accepted: room for a 200,000-seat map listed seat by seat.
+    static let createBodyLimit = 16 * 1024 * 1024
+
+    func addRoutes(to group: RouterGroup<BoxofficeRequestContext>) {
+        group.get("events") { _, _ in engine.snapshots().map(EventSummaryBody.init) }
+        group.post("events", use: create)
+        group.get("events/:id", use: show)
+        group.get("events/:id/seats", use: seats)
+    }
+
+    private func create(_ request: Request, context: BoxofficeRequestContext) async throws -> EditedResponse<EventBody> {
+        try organizer.authorize(request)
+        let body = try await request.decodeJSON(CreateEventRequest.self, limit: Self.createBodyLimit)
+        let event = try await engine.createEvent(try body.draft(now: now()))
+        let snapshot = try engine.engine(for: event.id).snapshot
+        return EditedResponse(status: .created, headers: [.location: "/api/events/\(event.id)"], response: EventBody(snapshot))
+    }
+
+    private func show(_ request: Request, context: BoxofficeRequestContext) async throws -> EventBody {
+        EventBody(try snapshot(context))
+    }
+
+    private func seats(_ request: Request, context: BoxofficeRequestContext) async throws -> Response {
+        let snapshot = try snapshot(context)
+        let etag = seatMaps.etag(of: snapshot)
+        var headers: HTTPFields = [.eTag: etag, .cacheControl: "no-cache"]
+        if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag }) {
+            return Response(status: .notModified, headers: headers)
+        }
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: try seatMaps.body(of: snapshot)))
+    }
+
+    private func snapshot(_ context: BoxofficeRequestContext) throws -> InventorySnapshot {
+        let text = context.parameters.get("id") ?? ""
+        guard let id = Int64(text) else { throw Problem.notFound("There is no event with id \(text).") }
+        return try engine.engine(for: EventID(rawValue: id)).snapshot
+    }
+}

@@ -1,0 +1,89 @@
+import BoxofficeDomain
+import Foundation
+
+/// `POST /api/events`: everything an organizer says about a new event.
+struct CreateEventRequest: Decodable {
+    struct Category: Decodable {
+        let id: String
+        let name: String?
+        let priceMinor: Int64
+    }
+
+    struct SeatMap: Decodable {
+        let sections: [Section]
+    }
+
+    struct Section: Decodable {
+        let name: String
+        let rows: [Row]
+    }
+
+    struct Seat: Decodable {
+        let number: Int
+        let category: String
+    }
+
+    /// A row listed seat by seat (`label` + `seats`), or a block of equal rows (`rows` + `seats` + `category`).
+    struct Row: Decodable {
+        let spec: SeatMapSpec.RowSpec
+
+        private enum Keys: String, CodingKey { case label, seats, rows, category }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: Keys.self)
+            if container.contains(.label) {
+                let seats = try container.decode([Seat].self, forKey: .seats)
+                spec = .row(label: try container.decode(String.self, forKey: .label), seats: seats.map {
+                    SeatMapSpec.Seat(number: $0.number, category: $0.category)
+                })
+            } else {
+                spec = .block(
+                    rows: try container.decode(String.self, forKey: .rows),
+                    seats: try container.decode(String.self, forKey: .seats),
+                    category: try container.decode(String.self, forKey: .category)
+                )
+            }
+        }
+    }
+
+    struct Pool: Decodable {
+        let name: String
+        let priceMinor: Int64
+        let capacity: Int
+    }
+
+    let title: String
+    let description: String?
+    let venue: String
+    let startsAt: Date
+    let salesStart: Date?
+    let salesEnd: Date?
+    let holdTtlSeconds: Int?
+    let maxTicketsPerBooking: Int?
+    let currency: String?
+    let categories: [Category]?
+    let seatMap: SeatMap?
+    let gaPools: [Pool]?
+
+    /// The default hold time: ten minutes.
+    static let defaultHoldTTLSeconds = 600
+
+    /// Checks the request and turns it into a draft; sales open now and close at the start by default.
+    func draft(now: Date) throws(DomainError) -> EventDraft {
+        guard let currency = Currency(currency ?? "EUR") else {
+            throw .invalid("currency must be a three-letter ISO 4217 code such as EUR.")
+        }
+        let details = EventDetails(
+            title: title, description: description ?? "", venue: venue, startsAt: startsAt,
+            salesStart: salesStart ?? now, salesEnd: salesEnd ?? startsAt,
+            holdTTLSeconds: holdTtlSeconds ?? Self.defaultHoldTTLSeconds, maxTicketsPerBooking: maxTicketsPerBooking ?? 10,
+            currency: currency
+        )
+        return try EventDraft(
+            details: details,
+            categories: (categories ?? []).map { PriceCategory(key: $0.id, name: $0.name ?? "", priceMinor: $0.priceMinor) },
+            seatMap: SeatMapSpec(sections: (seatMap?.sections ?? []).map { SeatMapSpec.Section(name: $0.name, rows: $0.rows.map(\.spec)) }),
+            gaPools: (gaPools ?? []).map { EventDraft.Pool(name: $0.name, priceMinor: $0.priceMinor, capacity: $0.capacity) }
+        )
+    }
+}

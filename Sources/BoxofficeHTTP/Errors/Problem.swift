@@ -1,0 +1,70 @@
+import BoxofficeDomain
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// An RFC 9457 problem response: `application/problem+json` with a status, a title and a human `detail`.
+public struct Problem: HTTPResponseError, Sendable {
+    /// The HTTP status.
+    public let status: HTTPResponse.Status
+    /// A short, stable URI naming the kind of problem.
+    public let type: String
+    /// What happened, in a sentence someone can act on.
+    public let detail: String
+    /// Extra response headers, such as `WWW-Authenticate`.
+    public let headers: HTTPFields
+
+    /// Creates a problem.
+    public init(_ status: HTTPResponse.Status, type: String, detail: String, headers: HTTPFields = [:]) {
+        self.status = status
+        self.type = type
+        self.detail = detail
+        self.headers = headers
+    }
+
+    /// The request is syntactically wrong: malformed JSON or a value of the wrong type (400).
+    public static func malformed(_ detail: String) -> Problem { Problem(.badRequest, type: "malformed-request", detail: detail) }
+
+    /// The request is well-formed but breaks a rule (422).
+    public static func invalid(_ detail: String) -> Problem { Problem(.unprocessableContent, type: "invalid-request", detail: detail) }
+
+    /// The addressed resource does not exist (404).
+    public static func notFound(_ detail: String) -> Problem { Problem(.notFound, type: "not-found", detail: detail) }
+
+    /// The problem for a domain refusal.
+    public init(_ error: DomainError) {
+        switch error.kind {
+        case .invalid: self = .invalid(error.detail)
+        case .notFound: self = .notFound(error.detail)
+        case .conflict: self.init(.conflict, type: Self.conflictType(error), detail: error.detail)
+        }
+    }
+
+    private static func conflictType(_ error: DomainError) -> String {
+        switch error {
+        case .seatsTaken: "seat-taken"
+        case .poolSoldOut: "sold-out"
+        case .salesNotOpen: "sales-not-open"
+        default: "booking-state-conflict"
+        }
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body = ProblemBody(
+            type: "https://boxoffice.dev/problems/\(type)", title: status.reasonPhrase, status: Int(status.code),
+            detail: detail, instance: request.uri.path
+        )
+        var fields = headers
+        fields[.contentType] = "application/problem+json"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: try APICoding.makeEncoder().encode(body))))
+    }
+}
+
+/// The JSON members of a problem response.
+private struct ProblemBody: Encodable {
+    let type: String
+    let title: String
+    let status: Int
+    let detail: String
+    let instance: String
+}

@@ -1,0 +1,33 @@
+import BoxofficeEngine
+import BoxofficeDomain
+import Foundation
+import NIOCore
+import Synchronization
+
+/// The rendered seat map of each event, rendered once per inventory version and shared by every reader.
+final class SeatMapCache: Sendable {
+    private struct Entry {
+        let version: UInt64
+        let body: ByteBuffer
+    }
+
+    private let entries = Mutex<[EventID: Entry]>([:])
+    /// Distinguishes this process's versions from an earlier run's in ETags.
+    let epoch = String(UInt32.random(in: .min ... .max), radix: 36)
+
+    /// The ETag of a snapshot.
+    func etag(of snapshot: InventorySnapshot) -> String {
+        "\"\(epoch)-\(snapshot.event.id)-\(snapshot.version)\""
+    }
+
+    /// The JSON body of a snapshot, rendered now only if no reader rendered this version before.
+    func body(of snapshot: InventorySnapshot) throws -> ByteBuffer {
+        let id = snapshot.event.id
+        if let entry = entries.withLock({ $0[id] }), entry.version == snapshot.version { return entry.body }
+        let body = ByteBuffer(bytes: try APICoding.makeEncoder().encode(SeatMapBody(snapshot)))
+        entries.withLock { entries in
+            if (entries[id]?.version ?? 0) <= snapshot.version { entries[id] = Entry(version: snapshot.version, body: body) }
+        }
+        return body
+    }
+}

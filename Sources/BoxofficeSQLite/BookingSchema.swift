@@ -1,0 +1,61 @@
+/// The booking service's SQLite schema, one migration per change.
+public enum BookingSchema {
+    /// Every migration, oldest first.
+    public static let migrations: [Migration] = [
+        Migration(version: 1, name: "events, seat claims, pools, bookings", statements: [
+            """
+            CREATE TABLE events (
+                id INTEGER PRIMARY KEY,
+                title TEXT NOT NULL,
+                description TEXT NOT NULL,
+                venue TEXT NOT NULL,
+                starts_at INTEGER NOT NULL,
+                sales_start INTEGER NOT NULL,
+                sales_end INTEGER NOT NULL,
+                hold_ttl_seconds INTEGER NOT NULL CHECK (hold_ttl_seconds > 0),
+                max_tickets INTEGER NOT NULL CHECK (max_tickets > 0),
+                currency TEXT NOT NULL,
+                first_seat_id INTEGER NOT NULL,
+                seat_count INTEGER NOT NULL CHECK (seat_count >= 0),
+                layout TEXT NOT NULL,
+                created_at INTEGER NOT NULL)
+            """,
+            """
+            CREATE TABLE seat_claims (
+                seat_id INTEGER PRIMARY KEY,
+                event_id INTEGER NOT NULL REFERENCES events(id),
+                booking_id TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('held', 'sold')))
+            """,
+            "CREATE INDEX seat_claims_booking ON seat_claims(booking_id)",
+            "CREATE INDEX seat_claims_event ON seat_claims(event_id)",
+            """
+            CREATE TABLE ga_pools (
+                id INTEGER PRIMARY KEY,
+                event_id INTEGER NOT NULL REFERENCES events(id),
+                name TEXT NOT NULL,
+                price_minor INTEGER NOT NULL CHECK (price_minor >= 0),
+                capacity INTEGER NOT NULL CHECK (capacity > 0),
+                held INTEGER NOT NULL DEFAULT 0 CHECK (held >= 0),
+                sold INTEGER NOT NULL DEFAULT 0 CHECK (sold >= 0),
+                CHECK (held + sold <= capacity))
+            """,
+            "CREATE INDEX ga_pools_event ON ga_pools(event_id)",
+            """
+            CREATE TABLE bookings (
+                id TEXT PRIMARY KEY,
+                event_id INTEGER NOT NULL REFERENCES events(id),
+                status TEXT NOT NULL,
+                seat_ids TEXT NOT NULL,
+                tickets TEXT NOT NULL,
+                amount_minor INTEGER NOT NULL CHECK (amount_minor >= 0),
+                currency TEXT NOT NULL,
+                user_identifier TEXT NOT NULL,
+                expires_at INTEGER NOT NULL,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL)
+            """,
+            "CREATE INDEX bookings_event_status ON bookings(event_id, status)",
+        ]),
+    ]
+}

@@ -1,0 +1,78 @@
+import BoxofficeDomain
+import Foundation
+import SQLiteNIO
+
+extension SQLiteBookingStore {
+    public func loadInventories() async throws -> [EventInventory] {
+        var inventories: [EventInventory] = []
+        for row in try await database.read("SELECT * FROM events ORDER BY id") {
+            inventories.append(try await inventory(of: try event(from: row)))
+        }
+        return inventories
+    }
+
+    public func loadInventory(of event: Event) async throws -> EventInventory {
+        try await inventory(of: event)
+    }
+
+    private func inventory(of event: Event) async throws -> EventInventory {
+        let eventBind = ColumnCoding.int(event.id.rawValue)
+        var seats = [SeatStatus](repeating: .available, count: event.seatMap.seatCount)
+        for row in try await database.read("SELECT seat_id, status FROM seat_claims WHERE event_id = ?", [eventBind]) {
+            guard let seat = row.column("seat_id")?.integer, let index = event.seatIndex(of: SeatID(rawValue: Int64(seat))) else { continue }
+            seats[index] = row.column("status")?.string == "sold" ? .sold : .held
+        }
+        var pools: [PoolID: PoolCounts] = [:]
+        for row in try await database.read("SELECT id, capacity, held, sold FROM ga_pools WHERE event_id = ?", [eventBind]) {
+            let id = PoolID(rawValue: Int64(row.column("id")?.integer ?? 0))
+            pools[id] = PoolCounts(
+                capacity: Int(row.column("capacity")?.integer ?? 0),
+                held: Int(row.column("held")?.integer ?? 0),
+                sold: Int(row.column("sold")?.integer ?? 0)
+            )
+        }
+        let holdRows = try await database.read(
+            "SELECT id, seat_ids, tickets, expires_at FROM bookings WHERE event_id = ? AND status = 'held'", [eventBind]
+        )
+        let holds = holdRows.compactMap { row -> ActiveHold? in
+            guard let id = row.column("id")?.string.flatMap(BookingID.init) else { return nil }
+            return ActiveHold(
+                bookingID: id,
+                seatIndexes: ColumnCoding.seats(row.column("seat_ids")).compactMap(event.seatIndex(of:)),
+                tickets: ColumnCoding.tickets(row.column("tickets")),
+                expiresAt: ColumnCoding.date(row.column("expires_at"))
+            )
+        }
+        return EventInventory(event: event, seats: seats, pools: pools, holds: holds)
+    }
+
+    private func event(from row: SQLiteRow) async throws -> Event {
+        let id = EventID(rawValue: Int64(row.column("id")?.integer ?? 0))
+        let layout = try StoredLayout.decode(row.column("layout")?.string ?? "")
+        let details = EventDetails(
+            title: row.column("title")?.string ?? "",
+            description: row.column("description")?.string ?? "",
+            venue: row.column("venue")?.string ?? "",
+            startsAt: ColumnCoding.date(row.column("starts_at")),
+            salesStart: ColumnCoding.date(row.column("sales_start")),
+            salesEnd: ColumnCoding.date(row.column("sales_end")),
+            holdTTLSeconds: Int(row.column("hold_ttl_seconds")?.integer ?? 1),
+            maxTicketsPerBooking: Int(row.column("max_tickets")?.integer ?? 1),
+            currency: Currency(row.column("currency")?.string ?? "") ?? Currency("EUR")!
+        )
+        let pools = try await database.read(
+            "SELECT id, name, price_minor, capacity FROM ga_pools WHERE event_id = ? ORDER BY id", [ColumnCoding.int(id.rawValue)]
+        ).map { pool in
+            GAPool(
+                id: PoolID(rawValue: Int64(pool.column("id")?.integer ?? 0)),
+                name: pool.column("name")?.string ?? "",
+                priceMinor: Int64(pool.column("price_minor")?.integer ?? 0),
+                capacity: Int(pool.column("capacity")?.integer ?? 0)
+            )
+        }
+        return Event(
+            id: id, details: details, categories: layout.priceCategories, seatMap: layout.seatMap,
+            firstSeatID: SeatID(rawValue: Int64(row.column("first_seat_id")?.integer ?? 1)), gaPools: pools
+        )
+    }
+}

@@ -1,0 +1,88 @@
+import BoxofficeDomain
+import Foundation
+import Logging
+import SQLiteNIO
+
+/// The booking service's store on an embedded SQLite file.
+///
+/// Seats are claimed by inserting a row keyed by the seat id into `seat_claims`, so the database itself
+/// refuses a second claim on a seat, whatever any process's memory believes.
+public struct SQLiteBookingStore: BookingStore {
+    let database: SQLiteDatabaseFile
+
+    /// Wraps an open database file; run ``migrate(logger:)`` before use.
+    public init(database: SQLiteDatabaseFile) {
+        self.database = database
+    }
+
+    /// Brings the schema up to date.
+    /// - Returns: the migration versions applied now.
+    @discardableResult
+    public func migrate(logger: Logger) async throws -> [Int] {
+        try await SQLiteMigrator(database: database, migrations: BookingSchema.migrations, logger: logger).migrate()
+    }
+
+    public func createEvent(_ draft: EventDraft) async throws -> Event {
+        let layout = try StoredLayout(categories: draft.categories, seatMap: draft.seatMap).encoded()
+        return try await database.write { connection in
+            let next = try await connection.query("SELECT COALESCE(MAX(first_seat_id + seat_count), 1) AS next FROM events")
+            let firstSeat = SeatID(rawValue: Int64(next.first?.column("next")?.integer ?? 1))
+            let details = draft.details
+            let rows = try await connection.query(
+                """
+                INSERT INTO events (title, description, venue, starts_at, sales_start, sales_end, hold_ttl_seconds,
+                    max_tickets, currency, first_seat_id, seat_count, layout, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                """,
+                [
+                    .text(details.title), .text(details.description), .text(details.venue),
+                    ColumnCoding.millis(details.startsAt), ColumnCoding.millis(details.salesStart),
+                    ColumnCoding.millis(details.salesEnd), ColumnCoding.int(details.holdTTLSeconds),
+                    ColumnCoding.int(details.maxTicketsPerBooking), .text(details.currency.code),
+                    ColumnCoding.int(firstSeat.rawValue), ColumnCoding.int(draft.seatMap.seatCount), .text(layout),
+                    ColumnCoding.millis(Date()),
+                ]
+            )
+            let id = EventID(rawValue: Int64(rows[0].column("id")?.integer ?? 0))
+            var pools: [GAPool] = []
+            for pool in draft.gaPools {
+                let inserted = try await connection.query(
+                    "INSERT INTO ga_pools (event_id, name, price_minor, capacity) VALUES (?, ?, ?, ?) RETURNING id",
+                    [ColumnCoding.int(id.rawValue), .text(pool.name), ColumnCoding.int(pool.priceMinor), ColumnCoding.int(pool.capacity)]
+                )
+                let poolID = PoolID(rawValue: Int64(inserted[0].column("id")?.integer ?? 0))
+                pools.append(GAPool(id: poolID, name: pool.name, priceMinor: pool.priceMinor, capacity: pool.capacity))
+            }
+            return Event(id: id, details: details, categories: draft.categories, seatMap: draft.seatMap, firstSeatID: firstSeat, gaPools: pools)
+        }
+    }
+
+    public func booking(_ id: BookingID) async throws -> Booking? {
+        let rows = try await database.read("SELECT * FROM bookings WHERE id = ?", [.text(id.description)])
+        return rows.first.flatMap(Self.booking(from:))
+    }
+
+    public func eventCount() async throws -> Int {
+        let rows = try await database.read("SELECT COUNT(*) AS n FROM events")
+        return Int(rows.first?.column("n")?.integer ?? 0)
+    }
+
+    static func booking(from row: SQLiteRow) -> Booking? {
+        guard let id = row.column("id")?.string.flatMap(BookingID.init),
+              let status = row.column("status")?.string.flatMap(BookingStatus.init(rawValue:)),
+              let currency = row.column("currency")?.string.flatMap(Currency.init)
+        else { return nil }
+        return Booking(
+            id: id,
+            eventID: EventID(rawValue: Int64(row.column("event_id")?.integer ?? 0)),
+            status: status,
+            seatIDs: ColumnCoding.seats(row.column("seat_ids")),
+            tickets: ColumnCoding.tickets(row.column("tickets")),
+            amountMinor: Int64(row.column("amount_minor")?.integer ?? 0),
+            currency: currency,
+            userIdentifier: row.column("user_identifier")?.string ?? "",
+            expiresAt: ColumnCoding.date(row.column("expires_at")),
+            createdAt: ColumnCoding.date(row.column("created_at"))
+        )
+    }
+}

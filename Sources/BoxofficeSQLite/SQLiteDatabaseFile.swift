@@ -1,0 +1,68 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SQLiteNIO
+
+/// One SQLite database file in WAL mode: a writer connection whose transactions run one at a time,
+/// and a reader connection that never waits for the writer.
+public final class SQLiteDatabaseFile: Sendable {
+    private let writer: SQLiteConnection
+    private let reader: SQLiteConnection
+    private let writeLock = AsyncLock()
+    /// Where the file lives.
+    public let path: String
+
+    private init(path: String, writer: SQLiteConnection, reader: SQLiteConnection) {
+        self.path = path
+        self.writer = writer
+        self.reader = reader
+    }
+
+    /// Opens (creating if needed) a database file with durable commits (`synchronous=FULL`).
+    public static func open(path: String, logger: Logger) async throws -> SQLiteDatabaseFile {
+        let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        _ = try await writer.query("PRAGMA journal_mode=WAL")
+        for pragma in ["PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000"] {
+            _ = try await writer.query(pragma)
+        }
+        let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        _ = try await reader.query("PRAGMA busy_timeout=10000")
+        return SQLiteDatabaseFile(path: path, writer: writer, reader: reader)
+    }
+
+    /// Runs one read statement.
+    public func read(_ sql: String, _ binds: [SQLiteData] = []) async throws -> [SQLiteRow] {
+        try await reader.query(sql, binds)
+    }
+
+    /// Runs `body` inside one write transaction (`BEGIN IMMEDIATE` … `COMMIT`), after any earlier one;
+    /// rolls back when `body` throws.
+    public func write<T: Sendable>(_ body: (SQLiteConnection) async throws -> T) async throws -> T {
+        await writeLock.lock()
+        do {
+            _ = try await writer.query("BEGIN IMMEDIATE")
+            let result: T
+            do {
+                result = try await body(writer)
+                _ = try await writer.query("COMMIT")
+            } catch {
+                _ = try? await writer.query("ROLLBACK")
+                throw error
+            }
+            await writeLock.unlock()
+            return result
+        } catch {
+            await writeLock.unlock()
+            throw error
+        }
+    }
+
+    /// Closes both connections; call once no more queries will come.
+    public func close() async throws {
+        await writeLock.lock()
+        try await reader.close()
+        try await writer.close()
+        await writeLock.unlock()
+    }
+}

@@ -1,0 +1,58 @@
+import BoxofficeDomain
+import Foundation
+
+/// The JSON form in which an event's price categories and seat map are kept in one column.
+struct StoredLayout: Codable {
+    struct Category: Codable {
+        var key: String
+        var name: String
+        var priceMinor: Int64
+    }
+
+    struct Section: Codable {
+        var name: String
+        var rows: [Row]
+    }
+
+    struct Row: Codable {
+        var label: String
+        var firstIndex: Int
+        var numbers: [Int32]
+    }
+
+    var categories: [Category]
+    var sections: [Section]
+    /// One byte per seat: the index of its category, base64-encoded.
+    var categoryOfSeat: String
+
+    init(categories: [PriceCategory], seatMap: SeatMap) {
+        self.categories = categories.map { Category(key: $0.key, name: $0.name, priceMinor: $0.priceMinor) }
+        self.sections = seatMap.sections.map { section in
+            Section(name: section.name, rows: section.rows.map { Row(label: $0.label, firstIndex: $0.firstIndex, numbers: $0.numbers) })
+        }
+        self.categoryOfSeat = Data(seatMap.categoryOfSeat).base64EncodedString()
+    }
+
+    var priceCategories: [PriceCategory] {
+        categories.map { PriceCategory(key: $0.key, name: $0.name, priceMinor: $0.priceMinor) }
+    }
+
+    var seatMap: SeatMap {
+        SeatMap(
+            sections: sections.map { section in
+                SeatMap.Section(name: section.name, rows: section.rows.map {
+                    SeatMap.Row(label: $0.label, firstIndex: $0.firstIndex, numbers: $0.numbers)
+                })
+            },
+            categoryOfSeat: [UInt8](Data(base64Encoded: categoryOfSeat) ?? Data())
+        )
+    }
+
+    func encoded() throws -> String {
+        String(decoding: try JSONEncoder().encode(self), as: UTF8.self)
+    }
+
+    static func decode(_ text: String) throws -> StoredLayout {
+        try JSONDecoder().decode(StoredLayout.self, from: Data(text.utf8))
+    }
+}

@@ -1,0 +1,15 @@
+import Logging
+
+/// Sets up process-wide logging for a command.
+enum CommandLogging {
+    static func bootstrap(level: Logger.Level) -> Logger {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        var logger = Logger(label: "boxoffice")
+        logger.logLevel = level
+        return logger
+    }
+}
