@@ -92,7 +92,12 @@ let package = Package(
         ),
         .testTarget(
             name: "BoxofficeSQLiteTests",
-            dependencies: ["BoxofficeSQLite", "BoxofficeDomain"],
+            dependencies: [
+                "BoxofficeSQLite",
+                "BoxofficeDomain",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
