@@ -162,8 +162,10 @@ public actor EventEngine {
         }
     }
 
+    /// The refusal for a hold the database rejected, naming what the reloaded state shows as taken.
     private func conflict(for booking: Booking) -> DomainError {
-        if !booking.seatIDs.isEmpty { return .seatsTaken(booking.seatIDs) }
+        let taken = booking.seatIDs.filter { seat in event.seatIndex(of: seat).map { state.seats[$0] != .available } ?? true }
+        if !taken.isEmpty || booking.tickets.isEmpty { return .seatsTaken(taken.isEmpty ? booking.seatIDs : taken) }
         let pool = booking.tickets[0].poolID
         return .poolSoldOut(pool, remaining: state.pools[pool]?.available ?? 0)
     }

@@ -1,0 +1,124 @@
+import BoxofficeDomain
+import BoxofficeEngine
+import Foundation
+import Logging
+import Synchronization
+import Testing
+
+@Suite("Event engine: group commit")
+struct EventEngineTests {
+    static let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    /// 20 rows × 50 seats, and a GA pool of 100.
+    static func event(ttl: Int = 600) throws -> Event {
+        let draft = try EventDraft(
+            details: EventDetails(
+                title: "Engine Test", description: "", venue: "v", startsAt: now.addingTimeInterval(86_400),
+                salesStart: now.addingTimeInterval(-60), salesEnd: now.addingTimeInterval(86_000),
+                holdTTLSeconds: ttl, maxTicketsPerBooking: 10, currency: Currency("EUR")!
+            ),
+            categories: [PriceCategory(key: "std", name: "Standard", priceMinor: 1_000)],
+            seatMap: SeatMapSpec(sections: [.init(name: "Hall", rows: [.block(rows: "A-T", seats: "1-50", category: "std")])]),
+            gaPools: []
+        )
+        return Event(id: EventID(rawValue: 1), details: draft.details, categories: draft.categories, seatMap: draft.seatMap, firstSeatID: SeatID(rawValue: 1), gaPools: [])
+    }
+
+    static func engine(_ store: ScriptedStore, clock: TestClock = TestClock(now)) -> EventEngine {
+        EventEngine(inventory: EventInventory(newEvent: store.event), store: store, now: { clock.now }, logger: Logger(label: "test"))
+    }
+
+    static func request(_ seats: Int64...) -> HoldRequest {
+        HoldRequest(eventID: EventID(rawValue: 1), seatIDs: seats.map(SeatID.init(rawValue:)), tickets: [], userIdentifier: "u")
+    }
+
+    @Test("concurrent holds share transactions instead of taking one each")
+    func batches() async throws {
+        let store = ScriptedStore(event: try Self.event(), script: .init(delay: .milliseconds(20)))
+        let engine = Self.engine(store)
+        let held = try await withThrowingTaskGroup(of: Booking.self) { group in
+            for seat in 1 ... 500 { group.addTask { try await engine.hold(Self.request(Int64(seat))) } }
+            return try await group.reduce(into: 0) { count, _ in count += 1 }
+        }
+        #expect(held == 500)
+        #expect(store.batchSizes.reduce(0, +) == 500)
+        #expect(store.batchSizes.count < 50, "500 holds took \(store.batchSizes.count) transactions")
+        #expect(engine.snapshot.availableSeats == 500)
+    }
+
+    @Test("a contested seat has exactly one winner, decided in memory")
+    func contested() async throws {
+        let store = ScriptedStore(event: try Self.event(), script: .init(delay: .milliseconds(5)))
+        let engine = Self.engine(store)
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for _ in 1 ... 100 { group.addTask { (try? await engine.hold(Self.request(7))) != nil } }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(results.filter { $0 }.count == 1)
+        #expect(store.batchSizes.reduce(0, +) == 1)
+    }
+
+    @Test("nobody hears of a hold before its batch is durable")
+    func answersAfterCommit() async throws {
+        let store = ScriptedStore(event: try Self.event(), script: .init(delay: .milliseconds(300)))
+        let engine = Self.engine(store)
+        let answered = Flag()
+        let task = Task {
+            _ = try await engine.hold(Self.request(1))
+            answered.set()
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(!answered.isSet)
+        #expect(engine.snapshot.availableSeats == 1_000, "an unwritten hold must not show in the seat map")
+        try await task.value
+        #expect(answered.isSet)
+        #expect(engine.snapshot.availableSeats == 999)
+    }
+
+    @Test("when the write fails every caller gets the error and nothing changes")
+    func storeFailure() async throws {
+        let store = ScriptedStore(event: try Self.event(), script: .init(failWrites: true))
+        let engine = Self.engine(store)
+        await #expect(throws: StoreDown.self) { try await engine.hold(Self.request(3)) }
+        #expect(engine.snapshot.availableSeats == 1_000)
+        store.script.withLock { $0.failWrites = false }
+        #expect(try await engine.hold(Self.request(3)).seatIDs == [SeatID(rawValue: 3)])
+    }
+
+    @Test("when the database disagrees the hold is refused and memory is reloaded")
+    func databaseDisagrees() async throws {
+        let store = ScriptedStore(event: try Self.event(), script: .init(refuseSeats: [SeatID(rawValue: 9)]))
+        let engine = Self.engine(store)
+        await #expect(throws: DomainError.seatsTaken([SeatID(rawValue: 9)])) { try await engine.hold(Self.request(9, 10)) }
+        #expect(store.reloadCount == 1)
+        #expect(engine.snapshot.seats[8] == SeatStatus.sold)
+        #expect(engine.snapshot.seats[9] == SeatStatus.available)
+    }
+
+    @Test("due holds expire and go back on sale; a released hold cannot expire")
+    func expiry() async throws {
+        let clock = TestClock(Self.now)
+        let store = ScriptedStore(event: try Self.event(ttl: 60))
+        let engine = Self.engine(store, clock: clock)
+        let expiring = try await engine.hold(Self.request(1))
+        let released = try await engine.hold(Self.request(2))
+        #expect(try await engine.release(released.id))
+        #expect(try await engine.release(released.id) == false)
+        #expect(try await engine.expireDue() == 0)
+        clock.advance(seconds: 61)
+        #expect(try await engine.expireDue() == 1)
+        #expect(engine.snapshot.availableSeats == 1_000)
+        #expect(try await engine.release(expiring.id) == false)
+    }
+
+    @Test("every committed batch raises the snapshot version")
+    func versions() async throws {
+        let engine = Self.engine(ScriptedStore(event: try Self.event()))
+        #expect(engine.snapshot.version == 0)
+        _ = try await engine.hold(Self.request(1))
+        _ = try await engine.hold(Self.request(2))
+        #expect(engine.snapshot.version == 2)
+        _ = try? await engine.hold(Self.request(2))
+        #expect(engine.snapshot.version == 2, "a refused hold changes nothing")
+    }
+}

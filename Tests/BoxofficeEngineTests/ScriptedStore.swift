@@ -1,0 +1,56 @@
+import BoxofficeDomain
+import Foundation
+import Synchronization
+
+/// An in-memory store whose writes can be slowed, failed or contradicted, recording every batch it gets.
+final class ScriptedStore: BookingStore {
+    struct Script {
+        var delay: Duration = .zero
+        var failWrites = false
+        var refuseSeats: Set<SeatID> = []
+    }
+
+    let event: Event
+    let script: Mutex<Script>
+    private let batches = Mutex<[Int]>([])
+    private let bookings = Mutex<[BookingID: Booking]>([:])
+    private let reloads = Atomic<Int>(0)
+
+    init(event: Event, script: Script = Script()) {
+        self.event = event
+        self.script = Mutex(script)
+    }
+
+    /// The size of every batch written, in order.
+    var batchSizes: [Int] { batches.withLock { $0 } }
+    /// How often the engine asked to read the inventory again.
+    var reloadCount: Int { reloads.load(ordering: .relaxed) }
+
+    func createEvent(_ draft: EventDraft) async throws -> Event { event }
+    func loadInventories() async throws -> [EventInventory] { [EventInventory(newEvent: event)] }
+    func eventCount() async throws -> Int { 1 }
+    func booking(_ id: BookingID) async throws -> Booking? { bookings.withLock { $0[id] } }
+
+    func loadInventory(of event: Event) async throws -> EventInventory {
+        reloads.add(1, ordering: .relaxed)
+        var seats = [SeatStatus](repeating: .available, count: event.seatMap.seatCount)
+        for seat in script.withLock({ $0.refuseSeats }) { seats[event.seatIndex(of: seat)!] = .sold }
+        return EventInventory(event: event, seats: seats, pools: EventInventory(newEvent: event).pools, holds: [])
+    }
+
+    func apply(_ changes: [InventoryChange], event: EventID) async throws -> [Bool] {
+        let script = script.withLock { $0 }
+        try await Task.sleep(for: script.delay)
+        if script.failWrites { throw StoreDown() }
+        batches.withLock { $0.append(changes.count) }
+        return changes.map { change in
+            guard case .hold(let booking) = change else { return true }
+            guard script.refuseSeats.isDisjoint(with: booking.seatIDs) else { return false }
+            bookings.withLock { $0[booking.id] = booking }
+            return true
+        }
+    }
+}
+
+/// The error a failing store throws.
+struct StoreDown: Error {}
