@@ -106,7 +106,10 @@ let package = Package(
                 "BoxofficeApp",
                 "BoxofficeHTTP",
                 "BoxofficeDomain",
+                "BoxofficeSQLite",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,0 +1,99 @@
+import BoxofficeSQLite
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import SQLiteNIO
+import Testing
+
+@Suite("Bad input gets a clear 4xx problem and changes nothing")
+struct BadInputTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        let name: String
+        let method: HTTPRequest.Method
+        let path: String
+        let body: String?
+        var organizer = false
+        var authorization: String?
+        let status: HTTPResponse.Status
+
+        var testDescription: String { name }
+    }
+
+    static let validEvent = #"{"title": "T", "venue": "V", "starts_at": "2030-01-01T20:00:00Z", "categories": [{"id": "c", "price_minor": 1}], "seat_map": {"sections": [{"name": "S", "rows": [{"rows": "A", "seats": "1-3", "category": "c"}]}]}}"#
+
+    static let cases: [Case] = [
+        Case(name: "malformed JSON", method: .post, path: "/api/book/safe", body: #"{"seat_id": 1,"#, status: .badRequest),
+        Case(name: "empty body", method: .post, path: "/api/bookings", body: "", status: .badRequest),
+        Case(name: "seat id of the wrong type", method: .post, path: "/api/book/safe", body: #"{"seat_id": true, "user_identifier": "a"}"#, status: .badRequest),
+        Case(name: "user of the wrong type", method: .post, path: "/api/book/safe", body: #"{"seat_id": 1, "user_identifier": 5}"#, status: .badRequest),
+        Case(name: "missing user", method: .post, path: "/api/book/safe", body: #"{"seat_id": 1}"#, status: .badRequest),
+        Case(name: "seat list of the wrong type", method: .post, path: "/api/bookings", body: #"{"event_id": 1, "seat_ids": "1,2", "user_identifier": "a"}"#, status: .badRequest),
+        Case(name: "a JSON array instead of an object", method: .post, path: "/api/bookings", body: "[1, 2]", status: .badRequest),
+        Case(name: "empty seat list", method: .post, path: "/api/bookings", body: #"{"event_id": 1, "seat_ids": [], "user_identifier": "a"}"#, status: .unprocessableContent),
+        Case(name: "blank user", method: .post, path: "/api/book/safe", body: #"{"seat_id": 1, "user_identifier": "  "}"#, status: .unprocessableContent),
+        Case(name: "unknown seat of this event", method: .post, path: "/api/bookings", body: #"{"event_id": 1, "seat_ids": [1, 99999], "user_identifier": "a"}"#, status: .unprocessableContent),
+        Case(name: "seats of two events", method: .post, path: "/api/bookings", body: #"{"event_id": 1, "seat_ids": [1, 60], "user_identifier": "a"}"#, status: .unprocessableContent),
+        Case(name: "the same seat twice", method: .post, path: "/api/bookings", body: #"{"event_id": 1, "seat_ids": [2, 2], "user_identifier": "a"}"#, status: .unprocessableContent),
+        Case(name: "GA quantity zero", method: .post, path: "/api/bookings", body: #"{"event_id": 2, "ga": [{"pool_id": 1, "quantity": 0}], "user_identifier": "a"}"#, status: .unprocessableContent),
+        Case(name: "GA quantity negative", method: .post, path: "/api/bookings", body: #"{"event_id": 2, "ga": [{"pool_id": 1, "quantity": -2}], "user_identifier": "a"}"#, status: .unprocessableContent),
+        Case(name: "GA quantity above the limit", method: .post, path: "/api/bookings", body: #"{"event_id": 2, "ga": [{"pool_id": 1, "quantity": 11}], "user_identifier": "a"}"#, status: .unprocessableContent),
+        Case(name: "seats plus GA above the limit", method: .post, path: "/api/bookings", body: #"{"event_id": 2, "seat_ids": [51, 52], "ga": [{"pool_id": 1, "quantity": 9}], "user_identifier": "a"}"#, status: .unprocessableContent),
+        Case(name: "pool of another event", method: .post, path: "/api/bookings", body: #"{"event_id": 1, "ga": [{"pool_id": 1, "quantity": 1}], "user_identifier": "a"}"#, status: .unprocessableContent),
+        Case(name: "oversized body", method: .post, path: "/api/bookings", body: #"{"event_id": 1, "user_identifier": "\#(String(repeating: "x", count: 70_000))"}"#, status: .unprocessableContent),
+        Case(name: "hold TTL of zero", method: .post, path: "/api/events", body: validEvent.replacingOccurrences(of: #""title": "T""#, with: #""title": "T", "hold_ttl_seconds": 0"#), organizer: true, status: .unprocessableContent),
+        Case(name: "negative hold TTL", method: .post, path: "/api/events", body: validEvent.replacingOccurrences(of: #""title": "T""#, with: #""title": "T", "hold_ttl_seconds": -30"#), organizer: true, status: .unprocessableContent),
+        Case(name: "unknown price category", method: .post, path: "/api/events", body: validEvent.replacingOccurrences(of: #""category": "c""#, with: #""category": "x""#), organizer: true, status: .unprocessableContent),
+        Case(name: "bad currency", method: .post, path: "/api/events", body: validEvent.replacingOccurrences(of: #""title": "T""#, with: #""title": "T", "currency": "euro""#), organizer: true, status: .unprocessableContent),
+        Case(name: "bad date", method: .post, path: "/api/events", body: validEvent.replacingOccurrences(of: "2030-01-01T20:00:00Z", with: "tomorrow"), organizer: true, status: .badRequest),
+        Case(name: "event without a token", method: .post, path: "/api/events", body: validEvent, status: .unauthorized),
+        Case(name: "event with a wrong token", method: .post, path: "/api/events", body: validEvent, authorization: "Bearer nope", status: .forbidden),
+        Case(name: "event with a non-bearer scheme", method: .post, path: "/api/events", body: validEvent, authorization: "Basic dXNlcjpwYXNz", status: .unauthorized),
+        Case(name: "unknown event in a booking", method: .post, path: "/api/bookings", body: #"{"event_id": 999, "seat_ids": [1], "user_identifier": "a"}"#, status: .notFound),
+        Case(name: "unknown seat", method: .post, path: "/api/book/safe", body: #"{"seat_id": 987654, "user_identifier": "a"}"#, status: .notFound),
+        Case(name: "unknown event", method: .get, path: "/api/events/999", body: nil, status: .notFound),
+        Case(name: "non-numeric event id", method: .get, path: "/api/events/abc/seats", body: nil, status: .notFound),
+        Case(name: "unknown booking", method: .get, path: "/api/bookings/6f1c3c1e-3f5d-4c47-9d0a-7a1e0b7f2a11", body: nil, status: .notFound),
+        Case(name: "malformed booking id", method: .post, path: "/api/bookings/not-a-uuid/release", body: nil, status: .notFound),
+        Case(name: "release of an unknown booking", method: .post, path: "/api/bookings/6f1c3c1e-3f5d-4c47-9d0a-7a1e0b7f2a11/release", body: nil, status: .notFound),
+        Case(name: "unknown route", method: .get, path: "/api/nowhere", body: nil, status: .notFound),
+    ]
+
+    @Test("each bad request is refused with a problem response", arguments: cases)
+    func refused(_ badCase: Case) async throws {
+        let server = TestServer()
+        defer { server.remove() }
+        try await server.run { client in
+            let before = try await client.send(.get, "/api/events")
+            var headers: HTTPFields = badCase.organizer ? client.organizer : [:]
+            if let authorization = badCase.authorization { headers[.authorization] = authorization }
+            let reply = try await client.send(badCase.method, badCase.path, json: badCase.body, headers: headers)
+            #expect(reply.status == badCase.status, "\(reply.text)")
+            #expect(reply.headers[.contentType] == "application/problem+json")
+            #expect(reply.object["status"] as? Int == Int(badCase.status.code))
+            #expect((reply.object["detail"] as? String)?.isEmpty == false)
+            let after = try await client.send(.get, "/api/events")
+            #expect(after.body == before.body, "a refused request must change nothing")
+        }
+        let database = try await server.database()
+        let bookings = try await database.read("SELECT COUNT(*) AS n FROM bookings")
+        let claims = try await database.read("SELECT COUNT(*) AS n FROM seat_claims")
+        try await database.close()
+        #expect(bookings.first?.column("n")?.integer == 0)
+        #expect(claims.first?.column("n")?.integer == 0)
+    }
+
+    @Test("a sold-out pool answers 409 and names what is left")
+    func soldOut() async throws {
+        let server = TestServer()
+        defer { server.remove() }
+        try await server.run { client in
+            for buyer in 0 ..< 50 {
+                let reply = try await client.send(.post, "/api/bookings", json: #"{"event_id": 2, "ga": [{"pool_id": 1, "quantity": 10}], "user_identifier": "b\#(buyer)"}"#)
+                #expect(reply.status == .created)
+            }
+            let reply = try await client.send(.post, "/api/bookings", json: #"{"event_id": 2, "ga": [{"pool_id": 1, "quantity": 1}], "user_identifier": "late"}"#)
+            #expect(reply.status == .conflict)
+            #expect(reply.object["detail"] as? String == "General admission pool 1 is sold out.")
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import BoxofficeApp
+import BoxofficeSQLite
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+
+/// A booking service on a fresh data directory, driven in process through the router.
+struct TestServer {
+    static let organizerToken = "test-organizer-token"
+
+    let directory: URL
+    var configuration: ServeConfiguration
+
+    init(demo: Bool = true) {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("boxoffice-http-\(UUID().uuidString)")
+        configuration = ServeConfiguration()
+        configuration.dataDirectory = directory.path
+        configuration.organizerToken = Self.organizerToken
+        configuration.demo = demo
+        configuration.logLevel = .warning
+    }
+
+    /// Builds the application and runs `body` against it; the database closes when `body` returns.
+    func run<Value: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        let boxoffice = try await EmbeddedBoxoffice.build(configuration, logger: logger)
+        return try await boxoffice.application.test(.router, body)
+    }
+
+    /// Opens the booking database for checks the API cannot make.
+    func database() async throws -> SQLiteDatabaseFile {
+        try await SQLiteDatabaseFile.open(path: directory.appendingPathComponent(EmbeddedBoxoffice.bookingDatabaseFile).path, logger: Logger(label: "check"))
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
+
+/// A response's status and JSON body.
+struct JSONReply: Sendable {
+    let status: HTTPResponse.Status
+    let headers: HTTPFields
+    let body: ByteBuffer
+
+    /// The body as a JSON object.
+    var object: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]
+    }
+
+    /// The body as a JSON array of objects.
+    var array: [[String: Any]] {
+        (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [[String: Any]] ?? []
+    }
+
+    var text: String { String(buffer: body) }
+}
+
+extension TestClientProtocol {
+    /// Sends a request with an optional JSON body and returns what came back.
+    func send(_ method: HTTPRequest.Method, _ uri: String, json: String? = nil, headers: HTTPFields = [:]) async throws -> JSONReply {
+        var headers = headers
+        if json != nil { headers[.contentType] = "application/json" }
+        return try await execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }) { response in
+            JSONReply(status: response.status, headers: response.headers, body: response.body)
+        }
+    }
+
+    /// The organizer's authorization header.
+    var organizer: HTTPFields { [.authorization: "Bearer \(TestServer.organizerToken)"] }
+}
