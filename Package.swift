@@ -101,6 +101,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "BoxofficeAppTests",
+            dependencies: [
+                "BoxofficeApp",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "BoxofficeHTTPTests",
             dependencies: [
                 "BoxofficeApp",
