@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""Black-box tests of the `boxoffice` binary in embedded mode, over real HTTP.
+
+Starts the binary on a free loopback port with a temporary data directory, and checks what a newcomer
+would: it serves, the seed's 50-on-one-seat attack gives exactly one success, SIGTERM stops it cleanly,
+and a restart keeps the bookings. Standard library only. Usage: embedded_test.py PATH/TO/boxoffice
+"""
+import concurrent.futures
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+BINARY = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/boxoffice"
+RESULTS = {"passed": 0, "failed": 0}
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def request(port, method, path, body=None, headers=None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method, headers=headers or {})
+    if data is not None:
+        req.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(req, timeout=10) as response:
+            return response.status, json.loads(response.read() or b"null"), dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null"), dict(error.headers)
+
+
+class Server:
+    def __init__(self, data_dir, extra_env=None):
+        self.port = free_port()
+        env = dict(os.environ, BOXOFFICE_PORT=str(self.port), BOXOFFICE_DATA_DIR=data_dir, **(extra_env or {}))
+        self.log = open(os.path.join(data_dir, f"server-{self.port}.log"), "w")
+        self.process = subprocess.Popen([BINARY, "serve"], env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                if request(self.port, "GET", "/health/ready")[0] == 200:
+                    return
+            except OSError:
+                pass
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited with {self.process.returncode}")
+            time.sleep(0.1)
+        raise RuntimeError("server did not become ready in 60 s")
+
+    def stop(self, sig=signal.SIGTERM):
+        self.process.send_signal(sig)
+        code = self.process.wait(timeout=20)
+        self.log.close()
+        return code
+
+
+def check(name, condition, detail=""):
+    RESULTS["passed" if condition else "failed"] += 1
+    print(f"{'ok  ' if condition else 'FAIL'} {name}{'' if condition else ' — ' + str(detail)}", flush=True)
+
+
+def main():
+    data_dir = tempfile.mkdtemp(prefix="boxoffice-blackbox-")
+    try:
+        server = Server(data_dir)
+        status, events, _ = request(server.port, "GET", "/api/events")
+        check("GET /api/events lists the demo events", status == 200 and len(events) == 2, events)
+        check("the seed's concert has 50 seats", events[0]["seats_total"] == 50, events[0])
+
+        def attack(n):
+            return request(server.port, "POST", "/api/book/safe", {"seat_id": 7, "user_identifier": f"attacker-{n}"})[0]
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=50) as pool:
+            statuses = list(pool.map(attack, range(50)))
+        check("the seed's attack: exactly one 200", statuses.count(200) == 1, statuses)
+        check("the seed's attack: 49 × 409 and nothing else", statuses.count(409) == 49, statuses)
+
+        status, booking, _ = request(server.port, "POST", "/api/bookings",
+                                     {"event_id": 2, "seat_ids": [100, 101], "ga": [{"pool_id": 1, "quantity": 2}], "user_identifier": "zoe"})
+        check("POST /api/bookings holds seats and GA tickets", status == 201 and booking["status"] == "held", booking)
+        status, seats, headers = request(server.port, "GET", "/api/events/2/seats")
+        check("the seat map shows the hold", status == 200 and seats["seats_available"] == seats["seats_total"] - 2, seats.get("seats_available"))
+        status, _, _ = request(server.port, "GET", "/api/events/2/seats", headers={"If-None-Match": headers["ETag"]})
+        check("the seat map revalidates with 304", status == 304, status)
+        status, problem, headers = request(server.port, "POST", "/api/book/safe", {"seat_id": "x"})
+        check("bad input gets a problem response", status == 400 and headers["Content-Type"] == "application/problem+json", problem)
+
+        code = server.stop(signal.SIGTERM)
+        check("SIGTERM stops the server cleanly", code == 0, code)
+
+        server = Server(data_dir)
+        status, kept, _ = request(server.port, "GET", f"/api/bookings/{booking['id']}")
+        check("a restart keeps the booking", status == 200 and kept["status"] == "held" and kept["seat_ids"] == [100, 101], kept)
+        status, events, _ = request(server.port, "GET", "/api/events")
+        check("a restart adds no second set of demo events", len(events) == 2, events)
+        check("a restart keeps the attack's winner", events[0]["seats_available"] == 49, events[0])
+        code = server.stop(signal.SIGINT)
+        check("SIGINT stops the server cleanly", code == 0, code)
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+    print(f"embedded black-box: {RESULTS['passed']} passed, {RESULTS['failed']} failed")
+    return 1 if RESULTS["failed"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
