@@ -12,6 +12,8 @@ enum EngineCommand {
 
 /// How to answer a command once its batch is written.
 enum EngineReply {
+    /// A hold refused in memory; told only once the batch it was decided against is durable.
+    case refused(any Error, CheckedContinuation<Booking, any Error>)
     /// A hold decided in memory, waiting for its row; `changeIndex` points at its change.
     case hold(Booking, changeIndex: Int, CheckedContinuation<Booking, any Error>)
     /// A release decided in memory.

@@ -89,7 +89,7 @@ public actor EventEngine {
                     replies.append(.hold(booking, changeIndex: changes.count, reply))
                     changes.append(.hold(booking))
                 } catch {
-                    reply.resume(throwing: error)
+                    replies.append(.refused(error, reply))
                 }
             case .release(let id, let reply):
                 if let hold = working.endHold(id) {
@@ -107,24 +107,26 @@ public actor EventEngine {
             }
         }
         guard !changes.isEmpty else {
+            state = working
             answer(replies, applied: [])
             return
         }
         do {
             let applied = try await store.apply(changes, event: event.id)
-            if applied.allSatisfy({ $0 }) {
-                state = working
-            } else {
+            for (change, isApplied) in zip(changes, applied) where !isApplied {
+                if case .hold(let booking) = change { _ = working.endHold(booking.id) }
+            }
+            state = working
+            if applied.contains(false) {
                 logger.warning("database disagreed with memory; reloading inventory", metadata: ["event": "\(event.id)"])
                 needsReload = true
                 await reload()
             }
-            version += 1
-            let snapshot = InventorySnapshot(state, version: version)
-            published.withLock { $0 = snapshot }
+            publish()
             answer(replies, applied: applied)
         } catch {
             logger.error("could not write a batch of \(changes.count) changes: \(error)", metadata: ["event": "\(event.id)"])
+            needsReload = true
             for reply in replies { fail(reply, with: error) }
         }
     }
@@ -133,9 +135,17 @@ public actor EventEngine {
         do {
             state = try await store.loadInventory(of: event)
             needsReload = false
+            publish()
         } catch {
             logger.error("could not reload inventory: \(error)", metadata: ["event": "\(event.id)"])
         }
+    }
+
+    /// Makes the current state the one readers see, under a new version.
+    private func publish() {
+        version += 1
+        let snapshot = InventorySnapshot(state, version: version)
+        published.withLock { $0 = snapshot }
     }
 
     private func ended(_ hold: ActiveHold, as status: BookingStatus, at: Date) -> EndedHold {
@@ -148,6 +158,8 @@ public actor EventEngine {
     private func answer(_ replies: [EngineReply], applied: [Bool]) {
         for reply in replies {
             switch reply {
+            case .refused(let error, let continuation):
+                continuation.resume(throwing: error)
             case .hold(let booking, let index, let continuation):
                 if applied[index] {
                     continuation.resume(returning: booking)
@@ -172,6 +184,7 @@ public actor EventEngine {
 
     private func fail(_ reply: EngineReply, with error: any Error) {
         switch reply {
+        case .refused(_, let continuation): continuation.resume(throwing: error)
         case .hold(_, _, let continuation): continuation.resume(throwing: error)
         case .release(_, let continuation): continuation.resume(throwing: error)
         case .expireDue(_, let continuation): continuation.resume(throwing: error)

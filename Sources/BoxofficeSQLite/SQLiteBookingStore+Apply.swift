@@ -84,17 +84,19 @@ extension SQLiteBookingStore {
 
     private static func claimSeats(_ holds: [(Int, Booking)], event: EventID, connection: SQLiteConnection, batch: inout AppliedBatch) async throws {
         let claims = holds.flatMap { index, booking in booking.seatIDs.map { (index, $0, booking.id) } }
-        var claimed = Set<Int64>()
+        var claimedBy: [Int64: String] = [:]
         for chunk in claims.chunked(by: chunkSize) {
             let values = Array(repeating: "(?, ?, ?, 'held')", count: chunk.count).joined(separator: ", ")
             let binds = chunk.flatMap { _, seat, booking in [ColumnCoding.int(seat.rawValue), ColumnCoding.int(event.rawValue), .text(booking.description)] }
             let rows = try await connection.query(
-                "INSERT INTO seat_claims (seat_id, event_id, booking_id, status) VALUES \(values) ON CONFLICT (seat_id) DO NOTHING RETURNING seat_id",
+                "INSERT INTO seat_claims (seat_id, event_id, booking_id, status) VALUES \(values) ON CONFLICT (seat_id) DO NOTHING RETURNING seat_id, booking_id",
                 binds
             )
-            for row in rows { if let seat = row.column("seat_id")?.integer { claimed.insert(Int64(seat)) } }
+            for row in rows {
+                if let seat = row.column("seat_id")?.integer { claimedBy[Int64(seat)] = row.column("booking_id")?.string }
+            }
         }
-        for (index, seat, _) in claims where !claimed.contains(seat.rawValue) { batch.applied[index] = false }
+        for (index, seat, booking) in claims where claimedBy[seat.rawValue] != booking.description { batch.applied[index] = false }
     }
 
     private static func claimTickets(_ holds: [(Int, Booking)], connection: SQLiteConnection, batch: inout AppliedBatch) async throws {

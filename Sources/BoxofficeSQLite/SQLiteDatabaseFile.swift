@@ -41,7 +41,7 @@ public final class SQLiteDatabaseFile: Sendable {
     public func write<T: Sendable>(_ body: (SQLiteConnection) async throws -> T) async throws -> T {
         await writeLock.lock()
         do {
-            _ = try await writer.query("BEGIN IMMEDIATE")
+            try await begin()
             let result: T
             do {
                 result = try await body(writer)
@@ -55,6 +55,17 @@ public final class SQLiteDatabaseFile: Sendable {
         } catch {
             await writeLock.unlock()
             throw error
+        }
+    }
+
+    /// Starts a write transaction; one left open by a rollback that failed is rolled back first, so a
+    /// single failure never blocks every later write.
+    private func begin() async throws {
+        do {
+            _ = try await writer.query("BEGIN IMMEDIATE")
+        } catch let error as SQLiteError where error.message.contains("within a transaction") {
+            _ = try await writer.query("ROLLBACK")
+            _ = try await writer.query("BEGIN IMMEDIATE")
         }
     }
 

@@ -55,6 +55,13 @@ struct EventDraftTests {
         #expect(throws: DomainError.self) { try draft(details: details) }
     }
 
+    @Test("dates far outside living memory are refused", arguments: [-1e12, 1e13])
+    func dateWindow(offset: Double) {
+        var details = Fixtures.details()
+        details.startsAt = Date(timeIntervalSince1970: offset)
+        #expect(throws: DomainError.self) { try draft(details: details) }
+    }
+
     @Test("an event needs seats or a GA pool")
     func needsInventory() throws {
         #expect(throws: DomainError.self) { try draft(sections: []) }

@@ -28,3 +28,20 @@ struct LabelRangeTests {
         #expect(throws: DomainError.self) { try LabelRange.numbers(text, field: "seats") }
     }
 }
+
+@Suite("Compact ranges cannot ask for unbounded memory")
+struct LabelRangeLimitTests {
+    @Test("huge or repeated ranges stop at the seat limit", arguments: [
+        "0-\(Int.max)", String(repeating: "1-100000,", count: 3) + "1", "0-200000",
+    ])
+    func limited(text: String) {
+        #expect(throws: DomainError.self) { try LabelRange.numbers(text, field: "seats") }
+        #expect(throws: DomainError.self) { try LabelRange.labels(text, field: "rows") }
+    }
+
+    @Test("letter ranges keep one case")
+    func mixedCase() throws {
+        #expect(throws: DomainError.self) { try LabelRange.labels("A-z", field: "rows") }
+        #expect(try LabelRange.labels("a-c", field: "rows") == ["a", "b", "c"])
+    }
+}

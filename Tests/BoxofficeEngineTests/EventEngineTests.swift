@@ -85,6 +85,20 @@ struct EventEngineTests {
         #expect(try await engine.hold(Self.request(3)).seatIDs == [SeatID(rawValue: 3)])
     }
 
+    @Test("a refusal that rested on an unwritten hold becomes the write's error, not a false 409")
+    func refusalWaitsForCommit() async throws {
+        let store = ScriptedStore(event: try Self.event(), script: .init(delay: .milliseconds(200)))
+        let engine = Self.engine(store)
+        let first = Task { try await engine.hold(Self.request(1)) }
+        try await Task.sleep(for: .milliseconds(50))
+        store.script.withLock { $0.failWrites = true }
+        let contenders = (0 ..< 2).map { _ in Task { try await engine.hold(Self.request(5)) } }
+        _ = try await first.value
+        for contender in contenders {
+            await #expect(throws: StoreDown.self) { try await contender.value }
+        }
+    }
+
     @Test("when the database disagrees the hold is refused and memory is reloaded")
     func databaseDisagrees() async throws {
         let store = ScriptedStore(event: try Self.event(), script: .init(refuseSeats: [SeatID(rawValue: 9)]))

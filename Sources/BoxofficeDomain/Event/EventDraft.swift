@@ -37,6 +37,9 @@ public struct EventDraft: Sendable, Hashable {
     /// The most GA pools of one event.
     public static let maxPools = 50
 
+    /// The dates an event may name: 2000-01-01 up to 2200-01-01.
+    public static let dateWindow = Date(timeIntervalSince1970: 946_684_800) ..< Date(timeIntervalSince1970: 7_258_118_400)
+
     /// Checks every rule of an event and builds its seat map.
     /// - Throws: ``DomainError/invalid(_:)`` naming the first broken rule.
     public init(details: EventDetails, categories: [PriceCategory], seatMap spec: SeatMapSpec, gaPools: [Pool]) throws(DomainError) {
@@ -44,6 +47,9 @@ public struct EventDraft: Sendable, Hashable {
         details.title = try TextRules.required(details.title, field: "title")
         details.venue = try TextRules.required(details.venue, field: "venue")
         guard details.description.count <= 5_000 else { throw .invalid("description must be at most 5000 characters.") }
+        for (name, date) in [("starts_at", details.startsAt), ("sales_start", details.salesStart), ("sales_end", details.salesEnd)] {
+            guard Self.dateWindow.contains(date) else { throw .invalid("\(name) must be between the years 2000 and 2199.") }
+        }
         guard details.salesStart < details.salesEnd else { throw .invalid("sales_start must be before sales_end.") }
         guard details.holdTTLSeconds > 0, details.holdTTLSeconds <= Self.maxHoldTTLSeconds else {
             throw .invalid("hold_ttl_seconds must be between 1 and \(Self.maxHoldTTLSeconds).")

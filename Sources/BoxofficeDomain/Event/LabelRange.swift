@@ -1,28 +1,27 @@
 import Foundation
 
 /// Parses the compact range notation of seat maps: `"A-T"`, `"1-30"`, `"1-10,12-20"`, `"A,C,E"`.
+///
+/// Every expansion stops at ``SeatMapSpec/maxSeats`` items, so no text can ask for more memory than a legal
+/// seat map needs.
 public enum LabelRange {
-    /// Row labels: comma-separated single labels or ranges of single letters (`A-T`) or of numbers (`1-12`).
+    /// Row labels: comma-separated single labels or ranges of single letters of one case (`A-T`) or of
+    /// numbers (`1-12`).
     public static func labels(_ text: String, field: String) throws(DomainError) -> [String] {
         var labels: [String] = []
         for part in try parts(of: text, field: field) {
-            let bounds = part.split(separator: "-", omittingEmptySubsequences: false).map {
-                $0.trimmingCharacters(in: .whitespaces)
-            }
-            switch bounds.count {
-            case 1:
+            let bounds = try self.bounds(of: part, field: field)
+            if bounds.count == 1 {
                 labels.append(try TextRules.required(bounds[0], field: field))
-            case 2:
-                if let low = Int(bounds[0]), let high = Int(bounds[1]) {
-                    labels += try numericRange(low, high, part: part, field: field).map(String.init)
-                } else if let low = singleLetter(bounds[0]), let high = singleLetter(bounds[1]), low <= high {
-                    labels += (low ... high).compactMap { Unicode.Scalar($0).map { String(Character($0)) } }
-                } else {
-                    throw .invalid("\(field) range \"\(part)\" must join two letters (A-T) or two numbers (1-12) in ascending order.")
-                }
-            default:
-                throw .invalid("\(field) range \"\(part)\" has more than one dash.")
+            } else if let low = Int(bounds[0]), let high = Int(bounds[1]) {
+                try checkRange(low, high, part: part, field: field, alreadyHave: labels.count)
+                labels += (low ... high).map(String.init)
+            } else if let low = singleLetter(bounds[0]), let high = singleLetter(bounds[1]), low.properties.isUppercase == high.properties.isUppercase, low <= high {
+                labels += (low.value ... high.value).compactMap { Unicode.Scalar($0).map { String(Character($0)) } }
+            } else {
+                throw .invalid("\(field) range \"\(part)\" must join two letters of one case (A-T) or two numbers (1-12) in ascending order.")
             }
+            try checkCount(labels.count, field: field)
         }
         return labels
     }
@@ -31,17 +30,13 @@ public enum LabelRange {
     public static func numbers(_ text: String, field: String) throws(DomainError) -> [Int] {
         var numbers: [Int] = []
         for part in try parts(of: text, field: field) {
-            let bounds = part.split(separator: "-", omittingEmptySubsequences: false).map {
-                Int($0.trimmingCharacters(in: .whitespaces))
-            }
-            switch bounds.count {
-            case 1 where bounds[0] != nil:
-                numbers.append(bounds[0]!)
-            case 2 where bounds[0] != nil && bounds[1] != nil:
-                numbers += try numericRange(bounds[0]!, bounds[1]!, part: part, field: field)
-            default:
+            let bounds = try self.bounds(of: part, field: field).map { Int($0) }
+            guard let low = bounds[0], let high = bounds.count == 2 ? bounds[1] : low else {
                 throw .invalid("\(field) \"\(part)\" must be a number or a range of numbers such as 1-30.")
             }
+            try checkRange(low, high, part: part, field: field, alreadyHave: numbers.count)
+            numbers += low ... high
+            try checkCount(numbers.count, field: field)
         }
         return numbers
     }
@@ -54,16 +49,24 @@ public enum LabelRange {
         return parts
     }
 
-    private static func numericRange(_ low: Int, _ high: Int, part: String, field: String) throws(DomainError) -> ClosedRange<Int> {
-        guard low >= 0, low <= high, high - low < SeatMapSpec.maxSeats else {
-            throw .invalid("\(field) range \"\(part)\" must be ascending and non-negative.")
-        }
-        return low ... high
+    private static func bounds(of part: String, field: String) throws(DomainError) -> [String] {
+        let bounds = part.split(separator: "-", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard bounds.count <= 2 else { throw .invalid("\(field) range \"\(part)\" has more than one dash.") }
+        return bounds
     }
 
-    private static func singleLetter(_ text: String) -> UInt32? {
+    private static func checkRange(_ low: Int, _ high: Int, part: String, field: String, alreadyHave count: Int) throws(DomainError) {
+        guard low >= 0, low <= high else { throw .invalid("\(field) range \"\(part)\" must be ascending and non-negative.") }
+        guard high - low < SeatMapSpec.maxSeats - count else { throw .invalid("\(field) names more than \(SeatMapSpec.maxSeats) items.") }
+    }
+
+    private static func checkCount(_ count: Int, field: String) throws(DomainError) {
+        guard count <= SeatMapSpec.maxSeats else { throw .invalid("\(field) names more than \(SeatMapSpec.maxSeats) items.") }
+    }
+
+    private static func singleLetter(_ text: String) -> Unicode.Scalar? {
         guard text.unicodeScalars.count == 1, let scalar = text.unicodeScalars.first,
               ("A" ... "Z").contains(scalar) || ("a" ... "z").contains(scalar) else { return nil }
-        return scalar.value
+        return scalar
     }
 }
