@@ -75,48 +75,49 @@ public actor EventEngine {
         draining = false
     }
 
+    /// Decides a batch directly on the state (copying it per batch would cost O(active holds)), writes it,
+    /// and undoes in memory whatever the database did not take.
     private func process(_ batch: [EngineCommand]) async {
         if needsReload { await reload() }
         let at = now()
-        var working = state
         var changes: [InventoryChange] = []
+        var endedHolds: [ActiveHold] = []
         var replies: [EngineReply] = []
         for command in batch {
             switch command {
             case .hold(let request, let reply):
                 do {
-                    let booking = try working.hold(request, id: .random(), now: at)
+                    let booking = try state.hold(request, id: .random(), now: at)
                     replies.append(.hold(booking, changeIndex: changes.count, reply))
                     changes.append(.hold(booking))
                 } catch {
                     replies.append(.refused(error, reply))
                 }
             case .release(let id, let reply):
-                if let hold = working.endHold(id) {
+                if let hold = state.endHold(id) {
                     replies.append(.release(changeIndex: changes.count, reply))
                     changes.append(.endHold(ended(hold, as: .released, at: at)))
+                    endedHolds.append(hold)
                 } else {
                     reply.resume(returning: false)
                 }
             case .expireDue(let reply):
                 let first = changes.count
-                for id in working.dueHolds(at: at) {
-                    if let hold = working.endHold(id) { changes.append(.endHold(ended(hold, as: .expired, at: at))) }
+                for id in state.dueHolds(at: at) {
+                    guard let hold = state.endHold(id) else { continue }
+                    changes.append(.endHold(ended(hold, as: .expired, at: at)))
+                    endedHolds.append(hold)
                 }
                 replies.append(.expireDue(changeIndexes: first ..< changes.count, reply))
             }
         }
         guard !changes.isEmpty else {
-            state = working
             answer(replies, applied: [])
             return
         }
         do {
             let applied = try await store.apply(changes, event: event.id)
-            for (change, isApplied) in zip(changes, applied) where !isApplied {
-                if case .hold(let booking) = change { _ = working.endHold(booking.id) }
-            }
-            state = working
+            undo(changes, endedHolds: endedHolds, where: { !applied[$0] })
             if applied.contains(false) {
                 logger.warning("database disagreed with memory; reloading inventory", metadata: ["event": "\(event.id)"])
                 needsReload = true
@@ -126,8 +127,23 @@ public actor EventEngine {
             answer(replies, applied: applied)
         } catch {
             logger.error("could not write a batch of \(changes.count) changes: \(error)", metadata: ["event": "\(event.id)"])
+            undo(changes, endedHolds: endedHolds, where: { _ in true })
             needsReload = true
             for reply in replies { fail(reply, with: error) }
+        }
+    }
+
+    /// Takes back, newest first, the decisions of a batch that did not reach the database.
+    private func undo(_ changes: [InventoryChange], endedHolds: [ActiveHold], where failed: (Int) -> Bool) {
+        var ended = endedHolds.count
+        for index in changes.indices.reversed() {
+            switch changes[index] {
+            case .hold(let booking):
+                if failed(index) { _ = state.endHold(booking.id) }
+            case .endHold:
+                ended -= 1
+                if failed(index) { state.restore(endedHolds[ended]) }
+            }
         }
     }
 

@@ -83,6 +83,19 @@ struct EventInventoryTests {
         #expect(inventory.endHold(booking.id) == nil)
     }
 
+    @Test("restoring an ended hold takes its inventory again")
+    func restore() throws {
+        var inventory = try inventory()
+        let booking = try inventory.hold(Fixtures.request(seats: [104], ga: 2), id: .random(), now: now)
+        let endedHold = inventory.endHold(booking.id)
+        let ended = try #require(endedHold)
+        inventory.restore(ended)
+        #expect(inventory.seats[3] == .held)
+        #expect(inventory.availableSeats == 9)
+        #expect(inventory.pools[PoolID(rawValue: 7)]?.held == 2)
+        #expect(inventory.holds[booking.id] == ended)
+    }
+
     @Test("only holds past their time are due")
     func due() throws {
         var inventory = try inventory(ttl: 60)

@@ -85,6 +85,16 @@ struct EventEngineTests {
         #expect(try await engine.hold(Self.request(3)).seatIDs == [SeatID(rawValue: 3)])
     }
 
+    @Test("a release that could not be written leaves the hold in place")
+    func failedRelease() async throws {
+        let store = ScriptedStore(event: try Self.event())
+        let engine = Self.engine(store)
+        let booking = try await engine.hold(Self.request(4))
+        store.script.withLock { $0.failWrites = true }
+        await #expect(throws: StoreDown.self) { try await engine.release(booking.id) }
+        #expect(engine.snapshot.availableSeats == 999)
+    }
+
     @Test("a refusal that rested on an unwritten hold becomes the write's error, not a false 409")
     func refusalWaitsForCommit() async throws {
         let store = ScriptedStore(event: try Self.event(), script: .init(delay: .milliseconds(200)))

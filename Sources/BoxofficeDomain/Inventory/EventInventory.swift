@@ -71,6 +71,16 @@ public struct EventInventory: Sendable {
         return hold
     }
 
+    /// Puts back a hold that ``endHold(_:)`` ended, when the end could not be written.
+    public mutating func restore(_ hold: ActiveHold) {
+        guard holds[hold.bookingID] == nil else { return }
+        for index in hold.seatIndexes { seats[index] = .held }
+        availableSeats -= hold.seatIndexes.count
+        for line in hold.tickets { pools[line.poolID]?.held += line.quantity }
+        holds[hold.bookingID] = hold
+        earliestExpiry = min(earliestExpiry, hold.expiresAt)
+    }
+
     /// The holds whose time has run out at a moment.
     public mutating func dueHolds(at now: Date) -> [BookingID] {
         guard now >= earliestExpiry else { return [] }
