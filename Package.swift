@@ -13,13 +13,16 @@ let package = Package(
         .executable(name: "boxoffice", targets: ["boxoffice"]),
         .library(name: "BoxofficeDomain", targets: ["BoxofficeDomain"]),
         .library(name: "BoxofficeEngine", targets: ["BoxofficeEngine"]),
+        .library(name: "BoxofficeStorage", targets: ["BoxofficeStorage"]),
         .library(name: "BoxofficeSQLite", targets: ["BoxofficeSQLite"]),
+        .library(name: "BoxofficePostgres", targets: ["BoxofficePostgres"]),
         .library(name: "BoxofficeHTTP", targets: ["BoxofficeHTTP"]),
         .library(name: "BoxofficeApp", targets: ["BoxofficeApp"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
@@ -39,9 +42,26 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "BoxofficeStorage",
+            dependencies: ["BoxofficeDomain"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BoxofficePostgres",
+            dependencies: [
+                "BoxofficeDomain",
+                "BoxofficeStorage",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "BoxofficeSQLite",
             dependencies: [
                 "BoxofficeDomain",
+                "BoxofficeStorage",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -64,8 +84,10 @@ let package = Package(
                 "BoxofficeDomain",
                 "BoxofficeEngine",
                 "BoxofficeSQLite",
+                "BoxofficePostgres",
                 "BoxofficeHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

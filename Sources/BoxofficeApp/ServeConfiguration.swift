@@ -9,6 +9,12 @@ public struct ServeConfiguration: Sendable {
     public var port: Int = 8080
     /// Where the SQLite files and the generated organizer token live.
     public var dataDirectory: String = "./data"
+    /// The booking database: nil for the embedded SQLite file, or a `postgres://` URL.
+    public var databaseURL: String?
+    /// The most PostgreSQL connections one instance opens.
+    public var databasePoolSize: Int = 20
+    /// How long one database operation may take before its request fails with 503, in seconds.
+    public var databaseTimeoutSeconds: Int = 5
     /// The organizer's bearer token; generated and stored in the data directory when absent.
     public var organizerToken: String?
     /// Demo mode: demo events on an empty database, and `POST /api/init_db` open to everyone.
@@ -35,6 +41,12 @@ public struct ServeConfiguration: Sendable {
         public var logRequests: Bool?
         /// `--log-level`.
         public var logLevel: String?
+        /// `--database`.
+        public var databaseURL: String?
+        /// `--database-pool-size`.
+        public var databasePoolSize: Int?
+        /// `--database-timeout`.
+        public var databaseTimeoutSeconds: Int?
 
         /// No flags.
         public init() {}
@@ -52,6 +64,17 @@ public struct ServeConfiguration: Sendable {
         }
         configuration.dataDirectory = flags.dataDirectory ?? environment["BOXOFFICE_DATA_DIR"] ?? configuration.dataDirectory
         configuration.organizerToken = environment["BOXOFFICE_ORGANIZER_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        configuration.databaseURL = flags.databaseURL ?? environment["BOXOFFICE_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        let poolSize = try environment["BOXOFFICE_DATABASE_POOL_SIZE"].map { try parseInt($0, name: "BOXOFFICE_DATABASE_POOL_SIZE") }
+        configuration.databasePoolSize = flags.databasePoolSize ?? poolSize ?? configuration.databasePoolSize
+        guard (1 ... 1_000).contains(configuration.databasePoolSize) else {
+            throw ConfigurationError("The database pool size must be between 1 and 1000, not \(configuration.databasePoolSize).")
+        }
+        let timeout = try environment["BOXOFFICE_DATABASE_TIMEOUT"].map { try parseInt($0, name: "BOXOFFICE_DATABASE_TIMEOUT") }
+        configuration.databaseTimeoutSeconds = flags.databaseTimeoutSeconds ?? timeout ?? configuration.databaseTimeoutSeconds
+        guard (1 ... 600).contains(configuration.databaseTimeoutSeconds) else {
+            throw ConfigurationError("The database timeout must be between 1 and 600 seconds, not \(configuration.databaseTimeoutSeconds).")
+        }
         let demo = try environment["BOXOFFICE_DEMO"].map { try parseBool($0, name: "BOXOFFICE_DEMO") }
         configuration.demo = flags.demo ?? demo ?? configuration.demo
         let logRequests = try environment["BOXOFFICE_LOG_REQUESTS"].map { try parseBool($0, name: "BOXOFFICE_LOG_REQUESTS") }

@@ -26,10 +26,14 @@ public final class BookingEngine: Sendable {
         self.logger = logger
     }
 
-    /// Rebuilds every event's in-memory state from the store.
-    public func start() async throws {
+    /// Rebuilds every event's in-memory state from the store, then adds `demoEvents` if the database has no
+    /// event at all (exactly once across processes); the engine is ready after both.
+    public func start(demoEvents: [EventDraft] = []) async throws {
         let inventories = try await store.loadInventories()
         for inventory in inventories { register(inventory) }
+        if !demoEvents.isEmpty {
+            for event in try await store.createEventsIfEmpty(demoEvents) { register(EventInventory(newEvent: event)) }
+        }
         started.store(true, ordering: .releasing)
         logger.info("booking engine loaded \(inventories.count) events, \(inventories.reduce(0) { $0 + $1.seats.count }) seats")
     }
@@ -91,6 +95,34 @@ public final class BookingEngine: Sendable {
         return current
     }
 
+    /// Follows a change another process made to an event: re-reads it, or loads it when it is new here.
+    public func refresh(_ id: EventID) async {
+        if let engine = engines.withLock({ $0[id] }) {
+            await engine.refresh()
+            return
+        }
+        do {
+            if let inventory = try await store.loadInventory(of: id), engines.withLock({ $0[id] }) == nil { register(inventory) }
+        } catch {
+            logger.error("could not load event \(id) created elsewhere: \(error)")
+        }
+    }
+
+    /// Re-reads every event, after changes from other processes may have been missed.
+    public func refreshAll() async {
+        do {
+            for inventory in try await store.loadInventories() {
+                if let engine = engines.withLock({ $0[inventory.event.id] }) {
+                    await engine.refresh()
+                } else {
+                    register(inventory)
+                }
+            }
+        } catch {
+            logger.error("could not re-read events: \(error)")
+        }
+    }
+
     /// Expires the holds of every event whose time ran out.
     public func expireDueHolds() async {
         for engine in engines.withLock({ Array($0.values) }) {
@@ -103,8 +135,12 @@ public final class BookingEngine: Sendable {
     }
 
     private func register(_ inventory: EventInventory) {
-        let engine = EventEngine(inventory: inventory, store: store, now: now, logger: logger)
-        engines.withLock { $0[inventory.event.id] = engine }
-        directory.withLock { $0.add(inventory.event) }
+        let id = inventory.event.id
+        let added = engines.withLock { engines in
+            guard engines[id] == nil else { return false }
+            engines[id] = EventEngine(inventory: inventory, store: store, now: now, logger: logger)
+            return true
+        }
+        if added { directory.withLock { $0.add(inventory.event) } }
     }
 }

@@ -8,6 +8,8 @@ enum EngineCommand {
     case release(BookingID, CheckedContinuation<Bool, any Error>)
     /// End every hold whose time ran out; answered with how many ended.
     case expireDue(CheckedContinuation<Int, any Error>)
+    /// Read the state again from the database, because another process changed it.
+    case refresh
 }
 
 /// How to answer a command once its batch is written.

@@ -17,6 +17,7 @@ public actor EventEngine {
     private var queue: [EngineCommand] = []
     private var draining = false
     private var needsReload = false
+    private var refreshQueued = false
     private let store: any BookingStore
     private let now: @Sendable () -> Date
     private let logger: Logger
@@ -58,6 +59,14 @@ public actor EventEngine {
         try await withCheckedThrowingContinuation { enqueue(.expireDue($0)) }
     }
 
+    /// Reads the state again from the database soon, because another process changed it; several calls
+    /// before the next batch cost one read.
+    public func refresh() {
+        guard !refreshQueued else { return }
+        refreshQueued = true
+        enqueue(.refresh)
+    }
+
     private func enqueue(_ command: EngineCommand) {
         queue.append(command)
         guard !draining else { return }
@@ -78,6 +87,10 @@ public actor EventEngine {
     /// Decides a batch directly on the state (copying it per batch would cost O(active holds)), writes it,
     /// and undoes in memory whatever the database did not take.
     private func process(_ batch: [EngineCommand]) async {
+        if batch.contains(where: { if case .refresh = $0 { true } else { false } }) {
+            refreshQueued = false
+            needsReload = true
+        }
         if needsReload { await reload() }
         let at = now()
         var changes: [InventoryChange] = []
@@ -109,6 +122,8 @@ public actor EventEngine {
                     endedHolds.append(hold)
                 }
                 replies.append(.expireDue(changeIndexes: first ..< changes.count, reply))
+            case .refresh:
+                continue
             }
         }
         guard !changes.isEmpty else {

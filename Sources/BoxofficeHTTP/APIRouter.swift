@@ -32,7 +32,7 @@ public enum APIRouter {
         router.add(middleware: ProblemMiddleware())
         let organizer = OrganizerGuard(token: configuration.organizerToken)
         HealthController(engine: engine).addRoutes(to: router)
-        let api = router.group("api")
+        let api = router.group("api").add(middleware: ReadinessMiddleware(engine: engine))
         EventController(engine: engine, organizer: organizer, seatMaps: SeatMapCache(), now: now).addRoutes(to: api)
         BookingController(engine: engine).addRoutes(to: api)
         DemoController(engine: engine, organizer: organizer, demoMode: configuration.demoMode, now: now).addRoutes(to: api)

@@ -1,3 +1,5 @@
+import BoxofficeStorage
+
 /// The booking service's SQLite schema, one migration per change.
 public enum BookingSchema {
     /// Every migration, oldest first.

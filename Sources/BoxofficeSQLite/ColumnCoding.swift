@@ -1,4 +1,5 @@
 import BoxofficeDomain
+import BoxofficeStorage
 import Foundation
 import SQLiteNIO
 
@@ -16,26 +17,16 @@ enum ColumnCoding {
     }
 
     /// Seat ids as comma-separated text.
-    static func seats(_ seats: [SeatID]) -> SQLiteData { .text(seats.map(\.description).joined(separator: ",")) }
+    static func seats(_ seats: [SeatID]) -> SQLiteData { .text(BookingText.seats(seats)) }
 
     /// Reads comma-separated seat ids.
-    static func seats(_ data: SQLiteData?) -> [SeatID] {
-        (data?.string ?? "").split(separator: ",").compactMap { Int64($0).map(SeatID.init(rawValue:)) }
-    }
+    static func seats(_ data: SQLiteData?) -> [SeatID] { BookingText.seats(data?.string ?? "") }
 
     /// GA tickets as `pool:quantity` pairs separated by commas.
-    static func tickets(_ tickets: [TicketQuantity]) -> SQLiteData {
-        .text(tickets.map { "\($0.poolID):\($0.quantity)" }.joined(separator: ","))
-    }
+    static func tickets(_ tickets: [TicketQuantity]) -> SQLiteData { .text(BookingText.tickets(tickets)) }
 
     /// Reads `pool:quantity` pairs.
-    static func tickets(_ data: SQLiteData?) -> [TicketQuantity] {
-        (data?.string ?? "").split(separator: ",").compactMap { pair in
-            let parts = pair.split(separator: ":")
-            guard parts.count == 2, let pool = Int64(parts[0]), let quantity = Int(parts[1]) else { return nil }
-            return TicketQuantity(poolID: PoolID(rawValue: pool), quantity: quantity)
-        }
-    }
+    static func tickets(_ data: SQLiteData?) -> [TicketQuantity] { BookingText.tickets(data?.string ?? "") }
 
     /// `?, ?, …` for an IN list of `count` values.
     static func placeholders(_ count: Int) -> String {

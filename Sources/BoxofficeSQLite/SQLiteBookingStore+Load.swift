@@ -1,4 +1,5 @@
 import BoxofficeDomain
+import BoxofficeStorage
 import Foundation
 import SQLiteNIO
 
@@ -13,6 +14,11 @@ extension SQLiteBookingStore {
 
     public func loadInventory(of event: Event) async throws -> EventInventory {
         try await inventory(of: event)
+    }
+
+    public func loadInventory(of id: EventID) async throws -> EventInventory? {
+        guard let row = try await database.read("SELECT * FROM events WHERE id = ?", [ColumnCoding.int(id.rawValue)]).first else { return nil }
+        return try await inventory(of: try event(from: row))
     }
 
     private func inventory(of event: Event) async throws -> EventInventory {

@@ -1,4 +1,5 @@
 import BoxofficeDomain
+import BoxofficeStorage
 import Foundation
 import Logging
 import SQLiteNIO
@@ -23,38 +24,50 @@ public struct SQLiteBookingStore: BookingStore {
     }
 
     public func createEvent(_ draft: EventDraft) async throws -> Event {
-        let layout = try StoredLayout(categories: draft.categories, seatMap: draft.seatMap).encoded()
-        return try await database.write { connection in
-            let next = try await connection.query("SELECT COALESCE(MAX(first_seat_id + seat_count), 1) AS next FROM events")
-            let firstSeat = SeatID(rawValue: Int64(next.first?.column("next")?.integer ?? 1))
-            let details = draft.details
-            let rows = try await connection.query(
-                """
-                INSERT INTO events (title, description, venue, starts_at, sales_start, sales_end, hold_ttl_seconds,
-                    max_tickets, currency, first_seat_id, seat_count, layout, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
-                """,
-                [
-                    .text(details.title), .text(details.description), .text(details.venue),
-                    ColumnCoding.millis(details.startsAt), ColumnCoding.millis(details.salesStart),
-                    ColumnCoding.millis(details.salesEnd), ColumnCoding.int(details.holdTTLSeconds),
-                    ColumnCoding.int(details.maxTicketsPerBooking), .text(details.currency.code),
-                    ColumnCoding.int(firstSeat.rawValue), ColumnCoding.int(draft.seatMap.seatCount), .text(layout),
-                    ColumnCoding.millis(Date()),
-                ]
-            )
-            let id = EventID(rawValue: Int64(rows[0].column("id")?.integer ?? 0))
-            var pools: [GAPool] = []
-            for pool in draft.gaPools {
-                let inserted = try await connection.query(
-                    "INSERT INTO ga_pools (event_id, name, price_minor, capacity) VALUES (?, ?, ?, ?) RETURNING id",
-                    [ColumnCoding.int(id.rawValue), .text(pool.name), ColumnCoding.int(pool.priceMinor), ColumnCoding.int(pool.capacity)]
-                )
-                let poolID = PoolID(rawValue: Int64(inserted[0].column("id")?.integer ?? 0))
-                pools.append(GAPool(id: poolID, name: pool.name, priceMinor: pool.priceMinor, capacity: pool.capacity))
-            }
-            return Event(id: id, details: details, categories: draft.categories, seatMap: draft.seatMap, firstSeatID: firstSeat, gaPools: pools)
+        try await database.write { connection in try await Self.insert(draft, connection: connection) }
+    }
+
+    public func createEventsIfEmpty(_ drafts: [EventDraft]) async throws -> [Event] {
+        try await database.write { connection in
+            let rows = try await connection.query("SELECT COUNT(*) AS n FROM events")
+            guard rows.first?.column("n")?.integer == 0 else { return [] }
+            var events: [Event] = []
+            for draft in drafts { events.append(try await Self.insert(draft, connection: connection)) }
+            return events
         }
+    }
+
+    private static func insert(_ draft: EventDraft, connection: SQLiteConnection) async throws -> Event {
+        let layout = try StoredLayout(categories: draft.categories, seatMap: draft.seatMap).encoded()
+        let next = try await connection.query("SELECT COALESCE(MAX(first_seat_id + seat_count), 1) AS next FROM events")
+        let firstSeat = SeatID(rawValue: Int64(next.first?.column("next")?.integer ?? 1))
+        let details = draft.details
+        let rows = try await connection.query(
+            """
+            INSERT INTO events (title, description, venue, starts_at, sales_start, sales_end, hold_ttl_seconds,
+                max_tickets, currency, first_seat_id, seat_count, layout, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+            """,
+            [
+                .text(details.title), .text(details.description), .text(details.venue),
+                ColumnCoding.millis(details.startsAt), ColumnCoding.millis(details.salesStart),
+                ColumnCoding.millis(details.salesEnd), ColumnCoding.int(details.holdTTLSeconds),
+                ColumnCoding.int(details.maxTicketsPerBooking), .text(details.currency.code),
+                ColumnCoding.int(firstSeat.rawValue), ColumnCoding.int(draft.seatMap.seatCount), .text(layout),
+                ColumnCoding.millis(Date()),
+            ]
+        )
+        let id = EventID(rawValue: Int64(rows[0].column("id")?.integer ?? 0))
+        var pools: [GAPool] = []
+        for pool in draft.gaPools {
+            let inserted = try await connection.query(
+                "INSERT INTO ga_pools (event_id, name, price_minor, capacity) VALUES (?, ?, ?, ?) RETURNING id",
+                [ColumnCoding.int(id.rawValue), .text(pool.name), ColumnCoding.int(pool.priceMinor), ColumnCoding.int(pool.capacity)]
+            )
+            let poolID = PoolID(rawValue: Int64(inserted[0].column("id")?.integer ?? 0))
+            pools.append(GAPool(id: poolID, name: pool.name, priceMinor: pool.priceMinor, capacity: pool.capacity))
+        }
+        return Event(id: id, details: details, categories: draft.categories, seatMap: draft.seatMap, firstSeatID: firstSeat, gaPools: pools)
     }
 
     public func booking(_ id: BookingID) async throws -> Booking? {

@@ -1,3 +1,4 @@
+import BoxofficeStorage
 import Foundation
 import Logging
 import SQLiteNIO

@@ -7,13 +7,15 @@ struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Apply the database schema migrations.")
 
     @Option(name: .customLong("data-dir"), help: "Directory of the SQLite files (BOXOFFICE_DATA_DIR, default ./data).") var dataDirectory: String?
+    @Option(name: .customLong("database"), help: "A postgres:// URL instead of the embedded SQLite file (BOXOFFICE_DATABASE_URL).") var databaseURL: String?
 
     func run() async throws {
         var flags = ServeConfiguration.Flags()
         flags.dataDirectory = dataDirectory
+        flags.databaseURL = databaseURL
         let configuration = try ServeConfiguration.resolve(flags: flags, environment: ProcessInfo.processInfo.environment)
         let logger = CommandLogging.bootstrap(level: configuration.logLevel)
-        let applied = try await EmbeddedBoxoffice.migrate(dataDirectory: configuration.dataDirectory, logger: logger)
+        let applied = try await BoxofficeServer.migrate(configuration, logger: logger)
         print(applied.isEmpty ? "The schema is up to date." : "Applied migrations \(applied.map(String.init).joined(separator: ", ")).")
     }
 }

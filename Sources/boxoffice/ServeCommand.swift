@@ -7,12 +7,15 @@ import Logging
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the booking API (embedded SQLite under --data-dir by default)."
+        abstract: "Serve the booking API (embedded SQLite under --data-dir by default, PostgreSQL with --database)."
     )
 
     @Option(help: "Address to listen on (BOXOFFICE_HOST, default 127.0.0.1).") var host: String?
     @Option(help: "Port to listen on (BOXOFFICE_PORT, default 8080).") var port: Int?
     @Option(name: .customLong("data-dir"), help: "Directory of the SQLite files (BOXOFFICE_DATA_DIR, default ./data).") var dataDirectory: String?
+    @Option(name: .customLong("database"), help: "A postgres://user:password@host:port/db URL instead of the embedded SQLite file (BOXOFFICE_DATABASE_URL).") var databaseURL: String?
+    @Option(help: "Most PostgreSQL connections of this instance (BOXOFFICE_DATABASE_POOL_SIZE, default 20).") var databasePoolSize: Int?
+    @Option(help: "Seconds one database operation may take before its request gets 503 (BOXOFFICE_DATABASE_TIMEOUT, default 5).") var databaseTimeout: Int?
     @Flag(inversion: .prefixedNo, help: "Demo mode: demo events on a new database, open POST /api/init_db (BOXOFFICE_DEMO, default on).") var demo: Bool?
     @Flag(help: "Log one line per request at info level (BOXOFFICE_LOG_REQUESTS).") var logRequests = false
     @Option(help: "Lowest log level: trace, debug, info, notice, warning, error (BOXOFFICE_LOG_LEVEL, default info).") var logLevel: String?
@@ -22,12 +25,15 @@ struct ServeCommand: AsyncParsableCommand {
         flags.host = host
         flags.port = port
         flags.dataDirectory = dataDirectory
+        flags.databaseURL = databaseURL
+        flags.databasePoolSize = databasePoolSize
+        flags.databaseTimeoutSeconds = databaseTimeout
         flags.demo = demo
         flags.logRequests = logRequests ? true : nil
         flags.logLevel = logLevel
         let configuration = try ServeConfiguration.resolve(flags: flags, environment: ProcessInfo.processInfo.environment)
         let logger = CommandLogging.bootstrap(level: configuration.logLevel)
-        let boxoffice = try await EmbeddedBoxoffice.build(configuration, logger: logger)
+        let boxoffice = try await BoxofficeServer.build(configuration, logger: logger)
         try await boxoffice.run()
     }
 }

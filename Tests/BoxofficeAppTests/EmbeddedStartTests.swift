@@ -29,7 +29,9 @@ struct EmbeddedStartTests {
     func migrate() async throws {
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        #expect(try await EmbeddedBoxoffice.migrate(dataDirectory: directory.path, logger: Logger(label: "test")) == [1])
-        #expect(try await EmbeddedBoxoffice.migrate(dataDirectory: directory.path, logger: Logger(label: "test")).isEmpty)
+        var configuration = ServeConfiguration()
+        configuration.dataDirectory = directory.path
+        #expect(try await BoxofficeServer.migrate(configuration, logger: Logger(label: "test")) == [1])
+        #expect(try await BoxofficeServer.migrate(configuration, logger: Logger(label: "test")).isEmpty)
     }
 }

@@ -27,6 +27,8 @@ final class ScriptedStore: BookingStore {
     var reloadCount: Int { reloads.load(ordering: .relaxed) }
 
     func createEvent(_ draft: EventDraft) async throws -> Event { event }
+    func createEventsIfEmpty(_ drafts: [EventDraft]) async throws -> [Event] { [] }
+    func loadInventory(of id: EventID) async throws -> EventInventory? { id == event.id ? try await loadInventory(of: event) : nil }
     func loadInventories() async throws -> [EventInventory] { [EventInventory(newEvent: event)] }
     func eventCount() async throws -> Int { 1 }
     func booking(_ id: BookingID) async throws -> Booking? { bookings.withLock { $0[id] } }

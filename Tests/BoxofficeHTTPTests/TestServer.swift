@@ -26,19 +26,25 @@ struct TestServer {
     func run<Value: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        let boxoffice = try await EmbeddedBoxoffice.build(configuration, logger: logger)
-        return try await boxoffice.application.test(.router, body)
+        let boxoffice = try await BoxofficeServer.build(configuration, logger: logger)
+        return try await boxoffice.application.test(.router) { client in
+            try await client.waitUntilReady()
+            return try await body(client)
+        }
     }
 
     /// Opens the booking database for checks the API cannot make.
     func database() async throws -> SQLiteDatabaseFile {
-        try await SQLiteDatabaseFile.open(path: directory.appendingPathComponent(EmbeddedBoxoffice.bookingDatabaseFile).path, logger: Logger(label: "check"))
+        try await SQLiteDatabaseFile.open(path: directory.appendingPathComponent(BoxofficeServer.bookingDatabaseFile).path, logger: Logger(label: "check"))
     }
 
     func remove() {
         try? FileManager.default.removeItem(at: directory)
     }
 }
+
+/// The server under test never became ready.
+struct ServerNotReady: Error {}
 
 /// A response's status and JSON body.
 struct JSONReply: Sendable {
@@ -67,6 +73,15 @@ extension TestClientProtocol {
         return try await execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }) { response in
             JSONReply(status: response.status, headers: response.headers, body: response.body)
         }
+    }
+
+    /// Waits until the server has loaded its state, as a load balancer would.
+    func waitUntilReady() async throws {
+        for _ in 0 ..< 300 {
+            if try await send(.get, "/health/ready").status == .ok { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw ServerNotReady()
     }
 
     /// The organizer's authorization header.

@@ -6,11 +6,19 @@ public protocol BookingStore: Sendable {
     /// Stores a new event, assigning its id, its seat ids and its pool ids.
     func createEvent(_ draft: EventDraft) async throws -> Event
 
+    /// Stores events only if the database has none yet, atomically: of several processes starting at once
+    /// on a new database exactly one creates them.
+    /// - Returns: the events created, empty when the database already had events.
+    func createEventsIfEmpty(_ drafts: [EventDraft]) async throws -> [Event]
+
     /// Reads every event with its inventory state and unpaid holds, to rebuild memory at start.
     func loadInventories() async throws -> [EventInventory]
 
     /// Reads one event's inventory state again, after the database disagreed with memory.
     func loadInventory(of event: Event) async throws -> EventInventory
+
+    /// Reads an event this process has not seen (another process created it), with its inventory.
+    func loadInventory(of id: EventID) async throws -> EventInventory?
 
     /// Writes a batch of decisions about one event in one durable transaction.
     /// - Returns: for each change, in order, whether it applied (false: the database already disagreed,
@@ -22,4 +30,13 @@ public protocol BookingStore: Sendable {
 
     /// How many events exist; zero means the database is new.
     func eventCount() async throws -> Int
+}
+
+/// Tells a process what other processes sharing its database changed, so its memory can follow.
+public protocol InventoryChangeFeed: Sendable {
+    /// Follows changes until cancelled.
+    /// - Parameters:
+    ///   - onChange: called with each event another process changed or created.
+    ///   - onResync: called whenever notifications may have been missed (after a reconnection).
+    func follow(onChange: @escaping @Sendable (EventID) async -> Void, onResync: @escaping @Sendable () async -> Void) async throws
 }

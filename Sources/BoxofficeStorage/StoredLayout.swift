@@ -2,7 +2,7 @@ import BoxofficeDomain
 import Foundation
 
 /// The JSON form in which an event's price categories and seat map are kept in one column.
-struct StoredLayout: Codable {
+public struct StoredLayout: Codable, Sendable {
     struct Category: Codable {
         var key: String
         var name: String
@@ -25,7 +25,8 @@ struct StoredLayout: Codable {
     /// One byte per seat: the index of its category, base64-encoded.
     var categoryOfSeat: String
 
-    init(categories: [PriceCategory], seatMap: SeatMap) {
+    /// The layout of an event's categories and seat map.
+    public init(categories: [PriceCategory], seatMap: SeatMap) {
         self.categories = categories.map { Category(key: $0.key, name: $0.name, priceMinor: $0.priceMinor) }
         self.sections = seatMap.sections.map { section in
             Section(name: section.name, rows: section.rows.map { Row(label: $0.label, firstIndex: $0.firstIndex, numbers: $0.numbers) })
@@ -33,11 +34,13 @@ struct StoredLayout: Codable {
         self.categoryOfSeat = Data(seatMap.categoryOfSeat).base64EncodedString()
     }
 
-    var priceCategories: [PriceCategory] {
+    /// The price categories.
+    public var priceCategories: [PriceCategory] {
         categories.map { PriceCategory(key: $0.key, name: $0.name, priceMinor: $0.priceMinor) }
     }
 
-    var seatMap: SeatMap {
+    /// The seat map.
+    public var seatMap: SeatMap {
         SeatMap(
             sections: sections.map { section in
                 SeatMap.Section(name: section.name, rows: section.rows.map {
@@ -48,11 +51,13 @@ struct StoredLayout: Codable {
         )
     }
 
-    func encoded() throws -> String {
+    /// The JSON text.
+    public func encoded() throws -> String {
         String(decoding: try JSONEncoder().encode(self), as: UTF8.self)
     }
 
-    static func decode(_ text: String) throws -> StoredLayout {
+    /// Reads JSON text.
+    public static func decode(_ text: String) throws -> StoredLayout {
         try JSONDecoder().decode(StoredLayout.self, from: Data(text.utf8))
     }
 }

@@ -1,0 +1,68 @@
+import BoxofficeDomain
+import BoxofficeEngine
+import BoxofficeHTTP
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// The booking service: its database, its engine and its HTTP application.
+public struct BoxofficeServer {
+    /// The engine.
+    public let engine: BookingEngine
+    /// The HTTP application, with the database, the start-up, the change feed and the sweeper as its services.
+    public let application: Application<RouterResponder<BoxofficeRequestContext>>
+
+    /// The name of the booking database file in the data directory.
+    public static let bookingDatabaseFile = "booking.sqlite"
+
+    /// Builds the server; `serve` and the tests call the same builder. The database is migrated and memory
+    /// rebuilt once the application runs, retrying while the database is unreachable (`/health/ready` says when).
+    public static func build(_ configuration: ServeConfiguration, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) async throws -> BoxofficeServer {
+        let directory = URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let token = try OrganizerToken.resolve(configured: configuration.organizerToken, dataDirectory: directory, logger: logger)
+        let backend = try await BookingBackend.open(configuration, directory: directory, logger: logger)
+        let engine = BookingEngine(store: backend.store, now: now, logger: logger)
+        let router = APIRouter.build(
+            engine: engine,
+            configuration: APIConfiguration(organizerToken: token, demoMode: configuration.demo, logRequests: configuration.logRequests),
+            now: now
+        )
+        var services = backend.services
+        services.append(EngineStarter(engine: engine, migrate: backend.migrate, demo: configuration.demo, database: backend.description, now: now, logger: logger))
+        if let feed = backend.changeFeed { services.append(ChangeFeedService(feed: feed, engine: engine)) }
+        services.append(ExpirySweeper(engine: engine))
+        let application = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "boxoffice"),
+            services: services,
+            logger: logger
+        )
+        return BoxofficeServer(engine: engine, application: application)
+    }
+
+    /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish and closes the database.
+    public func run() async throws {
+        try await application.runService()
+    }
+
+    /// Applies the schema migrations of the configured database and returns the versions applied.
+    public static func migrate(_ configuration: ServeConfiguration, logger: Logger) async throws -> [Int] {
+        let directory = URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let backend = try await BookingBackend.open(configuration, directory: directory, logger: logger)
+        let services = ServiceGroup(services: backend.services, logger: logger)
+        async let running: Void = services.run()
+        do {
+            let applied = try await backend.migrate()
+            await services.triggerGracefulShutdown()
+            try await running
+            return applied
+        } catch {
+            await services.triggerGracefulShutdown()
+            try? await running
+            throw error
+        }
+    }
+}

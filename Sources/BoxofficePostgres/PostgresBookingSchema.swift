@@ -1,0 +1,65 @@
+import BoxofficeStorage
+
+/// The booking service's PostgreSQL schema, one migration per change.
+public enum PostgresBookingSchema {
+    /// Every migration, oldest first.
+    public static let migrations: [Migration] = [
+        Migration(version: 1, name: "events, seat claims, pools, bookings", statements: [
+            "CREATE TABLE seat_id_allocator (next BIGINT NOT NULL)",
+            "INSERT INTO seat_id_allocator (next) VALUES (1)",
+            """
+            CREATE TABLE events (
+                id BIGSERIAL PRIMARY KEY,
+                title TEXT NOT NULL,
+                description TEXT NOT NULL,
+                venue TEXT NOT NULL,
+                starts_at TIMESTAMPTZ NOT NULL,
+                sales_start TIMESTAMPTZ NOT NULL,
+                sales_end TIMESTAMPTZ NOT NULL,
+                hold_ttl_seconds INTEGER NOT NULL CHECK (hold_ttl_seconds > 0),
+                max_tickets INTEGER NOT NULL CHECK (max_tickets > 0),
+                currency TEXT NOT NULL,
+                first_seat_id BIGINT NOT NULL,
+                seat_count INTEGER NOT NULL CHECK (seat_count >= 0),
+                layout TEXT NOT NULL,
+                created_at TIMESTAMPTZ NOT NULL DEFAULT now())
+            """,
+            """
+            CREATE TABLE seat_claims (
+                seat_id BIGINT PRIMARY KEY,
+                event_id BIGINT NOT NULL REFERENCES events(id),
+                booking_id UUID NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('held', 'sold')))
+            """,
+            "CREATE INDEX seat_claims_booking ON seat_claims(booking_id)",
+            "CREATE INDEX seat_claims_event ON seat_claims(event_id)",
+            """
+            CREATE TABLE ga_pools (
+                id BIGSERIAL PRIMARY KEY,
+                event_id BIGINT NOT NULL REFERENCES events(id),
+                name TEXT NOT NULL,
+                price_minor BIGINT NOT NULL CHECK (price_minor >= 0),
+                capacity INTEGER NOT NULL CHECK (capacity > 0),
+                held INTEGER NOT NULL DEFAULT 0 CHECK (held >= 0),
+                sold INTEGER NOT NULL DEFAULT 0 CHECK (sold >= 0),
+                CHECK (held + sold <= capacity))
+            """,
+            "CREATE INDEX ga_pools_event ON ga_pools(event_id)",
+            """
+            CREATE TABLE bookings (
+                id UUID PRIMARY KEY,
+                event_id BIGINT NOT NULL REFERENCES events(id),
+                status TEXT NOT NULL,
+                seat_ids TEXT NOT NULL,
+                tickets TEXT NOT NULL,
+                amount_minor BIGINT NOT NULL CHECK (amount_minor >= 0),
+                currency TEXT NOT NULL,
+                user_identifier TEXT NOT NULL,
+                expires_at TIMESTAMPTZ NOT NULL,
+                created_at TIMESTAMPTZ NOT NULL,
+                updated_at TIMESTAMPTZ NOT NULL)
+            """,
+            "CREATE INDEX bookings_event_status ON bookings(event_id, status)",
+        ]),
+    ]
+}

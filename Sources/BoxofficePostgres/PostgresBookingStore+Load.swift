@@ -1,0 +1,88 @@
+import BoxofficeDomain
+import BoxofficeStorage
+import Foundation
+import PostgresNIO
+
+extension PostgresBookingStore {
+    public func loadInventories() async throws -> [EventInventory] {
+        try await Deadline.run(within: .seconds(60)) { [self] in
+            var inventories: [EventInventory] = []
+            for event in try await events(where: nil) { inventories.append(try await inventory(of: event)) }
+            return inventories
+        }
+    }
+
+    public func loadInventory(of event: Event) async throws -> EventInventory {
+        try await Deadline.run(within: timeout) { [self] in try await inventory(of: event) }
+    }
+
+    public func loadInventory(of id: EventID) async throws -> EventInventory? {
+        try await Deadline.run(within: timeout) { [self] in
+            guard let event = try await events(where: id).first else { return nil }
+            return try await inventory(of: event)
+        }
+    }
+
+    private func inventory(of event: Event) async throws -> EventInventory {
+        let id = event.id.rawValue
+        var seats = [SeatStatus](repeating: .available, count: event.seatMap.seatCount)
+        for try await (seat, status) in try await client.query(
+            "SELECT seat_id, status FROM seat_claims WHERE event_id = \(id)", logger: logger
+        ).decode((Int64, String).self) {
+            if let index = event.seatIndex(of: SeatID(rawValue: seat)) { seats[index] = status == "sold" ? .sold : .held }
+        }
+        var pools: [PoolID: PoolCounts] = [:]
+        for try await (pool, capacity, held, sold) in try await client.query(
+            "SELECT id, capacity, held, sold FROM ga_pools WHERE event_id = \(id)", logger: logger
+        ).decode((Int64, Int, Int, Int).self) {
+            pools[PoolID(rawValue: pool)] = PoolCounts(capacity: capacity, held: held, sold: sold)
+        }
+        var holds: [ActiveHold] = []
+        for try await (booking, seatText, ticketText, expiresAt) in try await client.query(
+            "SELECT id, seat_ids, tickets, expires_at FROM bookings WHERE event_id = \(id) AND status = 'held'", logger: logger
+        ).decode((UUID, String, String, Date).self) {
+            holds.append(ActiveHold(
+                bookingID: BookingID(rawValue: booking),
+                seatIndexes: BookingText.seats(seatText).compactMap(event.seatIndex(of:)),
+                tickets: BookingText.tickets(ticketText), expiresAt: expiresAt
+            ))
+        }
+        return EventInventory(event: event, seats: seats, pools: pools, holds: holds)
+    }
+
+    private func events(where id: EventID?) async throws -> [Event] {
+        let query: PostgresQuery = id.map {
+            """
+            SELECT id, title, description, venue, starts_at, sales_start, sales_end, hold_ttl_seconds, max_tickets, currency,
+                first_seat_id, layout FROM events WHERE id = \($0.rawValue)
+            """
+        } ?? """
+            SELECT id, title, description, venue, starts_at, sales_start, sales_end, hold_ttl_seconds, max_tickets, currency,
+                first_seat_id, layout FROM events ORDER BY id
+            """
+        var rows: [(Int64, String, String, String, Date, Date, Date, Int, Int, String, Int64, String)] = []
+        for try await row in try await client.query(query, logger: logger)
+            .decode((Int64, String, String, String, Date, Date, Date, Int, Int, String, Int64, String).self) {
+            rows.append(row)
+        }
+        var events: [Event] = []
+        for row in rows {
+            let layout = try StoredLayout.decode(row.11)
+            var pools: [GAPool] = []
+            for try await (pool, name, price, capacity) in try await client.query(
+                "SELECT id, name, price_minor, capacity FROM ga_pools WHERE event_id = \(row.0) ORDER BY id", logger: logger
+            ).decode((Int64, String, Int64, Int).self) {
+                pools.append(GAPool(id: PoolID(rawValue: pool), name: name, priceMinor: price, capacity: capacity))
+            }
+            let details = EventDetails(
+                title: row.1, description: row.2, venue: row.3, startsAt: row.4, salesStart: row.5, salesEnd: row.6,
+                holdTTLSeconds: row.7, maxTicketsPerBooking: row.8, currency: Currency(row.9) ?? Currency("EUR")!
+            )
+            events.append(Event(
+                id: EventID(rawValue: row.0), details: details, categories: layout.priceCategories, seatMap: layout.seatMap,
+                firstSeatID: SeatID(rawValue: row.10), gaPools: pools
+            ))
+        }
+        return events
+    }
+}

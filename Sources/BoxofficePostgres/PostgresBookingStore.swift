@@ -1,0 +1,135 @@
+import BoxofficeDomain
+import BoxofficeStorage
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The booking service's store on PostgreSQL, shared safely by several booking instances.
+///
+/// Seats are claimed by inserting a row keyed by the seat id, pools count with conditional updates, and each
+/// batch holds a per-event advisory lock, so instances never oversell and never deadlock on each other. Every
+/// committed change is announced with `NOTIFY` so the other instances' memory follows.
+public struct PostgresBookingStore: BookingStore {
+    /// The channel on which committed inventory changes are announced, as `instance:event`.
+    public static let channel = "boxoffice_inventory"
+
+    let client: PostgresClient
+    let logger: Logger
+    let timeout: Duration
+    /// Distinguishes this process's announcements from other instances'.
+    let instanceID: String
+
+    /// Creates a store over a running client.
+    public init(client: PostgresClient, timeout: Duration, logger: Logger, instanceID: String = UUID().uuidString) {
+        self.client = client
+        self.timeout = timeout
+        self.logger = logger
+        self.instanceID = instanceID
+    }
+
+    /// Brings the schema up to date.
+    @discardableResult
+    public func migrate() async throws -> [Int] {
+        try await PostgresMigrator(client: client, migrations: PostgresBookingSchema.migrations, name: "the booking database", logger: logger).migrate()
+    }
+
+    public func createEvent(_ draft: EventDraft) async throws -> Event {
+        try await Deadline.run(within: timeout) { [self] in
+            try await client.withTransaction(logger: logger) { connection in
+                let event = try await insert(draft, connection: connection)
+                try await announce(event.id, connection: connection)
+                return event
+            }
+        }
+    }
+
+    public func createEventsIfEmpty(_ drafts: [EventDraft]) async throws -> [Event] {
+        try await Deadline.run(within: timeout) { [self] in
+            try await client.withTransaction(logger: logger) { connection in
+                try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresMigrator.lockKey))", logger: logger)
+                for try await count in try await connection.query("SELECT COUNT(*) FROM events", logger: logger).decode(Int.self) where count > 0 {
+                    return []
+                }
+                var events: [Event] = []
+                for draft in drafts {
+                    let event = try await insert(draft, connection: connection)
+                    try await announce(event.id, connection: connection)
+                    events.append(event)
+                }
+                return events
+            }
+        }
+    }
+
+    public func booking(_ id: BookingID) async throws -> Booking? {
+        try await Deadline.run(within: timeout) { [self] in
+            let rows = try await client.query(
+                """
+                SELECT id, event_id, status, seat_ids, tickets, amount_minor, currency, user_identifier, expires_at, created_at
+                FROM bookings WHERE id = \(id.rawValue)
+                """,
+                logger: logger
+            )
+            for try await row in rows.decode((UUID, Int64, String, String, String, Int64, String, String, Date, Date).self) {
+                guard let status = BookingStatus(rawValue: row.2), let currency = Currency(row.6) else { return nil }
+                return Booking(
+                    id: BookingID(rawValue: row.0), eventID: EventID(rawValue: row.1), status: status,
+                    seatIDs: BookingText.seats(row.3), tickets: BookingText.tickets(row.4), amountMinor: row.5,
+                    currency: currency, userIdentifier: row.7, expiresAt: row.8, createdAt: row.9
+                )
+            }
+            return nil
+        }
+    }
+
+    public func eventCount() async throws -> Int {
+        try await Deadline.run(within: timeout) { [self] in
+            for try await count in try await client.query("SELECT COUNT(*) FROM events", logger: logger).decode(Int.self) { return count }
+            return 0
+        }
+    }
+
+    /// Announces, at commit, that an event's inventory changed.
+    func announce(_ event: EventID, connection: PostgresConnection) async throws {
+        try await connection.query("SELECT pg_notify(\(Self.channel), \("\(instanceID):\(event)"))", logger: logger)
+    }
+
+    private func insert(_ draft: EventDraft, connection: PostgresConnection) async throws -> Event {
+        let layout = try StoredLayout(categories: draft.categories, seatMap: draft.seatMap).encoded()
+        let count = Int64(draft.seatMap.seatCount)
+        var firstSeat: Int64 = 1
+        for try await first in try await connection.query(
+            "UPDATE seat_id_allocator SET next = next + \(count) RETURNING next - \(count)", logger: logger
+        ).decode(Int64.self) {
+            firstSeat = first
+        }
+        let details = draft.details
+        var id: Int64 = 0
+        for try await inserted in try await connection.query(
+            """
+            INSERT INTO events (title, description, venue, starts_at, sales_start, sales_end, hold_ttl_seconds, max_tickets,
+                currency, first_seat_id, seat_count, layout)
+            VALUES (\(details.title), \(details.description), \(details.venue), \(details.startsAt), \(details.salesStart),
+                \(details.salesEnd), \(details.holdTTLSeconds), \(details.maxTicketsPerBooking), \(details.currency.code),
+                \(firstSeat), \(draft.seatMap.seatCount), \(layout))
+            RETURNING id
+            """,
+            logger: logger
+        ).decode(Int64.self) {
+            id = inserted
+        }
+        var pools: [GAPool] = []
+        for pool in draft.gaPools {
+            for try await poolID in try await connection.query(
+                "INSERT INTO ga_pools (event_id, name, price_minor, capacity) VALUES (\(id), \(pool.name), \(pool.priceMinor), \(pool.capacity)) RETURNING id",
+                logger: logger
+            ).decode(Int64.self) {
+                pools.append(GAPool(id: PoolID(rawValue: poolID), name: pool.name, priceMinor: pool.priceMinor, capacity: pool.capacity))
+            }
+        }
+        return Event(
+            id: EventID(rawValue: id), details: details, categories: draft.categories, seatMap: draft.seatMap,
+            firstSeatID: SeatID(rawValue: firstSeat), gaPools: pools
+        )
+    }
+}

@@ -1,0 +1,92 @@
+import BoxofficeDomain
+import BoxofficeStorage
+import Foundation
+import SQLiteNIO
+
+/// The primitive batch writes in SQLite, on the writer connection inside an open transaction.
+struct SQLiteInventoryTransaction: InventoryTransaction {
+    /// The most values one multi-row statement carries, well under SQLite's limit of bound values.
+    static let chunkSize = 2_000
+
+    let connection: SQLiteConnection
+
+    func endHolds(_ bookings: [BookingID], status: BookingStatus, at: Date) async throws -> Set<BookingID> {
+        var moved = Set<BookingID>()
+        for chunk in bookings.chunked(by: Self.chunkSize) {
+            let rows = try await connection.query(
+                "UPDATE bookings SET status = ?, updated_at = ? WHERE status = 'held' AND id IN (\(ColumnCoding.placeholders(chunk.count))) RETURNING id",
+                [.text(status.rawValue), ColumnCoding.millis(at)] + chunk.map { .text($0.description) }
+            )
+            for row in rows { if let id = row.column("id")?.string.flatMap(BookingID.init) { moved.insert(id) } }
+        }
+        return moved
+    }
+
+    func deleteClaims(of bookings: [BookingID]) async throws {
+        for chunk in bookings.chunked(by: Self.chunkSize) {
+            _ = try await connection.query(
+                "DELETE FROM seat_claims WHERE booking_id IN (\(ColumnCoding.placeholders(chunk.count)))",
+                chunk.map { .text($0.description) }
+            )
+        }
+    }
+
+    func claimSeats(_ claims: [(seat: SeatID, booking: BookingID)], event: EventID) async throws -> [SeatID: BookingID] {
+        var claimed: [SeatID: BookingID] = [:]
+        for chunk in claims.chunked(by: Self.chunkSize / 3) {
+            let values = Array(repeating: "(?, ?, ?, 'held')", count: chunk.count).joined(separator: ", ")
+            let binds = chunk.flatMap { [ColumnCoding.int($0.seat.rawValue), ColumnCoding.int(event.rawValue), .text($0.booking.description)] }
+            let rows = try await connection.query(
+                "INSERT INTO seat_claims (seat_id, event_id, booking_id, status) VALUES \(values) ON CONFLICT (seat_id) DO NOTHING RETURNING seat_id, booking_id",
+                binds
+            )
+            for row in rows {
+                guard let seat = row.column("seat_id")?.integer, let booking = row.column("booking_id")?.string.flatMap(BookingID.init) else { continue }
+                claimed[SeatID(rawValue: Int64(seat))] = booking
+            }
+        }
+        return claimed
+    }
+
+    func addHeld(_ quantity: Int, to pool: PoolID) async throws -> Bool {
+        let rows = try await connection.query(
+            "UPDATE ga_pools SET held = held + ? WHERE id = ? AND held + sold + ? <= capacity RETURNING id",
+            [ColumnCoding.int(quantity), ColumnCoding.int(pool.rawValue), ColumnCoding.int(quantity)]
+        )
+        return !rows.isEmpty
+    }
+
+    func removeHeld(_ quantity: Int, from pool: PoolID) async throws {
+        _ = try await connection.query("UPDATE ga_pools SET held = held - ? WHERE id = ?", [ColumnCoding.int(quantity), ColumnCoding.int(pool.rawValue)])
+    }
+
+    func insertBookings(_ bookings: [Booking]) async throws {
+        for chunk in bookings.chunked(by: Self.chunkSize / 10) {
+            let values = Array(repeating: "(?, ?, 'held', ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
+            var binds: [SQLiteData] = []
+            binds.reserveCapacity(chunk.count * 10)
+            for booking in chunk {
+                binds += [
+                    .text(booking.id.description), ColumnCoding.int(booking.eventID.rawValue),
+                    ColumnCoding.seats(booking.seatIDs), ColumnCoding.tickets(booking.tickets),
+                    ColumnCoding.int(booking.amountMinor), .text(booking.currency.code), .text(booking.userIdentifier),
+                    ColumnCoding.millis(booking.expiresAt), ColumnCoding.millis(booking.createdAt), ColumnCoding.millis(booking.createdAt),
+                ]
+            }
+            _ = try await connection.query(
+                """
+                INSERT INTO bookings (id, event_id, status, seat_ids, tickets, amount_minor, currency, user_identifier,
+                    expires_at, created_at, updated_at) VALUES \(values)
+                """,
+                binds
+            )
+        }
+    }
+}
+
+extension Array {
+    /// The array cut into consecutive slices of at most `size` elements.
+    func chunked(by size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0 ..< Swift.min($0 + size, count)] }
+    }
+}

@@ -1,0 +1,107 @@
+import BoxofficeDomain
+import Foundation
+
+/// The primitive writes a batch of inventory decisions needs, all inside one open transaction.
+///
+/// Each store (SQLite, PostgreSQL) implements these in its own SQL; ``BatchApplier`` composes them the same
+/// way for both, so the two stores cannot drift apart in what a batch means.
+public protocol InventoryTransaction {
+    /// Moves `held` bookings to `status`; returns the ids that were still `held` and moved.
+    func endHolds(_ bookings: [BookingID], status: BookingStatus, at: Date) async throws -> Set<BookingID>
+    /// Deletes the seat claims of bookings.
+    func deleteClaims(of bookings: [BookingID]) async throws
+    /// Inserts seat claims for a batch of holds, skipping seats already claimed.
+    /// - Returns: the claims that were inserted, seat → booking.
+    func claimSeats(_ claims: [(seat: SeatID, booking: BookingID)], event: EventID) async throws -> [SeatID: BookingID]
+    /// Adds to a pool's held count only if it stays within capacity; returns whether it did.
+    func addHeld(_ quantity: Int, to pool: PoolID) async throws -> Bool
+    /// Takes tickets back from a pool's held count.
+    func removeHeld(_ quantity: Int, from pool: PoolID) async throws
+    /// Inserts new `held` bookings.
+    func insertBookings(_ bookings: [Booking]) async throws
+}
+
+/// Applies a batch of ``InventoryChange``s through an ``InventoryTransaction``.
+public enum BatchApplier {
+    /// Writes every change conditionally and reports which applied; a change that did not apply leaves no trace.
+    ///
+    /// Ends go first, because a seat released in a batch may be taken by a hold decided after it.
+    public static func apply(_ changes: [InventoryChange], event: EventID, in transaction: some InventoryTransaction) async throws -> [Bool] {
+        var applied = Array(repeating: true, count: changes.count)
+        var holds: [(Int, Booking)] = []
+        var ends: [(Int, EndedHold)] = []
+        for (index, change) in changes.enumerated() {
+            switch change {
+            case .hold(let booking): holds.append((index, booking))
+            case .endHold(let end): ends.append((index, end))
+            }
+        }
+        try await endHolds(ends, in: transaction, applied: &applied)
+        try await insertHolds(holds, event: event, in: transaction, applied: &applied)
+        return applied
+    }
+
+    private static func endHolds(_ ends: [(Int, EndedHold)], in transaction: some InventoryTransaction, applied: inout [Bool]) async throws {
+        guard !ends.isEmpty else { return }
+        var done: [EndedHold] = []
+        for status in [BookingStatus.released, .expired] {
+            let group = ends.filter { $0.1.status == status }
+            guard let at = group.first?.1.at else { continue }
+            let moved = try await transaction.endHolds(group.map(\.1.bookingID), status: status, at: at)
+            for (index, end) in group {
+                if moved.contains(end.bookingID) { done.append(end) } else { applied[index] = false }
+            }
+        }
+        guard !done.isEmpty else { return }
+        try await transaction.deleteClaims(of: done.map(\.bookingID))
+        for (pool, quantity) in totals(done.flatMap(\.tickets)) {
+            try await transaction.removeHeld(quantity, from: pool)
+        }
+    }
+
+    private static func insertHolds(_ holds: [(Int, Booking)], event: EventID, in transaction: some InventoryTransaction, applied: inout [Bool]) async throws {
+        guard !holds.isEmpty else { return }
+        let claims = holds.flatMap { _, booking in booking.seatIDs.map { (seat: $0, booking: booking.id) } }.sorted { $0.seat < $1.seat }
+        let claimed = claims.isEmpty ? [:] : try await transaction.claimSeats(claims, event: event)
+        for (index, booking) in holds where booking.seatIDs.contains(where: { claimed[$0] != booking.id }) {
+            applied[index] = false
+        }
+
+        var taken: [Int: [PoolID]] = [:]
+        var linesByPool: [PoolID: [(index: Int, quantity: Int)]] = [:]
+        for (index, booking) in holds where applied[index] {
+            for line in booking.tickets { linesByPool[line.poolID, default: []].append((index, line.quantity)) }
+        }
+        for (pool, lines) in linesByPool.sorted(by: { $0.key < $1.key }) {
+            if try await transaction.addHeld(lines.reduce(0) { $0 + $1.quantity }, to: pool) {
+                for line in lines { taken[line.index, default: []].append(pool) }
+                continue
+            }
+            for line in lines where applied[line.index] {
+                if try await transaction.addHeld(line.quantity, to: pool) {
+                    taken[line.index, default: []].append(pool)
+                } else {
+                    applied[line.index] = false
+                }
+            }
+        }
+
+        let failed = holds.filter { !applied[$0.0] }
+        if !failed.isEmpty {
+            try await transaction.deleteClaims(of: failed.map(\.1.id))
+            for (index, booking) in failed {
+                for line in booking.tickets where taken[index, default: []].contains(line.poolID) {
+                    try await transaction.removeHeld(line.quantity, from: line.poolID)
+                }
+            }
+        }
+        let succeeded = holds.filter { applied[$0.0] }.map(\.1)
+        if !succeeded.isEmpty { try await transaction.insertBookings(succeeded) }
+    }
+
+    private static func totals(_ tickets: [TicketQuantity]) -> [(PoolID, Int)] {
+        var totals: [PoolID: Int] = [:]
+        for line in tickets { totals[line.poolID, default: 0] += line.quantity }
+        return totals.sorted { $0.key < $1.key }
+    }
+}
