@@ -93,6 +93,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "BoxofficeTestSupport",
+            dependencies: [
+                "BoxofficePostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "boxoffice",
             dependencies: [
@@ -123,6 +133,24 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "BoxofficePostgresTests",
+            dependencies: ["BoxofficePostgres"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BoxofficeStoreTests",
+            dependencies: [
+                "BoxofficeDomain",
+                "BoxofficeSQLite",
+                "BoxofficePostgres",
+                "BoxofficeStorage",
+                "BoxofficeTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "BoxofficeAppTests",
             dependencies: [
                 "BoxofficeApp",
@@ -137,6 +165,7 @@ let package = Package(
                 "BoxofficeHTTP",
                 "BoxofficeDomain",
                 "BoxofficeSQLite",
+                "BoxofficeTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Logging", package: "swift-log"),

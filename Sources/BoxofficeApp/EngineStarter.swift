@@ -26,7 +26,7 @@ struct EngineStarter: Service {
                     } catch let error as MigrationError {
                         throw error
                     } catch {
-                        logger.warning("cannot reach \(database) yet (\(error)); retrying in \(delay)")
+                        logger.warning("cannot reach \(database) yet (\(String(reflecting: error))); retrying in \(delay)")
                         try await Task.sleep(for: delay)
                         delay = min(delay * 2, .seconds(2))
                     }

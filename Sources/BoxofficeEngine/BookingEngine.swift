@@ -104,12 +104,13 @@ public final class BookingEngine: Sendable {
         do {
             if let inventory = try await store.loadInventory(of: id), engines.withLock({ $0[id] }) == nil { register(inventory) }
         } catch {
-            logger.error("could not load event \(id) created elsewhere: \(error)")
+            logger.error("could not load event \(id) created elsewhere: \(String(reflecting: error))")
         }
     }
 
     /// Re-reads every event, after changes from other processes may have been missed.
     public func refreshAll() async {
+        guard isReady else { return }
         do {
             for inventory in try await store.loadInventories() {
                 if let engine = engines.withLock({ $0[inventory.event.id] }) {
@@ -119,7 +120,7 @@ public final class BookingEngine: Sendable {
                 }
             }
         } catch {
-            logger.error("could not re-read events: \(error)")
+            logger.error("could not re-read events: \(String(reflecting: error))")
         }
     }
 
@@ -129,7 +130,7 @@ public final class BookingEngine: Sendable {
             do {
                 try await engine.expireDue()
             } catch {
-                logger.error("expiry sweep failed: \(error)", metadata: ["event": "\(engine.event.id)"])
+                logger.error("expiry sweep failed: \(String(reflecting: error))", metadata: ["event": "\(engine.event.id)"])
             }
         }
     }

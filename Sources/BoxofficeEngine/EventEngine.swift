@@ -141,7 +141,7 @@ public actor EventEngine {
             publish()
             answer(replies, applied: applied)
         } catch {
-            logger.error("could not write a batch of \(changes.count) changes: \(error)", metadata: ["event": "\(event.id)"])
+            logger.error("could not write a batch of \(changes.count) changes: \(String(reflecting: error))", metadata: ["event": "\(event.id)"])
             undo(changes, endedHolds: endedHolds, where: { _ in true })
             needsReload = true
             for reply in replies { fail(reply, with: error) }
@@ -168,7 +168,7 @@ public actor EventEngine {
             needsReload = false
             publish()
         } catch {
-            logger.error("could not reload inventory: \(error)", metadata: ["event": "\(event.id)"])
+            logger.error("could not reload inventory: \(String(reflecting: error))", metadata: ["event": "\(event.id)"])
         }
     }
 

@@ -34,7 +34,7 @@ public struct PostgresChangeFeed: InventoryChangeFeed {
                 return
             } catch {
                 if Task.isCancelled { return }
-                logger.warning("lost the change feed (\(error)); listening again in \(delay)")
+                logger.warning("lost the change feed (\(String(reflecting: error))); listening again in \(delay)")
             }
             try await Task.sleep(for: delay)
             delay = min(delay * 2, .seconds(2))

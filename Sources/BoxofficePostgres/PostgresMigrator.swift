@@ -30,7 +30,15 @@ public struct PostgresMigrator: Sendable {
         let latest = migrations.last?.version ?? 0
         let pending = migrations
         let name = name
-        return try await client.withTransaction(logger: logger) { connection in
+        do {
+            return try await migrate(latest: latest, pending: pending, name: name)
+        } catch let error as PostgresTransactionError {
+            throw error.closureError ?? error
+        }
+    }
+
+    private func migrate(latest: Int, pending: [Migration], name: String) async throws -> [Int] {
+        try await client.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
             try await connection.query(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",

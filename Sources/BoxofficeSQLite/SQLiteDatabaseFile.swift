@@ -6,29 +6,37 @@ import SQLiteNIO
 
 /// One SQLite database file in WAL mode: a writer connection whose transactions run one at a time,
 /// and a reader connection that never waits for the writer.
+///
+/// The two connections run on two threads of their own, so a write waiting for another process's lock
+/// never starves other blocking work of the shared thread pool.
 public final class SQLiteDatabaseFile: Sendable {
+    private let threads: NIOThreadPool
     private let writer: SQLiteConnection
     private let reader: SQLiteConnection
     private let writeLock = AsyncLock()
     /// Where the file lives.
     public let path: String
 
-    private init(path: String, writer: SQLiteConnection, reader: SQLiteConnection) {
+    private init(path: String, threads: NIOThreadPool, writer: SQLiteConnection, reader: SQLiteConnection) {
         self.path = path
+        self.threads = threads
         self.writer = writer
         self.reader = reader
     }
 
     /// Opens (creating if needed) a database file with durable commits (`synchronous=FULL`).
     public static func open(path: String, logger: Logger) async throws -> SQLiteDatabaseFile {
-        let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        let threads = NIOThreadPool(numberOfThreads: 2)
+        threads.start()
+        let loop = MultiThreadedEventLoopGroup.singleton.any()
+        let writer = try await SQLiteConnection.open(storage: .file(path: path), threadPool: threads, logger: logger, on: loop)
         _ = try await writer.query("PRAGMA journal_mode=WAL")
         for pragma in ["PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000"] {
             _ = try await writer.query(pragma)
         }
-        let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        let reader = try await SQLiteConnection.open(storage: .file(path: path), threadPool: threads, logger: logger, on: loop)
         _ = try await reader.query("PRAGMA busy_timeout=10000")
-        return SQLiteDatabaseFile(path: path, writer: writer, reader: reader)
+        return SQLiteDatabaseFile(path: path, threads: threads, writer: writer, reader: reader)
     }
 
     /// Runs one read statement.
@@ -74,6 +82,7 @@ public final class SQLiteDatabaseFile: Sendable {
         await writeLock.lock()
         try await reader.close()
         try await writer.close()
+        try await threads.shutdownGracefully()
         await writeLock.unlock()
     }
 }

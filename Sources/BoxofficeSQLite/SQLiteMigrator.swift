@@ -27,7 +27,8 @@ public struct SQLiteMigrator: Sendable {
         return try await database.write { connection in
             _ = try await connection.query("""
                 CREATE TABLE IF NOT EXISTS schema_migrations (
-                    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)
+                    version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+                    applied_at INTEGER NOT NULL DEFAULT (CAST(strftime('%s', 'now') AS INTEGER) * 1000))
                 """)
             let rows = try await connection.query("SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations")
             let current = rows.first?.column("version")?.integer ?? 0

@@ -100,7 +100,7 @@ struct EventEngineTests {
         let store = ScriptedStore(event: try Self.event(), script: .init(delay: .milliseconds(200)))
         let engine = Self.engine(store)
         let first = Task { try await engine.hold(Self.request(1)) }
-        try await Task.sleep(for: .milliseconds(50))
+        while store.writesBegun == 0 { try await Task.sleep(for: .milliseconds(5)) }
         store.script.withLock { $0.failWrites = true }
         let contenders = (0 ..< 2).map { _ in Task { try await engine.hold(Self.request(5)) } }
         _ = try await first.value

@@ -15,6 +15,7 @@ final class ScriptedStore: BookingStore {
     private let batches = Mutex<[Int]>([])
     private let bookings = Mutex<[BookingID: Booking]>([:])
     private let reloads = Atomic<Int>(0)
+    private let writesStarted = Atomic<Int>(0)
 
     init(event: Event, script: Script = Script()) {
         self.event = event
@@ -23,6 +24,8 @@ final class ScriptedStore: BookingStore {
 
     /// The size of every batch written, in order.
     var batchSizes: [Int] { batches.withLock { $0 } }
+    /// How many batch writes have begun.
+    var writesBegun: Int { writesStarted.load(ordering: .acquiring) }
     /// How often the engine asked to read the inventory again.
     var reloadCount: Int { reloads.load(ordering: .relaxed) }
 
@@ -42,6 +45,7 @@ final class ScriptedStore: BookingStore {
 
     func apply(_ changes: [InventoryChange], event: EventID) async throws -> [Bool] {
         let script = script.withLock { $0 }
+        writesStarted.add(1, ordering: .releasing)
         try await Task.sleep(for: script.delay)
         if script.failWrites { throw StoreDown() }
         batches.withLock { $0.append(changes.count) }

@@ -1,8 +1,7 @@
-import BoxofficeSQLite
+import BoxofficeTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import SQLiteNIO
 import Testing
 
 @Suite("Bad input gets a clear 4xx problem and changes nothing")
@@ -58,9 +57,9 @@ struct BadInputTests {
         Case(name: "unknown route", method: .get, path: "/api/nowhere", body: nil, status: .notFound),
     ]
 
-    @Test("each bad request is refused with a problem response", arguments: cases)
-    func refused(_ badCase: Case) async throws {
-        let server = TestServer()
+    @Test("each bad request is refused with a problem response", arguments: TestBackend.all, cases)
+    func refused(backend: TestBackend, _ badCase: Case) async throws {
+        let server = try await TestServer.make(backend)
         defer { server.remove() }
         try await server.run { client in
             let before = try await client.send(.get, "/api/events")
@@ -74,17 +73,13 @@ struct BadInputTests {
             let after = try await client.send(.get, "/api/events")
             #expect(after.body == before.body, "a refused request must change nothing")
         }
-        let database = try await server.database()
-        let bookings = try await database.read("SELECT COUNT(*) AS n FROM bookings")
-        let claims = try await database.read("SELECT COUNT(*) AS n FROM seat_claims")
-        try await database.close()
-        #expect(bookings.first?.column("n")?.integer == 0)
-        #expect(claims.first?.column("n")?.integer == 0)
+        #expect(try await server.database.count("SELECT CAST(COUNT(*) AS TEXT) FROM bookings") == 0)
+        #expect(try await server.database.count("SELECT CAST(COUNT(*) AS TEXT) FROM seat_claims") == 0)
     }
 
-    @Test("a sold-out pool answers 409 and names what is left")
-    func soldOut() async throws {
-        let server = TestServer()
+    @Test("a sold-out pool answers 409 and names what is left", arguments: TestBackend.all)
+    func soldOut(backend: TestBackend) async throws {
+        let server = try await TestServer.make(backend)
         defer { server.remove() }
         try await server.run { client in
             for buyer in 0 ..< 50 {

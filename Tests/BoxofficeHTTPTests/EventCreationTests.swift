@@ -1,3 +1,4 @@
+import BoxofficeTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -18,9 +19,9 @@ struct EventCreationTests {
      "ga_pools": [{"name": "Standing", "price_minor": 1500, "capacity": 40}]}
     """#
 
-    @Test("an event with listed rows, compact blocks and a GA pool is created and readable")
-    func create() async throws {
-        let server = TestServer()
+    @Test("an event with listed rows, compact blocks and a GA pool is created and readable", arguments: TestBackend.all)
+    func create(backend: TestBackend) async throws {
+        let server = try await TestServer.make(backend)
         defer { server.remove() }
         try await server.run { client in
             let created = try await client.send(.post, "/api/events", json: Self.event, headers: client.organizer)
@@ -54,9 +55,9 @@ struct EventCreationTests {
         }
     }
 
-    @Test("holds before the sales window opens are refused with 409")
-    func salesNotOpen() async throws {
-        let server = TestServer()
+    @Test("holds before the sales window opens are refused with 409", arguments: TestBackend.all)
+    func salesNotOpen(backend: TestBackend) async throws {
+        let server = try await TestServer.make(backend)
         defer { server.remove() }
         try await server.run { client in
             let future = Self.event.replacingOccurrences(of: "2020-01-01T00:00:00Z", with: "2030-01-01T00:00:00Z")

@@ -1,6 +1,5 @@
-import BoxofficeSQLite
+import BoxofficeTestSupport
 import Foundation
-import SQLiteNIO
 
 /// Reads the booking database and reports every broken inventory invariant (DESIGN.md §6, rule 1).
 struct InventoryCheck {
@@ -15,14 +14,14 @@ struct InventoryCheck {
     var bookings: [String: StoredBooking] = [:]
     var violations: [String] = []
 
-    static func run(_ database: SQLiteDatabaseFile) async throws -> InventoryCheck {
+    static func run(_ database: TestDatabase) async throws -> InventoryCheck {
         var check = InventoryCheck()
-        for row in try await database.read("SELECT id, status, seat_ids, tickets FROM bookings") {
+        for row in try await database.rows("SELECT CAST(id AS TEXT), status, seat_ids, tickets FROM bookings") {
             let booking = StoredBooking(
-                id: row.column("id")?.string ?? "",
-                status: row.column("status")?.string ?? "",
-                seats: (row.column("seat_ids")?.string ?? "").split(separator: ",").compactMap { Int64($0) },
-                tickets: (row.column("tickets")?.string ?? "").split(separator: ",").compactMap { pair in
+                id: row[0] ?? "",
+                status: row[1] ?? "",
+                seats: (row[2] ?? "").split(separator: ",").compactMap { Int64($0) },
+                tickets: (row[3] ?? "").split(separator: ",").compactMap { pair in
                     let parts = pair.split(separator: ":").compactMap { Int64($0) }
                     return parts.count == 2 ? (parts[0], Int(parts[1])) : nil
                 }
@@ -39,8 +38,8 @@ struct InventoryCheck {
             }
         }
         var claims: [Int64: String] = [:]
-        for row in try await database.read("SELECT seat_id, booking_id FROM seat_claims") {
-            claims[row.column("seat_id")?.integer.map(Int64.init) ?? 0] = row.column("booking_id")?.string ?? ""
+        for row in try await database.rows("SELECT CAST(seat_id AS TEXT), CAST(booking_id AS TEXT) FROM seat_claims") {
+            claims[Int64(row[0] ?? "") ?? 0] = row[1] ?? ""
         }
         if claims != owner { check.violations.append("seat claims \(claims.count) do not match the seats of active bookings \(owner.count)") }
 
@@ -48,11 +47,9 @@ struct InventoryCheck {
         for booking in active where booking.status == "held" {
             for line in booking.tickets { heldByPool[line.pool, default: 0] += line.quantity }
         }
-        for row in try await database.read("SELECT id, capacity, held, sold FROM ga_pools") {
-            let id = Int64(row.column("id")?.integer ?? 0)
-            let capacity = Int(row.column("capacity")?.integer ?? 0)
-            let held = Int(row.column("held")?.integer ?? 0)
-            let sold = Int(row.column("sold")?.integer ?? 0)
+        for row in try await database.rows("SELECT CAST(id AS TEXT), CAST(capacity AS TEXT), CAST(held AS TEXT), CAST(sold AS TEXT) FROM ga_pools") {
+            let numbers = row.map { Int($0 ?? "") ?? 0 }
+            let (id, capacity, held, sold) = (Int64(numbers[0]), numbers[1], numbers[2], numbers[3])
             if held + sold > capacity { check.violations.append("pool \(id) has \(held) held + \(sold) sold over capacity \(capacity)") }
             if held != heldByPool[id, default: 0] { check.violations.append("pool \(id) counts \(held) held, bookings hold \(heldByPool[id, default: 0])") }
         }

@@ -1,4 +1,4 @@
-import BoxofficeSQLite
+import BoxofficeTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -15,9 +15,9 @@ struct LifecycleTests {
         """#
     }
 
-    @Test("an expired hold is back on sale within 2 seconds and its booking reads expired")
-    func expiry() async throws {
-        let server = TestServer()
+    @Test("an expired hold is back on sale within 2 seconds and its booking reads expired", arguments: TestBackend.all)
+    func expiry(backend: TestBackend) async throws {
+        let server = try await TestServer.make(backend)
         defer { server.remove() }
         try await server.run { client in
             let event = try await client.send(.post, "/api/events", json: Self.event(ttl: 1), headers: client.organizer)
@@ -48,9 +48,9 @@ struct LifecycleTests {
         }
     }
 
-    @Test("releasing puts the seat back at once; releasing again is harmless")
-    func release() async throws {
-        let server = TestServer()
+    @Test("releasing puts the seat back at once; releasing again is harmless", arguments: TestBackend.all)
+    func release(backend: TestBackend) async throws {
+        let server = try await TestServer.make(backend)
         defer { server.remove() }
         try await server.run { client in
             let hold = try await client.send(.post, "/api/bookings", json: #"{"event_id": 1, "seat_ids": [3, 4], "user_identifier": "carol"}"#)
@@ -66,9 +66,9 @@ struct LifecycleTests {
         }
     }
 
-    @Test("an expired booking cannot be released")
-    func releaseExpired() async throws {
-        let server = TestServer()
+    @Test("an expired booking cannot be released", arguments: TestBackend.all)
+    func releaseExpired(backend: TestBackend) async throws {
+        let server = try await TestServer.make(backend)
         defer { server.remove() }
         try await server.run { client in
             let event = try await client.send(.post, "/api/events", json: Self.event(ttl: 1), headers: client.organizer)
@@ -86,9 +86,9 @@ struct LifecycleTests {
         }
     }
 
-    @Test("a restart keeps every booking and hold, and adds no second set of demo events")
-    func restart() async throws {
-        let server = TestServer()
+    @Test("a restart keeps every booking and hold, and adds no second set of demo events", arguments: TestBackend.all)
+    func restart(backend: TestBackend) async throws {
+        let server = try await TestServer.make(backend)
         defer { server.remove() }
         let id = try await server.run { client in
             let hold = try await client.send(.post, "/api/bookings", json: #"{"event_id": 2, "seat_ids": [60, 61], "ga": [{"pool_id": 1, "quantity": 2}], "user_identifier": "erin"}"#)

@@ -1,3 +1,4 @@
+import BoxofficeTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -5,9 +6,9 @@ import Testing
 
 @Suite("The seed's endpoints")
 struct SeedEndpointTests {
-    @Test("a new database lists the seed's concert and the big hall")
-    func demoEvents() async throws {
-        let server = TestServer()
+    @Test("a new database lists the seed's concert and the big hall", arguments: TestBackend.all)
+    func demoEvents(backend: TestBackend) async throws {
+        let server = try await TestServer.make(backend)
         defer { server.remove() }
         try await server.run { client in
             let events = try await client.send(.get, "/api/events")
@@ -20,9 +21,9 @@ struct SeedEndpointTests {
         }
     }
 
-    @Test("book/safe holds a seat, the next read shows it, and a second buyer gets 409")
-    func bookSafe() async throws {
-        let server = TestServer()
+    @Test("book/safe holds a seat, the next read shows it, and a second buyer gets 409", arguments: TestBackend.all)
+    func bookSafe(backend: TestBackend) async throws {
+        let server = try await TestServer.make(backend)
         defer { server.remove() }
         try await server.run { client in
             let before = try await client.send(.get, "/api/events/1/seats")
@@ -47,9 +48,9 @@ struct SeedEndpointTests {
         }
     }
 
-    @Test("the seat map revalidates with its ETag")
-    func etag() async throws {
-        let server = TestServer()
+    @Test("the seat map revalidates with its ETag", arguments: TestBackend.all)
+    func etag(backend: TestBackend) async throws {
+        let server = try await TestServer.make(backend)
         defer { server.remove() }
         try await server.run { client in
             let first = try await client.send(.get, "/api/events/2/seats")
@@ -61,9 +62,9 @@ struct SeedEndpointTests {
         }
     }
 
-    @Test("init_db creates another concert in demo mode")
-    func initDatabaseDemo() async throws {
-        let server = TestServer()
+    @Test("init_db creates another concert in demo mode", arguments: TestBackend.all)
+    func initDatabaseDemo(backend: TestBackend) async throws {
+        let server = try await TestServer.make(backend)
         defer { server.remove() }
         try await server.run { client in
             let created = try await client.send(.post, "/api/init_db")
@@ -74,9 +75,9 @@ struct SeedEndpointTests {
         }
     }
 
-    @Test("init_db needs the organizer token outside demo mode")
-    func initDatabaseGuarded() async throws {
-        let server = TestServer(demo: false)
+    @Test("init_db needs the organizer token outside demo mode", arguments: TestBackend.all)
+    func initDatabaseGuarded(backend: TestBackend) async throws {
+        let server = try await TestServer.make(backend, demo: false)
         defer { server.remove() }
         try await server.run { client in
             let events = try await client.send(.get, "/api/events")
@@ -91,9 +92,9 @@ struct SeedEndpointTests {
         }
     }
 
-    @Test("health answers live and ready")
-    func health() async throws {
-        let server = TestServer()
+    @Test("health answers live and ready", arguments: TestBackend.all)
+    func health(backend: TestBackend) async throws {
+        let server = try await TestServer.make(backend)
         defer { server.remove() }
         try await server.run { client in
             let live = try await client.send(.get, "/health/live")

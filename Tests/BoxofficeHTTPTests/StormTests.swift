@@ -1,4 +1,4 @@
-import BoxofficeSQLite
+import BoxofficeTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -14,9 +14,9 @@ struct StormTests {
      "ga_pools": [{"name": "Standing", "price_minor": 1000, "capacity": 30}]}
     """#
 
-    @Test("1,200 concurrent requests never double-book a seat or overfill a pool, and every 201 is stored")
-    func storm() async throws {
-        let server = TestServer()
+    @Test("1,200 concurrent requests never double-book a seat or overfill a pool, and every 201 is stored", arguments: TestBackend.all)
+    func storm(backend: TestBackend) async throws {
+        let server = try await TestServer.make(backend)
         defer { server.remove() }
         let answers = try await server.run { client in
             let event = try await client.send(.post, "/api/events", json: Self.smallEvent, headers: client.organizer)
@@ -44,9 +44,7 @@ struct StormTests {
         #expect(answers.allSatisfy { $0.0 == .created || $0.0 == .conflict }, "only 201 and 409: \(Set(answers.map(\.0.code)))")
         #expect(created.count > 10)
 
-        let database = try await server.database()
-        let check = try await InventoryCheck.run(database)
-        try await database.close()
+        let check = try await InventoryCheck.run(server.database)
         #expect(check.violations.isEmpty, "\(check.violations)")
         for (_, id, seats) in created {
             let stored = check.bookings[id ?? ""]

@@ -1,25 +1,27 @@
 import BoxofficeApp
-import BoxofficeSQLite
+import BoxofficeTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
 
-/// A booking service on a fresh data directory, driven in process through the router.
+/// A booking service on a fresh database of either backend, driven in process through the router.
 struct TestServer {
     static let organizerToken = "test-organizer-token"
 
-    let directory: URL
+    let database: TestDatabase
     var configuration: ServeConfiguration
 
-    init(demo: Bool = true) {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("boxoffice-http-\(UUID().uuidString)")
-        configuration = ServeConfiguration()
-        configuration.dataDirectory = directory.path
+    static func make(_ backend: TestBackend, demo: Bool = true) async throws -> TestServer {
+        let database = try await TestDatabase.make(backend)
+        var configuration = ServeConfiguration()
+        configuration.dataDirectory = database.directory.path
+        configuration.databaseURL = database.url
         configuration.organizerToken = Self.organizerToken
         configuration.demo = demo
         configuration.logLevel = .warning
+        return TestServer(database: database, configuration: configuration)
     }
 
     /// Builds the application and runs `body` against it; the database closes when `body` returns.
@@ -33,13 +35,8 @@ struct TestServer {
         }
     }
 
-    /// Opens the booking database for checks the API cannot make.
-    func database() async throws -> SQLiteDatabaseFile {
-        try await SQLiteDatabaseFile.open(path: directory.appendingPathComponent(BoxofficeServer.bookingDatabaseFile).path, logger: Logger(label: "check"))
-    }
-
     func remove() {
-        try? FileManager.default.removeItem(at: directory)
+        database.remove()
     }
 }
 

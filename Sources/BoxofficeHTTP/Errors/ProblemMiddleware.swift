@@ -31,7 +31,7 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         case let response as any HTTPResponseError where response.status.kind == .clientError:
             return Problem(response.status, type: "http-\(response.status.code)", detail: response.status.reasonPhrase)
         default:
-            logger.error("request failed: \(error)")
+            logger.error("request failed: \(String(reflecting: error))")
             return Problem(.serviceUnavailable, type: "unavailable", detail: "The service could not complete the request right now; try again shortly.")
         }
     }

@@ -1,0 +1,95 @@
+import BoxofficeDomain
+import BoxofficeStorage
+import BoxofficeTestSupport
+import Foundation
+import Testing
+
+@Suite("Booking store, on SQLite and PostgreSQL")
+struct BookingStoreTests {
+    @Test("events get consecutive blocks of seat ids and survive a reload", arguments: TestBackend.all)
+    func createAndLoad(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { (fixture: StoreFixture) async throws in
+            let first = try await fixture.store.createEvent(try StoreFixture.draft())
+            let second = try await fixture.store.createEvent(try StoreFixture.draft())
+            #expect(first.firstSeatID.rawValue == 1)
+            #expect(second.firstSeatID.rawValue == 11)
+            #expect(second.gaPools[0].id != first.gaPools[0].id)
+            let loaded = try await fixture.store.loadInventories()
+            #expect(loaded.map(\.event) == [first, second])
+            #expect(loaded[0].availableSeats == 10)
+            #expect(try await fixture.store.eventCount() == 2)
+        }
+    }
+
+    @Test("a hold writes its booking, its seat claims and its pool counters", arguments: TestBackend.all)
+    func hold(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { (fixture: StoreFixture) async throws in
+            let event = try await fixture.store.createEvent(try StoreFixture.draft())
+            let booking = StoreFixture.booking(event, seats: [0, 1], ga: 2)
+            #expect(try await fixture.store.apply([.hold(booking)], event: event.id) == [true])
+            #expect(try await fixture.store.booking(booking.id) == booking)
+            let inventory = try await fixture.store.loadInventory(of: event)
+            #expect(inventory.seats[0] == .held && inventory.seats[1] == .held)
+            #expect(inventory.pools[event.gaPools[0].id]?.held == 2)
+            #expect(inventory.holds[booking.id]?.seatIndexes == [0, 1])
+        }
+    }
+
+    @Test("a hold on a claimed seat is refused by the database and leaves no trace", arguments: TestBackend.all)
+    func seatConflict(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { (fixture: StoreFixture) async throws in
+            let event = try await fixture.store.createEvent(try StoreFixture.draft())
+            let winner = StoreFixture.booking(event, seats: [3])
+            let loser = StoreFixture.booking(event, seats: [2, 3], ga: 1)
+            let bystander = StoreFixture.booking(event, seats: [4])
+            #expect(try await fixture.store.apply([.hold(winner)], event: event.id) == [true])
+            #expect(try await fixture.store.apply([.hold(loser), .hold(bystander)], event: event.id) == [false, true])
+            #expect(try await fixture.store.booking(loser.id) == nil)
+            let inventory = try await fixture.store.loadInventory(of: event)
+            #expect(inventory.seats[2] == .available)
+            #expect(inventory.pools[event.gaPools[0].id]?.held == 0)
+        }
+    }
+
+    @Test("a pool's capacity is enforced by the database", arguments: TestBackend.all)
+    func poolCapacity(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { (fixture: StoreFixture) async throws in
+            let event = try await fixture.store.createEvent(try StoreFixture.draft())
+            let first = StoreFixture.booking(event, ga: 3)
+            let second = StoreFixture.booking(event, ga: 2)
+            let third = StoreFixture.booking(event, ga: 1)
+            #expect(try await fixture.store.apply([.hold(first)], event: event.id) == [true])
+            #expect(try await fixture.store.apply([.hold(second), .hold(third)], event: event.id) == [false, true])
+            let inventory = try await fixture.store.loadInventory(of: event)
+            #expect(inventory.pools[event.gaPools[0].id] == PoolCounts(capacity: 4, held: 4, sold: 0))
+        }
+    }
+
+    @Test("ending a hold frees its inventory once; a second end does not apply", arguments: TestBackend.all)
+    func endHold(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { (fixture: StoreFixture) async throws in
+            let event = try await fixture.store.createEvent(try StoreFixture.draft())
+            let booking = StoreFixture.booking(event, seats: [5], ga: 1)
+            _ = try await fixture.store.apply([.hold(booking)], event: event.id)
+            #expect(try await fixture.store.apply([StoreFixture.ended(booking, as: .expired)], event: event.id) == [true])
+            #expect(try await fixture.store.booking(booking.id)?.status == .expired)
+            #expect(try await fixture.store.apply([StoreFixture.ended(booking)], event: event.id) == [false])
+            let inventory = try await fixture.store.loadInventory(of: event)
+            #expect(inventory.availableSeats == 10)
+            #expect(inventory.pools[event.gaPools[0].id]?.held == 0)
+            #expect(inventory.holds.isEmpty)
+        }
+    }
+
+    @Test("a seat released in a batch can be held again in the same batch", arguments: TestBackend.all)
+    func releaseThenHold(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { (fixture: StoreFixture) async throws in
+            let event = try await fixture.store.createEvent(try StoreFixture.draft())
+            let first = StoreFixture.booking(event, seats: [7])
+            _ = try await fixture.store.apply([.hold(first)], event: event.id)
+            let second = StoreFixture.booking(event, seats: [7])
+            #expect(try await fixture.store.apply([StoreFixture.ended(first), .hold(second)], event: event.id) == [true, true])
+            #expect(try await fixture.store.loadInventory(of: event).holds.keys.contains(second.id))
+        }
+    }
+}

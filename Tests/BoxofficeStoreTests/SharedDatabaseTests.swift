@@ -1,0 +1,79 @@
+import BoxofficeDomain
+import BoxofficeStorage
+import BoxofficeTestSupport
+import Foundation
+import Testing
+
+@Suite("Stores sharing one database, and migrations, on SQLite and PostgreSQL")
+struct SharedDatabaseTests {
+    @Test("migrating again applies nothing", arguments: TestBackend.all)
+    func migrateAgain(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { (fixture: StoreFixture) async throws in
+            #expect(try await fixture.migrate().isEmpty)
+            #expect(try await fixture.database.count("SELECT CAST(COUNT(*) AS TEXT) FROM schema_migrations") == 1)
+        }
+    }
+
+    @Test("a database migrated by a newer binary is refused and left untouched", arguments: TestBackend.all)
+    func newerSchema(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { (fixture: StoreFixture) async throws in
+            _ = try await fixture.database.rows("INSERT INTO schema_migrations (version, name) VALUES (999, 'future') RETURNING CAST(version AS TEXT)")
+            await #expect {
+                try await fixture.migrate()
+            } throws: { error in
+                (error as? MigrationError)?.description.contains("newer than this binary") == true
+            }
+            #expect(try await fixture.database.count("SELECT CAST(COUNT(*) AS TEXT) FROM schema_migrations") == 2)
+        }
+    }
+
+    @Test("of two processes adding demo events to a new database at once, exactly one does", arguments: TestBackend.all)
+    func demoOnce(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { (fixture: StoreFixture) async throws in
+            let drafts = [try StoreFixture.draft(), try StoreFixture.draft()]
+            let store = fixture.store
+            let created = try await fixture.sibling { sibling in
+                async let mine = store.createEventsIfEmpty(drafts)
+                async let theirs = sibling.createEventsIfEmpty(drafts)
+                return try await [mine.count, theirs.count]
+            }
+            #expect(created.sorted() == [0, 2])
+            #expect(try await fixture.store.eventCount() == 2)
+        }
+    }
+
+    @Test("an event created by another process can be loaded by id", arguments: TestBackend.all)
+    func loadByID(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { (fixture: StoreFixture) async throws in
+            let draft = try StoreFixture.draft()
+            let event = try await fixture.sibling { try await $0.createEvent(draft) }
+            let loaded = try await fixture.store.loadInventory(of: event.id)
+            #expect(loaded?.event == event)
+            #expect(try await fixture.store.loadInventory(of: EventID(rawValue: 9_999)) == nil)
+        }
+    }
+
+    @Test("two processes holding the same seats: the database lets exactly one win each seat", arguments: TestBackend.all)
+    func twoWriters(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { (fixture: StoreFixture) async throws in
+            let event = try await fixture.store.createEvent(try StoreFixture.draft())
+            let store = fixture.store
+            let results = try await fixture.sibling { sibling in
+                try await withThrowingTaskGroup(of: [Bool].self) { group in
+                    for round in 0 ..< 20 {
+                        let writer = round.isMultiple(of: 2) ? store : sibling
+                        let bookings = (0 ..< 3).map { StoreFixture.booking(event, seats: [($0 + round) % 10], ga: 1) }
+                        group.addTask { try await writer.apply(bookings.map(InventoryChange.hold), event: event.id) }
+                    }
+                    return try await group.reduce(into: [Bool]()) { $0 += $1 }
+                }
+            }
+            let claims = try await fixture.database.count("SELECT CAST(COUNT(*) AS TEXT) FROM seat_claims")
+            let bookings = try await fixture.database.count("SELECT CAST(COUNT(*) AS TEXT) FROM bookings")
+            let held = try await fixture.database.count("SELECT CAST(held AS TEXT) FROM ga_pools")
+            #expect(results.filter { $0 }.count == bookings)
+            #expect(claims == bookings, "one claim per winning one-seat booking")
+            #expect(held == bookings && held <= 4, "the pool of 4 is never overfilled")
+        }
+    }
+}
