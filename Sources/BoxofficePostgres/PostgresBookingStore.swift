@@ -30,7 +30,10 @@ public struct PostgresBookingStore: BookingStore {
     /// Brings the schema up to date.
     @discardableResult
     public func migrate() async throws -> [Int] {
-        try await PostgresMigrator(client: client, migrations: PostgresBookingSchema.migrations, name: "the booking database", logger: logger).migrate()
+        let migrator = PostgresMigrator(client: client, migrations: PostgresBookingSchema.migrations, name: "the booking database", logger: logger)
+        // Reaching the server is bounded by the operation timeout; the migrations themselves may take longer.
+        try await Deadline.run(within: timeout) { [client, logger] in try await client.query("SELECT 1", logger: logger) }
+        return try await Deadline.run(within: .seconds(600)) { try await migrator.migrate() }
     }
 
     public func createEvent(_ draft: EventDraft) async throws -> Event {

@@ -6,74 +6,20 @@ would: it serves, the seed's 50-on-one-seat attack gives exactly one success, SI
 and a restart keeps the bookings. Standard library only. Usage: embedded_test.py PATH/TO/boxoffice
 """
 import concurrent.futures
-import json
-import os
 import shutil
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
+
+from common import Server, check, request, summary
 
 BINARY = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/boxoffice"
-RESULTS = {"passed": 0, "failed": 0}
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def request(port, method, path, body=None, headers=None):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method, headers=headers or {})
-    if data is not None:
-        req.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(req, timeout=10) as response:
-            return response.status, json.loads(response.read() or b"null"), dict(response.headers)
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null"), dict(error.headers)
-
-
-class Server:
-    def __init__(self, data_dir, extra_env=None):
-        self.port = free_port()
-        env = dict(os.environ, BOXOFFICE_PORT=str(self.port), BOXOFFICE_DATA_DIR=data_dir, **(extra_env or {}))
-        self.log = open(os.path.join(data_dir, f"server-{self.port}.log"), "w")
-        self.process = subprocess.Popen([BINARY, "serve"], env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                if request(self.port, "GET", "/health/ready")[0] == 200:
-                    return
-            except OSError:
-                pass
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited with {self.process.returncode}")
-            time.sleep(0.1)
-        raise RuntimeError("server did not become ready in 60 s")
-
-    def stop(self, sig=signal.SIGTERM):
-        self.process.send_signal(sig)
-        code = self.process.wait(timeout=20)
-        self.log.close()
-        return code
-
-
-def check(name, condition, detail=""):
-    RESULTS["passed" if condition else "failed"] += 1
-    print(f"{'ok  ' if condition else 'FAIL'} {name}{'' if condition else ' — ' + str(detail)}", flush=True)
 
 
 def main():
     data_dir = tempfile.mkdtemp(prefix="boxoffice-blackbox-")
     try:
-        server = Server(data_dir)
+        server = Server(BINARY, data_dir)
         status, events, _ = request(server.port, "GET", "/api/events")
         check("GET /api/events lists the demo events", status == 200 and len(events) == 2, events)
         check("the seed's concert has 50 seats", events[0]["seats_total"] == 50, events[0])
@@ -99,7 +45,7 @@ def main():
         code = server.stop(signal.SIGTERM)
         check("SIGTERM stops the server cleanly", code == 0, code)
 
-        server = Server(data_dir)
+        server = Server(BINARY, data_dir)
         status, kept, _ = request(server.port, "GET", f"/api/bookings/{booking['id']}")
         check("a restart keeps the booking", status == 200 and kept["status"] == "held" and kept["seat_ids"] == [100, 101], kept)
         status, events, _ = request(server.port, "GET", "/api/events")
@@ -109,8 +55,7 @@ def main():
         check("SIGINT stops the server cleanly", code == 0, code)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
-    print(f"embedded black-box: {RESULTS['passed']} passed, {RESULTS['failed']} failed")
-    return 1 if RESULTS["failed"] else 0
+    return summary("embedded black-box")
 
 
 if __name__ == "__main__":

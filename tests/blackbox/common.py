@@ -1,0 +1,79 @@
+"""Helpers shared by the black-box suites: HTTP calls, starting and stopping `boxoffice serve`, results."""
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+RESULTS = {"passed": 0, "failed": 0}
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def request(port, method, path, body=None, headers=None, timeout=15):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method, headers=headers or {})
+    if data is not None:
+        req.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as response:
+            return response.status, json.loads(response.read() or b"null"), dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null"), dict(error.headers)
+
+
+class Server:
+    """One `boxoffice serve` process on a free loopback port."""
+
+    def __init__(self, binary, data_dir, env=None, args=(), wait=True):
+        self.port = free_port()
+        os.makedirs(data_dir, exist_ok=True)
+        environment = dict(os.environ, BOXOFFICE_PORT=str(self.port), BOXOFFICE_DATA_DIR=data_dir, **(env or {}))
+        self.log_path = os.path.join(data_dir, f"server-{self.port}.log")
+        self.log = open(self.log_path, "w")
+        self.process = subprocess.Popen([binary, "serve", *args], env=environment, stdout=self.log, stderr=subprocess.STDOUT)
+        if wait:
+            self.wait_ready()
+
+    def ready(self):
+        try:
+            return request(self.port, "GET", "/health/ready", timeout=2)[0] == 200
+        except OSError:
+            return False
+
+    def wait_ready(self, seconds=60):
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            if self.ready():
+                return
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited with {self.process.returncode}; see {self.log_path}")
+            time.sleep(0.05)
+        raise RuntimeError(f"server did not become ready in {seconds} s; see {self.log_path}")
+
+    def stop(self, sig=signal.SIGTERM):
+        self.process.send_signal(sig)
+        code = self.process.wait(timeout=30)
+        self.log.close()
+        return code
+
+    def log_text(self):
+        with open(self.log_path) as log:
+            return log.read()
+
+
+def check(name, condition, detail=""):
+    RESULTS["passed" if condition else "failed"] += 1
+    print(f"{'ok  ' if condition else 'FAIL'} {name}{'' if condition else ' — ' + str(detail)}", flush=True)
+
+
+def summary(suite):
+    print(f"{suite}: {RESULTS['passed']} passed, {RESULTS['failed']} failed")
+    return 1 if RESULTS["failed"] else 0

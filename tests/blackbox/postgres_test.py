@@ -1,0 +1,221 @@
+#!/usr/bin/env python3
+"""Black-box tests of several `boxoffice serve` instances on one PostgreSQL, over real HTTP.
+
+Usage: postgres_test.py BINARY ADMIN_URL
+  ADMIN_URL  a postgres:// URL of a superuser; each scenario gets a database of its own.
+Environment (optional, for the fault scenarios): BOXOFFICE_TEST_PG_STOP and BOXOFFICE_TEST_PG_START, shell
+commands that stop and start that PostgreSQL server.
+
+Scenarios: two instances started at the same moment on an empty database migrate and add demo data once;
+the seed's 50-on-one-seat attack split across both; a storm of overlapping seat and GA bookings split across
+both, verified from the database; a hold on one instance visible on the other within a second; PostgreSQL
+unreachable at start (503 until it comes) and restarted while serving (503, then recovery, nothing lost).
+"""
+import concurrent.futures
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+
+from common import Server, check, request, summary
+
+BINARY = sys.argv[1]
+ADMIN_URL = sys.argv[2]
+TOKEN = "blackbox-organizer"
+STORM_EVENT = {
+    "title": "Storm", "venue": "Tiny Club", "starts_at": "2030-01-01T20:00:00Z", "max_tickets_per_booking": 6,
+    "categories": [{"id": "std", "price_minor": 2500}],
+    "seat_map": {"sections": [{"name": "Floor", "rows": [{"rows": "A-D", "seats": "1-10", "category": "std"}]}]},
+    "ga_pools": [{"name": "Standing", "price_minor": 1000, "capacity": 30}],
+}
+
+
+def psql(url, sql):
+    output = subprocess.run(["psql", url, "-qtAF", "|", "-c", sql], check=True, capture_output=True, text=True).stdout
+    return [line.split("|") for line in output.splitlines() if line]
+
+
+def new_database():
+    name = "blackbox_" + uuid.uuid4().hex[:12]
+    psql(ADMIN_URL, f"CREATE DATABASE {name}")
+    return ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+
+
+def start_pair(work, url):
+    env = {"BOXOFFICE_DATABASE_URL": url, "BOXOFFICE_ORGANIZER_TOKEN": TOKEN}
+    servers = [Server(BINARY, os.path.join(work, name), env=env, wait=False) for name in ("a", "b")]
+    for server in servers:
+        server.wait_ready()
+    return servers
+
+
+def invariants(url, answered):
+    """Reads the database back: no seat in two active bookings, claims match them, pools within capacity."""
+    active = psql(url, "SELECT id, seat_ids, tickets, status FROM bookings WHERE status IN ('held', 'payment_pending', 'confirmed')")
+    owners, problems = {}, []
+    held_by_pool = {}
+    for booking, seats, tickets, status in active:
+        for seat in filter(None, seats.split(",")):
+            if seat in owners:
+                problems.append(f"seat {seat} in {owners[seat]} and {booking}")
+            owners[seat] = booking
+        for line in filter(None, tickets.split(",")):
+            pool, quantity = line.split(":")
+            if status == "held":
+                held_by_pool[pool] = held_by_pool.get(pool, 0) + int(quantity)
+    claims = {seat: booking for seat, booking in psql(url, "SELECT seat_id, booking_id FROM seat_claims")}
+    if claims != owners:
+        problems.append(f"{len(claims)} seat claims vs {len(owners)} seats of active bookings")
+    for pool, capacity, held, sold in psql(url, "SELECT id, capacity, held, sold FROM ga_pools"):
+        if int(held) + int(sold) > int(capacity):
+            problems.append(f"pool {pool} over capacity")
+        if int(held) != held_by_pool.get(pool, 0):
+            problems.append(f"pool {pool} counts {held} held, bookings hold {held_by_pool.get(pool, 0)}")
+    stored = {row[0] for row in psql(url, "SELECT id FROM bookings")}
+    missing = [booking for booking in answered if booking not in stored]
+    if missing:
+        problems.append(f"{len(missing)} answered bookings are not stored")
+    return problems
+
+
+def two_instances(work):
+    url = new_database()
+    a, b = start_pair(work, url)
+    check("two instances starting together migrate once", psql(url, "SELECT count(*) FROM schema_migrations") == [["1"]])
+    check("... and add the demo events once", psql(url, "SELECT count(*) FROM events") == [["2"]])
+
+    status, event, _ = request(a.port, "POST", "/api/events", STORM_EVENT, {"Authorization": f"Bearer {TOKEN}"})
+    event_id, first_seat, pool = event["id"], event["first_seat_id"], event["ga_pools"][0]["id"]
+    started = time.time()
+    while request(b.port, "GET", f"/api/events/{event_id}")[0] != 200 and time.time() - started < 5:
+        time.sleep(0.01)
+    seen_after = time.time() - started
+    check(f"an event created on one instance appears on the other within 1 s ({seen_after * 1000:.0f} ms)", seen_after < 1, seen_after)
+
+    def attack(n):
+        server = (a, b)[n % 2]
+        return request(server.port, "POST", "/api/book/safe", {"seat_id": 25, "user_identifier": f"attacker-{n}"})[0]
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=50) as pool_executor:
+        statuses = list(pool_executor.map(attack, range(50)))
+    check("the seed's attack across two instances: exactly one 200", statuses.count(200) == 1, statuses)
+    check("... and 49 × 409", statuses.count(409) == 49, statuses)
+
+    rng = random.Random(7)
+    bodies = []
+    for index in range(1000):
+        start = rng.randrange(0, 38)
+        seats = [] if index % 4 == 3 else [first_seat + s for s in range(start, start + rng.randint(1, 3))]
+        quantity = rng.randint(1, 3) if index % 3 == 0 or not seats else 0
+        body = {"event_id": event_id, "seat_ids": seats, "user_identifier": f"buyer-{index}"}
+        if quantity:
+            body["ga"] = [{"pool_id": pool, "quantity": quantity}]
+        bodies.append(body)
+
+    def book(index):
+        server = (a, b)[index % 2]
+        status, reply, _ = request(server.port, "POST", "/api/bookings", bodies[index])
+        return status, (reply or {}).get("id")
+
+    started = time.time()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=64) as pool_executor:
+        answers = list(pool_executor.map(book, range(len(bodies))))
+    duration = time.time() - started
+    codes = [status for status, _ in answers]
+    created = [booking for status, booking in answers if status == 201]
+    print(f"     storm: {len(answers)} requests over 2 instances in {duration:.2f} s: "
+          f"{len(created)} × 201, {codes.count(409)} × 409, {len(codes) - len(created) - codes.count(409)} other")
+    check("the storm gets only 201 and 409", set(codes) <= {201, 409}, sorted(set(codes)))
+    problems = invariants(url, created)
+    check("after the storm the database holds every invariant", not problems, problems)
+
+    status, hold, _ = request(a.port, "POST", "/api/book/safe", {"seat_id": first_seat + 39, "user_identifier": "watcher"})
+    started = time.time()
+    visible = False
+    while time.time() - started < 3 and status == 200:
+        seats = request(b.port, "GET", f"/api/events/{event_id}/seats")[1]
+        row = seats["sections"][0]["rows"][3]
+        if row["status"][9] == "h":
+            visible = True
+            break
+        time.sleep(0.01)
+    latency = time.time() - started
+    check(f"a hold on one instance shows on the other's seat map within 1 s ({latency * 1000:.0f} ms)", visible and latency < 1, (status, latency))
+
+    short = dict(STORM_EVENT, title="Short holds", hold_ttl_seconds=1)
+    status, event, _ = request(b.port, "POST", "/api/events", short, {"Authorization": f"Bearer {TOKEN}"})
+    short_id, short_seat = event["id"], event["first_seat_id"]
+    time.sleep(0.2)
+    holds = [request((a, b)[n % 2].port, "POST", "/api/book/safe", {"seat_id": short_seat + n, "user_identifier": f"brief-{n}"})
+             for n in range(6)]
+    check("holds on a short-TTL event on both instances", [h[0] for h in holds] == [200] * 6, [h[0] for h in holds])
+    time.sleep(3.5)
+    statuses = psql(url, f"SELECT status, count(*) FROM bookings WHERE event_id = {short_id} GROUP BY status")
+    claims = psql(url, f"SELECT count(*) FROM seat_claims WHERE event_id = {short_id}")
+    check("both instances' sweepers expire each hold exactly once", statuses == [["expired", "6"]] and claims == [["0"]], (statuses, claims))
+    maps = [request(server.port, "GET", f"/api/events/{short_id}/seats")[1]["seats_available"] for server in (a, b)]
+    check("both instances show the expired seats available again", maps == [40, 40], maps)
+
+    check("both instances stop cleanly", [a.stop(), b.stop()] == [0, 0])
+
+
+def faults(work):
+    stop, start = os.environ.get("BOXOFFICE_TEST_PG_STOP"), os.environ.get("BOXOFFICE_TEST_PG_START")
+    if not stop or not start:
+        check("fault scenarios need BOXOFFICE_TEST_PG_STOP and BOXOFFICE_TEST_PG_START", False)
+        return
+    url = new_database()
+    subprocess.run(stop, shell=True, check=True, executable="/bin/bash")
+    server = Server(BINARY, os.path.join(work, "faults"), env={"BOXOFFICE_DATABASE_URL": url, "BOXOFFICE_ORGANIZER_TOKEN": TOKEN,
+                                                               "BOXOFFICE_DATABASE_TIMEOUT": "2"}, wait=False)
+    waited = time.time()
+    while "retrying" not in server.log_text() and time.time() - waited < 15:
+        time.sleep(0.1)
+    ready = request(server.port, "GET", "/health/ready")[0]
+    api, problem, _ = request(server.port, "GET", "/api/events")
+    check("with PostgreSQL down at start, /health/ready answers 503", ready == 503, ready)
+    check("... the API answers a 503 problem", api == 503 and "detail" in problem, (api, problem))
+    check("... and the log says it is retrying", "retrying" in server.log_text())
+    subprocess.run(start, shell=True, check=True, executable="/bin/bash")
+    server.wait_ready(30)
+    check("once PostgreSQL is up the instance becomes ready by itself", server.ready())
+
+    status, kept, _ = request(server.port, "POST", "/api/bookings", {"event_id": 2, "seat_ids": [70, 71], "user_identifier": "kept"})
+    check("a booking before the restart", status == 201, kept)
+    subprocess.run(stop, shell=True, check=True, executable="/bin/bash")
+    started = time.time()
+    status, problem, _ = request(server.port, "POST", "/api/book/safe", {"seat_id": 80, "user_identifier": "during"})
+    waited = time.time() - started
+    check(f"while PostgreSQL is down a booking fails with a 503 problem, without hanging ({waited:.1f} s)", status == 503 and waited < 10, (status, problem))
+    subprocess.run(start, shell=True, check=True, executable="/bin/bash")
+    recovered = None
+    started = time.time()
+    while time.time() - started < 30:
+        status, booking, _ = request(server.port, "POST", "/api/book/safe", {"seat_id": 81, "user_identifier": "after"})
+        if status == 200:
+            recovered = time.time() - started
+            break
+        time.sleep(0.2)
+    check(f"after PostgreSQL restarts the instance recovers by itself ({recovered and round(recovered, 1)} s)", recovered is not None)
+    status, again, _ = request(server.port, "GET", f"/api/bookings/{kept['id']}")
+    check("the booking made before the restart is intact", status == 200 and again["seat_ids"] == [70, 71] and again["status"] == "held", again)
+    check("no booking is half-written", not invariants(url, [kept["id"]]), invariants(url, [kept["id"]]))
+    check("the instance stops cleanly", server.stop() == 0)
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="boxoffice-postgres-blackbox-")
+    try:
+        two_instances(work)
+        faults(work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return summary("postgres black-box")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
