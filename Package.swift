@@ -14,6 +14,8 @@ let package = Package(
         .library(name: "BoxofficeDomain", targets: ["BoxofficeDomain"]),
         .library(name: "BoxofficeEngine", targets: ["BoxofficeEngine"]),
         .library(name: "BoxofficeStorage", targets: ["BoxofficeStorage"]),
+        .library(name: "BoxofficeMessaging", targets: ["BoxofficeMessaging"]),
+        .library(name: "BoxofficePayments", targets: ["BoxofficePayments"]),
         .library(name: "BoxofficeSQLite", targets: ["BoxofficeSQLite"]),
         .library(name: "BoxofficePostgres", targets: ["BoxofficePostgres"]),
         .library(name: "BoxofficeHTTP", targets: ["BoxofficeHTTP"]),
@@ -36,6 +38,7 @@ let package = Package(
             name: "BoxofficeEngine",
             dependencies: [
                 "BoxofficeDomain",
+                "BoxofficeMessaging",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -43,7 +46,25 @@ let package = Package(
         ),
         .target(
             name: "BoxofficeStorage",
-            dependencies: ["BoxofficeDomain"],
+            dependencies: ["BoxofficeDomain", "BoxofficeMessaging"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BoxofficeMessaging",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BoxofficePayments",
+            dependencies: [
+                "BoxofficeDomain",
+                "BoxofficeMessaging",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -51,6 +72,8 @@ let package = Package(
             dependencies: [
                 "BoxofficeDomain",
                 "BoxofficeStorage",
+                "BoxofficeMessaging",
+                "BoxofficePayments",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -62,6 +85,8 @@ let package = Package(
             dependencies: [
                 "BoxofficeDomain",
                 "BoxofficeStorage",
+                "BoxofficeMessaging",
+                "BoxofficePayments",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -73,6 +98,7 @@ let package = Package(
             dependencies: [
                 "BoxofficeDomain",
                 "BoxofficeEngine",
+                "BoxofficePayments",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -83,6 +109,8 @@ let package = Package(
             dependencies: [
                 "BoxofficeDomain",
                 "BoxofficeEngine",
+                "BoxofficeMessaging",
+                "BoxofficePayments",
                 "BoxofficeSQLite",
                 "BoxofficePostgres",
                 "BoxofficeHTTP",

@@ -1,6 +1,8 @@
 import BoxofficeDomain
 import BoxofficeEngine
 import BoxofficeHTTP
+import BoxofficeMessaging
+import BoxofficePayments
 import Foundation
 import Hummingbird
 import Logging
@@ -25,7 +27,7 @@ public struct BoxofficeServer {
         let backend = try await BookingBackend.open(configuration, directory: directory, logger: logger)
         let engine = BookingEngine(store: backend.store, now: now, logger: logger)
         let router = APIRouter.build(
-            engine: engine,
+            engine: engine, payments: backend.payments,
             configuration: APIConfiguration(organizerToken: token, demoMode: configuration.demo, logRequests: configuration.logRequests),
             now: now
         )
@@ -33,6 +35,12 @@ public struct BoxofficeServer {
         services.append(EngineStarter(engine: engine, migrate: backend.migrate, demo: configuration.demo, database: backend.description, now: now, logger: logger))
         if let feed = backend.changeFeed { services.append(ChangeFeedService(feed: feed, engine: engine)) }
         services.append(ExpirySweeper(engine: engine))
+        let transport = InProcessTransport(logger: logger)
+        let ready: @Sendable () -> Bool = { engine.isReady }
+        services.append(PaymentProcessor(store: backend.payments, transport: transport, wakeup: backend.paymentsOutbox, now: now))
+        services.append(BookingPaymentConsumer(engine: engine, transport: transport, deadLetters: backend.store))
+        services.append(OutboxRelay(name: "booking", outbox: backend.store, transport: transport, wakeup: backend.bookingOutbox, isReady: ready, logger: logger))
+        services.append(OutboxRelay(name: "payments", outbox: backend.payments, transport: transport, wakeup: backend.paymentsOutbox, isReady: ready, logger: logger))
         let application = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "boxoffice"),

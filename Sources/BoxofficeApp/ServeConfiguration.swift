@@ -11,6 +11,9 @@ public struct ServeConfiguration: Sendable {
     public var dataDirectory: String = "./data"
     /// The booking database: nil for the embedded SQLite file, or a `postgres://` URL.
     public var databaseURL: String?
+    /// The payment service's database: a `postgres://` URL; nil for its own SQLite file, or for the booking
+    /// database's server (schema `payments`) when that is PostgreSQL.
+    public var paymentsDatabaseURL: String?
     /// The most PostgreSQL connections one instance opens.
     public var databasePoolSize: Int = 20
     /// How long one database operation may take before its request fails with 503, in seconds.
@@ -43,6 +46,8 @@ public struct ServeConfiguration: Sendable {
         public var logLevel: String?
         /// `--database`.
         public var databaseURL: String?
+        /// `--payments-database`.
+        public var paymentsDatabaseURL: String?
         /// `--database-pool-size`.
         public var databasePoolSize: Int?
         /// `--database-timeout`.
@@ -65,6 +70,7 @@ public struct ServeConfiguration: Sendable {
         configuration.dataDirectory = flags.dataDirectory ?? environment["BOXOFFICE_DATA_DIR"] ?? configuration.dataDirectory
         configuration.organizerToken = environment["BOXOFFICE_ORGANIZER_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         configuration.databaseURL = flags.databaseURL ?? environment["BOXOFFICE_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        configuration.paymentsDatabaseURL = flags.paymentsDatabaseURL ?? environment["BOXOFFICE_PAYMENTS_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
         let poolSize = try environment["BOXOFFICE_DATABASE_POOL_SIZE"].map { try parseInt($0, name: "BOXOFFICE_DATABASE_POOL_SIZE") }
         configuration.databasePoolSize = flags.databasePoolSize ?? poolSize ?? configuration.databasePoolSize
         guard (1 ... 1_000).contains(configuration.databasePoolSize) else {

@@ -124,6 +124,39 @@ public final class BookingEngine: Sendable {
         }
     }
 
+    /// Asks for a held booking to be paid: it moves to `payment_pending` (and stops expiring) and a
+    /// `payment.requested` message is written in the same transaction. Paying a booking that is already
+    /// pending or confirmed changes nothing and succeeds.
+    /// - Throws: ``DomainError/bookingStateConflict(_:_:action:)`` when the booking is past holding.
+    public func pay(_ id: BookingID) async throws -> Booking {
+        let booking = try await booking(id)
+        if booking.status == .held, try await engine(for: booking.eventID).requestPayment(booking) {
+            return try await self.booking(id)
+        }
+        let current = try await self.booking(id)
+        guard current.status == .paymentPending || current.status == .confirmed else {
+            throw DomainError.bookingStateConflict(id, current.status, action: "paid")
+        }
+        return current
+    }
+
+    /// Applies a payment's outcome to the booking waiting for it.
+    /// - Returns: ``SettleOutcome/notPending`` also for an unknown booking.
+    public func settle(_ id: BookingID, confirmed: Bool, message: UUID) async throws -> SettleOutcome {
+        guard let booking = try await store.booking(id) else { return .notPending }
+        return try await engine(for: booking.eventID).settle(id, confirmed: confirmed, message: message)
+    }
+
+    /// Handles a successful payment for a booking not waiting for one (see ``BookingStore/refundUnconfirmable(_:message:at:)``).
+    public func refundUnconfirmable(_ id: BookingID, message: UUID) async throws -> RefundDecision {
+        try await store.refundUnconfirmable(id, message: message, at: now())
+    }
+
+    /// Records a message whose effect is nothing.
+    public func recordProcessed(_ message: UUID) async throws -> Bool {
+        try await store.recordProcessed(message)
+    }
+
     /// Expires the holds of every event whose time ran out.
     public func expireDueHolds() async {
         for engine in engines.withLock({ Array($0.values) }) {

@@ -1,4 +1,5 @@
 import BoxofficeDomain
+import Foundation
 
 /// A request waiting in an event engine's queue for the next batch.
 enum EngineCommand {
@@ -8,8 +9,34 @@ enum EngineCommand {
     case release(BookingID, CheckedContinuation<Bool, any Error>)
     /// End every hold whose time ran out; answered with how many ended.
     case expireDue(CheckedContinuation<Int, any Error>)
+    /// Move a held booking to payment and write the payment request; answered with whether it moved.
+    case requestPayment(Booking, CheckedContinuation<Bool, any Error>)
+    /// Confirm or cancel a booking waiting for its payment; answered with what happened.
+    case settle(BookingID, confirmed: Bool, message: UUID, CheckedContinuation<SettleOutcome, any Error>)
     /// Read the state again from the database, because another process changed it.
     case refresh
+}
+
+/// What settling a payment's outcome did.
+public enum SettleOutcome: Sendable, Equatable {
+    /// The booking is now confirmed or cancelled.
+    case settled
+    /// The booking was not waiting for a payment in memory.
+    case notPending
+    /// The database did not take it: the message was a repeat, or another process settled it first.
+    case notApplied
+}
+
+/// How to take back one decision of a batch in memory, when the database did not take it.
+enum UndoStep {
+    /// A new hold: end it.
+    case held(BookingID)
+    /// An ended hold: restore it.
+    case ended(ActiveHold)
+    /// A payment started: back to holding.
+    case paymentStarted(ActiveHold)
+    /// A payment settled: back to waiting.
+    case settled(ActiveHold, confirmed: Bool)
 }
 
 /// How to answer a command once its batch is written.
@@ -22,4 +49,8 @@ enum EngineReply {
     case release(changeIndex: Int, CheckedContinuation<Bool, any Error>)
     /// A sweep that produced the changes in `changeIndexes`.
     case expireDue(changeIndexes: Range<Int>, CheckedContinuation<Int, any Error>)
+    /// A payment started in memory.
+    case payment(changeIndex: Int, CheckedContinuation<Bool, any Error>)
+    /// A payment outcome settled in memory.
+    case settle(changeIndex: Int, CheckedContinuation<SettleOutcome, any Error>)
 }

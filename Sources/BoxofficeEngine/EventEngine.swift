@@ -59,6 +59,18 @@ public actor EventEngine {
         try await withCheckedThrowingContinuation { enqueue(.expireDue($0)) }
     }
 
+    /// Moves a held booking to `payment_pending` and writes its payment request in the same transaction.
+    /// - Returns: false when the booking is not held here any more.
+    public func requestPayment(_ booking: Booking) async throws -> Bool {
+        try await withCheckedThrowingContinuation { enqueue(.requestPayment(booking, $0)) }
+    }
+
+    /// Confirms (seats sold) or cancels (seats back on sale) a booking waiting for its payment, recording the
+    /// outcome message in the inbox in the same transaction.
+    public func settle(_ id: BookingID, confirmed: Bool, message: UUID) async throws -> SettleOutcome {
+        try await withCheckedThrowingContinuation { enqueue(.settle(id, confirmed: confirmed, message: message, $0)) }
+    }
+
     /// Reads the state again from the database soon, because another process changed it; several calls
     /// before the next batch cost one read.
     public func refresh() {
@@ -94,34 +106,54 @@ public actor EventEngine {
         if needsReload { await reload() }
         let at = now()
         var changes: [InventoryChange] = []
-        var endedHolds: [ActiveHold] = []
+        var undoSteps: [UndoStep] = []
         var replies: [EngineReply] = []
+        func decide(_ change: InventoryChange, undo: UndoStep) {
+            changes.append(change)
+            undoSteps.append(undo)
+        }
         for command in batch {
             switch command {
             case .hold(let request, let reply):
                 do {
                     let booking = try state.hold(request, id: .random(), now: at)
                     replies.append(.hold(booking, changeIndex: changes.count, reply))
-                    changes.append(.hold(booking))
+                    decide(.hold(booking), undo: .held(booking.id))
                 } catch {
                     replies.append(.refused(error, reply))
                 }
             case .release(let id, let reply):
-                if let hold = state.endHold(id) {
-                    replies.append(.release(changeIndex: changes.count, reply))
-                    changes.append(.endHold(ended(hold, as: .released, at: at)))
-                    endedHolds.append(hold)
-                } else {
+                guard let hold = state.endHold(id) else {
                     reply.resume(returning: false)
+                    continue
                 }
+                replies.append(.release(changeIndex: changes.count, reply))
+                decide(.endHold(ended(hold, as: .released, at: at)), undo: .ended(hold))
             case .expireDue(let reply):
                 let first = changes.count
                 for id in state.dueHolds(at: at) {
                     guard let hold = state.endHold(id) else { continue }
-                    changes.append(.endHold(ended(hold, as: .expired, at: at)))
-                    endedHolds.append(hold)
+                    decide(.endHold(ended(hold, as: .expired, at: at)), undo: .ended(hold))
                 }
                 replies.append(.expireDue(changeIndexes: first ..< changes.count, reply))
+            case .requestPayment(let booking, let reply):
+                guard let hold = state.beginPayment(booking.id) else {
+                    reply.resume(returning: false)
+                    continue
+                }
+                replies.append(.payment(changeIndex: changes.count, reply))
+                decide(.requestPayment(PaymentStart(booking: booking, messageID: UUID(), at: at)), undo: .paymentStarted(hold))
+            case .settle(let id, let confirmed, let message, let reply):
+                guard let hold = state.settle(id, confirmed: confirmed) else {
+                    reply.resume(returning: .notPending)
+                    continue
+                }
+                replies.append(.settle(changeIndex: changes.count, reply))
+                let settlement = Settlement(
+                    bookingID: id, seatIDs: hold.seatIndexes.map(event.seatID(at:)), tickets: hold.tickets,
+                    confirmed: confirmed, messageID: message, at: at
+                )
+                decide(.settle(settlement), undo: .settled(hold, confirmed: confirmed))
             case .refresh:
                 continue
             }
@@ -132,7 +164,7 @@ public actor EventEngine {
         }
         do {
             let applied = try await store.apply(changes, event: event.id)
-            undo(changes, endedHolds: endedHolds, where: { !applied[$0] })
+            undo(undoSteps, where: { !applied[$0] })
             if applied.contains(false) {
                 logger.warning("database disagreed with memory; reloading inventory", metadata: ["event": "\(event.id)"])
                 needsReload = true
@@ -142,22 +174,20 @@ public actor EventEngine {
             answer(replies, applied: applied)
         } catch {
             logger.error("could not write a batch of \(changes.count) changes: \(String(reflecting: error))", metadata: ["event": "\(event.id)"])
-            undo(changes, endedHolds: endedHolds, where: { _ in true })
+            undo(undoSteps, where: { _ in true })
             needsReload = true
             for reply in replies { fail(reply, with: error) }
         }
     }
 
     /// Takes back, newest first, the decisions of a batch that did not reach the database.
-    private func undo(_ changes: [InventoryChange], endedHolds: [ActiveHold], where failed: (Int) -> Bool) {
-        var ended = endedHolds.count
-        for index in changes.indices.reversed() {
-            switch changes[index] {
-            case .hold(let booking):
-                if failed(index) { _ = state.endHold(booking.id) }
-            case .endHold:
-                ended -= 1
-                if failed(index) { state.restore(endedHolds[ended]) }
+    private func undo(_ steps: [UndoStep], where failed: (Int) -> Bool) {
+        for index in steps.indices.reversed() where failed(index) {
+            switch steps[index] {
+            case .held(let id): _ = state.endHold(id)
+            case .ended(let hold): state.restore(hold)
+            case .paymentStarted(let hold): state.revertPayment(hold)
+            case .settled(let hold, let confirmed): state.unsettle(hold, confirmed: confirmed)
             }
         }
     }
@@ -201,6 +231,10 @@ public actor EventEngine {
                 continuation.resume(returning: applied[index])
             case .expireDue(let indexes, let continuation):
                 continuation.resume(returning: indexes.filter { applied[$0] }.count)
+            case .payment(let index, let continuation):
+                continuation.resume(returning: applied[index])
+            case .settle(let index, let continuation):
+                continuation.resume(returning: applied[index] ? .settled : .notApplied)
             }
         }
     }
@@ -219,6 +253,8 @@ public actor EventEngine {
         case .hold(_, _, let continuation): continuation.resume(throwing: error)
         case .release(_, let continuation): continuation.resume(throwing: error)
         case .expireDue(_, let continuation): continuation.resume(throwing: error)
+        case .payment(_, let continuation): continuation.resume(throwing: error)
+        case .settle(_, let continuation): continuation.resume(throwing: error)
         }
     }
 }

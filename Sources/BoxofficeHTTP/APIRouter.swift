@@ -1,4 +1,5 @@
 import BoxofficeEngine
+import BoxofficePayments
 import Foundation
 import Hummingbird
 import Logging
@@ -25,7 +26,7 @@ public enum APIRouter {
     /// The router with every route and the problem-mapping middleware.
     /// - Parameter now: the clock, replaceable in tests.
     public static func build(
-        engine: BookingEngine, configuration: APIConfiguration, now: @escaping @Sendable () -> Date = Date.init
+        engine: BookingEngine, payments: any PaymentStore, configuration: APIConfiguration, now: @escaping @Sendable () -> Date = Date.init
     ) -> Router<BoxofficeRequestContext> {
         let router = Router(context: BoxofficeRequestContext.self)
         if configuration.logRequests { router.add(middleware: LogRequestsMiddleware(.info)) }
@@ -35,6 +36,7 @@ public enum APIRouter {
         let api = router.group("api").add(middleware: ReadinessMiddleware(engine: engine))
         EventController(engine: engine, organizer: organizer, seatMaps: SeatMapCache(), now: now).addRoutes(to: api)
         BookingController(engine: engine).addRoutes(to: api)
+        AccountController(store: payments, now: now).addRoutes(to: api)
         DemoController(engine: engine, organizer: organizer, demoMode: configuration.demoMode, now: now).addRoutes(to: api)
         return router
     }

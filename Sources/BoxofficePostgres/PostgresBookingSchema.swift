@@ -61,5 +61,6 @@ public enum PostgresBookingSchema {
             """,
             "CREATE INDEX bookings_event_status ON bookings(event_id, status)",
         ]),
+        Migration(version: 2, name: "outbox, inbox, dead letters", statements: PostgresMessageTables.schema),
     ]
 }

@@ -38,16 +38,18 @@ extension PostgresBookingStore {
             pools[PoolID(rawValue: pool)] = PoolCounts(capacity: capacity, held: held, sold: sold)
         }
         var holds: [ActiveHold] = []
-        for try await (booking, seatText, ticketText, expiresAt) in try await client.query(
-            "SELECT id, seat_ids, tickets, expires_at FROM bookings WHERE event_id = \(id) AND status = 'held'", logger: logger
-        ).decode((UUID, String, String, Date).self) {
-            holds.append(ActiveHold(
+        var pending: [ActiveHold] = []
+        for try await (booking, status, seatText, ticketText, expiresAt) in try await client.query(
+            "SELECT id, status, seat_ids, tickets, expires_at FROM bookings WHERE event_id = \(id) AND status IN ('held', 'payment_pending')", logger: logger
+        ).decode((UUID, String, String, String, Date).self) {
+            let hold = ActiveHold(
                 bookingID: BookingID(rawValue: booking),
                 seatIndexes: BookingText.seats(seatText).compactMap(event.seatIndex(of:)),
                 tickets: BookingText.tickets(ticketText), expiresAt: expiresAt
-            ))
+            )
+            if status == "held" { holds.append(hold) } else { pending.append(hold) }
         }
-        return EventInventory(event: event, seats: seats, pools: pools, holds: holds)
+        return EventInventory(event: event, seats: seats, pools: pools, holds: holds, pending: pending)
     }
 
     private func events(where id: EventID?) async throws -> [Event] {

@@ -1,4 +1,5 @@
 import BoxofficeDomain
+import BoxofficeMessaging
 import BoxofficeStorage
 import Foundation
 import Logging
@@ -18,13 +19,16 @@ public struct PostgresBookingStore: BookingStore {
     let timeout: Duration
     /// Distinguishes this process's announcements from other instances'.
     let instanceID: String
+    /// Rung after every commit that wrote to the outbox.
+    public let outboxWakeup: Wakeup
 
     /// Creates a store over a running client.
-    public init(client: PostgresClient, timeout: Duration, logger: Logger, instanceID: String = UUID().uuidString) {
+    public init(client: PostgresClient, timeout: Duration, logger: Logger, instanceID: String = UUID().uuidString, outboxWakeup: Wakeup = Wakeup()) {
         self.client = client
         self.timeout = timeout
         self.logger = logger
         self.instanceID = instanceID
+        self.outboxWakeup = outboxWakeup
     }
 
     /// Brings the schema up to date.
@@ -32,7 +36,7 @@ public struct PostgresBookingStore: BookingStore {
     public func migrate() async throws -> [Int] {
         let migrator = PostgresMigrator(client: client, migrations: PostgresBookingSchema.migrations, name: "the booking database", logger: logger)
         // Reaching the server is bounded by the operation timeout; the migrations themselves may take longer.
-        try await Deadline.run(within: timeout) { [client, logger] in try await client.query("SELECT 1", logger: logger) }
+        _ = try await Deadline.run(within: timeout) { [client, logger] in try await client.query("SELECT 1", logger: logger) }
         return try await Deadline.run(within: .seconds(600)) { try await migrator.migrate() }
     }
 

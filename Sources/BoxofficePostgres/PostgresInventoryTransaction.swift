@@ -1,4 +1,5 @@
 import BoxofficeDomain
+import BoxofficeMessaging
 import BoxofficeStorage
 import Foundation
 import Logging
@@ -11,9 +12,37 @@ struct PostgresInventoryTransaction: InventoryTransaction {
     let logger: Logger
 
     func endHolds(_ bookings: [BookingID], status: BookingStatus, at: Date) async throws -> Set<BookingID> {
+        try await move(bookings, from: .held, to: status, at: at)
+    }
+
+    func startPayments(_ bookings: [BookingID], at: Date) async throws -> Set<BookingID> {
+        try await move(bookings, from: .held, to: .paymentPending, at: at)
+    }
+
+    func settle(_ bookings: [BookingID], confirmed: Bool, at: Date) async throws -> Set<BookingID> {
+        try await move(bookings, from: .paymentPending, to: confirmed ? .confirmed : .cancelled, at: at)
+    }
+
+    func sellClaims(of bookings: [BookingID]) async throws {
+        try await connection.query("UPDATE seat_claims SET status = 'sold' WHERE booking_id = ANY(\(bookings.map(\.rawValue)))", logger: logger)
+    }
+
+    func sellHeld(_ quantity: Int, from pool: PoolID) async throws {
+        try await connection.query("UPDATE ga_pools SET held = held - \(quantity), sold = sold + \(quantity) WHERE id = \(pool.rawValue)", logger: logger)
+    }
+
+    func recordInbox(_ messages: [UUID]) async throws -> Set<UUID> {
+        try await PostgresMessageTables.record(messages, connection: connection, logger: logger)
+    }
+
+    func appendOutbox(_ messages: [Message]) async throws {
+        try await PostgresMessageTables.append(messages, connection: connection, logger: logger)
+    }
+
+    private func move(_ bookings: [BookingID], from: BookingStatus, to: BookingStatus, at: Date) async throws -> Set<BookingID> {
         var moved = Set<BookingID>()
         for try await id in try await connection.query(
-            "UPDATE bookings SET status = \(status.rawValue), updated_at = \(at) WHERE status = 'held' AND id = ANY(\(bookings.map(\.rawValue))) RETURNING id",
+            "UPDATE bookings SET status = \(to.rawValue), updated_at = \(at) WHERE status = \(from.rawValue) AND id = ANY(\(bookings.map(\.rawValue))) RETURNING id",
             logger: logger
         ).decode(UUID.self) {
             moved.insert(BookingID(rawValue: id))
@@ -71,7 +100,7 @@ struct PostgresInventoryTransaction: InventoryTransaction {
 
 extension PostgresBookingStore {
     public func apply(_ changes: [InventoryChange], event: EventID) async throws -> [Bool] {
-        try await Deadline.run(within: timeout) { [self] in
+        let applied = try await Deadline.run(within: timeout) { [self] in
             try await client.withTransaction(logger: logger) { connection in
                 // One writer per event across instances: batches queue here instead of deadlocking on rows.
                 try await connection.query("SELECT pg_advisory_xact_lock(\(event.rawValue))", logger: logger)
@@ -80,5 +109,7 @@ extension PostgresBookingStore {
                 return applied
             }
         }
+        if BatchApplier.writesOutbox(changes) { outboxWakeup.ring() }
+        return applied
     }
 }

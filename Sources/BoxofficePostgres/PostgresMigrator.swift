@@ -13,12 +13,15 @@ public struct PostgresMigrator: Sendable {
     private let migrations: [Migration]
     private let logger: Logger
     private let name: String
+    private let preamble: [String]
 
-    /// Creates a migrator; `name` identifies the database in errors.
-    public init(client: PostgresClient, migrations: [Migration], name: String, logger: Logger) {
+    /// Creates a migrator; `name` identifies the database in errors, `preamble` runs under the lock before
+    /// anything else (such as creating the service's schema).
+    public init(client: PostgresClient, migrations: [Migration], name: String, preamble: [String] = [], logger: Logger) {
         self.client = client
         self.migrations = migrations.sorted { $0.version < $1.version }
         self.name = name
+        self.preamble = preamble
         self.logger = logger
     }
 
@@ -40,6 +43,7 @@ public struct PostgresMigrator: Sendable {
     private func migrate(latest: Int, pending: [Migration], name: String) async throws -> [Int] {
         try await client.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
+            for statement in preamble { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
             try await connection.query(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
                 logger: logger

@@ -38,6 +38,13 @@ public struct PostgresSettings: Sendable {
         self.requireTLS = components.queryItems?.contains { $0.name == "sslmode" && $0.value == "require" } ?? false
     }
 
+    /// The client configuration for these settings, with every connection's `search_path` set to `schema`.
+    public func clientConfiguration(schema: String) -> PostgresClient.Configuration {
+        var configuration = clientConfiguration
+        configuration.options.additionalStartupParameters = [("options", "-c search_path=\(schema)")]
+        return configuration
+    }
+
     /// The client configuration for these settings.
     public var clientConfiguration: PostgresClient.Configuration {
         var configuration = PostgresClient.Configuration(

@@ -59,5 +59,6 @@ public enum BookingSchema {
             """,
             "CREATE INDEX bookings_event_status ON bookings(event_id, status)",
         ]),
+        Migration(version: 2, name: "outbox, inbox, dead letters", statements: SQLiteMessageTables.schema),
     ]
 }

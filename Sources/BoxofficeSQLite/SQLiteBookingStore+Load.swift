@@ -37,19 +37,21 @@ extension SQLiteBookingStore {
                 sold: Int(row.column("sold")?.integer ?? 0)
             )
         }
-        let holdRows = try await database.read(
-            "SELECT id, seat_ids, tickets, expires_at FROM bookings WHERE event_id = ? AND status = 'held'", [eventBind]
-        )
-        let holds = holdRows.compactMap { row -> ActiveHold? in
-            guard let id = row.column("id")?.string.flatMap(BookingID.init) else { return nil }
-            return ActiveHold(
+        var holds: [ActiveHold] = []
+        var pending: [ActiveHold] = []
+        for row in try await database.read(
+            "SELECT id, status, seat_ids, tickets, expires_at FROM bookings WHERE event_id = ? AND status IN ('held', 'payment_pending')", [eventBind]
+        ) {
+            guard let id = row.column("id")?.string.flatMap(BookingID.init) else { continue }
+            let hold = ActiveHold(
                 bookingID: id,
                 seatIndexes: ColumnCoding.seats(row.column("seat_ids")).compactMap(event.seatIndex(of:)),
                 tickets: ColumnCoding.tickets(row.column("tickets")),
                 expiresAt: ColumnCoding.date(row.column("expires_at"))
             )
+            if row.column("status")?.string == "held" { holds.append(hold) } else { pending.append(hold) }
         }
-        return EventInventory(event: event, seats: seats, pools: pools, holds: holds)
+        return EventInventory(event: event, seats: seats, pools: pools, holds: holds, pending: pending)
     }
 
     private func event(from row: SQLiteRow) async throws -> Event {

@@ -1,4 +1,5 @@
 import BoxofficeDomain
+import BoxofficeMessaging
 import BoxofficeStorage
 import Foundation
 import Logging
@@ -10,10 +11,13 @@ import SQLiteNIO
 /// refuses a second claim on a seat, whatever any process's memory believes.
 public struct SQLiteBookingStore: BookingStore {
     let database: SQLiteDatabaseFile
+    /// Rung after every commit that wrote to the outbox.
+    public let outboxWakeup: Wakeup
 
     /// Wraps an open database file; run ``migrate(logger:)`` before use.
-    public init(database: SQLiteDatabaseFile) {
+    public init(database: SQLiteDatabaseFile, outboxWakeup: Wakeup = Wakeup()) {
         self.database = database
+        self.outboxWakeup = outboxWakeup
     }
 
     /// Brings the schema up to date.

@@ -1,4 +1,5 @@
 import BoxofficeDomain
+import BoxofficeMessaging
 import BoxofficeStorage
 import Foundation
 import SQLiteNIO
@@ -11,15 +12,7 @@ struct SQLiteInventoryTransaction: InventoryTransaction {
     let connection: SQLiteConnection
 
     func endHolds(_ bookings: [BookingID], status: BookingStatus, at: Date) async throws -> Set<BookingID> {
-        var moved = Set<BookingID>()
-        for chunk in bookings.chunked(by: Self.chunkSize) {
-            let rows = try await connection.query(
-                "UPDATE bookings SET status = ?, updated_at = ? WHERE status = 'held' AND id IN (\(ColumnCoding.placeholders(chunk.count))) RETURNING id",
-                [.text(status.rawValue), ColumnCoding.millis(at)] + chunk.map { .text($0.description) }
-            )
-            for row in rows { if let id = row.column("id")?.string.flatMap(BookingID.init) { moved.insert(id) } }
-        }
-        return moved
+        try await move(bookings, from: .held, to: status, at: at)
     }
 
     func deleteClaims(of bookings: [BookingID]) async throws {
@@ -81,6 +74,52 @@ struct SQLiteInventoryTransaction: InventoryTransaction {
                 binds
             )
         }
+    }
+}
+
+extension SQLiteInventoryTransaction {
+    func startPayments(_ bookings: [BookingID], at: Date) async throws -> Set<BookingID> {
+        try await move(bookings, from: .held, to: .paymentPending, at: at)
+    }
+
+    func settle(_ bookings: [BookingID], confirmed: Bool, at: Date) async throws -> Set<BookingID> {
+        try await move(bookings, from: .paymentPending, to: confirmed ? .confirmed : .cancelled, at: at)
+    }
+
+    func sellClaims(of bookings: [BookingID]) async throws {
+        for chunk in bookings.chunked(by: Self.chunkSize) {
+            _ = try await connection.query(
+                "UPDATE seat_claims SET status = 'sold' WHERE booking_id IN (\(ColumnCoding.placeholders(chunk.count)))",
+                chunk.map { .text($0.description) }
+            )
+        }
+    }
+
+    func sellHeld(_ quantity: Int, from pool: PoolID) async throws {
+        _ = try await connection.query(
+            "UPDATE ga_pools SET held = held - ?, sold = sold + ? WHERE id = ?",
+            [ColumnCoding.int(quantity), ColumnCoding.int(quantity), ColumnCoding.int(pool.rawValue)]
+        )
+    }
+
+    func recordInbox(_ messages: [UUID]) async throws -> Set<UUID> {
+        try await SQLiteMessageTables.record(messages, at: Date(), connection: connection)
+    }
+
+    func appendOutbox(_ messages: [Message]) async throws {
+        try await SQLiteMessageTables.append(messages, connection: connection)
+    }
+
+    private func move(_ bookings: [BookingID], from: BookingStatus, to: BookingStatus, at: Date) async throws -> Set<BookingID> {
+        var moved = Set<BookingID>()
+        for chunk in bookings.chunked(by: Self.chunkSize) {
+            let rows = try await connection.query(
+                "UPDATE bookings SET status = ?, updated_at = ? WHERE status = ? AND id IN (\(ColumnCoding.placeholders(chunk.count))) RETURNING id",
+                [.text(to.rawValue), ColumnCoding.millis(at), .text(from.rawValue)] + chunk.map { .text($0.description) }
+            )
+            for row in rows { if let id = row.column("id")?.string.flatMap(BookingID.init) { moved.insert(id) } }
+        }
+        return moved
     }
 }
 

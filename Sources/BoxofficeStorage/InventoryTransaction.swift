@@ -1,4 +1,5 @@
 import BoxofficeDomain
+import BoxofficeMessaging
 import Foundation
 
 /// The primitive writes a batch of inventory decisions needs, all inside one open transaction.
@@ -19,6 +20,18 @@ public protocol InventoryTransaction {
     func removeHeld(_ quantity: Int, from pool: PoolID) async throws
     /// Inserts new `held` bookings.
     func insertBookings(_ bookings: [Booking]) async throws
+    /// Moves `held` bookings to `payment_pending`; returns the ids that moved.
+    func startPayments(_ bookings: [BookingID], at: Date) async throws -> Set<BookingID>
+    /// Moves `payment_pending` bookings to `confirmed` or `cancelled`; returns the ids that moved.
+    func settle(_ bookings: [BookingID], confirmed: Bool, at: Date) async throws -> Set<BookingID>
+    /// Marks the seat claims of bookings sold.
+    func sellClaims(of bookings: [BookingID]) async throws
+    /// Moves tickets of a pool from held to sold.
+    func sellHeld(_ quantity: Int, from pool: PoolID) async throws
+    /// Records messages in the booking service's inbox; returns the ids that were new.
+    func recordInbox(_ messages: [UUID]) async throws -> Set<UUID>
+    /// Writes messages to the booking service's outbox.
+    func appendOutbox(_ messages: [Message]) async throws
 }
 
 /// Applies a batch of ``InventoryChange``s through an ``InventoryTransaction``.
@@ -30,15 +43,67 @@ public enum BatchApplier {
         var applied = Array(repeating: true, count: changes.count)
         var holds: [(Int, Booking)] = []
         var ends: [(Int, EndedHold)] = []
+        var starts: [(Int, PaymentStart)] = []
+        var settlements: [(Int, Settlement)] = []
         for (index, change) in changes.enumerated() {
             switch change {
             case .hold(let booking): holds.append((index, booking))
             case .endHold(let end): ends.append((index, end))
+            case .requestPayment(let start): starts.append((index, start))
+            case .settle(let settlement): settlements.append((index, settlement))
             }
         }
         try await endHolds(ends, in: transaction, applied: &applied)
+        try await settle(settlements, in: transaction, applied: &applied)
+        try await startPayments(starts, in: transaction, applied: &applied)
         try await insertHolds(holds, event: event, in: transaction, applied: &applied)
         return applied
+    }
+
+    /// Whether a batch writes to the outbox (so the relay should be woken after its commit).
+    public static func writesOutbox(_ changes: [InventoryChange]) -> Bool {
+        changes.contains { if case .requestPayment = $0 { true } else { false } }
+    }
+
+    private static func settle(_ settlements: [(Int, Settlement)], in transaction: some InventoryTransaction, applied: inout [Bool]) async throws {
+        guard !settlements.isEmpty else { return }
+        let new = try await transaction.recordInbox(settlements.map(\.1.messageID))
+        var moved = Set<BookingID>()
+        for confirmed in [true, false] {
+            let group = settlements.filter { $0.1.confirmed == confirmed && new.contains($0.1.messageID) }.map(\.1)
+            guard let at = group.first?.at else { continue }
+            let settled = try await transaction.settle(group.map(\.bookingID), confirmed: confirmed, at: at)
+            moved.formUnion(settled)
+            let done = group.filter { settled.contains($0.bookingID) }
+            guard !done.isEmpty else { continue }
+            if confirmed {
+                try await transaction.sellClaims(of: done.map(\.bookingID))
+                for (pool, quantity) in totals(done.flatMap(\.tickets)) { try await transaction.sellHeld(quantity, from: pool) }
+            } else {
+                try await transaction.deleteClaims(of: done.map(\.bookingID))
+                for (pool, quantity) in totals(done.flatMap(\.tickets)) { try await transaction.removeHeld(quantity, from: pool) }
+            }
+        }
+        for (index, settlement) in settlements where !moved.contains(settlement.bookingID) { applied[index] = false }
+    }
+
+    private static func startPayments(_ starts: [(Int, PaymentStart)], in transaction: some InventoryTransaction, applied: inout [Bool]) async throws {
+        guard let at = starts.first?.1.at else { return }
+        let moved = try await transaction.startPayments(starts.map(\.1.booking.id), at: at)
+        var messages: [Message] = []
+        for (index, start) in starts {
+            guard moved.contains(start.booking.id) else {
+                applied[index] = false
+                continue
+            }
+            let booking = start.booking
+            let body = PaymentRequested(
+                bookingId: booking.id.rawValue, userIdentifier: booking.userIdentifier,
+                amountMinor: booking.amountMinor, currency: booking.currency.code
+            )
+            messages.append(try Message(body, id: start.messageID, at: start.at))
+        }
+        if !messages.isEmpty { try await transaction.appendOutbox(messages) }
     }
 
     private static func endHolds(_ ends: [(Int, EndedHold)], in transaction: some InventoryTransaction, applied: inout [Bool]) async throws {

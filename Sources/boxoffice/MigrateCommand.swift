@@ -8,11 +8,13 @@ struct MigrateCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("data-dir"), help: "Directory of the SQLite files (BOXOFFICE_DATA_DIR, default ./data).") var dataDirectory: String?
     @Option(name: .customLong("database"), help: "A postgres:// URL instead of the embedded SQLite file (BOXOFFICE_DATABASE_URL).") var databaseURL: String?
+    @Option(name: .customLong("payments-database"), help: "A postgres:// URL for the payment service (BOXOFFICE_PAYMENTS_DATABASE_URL).") var paymentsDatabaseURL: String?
 
     func run() async throws {
         var flags = ServeConfiguration.Flags()
         flags.dataDirectory = dataDirectory
         flags.databaseURL = databaseURL
+        flags.paymentsDatabaseURL = paymentsDatabaseURL
         let configuration = try ServeConfiguration.resolve(flags: flags, environment: ProcessInfo.processInfo.environment)
         let logger = CommandLogging.bootstrap(level: configuration.logLevel)
         let applied = try await BoxofficeServer.migrate(configuration, logger: logger)

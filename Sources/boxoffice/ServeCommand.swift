@@ -14,6 +14,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (BOXOFFICE_PORT, default 8080).") var port: Int?
     @Option(name: .customLong("data-dir"), help: "Directory of the SQLite files (BOXOFFICE_DATA_DIR, default ./data).") var dataDirectory: String?
     @Option(name: .customLong("database"), help: "A postgres://user:password@host:port/db URL instead of the embedded SQLite file (BOXOFFICE_DATABASE_URL).") var databaseURL: String?
+    @Option(name: .customLong("payments-database"), help: "A postgres:// URL for the payment service's own database (BOXOFFICE_PAYMENTS_DATABASE_URL; default: its own SQLite file, or schema payments beside --database).") var paymentsDatabaseURL: String?
     @Option(help: "Most PostgreSQL connections of this instance (BOXOFFICE_DATABASE_POOL_SIZE, default 20).") var databasePoolSize: Int?
     @Option(help: "Seconds one database operation may take before its request gets 503 (BOXOFFICE_DATABASE_TIMEOUT, default 5).") var databaseTimeout: Int?
     @Flag(inversion: .prefixedNo, help: "Demo mode: demo events on a new database, open POST /api/init_db (BOXOFFICE_DEMO, default on).") var demo: Bool?
@@ -26,6 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
         flags.port = port
         flags.dataDirectory = dataDirectory
         flags.databaseURL = databaseURL
+        flags.paymentsDatabaseURL = paymentsDatabaseURL
         flags.databasePoolSize = databasePoolSize
         flags.databaseTimeoutSeconds = databaseTimeout
         flags.demo = demo

@@ -6,6 +6,7 @@ struct BookingStatusTests {
     static let allowed: Set<String> = [
         "held>payment_pending", "held>released", "held>expired",
         "payment_pending>confirmed", "payment_pending>cancelled", "payment_pending>refunded", "confirmed>refunded",
+        "released>refunded", "expired>refunded", "cancelled>refunded",
     ]
 
     @Test("only the documented transitions are allowed", arguments: BookingStatus.allCases)

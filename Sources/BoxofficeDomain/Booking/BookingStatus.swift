@@ -39,6 +39,8 @@ public enum BookingStatus: String, Sendable, CaseIterable {
         case (.held, .paymentPending), (.held, .released), (.held, .expired): true
         case (.paymentPending, .confirmed), (.paymentPending, .cancelled), (.paymentPending, .refunded): true
         case (.confirmed, .refunded): true
+        // A payment that succeeded for a booking already given up is returned: the booking reads refunded.
+        case (.released, .refunded), (.expired, .refunded), (.cancelled, .refunded): true
         default: false
         }
     }

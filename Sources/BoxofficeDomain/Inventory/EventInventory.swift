@@ -12,18 +12,21 @@ public struct EventInventory: Sendable {
     public private(set) var pools: [PoolID: PoolCounts]
     /// The unpaid holds that can still be released or expire.
     public private(set) var holds: [BookingID: ActiveHold]
+    /// The holds waiting for their payment's outcome; they do not expire.
+    public private(set) var pending: [BookingID: ActiveHold]
     /// How many seats are available.
     public private(set) var availableSeats: Int
     /// No hold expires before this moment (a lower bound that lets most sweeps skip the scan).
     private var earliestExpiry: Date
 
     /// Rebuilds the state of an event from stored facts.
-    public init(event: Event, seats: [SeatStatus], pools: [PoolID: PoolCounts], holds: [ActiveHold]) {
+    public init(event: Event, seats: [SeatStatus], pools: [PoolID: PoolCounts], holds: [ActiveHold], pending: [ActiveHold] = []) {
         precondition(seats.count == event.seatMap.seatCount, "one status per seat")
         self.event = event
         self.seats = seats
         self.pools = pools
         self.holds = Dictionary(uniqueKeysWithValues: holds.map { ($0.bookingID, $0) })
+        self.pending = Dictionary(uniqueKeysWithValues: pending.map { ($0.bookingID, $0) })
         self.availableSeats = seats.reduce(0) { $0 + ($1 == .available ? 1 : 0) }
         self.earliestExpiry = holds.map(\.expiresAt).min() ?? .distantFuture
     }
@@ -79,6 +82,46 @@ public struct EventInventory: Sendable {
         for line in hold.tickets { pools[line.poolID]?.held += line.quantity }
         holds[hold.bookingID] = hold
         earliestExpiry = min(earliestExpiry, hold.expiresAt)
+    }
+
+    /// Moves an unpaid hold to payment: from now on it waits for the payment's outcome and does not expire.
+    /// - Returns: the hold, or nil when the booking holds nothing unpaid here.
+    public mutating func beginPayment(_ id: BookingID) -> ActiveHold? {
+        guard let hold = holds.removeValue(forKey: id) else { return nil }
+        pending[id] = hold
+        return hold
+    }
+
+    /// Takes back ``beginPayment(_:)`` when it could not be written.
+    public mutating func revertPayment(_ hold: ActiveHold) {
+        guard pending.removeValue(forKey: hold.bookingID) != nil else { return }
+        holds[hold.bookingID] = hold
+        earliestExpiry = min(earliestExpiry, hold.expiresAt)
+    }
+
+    /// Ends a payment: confirmed sells the seats and tickets, otherwise they go back on sale.
+    /// - Returns: the hold, or nil when the booking is not waiting for a payment here.
+    public mutating func settle(_ id: BookingID, confirmed: Bool) -> ActiveHold? {
+        guard let hold = pending.removeValue(forKey: id) else { return nil }
+        for index in hold.seatIndexes { seats[index] = confirmed ? .sold : .available }
+        if !confirmed { availableSeats += hold.seatIndexes.count }
+        for line in hold.tickets {
+            pools[line.poolID]?.held -= line.quantity
+            if confirmed { pools[line.poolID]?.sold += line.quantity }
+        }
+        return hold
+    }
+
+    /// Takes back ``settle(_:confirmed:)`` when it could not be written.
+    public mutating func unsettle(_ hold: ActiveHold, confirmed: Bool) {
+        guard pending[hold.bookingID] == nil else { return }
+        for index in hold.seatIndexes { seats[index] = .held }
+        if !confirmed { availableSeats -= hold.seatIndexes.count }
+        for line in hold.tickets {
+            pools[line.poolID]?.held += line.quantity
+            if confirmed { pools[line.poolID]?.sold -= line.quantity }
+        }
+        pending[hold.bookingID] = hold
     }
 
     /// The holds whose time has run out at a moment.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The persistence the booking engine needs: events, their inventory, and bookings.
 ///
 /// SQLite and PostgreSQL implement it alike and pass the same test suite. Every method may throw a
@@ -30,6 +32,29 @@ public protocol BookingStore: Sendable {
 
     /// How many events exist; zero means the database is new.
     func eventCount() async throws -> Int
+
+    /// Handles a successful payment for a booking that is not waiting for one: a confirmed booking needs
+    /// nothing; a booking already given up is marked `refunded` and a refund is requested through the outbox.
+    /// Records the message in the inbox in the same transaction.
+    func refundUnconfirmable(_ booking: BookingID, message: UUID, at: Date) async throws -> RefundDecision
+
+    /// Records a message whose effect is nothing (a failed payment for a booking no longer pending).
+    /// - Returns: false when it was recorded before.
+    func recordProcessed(_ message: UUID) async throws -> Bool
+}
+
+/// What happened to a payment that arrived for a booking not waiting for one.
+public enum RefundDecision: Sendable, Equatable {
+    /// The message was processed before.
+    case duplicate
+    /// The booking is confirmed (by this very payment, earlier): nothing to return.
+    case alreadyConfirmed
+    /// The booking is still waiting in the database; memory is behind: deliver the message again later.
+    case stillPending
+    /// The booking was given up: it now reads `refunded` and a refund was requested.
+    case refundRequested
+    /// No such booking.
+    case unknownBooking
 }
 
 /// Tells a process what other processes sharing its database changed, so its memory can follow.

@@ -10,6 +10,56 @@ public enum InventoryChange: Sendable, Hashable {
     case hold(Booking)
     /// An unpaid hold ends as `released` or `expired`; applies only if the booking is still `held`.
     case endHold(EndedHold)
+    /// A held booking asks for payment (`payment_pending`), and the request goes to the outbox in the same
+    /// transaction; applies only if the booking is still `held`.
+    case requestPayment(PaymentStart)
+    /// A payment's outcome confirms the booking (seats sold) or cancels it (seats back on sale), recording the
+    /// outcome message in the inbox in the same transaction; applies only if the booking is `payment_pending`
+    /// and the message is new.
+    case settle(Settlement)
+}
+
+/// The facts a store needs to start a booking's payment.
+public struct PaymentStart: Sendable, Hashable {
+    /// The booking, as it was when payment was asked for.
+    public var booking: Booking
+    /// The id of the `payment.requested` message to write.
+    public var messageID: UUID
+    /// When payment was asked for.
+    public var at: Date
+
+    /// Creates the facts.
+    public init(booking: Booking, messageID: UUID, at: Date) {
+        self.booking = booking
+        self.messageID = messageID
+        self.at = at
+    }
+}
+
+/// The facts a store needs to settle a booking's payment.
+public struct Settlement: Sendable, Hashable {
+    /// The booking.
+    public var bookingID: BookingID
+    /// Its seats.
+    public var seatIDs: [SeatID]
+    /// Its GA tickets.
+    public var tickets: [TicketQuantity]
+    /// True: paid, `confirmed`; false: payment failed, `cancelled`.
+    public var confirmed: Bool
+    /// The id of the outcome message, recorded in the inbox.
+    public var messageID: UUID
+    /// When it was settled.
+    public var at: Date
+
+    /// Creates the facts.
+    public init(bookingID: BookingID, seatIDs: [SeatID], tickets: [TicketQuantity], confirmed: Bool, messageID: UUID, at: Date) {
+        self.bookingID = bookingID
+        self.seatIDs = seatIDs
+        self.tickets = tickets
+        self.confirmed = confirmed
+        self.messageID = messageID
+        self.at = at
+    }
 }
 
 /// The facts a store needs to end a hold.

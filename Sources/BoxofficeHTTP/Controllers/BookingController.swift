@@ -15,6 +15,23 @@ struct BookingController {
         group.post("bookings", use: create)
         group.get("bookings/:id", use: show)
         group.post("bookings/:id/release", use: release)
+        group.post("bookings/:id/pay", use: pay)
+    }
+
+    /// How long `pay` waits for the payment's outcome before answering 202 with `payment_pending`.
+    static let payWait: Duration = .seconds(3)
+
+    /// Pays from the customer's wallet and, as in the seed, finalizes: answers 200 with the booking once it is
+    /// `confirmed` or `cancelled`, or 202 with `payment_pending` if the outcome takes longer.
+    private func pay(_ request: Request, context: BoxofficeRequestContext) async throws -> EditedResponse<BookingBody> {
+        let id = try bookingID(context)
+        var booking = try await engine.pay(id)
+        let deadline = ContinuousClock.now.advanced(by: Self.payWait)
+        while booking.status == .paymentPending, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+            booking = try await engine.booking(id)
+        }
+        return EditedResponse(status: booking.status == .paymentPending ? .accepted : .ok, response: BookingBody(booking))
     }
 
     private func bookSafe(_ request: Request, context: BoxofficeRequestContext) async throws -> SafeBookingBody {

@@ -1,0 +1,64 @@
+import BoxofficeDomain
+import BoxofficeMessaging
+import Foundation
+import ServiceLifecycle
+
+/// The booking service's consumer of payment outcomes: confirms or cancels bookings waiting for payment,
+/// and asks for a refund when a payment succeeded for a booking that was given up.
+public struct BookingPaymentConsumer: Service {
+    /// The consumer's name in dead-letter stores.
+    public static let consumer = "booking"
+
+    private let engine: BookingEngine
+    private let transport: any MessageTransport
+    private let deadLetters: any DeadLetterStore
+
+    /// Creates the consumer.
+    public init(engine: BookingEngine, transport: any MessageTransport, deadLetters: any DeadLetterStore) {
+        self.engine = engine
+        self.transport = transport
+        self.deadLetters = deadLetters
+    }
+
+    public func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await transport.consume(
+                    as: Self.consumer, types: [PaymentSucceeded.type, PaymentFailed.type, PaymentRefunded.type],
+                    deadLetters: deadLetters, handler: handle
+                )
+            }
+        } catch is CancellationError {
+            return
+        }
+    }
+
+    /// Processes one message, exactly once in effect.
+    @Sendable
+    public func handle(_ message: Message) async throws {
+        switch message.type {
+        case PaymentSucceeded.type:
+            let booking = BookingID(rawValue: try message.body(as: PaymentSucceeded.self).bookingId)
+            guard try await engine.settle(booking, confirmed: true, message: message.id) == .notPending else { return }
+            if try await engine.refundUnconfirmable(booking, message: message.id) == .stillPending {
+                throw BookingNotLoaded(booking: booking)
+            }
+        case PaymentFailed.type:
+            let booking = BookingID(rawValue: try message.body(as: PaymentFailed.self).bookingId)
+            if try await engine.settle(booking, confirmed: false, message: message.id) == .notPending {
+                _ = try await engine.recordProcessed(message.id)
+            }
+        case PaymentRefunded.type:
+            _ = try await engine.recordProcessed(message.id)
+        default:
+            return
+        }
+    }
+}
+
+/// A payment outcome arrived for a booking this process's memory does not know as waiting yet; it is
+/// delivered again shortly, after the memory caught up.
+struct BookingNotLoaded: Error, CustomStringConvertible {
+    let booking: BookingID
+    var description: String { "booking \(booking) is waiting for payment in the database but not yet in memory" }
+}

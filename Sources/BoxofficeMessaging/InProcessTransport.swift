@@ -1,0 +1,78 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// The embedded mode's transport: delivers each message to its consumers in the same process.
+///
+/// `publish` returns only after every consumer has processed the message (or dead-lettered it), so a relay
+/// that marks a message sent after `publish` can never lose it in a crash: unsent messages are published
+/// again on restart, and consumers' inboxes absorb the repeats.
+public final class InProcessTransport: MessageTransport {
+    private struct Subscription {
+        let consumer: String
+        let types: Set<String>
+        let deadLetters: any DeadLetterStore
+        let handler: @Sendable (Message) async throws -> Void
+    }
+
+    private let subscriptions = Mutex<[Subscription]>([])
+    private let maxAttempts: Int
+    private let retryDelay: Duration
+    private let logger: Logger
+    private let deadLettered = Atomic<Int>(0)
+
+    /// Creates a transport.
+    /// - Parameters:
+    ///   - maxAttempts: how often a consumer may fail a message before it is dead-lettered.
+    ///   - retryDelay: the pause before the first retry; it doubles with every attempt.
+    public init(maxAttempts: Int = 5, retryDelay: Duration = .milliseconds(50), logger: Logger) {
+        self.maxAttempts = maxAttempts
+        self.retryDelay = retryDelay
+        self.logger = logger
+    }
+
+    /// How many messages went to a dead-letter store since start.
+    public var deadLetterCount: Int { deadLettered.load(ordering: .relaxed) }
+
+    public func publish(_ message: Message) async throws {
+        let targets = subscriptions.withLock { $0.filter { $0.types.contains(message.type) } }
+        guard !targets.isEmpty else { throw Unroutable(type: message.type) }
+        for target in targets { try await deliver(message, to: target) }
+    }
+
+    public func consume(as consumer: String, types: Set<String>, deadLetters: any DeadLetterStore, handler: @escaping @Sendable (Message) async throws -> Void) async throws {
+        let subscription = Subscription(consumer: consumer, types: types, deadLetters: deadLetters, handler: handler)
+        subscriptions.withLock { $0.append(subscription) }
+        defer { subscriptions.withLock { $0.removeAll { $0.consumer == consumer } } }
+        try await Task.sleep(for: .seconds(Int64.max / 2))
+    }
+
+    private func deliver(_ message: Message, to target: Subscription) async throws {
+        var delay = retryDelay
+        for attempt in 1 ... maxAttempts {
+            do {
+                try await target.handler(message)
+                return
+            } catch {
+                guard attempt < maxAttempts else {
+                    let text = String(reflecting: error)
+                    try await target.deadLetters.recordDeadLetter(message, consumer: target.consumer, error: text)
+                    deadLettered.add(1, ordering: .relaxed)
+                    logger.error("dead-lettered \(message.type) \(message.id) for \(target.consumer) after \(attempt) attempts: \(text)")
+                    return
+                }
+                logger.warning("\(target.consumer) failed \(message.type) \(message.id) (attempt \(attempt)): \(String(reflecting: error))")
+                try await Task.sleep(for: delay)
+                delay *= 2
+            }
+        }
+    }
+}
+
+/// No consumer takes messages of this type (yet): the publisher keeps the message and tries again.
+public struct Unroutable: Error, CustomStringConvertible {
+    /// The message type.
+    public let type: String
+
+    public var description: String { "no consumer takes \(type) messages yet" }
+}

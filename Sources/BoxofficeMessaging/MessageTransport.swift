@@ -1,0 +1,30 @@
+import Foundation
+
+/// Carries messages between services: in process (embedded mode) or through a broker.
+///
+/// Delivery is at least once: a consumer may see a message again (after a crash, a lost confirm, a retry)
+/// and must skip ids it has processed. A handler that returns has processed the message (acknowledged); one
+/// that throws gets it again later, and after a bounded number of attempts the message goes to the
+/// consumer's dead-letter store instead of being dropped.
+public protocol MessageTransport: Sendable {
+    /// Publishes a message; returns once the transport has taken responsibility for it.
+    /// - Throws: when no consumer could take it; the publisher keeps it and tries again later.
+    func publish(_ message: Message) async throws
+
+    /// Delivers every message of `types` to `handler`, as the consumer named `consumer`, until cancelled.
+    func consume(as consumer: String, types: Set<String>, deadLetters: any DeadLetterStore, handler: @escaping @Sendable (Message) async throws -> Void) async throws
+}
+
+/// Where a consumer keeps messages it could not process after every attempt.
+public protocol DeadLetterStore: Sendable {
+    /// Records a message that kept failing, with the last error.
+    func recordDeadLetter(_ message: Message, consumer: String, error: String) async throws
+}
+
+/// The unsent end of a service's outbox.
+public protocol OutboxStore: Sendable {
+    /// Messages written but not yet confirmed by the transport, oldest first.
+    func unsentMessages(limit: Int) async throws -> [Message]
+    /// Marks messages as confirmed by the transport.
+    func markSent(_ ids: [UUID]) async throws
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Publishes a service's outbox: woken right after each commit that wrote messages, polling as a fallback;
+/// marks a message sent only after the transport confirmed it.
+public struct OutboxRelay: Service {
+    private let outbox: any OutboxStore
+    private let transport: any MessageTransport
+    private let wakeup: Wakeup
+    private let pollInterval: Duration
+    private let logger: Logger
+    private let name: String
+    private let isReady: @Sendable () -> Bool
+
+    /// Creates a relay for one outbox.
+    /// - Parameters:
+    ///   - wakeup: rung by the store after a commit that wrote messages.
+    ///   - pollInterval: the longest pause between looks at the outbox.
+    ///   - isReady: false while the service is still starting (its database may not be migrated yet).
+    public init(
+        name: String, outbox: any OutboxStore, transport: any MessageTransport, wakeup: Wakeup,
+        pollInterval: Duration = .milliseconds(500), isReady: @escaping @Sendable () -> Bool = { true }, logger: Logger
+    ) {
+        self.name = name
+        self.isReady = isReady
+        self.outbox = outbox
+        self.transport = transport
+        self.wakeup = wakeup
+        self.pollInterval = pollInterval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                let sent = isReady() ? await relayOnce() : 0
+                if sent == 0 { await wakeup.wait(atMost: pollInterval) }
+            }
+        }
+    }
+
+    /// Publishes what is unsent now; returns how many messages were confirmed.
+    @discardableResult
+    public func relayOnce(limit: Int = 256) async -> Int {
+        let messages: [Message]
+        do {
+            messages = try await outbox.unsentMessages(limit: limit)
+        } catch {
+            logger.warning("\(name) outbox unreadable: \(String(reflecting: error))")
+            return 0
+        }
+        guard !messages.isEmpty else { return 0 }
+        let confirmed = await withTaskGroup(of: UUID?.self) { group in
+            for message in messages {
+                group.addTask {
+                    do {
+                        try await transport.publish(message)
+                        return message.id
+                    } catch {
+                        logger.debug("\(name) could not publish \(message.type) \(message.id): \(String(reflecting: error))")
+                        return nil
+                    }
+                }
+            }
+            return await group.reduce(into: [UUID]()) { if let id = $1 { $0.append(id) } }
+        }
+        do {
+            if !confirmed.isEmpty { try await outbox.markSent(confirmed) }
+        } catch {
+            logger.warning("\(name) could not mark \(confirmed.count) messages sent (they will be sent again): \(String(reflecting: error))")
+            return 0
+        }
+        return confirmed.count
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+
+/// The booking service asks for a booking to be paid from its customer's wallet.
+public struct PaymentRequested: MessageBody, Equatable {
+    public static let type = "payment.requested"
+    /// The booking; a booking is charged at most once.
+    public var bookingId: UUID
+    /// Whose wallet pays.
+    public var userIdentifier: String
+    /// How much, in minor units.
+    public var amountMinor: Int64
+    /// The currency of the amount.
+    public var currency: String
+
+    /// Creates the request.
+    public init(bookingId: UUID, userIdentifier: String, amountMinor: Int64, currency: String) {
+        self.bookingId = bookingId
+        self.userIdentifier = userIdentifier
+        self.amountMinor = amountMinor
+        self.currency = currency
+    }
+}
+
+/// The payment service charged the wallet.
+public struct PaymentSucceeded: MessageBody, Equatable {
+    public static let type = "payment.succeeded"
+    /// The booking paid for.
+    public var bookingId: UUID
+    /// The amount charged, in minor units.
+    public var amountMinor: Int64
+    /// The currency of the amount.
+    public var currency: String
+
+    /// Creates the outcome.
+    public init(bookingId: UUID, amountMinor: Int64, currency: String) {
+        self.bookingId = bookingId
+        self.amountMinor = amountMinor
+        self.currency = currency
+    }
+}
+
+/// The payment service could not charge the wallet; nothing was taken.
+public struct PaymentFailed: MessageBody, Equatable {
+    public static let type = "payment.failed"
+    /// The booking.
+    public var bookingId: UUID
+    /// Why, in words: no wallet, a wallet in another currency, not enough money.
+    public var reason: String
+
+    /// Creates the outcome.
+    public init(bookingId: UUID, reason: String) {
+        self.bookingId = bookingId
+        self.reason = reason
+    }
+}
+
+/// The booking service asks for a successful payment to be returned: the booking could not be confirmed.
+public struct RefundRequested: MessageBody, Equatable {
+    public static let type = "refund.requested"
+    /// The booking whose payment is returned.
+    public var bookingId: UUID
+
+    /// Creates the request.
+    public init(bookingId: UUID) {
+        self.bookingId = bookingId
+    }
+}
+
+/// The payment service returned a booking's payment to the wallet.
+public struct PaymentRefunded: MessageBody, Equatable {
+    public static let type = "payment.refunded"
+    /// The booking.
+    public var bookingId: UUID
+    /// The amount returned, in minor units.
+    public var amountMinor: Int64
+
+    /// Creates the outcome.
+    public init(bookingId: UUID, amountMinor: Int64) {
+        self.bookingId = bookingId
+        self.amountMinor = amountMinor
+    }
+}

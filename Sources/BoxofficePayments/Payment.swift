@@ -1,0 +1,44 @@
+import Foundation
+
+/// The one payment of a booking: charging a booking twice has the effect of charging it once.
+public struct Payment: Sendable, Hashable {
+    /// Where a payment stands.
+    public enum Status: String, Sendable {
+        /// The wallet was charged.
+        case succeeded
+        /// Nothing was charged.
+        case failed
+        /// The charge was returned.
+        case refunded
+    }
+
+    /// The booking paid for; the payment's identity.
+    public var bookingID: UUID
+    /// The wallet charged, if one was found.
+    public var accountID: UUID?
+    /// The amount asked for, in minor units.
+    public var amountMinor: Int64
+    /// Where the payment stands.
+    public var status: Status
+    /// Why a payment failed.
+    public var reason: String?
+
+    /// Creates a payment record.
+    public init(bookingID: UUID, accountID: UUID?, amountMinor: Int64, status: Status, reason: String?) {
+        self.bookingID = bookingID
+        self.accountID = accountID
+        self.amountMinor = amountMinor
+        self.status = status
+        self.reason = reason
+    }
+}
+
+/// Why a payment could not be made.
+public enum PaymentFailureReason {
+    /// The customer has no wallet.
+    public static func noAccount(_ user: String) -> String { "\(user) has no wallet; create one with POST /api/accounts." }
+    /// The wallet holds another currency.
+    public static func currencyMismatch(wallet: String, price: String) -> String { "The wallet holds \(wallet), the booking costs \(price)." }
+    /// The wallet holds too little.
+    public static let insufficientFunds = "The wallet balance is lower than the booking's price."
+}

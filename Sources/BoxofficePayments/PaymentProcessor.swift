@@ -1,0 +1,49 @@
+import BoxofficeMessaging
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// The payment service's consumer: takes `payment.requested` and `refund.requested` from the transport.
+public struct PaymentProcessor: Service {
+    /// The consumer's name in inboxes and dead-letter stores.
+    public static let consumer = "payments"
+
+    private let store: any PaymentStore
+    private let transport: any MessageTransport
+    private let wakeup: Wakeup
+    private let now: @Sendable () -> Date
+
+    /// Creates the processor; `wakeup` is rung after each transaction that wrote to the outbox.
+    public init(store: any PaymentStore, transport: any MessageTransport, wakeup: Wakeup, now: @escaping @Sendable () -> Date = Date.init) {
+        self.store = store
+        self.transport = transport
+        self.wakeup = wakeup
+        self.now = now
+    }
+
+    public func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await transport.consume(
+                    as: Self.consumer, types: [PaymentRequested.type, RefundRequested.type], deadLetters: store,
+                    handler: handle
+                )
+            }
+        } catch is CancellationError {
+            return
+        }
+    }
+
+    /// Processes one message, exactly once in effect.
+    @Sendable
+    public func handle(_ message: Message) async throws {
+        switch message.type {
+        case PaymentRequested.type:
+            if try await store.handle(try message.body(as: PaymentRequested.self), message: message.id, at: now()) { wakeup.ring() }
+        case RefundRequested.type:
+            if try await store.handle(try message.body(as: RefundRequested.self), message: message.id, at: now()) { wakeup.ring() }
+        default:
+            return
+        }
+    }
+}

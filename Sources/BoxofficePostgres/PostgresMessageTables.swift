@@ -1,0 +1,75 @@
+import BoxofficeMessaging
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The outbox, inbox and dead-letter tables every PostgreSQL service schema has, with the same shape.
+enum PostgresMessageTables {
+    /// The statements that create the tables.
+    static let schema = [
+        """
+        CREATE TABLE outbox (
+            id UUID PRIMARY KEY, type TEXT NOT NULL, payload TEXT NOT NULL,
+            occurred_at TIMESTAMPTZ NOT NULL, sent_at TIMESTAMPTZ)
+        """,
+        "CREATE INDEX outbox_unsent ON outbox(occurred_at) WHERE sent_at IS NULL",
+        "CREATE TABLE inbox (message_id UUID PRIMARY KEY, processed_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+        """
+        CREATE TABLE dead_letters (
+            message_id UUID NOT NULL, consumer TEXT NOT NULL, type TEXT NOT NULL, payload TEXT NOT NULL,
+            error TEXT NOT NULL, failed_at TIMESTAMPTZ NOT NULL DEFAULT now(), PRIMARY KEY (message_id, consumer))
+        """,
+    ]
+
+    /// Writes messages to the outbox, inside the caller's transaction.
+    static func append(_ messages: [Message], connection: PostgresConnection, logger: Logger) async throws {
+        guard !messages.isEmpty else { return }
+        try await connection.query(
+            """
+            INSERT INTO outbox (id, type, payload, occurred_at)
+            SELECT * FROM UNNEST(\(messages.map(\.id)), \(messages.map(\.type)),
+                \(messages.map { String(decoding: $0.payload, as: UTF8.self) }), \(messages.map(\.occurredAt)))
+            """,
+            logger: logger
+        )
+    }
+
+    /// Records message ids in the inbox; returns those that were new.
+    static func record(_ ids: [UUID], connection: PostgresConnection, logger: Logger) async throws -> Set<UUID> {
+        var new = Set<UUID>()
+        for try await id in try await connection.query(
+            "INSERT INTO inbox (message_id) SELECT * FROM UNNEST(\(ids)) ON CONFLICT DO NOTHING RETURNING message_id", logger: logger
+        ).decode(UUID.self) {
+            new.insert(id)
+        }
+        return new
+    }
+
+    /// The oldest unsent messages.
+    static func unsent(limit: Int, client: PostgresClient, logger: Logger) async throws -> [Message] {
+        var messages: [Message] = []
+        for try await (id, type, payload, at) in try await client.query(
+            "SELECT id, type, payload, occurred_at FROM outbox WHERE sent_at IS NULL ORDER BY occurred_at LIMIT \(limit)", logger: logger
+        ).decode((UUID, String, String, Date).self) {
+            messages.append(Message(id: id, type: type, payload: Data(payload.utf8), occurredAt: at))
+        }
+        return messages
+    }
+
+    /// Marks messages sent.
+    static func markSent(_ ids: [UUID], client: PostgresClient, logger: Logger) async throws {
+        guard !ids.isEmpty else { return }
+        try await client.query("UPDATE outbox SET sent_at = now() WHERE id = ANY(\(ids))", logger: logger)
+    }
+
+    /// Keeps a message that kept failing.
+    static func recordDeadLetter(_ message: Message, consumer: String, error: String, client: PostgresClient, logger: Logger) async throws {
+        try await client.query(
+            """
+            INSERT INTO dead_letters (message_id, consumer, type, payload, error)
+            VALUES (\(message.id), \(consumer), \(message.type), \(String(decoding: message.payload, as: UTF8.self)), \(error)) ON CONFLICT DO NOTHING
+            """,
+            logger: logger
+        )
+    }
+}

@@ -1,0 +1,45 @@
+import BoxofficeStorage
+
+/// The payment service's PostgreSQL schema, in a schema of its own (`payments`) — in its own database
+/// with `--payments-database`, or beside the booking tables without it.
+public enum PostgresPaymentSchema {
+    /// The PostgreSQL schema the payment tables live in.
+    public static let name = "payments"
+
+    /// Every migration, oldest first.
+    public static let migrations: [Migration] = [
+        Migration(version: 1, name: "accounts, ledger, payments, outbox, inbox", statements: [
+            """
+            CREATE TABLE accounts (
+                id UUID PRIMARY KEY,
+                user_identifier TEXT NOT NULL UNIQUE,
+                balance_minor BIGINT NOT NULL CHECK (balance_minor >= 0),
+                currency TEXT NOT NULL,
+                created_at TIMESTAMPTZ NOT NULL DEFAULT now())
+            """,
+            """
+            CREATE TABLE ledger (
+                id UUID PRIMARY KEY,
+                seq BIGSERIAL,
+                account_id UUID NOT NULL REFERENCES accounts(id),
+                kind TEXT NOT NULL CHECK (kind IN ('deposit', 'charge', 'refund')),
+                amount_minor BIGINT NOT NULL,
+                balance_after_minor BIGINT NOT NULL CHECK (balance_after_minor >= 0),
+                booking_id UUID,
+                created_at TIMESTAMPTZ NOT NULL)
+            """,
+            "CREATE INDEX ledger_account ON ledger(account_id, seq)",
+            """
+            CREATE TABLE payments (
+                booking_id UUID PRIMARY KEY,
+                account_id UUID,
+                amount_minor BIGINT NOT NULL,
+                currency TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('succeeded', 'failed', 'refunded')),
+                reason TEXT,
+                created_at TIMESTAMPTZ NOT NULL,
+                updated_at TIMESTAMPTZ NOT NULL)
+            """,
+        ] + PostgresMessageTables.schema),
+    ]
+}

@@ -1,0 +1,40 @@
+import BoxofficeStorage
+
+/// The payment service's SQLite schema: its own file, its own migrations.
+public enum PaymentSchema {
+    /// Every migration, oldest first.
+    public static let migrations: [Migration] = [
+        Migration(version: 1, name: "accounts, ledger, payments, outbox, inbox", statements: [
+            """
+            CREATE TABLE accounts (
+                id TEXT PRIMARY KEY,
+                user_identifier TEXT NOT NULL UNIQUE,
+                balance_minor INTEGER NOT NULL CHECK (balance_minor >= 0),
+                currency TEXT NOT NULL,
+                created_at INTEGER NOT NULL)
+            """,
+            """
+            CREATE TABLE ledger (
+                id TEXT PRIMARY KEY,
+                account_id TEXT NOT NULL REFERENCES accounts(id),
+                kind TEXT NOT NULL CHECK (kind IN ('deposit', 'charge', 'refund')),
+                amount_minor INTEGER NOT NULL,
+                balance_after_minor INTEGER NOT NULL CHECK (balance_after_minor >= 0),
+                booking_id TEXT,
+                created_at INTEGER NOT NULL)
+            """,
+            "CREATE INDEX ledger_account ON ledger(account_id, created_at)",
+            """
+            CREATE TABLE payments (
+                booking_id TEXT PRIMARY KEY,
+                account_id TEXT,
+                amount_minor INTEGER NOT NULL,
+                currency TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('succeeded', 'failed', 'refunded')),
+                reason TEXT,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL)
+            """,
+        ] + SQLiteMessageTables.schema),
+    ]
+}

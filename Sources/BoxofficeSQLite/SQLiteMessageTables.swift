@@ -1,0 +1,79 @@
+import BoxofficeMessaging
+import Foundation
+import SQLiteNIO
+
+/// The outbox, inbox and dead-letter tables every SQLite service database has, with the same shape.
+enum SQLiteMessageTables {
+    /// The statements that create the tables.
+    static let schema = [
+        """
+        CREATE TABLE outbox (
+            id TEXT PRIMARY KEY, type TEXT NOT NULL, payload TEXT NOT NULL,
+            occurred_at INTEGER NOT NULL, sent_at INTEGER)
+        """,
+        "CREATE INDEX outbox_unsent ON outbox(occurred_at) WHERE sent_at IS NULL",
+        "CREATE TABLE inbox (message_id TEXT PRIMARY KEY, processed_at INTEGER NOT NULL)",
+        """
+        CREATE TABLE dead_letters (
+            message_id TEXT NOT NULL, consumer TEXT NOT NULL, type TEXT NOT NULL, payload TEXT NOT NULL,
+            error TEXT NOT NULL, failed_at INTEGER NOT NULL, PRIMARY KEY (message_id, consumer))
+        """,
+    ]
+
+    /// Writes messages to the outbox, inside the caller's transaction.
+    static func append(_ messages: [Message], connection: SQLiteConnection) async throws {
+        for message in messages {
+            _ = try await connection.query(
+                "INSERT INTO outbox (id, type, payload, occurred_at) VALUES (?, ?, ?, ?)",
+                [.text(message.id.uuidString.lowercased()), .text(message.type), .text(String(decoding: message.payload, as: UTF8.self)), ColumnCoding.millis(message.occurredAt)]
+            )
+        }
+    }
+
+    /// Records message ids in the inbox; returns those that were new.
+    static func record(_ ids: [UUID], at: Date, connection: SQLiteConnection) async throws -> Set<UUID> {
+        var new = Set<UUID>()
+        for id in ids {
+            let rows = try await connection.query(
+                "INSERT INTO inbox (message_id, processed_at) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING message_id",
+                [.text(id.uuidString.lowercased()), ColumnCoding.millis(at)]
+            )
+            if !rows.isEmpty { new.insert(id) }
+        }
+        return new
+    }
+
+    /// The oldest unsent messages.
+    static func unsent(limit: Int, database: SQLiteDatabaseFile) async throws -> [Message] {
+        try await database.read(
+            "SELECT id, type, payload, occurred_at FROM outbox WHERE sent_at IS NULL ORDER BY occurred_at LIMIT ?", [ColumnCoding.int(limit)]
+        ).compactMap { row in
+            guard let id = row.column("id")?.string.flatMap(UUID.init(uuidString:)), let type = row.column("type")?.string else { return nil }
+            return Message(id: id, type: type, payload: Data((row.column("payload")?.string ?? "").utf8), occurredAt: ColumnCoding.date(row.column("occurred_at")))
+        }
+    }
+
+    /// Marks messages sent.
+    static func markSent(_ ids: [UUID], database: SQLiteDatabaseFile) async throws {
+        guard !ids.isEmpty else { return }
+        _ = try await database.write { connection in
+            try await connection.query(
+                "UPDATE outbox SET sent_at = ? WHERE id IN (\(ColumnCoding.placeholders(ids.count)))",
+                [ColumnCoding.millis(Date())] + ids.map { .text($0.uuidString.lowercased()) }
+            )
+        }
+    }
+
+    /// Keeps a message that kept failing.
+    static func recordDeadLetter(_ message: Message, consumer: String, error: String, database: SQLiteDatabaseFile) async throws {
+        _ = try await database.write { connection in
+            try await connection.query(
+                "INSERT INTO dead_letters (message_id, consumer, type, payload, error, failed_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [
+                    .text(message.id.uuidString.lowercased()), .text(consumer), .text(message.type),
+                    .text(String(decoding: message.payload, as: UTF8.self)), .text(error), ColumnCoding.millis(Date()),
+                ]
+            )
+        }
+    }
+}
