@@ -179,6 +179,29 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "BoxofficeFlowTests",
+            dependencies: [
+                "BoxofficeDomain",
+                "BoxofficeEngine",
+                "BoxofficeMessaging",
+                "BoxofficePayments",
+                "BoxofficeSQLite",
+                "BoxofficePostgres",
+                "BoxofficeTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BoxofficeMessagingTests",
+            dependencies: [
+                "BoxofficeMessaging",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "BoxofficeAppTests",
             dependencies: [
                 "BoxofficeApp",

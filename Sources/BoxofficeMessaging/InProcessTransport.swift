@@ -74,5 +74,10 @@ public struct Unroutable: Error, CustomStringConvertible {
     /// The message type.
     public let type: String
 
+    /// Creates the error for a message type.
+    public init(type: String) {
+        self.type = type
+    }
+
     public var description: String { "no consumer takes \(type) messages yet" }
 }

@@ -53,7 +53,7 @@ final class PostgresTestServer: Sendable {
 
     /// Drops a test's database, ending its sessions.
     func dropDatabase(_ name: String) async throws {
-        try await Self.withClient(url: url(database: settings.database)) { client in
+        _ = try await Self.withClient(url: url(database: settings.database)) { client in
             try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"))
         }
     }
@@ -79,10 +79,12 @@ final class PostgresTestServer: Sendable {
     }
 
     /// Runs `body` with a client that is closed (every connection ended) when it returns.
-    static func withClient<Value: Sendable>(url: String, _ body: @Sendable (PostgresClient) async throws -> Value) async throws -> Value {
+    static func withClient<Value: Sendable>(url: String, schema: String? = nil, _ body: @Sendable (PostgresClient) async throws -> Value) async throws -> Value {
         var logger = Logger(label: "test-postgres")
         logger.logLevel = .critical
-        let client = PostgresClient(configuration: try PostgresSettings(url: url).clientConfiguration, backgroundLogger: logger)
+        let settings = try PostgresSettings(url: url)
+        let configuration = schema.map(settings.clientConfiguration(schema:)) ?? settings.clientConfiguration
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         return try await withThrowingTaskGroup(of: Value?.self) { group in
             group.addTask {
                 await client.run()

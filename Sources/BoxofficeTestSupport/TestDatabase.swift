@@ -18,6 +18,17 @@ public struct TestDatabase: Sendable {
     /// The SQLite database file, when the backend is SQLite.
     public var sqlitePath: String { directory.appendingPathComponent("booking.sqlite").path }
 
+    /// The payment service's SQLite database file, when the backend is SQLite.
+    public var paymentsSQLitePath: String { directory.appendingPathComponent("payments.sqlite").path }
+
+    /// The service whose tables a query reads.
+    public enum Service: Sendable {
+        /// The booking service's tables.
+        case booking
+        /// The payment service's tables (their own SQLite file; schema `payments` on PostgreSQL).
+        case payments
+    }
+
     /// Makes a fresh database for a test.
     public static func make(_ backend: TestBackend) async throws -> TestDatabase {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("boxoffice-test-\(UUID().uuidString)")
@@ -34,14 +45,14 @@ public struct TestDatabase: Sendable {
     }
 
     /// Runs a query whose every column is text (cast with `CAST(x AS TEXT)`) and returns the rows.
-    public func rows(_ sql: String) async throws -> [[String?]] {
+    public func rows(_ sql: String, of service: Service = .booking) async throws -> [[String?]] {
         switch backend {
         case .sqlite:
-            let connection = try await SQLiteConnection.open(storage: .file(path: sqlitePath))
+            let connection = try await SQLiteConnection.open(storage: .file(path: service == .booking ? sqlitePath : paymentsSQLitePath))
             defer { Task { try? await connection.close() } }
             return try await connection.query(sql).map { row in row.columns.map { $0.data.isNull ? nil : $0.data.string } }
         case .postgres:
-            return try await PostgresTestServer.withClient(url: url ?? "") { client in
+            return try await PostgresTestServer.withClient(url: url ?? "", schema: service == .booking ? nil : PostgresPaymentSchema.name) { client in
                 var result: [[String?]] = []
                 for try await row in try await client.query(PostgresQuery(unsafeSQL: sql)) {
                     result.append(try row.map { cell in try cell.decode(String?.self) })
@@ -52,8 +63,8 @@ public struct TestDatabase: Sendable {
     }
 
     /// The single integer a `SELECT CAST(COUNT(*) AS TEXT) …` returns.
-    public func count(_ sql: String) async throws -> Int {
-        Int(try await rows(sql).first?.first??.description ?? "") ?? -1
+    public func count(_ sql: String, of service: Service = .booking) async throws -> Int {
+        Int(try await rows(sql, of: service).first?.first??.description ?? "") ?? -1
     }
 
     /// Removes the test's files, and drops its PostgreSQL database in the background.
