@@ -1,0 +1,107 @@
+import BoxofficeTestSupport
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("Wallets and payments over HTTP")
+struct PaymentHTTPTests {
+    @Test("the seed's scenario: account, deposit, balance; a purchase above the balance is cancelled; five concurrent payments of the whole balance give one confirmed", arguments: TestBackend.all)
+    func seedScenario(backend: TestBackend) async throws {
+        let server = try await TestServer.make(backend)
+        defer { server.remove() }
+        try await server.run { client in
+            let created = try await client.send(.post, "/api/accounts", json: #"{"user_identifier": "olga"}"#)
+            #expect(created.status == .created)
+            let account = try #require(created.object["id"] as? String)
+            let again = try await client.send(.post, "/api/accounts", json: #"{"user_identifier": "olga"}"#)
+            #expect(again.status == .ok)
+            #expect(again.object["id"] as? String == account)
+
+            let deposit = try await client.send(.post, "/api/accounts/\(account)/deposits", json: #"{"amount_minor": 10000}"#)
+            #expect(deposit.status == .created)
+            #expect((deposit.object["account"] as? [String: Any])?["balance_minor"] as? Int == 10_000)
+            let balance = try await client.send(.get, "/api/accounts/\(account)")
+            #expect(balance.object["balance_minor"] as? Int == 10_000)
+
+            let expensive = try await client.send(.post, "/api/bookings", json: #"{"event_id": 1, "seat_ids": [1, 2], "user_identifier": "olga"}"#)
+            let expensiveID = try #require(expensive.object["id"] as? String)
+            let refused = try await client.send(.post, "/api/bookings/\(expensiveID)/pay")
+            #expect(refused.status == .ok)
+            #expect(refused.object["status"] as? String == "cancelled")
+            #expect(try await client.send(.get, "/api/accounts/\(account)").object["balance_minor"] as? Int == 10_000)
+            #expect(try await client.send(.post, "/api/book/safe", json: #"{"seat_id": 1, "user_identifier": "next"}"#).status == .ok, "the seat is on sale again")
+
+            var bookings: [String] = []
+            for seat in 11 ... 15 {
+                let hold = try await client.send(.post, "/api/book/safe", json: #"{"seat_id": \#(seat), "user_identifier": "olga"}"#)
+                bookings.append(try #require(hold.object["booking_id"] as? String))
+            }
+            let outcomes = try await withThrowingTaskGroup(of: String.self) { group in
+                for booking in bookings {
+                    group.addTask { try await client.send(.post, "/api/bookings/\(booking)/pay").object["status"] as? String ?? "?" }
+                }
+                return try await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 == "confirmed" }.count == 1, "\(outcomes)")
+            #expect(outcomes.filter { $0 == "cancelled" }.count == 4, "\(outcomes)")
+            #expect(try await client.send(.get, "/api/accounts/\(account)").object["balance_minor"] as? Int == 0)
+            let ledger = try await client.send(.get, "/api/accounts/\(account)/ledger")
+            #expect(ledger.array.map { $0["kind"] as? String } == ["deposit", "charge"])
+        }
+        #expect(try await MoneyCheck.violations(server.database).isEmpty)
+    }
+
+    @Test("paying a confirmed booking again charges nothing; paying a released one is refused", arguments: TestBackend.all)
+    func payRules(backend: TestBackend) async throws {
+        let server = try await TestServer.make(backend)
+        defer { server.remove() }
+        try await server.run { client in
+            let account = try #require(try await client.send(.post, "/api/accounts", json: #"{"user_identifier": "pete"}"#).object["id"] as? String)
+            _ = try await client.send(.post, "/api/accounts/\(account)/deposits", json: #"{"amount_minor": 50000}"#)
+            let booking = try #require(try await client.send(.post, "/api/book/safe", json: #"{"seat_id": 20, "user_identifier": "pete"}"#).object["booking_id"] as? String)
+            #expect(try await client.send(.post, "/api/bookings/\(booking)/pay").object["status"] as? String == "confirmed")
+            let again = try await client.send(.post, "/api/bookings/\(booking)/pay")
+            #expect(again.status == .ok)
+            #expect(try await client.send(.get, "/api/accounts/\(account)").object["balance_minor"] as? Int == 40_000)
+            #expect(try await client.send(.post, "/api/bookings/\(booking)/release").status == .conflict, "a confirmed booking is not released")
+
+            let released = try #require(try await client.send(.post, "/api/book/safe", json: #"{"seat_id": 21, "user_identifier": "pete"}"#).object["booking_id"] as? String)
+            _ = try await client.send(.post, "/api/bookings/\(released)/release")
+            let refused = try await client.send(.post, "/api/bookings/\(released)/pay")
+            #expect(refused.status == .conflict)
+            #expect(refused.object["detail"] as? String == "Booking \(released) is released and cannot be paid.")
+        }
+    }
+
+    @Test("bad wallet input gets a clear 4xx and changes nothing", arguments: TestBackend.all)
+    func badInput(backend: TestBackend) async throws {
+        let server = try await TestServer.make(backend)
+        defer { server.remove() }
+        try await server.run { client in
+            let account = try #require(try await client.send(.post, "/api/accounts", json: #"{"user_identifier": "quin"}"#).object["id"] as? String)
+            let cases: [(HTTPRequest.Method, String, String?, HTTPResponse.Status)] = [
+                (.post, "/api/accounts/\(account)/deposits", #"{"amount_minor": 0}"#, .unprocessableContent),
+                (.post, "/api/accounts/\(account)/deposits", #"{"amount_minor": -500}"#, .unprocessableContent),
+                (.post, "/api/accounts/\(account)/deposits", #"{"amount_minor": 99999999999}"#, .unprocessableContent),
+                (.post, "/api/accounts/\(account)/deposits", #"{"amount_minor": "ten"}"#, .badRequest),
+                (.post, "/api/accounts/\(account)/deposits", #"{"amount_minor": 10.5}"#, .badRequest),
+                (.post, "/api/accounts/6f1c3c1e-3f5d-4c47-9d0a-7a1e0b7f2a11/deposits", #"{"amount_minor": 10}"#, .notFound),
+                (.get, "/api/accounts/not-an-id", nil, .notFound),
+                (.post, "/api/accounts", #"{}"#, .badRequest),
+                (.post, "/api/accounts", #"{"user_identifier": " "}"#, .unprocessableContent),
+                (.post, "/api/accounts", #"{"user_identifier": "x", "currency": "euro"}"#, .unprocessableContent),
+                (.get, "/api/accounts", nil, .unprocessableContent),
+                (.get, "/api/accounts?user_identifier=nobody", nil, .notFound),
+                (.post, "/api/bookings/6f1c3c1e-3f5d-4c47-9d0a-7a1e0b7f2a11/pay", nil, .notFound),
+            ]
+            for (method, path, body, status) in cases {
+                let reply = try await client.send(method, path, json: body)
+                #expect(reply.status == status, "\(method) \(path) \(body ?? "") → \(reply.text)")
+                #expect(reply.headers[.contentType] == "application/problem+json")
+            }
+            #expect(try await client.send(.get, "/api/accounts/\(account)").object["balance_minor"] as? Int == 0)
+            #expect(try await client.send(.get, "/api/accounts/\(account)/ledger").array.isEmpty)
+        }
+    }
+}
