@@ -28,7 +28,9 @@ public struct BoxofficeServer {
         let engine = BookingEngine(store: backend.store, now: now, logger: logger)
         let router = APIRouter.build(
             engine: engine, payments: backend.payments,
-            configuration: APIConfiguration(organizerToken: token, demoMode: configuration.demo, logRequests: configuration.logRequests),
+            configuration: APIConfiguration(
+                organizerToken: token, demoMode: configuration.demo, logRequests: configuration.logRequests, metrics: configuration.metrics
+            ),
             now: now
         )
         var services = backend.services

@@ -26,6 +26,8 @@ public struct ServeConfiguration: Sendable {
     public var logRequests: Bool = false
     /// The lowest level logged.
     public var logLevel: Logger.Level = .info
+    /// Renders metrics for `GET /metrics` (see ``Observability``); nil serves none.
+    public var metrics: (@Sendable () -> String)?
 
     /// The defaults.
     public init() {}

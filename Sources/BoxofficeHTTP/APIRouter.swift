@@ -1,6 +1,7 @@
 import BoxofficeEngine
 import BoxofficePayments
 import Foundation
+import NIOCore
 import Hummingbird
 import Logging
 
@@ -12,12 +13,15 @@ public struct APIConfiguration: Sendable {
     public var demoMode: Bool
     /// Whether to log one line per request at info level.
     public var logRequests: Bool
+    /// Renders the process's metrics in the Prometheus text format for `GET /metrics`; nil serves no metrics.
+    public var metrics: (@Sendable () -> String)?
 
     /// Creates a configuration.
-    public init(organizerToken: String, demoMode: Bool, logRequests: Bool) {
+    public init(organizerToken: String, demoMode: Bool, logRequests: Bool, metrics: (@Sendable () -> String)? = nil) {
         self.organizerToken = organizerToken
         self.demoMode = demoMode
         self.logRequests = logRequests
+        self.metrics = metrics
     }
 }
 
@@ -33,6 +37,11 @@ public enum APIRouter {
         router.add(middleware: ProblemMiddleware())
         let organizer = OrganizerGuard(token: configuration.organizerToken)
         HealthController(engine: engine).addRoutes(to: router)
+        if let metrics = configuration.metrics {
+            router.get("metrics") { _, _ in
+                Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: metrics())))
+            }
+        }
         let api = router.group("api").add(middleware: ReadinessMiddleware(engine: engine))
         EventController(engine: engine, organizer: organizer, seatMaps: SeatMapCache(), now: now).addRoutes(to: api)
         BookingController(engine: engine).addRoutes(to: api)

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import Synchronization
 
 /// The embedded mode's transport: delivers each message to its consumers in the same process.
@@ -58,9 +59,11 @@ public final class InProcessTransport: MessageTransport {
                     let text = String(reflecting: error)
                     try await target.deadLetters.recordDeadLetter(message, consumer: target.consumer, error: text)
                     deadLettered.add(1, ordering: .relaxed)
+                    Counter(label: "boxoffice_messages_dead_lettered_total", dimensions: [("consumer", target.consumer), ("type", message.type)]).increment()
                     logger.error("dead-lettered \(message.type) \(message.id) for \(target.consumer) after \(attempt) attempts: \(text)")
                     return
                 }
+                Counter(label: "boxoffice_messages_retried_total", dimensions: [("consumer", target.consumer)]).increment()
                 logger.warning("\(target.consumer) failed \(message.type) \(message.id) (attempt \(attempt)): \(String(reflecting: error))")
                 try await Task.sleep(for: delay)
                 delay *= 2

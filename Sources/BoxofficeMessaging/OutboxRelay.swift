@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import ServiceLifecycle
 
 /// Publishes a service's outbox: woken right after each commit that wrote messages, polling as a fallback;
@@ -65,6 +66,7 @@ public struct OutboxRelay: Service {
             }
             return await group.reduce(into: [UUID]()) { if let id = $1 { $0.append(id) } }
         }
+        Counter(label: "boxoffice_outbox_published_total", dimensions: [("outbox", name)]).increment(by: confirmed.count)
         do {
             if !confirmed.isEmpty { try await outbox.markSent(confirmed) }
         } catch {

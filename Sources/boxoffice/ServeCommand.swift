@@ -33,8 +33,9 @@ struct ServeCommand: AsyncParsableCommand {
         flags.demo = demo
         flags.logRequests = logRequests ? true : nil
         flags.logLevel = logLevel
-        let configuration = try ServeConfiguration.resolve(flags: flags, environment: ProcessInfo.processInfo.environment)
+        var configuration = try ServeConfiguration.resolve(flags: flags, environment: ProcessInfo.processInfo.environment)
         let logger = CommandLogging.bootstrap(level: configuration.logLevel)
+        configuration.metrics = Observability.bootstrapPrometheus()
         let boxoffice = try await BoxofficeServer.build(configuration, logger: logger)
         try await boxoffice.run()
     }

@@ -10,6 +10,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import urllib.request
 
 from common import Server, check, request, summary
 
@@ -42,12 +43,19 @@ def main():
         status, problem, headers = request(server.port, "POST", "/api/book/safe", {"seat_id": "x"})
         check("bad input gets a problem response", status == 400 and headers["Content-Type"] == "application/problem+json", problem)
 
+        _, account, _ = request(server.port, "POST", "/api/accounts", {"user_identifier": "zoe"})
+        request(server.port, "POST", f"/api/accounts/{account['id']}/deposits", {"amount_minor": 100000})
+        status, paid, _ = request(server.port, "POST", f"/api/bookings/{booking['id']}/pay")
+        check("paying from the wallet confirms the booking", status == 200 and paid["status"] == "confirmed", paid)
+        metrics = urllib.request.urlopen(f"http://127.0.0.1:{server.port}/metrics").read().decode()
+        check("GET /metrics counts the published messages", 'boxoffice_outbox_published_total{outbox="booking"}' in metrics, metrics[:300])
+
         code = server.stop(signal.SIGTERM)
         check("SIGTERM stops the server cleanly", code == 0, code)
 
         server = Server(BINARY, data_dir)
         status, kept, _ = request(server.port, "GET", f"/api/bookings/{booking['id']}")
-        check("a restart keeps the booking", status == 200 and kept["status"] == "held" and kept["seat_ids"] == [100, 101], kept)
+        check("a restart keeps the booking", status == 200 and kept["status"] == "confirmed" and kept["seat_ids"] == [100, 101], kept)
         status, events, _ = request(server.port, "GET", "/api/events")
         check("a restart adds no second set of demo events", len(events) == 2, events)
         check("a restart keeps the attack's winner", events[0]["seats_available"] == 49, events[0])
