@@ -130,8 +130,14 @@ public final class BookingEngine: Sendable {
     /// - Throws: ``DomainError/bookingStateConflict(_:_:action:)`` when the booking is past holding.
     public func pay(_ id: BookingID) async throws -> Booking {
         let booking = try await booking(id)
-        if booking.status == .held, try await engine(for: booking.eventID).requestPayment(booking) {
-            return try await self.booking(id)
+        if booking.status == .held {
+            let engine = try engine(for: booking.eventID)
+            if try await engine.requestPayment(booking) { return try await self.booking(id) }
+            // Memory refused a booking the database holds: another instance made it a moment ago. Catch up once.
+            if try await self.booking(id).status == .held {
+                await engine.refresh()
+                if try await engine.requestPayment(booking) { return try await self.booking(id) }
+            }
         }
         let current = try await self.booking(id)
         guard current.status == .paymentPending || current.status == .confirmed else {
@@ -147,9 +153,14 @@ public final class BookingEngine: Sendable {
         return try await engine(for: booking.eventID).settle(id, confirmed: confirmed, message: message)
     }
 
-    /// Handles a successful payment for a booking not waiting for one (see ``BookingStore/refundUnconfirmable(_:message:at:)``).
-    public func refundUnconfirmable(_ id: BookingID, message: UUID) async throws -> RefundDecision {
-        try await store.refundUnconfirmable(id, message: message, at: now())
+    /// Handles a payment outcome memory did not find waiting (see ``BookingStore/resolveUnsettled(_:paymentSucceeded:message:at:)``);
+    /// when the database says the booking still waits, memory is behind: the booking's event is read again.
+    public func resolveUnsettled(_ id: BookingID, paymentSucceeded: Bool, message: UUID) async throws -> RefundDecision {
+        let decision = try await store.resolveUnsettled(id, paymentSucceeded: paymentSucceeded, message: message, at: now())
+        if decision == .stillPending, let booking = try await store.booking(id), let engine = engines.withLock({ $0[booking.eventID] }) {
+            await engine.refresh()
+        }
+        return decision
     }
 
     /// Records a message whose effect is nothing.

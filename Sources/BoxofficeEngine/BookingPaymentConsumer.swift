@@ -36,22 +36,24 @@ public struct BookingPaymentConsumer: Service {
     /// Processes one message, exactly once in effect.
     @Sendable
     public func handle(_ message: Message) async throws {
+        let booking: BookingID
+        let succeeded: Bool
         switch message.type {
         case PaymentSucceeded.type:
-            let booking = BookingID(rawValue: try message.body(as: PaymentSucceeded.self).bookingId)
-            guard try await engine.settle(booking, confirmed: true, message: message.id) == .notPending else { return }
-            if try await engine.refundUnconfirmable(booking, message: message.id) == .stillPending {
-                throw BookingNotLoaded(booking: booking)
-            }
+            booking = BookingID(rawValue: try message.body(as: PaymentSucceeded.self).bookingId)
+            succeeded = true
         case PaymentFailed.type:
-            let booking = BookingID(rawValue: try message.body(as: PaymentFailed.self).bookingId)
-            if try await engine.settle(booking, confirmed: false, message: message.id) == .notPending {
-                _ = try await engine.recordProcessed(message.id)
-            }
+            booking = BookingID(rawValue: try message.body(as: PaymentFailed.self).bookingId)
+            succeeded = false
         case PaymentRefunded.type:
             _ = try await engine.recordProcessed(message.id)
+            return
         default:
             return
+        }
+        guard try await engine.settle(booking, confirmed: succeeded, message: message.id) != .settled else { return }
+        if try await engine.resolveUnsettled(booking, paymentSucceeded: succeeded, message: message.id) == .stillPending {
+            throw BookingNotLoaded(booking: booking)
         }
     }
 }

@@ -8,6 +8,10 @@ import Synchronization
 /// `publish` returns only after every consumer has processed the message (or dead-lettered it), so a relay
 /// that marks a message sent after `publish` can never lose it in a crash: unsent messages are published
 /// again on restart, and consumers' inboxes absorb the repeats.
+///
+/// A consumer that fails is tried again a few times at once; if it still fails, `publish` throws and the
+/// message stays in its outbox for the relay's next round. A message that cannot be read at all, or that has
+/// failed `maxAttempts` times in all, goes to the consumer's dead-letter store (and the log and metrics).
 public final class InProcessTransport: MessageTransport {
     private struct Subscription {
         let consumer: String
@@ -17,17 +21,21 @@ public final class InProcessTransport: MessageTransport {
     }
 
     private let subscriptions = Mutex<[Subscription]>([])
+    private let failures = Mutex<[String: Int]>([:])
     private let maxAttempts: Int
+    private let attemptsPerDelivery: Int
     private let retryDelay: Duration
     private let logger: Logger
     private let deadLettered = Atomic<Int>(0)
 
     /// Creates a transport.
     /// - Parameters:
-    ///   - maxAttempts: how often a consumer may fail a message before it is dead-lettered.
-    ///   - retryDelay: the pause before the first retry; it doubles with every attempt.
-    public init(maxAttempts: Int = 5, retryDelay: Duration = .milliseconds(50), logger: Logger) {
+    ///   - maxAttempts: how often in all a consumer may fail a message before it is dead-lettered.
+    ///   - attemptsPerDelivery: how often a consumer is tried within one `publish`.
+    ///   - retryDelay: the pause before the first retry within a `publish`; it doubles with every attempt.
+    public init(maxAttempts: Int = 20, attemptsPerDelivery: Int = 3, retryDelay: Duration = .milliseconds(50), logger: Logger) {
         self.maxAttempts = maxAttempts
+        self.attemptsPerDelivery = min(attemptsPerDelivery, maxAttempts)
         self.retryDelay = retryDelay
         self.logger = logger
     }
@@ -49,26 +57,43 @@ public final class InProcessTransport: MessageTransport {
     }
 
     private func deliver(_ message: Message, to target: Subscription) async throws {
+        let key = "\(target.consumer)/\(message.id)"
         var delay = retryDelay
-        for attempt in 1 ... maxAttempts {
+        for attempt in 1 ... attemptsPerDelivery {
             do {
                 try await target.handler(message)
+                failures.withLock { _ = $0.removeValue(forKey: key) }
                 return
             } catch {
-                guard attempt < maxAttempts else {
-                    let text = String(reflecting: error)
-                    try await target.deadLetters.recordDeadLetter(message, consumer: target.consumer, error: text)
-                    deadLettered.add(1, ordering: .relaxed)
-                    Counter(label: "boxoffice_messages_dead_lettered_total", dimensions: [("consumer", target.consumer), ("type", message.type)]).increment()
-                    logger.error("dead-lettered \(message.type) \(message.id) for \(target.consumer) after \(attempt) attempts: \(text)")
-                    return
+                let total = failures.withLock { failures in
+                    failures[key, default: 0] += 1
+                    return failures[key] ?? 0
                 }
                 Counter(label: "boxoffice_messages_retried_total", dimensions: [("consumer", target.consumer)]).increment()
-                logger.warning("\(target.consumer) failed \(message.type) \(message.id) (attempt \(attempt)): \(String(reflecting: error))")
+                if Self.isUnreadable(error) || total >= maxAttempts {
+                    try await deadLetter(message, for: target, error: error, attempts: total)
+                    failures.withLock { _ = $0.removeValue(forKey: key) }
+                    return
+                }
+                logger.warning("\(target.consumer) failed \(message.type) \(message.id) (attempt \(total)): \(String(reflecting: error))")
+                guard attempt < attemptsPerDelivery else { throw error }
                 try await Task.sleep(for: delay)
                 delay *= 2
             }
         }
+    }
+
+    private func deadLetter(_ message: Message, for target: Subscription, error: any Error, attempts: Int) async throws {
+        let text = String(reflecting: error)
+        try await target.deadLetters.recordDeadLetter(message, consumer: target.consumer, error: text)
+        deadLettered.add(1, ordering: .relaxed)
+        Counter(label: "boxoffice_messages_dead_lettered_total", dimensions: [("consumer", target.consumer), ("type", message.type)]).increment()
+        logger.error("dead-lettered \(message.type) \(message.id) for \(target.consumer) after \(attempts) attempts: \(text)")
+    }
+
+    /// Whether retrying can never help: the message's body cannot be read as its type.
+    private static func isUnreadable(_ error: any Error) -> Bool {
+        error is DecodingError || error is MessageTypeMismatch
     }
 }
 

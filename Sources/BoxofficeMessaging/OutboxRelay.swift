@@ -48,7 +48,7 @@ public struct OutboxRelay: Service {
         do {
             messages = try await outbox.unsentMessages(limit: limit)
         } catch {
-            logger.warning("\(name) outbox unreadable: \(String(reflecting: error))")
+            if !Task.isCancelled { logger.warning("\(name) outbox unreadable: \(String(reflecting: error))") }
             return 0
         }
         guard !messages.isEmpty else { return 0 }

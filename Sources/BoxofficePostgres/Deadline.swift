@@ -2,26 +2,38 @@ import Synchronization
 
 /// Runs database work with a time limit, so a request never hangs on an unreachable server.
 enum Deadline {
-    /// The work's result, or ``DeadlineExceeded`` once `limit` passes (the work is then cancelled).
+    /// The work's result, or ``DeadlineExceeded`` once `limit` passes; the work is then cancelled.
     static func run<Value: Sendable>(within limit: Duration, _ work: @escaping @Sendable () async throws -> Value) async throws -> Value {
-        let claimed = Atomic<Bool>(false)
-        let claim = { @Sendable in !claimed.exchange(true, ordering: .acquiringAndReleasing) }
+        let race = Race()
         return try await withCheckedThrowingContinuation { continuation in
             let timer = Task {
                 try? await Task.sleep(for: limit)
-                if !Task.isCancelled, claim() { continuation.resume(throwing: DeadlineExceeded(limit: limit)) }
+                guard !Task.isCancelled, race.finish() else { return }
+                race.cancelWorker()
+                continuation.resume(throwing: DeadlineExceeded(limit: limit))
             }
-            Task {
+            race.start(Task {
                 do {
                     let value = try await work()
                     timer.cancel()
-                    if claim() { continuation.resume(returning: value) }
+                    if race.finish() { continuation.resume(returning: value) }
                 } catch {
                     timer.cancel()
-                    if claim() { continuation.resume(throwing: error) }
+                    if race.finish() { continuation.resume(throwing: error) }
                 }
-            }
+            })
         }
+    }
+
+    /// Who finished first, the work or the timer, and a handle to cancel the work.
+    private final class Race: Sendable {
+        private let finished = Atomic<Bool>(false)
+        private let worker = Mutex<Task<Void, Never>?>(nil)
+
+        func start(_ task: Task<Void, Never>) { worker.withLock { $0 = task } }
+        func cancelWorker() { worker.withLock { $0 }?.cancel() }
+        /// True for the first caller only.
+        func finish() -> Bool { !finished.exchange(true, ordering: .acquiringAndReleasing) }
     }
 }
 

@@ -26,7 +26,7 @@ extension PostgresBookingStore: OutboxStore, DeadLetterStore {
         }
     }
 
-    public func refundUnconfirmable(_ booking: BookingID, message: UUID, at: Date) async throws -> RefundDecision {
+    public func resolveUnsettled(_ booking: BookingID, paymentSucceeded: Bool, message: UUID, at: Date) async throws -> RefundDecision {
         let decision = try await Deadline.run(within: timeout) { [self] in
             try await client.withTransaction(logger: logger) { connection -> RefundDecision in
                 var found: String?
@@ -38,7 +38,7 @@ extension PostgresBookingStore: OutboxStore, DeadLetterStore {
                 guard let status = found.flatMap(BookingStatus.init(rawValue:)) else { return .unknownBooking }
                 if status == .paymentPending || status == .held { return .stillPending }
                 guard try await PostgresMessageTables.record([message], connection: connection, logger: logger).count == 1 else { return .duplicate }
-                guard status != .confirmed, status != .refunded else { return .alreadyConfirmed }
+                guard paymentSucceeded, status != .confirmed, status != .refunded else { return .nothingToDo }
                 try await connection.query("UPDATE bookings SET status = 'refunded', updated_at = \(at) WHERE id = \(booking.rawValue)", logger: logger)
                 try await PostgresMessageTables.append([try Message(RefundRequested(bookingId: booking.rawValue), at: at)], connection: connection, logger: logger)
                 return .refundRequested

@@ -22,13 +22,13 @@ extension SQLiteBookingStore: OutboxStore, DeadLetterStore {
         }
     }
 
-    public func refundUnconfirmable(_ booking: BookingID, message: UUID, at: Date) async throws -> RefundDecision {
+    public func resolveUnsettled(_ booking: BookingID, paymentSucceeded: Bool, message: UUID, at: Date) async throws -> RefundDecision {
         let decision = try await database.write { connection -> RefundDecision in
             let rows = try await connection.query("SELECT status FROM bookings WHERE id = ?", [.text(booking.description)])
             guard let status = rows.first?.column("status")?.string.flatMap(BookingStatus.init(rawValue:)) else { return .unknownBooking }
             if status == .paymentPending || status == .held { return .stillPending }
             guard try await SQLiteMessageTables.record([message], at: at, connection: connection).count == 1 else { return .duplicate }
-            guard status != .confirmed, status != .refunded else { return .alreadyConfirmed }
+            guard paymentSucceeded, status != .confirmed, status != .refunded else { return .nothingToDo }
             _ = try await connection.query(
                 "UPDATE bookings SET status = 'refunded', updated_at = ? WHERE id = ?", [ColumnCoding.millis(at), .text(booking.description)]
             )

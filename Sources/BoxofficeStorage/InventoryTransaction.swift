@@ -34,6 +34,9 @@ public protocol InventoryTransaction {
     func appendOutbox(_ messages: [Message]) async throws
 }
 
+/// A waiting booking's outcome message was already recorded as processed: the batch is rolled back.
+struct InboxContradiction: Error {}
+
 /// Applies a batch of ``InventoryChange``s through an ``InventoryTransaction``.
 public enum BatchApplier {
     /// Writes every change conditionally and reports which applied; a change that did not apply leaves no trace.
@@ -65,12 +68,13 @@ public enum BatchApplier {
         changes.contains { if case .requestPayment = $0 { true } else { false } }
     }
 
+    /// Settles first, then records the outcome messages of the bookings that moved, so a message is marked
+    /// processed only together with its effect.
     private static func settle(_ settlements: [(Int, Settlement)], in transaction: some InventoryTransaction, applied: inout [Bool]) async throws {
         guard !settlements.isEmpty else { return }
-        let new = try await transaction.recordInbox(settlements.map(\.1.messageID))
         var moved = Set<BookingID>()
         for confirmed in [true, false] {
-            let group = settlements.filter { $0.1.confirmed == confirmed && new.contains($0.1.messageID) }.map(\.1)
+            let group = settlements.filter { $0.1.confirmed == confirmed }.map(\.1)
             guard let at = group.first?.at else { continue }
             let settled = try await transaction.settle(group.map(\.bookingID), confirmed: confirmed, at: at)
             moved.formUnion(settled)
@@ -84,6 +88,8 @@ public enum BatchApplier {
                 for (pool, quantity) in totals(done.flatMap(\.tickets)) { try await transaction.removeHeld(quantity, from: pool) }
             }
         }
+        let recorded = settlements.filter { moved.contains($0.1.bookingID) }.map(\.1.messageID)
+        guard try await transaction.recordInbox(recorded).count == recorded.count else { throw InboxContradiction() }
         for (index, settlement) in settlements where !moved.contains(settlement.bookingID) { applied[index] = false }
     }
 

@@ -107,3 +107,17 @@ struct EventDraftTests {
         #expect(Currency("E1R") == nil)
     }
 }
+
+@Suite("Free text")
+struct TextRulesTests {
+    @Test("control characters are refused", arguments: ["a\u{0}b", "tab\there", "bell\u{7}", "line\nbreak"])
+    func control(text: String) {
+        #expect(throws: DomainError.self) { try TextRules.required(text, field: "name") }
+    }
+
+    @Test("descriptions may break lines but not hide control characters")
+    func description() throws {
+        try TextRules.printable("one\ntwo\tthree", field: "description", allowingLineBreaks: true)
+        #expect(throws: DomainError.self) { try TextRules.printable("nul\u{0}", field: "description", allowingLineBreaks: true) }
+    }
+}

@@ -35,7 +35,7 @@ final class ScriptedStore: BookingStore {
     func loadInventories() async throws -> [EventInventory] { [EventInventory(newEvent: event)] }
     func eventCount() async throws -> Int { 1 }
     func booking(_ id: BookingID) async throws -> Booking? { bookings.withLock { $0[id] } }
-    func refundUnconfirmable(_ booking: BookingID, message: UUID, at: Date) async throws -> RefundDecision { .unknownBooking }
+    func resolveUnsettled(_ booking: BookingID, paymentSucceeded: Bool, message: UUID, at: Date) async throws -> RefundDecision { .unknownBooking }
     func recordProcessed(_ message: UUID) async throws -> Bool { true }
 
     func loadInventory(of event: Event) async throws -> EventInventory {

@@ -132,3 +132,32 @@ enum RedeliveringTransport {
 
 /// The process died between its commit and its acknowledgement.
 struct CrashBeforeAck: Error {}
+
+@Suite("Two booking instances, one database: an outcome reaching the one that is behind")
+struct StaleInstanceTests {
+    @Test("it is retried after that instance catches up, never recorded without its effect", arguments: TestBackend.all)
+    func behind(backend: TestBackend) async throws {
+        try await FlowHarness.with(backend) { (harness: FlowHarness) async throws in
+            var logger = Logger(label: "stale")
+            logger.logLevel = .critical
+            let stale = BookingEngine(store: harness.bookings, logger: logger)
+            try await stale.start()
+            let staleConsumer = BookingPaymentConsumer(engine: stale, transport: harness.transport, deadLetters: harness.bookings)
+
+            try await harness.wallet("kim", balance: 100)
+            let booking = try await harness.hold([41], for: "kim")
+            _ = try await harness.engine.pay(booking.id)
+            try await harness.processor.handle(try #require(try await harness.pendingBookingMessages().first))
+            let failure = try #require(try await harness.payments.unsentMessages(limit: 10).first)
+            #expect(failure.type == PaymentFailed.type)
+
+            await #expect(throws: (any Error).self) { try await staleConsumer.handle(failure) }
+            #expect(try await harness.engine.booking(booking.id).status == .paymentPending, "nothing recorded without its effect")
+            try await staleConsumer.handle(failure)
+            #expect(try await harness.engine.booking(booking.id).status == .cancelled)
+            try await harness.consumer.handle(failure)
+            #expect(try await harness.engine.booking(booking.id).status == .cancelled)
+            #expect(try await harness.database.count("SELECT CAST(COUNT(*) AS TEXT) FROM seat_claims") == 0)
+        }
+    }
+}

@@ -30,6 +30,8 @@ struct BadInputTests {
         Case(name: "a JSON array instead of an object", method: .post, path: "/api/bookings", body: "[1, 2]", status: .badRequest),
         Case(name: "empty seat list", method: .post, path: "/api/bookings", body: #"{"event_id": 1, "seat_ids": [], "user_identifier": "a"}"#, status: .unprocessableContent),
         Case(name: "blank user", method: .post, path: "/api/book/safe", body: #"{"seat_id": 1, "user_identifier": "  "}"#, status: .unprocessableContent),
+        Case(name: "a NUL in the user", method: .post, path: "/api/book/safe", body: #"{"seat_id": 1, "user_identifier": "a\u0000b"}"#, status: .unprocessableContent),
+        Case(name: "a NUL in a wallet owner", method: .post, path: "/api/accounts", body: #"{"user_identifier": "\u0000"}"#, status: .unprocessableContent),
         Case(name: "unknown seat of this event", method: .post, path: "/api/bookings", body: #"{"event_id": 1, "seat_ids": [1, 99999], "user_identifier": "a"}"#, status: .unprocessableContent),
         Case(name: "seats of two events", method: .post, path: "/api/bookings", body: #"{"event_id": 1, "seat_ids": [1, 60], "user_identifier": "a"}"#, status: .unprocessableContent),
         Case(name: "the same seat twice", method: .post, path: "/api/bookings", body: #"{"event_id": 1, "seat_ids": [2, 2], "user_identifier": "a"}"#, status: .unprocessableContent),

@@ -70,3 +70,78 @@ struct InProcessTransportTests {
 
     struct NoteRejected: Error {}
 }
+
+@Suite("Retries and dead letters of the in-process transport")
+struct InProcessTransportRetryTests {
+    final class Flaky: DeadLetterStore {
+        let calls = Atomic<Int>(0)
+        let dead = Atomic<Int>(0)
+
+        func recordDeadLetter(_ message: Message, consumer: String, error: String) async throws {
+            dead.add(1, ordering: .relaxed)
+        }
+    }
+
+    struct Glitch: Error {}
+
+    @Test("a consumer failing for a while keeps the message in its outbox for the next round")
+    func transient() async throws {
+        let transport = InProcessTransport(maxAttempts: 10, attemptsPerDelivery: 2, retryDelay: .milliseconds(1), logger: Logger(label: "t"))
+        let flaky = Flaky()
+        let task = Task {
+            try await transport.consume(as: "flaky", types: ["tick"], deadLetters: flaky) { _ in
+                if flaky.calls.add(1, ordering: .relaxed).newValue <= 3 { throw Glitch() }
+            }
+        }
+        try await Task.sleep(for: .milliseconds(20))
+        let message = Message(type: "tick", payload: Data(), occurredAt: Date())
+        await #expect(throws: Glitch.self) { try await transport.publish(message) }
+        try await transport.publish(message)
+        #expect(flaky.calls.load(ordering: .relaxed) == 4)
+        #expect(flaky.dead.load(ordering: .relaxed) == 0)
+        task.cancel()
+    }
+
+    @Test("a message that cannot be read is dead-lettered at once")
+    func unreadable() async throws {
+        let transport = InProcessTransport(maxAttempts: 100, logger: Logger(label: "t"))
+        let flaky = Flaky()
+        let task = Task {
+            try await transport.consume(as: "reader", types: [PaymentRequested.type], deadLetters: flaky) { message in
+                _ = try message.body(as: PaymentRequested.self)
+            }
+        }
+        try await Task.sleep(for: .milliseconds(20))
+        try await transport.publish(Message(type: PaymentRequested.type, payload: Data("[]".utf8), occurredAt: Date()))
+        #expect(flaky.dead.load(ordering: .relaxed) == 1)
+        task.cancel()
+    }
+}
+
+@Suite("The wakeup doorbell")
+struct WakeupTests {
+    @Test("a wait that timed out leaves the doorbell working")
+    func afterTimeout() async {
+        let wakeup = Wakeup()
+        await wakeup.wait(atMost: .milliseconds(5))
+        let started = ContinuousClock.now
+        await wakeup.wait(atMost: .milliseconds(300))
+        #expect(ContinuousClock.now - started >= .milliseconds(250), "an unrung wait must wait")
+        Task {
+            try? await Task.sleep(for: .milliseconds(20))
+            wakeup.ring()
+        }
+        let rung = ContinuousClock.now
+        await wakeup.wait(atMost: .seconds(10))
+        #expect(ContinuousClock.now - rung < .seconds(5))
+    }
+
+    @Test("a ring before the wait is kept")
+    func ringFirst() async {
+        let wakeup = Wakeup()
+        wakeup.ring()
+        let started = ContinuousClock.now
+        await wakeup.wait(atMost: .seconds(10))
+        #expect(ContinuousClock.now - started < .seconds(5))
+    }
+}

@@ -47,6 +47,7 @@ public struct EventDraft: Sendable, Hashable {
         details.title = try TextRules.required(details.title, field: "title")
         details.venue = try TextRules.required(details.venue, field: "venue")
         guard details.description.count <= 5_000 else { throw .invalid("description must be at most 5000 characters.") }
+        try TextRules.printable(details.description, field: "description", allowingLineBreaks: true)
         for (name, date) in [("starts_at", details.startsAt), ("sales_start", details.salesStart), ("sales_end", details.salesEnd)] {
             guard Self.dateWindow.contains(date) else { throw .invalid("\(name) must be between the years 2000 and 2199.") }
         }

@@ -33,22 +33,23 @@ public protocol BookingStore: Sendable {
     /// How many events exist; zero means the database is new.
     func eventCount() async throws -> Int
 
-    /// Handles a successful payment for a booking that is not waiting for one: a confirmed booking needs
-    /// nothing; a booking already given up is marked `refunded` and a refund is requested through the outbox.
-    /// Records the message in the inbox in the same transaction.
-    func refundUnconfirmable(_ booking: BookingID, message: UUID, at: Date) async throws -> RefundDecision
+    /// Handles a payment outcome for a booking this process's memory did not find waiting for one, from the
+    /// database's view (the booking row locked): still waiting → nothing is recorded, deliver again later;
+    /// settled → nothing to do; given up while the payment succeeded → marked `refunded` and a refund
+    /// requested through the outbox. Records the message in the inbox in the same transaction.
+    func resolveUnsettled(_ booking: BookingID, paymentSucceeded: Bool, message: UUID, at: Date) async throws -> RefundDecision
 
-    /// Records a message whose effect is nothing (a failed payment for a booking no longer pending).
+    /// Records a message whose effect is nothing (such as `payment.refunded`).
     /// - Returns: false when it was recorded before.
     func recordProcessed(_ message: UUID) async throws -> Bool
 }
 
-/// What happened to a payment that arrived for a booking not waiting for one.
+/// What happened to a payment outcome that arrived for a booking memory did not find waiting.
 public enum RefundDecision: Sendable, Equatable {
     /// The message was processed before.
     case duplicate
-    /// The booking is confirmed (by this very payment, earlier): nothing to return.
-    case alreadyConfirmed
+    /// The booking is already settled (by this very outcome, earlier): nothing to do.
+    case nothingToDo
     /// The booking is still waiting in the database; memory is behind: deliver the message again later.
     case stillPending
     /// The booking was given up: it now reads `refunded` and a refund was requested.

@@ -31,9 +31,10 @@ struct AccountController {
     }
 
     private func find(_ request: Request, context: BoxofficeRequestContext) async throws -> AccountBody {
-        guard let user = request.uri.queryParameters["user_identifier"].map(String.init), !user.isEmpty else {
+        guard let given = request.uri.queryParameters["user_identifier"].map(String.init), !given.isEmpty else {
             throw Problem.invalid("Give the wallet's owner: GET /api/accounts?user_identifier=…")
         }
+        let user = try TextRules.required(given, field: "user_identifier")
         guard let account = try await store.account(forUser: user) else { throw Problem.notFound("\(user) has no wallet.") }
         return AccountBody(account)
     }
