@@ -3,21 +3,7 @@ import BoxofficeMessaging
 import Foundation
 import PostgresNIO
 
-extension PostgresBookingStore: OutboxStore, DeadLetterStore {
-    public func unsentMessages(limit: Int) async throws -> [Message] {
-        try await Deadline.run(within: timeout) { [self] in try await PostgresMessageTables.unsent(limit: limit, client: client, logger: logger) }
-    }
-
-    public func markSent(_ ids: [UUID]) async throws {
-        try await Deadline.run(within: timeout) { [self] in try await PostgresMessageTables.markSent(ids, client: client, logger: logger) }
-    }
-
-    public func recordDeadLetter(_ message: Message, consumer: String, error: String) async throws {
-        try await Deadline.run(within: timeout) { [self] in
-            try await PostgresMessageTables.recordDeadLetter(message, consumer: consumer, error: error, client: client, logger: logger)
-        }
-    }
-
+extension PostgresBookingStore: PostgresServiceStore {
     public func recordProcessed(_ message: UUID) async throws -> Bool {
         try await Deadline.run(within: timeout) { [self] in
             try await client.withTransaction(logger: logger) { connection in

@@ -14,9 +14,12 @@ public struct PostgresBookingStore: BookingStore {
     /// The channel on which committed inventory changes are announced, as `instance:event`.
     public static let channel = "boxoffice_inventory"
 
-    let client: PostgresClient
-    let logger: Logger
-    let timeout: Duration
+    /// The client.
+    public let client: PostgresClient
+    /// The store's logger.
+    public let logger: Logger
+    /// How long one operation may take.
+    public let timeout: Duration
     /// Distinguishes this process's announcements from other instances'.
     let instanceID: String
     /// Rung after every commit that wrote to the outbox.

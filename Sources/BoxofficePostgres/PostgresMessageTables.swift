@@ -73,3 +73,29 @@ enum PostgresMessageTables {
         )
     }
 }
+
+/// A service store on PostgreSQL whose outbox and dead letters are the standard message tables.
+public protocol PostgresServiceStore: OutboxStore, DeadLetterStore {
+    /// The store's client.
+    var client: PostgresClient { get }
+    /// The store's logger.
+    var logger: Logger { get }
+    /// How long one operation may take.
+    var timeout: Duration { get }
+}
+
+extension PostgresServiceStore {
+    public func unsentMessages(limit: Int) async throws -> [Message] {
+        try await Deadline.run(within: timeout) { [client, logger] in try await PostgresMessageTables.unsent(limit: limit, client: client, logger: logger) }
+    }
+
+    public func markSent(_ ids: [UUID]) async throws {
+        try await Deadline.run(within: timeout) { [client, logger] in try await PostgresMessageTables.markSent(ids, client: client, logger: logger) }
+    }
+
+    public func recordDeadLetter(_ message: Message, consumer: String, error: String) async throws {
+        try await Deadline.run(within: timeout) { [client, logger] in
+            try await PostgresMessageTables.recordDeadLetter(message, consumer: consumer, error: error, client: client, logger: logger)
+        }
+    }
+}

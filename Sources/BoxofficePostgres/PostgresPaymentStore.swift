@@ -8,9 +8,12 @@ import PostgresNIO
 /// The payment service's store on PostgreSQL, in its own schema; balances change only through
 /// `balance = balance - amount WHERE balance >= amount`, so concurrent charges can never overdraw.
 public struct PostgresPaymentStore: PaymentStore {
-    let client: PostgresClient
-    let logger: Logger
-    let timeout: Duration
+    /// The client, whose connections use the `payments` schema.
+    public let client: PostgresClient
+    /// The store's logger.
+    public let logger: Logger
+    /// How long one operation may take.
+    public let timeout: Duration
 
     /// Creates a store over a running client whose connections use the `payments` schema
     /// (see ``PostgresSettings/clientConfiguration(schema:)``).
@@ -213,21 +216,7 @@ public struct PostgresPaymentStore: PaymentStore {
     }
 }
 
-extension PostgresPaymentStore: OutboxStore, DeadLetterStore {
-    public func unsentMessages(limit: Int) async throws -> [Message] {
-        try await Deadline.run(within: timeout) { [self] in try await PostgresMessageTables.unsent(limit: limit, client: client, logger: logger) }
-    }
-
-    public func markSent(_ ids: [UUID]) async throws {
-        try await Deadline.run(within: timeout) { [self] in try await PostgresMessageTables.markSent(ids, client: client, logger: logger) }
-    }
-
-    public func recordDeadLetter(_ message: Message, consumer: String, error: String) async throws {
-        try await Deadline.run(within: timeout) { [self] in
-            try await PostgresMessageTables.recordDeadLetter(message, consumer: consumer, error: error, client: client, logger: logger)
-        }
-    }
-}
+extension PostgresPaymentStore: PostgresServiceStore {}
 
 /// A row that must exist was not found.
 struct MissingRow: Error {}

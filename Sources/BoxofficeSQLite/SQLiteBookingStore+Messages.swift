@@ -3,19 +3,7 @@ import BoxofficeMessaging
 import Foundation
 import SQLiteNIO
 
-extension SQLiteBookingStore: OutboxStore, DeadLetterStore {
-    public func unsentMessages(limit: Int) async throws -> [Message] {
-        try await SQLiteMessageTables.unsent(limit: limit, database: database)
-    }
-
-    public func markSent(_ ids: [UUID]) async throws {
-        try await SQLiteMessageTables.markSent(ids, database: database)
-    }
-
-    public func recordDeadLetter(_ message: Message, consumer: String, error: String) async throws {
-        try await SQLiteMessageTables.recordDeadLetter(message, consumer: consumer, error: error, database: database)
-    }
-
+extension SQLiteBookingStore: SQLiteServiceStore {
     public func recordProcessed(_ message: UUID) async throws -> Bool {
         try await database.write { connection in
             !(try await SQLiteMessageTables.record([message], at: Date(), connection: connection)).isEmpty

@@ -10,7 +10,8 @@ import SQLiteNIO
 /// Seats are claimed by inserting a row keyed by the seat id into `seat_claims`, so the database itself
 /// refuses a second claim on a seat, whatever any process's memory believes.
 public struct SQLiteBookingStore: BookingStore {
-    let database: SQLiteDatabaseFile
+    /// The store's database file.
+    public let database: SQLiteDatabaseFile
     /// Rung after every commit that wrote to the outbox.
     public let outboxWakeup: Wakeup
 

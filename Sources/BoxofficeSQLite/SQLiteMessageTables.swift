@@ -77,3 +77,23 @@ enum SQLiteMessageTables {
         }
     }
 }
+
+/// A service store on one SQLite file whose outbox and dead letters are the standard message tables.
+public protocol SQLiteServiceStore: OutboxStore, DeadLetterStore {
+    /// The store's database file.
+    var database: SQLiteDatabaseFile { get }
+}
+
+extension SQLiteServiceStore {
+    public func unsentMessages(limit: Int) async throws -> [Message] {
+        try await SQLiteMessageTables.unsent(limit: limit, database: database)
+    }
+
+    public func markSent(_ ids: [UUID]) async throws {
+        try await SQLiteMessageTables.markSent(ids, database: database)
+    }
+
+    public func recordDeadLetter(_ message: Message, consumer: String, error: String) async throws {
+        try await SQLiteMessageTables.recordDeadLetter(message, consumer: consumer, error: error, database: database)
+    }
+}

@@ -8,7 +8,8 @@ import SQLiteNIO
 
 /// The payment service's store on its own SQLite file.
 public struct SQLitePaymentStore: PaymentStore {
-    let database: SQLiteDatabaseFile
+    /// The store's database file.
+    public let database: SQLiteDatabaseFile
 
     /// Wraps an open database file; run ``migrate(logger:)`` before use.
     public init(database: SQLiteDatabaseFile) {
@@ -174,16 +175,4 @@ public struct SQLitePaymentStore: PaymentStore {
     static func text(_ id: UUID) -> String { id.uuidString.lowercased() }
 }
 
-extension SQLitePaymentStore: OutboxStore, DeadLetterStore {
-    public func unsentMessages(limit: Int) async throws -> [Message] {
-        try await SQLiteMessageTables.unsent(limit: limit, database: database)
-    }
-
-    public func markSent(_ ids: [UUID]) async throws {
-        try await SQLiteMessageTables.markSent(ids, database: database)
-    }
-
-    public func recordDeadLetter(_ message: Message, consumer: String, error: String) async throws {
-        try await SQLiteMessageTables.recordDeadLetter(message, consumer: consumer, error: error, database: database)
-    }
-}
+extension SQLitePaymentStore: SQLiteServiceStore {}
