@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "BoxofficePostgres", targets: ["BoxofficePostgres"]),
         .library(name: "BoxofficeHTTP", targets: ["BoxofficeHTTP"]),
         .library(name: "BoxofficeApp", targets: ["BoxofficeApp"]),
+        .library(name: "BoxofficeLoad", targets: ["BoxofficeLoad"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -27,6 +28,9 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
@@ -127,6 +131,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "BoxofficeLoad",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "BoxofficeTestSupport",
             dependencies: [
                 "BoxofficePostgres",
@@ -140,6 +154,7 @@ let package = Package(
             name: "boxoffice",
             dependencies: [
                 "BoxofficeApp",
+                "BoxofficeLoad",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -204,6 +219,11 @@ let package = Package(
                 "BoxofficeMessaging",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BoxofficeLoadTests",
+            dependencies: ["BoxofficeLoad"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,74 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// The few calls of the booking API a load run makes outside the measured load: creating its event and
+/// reading the state back for the invariant check.
+struct LoadAPI {
+    let client: HTTPClient
+    let options: LoadOptions
+
+    /// A JSON request to a path of the server.
+    func request(_ method: HTTPMethod, _ path: String, json: String? = nil, headers: [(String, String)] = []) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: options.baseURL + path)
+        request.method = method
+        if let json {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: json))
+        }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        return request
+    }
+
+    /// Sends a request and decodes its JSON answer.
+    func send(_ request: HTTPClientRequest) async throws -> (status: Int, json: [String: Any]) {
+        let response = try await client.execute(request, timeout: .seconds(60))
+        let body = try await response.body.collect(upTo: 64 * 1024 * 1024)
+        let json = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]
+        return (Int(response.status.code), json)
+    }
+
+    /// Creates the run's event: `rows` rows of `perRow` seats, and a GA pool when `pool` is given.
+    func createEvent(title: String, rows: Int, perRow: Int, pool: Int? = nil, maxTickets: Int = 10) async throws -> CreatedEvent {
+        var sections = "[]"
+        if rows > 0 {
+            sections = #"[{"name": "Floor", "rows": [{"rows": "1-\#(rows)", "seats": "1-\#(perRow)", "category": "std"}]}]"#
+        }
+        let pools = pool.map { #"[{"name": "Standing", "price_minor": 2000, "capacity": \#($0)}]"# } ?? "[]"
+        let body = #"""
+        {"title": "\#(title)", "venue": "Load Test Arena", "starts_at": "2099-01-01T20:00:00Z", "max_tickets_per_booking": \#(maxTickets),
+         "hold_ttl_seconds": 3600, "categories": [{"id": "std", "price_minor": 5000}],
+         "seat_map": {"sections": \#(sections)}, "ga_pools": \#(pools)}
+        """#
+        let (status, json) = try await send(request(.POST, "/api/events", json: body, headers: [("Authorization", "Bearer \(options.organizerToken)")]))
+        guard status == 201, let id = json["id"] as? Int, let first = json["first_seat_id"] as? Int else {
+            throw LoadError("could not create the load event (HTTP \(status)): \(json["detail"] ?? json); is --organizer-token right?")
+        }
+        let poolID = (json["ga_pools"] as? [[String: Any]])?.first?["id"] as? Int
+        return CreatedEvent(id: id, firstSeat: first, seats: rows * perRow, poolID: poolID)
+    }
+
+    /// The event as the API shows it now.
+    func event(_ id: Int) async throws -> [String: Any] {
+        try await send(request(.GET, "/api/events/\(id)")).json
+    }
+}
+
+/// The event a load run created for itself.
+struct CreatedEvent: Sendable {
+    let id: Int
+    let firstSeat: Int
+    let seats: Int
+    let poolID: Int?
+}
+
+/// A load run that could not be set up or whose result is unusable.
+public struct LoadError: Error, CustomStringConvertible {
+    /// What went wrong.
+    public let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}

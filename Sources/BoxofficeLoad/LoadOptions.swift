@@ -1,0 +1,26 @@
+import Foundation
+
+/// What a load run does: which server, how many clients, and its bounds in requests and time.
+public struct LoadOptions: Sendable {
+    /// The server's base URL, such as `http://127.0.0.1:8080`.
+    public var baseURL: String = "http://127.0.0.1:8080"
+    /// Concurrent clients, each on its own keep-alive connection.
+    public var clients: Int = 256
+    /// The most requests the run sends.
+    public var maxRequests: Int = 1_000_000
+    /// The longest the run lasts.
+    public var duration: Duration = .seconds(10)
+    /// The organizer token, to create the run's own event.
+    public var organizerToken: String = ""
+    /// Seats of the event (flash-sale, seat-map), seats fought over (hot-seat), or GA capacity (ga-rush).
+    public var size: Int?
+
+    /// The defaults.
+    public init() {}
+
+    /// Whether the URL names this machine; load is only sent elsewhere when explicitly allowed.
+    public var targetsLoopback: Bool {
+        guard let host = URLComponents(string: baseURL)?.host else { return false }
+        return host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+    }
+}

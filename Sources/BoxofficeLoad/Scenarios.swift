@@ -1,0 +1,151 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// The load scenarios of `boxoffice loadtest`.
+public enum LoadScenario: String, CaseIterable, Sendable {
+    /// The seed's test: N concurrent requests for one seat; exactly one may win.
+    case attack
+    /// C clients holding random seats of a large event until it is sold out or time is up.
+    case flashSale = "flash-sale"
+    /// Every client on the same few seats: exactly one winner per seat.
+    case hotSeat = "hot-seat"
+    /// Every client buying 1–4 tickets of one GA pool until it is sold out.
+    case gaRush = "ga-rush"
+    /// Seat map reads with ETag revalidation while holds happen.
+    case seatMap = "seat-map"
+
+    /// Runs the scenario against a server and checks the invariants from its API afterwards.
+    public func run(_ options: LoadOptions) async throws -> LoadReport {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(options.clients, 1))
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        do {
+            let report = try await run(options, api: LoadAPI(client: client, options: options))
+            try await client.shutdown()
+            return report
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
+    private func run(_ options: LoadOptions, api: LoadAPI) async throws -> LoadReport {
+        switch self {
+        case .attack: try await attack(options, api: api)
+        case .flashSale: try await seats(options, api: api, size: options.size ?? 100_000, perRow: 250, untilSoldOut: true)
+        case .hotSeat: try await seats(options, api: api, size: options.size ?? 10, perRow: 10, untilSoldOut: false)
+        case .gaRush: try await gaRush(options, api: api)
+        case .seatMap: try await seatMap(options, api: api)
+        }
+    }
+
+    private func hold(_ api: LoadAPI, seat: Int, worker: Int) -> HTTPClientRequest {
+        api.request(.POST, "/api/book/safe", json: #"{"seat_id": \#(seat), "user_identifier": "load-\#(worker)"}"#)
+    }
+
+    private func attack(_ options: LoadOptions, api: LoadAPI) async throws -> LoadReport {
+        let attackers = options.size ?? 50
+        let event = try await api.createEvent(title: "Attack", rows: 1, perRow: 10)
+        var bounded = options
+        bounded.clients = attackers
+        bounded.maxRequests = attackers
+        let fired = Mutex(Set<Int>())
+        let stats = await LoadDriver(client: api.client, options: bounded).run { worker in
+            guard fired.withLock({ $0.insert(worker).inserted }) else { return nil }
+            return .init(request: hold(api, seat: event.firstSeat + 4, worker: worker), tag: 0)
+        }
+        var report = LoadReport(scenario: rawValue, stats: stats)
+        if stats.successes != 1 { report.violations.append("\(stats.successes) requests won the one seat") }
+        if stats.conflicts != attackers - 1 { report.violations.append("\(stats.conflicts) conflicts, expected \(attackers - 1)") }
+        let available = try await api.event(event.id)["seats_available"] as? Int
+        if available != event.seats - 1 { report.violations.append("the server shows \(available ?? -1) seats available, expected \(event.seats - 1)") }
+        return report
+    }
+
+    /// flash-sale and hot-seat: clients hold random seats; flash-sale clients skip seats already won and stop
+    /// when all are sold, hot-seat clients keep fighting over the same few until the run ends.
+    private func seats(_ options: LoadOptions, api: LoadAPI, size: Int, perRow: Int, untilSoldOut: Bool) async throws -> LoadReport {
+        let rows = max(1, (size + perRow - 1) / perRow)
+        let event = try await api.createEvent(title: rawValue, rows: rows, perRow: min(perRow, size))
+        let tally = Tally(size: event.seats)
+        let stats = await LoadDriver(client: api.client, options: options).run { worker in
+            guard !untilSoldOut || tally.sum < event.seats else { return nil }
+            var seat = Int.random(in: 0 ..< event.seats)
+            if untilSoldOut {
+                for _ in 0 ..< 3 where tally.taken(seat) { seat = Int.random(in: 0 ..< event.seats) }
+            }
+            return .init(request: hold(api, seat: event.firstSeat + seat, worker: worker), tag: seat)
+        } answered: { _, seat, status, _ in
+            if status == 200 { tally.record(seat) }
+        }
+        var report = LoadReport(scenario: rawValue, stats: stats, facts: [("seats", "\(event.seats), \(tally.sum) held")])
+        let doubles = tally.doubles
+        if !doubles.isEmpty { report.violations.append("\(doubles.count) seats were won twice") }
+        let available = try await api.event(event.id)["seats_available"] as? Int
+        if available != event.seats - tally.sum {
+            report.violations.append("the server shows \(available ?? -1) seats available, \(event.seats - tally.sum) expected from the answers")
+        }
+        return report
+    }
+
+    private func gaRush(_ options: LoadOptions, api: LoadAPI) async throws -> LoadReport {
+        let capacity = options.size ?? 100_000
+        let event = try await api.createEvent(title: rawValue, rows: 0, perRow: 0, pool: capacity)
+        let pool = event.poolID ?? 0
+        let sold = Atomic<Int>(0)
+        let stats = await LoadDriver(client: api.client, options: options).run { worker in
+            guard sold.load(ordering: .relaxed) < capacity else { return nil }
+            let quantity = Int.random(in: 1 ... 4)
+            let body = #"{"event_id": \#(event.id), "ga": [{"pool_id": \#(pool), "quantity": \#(quantity)}], "user_identifier": "load-\#(worker)"}"#
+            return .init(request: api.request(.POST, "/api/bookings", json: body), tag: quantity)
+        } answered: { _, quantity, status, _ in
+            if status == 201 { sold.add(quantity, ordering: .relaxed) }
+        }
+        let tickets = sold.load(ordering: .relaxed)
+        var report = LoadReport(scenario: rawValue, stats: stats, facts: [("tickets", "\(tickets) of \(capacity) sold, \(Int(Double(tickets) / stats.seconds)) tickets/s")])
+        if tickets > capacity { report.violations.append("\(tickets) tickets sold from a pool of \(capacity)") }
+        let pools = try await api.event(event.id)["ga_pools"] as? [[String: Any]]
+        let available = pools?.first?["available"] as? Int
+        if available != capacity - tickets { report.violations.append("the server shows \(available ?? -1) available, \(capacity - tickets) expected") }
+        return report
+    }
+
+    private func seatMap(_ options: LoadOptions, api: LoadAPI) async throws -> LoadReport {
+        let size = options.size ?? 20_000
+        let event = try await api.createEvent(title: rawValue, rows: max(1, size / 40), perRow: 40)
+        let etags = Mutex([String?](repeating: nil, count: options.clients))
+        let notModified = Atomic<Int>(0)
+        let tally = Tally(size: event.seats)
+        let stats = await LoadDriver(client: api.client, options: options).run { worker in
+            if worker % 8 == 0 {
+                let seat = Int.random(in: 0 ..< event.seats)
+                return .init(request: hold(api, seat: event.firstSeat + seat, worker: worker), tag: seat)
+            }
+            var request = api.request(.GET, "/api/events/\(event.id)/seats")
+            if let etag = etags.withLock({ $0[worker] }) { request.headers.add(name: "If-None-Match", value: etag) }
+            return .init(request: request, tag: -1)
+        } answered: { worker, tag, status, headers in
+            if tag >= 0 {
+                if status == 200 { tally.record(tag) }
+            } else if status == 304 {
+                notModified.add(1, ordering: .relaxed)
+            } else if let etag = headers.first(name: "ETag") {
+                etags.withLock { $0[worker] = etag }
+            }
+        }
+        let full = try await api.client.execute(api.request(.GET, "/api/events/\(event.id)/seats"), timeout: .seconds(30))
+        let bytes = try await full.body.collect(upTo: 64 * 1024 * 1024).readableBytes
+        let revalidations = notModified.load(ordering: .relaxed)
+        var report = LoadReport(scenario: rawValue, stats: stats, facts: [
+            ("revalidated", "\(revalidations) × 304, \(Int(Double(revalidations) / stats.seconds))/s"),
+            ("full map", "\(bytes) bytes for \(event.seats) seats"),
+        ])
+        let available = try await api.event(event.id)["seats_available"] as? Int
+        if available != event.seats - tally.sum { report.violations.append("the server shows \(available ?? -1) seats available, \(event.seats - tally.sum) expected") }
+        if !tally.doubles.isEmpty { report.violations.append("\(tally.doubles.count) seats were won twice") }
+        return report
+    }
+}
