@@ -25,7 +25,10 @@ public struct BoxofficeServer {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let token = try OrganizerToken.resolve(configured: configuration.organizerToken, dataDirectory: directory, logger: logger)
         let backend = try await BookingBackend.open(configuration, directory: directory, logger: logger)
-        let engine = BookingEngine(store: backend.store, now: now, logger: logger)
+        let engine = BookingEngine(store: backend.store, strategy: configuration.holdStrategy, now: now, logger: logger)
+        if configuration.holdStrategy != .batched {
+            logger.warning("hold strategy \(configuration.holdStrategy.rawValue) is for benchmarks only: one transaction per hold")
+        }
         let router = APIRouter.build(
             engine: engine, payments: backend.payments,
             configuration: APIConfiguration(

@@ -1,3 +1,4 @@
+import BoxofficeDomain
 import Foundation
 import Logging
 
@@ -26,6 +27,8 @@ public struct ServeConfiguration: Sendable {
     public var logRequests: Bool = false
     /// The lowest level logged.
     public var logLevel: Logger.Level = .info
+    /// How holds reach the database; the baselines are for benchmarks only.
+    public var holdStrategy: HoldStrategy = .batched
     /// Renders metrics for `GET /metrics` (see ``Observability``); nil serves none.
     public var metrics: (@Sendable () -> String)?
 
@@ -48,6 +51,8 @@ public struct ServeConfiguration: Sendable {
         public var logLevel: String?
         /// `--database`.
         public var databaseURL: String?
+        /// `--hold-strategy`.
+        public var holdStrategy: String?
         /// `--payments-database`.
         public var paymentsDatabaseURL: String?
         /// `--database-pool-size`.
@@ -73,6 +78,12 @@ public struct ServeConfiguration: Sendable {
         configuration.organizerToken = environment["BOXOFFICE_ORGANIZER_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         configuration.databaseURL = flags.databaseURL ?? environment["BOXOFFICE_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
         configuration.paymentsDatabaseURL = flags.paymentsDatabaseURL ?? environment["BOXOFFICE_PAYMENTS_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        if let strategy = flags.holdStrategy ?? environment["BOXOFFICE_HOLD_STRATEGY"] {
+            guard let parsed = HoldStrategy(rawValue: strategy) else {
+                throw ConfigurationError("Unknown hold strategy \"\(strategy)\"; use batched, baseline-lock or baseline-update.")
+            }
+            configuration.holdStrategy = parsed
+        }
         let poolSize = try environment["BOXOFFICE_DATABASE_POOL_SIZE"].map { try parseInt($0, name: "BOXOFFICE_DATABASE_POOL_SIZE") }
         configuration.databasePoolSize = flags.databasePoolSize ?? poolSize ?? configuration.databasePoolSize
         guard (1 ... 1_000).contains(configuration.databasePoolSize) else {

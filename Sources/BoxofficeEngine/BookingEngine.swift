@@ -18,10 +18,15 @@ public final class BookingEngine: Sendable {
     private let directory = Mutex(SeatDirectory())
     private let started = Atomic<Bool>(false)
 
-    /// Creates an engine over a store; call ``start()`` before use.
-    /// - Parameter now: the clock, replaceable in tests.
-    public init(store: any BookingStore, now: @escaping @Sendable () -> Date = Date.init, logger: Logger) {
+    private let strategy: HoldStrategy
+
+    /// Creates an engine over a store; call ``start(demoEvents:)`` before use.
+    /// - Parameters:
+    ///   - strategy: how holds reach the database; the baselines are for benchmarks and need a store that
+    ///     conforms to ``BaselineHoldStore``.
+    public init(store: any BookingStore, strategy: HoldStrategy = .batched, now: @escaping @Sendable () -> Date = Date.init, logger: Logger) {
         self.store = store
+        self.strategy = strategy
         self.now = now
         self.logger = logger
     }
@@ -63,7 +68,29 @@ public final class BookingEngine: Sendable {
 
     /// Holds seats and GA tickets of one event for a new booking, all or nothing.
     public func hold(_ request: HoldRequest) async throws -> Booking {
-        try await engine(for: request.eventID).hold(request)
+        let engine = try engine(for: request.eventID)
+        guard strategy != .batched, let baseline = store as? any BaselineHoldStore else { return try await engine.hold(request) }
+        return try await holdDirectly(request, engine: engine, store: baseline)
+    }
+
+    /// A baseline hold: the rules are checked here, availability only by the database, one transaction per
+    /// request; memory follows afterwards so the seat map stays right.
+    private func holdDirectly(_ request: HoldRequest, engine: EventEngine, store: any BaselineHoldStore) async throws -> Booking {
+        let event = engine.event
+        let (_, amount) = try request.validated(for: event)
+        let at = now()
+        try event.details.checkSalesOpen(at: at)
+        let booking = Booking(
+            id: .random(), eventID: event.id, status: .held, seatIDs: request.seatIDs, tickets: request.tickets,
+            amountMinor: amount, currency: event.details.currency,
+            userIdentifier: request.userIdentifier.trimmingCharacters(in: .whitespacesAndNewlines),
+            expiresAt: at.addingTimeInterval(TimeInterval(event.details.holdTTLSeconds)), createdAt: at
+        )
+        guard try await store.holdDirectly(booking, locking: strategy == .baselineLock) else {
+            throw DomainError.seatsTaken(request.seatIDs)
+        }
+        try await engine.adopt(booking)
+        return booking
     }
 
     /// Holds a single seat, finding its event from the seat id (the seed's `POST /api/book/safe`).

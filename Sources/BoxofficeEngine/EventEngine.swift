@@ -71,6 +71,11 @@ public actor EventEngine {
         try await withCheckedThrowingContinuation { enqueue(.settle(id, confirmed: confirmed, message: message, $0)) }
     }
 
+    /// Takes into memory a hold a baseline strategy wrote to the database itself (benchmarks only).
+    public func adopt(_ booking: Booking) async throws {
+        try await withCheckedThrowingContinuation { enqueue(.adopt(booking, $0)) }
+    }
+
     /// Reads the state again from the database soon, because another process changed it; several calls
     /// before the next batch cost one read.
     public func refresh() {
@@ -108,6 +113,7 @@ public actor EventEngine {
         var changes: [InventoryChange] = []
         var undoSteps: [UndoStep] = []
         var replies: [EngineReply] = []
+        var adopted: [CheckedContinuation<Void, any Error>] = []
         func decide(_ change: InventoryChange, undo: UndoStep) {
             changes.append(change)
             undoSteps.append(undo)
@@ -154,9 +160,16 @@ public actor EventEngine {
                     confirmed: confirmed, messageID: message, at: at
                 )
                 decide(.settle(settlement), undo: .settled(hold, confirmed: confirmed))
+            case .adopt(let booking, let reply):
+                state.adopt(booking)
+                adopted.append(reply)
             case .refresh:
                 continue
             }
+        }
+        if !adopted.isEmpty {
+            publish()
+            for reply in adopted { reply.resume() }
         }
         guard !changes.isEmpty else {
             answer(replies, applied: [])

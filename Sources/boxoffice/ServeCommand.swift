@@ -17,6 +17,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("payments-database"), help: "A postgres:// URL for the payment service's own database (BOXOFFICE_PAYMENTS_DATABASE_URL; default: its own SQLite file, or schema payments beside --database).") var paymentsDatabaseURL: String?
     @Option(help: "Most PostgreSQL connections of this instance (BOXOFFICE_DATABASE_POOL_SIZE, default 20).") var databasePoolSize: Int?
     @Option(help: "Seconds one database operation may take before its request gets 503 (BOXOFFICE_DATABASE_TIMEOUT, default 5).") var databaseTimeout: Int?
+    @Option(help: "batched (default), or for benchmarks only baseline-lock / baseline-update (BOXOFFICE_HOLD_STRATEGY).") var holdStrategy: String?
     @Flag(inversion: .prefixedNo, help: "Demo mode: demo events on a new database, open POST /api/init_db (BOXOFFICE_DEMO, default on).") var demo: Bool?
     @Flag(help: "Log one line per request at info level (BOXOFFICE_LOG_REQUESTS).") var logRequests = false
     @Option(help: "Lowest log level: trace, debug, info, notice, warning, error (BOXOFFICE_LOG_LEVEL, default info).") var logLevel: String?
@@ -27,6 +28,7 @@ struct ServeCommand: AsyncParsableCommand {
         flags.port = port
         flags.dataDirectory = dataDirectory
         flags.databaseURL = databaseURL
+        flags.holdStrategy = holdStrategy
         flags.paymentsDatabaseURL = paymentsDatabaseURL
         flags.databasePoolSize = databasePoolSize
         flags.databaseTimeoutSeconds = databaseTimeout

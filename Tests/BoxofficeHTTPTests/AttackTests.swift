@@ -1,3 +1,4 @@
+import BoxofficeDomain
 import BoxofficeTestSupport
 import Foundation
 import Hummingbird
@@ -6,9 +7,9 @@ import Testing
 
 @Suite("The seed's attack")
 struct AttackTests {
-    @Test("50 concurrent bookings of one seat: exactly one 200 and 49 × 409", arguments: TestBackend.all)
-    func fiftyOnOneSeat(backend: TestBackend) async throws {
-        let server = try await TestServer.make(backend)
+    @Test("50 concurrent bookings of one seat: exactly one 200 and 49 × 409, with every hold strategy", arguments: TestBackend.all, HoldStrategy.allCases)
+    func fiftyOnOneSeat(backend: TestBackend, strategy: HoldStrategy) async throws {
+        let server = try await TestServer.make(backend, strategy: strategy)
         defer { server.remove() }
         let statuses = try await server.run { client in
             try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in

@@ -1,4 +1,5 @@
 import BoxofficeApp
+import BoxofficeDomain
 import BoxofficeTestSupport
 import Foundation
 import Hummingbird
@@ -13,13 +14,14 @@ struct TestServer {
     let database: TestDatabase
     var configuration: ServeConfiguration
 
-    static func make(_ backend: TestBackend, demo: Bool = true) async throws -> TestServer {
+    static func make(_ backend: TestBackend, demo: Bool = true, strategy: HoldStrategy = .batched) async throws -> TestServer {
         let database = try await TestDatabase.make(backend)
         var configuration = ServeConfiguration()
         configuration.dataDirectory = database.directory.path
         configuration.databaseURL = database.url
         configuration.organizerToken = Self.organizerToken
         configuration.demo = demo
+        configuration.holdStrategy = strategy
         configuration.logLevel = .warning
         return TestServer(database: database, configuration: configuration)
     }

@@ -74,6 +74,20 @@ public struct EventInventory: Sendable {
         return hold
     }
 
+    /// Takes into memory a hold the database already has (written by a baseline strategy), whatever memory
+    /// believed about its seats.
+    public mutating func adopt(_ booking: Booking) {
+        guard holds[booking.id] == nil else { return }
+        let indexes = booking.seatIDs.compactMap(event.seatIndex(of:))
+        for index in indexes where seats[index] == .available {
+            seats[index] = .held
+            availableSeats -= 1
+        }
+        for line in booking.tickets { pools[line.poolID]?.held += line.quantity }
+        holds[booking.id] = ActiveHold(bookingID: booking.id, seatIndexes: indexes, tickets: booking.tickets, expiresAt: booking.expiresAt)
+        earliestExpiry = min(earliestExpiry, booking.expiresAt)
+    }
+
     /// Puts back a hold that ``endHold(_:)`` ended, when the end could not be written.
     public mutating func restore(_ hold: ActiveHold) {
         guard holds[hold.bookingID] == nil else { return }
