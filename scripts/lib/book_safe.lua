@@ -1,6 +1,6 @@
 -- wrk script: POST /api/book/safe, every request for a different seat of one big event.
 -- Seats are spread over wrk's threads: thread t asks for first_seat + t, + t + threads, …
--- Usage: FIRST_SEAT=… THREADS=… wrk -t$THREADS -c… -d… -s scripts/bench/book_safe.lua http://127.0.0.1:8080
+-- Usage: FIRST_SEAT=… THREADS=… wrk -t$THREADS -c… -d… -s scripts/lib/book_safe.lua http://127.0.0.1:8080
 local threads = tonumber(os.getenv("THREADS") or "2")
 local first_seat = tonumber(os.getenv("FIRST_SEAT") or "1")
 local counter = 0
