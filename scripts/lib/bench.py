@@ -141,8 +141,8 @@ def main():
     print(f"1,000,000 seats (10 events × 100,000, embedded SQLite): ready {ready:.2f} s after start, peak RSS {peak / 1024:.0f} MB")
     print()
     for row in rows:
-        if row["scenario"] == "seat-map":
-            print(f"seat-map on {row['backend']}:")
+        if row["scenario"] in ("seat-map", "ga-rush"):
+            print(f"{row['scenario']} on {row['backend']}:")
             print("    " + row["raw"].replace("\n", "\n    "))
 
 
