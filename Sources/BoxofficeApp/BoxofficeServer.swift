@@ -5,6 +5,7 @@ import BoxofficeMessaging
 import BoxofficePayments
 import Foundation
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import ServiceLifecycle
 
@@ -12,6 +13,8 @@ import ServiceLifecycle
 public struct BoxofficeServer {
     /// The engine.
     public let engine: BookingEngine
+    /// The live hub behind `/api/ws`.
+    public let live: LiveHub
     /// The HTTP application, with the database, the start-up, the change feed and the sweeper as its services.
     public let application: Application<RouterResponder<BoxofficeRequestContext>>
 
@@ -25,14 +28,16 @@ public struct BoxofficeServer {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let token = try OrganizerToken.resolve(configured: configuration.organizerToken, dataDirectory: directory, logger: logger)
         let backend = try await BookingBackend.open(configuration, directory: directory, logger: logger)
-        let engine = BookingEngine(store: backend.store, strategy: configuration.holdStrategy, now: now, logger: logger)
+        let live = LiveHub(logger: logger)
+        let engine = BookingEngine(store: backend.store, strategy: configuration.holdStrategy, live: live, now: now, logger: logger)
         if configuration.holdStrategy != .batched {
             logger.warning("hold strategy \(configuration.holdStrategy.rawValue) is for benchmarks only: one transaction per hold")
         }
         let router = APIRouter.build(
-            engine: engine, payments: backend.payments,
+            engine: engine, payments: backend.payments, live: live,
             configuration: APIConfiguration(
-                organizerToken: token, demoMode: configuration.demo, logRequests: configuration.logRequests, metrics: configuration.metrics
+                organizerToken: token, demoMode: configuration.demo, logRequests: configuration.logRequests, metrics: configuration.metrics,
+                publicDirectory: webAppDirectory(configuration.publicDirectory, logger: logger)
             ),
             now: now
         )
@@ -42,17 +47,31 @@ public struct BoxofficeServer {
         services.append(ExpirySweeper(engine: engine))
         let transport = InProcessTransport(logger: logger)
         let ready: @Sendable () -> Bool = { engine.isReady }
-        services.append(PaymentProcessor(store: backend.payments, transport: transport, wakeup: backend.paymentsOutbox, now: now))
+        services.append(PaymentProcessor(store: backend.payments, transport: transport, wakeup: backend.paymentsOutbox, live: live, now: now))
         services.append(BookingPaymentConsumer(engine: engine, transport: transport, deadLetters: backend.store))
         services.append(OutboxRelay(name: "booking", outbox: backend.store, transport: transport, wakeup: backend.bookingOutbox, isReady: ready, logger: logger))
         services.append(OutboxRelay(name: "payments", outbox: backend.payments, transport: transport, wakeup: backend.paymentsOutbox, isReady: ready, logger: logger))
+        let socket = LiveSocket(hub: live, engine: engine)
         let application = Application(
             router: router,
+            server: .http1WebSocketUpgrade(configuration: .init(ws: .init(autoPing: .enabled(timePeriod: .seconds(30))))) { head, _, _ in
+                socket.shouldUpgrade(head)
+            },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "boxoffice"),
             services: services,
             logger: logger
         )
-        return BoxofficeServer(engine: engine, application: application)
+        return BoxofficeServer(engine: engine, live: live, application: application)
+    }
+
+    /// The web app's folder when it exists; without it the API still serves, and the log says why `/` is empty.
+    private static func webAppDirectory(_ path: String, logger: Logger) -> String? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            logger.warning("no web app at \(path); serving the API only (set --public-dir)")
+            return nil
+        }
+        return path
     }
 
     /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish and closes the database.

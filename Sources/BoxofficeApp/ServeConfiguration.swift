@@ -29,6 +29,8 @@ public struct ServeConfiguration: Sendable {
     public var logLevel: Logger.Level = .info
     /// How holds reach the database; the baselines are for benchmarks only.
     public var holdStrategy: HoldStrategy = .batched
+    /// The web app's static files, served at `/`; a relative path starts at the working directory.
+    public var publicDirectory: String = "public"
     /// Renders metrics for `GET /metrics` (see ``Observability``); nil serves none.
     public var metrics: (@Sendable () -> String)?
 
@@ -59,6 +61,8 @@ public struct ServeConfiguration: Sendable {
         public var databasePoolSize: Int?
         /// `--database-timeout`.
         public var databaseTimeoutSeconds: Int?
+        /// `--public-dir`.
+        public var publicDirectory: String?
 
         /// No flags.
         public init() {}
@@ -75,6 +79,7 @@ public struct ServeConfiguration: Sendable {
             configuration.port = port
         }
         configuration.dataDirectory = flags.dataDirectory ?? environment["BOXOFFICE_DATA_DIR"] ?? configuration.dataDirectory
+        configuration.publicDirectory = flags.publicDirectory ?? environment["BOXOFFICE_PUBLIC_DIR"] ?? configuration.publicDirectory
         configuration.organizerToken = environment["BOXOFFICE_ORGANIZER_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         configuration.databaseURL = flags.databaseURL ?? environment["BOXOFFICE_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
         configuration.paymentsDatabaseURL = flags.paymentsDatabaseURL ?? environment["BOXOFFICE_PAYMENTS_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }

@@ -19,14 +19,20 @@ public final class BookingEngine: Sendable {
     private let started = Atomic<Bool>(false)
 
     private let strategy: HoldStrategy
+    private let live: (any LiveUpdatePublisher)?
 
     /// Creates an engine over a store; call ``start(demoEvents:)`` before use.
     /// - Parameters:
     ///   - strategy: how holds reach the database; the baselines are for benchmarks and need a store that
     ///     conforms to ``BaselineHoldStore``.
-    public init(store: any BookingStore, strategy: HoldStrategy = .batched, now: @escaping @Sendable () -> Date = Date.init, logger: Logger) {
+    ///   - live: told of every committed inventory change and booking status change.
+    public init(
+        store: any BookingStore, strategy: HoldStrategy = .batched, live: (any LiveUpdatePublisher)? = nil,
+        now: @escaping @Sendable () -> Date = Date.init, logger: Logger
+    ) {
         self.store = store
         self.strategy = strategy
+        self.live = live
         self.now = now
         self.logger = logger
     }
@@ -210,7 +216,7 @@ public final class BookingEngine: Sendable {
         let id = inventory.event.id
         let added = engines.withLock { engines in
             guard engines[id] == nil else { return false }
-            engines[id] = EventEngine(inventory: inventory, store: store, now: now, logger: logger)
+            engines[id] = EventEngine(inventory: inventory, store: store, live: live, now: now, logger: logger)
             return true
         }
         if added { directory.withLock { $0.add(inventory.event) } }

@@ -22,15 +22,21 @@ public actor EventEngine {
     private let now: @Sendable () -> Date
     private let logger: Logger
     private let maxBatch: Int
+    private let live: (any LiveUpdatePublisher)?
     private nonisolated let published: Mutex<InventorySnapshot>
 
     /// Creates the engine of an event from its stored state.
     /// - Parameters:
+    ///   - live: told of every committed inventory version and booking status change; nil tells no one.
     ///   - maxBatch: the most commands one transaction carries.
-    public init(inventory: EventInventory, store: any BookingStore, now: @escaping @Sendable () -> Date, logger: Logger, maxBatch: Int = 4_096) {
+    public init(
+        inventory: EventInventory, store: any BookingStore, live: (any LiveUpdatePublisher)? = nil,
+        now: @escaping @Sendable () -> Date, logger: Logger, maxBatch: Int = 4_096
+    ) {
         self.event = inventory.event
         self.state = inventory
         self.store = store
+        self.live = live
         self.now = now
         self.logger = logger
         self.maxBatch = maxBatch
@@ -112,11 +118,13 @@ public actor EventEngine {
         let at = now()
         var changes: [InventoryChange] = []
         var undoSteps: [UndoStep] = []
+        var statusChanges: [BookingStatusChange] = []
         var replies: [EngineReply] = []
-        var adopted: [CheckedContinuation<Void, any Error>] = []
-        func decide(_ change: InventoryChange, undo: UndoStep) {
+        var adopted: [(Booking, CheckedContinuation<Void, any Error>)] = []
+        func decide(_ change: InventoryChange, undo: UndoStep, customer: String) {
             changes.append(change)
             undoSteps.append(undo)
+            statusChanges.append(BookingStatusChange(bookingID: change.bookingID, eventID: event.id, customer: customer, status: change.status))
         }
         for command in batch {
             switch command {
@@ -124,7 +132,7 @@ public actor EventEngine {
                 do {
                     let booking = try state.hold(request, id: .random(), now: at)
                     replies.append(.hold(booking, changeIndex: changes.count, reply))
-                    decide(.hold(booking), undo: .held(booking.id))
+                    decide(.hold(booking), undo: .held(booking.id), customer: booking.userIdentifier)
                 } catch {
                     replies.append(.refused(error, reply))
                 }
@@ -134,12 +142,12 @@ public actor EventEngine {
                     continue
                 }
                 replies.append(.release(changeIndex: changes.count, reply))
-                decide(.endHold(ended(hold, as: .released, at: at)), undo: .ended(hold))
+                decide(.endHold(ended(hold, as: .released, at: at)), undo: .ended(hold), customer: hold.customer)
             case .expireDue(let reply):
                 let first = changes.count
                 for id in state.dueHolds(at: at) {
                     guard let hold = state.endHold(id) else { continue }
-                    decide(.endHold(ended(hold, as: .expired, at: at)), undo: .ended(hold))
+                    decide(.endHold(ended(hold, as: .expired, at: at)), undo: .ended(hold), customer: hold.customer)
                 }
                 replies.append(.expireDue(changeIndexes: first ..< changes.count, reply))
             case .requestPayment(let booking, let reply):
@@ -148,7 +156,7 @@ public actor EventEngine {
                     continue
                 }
                 replies.append(.payment(changeIndex: changes.count, reply))
-                decide(.requestPayment(PaymentStart(booking: booking, messageID: UUID(), at: at)), undo: .paymentStarted(hold))
+                decide(.requestPayment(PaymentStart(booking: booking, messageID: UUID(), at: at)), undo: .paymentStarted(hold), customer: hold.customer)
             case .settle(let id, let confirmed, let message, let reply):
                 guard let hold = state.settle(id, confirmed: confirmed) else {
                     reply.resume(returning: .notPending)
@@ -159,17 +167,20 @@ public actor EventEngine {
                     bookingID: id, seatIDs: hold.seatIndexes.map(event.seatID(at:)), tickets: hold.tickets,
                     confirmed: confirmed, messageID: message, at: at
                 )
-                decide(.settle(settlement), undo: .settled(hold, confirmed: confirmed))
+                decide(.settle(settlement), undo: .settled(hold, confirmed: confirmed), customer: hold.customer)
             case .adopt(let booking, let reply):
                 state.adopt(booking)
-                adopted.append(reply)
+                adopted.append((booking, reply))
             case .refresh:
                 continue
             }
         }
         if !adopted.isEmpty {
-            publish()
-            for reply in adopted { reply.resume() }
+            publish(touching: adopted.flatMap { $0.0.seatIDs })
+            for (booking, reply) in adopted {
+                tell(BookingStatusChange(bookingID: booking.id, eventID: event.id, customer: booking.userIdentifier, status: .held))
+                reply.resume()
+            }
         }
         guard !changes.isEmpty else {
             answer(replies, applied: [])
@@ -183,8 +194,9 @@ public actor EventEngine {
                 needsReload = true
                 await reload()
             }
-            publish()
+            publish(touching: changes.indices.filter { applied[$0] }.flatMap { changes[$0].seatIDs })
             answer(replies, applied: applied)
+            for index in statusChanges.indices where applied[index] { tell(statusChanges[index]) }
         } catch {
             logger.error("could not write a batch of \(changes.count) changes: \(String(reflecting: error))", metadata: ["event": "\(event.id)"])
             undo(undoSteps, where: { _ in true })
@@ -209,17 +221,27 @@ public actor EventEngine {
         do {
             state = try await store.loadInventory(of: event)
             needsReload = false
-            publish()
+            publish(touching: nil)
         } catch {
             logger.error("could not reload inventory: \(String(reflecting: error))", metadata: ["event": "\(event.id)"])
         }
     }
 
-    /// Makes the current state the one readers see, under a new version.
-    private func publish() {
+    /// Makes the current state the one readers see, under a new version, and tells the live publisher
+    /// what changed since the previous version.
+    /// - Parameter seats: the only seats that may have changed; nil compares every seat.
+    private func publish(touching seats: [SeatID]?) {
         version += 1
-        let snapshot = InventorySnapshot(state, version: version)
-        published.withLock { $0 = snapshot }
+        let next = InventorySnapshot(state, version: version)
+        let previous = published.withLock { published in
+            defer { published = next }
+            return published
+        }
+        live?.publish(.inventory(next.delta(since: previous, seats: seats?.compactMap(event.seatIndex(of:)))))
+    }
+
+    private func tell(_ change: BookingStatusChange) {
+        live?.publish(.booking(change))
     }
 
     private func ended(_ hold: ActiveHold, as status: BookingStatus, at: Date) -> EndedHold {

@@ -24,3 +24,24 @@ public struct InventorySnapshot: Sendable {
         self.availableSeats = inventory.availableSeats
     }
 }
+
+extension InventorySnapshot {
+    /// What changed from an earlier snapshot of the same event to this one.
+    /// - Parameter candidates: the only seat indexes that may differ; nil compares every seat.
+    public func delta(since earlier: InventorySnapshot, seats candidates: [Int]?) -> InventoryDelta {
+        var changedSeats: [InventoryDelta.SeatChange] = []
+        func compare(_ index: Int) {
+            if seats[index] != earlier.seats[index] {
+                changedSeats.append(InventoryDelta.SeatChange(seatID: event.seatID(at: index), status: seats[index]))
+            }
+        }
+        if let candidates {
+            for index in Set(candidates).sorted() { compare(index) }
+        } else {
+            for index in seats.indices { compare(index) }
+        }
+        let changedPools = pools.filter { earlier.pools[$0.key] != $0.value }.sorted { $0.key < $1.key }
+            .map { InventoryDelta.PoolChange(poolID: $0.key, counts: $0.value) }
+        return InventoryDelta(eventID: event.id, version: version, seats: changedSeats, pools: changedPools, availableSeats: availableSeats)
+    }
+}

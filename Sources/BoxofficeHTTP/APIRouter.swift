@@ -1,3 +1,4 @@
+import BoxofficeDomain
 import BoxofficeEngine
 import BoxofficePayments
 import Foundation
@@ -15,26 +16,35 @@ public struct APIConfiguration: Sendable {
     public var logRequests: Bool
     /// Renders the process's metrics in the Prometheus text format for `GET /metrics`; nil serves no metrics.
     public var metrics: (@Sendable () -> String)?
+    /// The folder of the web app's static files, served at `/`; nil serves none.
+    public var publicDirectory: String?
 
     /// Creates a configuration.
-    public init(organizerToken: String, demoMode: Bool, logRequests: Bool, metrics: (@Sendable () -> String)? = nil) {
+    public init(
+        organizerToken: String, demoMode: Bool, logRequests: Bool, metrics: (@Sendable () -> String)? = nil, publicDirectory: String? = nil
+    ) {
         self.organizerToken = organizerToken
         self.demoMode = demoMode
         self.logRequests = logRequests
         self.metrics = metrics
+        self.publicDirectory = publicDirectory
     }
 }
 
 /// Builds the router of the whole API.
 public enum APIRouter {
     /// The router with every route and the problem-mapping middleware.
-    /// - Parameter now: the clock, replaceable in tests.
+    /// - Parameters:
+    ///   - live: told of wallet deposits; inventory and payment changes reach it from the engine and the processor.
+    ///   - now: the clock, replaceable in tests.
     public static func build(
-        engine: BookingEngine, payments: any PaymentStore, configuration: APIConfiguration, now: @escaping @Sendable () -> Date = Date.init
+        engine: BookingEngine, payments: any PaymentStore, live: (any LiveUpdatePublisher)? = nil, configuration: APIConfiguration,
+        now: @escaping @Sendable () -> Date = Date.init
     ) -> Router<BoxofficeRequestContext> {
         let router = Router(context: BoxofficeRequestContext.self)
         if configuration.logRequests { router.add(middleware: LogRequestsMiddleware(.info)) }
         router.add(middleware: ProblemMiddleware())
+        if let folder = configuration.publicDirectory { router.add(middleware: FileMiddleware(folder, searchForIndexHtml: true)) }
         let organizer = OrganizerGuard(token: configuration.organizerToken)
         HealthController(engine: engine).addRoutes(to: router)
         if let metrics = configuration.metrics {
@@ -45,7 +55,10 @@ public enum APIRouter {
         let api = router.group("api").add(middleware: ReadinessMiddleware(engine: engine))
         EventController(engine: engine, organizer: organizer, seatMaps: SeatMapCache(), now: now).addRoutes(to: api)
         BookingController(engine: engine).addRoutes(to: api)
-        AccountController(store: payments, now: now).addRoutes(to: api)
+        AccountController(store: payments, live: live, now: now).addRoutes(to: api)
+        api.get("ws") { _, _ -> Response in
+            throw Problem(.upgradeRequired, type: "websocket-only", detail: "/api/ws speaks WebSocket only; connect with a WebSocket client.")
+        }
         DemoController(engine: engine, organizer: organizer, demoMode: configuration.demoMode, now: now).addRoutes(to: api)
         return router
     }

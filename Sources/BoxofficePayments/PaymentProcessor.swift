@@ -1,3 +1,4 @@
+import BoxofficeDomain
 import BoxofficeMessaging
 import Foundation
 import Logging
@@ -11,13 +12,19 @@ public struct PaymentProcessor: Service {
     private let store: any PaymentStore
     private let transport: any MessageTransport
     private let wakeup: Wakeup
+    private let live: (any LiveUpdatePublisher)?
     private let now: @Sendable () -> Date
 
-    /// Creates the processor; `wakeup` is rung after each transaction that wrote to the outbox.
-    public init(store: any PaymentStore, transport: any MessageTransport, wakeup: Wakeup, now: @escaping @Sendable () -> Date = Date.init) {
+    /// Creates the processor; `wakeup` is rung after each transaction that wrote to the outbox, and `live`
+    /// is told the wallet's balance after each charge or refund.
+    public init(
+        store: any PaymentStore, transport: any MessageTransport, wakeup: Wakeup, live: (any LiveUpdatePublisher)? = nil,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) {
         self.store = store
         self.transport = transport
         self.wakeup = wakeup
+        self.live = live
         self.now = now
     }
 
@@ -39,11 +46,25 @@ public struct PaymentProcessor: Service {
     public func handle(_ message: Message) async throws {
         switch message.type {
         case PaymentRequested.type:
-            if try await store.handle(try message.body(as: PaymentRequested.self), message: message.id, at: now()) { wakeup.ring() }
+            let request = try message.body(as: PaymentRequested.self)
+            guard try await store.handle(request, message: message.id, at: now()) else { return }
+            wakeup.ring()
+            tellBalance(of: try await store.account(forUser: request.userIdentifier))
         case RefundRequested.type:
-            if try await store.handle(try message.body(as: RefundRequested.self), message: message.id, at: now()) { wakeup.ring() }
+            let request = try message.body(as: RefundRequested.self)
+            guard try await store.handle(request, message: message.id, at: now()) else { return }
+            wakeup.ring()
+            guard let account = try await store.payment(for: request.bookingId)?.accountID else { return }
+            tellBalance(of: try await store.account(account))
         default:
             return
         }
+    }
+
+    private func tellBalance(of account: Account?) {
+        guard let live, let account else { return }
+        live.publish(.wallet(WalletChange(
+            accountID: account.id, customer: account.userIdentifier, balanceMinor: account.balanceMinor, currency: account.currency
+        )))
     }
 }

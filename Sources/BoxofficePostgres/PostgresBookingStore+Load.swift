@@ -39,11 +39,12 @@ extension PostgresBookingStore {
         }
         var holds: [ActiveHold] = []
         var pending: [ActiveHold] = []
-        for try await (booking, status, seatText, ticketText, expiresAt) in try await client.query(
-            "SELECT id, status, seat_ids, tickets, expires_at FROM bookings WHERE event_id = \(id) AND status IN ('held', 'payment_pending')", logger: logger
-        ).decode((UUID, String, String, String, Date).self) {
+        for try await (booking, status, customer, seatText, ticketText, expiresAt) in try await client.query(
+            "SELECT id, status, user_identifier, seat_ids, tickets, expires_at FROM bookings WHERE event_id = \(id) AND status IN ('held', 'payment_pending')",
+            logger: logger
+        ).decode((UUID, String, String, String, String, Date).self) {
             let hold = ActiveHold(
-                bookingID: BookingID(rawValue: booking),
+                bookingID: BookingID(rawValue: booking), customer: customer,
                 seatIndexes: BookingText.seats(seatText).compactMap(event.seatIndex(of:)),
                 tickets: BookingText.tickets(ticketText), expiresAt: expiresAt
             )

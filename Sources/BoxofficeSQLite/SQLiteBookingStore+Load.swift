@@ -40,11 +40,12 @@ extension SQLiteBookingStore {
         var holds: [ActiveHold] = []
         var pending: [ActiveHold] = []
         for row in try await database.read(
-            "SELECT id, status, seat_ids, tickets, expires_at FROM bookings WHERE event_id = ? AND status IN ('held', 'payment_pending')", [eventBind]
+            "SELECT id, status, user_identifier, seat_ids, tickets, expires_at FROM bookings WHERE event_id = ? AND status IN ('held', 'payment_pending')", [eventBind]
         ) {
             guard let id = row.column("id")?.string.flatMap(BookingID.init) else { continue }
             let hold = ActiveHold(
                 bookingID: id,
+                customer: row.column("user_identifier")?.string ?? "",
                 seatIndexes: ColumnCoding.seats(row.column("seat_ids")).compactMap(event.seatIndex(of:)),
                 tickets: ColumnCoding.tickets(row.column("tickets")),
                 expiresAt: ColumnCoding.date(row.column("expires_at"))

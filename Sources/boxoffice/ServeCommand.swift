@@ -17,6 +17,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("payments-database"), help: "A postgres:// URL for the payment service's own database (BOXOFFICE_PAYMENTS_DATABASE_URL; default: its own SQLite file, or schema payments beside --database).") var paymentsDatabaseURL: String?
     @Option(help: "Most PostgreSQL connections of this instance (BOXOFFICE_DATABASE_POOL_SIZE, default 20).") var databasePoolSize: Int?
     @Option(help: "Seconds one database operation may take before its request gets 503 (BOXOFFICE_DATABASE_TIMEOUT, default 5).") var databaseTimeout: Int?
+    @Option(name: .customLong("public-dir"), help: "Folder of the web app served at / (BOXOFFICE_PUBLIC_DIR, default ./public).") var publicDirectory: String?
     @Option(help: "batched (default), or for benchmarks only baseline-lock / baseline-update (BOXOFFICE_HOLD_STRATEGY).") var holdStrategy: String?
     @Flag(inversion: .prefixedNo, help: "Demo mode: demo events on a new database, open POST /api/init_db (BOXOFFICE_DEMO, default on).") var demo: Bool?
     @Flag(help: "Log one line per request at info level (BOXOFFICE_LOG_REQUESTS).") var logRequests = false
@@ -27,6 +28,7 @@ struct ServeCommand: AsyncParsableCommand {
         flags.host = host
         flags.port = port
         flags.dataDirectory = dataDirectory
+        flags.publicDirectory = publicDirectory
         flags.databaseURL = databaseURL
         flags.holdStrategy = holdStrategy
         flags.paymentsDatabaseURL = paymentsDatabaseURL

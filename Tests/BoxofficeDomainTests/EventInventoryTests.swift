@@ -111,7 +111,7 @@ struct EventInventoryTests {
         var seats = [SeatStatus](repeating: .available, count: 10)
         seats[0] = .sold
         seats[1] = .held
-        let hold = ActiveHold(bookingID: .random(), seatIndexes: [1], tickets: [], expiresAt: now)
+        let hold = ActiveHold(bookingID: .random(), customer: "alice", seatIndexes: [1], tickets: [], expiresAt: now)
         var inventory = EventInventory(event: event, seats: seats, pools: [PoolID(rawValue: 7): PoolCounts(capacity: 5, held: 0, sold: 2)], holds: [hold])
         #expect(inventory.availableSeats == 8)
         #expect(inventory.dueHolds(at: now) == [hold.bookingID])

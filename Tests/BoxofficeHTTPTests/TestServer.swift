@@ -1,5 +1,6 @@
 import BoxofficeApp
 import BoxofficeDomain
+import BoxofficeHTTP
 import BoxofficeTestSupport
 import Foundation
 import Hummingbird
@@ -34,6 +35,21 @@ struct TestServer {
         return try await boxoffice.application.test(.router) { client in
             try await client.waitUntilReady()
             return try await body(client)
+        }
+    }
+
+    /// Builds the application, serves it on a free loopback port and runs `body` against it with the
+    /// live hub, for tests that need real sockets (WebSocket).
+    func runLive<Value: Sendable>(_ body: @Sendable (any TestClientProtocol, LiveHub) async throws -> Value) async throws -> Value {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        var configuration = configuration
+        configuration.port = 0
+        let boxoffice = try await BoxofficeServer.build(configuration, logger: logger)
+        let hub = boxoffice.live
+        return try await boxoffice.application.test(.live) { client in
+            try await client.waitUntilReady()
+            return try await body(client, hub)
         }
     }
 

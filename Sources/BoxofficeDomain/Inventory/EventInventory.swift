@@ -54,12 +54,12 @@ public struct EventInventory: Sendable {
         availableSeats -= indexes.count
         for line in request.tickets { pools[line.poolID]?.held += line.quantity }
         let expiresAt = now.addingTimeInterval(TimeInterval(event.details.holdTTLSeconds))
-        holds[id] = ActiveHold(bookingID: id, seatIndexes: indexes, tickets: request.tickets, expiresAt: expiresAt)
+        let customer = request.userIdentifier.trimmingCharacters(in: .whitespacesAndNewlines)
+        holds[id] = ActiveHold(bookingID: id, customer: customer, seatIndexes: indexes, tickets: request.tickets, expiresAt: expiresAt)
         earliestExpiry = min(earliestExpiry, expiresAt)
         return Booking(
             id: id, eventID: event.id, status: .held, seatIDs: request.seatIDs, tickets: request.tickets,
-            amountMinor: amount, currency: event.details.currency,
-            userIdentifier: request.userIdentifier.trimmingCharacters(in: .whitespacesAndNewlines),
+            amountMinor: amount, currency: event.details.currency, userIdentifier: customer,
             expiresAt: expiresAt, createdAt: now
         )
     }
@@ -84,7 +84,7 @@ public struct EventInventory: Sendable {
             availableSeats -= 1
         }
         for line in booking.tickets { pools[line.poolID]?.held += line.quantity }
-        holds[booking.id] = ActiveHold(bookingID: booking.id, seatIndexes: indexes, tickets: booking.tickets, expiresAt: booking.expiresAt)
+        holds[booking.id] = ActiveHold(bookingID: booking.id, customer: booking.userIdentifier, seatIndexes: indexes, tickets: booking.tickets, expiresAt: booking.expiresAt)
         earliestExpiry = min(earliestExpiry, booking.expiresAt)
     }
 

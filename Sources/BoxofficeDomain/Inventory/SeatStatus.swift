@@ -34,6 +34,8 @@ public struct PoolCounts: Hashable, Sendable {
 public struct ActiveHold: Hashable, Sendable {
     /// The booking.
     public var bookingID: BookingID
+    /// The customer who made it, so changes to it can be pushed to them.
+    public var customer: String
     /// The seat indexes within the event.
     public var seatIndexes: [Int]
     /// The GA tickets.
@@ -42,8 +44,9 @@ public struct ActiveHold: Hashable, Sendable {
     public var expiresAt: Date
 
     /// Creates a hold record.
-    public init(bookingID: BookingID, seatIndexes: [Int], tickets: [TicketQuantity], expiresAt: Date) {
+    public init(bookingID: BookingID, customer: String, seatIndexes: [Int], tickets: [TicketQuantity], expiresAt: Date) {
         self.bookingID = bookingID
+        self.customer = customer
         self.seatIndexes = seatIndexes
         self.tickets = tickets
         self.expiresAt = expiresAt

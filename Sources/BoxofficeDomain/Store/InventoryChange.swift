@@ -84,3 +84,35 @@ public struct EndedHold: Sendable, Hashable {
         self.at = at
     }
 }
+
+extension InventoryChange {
+    /// The booking the change is about.
+    public var bookingID: BookingID {
+        switch self {
+        case .hold(let booking): booking.id
+        case .endHold(let ended): ended.bookingID
+        case .requestPayment(let start): start.booking.id
+        case .settle(let settlement): settlement.bookingID
+        }
+    }
+
+    /// The booking's status once the change is applied.
+    public var status: BookingStatus {
+        switch self {
+        case .hold: .held
+        case .endHold(let ended): ended.status
+        case .requestPayment: .paymentPending
+        case .settle(let settlement): settlement.confirmed ? .confirmed : .cancelled
+        }
+    }
+
+    /// The seats whose status the change alters.
+    public var seatIDs: [SeatID] {
+        switch self {
+        case .hold(let booking): booking.seatIDs
+        case .endHold(let ended): ended.seatIDs
+        case .requestPayment: []
+        case .settle(let settlement): settlement.seatIDs
+        }
+    }
+}

@@ -6,6 +6,7 @@ import Hummingbird
 /// Wallets of the payment service: open, top up, balance, ledger.
 struct AccountController {
     let store: any PaymentStore
+    let live: (any LiveUpdatePublisher)?
     let now: @Sendable () -> Date
 
     static let bodyLimit = 16 * 1024
@@ -49,6 +50,9 @@ struct AccountController {
         try WalletRules.checkDeposit(body.amountMinor)
         guard let entry = try await store.deposit(body.amountMinor, into: id, at: now()) else { throw notFound(id) }
         let account = try await account(context)
+        live?.publish(.wallet(WalletChange(
+            accountID: account.id, customer: account.userIdentifier, balanceMinor: account.balanceMinor, currency: account.currency
+        )))
         return EditedResponse(status: .created, response: DepositBody(entry: LedgerEntryBody(entry), account: AccountBody(account)))
     }
 

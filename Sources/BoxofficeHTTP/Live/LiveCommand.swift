@@ -1,0 +1,60 @@
+import BoxofficeDomain
+import Foundation
+
+/// A message a client sends on `/api/ws`.
+///
+/// `{"action": "subscribe", "event_id": 1}`, `{"action": "subscribe", "customer": "alice"}`, the same with
+/// `"unsubscribe"`, and `{"action": "ping"}`.
+enum LiveCommand: Equatable {
+    case subscribe(LiveTopic)
+    case unsubscribe(LiveTopic)
+    case ping
+
+    private struct Body: Decodable {
+        let action: String
+        let eventId: Int64?
+        let customer: String?
+    }
+
+    /// Reads a command.
+    /// - Throws: ``LiveCommandError`` with a sentence for the client.
+    static func parse(_ text: String) throws(LiveCommandError) -> LiveCommand {
+        let body: Body
+        do {
+            body = try APICoding.makeDecoder().decode(Body.self, from: Data(text.utf8))
+        } catch {
+            throw LiveCommandError(detail: #"Send a JSON object such as {"action": "subscribe", "event_id": 1}."#)
+        }
+        switch body.action {
+        case "ping":
+            return .ping
+        case "subscribe":
+            return .subscribe(try topic(of: body))
+        case "unsubscribe":
+            return .unsubscribe(try topic(of: body))
+        default:
+            throw LiveCommandError(detail: "Unknown action \(body.action); use subscribe, unsubscribe or ping.")
+        }
+    }
+
+    private static func topic(of body: Body) throws(LiveCommandError) -> LiveTopic {
+        switch (body.eventId, body.customer) {
+        case (let event?, nil):
+            return .event(EventID(rawValue: event))
+        case (nil, let customer?):
+            do {
+                return .customer(try TextRules.required(customer, field: "customer"))
+            } catch {
+                throw LiveCommandError(detail: "customer must be a non-empty name without control characters.")
+            }
+        default:
+            throw LiveCommandError(detail: "Name exactly one of event_id or customer.")
+        }
+    }
+}
+
+/// Why a client's message was refused.
+struct LiveCommandError: Error, Equatable {
+    /// The sentence sent back to the client.
+    let detail: String
+}

@@ -1,0 +1,104 @@
+import BoxofficeDomain
+import Foundation
+import NIOCore
+
+/// The JSON messages the server sends on `/api/ws`; each names its kind in `type`.
+enum LiveMessage {
+    /// `inventory`: what changed in an event, leading to `version`.
+    struct Inventory: Encodable {
+        struct Seat: Encodable {
+            let id: Int64
+            let status: String
+        }
+
+        struct Pool: Encodable {
+            let id: Int64
+            let capacity: Int
+            let held: Int
+            let sold: Int
+            let available: Int
+        }
+
+        let type = "inventory"
+        let eventId: Int64
+        let version: UInt64
+        let seatsAvailable: Int
+        let seats: [Seat]
+        let pools: [Pool]
+    }
+
+    /// `booking`: a customer's booking reached a new status.
+    struct BookingStatus: Encodable {
+        let type = "booking"
+        let customer: String
+        let bookingId: String
+        let eventId: Int64
+        let status: String
+    }
+
+    /// `wallet`: a customer's balance changed.
+    struct Wallet: Encodable {
+        let type = "wallet"
+        let customer: String
+        let accountId: String
+        let balanceMinor: Int64
+        let currency: String
+    }
+
+    /// `subscribed` / `unsubscribed`: a command took effect; for an event, `version` is the version at that
+    /// moment, so a client holding an older seat map knows to read it again.
+    struct Subscription: Encodable {
+        let type: String
+        let eventId: Int64?
+        let customer: String?
+        let version: UInt64?
+    }
+
+    /// `error`: a command was refused; the connection stays open.
+    struct Refusal: Encodable {
+        let type = "error"
+        let detail: String
+    }
+
+    /// `pong`: the answer to `ping`.
+    struct Pong: Encodable {
+        let type = "pong"
+    }
+
+    /// Encodes an update as its message.
+    static func encode(_ update: LiveUpdate) throws -> ByteBuffer {
+        switch update {
+        case .inventory(let delta):
+            try encode(Inventory(
+                eventId: delta.eventID.rawValue, version: delta.version, seatsAvailable: delta.availableSeats,
+                seats: delta.seats.map { Inventory.Seat(id: $0.seatID.rawValue, status: statusName($0.status)) },
+                pools: delta.pools.map {
+                    Inventory.Pool(id: $0.poolID.rawValue, capacity: $0.counts.capacity, held: $0.counts.held, sold: $0.counts.sold, available: $0.counts.available)
+                }
+            ))
+        case .booking(let change):
+            try encode(BookingStatus(
+                customer: change.customer, bookingId: change.bookingID.rawValue.uuidString.lowercased(),
+                eventId: change.eventID.rawValue, status: change.status.rawValue
+            ))
+        case .wallet(let change):
+            try encode(Wallet(
+                customer: change.customer, accountId: change.accountID.uuidString.lowercased(),
+                balanceMinor: change.balanceMinor, currency: change.currency.description
+            ))
+        }
+    }
+
+    /// Encodes any message.
+    static func encode(_ message: some Encodable) throws -> ByteBuffer {
+        ByteBuffer(bytes: try APICoding.makeEncoder().encode(message))
+    }
+
+    private static func statusName(_ status: SeatStatus) -> String {
+        switch status {
+        case .available: "available"
+        case .held: "held"
+        case .sold: "sold"
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import BoxofficeDomain
+import BoxofficeEngine
+import HTTPTypes
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import NIOWebSocket
+
+/// The `/api/ws` endpoint: upgrades requests for it, reads the client's commands and writes its queued
+/// messages until either side closes.
+public struct LiveSocket: Sendable {
+    /// The path the endpoint answers on.
+    public static let path = "/api/ws"
+    /// The largest command a client may send, in bytes.
+    static let maxCommandSize = 4 * 1024
+
+    private let hub: LiveHub
+    private let engine: BookingEngine
+
+    /// Creates the endpoint over a hub; the engine gives the version an event subscription starts at.
+    public init(hub: LiveHub, engine: BookingEngine) {
+        self.hub = hub
+        self.engine = engine
+    }
+
+    /// Whether a request becomes a WebSocket: only on ``path``, and only once the engine is ready (before
+    /// that the request falls through to the API, which answers 503).
+    public func shouldUpgrade(_ head: HTTPRequest) -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
+        let path = head.path.map { $0.split(separator: "?", maxSplits: 1).first.map(String.init) ?? $0 }
+        guard path == Self.path, engine.isReady else { return .dontUpgrade }
+        return .upgrade([:]) { inbound, outbound, context in
+            try await serve(inbound: inbound, outbound: outbound, logger: context.logger)
+        }
+    }
+
+    private func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, logger: Logger) async throws {
+        let connection = hub.connect()
+        defer { hub.disconnect(connection) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await message in connection.messages {
+                    try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .text, data: message)))
+                }
+                if connection.wasTooSlow {
+                    try await outbound.close(.policyViolation, reason: "too slow: read the seat map again after reconnecting")
+                }
+            }
+            for try await message in inbound.messages(maxSize: Self.maxCommandSize) {
+                guard case .text(let text) = message else {
+                    reply(LiveMessage.Refusal(detail: "Send commands as text frames."), on: connection)
+                    continue
+                }
+                handle(text, on: connection)
+            }
+            group.cancelAll()
+        }
+    }
+
+    private func handle(_ text: String, on connection: LiveConnection) {
+        let command: LiveCommand
+        do {
+            command = try LiveCommand.parse(text)
+        } catch {
+            reply(LiveMessage.Refusal(detail: error.detail), on: connection)
+            return
+        }
+        switch command {
+        case .ping:
+            reply(LiveMessage.Pong(), on: connection)
+        case .subscribe(let topic):
+            if case .event(let id) = topic, (try? engine.engine(for: id)) == nil {
+                reply(LiveMessage.Refusal(detail: "There is no event with id \(id)."), on: connection)
+                return
+            }
+            guard hub.subscribe(connection, to: topic) else {
+                reply(LiveMessage.Refusal(detail: "A connection may watch at most a few dozen topics; unsubscribe first."), on: connection)
+                return
+            }
+            reply(subscription("subscribed", topic), on: connection)
+        case .unsubscribe(let topic):
+            hub.unsubscribe(connection, from: topic)
+            reply(subscription("unsubscribed", topic), on: connection)
+        }
+    }
+
+    private func subscription(_ type: String, _ topic: LiveTopic) -> LiveMessage.Subscription {
+        switch topic {
+        case .event(let id):
+            LiveMessage.Subscription(type: type, eventId: id.rawValue, customer: nil, version: try? engine.engine(for: id).snapshot.version)
+        case .customer(let name):
+            LiveMessage.Subscription(type: type, eventId: nil, customer: name, version: nil)
+        }
+    }
+
+    private func reply(_ message: some Encodable, on connection: LiveConnection) {
+        guard let buffer = try? LiveMessage.encode(message) else { return }
+        connection.send(buffer)
+    }
+}

@@ -1,0 +1,9 @@
+import BoxofficeDomain
+
+/// What a live client can watch.
+public enum LiveTopic: Hashable, Sendable {
+    /// Seat and GA availability of one event.
+    case event(EventID)
+    /// One customer's bookings and wallet.
+    case customer(String)
+}
