@@ -114,6 +114,11 @@ public final class BookingEngine: Sendable {
         return booking
     }
 
+    /// A customer's most recent bookings, newest first.
+    public func bookings(ofCustomer customer: String, limit: Int) async throws -> [Booking] {
+        try await store.bookings(ofCustomer: customer, limit: limit)
+    }
+
     /// Releases an unpaid hold; releasing a released booking again changes nothing and succeeds.
     /// - Throws: ``DomainError/bookingStateConflict(_:_:action:)`` when the booking is past holding.
     public func release(_ id: BookingID) async throws -> Booking {

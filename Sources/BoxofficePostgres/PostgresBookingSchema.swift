@@ -62,5 +62,8 @@ public enum PostgresBookingSchema {
             "CREATE INDEX bookings_event_status ON bookings(event_id, status)",
         ]),
         Migration(version: 2, name: "outbox, inbox, dead letters", statements: PostgresMessageTables.schema),
+        Migration(version: 3, name: "bookings by customer", statements: [
+            "CREATE INDEX bookings_customer ON bookings(user_identifier, created_at)",
+        ]),
     ]
 }

@@ -72,23 +72,32 @@ public struct PostgresBookingStore: BookingStore {
     }
 
     public func booking(_ id: BookingID) async throws -> Booking? {
+        try await bookings(
+            where: "SELECT id, event_id, status, seat_ids, tickets, amount_minor, currency, user_identifier, expires_at, created_at FROM bookings WHERE id = \(id.rawValue)"
+        ).first
+    }
+
+    public func bookings(ofCustomer customer: String, limit: Int) async throws -> [Booking] {
+        try await bookings(where: """
+            SELECT id, event_id, status, seat_ids, tickets, amount_minor, currency, user_identifier, expires_at, created_at
+            FROM bookings WHERE user_identifier = \(customer) ORDER BY created_at DESC, id LIMIT \(limit)
+            """)
+    }
+
+    /// Runs a query selecting whole bookings, columns in the order `booking(_:)` names them.
+    private func bookings(where query: PostgresQuery) async throws -> [Booking] {
         try await Deadline.run(within: timeout) { [self] in
-            let rows = try await client.query(
-                """
-                SELECT id, event_id, status, seat_ids, tickets, amount_minor, currency, user_identifier, expires_at, created_at
-                FROM bookings WHERE id = \(id.rawValue)
-                """,
-                logger: logger
-            )
-            for try await row in rows.decode((UUID, Int64, String, String, String, Int64, String, String, Date, Date).self) {
-                guard let status = BookingStatus(rawValue: row.2), let currency = Currency(row.6) else { return nil }
-                return Booking(
+            var bookings: [Booking] = []
+            for try await row in try await client.query(query, logger: logger)
+                .decode((UUID, Int64, String, String, String, Int64, String, String, Date, Date).self) {
+                guard let status = BookingStatus(rawValue: row.2), let currency = Currency(row.6) else { continue }
+                bookings.append(Booking(
                     id: BookingID(rawValue: row.0), eventID: EventID(rawValue: row.1), status: status,
                     seatIDs: BookingText.seats(row.3), tickets: BookingText.tickets(row.4), amountMinor: row.5,
                     currency: currency, userIdentifier: row.7, expiresAt: row.8, createdAt: row.9
-                )
+                ))
             }
-            return nil
+            return bookings
         }
     }
 

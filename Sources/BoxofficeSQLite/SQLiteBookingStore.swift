@@ -80,6 +80,13 @@ public struct SQLiteBookingStore: BookingStore {
         return rows.first.flatMap(Self.booking(from:))
     }
 
+    public func bookings(ofCustomer customer: String, limit: Int) async throws -> [Booking] {
+        let rows = try await database.read(
+            "SELECT * FROM bookings WHERE user_identifier = ? ORDER BY created_at DESC, id LIMIT ?", [.text(customer), .integer(limit)]
+        )
+        return rows.compactMap(Self.booking(from:))
+    }
+
     public func eventCount() async throws -> Int {
         let rows = try await database.read("SELECT COUNT(*) AS n FROM events")
         return Int(rows.first?.column("n")?.integer ?? 0)

@@ -34,6 +34,9 @@ final class ScriptedStore: BookingStore {
     func loadInventory(of id: EventID) async throws -> EventInventory? { id == event.id ? try await loadInventory(of: event) : nil }
     func loadInventories() async throws -> [EventInventory] { [EventInventory(newEvent: event)] }
     func eventCount() async throws -> Int { 1 }
+    func bookings(ofCustomer customer: String, limit: Int) async throws -> [Booking] {
+        Array(bookings.withLock { $0.values }.filter { $0.userIdentifier == customer }.prefix(limit))
+    }
     func booking(_ id: BookingID) async throws -> Booking? { bookings.withLock { $0[id] } }
     func resolveUnsettled(_ booking: BookingID, paymentSucceeded: Bool, message: UUID, at: Date) async throws -> RefundDecision { .unknownBooking }
     func recordProcessed(_ message: UUID) async throws -> Bool { true }

@@ -93,3 +93,26 @@ struct BookingStoreTests {
         }
     }
 }
+
+@Suite("Booking store: a customer's bookings")
+struct CustomerBookingsTests {
+    @Test("a customer's bookings come newest first, only theirs, at most the limit", arguments: TestBackend.all)
+    func newestFirst(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { (fixture: StoreFixture) async throws in
+            let event = try await fixture.store.createEvent(try StoreFixture.draft())
+            var mine: [Booking] = []
+            for seat in 0 ..< 3 {
+                var booking = StoreFixture.booking(event, seats: [seat])
+                booking.userIdentifier = "carol"
+                booking.createdAt = StoreFixture.now.addingTimeInterval(Double(seat))
+                mine.append(booking)
+            }
+            var other = StoreFixture.booking(event, seats: [5])
+            other.userIdentifier = "dave"
+            #expect(try await fixture.store.apply((mine + [other]).map { .hold($0) }, event: event.id) == [true, true, true, true])
+            #expect(try await fixture.store.bookings(ofCustomer: "carol", limit: 10).map(\.id) == mine.reversed().map(\.id))
+            #expect(try await fixture.store.bookings(ofCustomer: "carol", limit: 2).map(\.id) == [mine[2].id, mine[1].id])
+            #expect(try await fixture.store.bookings(ofCustomer: "nobody", limit: 10).isEmpty)
+        }
+    }
+}

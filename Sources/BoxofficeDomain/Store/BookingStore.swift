@@ -30,6 +30,9 @@ public protocol BookingStore: Sendable {
     /// Reads one booking.
     func booking(_ id: BookingID) async throws -> Booking?
 
+    /// A customer's most recent bookings, newest first.
+    func bookings(ofCustomer customer: String, limit: Int) async throws -> [Booking]
+
     /// How many events exist; zero means the database is new.
     func eventCount() async throws -> Int
 

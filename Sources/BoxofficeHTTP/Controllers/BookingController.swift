@@ -13,6 +13,7 @@ struct BookingController {
     func addRoutes(to group: RouterGroup<BoxofficeRequestContext>) {
         group.post("book/safe", use: bookSafe)
         group.post("bookings", use: create)
+        group.get("bookings", use: list)
         group.get("bookings/:id", use: show)
         group.post("bookings/:id/release", use: release)
         group.post("bookings/:id/pay", use: pay)
@@ -44,6 +45,17 @@ struct BookingController {
         let body = try await request.decodeJSON(CreateBookingRequest.self, limit: Self.bodyLimit)
         let booking = try await engine.hold(body.holdRequest)
         return EditedResponse(status: .created, headers: [.location: "/api/bookings/\(booking.id)"], response: BookingBody(booking))
+    }
+
+    /// How many bookings `GET /api/bookings?user_identifier=…` lists.
+    static let listLimit = 100
+
+    private func list(_ request: Request, context: BoxofficeRequestContext) async throws -> [BookingBody] {
+        guard let given = request.uri.queryParameters["user_identifier"].map(String.init), !given.isEmpty else {
+            throw Problem.invalid("Name the customer: GET /api/bookings?user_identifier=…")
+        }
+        let customer = try TextRules.required(given, field: "user_identifier")
+        return try await engine.bookings(ofCustomer: customer, limit: Self.listLimit).map(BookingBody.init)
     }
 
     private func show(_ request: Request, context: BoxofficeRequestContext) async throws -> BookingBody {
