@@ -1,0 +1,73 @@
+// Starts the app: the live connection, the header, and a view per #/route.
+
+import { Live, showConnection } from "./live.js";
+import { h } from "./format.js";
+import * as session from "./session.js";
+import { renderEvents } from "./views/events.js";
+import { renderEvent } from "./views/event.js";
+import { renderBookings } from "./views/bookings.js";
+import { renderWallet } from "./views/wallet.js";
+import { renderOrganizer } from "./views/organizer.js";
+
+const live = new Live();
+const view = document.getElementById("view");
+let cleanup = null;
+
+const routes = [
+  { pattern: /^#?\/?$/, nav: "events", render: renderEvents },
+  { pattern: /^#\/events\/(\d+)$/, nav: "events", render: renderEvent },
+  { pattern: /^#\/bookings$/, nav: "bookings", render: renderBookings },
+  { pattern: /^#\/wallet$/, nav: "wallet", render: renderWallet },
+  { pattern: /^#\/organizer$/, nav: "organizer", render: renderOrganizer },
+];
+
+async function route() {
+  cleanup?.();
+  cleanup = null;
+  const hash = location.hash || "#/";
+  const match = routes.map((candidate) => ({ candidate, found: hash.match(candidate.pattern) })).find((entry) => entry.found);
+  for (const link of document.querySelectorAll("[data-nav]")) {
+    if (match && link.dataset.nav === match.candidate.nav) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+  view.replaceChildren();
+  if (!match) {
+    view.append(h("h1", {}, "Not found"), h("p", {}, h("a", { href: "#/" }, "See the events")));
+    return;
+  }
+  try {
+    cleanup = await match.candidate.render(view, { live, params: match.found.slice(1) });
+  } catch (error) {
+    view.append(h("p", { class: "notice bad" }, error.message));
+  }
+}
+
+/** The customer's name in the header: sign in with a name, or continue as a guest. */
+function renderWho() {
+  const who = document.getElementById("who");
+  const name = session.customer();
+  if (name) {
+    who.replaceChildren(
+      h("span", {}, "Signed in as ", h("strong", { "data-testid": "customer-name" }, name)),
+      h("button", { class: "secondary", type: "button", onclick: () => session.signOut() }, "Switch"),
+    );
+    return;
+  }
+  const input = h("input", { id: "customer-name-input", "aria-label": "Your name", placeholder: "Your name", maxlength: "200", autocomplete: "name" });
+  const form = h("form", { class: "row", onsubmit: (event) => {
+    event.preventDefault();
+    if (input.value.trim()) session.setCustomer(input.value);
+  } }, input, h("button", { type: "submit" }, "Sign in"),
+  h("button", { class: "secondary", type: "button", onclick: () => session.setCustomer(session.guestName()) }, "Continue as guest"));
+  who.replaceChildren(form);
+}
+
+window.addEventListener("hashchange", route);
+window.addEventListener("customerchange", () => {
+  renderWho();
+  route();
+});
+showConnection(live, document.getElementById("connection"));
+live.start();
+renderWho();
+route();

@@ -1,0 +1,89 @@
+// One event's seats in typed arrays (a 20,000-seat hall costs a few hundred KB), built from
+// GET /api/events/{id}/seats and kept current by the deltas of /api/ws.
+
+export const AVAILABLE = 0;
+export const HELD = 1;
+export const SOLD = 2;
+const statusCodes = { a: AVAILABLE, h: HELD, s: SOLD, available: AVAILABLE, held: HELD, sold: SOLD };
+
+/** "1-3,5" → [1, 2, 3, 5]. */
+export function expandNumbers(text) {
+  const numbers = [];
+  for (const part of text.split(",")) {
+    const [from, to] = part.split("-").map(Number);
+    for (let n = from; n <= (to ?? from); n += 1) numbers.push(n);
+  }
+  return numbers;
+}
+
+export class SeatModel {
+  constructor(map) {
+    this.eventId = map.event_id;
+    this.categories = map.categories;
+    this.pools = new Map(map.ga_pools.map((pool) => [pool.id, { ...pool }]));
+    this.version = map.version;
+    this.seatsAvailable = map.seats_available;
+    const rows = map.sections.flatMap((section, sectionIndex) => section.rows.map((row) => ({ ...row, section: section.name, sectionIndex })));
+    this.firstId = rows.length ? Math.min(...rows.map((row) => row.first_seat_id)) : 0;
+    const count = map.seats_total;
+    this.status = new Uint8Array(count);
+    this.category = new Uint8Array(count);
+    this.number = new Int32Array(count);
+    this.rowOf = new Int32Array(count);
+    this.rows = [];
+    const categoryIndex = new Map(this.categories.map((category, index) => [category.id, index]));
+    rows.forEach((row, rowIndex) => {
+      const numbers = expandNumbers(row.numbers);
+      const start = row.first_seat_id - this.firstId;
+      this.rows.push({ label: row.label, section: row.section, sectionIndex: row.sectionIndex, start, length: numbers.length });
+      numbers.forEach((number, i) => {
+        const index = start + i;
+        this.number[index] = number;
+        this.rowOf[index] = rowIndex;
+        this.status[index] = statusCodes[row.status[i]];
+        this.category[index] = row.category !== null && row.category !== undefined
+          ? categoryIndex.get(row.category) ?? 0
+          : parseInt(row.categories[i], 36);
+      });
+    });
+    this.sections = map.sections.map((section) => section.name);
+  }
+
+  get count() { return this.status.length; }
+
+  indexOf(seatId) { return seatId - this.firstId; }
+
+  seatId(index) { return this.firstId + index; }
+
+  /** "Stalls, row F, seat 12". */
+  describe(index) {
+    const row = this.rows[this.rowOf[index]];
+    return `${row.section}, row ${row.label}, seat ${this.number[index]}`;
+  }
+
+  price(index) { return this.categories[this.category[index]]?.price_minor ?? 0; }
+
+  /** Applies one /api/ws inventory message; returns the seat indexes it changed. */
+  apply(delta) {
+    const changed = [];
+    for (const seat of delta.seats) {
+      const index = this.indexOf(seat.id);
+      if (index < 0 || index >= this.count) continue;
+      this.status[index] = statusCodes[seat.status];
+      changed.push(index);
+    }
+    for (const pool of delta.pools) {
+      const known = this.pools.get(pool.id);
+      if (known) known.available = pool.available;
+    }
+    this.version = delta.version;
+    this.seatsAvailable = delta.seats_available;
+    return changed;
+  }
+
+  counts() {
+    const counts = [0, 0, 0];
+    for (const status of this.status) counts[status] += 1;
+    return { available: counts[AVAILABLE], held: counts[HELD], sold: counts[SOLD] };
+  }
+}

@@ -1,0 +1,90 @@
+// The customer's bookings, whose statuses change live from /api/ws pushes.
+
+import * as api from "../api.js";
+import { clock, dateTime, h, money, statusLabel } from "../format.js";
+import * as session from "../session.js";
+
+export async function renderBookings(root, { live }) {
+  root.append(h("h1", {}, "My bookings"));
+  const customer = session.customer();
+  if (!customer) {
+    root.append(h("p", { class: "notice warn" }, "Sign in or continue as a guest (top right) to see your bookings."));
+    return null;
+  }
+  const message = h("div", { "aria-live": "polite" });
+  const body = h("tbody", { "data-testid": "bookings" });
+  root.append(message, h("table", {},
+    h("thead", {}, h("tr", {}, h("th", {}, "Event"), h("th", {}, "Tickets"), h("th", { class: "num" }, "Amount"), h("th", {}, "Status"), h("th", {}, ""))),
+    body));
+  const titles = new Map((await api.events()).map((event) => [event.id, event.title]));
+  const rows = new Map();
+
+  function row(booking) {
+    const tickets = [booking.seat_ids.length ? `${booking.seat_ids.length} seat${booking.seat_ids.length > 1 ? "s" : ""}` : "",
+      ...booking.ga.map((line) => `${line.quantity} standing`)].filter(Boolean).join(", ");
+    const actions = h("td", {});
+    const element = h("tr", { "data-booking-id": booking.id },
+      h("td", {}, h("a", { href: `#/events/${booking.event_id}` }, titles.get(booking.event_id) || `Event ${booking.event_id}`),
+        h("div", { class: "muted" }, dateTime(booking.created_at))),
+      h("td", {}, tickets),
+      h("td", { class: "num" }, money(booking.amount_minor, booking.currency)),
+      h("td", {}, h("span", { class: "status", "data-status": booking.status }, statusLabel(booking.status))),
+      actions);
+    if (booking.status === "held") {
+      const left = h("span", { class: "muted" });
+      const tick = () => { left.textContent = ` expires in ${clock((new Date(booking.expires_at) - Date.now()) / 1000)}`; };
+      tick();
+      element.timer = setInterval(tick, 1000);
+      actions.append(
+        h("button", { type: "button", onclick: async () => { await act(() => api.pay(booking.id)); } }, "Pay"), " ",
+        h("button", { type: "button", class: "danger", onclick: async () => { await act(() => api.release(booking.id)); } }, "Release"),
+        left);
+    }
+    return element;
+  }
+
+  async function act(action) {
+    try {
+      update(await action());
+    } catch (error) {
+      message.replaceChildren(h("p", { class: "notice bad" }, error.message));
+    }
+  }
+
+  function update(booking) {
+    const old = rows.get(booking.id);
+    const next = row(booking);
+    rows.set(booking.id, next);
+    if (old) {
+      clearInterval(old.timer);
+      old.replaceWith(next);
+    } else {
+      body.prepend(next);
+    }
+  }
+
+  async function load() {
+    const bookings = await api.bookingsOf(customer);
+    for (const booking of bookings.reverse()) update(booking);
+    if (!bookings.length && !rows.size) body.append(h("tr", {}, h("td", { colspan: "5" }, "No bookings yet. ", h("a", { href: "#/" }, "Find an event"), ".")));
+  }
+  await load();
+
+  const poll = setInterval(() => {
+    for (const [id, element] of rows) {
+      if (element.querySelector("[data-status=payment_pending]")) api.booking(id).then(update).catch(() => {});
+    }
+  }, 5000);
+  const stops = [
+    live.subscribe({ customer }),
+    live.on("booking", async (change) => {
+      if (change.customer !== customer) return;
+      update(await api.booking(change.booking_id));
+    }),
+  ];
+  return () => {
+    clearInterval(poll);
+    for (const element of rows.values()) clearInterval(element.timer);
+    for (const stop of stops) stop();
+  };
+}

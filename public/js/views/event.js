@@ -1,0 +1,228 @@
+// One event: the live seat map, GA pools, and the way from selection to hold to payment.
+
+import * as api from "../api.js";
+import { EventFeed } from "../eventfeed.js";
+import { clock, dateTime, h, money, statusLabel } from "../format.js";
+import { HELD_COLOUR, PALETTE, SELECTED_COLOUR, SOLD_COLOUR, SeatMapView } from "../seatmap.js";
+import * as session from "../session.js";
+
+export async function renderEvent(root, { live, params }) {
+  const eventId = Number(params[0]);
+  const event = await api.event(eventId);
+  const customer = session.customer();
+  const currency = event.currency;
+  let model = null;
+  let booking = null;
+  let timer = null;
+  let requested = new Set();
+
+  const announcer = h("p", { class: "sr-only", "aria-live": "polite" });
+  const canvas = h("canvas", { class: "seatmap", "data-testid": "seatmap" });
+  const available = h("span", { "data-testid": "seats-available" });
+  const legend = h("div", { class: "legend", "aria-label": "Legend" });
+  const selectionList = h("ul", { class: "selection", "data-testid": "selection" });
+  const poolInputs = new Map();
+  const poolList = h("div");
+  const total = h("strong", { "data-testid": "total" }, money(0, currency));
+  const message = h("div", { "data-testid": "message", "aria-live": "polite" });
+  const holdButton = h("button", { type: "button", "data-testid": "hold", disabled: true, onclick: () => hold() }, "Hold selected");
+  const holdBox = h("div", { "data-testid": "hold-box", hidden: true });
+  const map = new SeatMapView(canvas, {
+    selectable: true,
+    announce: (text) => { announcer.textContent = text; },
+    onSelect: (_, taken) => {
+      const lost = taken.filter((index) => !requested.has(index));
+      if (lost.length) say("warn", `${lost.map((i) => model.describe(i)).join("; ")} was just taken by someone else.`);
+      refreshSelection();
+    },
+  });
+  canvas.seatMapView = map;
+
+  root.append(...[
+    h("h1", {}, event.title),
+    h("p", { class: "muted" }, `${event.venue} · ${dateTime(event.starts_at)}`),
+    event.description ? h("p", {}, event.description) : null,
+    h("div", { class: "event-layout" },
+      h("section", { "aria-label": "Seats" },
+        event.seats_total ? h("div", { class: "map-wrap" },
+          h("div", { class: "map-tools" },
+            h("button", { type: "button", class: "secondary", "aria-label": "Zoom out", onclick: () => map.zoom(0.8) }, "−"),
+            h("button", { type: "button", class: "secondary", "aria-label": "Zoom in", onclick: () => map.zoom(1.25) }, "+"),
+            h("button", { type: "button", class: "secondary", onclick: () => map.fit() }, "Fit"),
+            h("span", { class: "muted" }, available, ` of ${event.seats_total} seats available`)),
+          canvas, legend, announcer) : h("p", { class: "muted" }, "This event has general admission only.")),
+      h("aside", { class: "panel card", "aria-label": "Your booking" },
+        h("h2", { style: "margin-top:0" }, "Your selection"),
+        customer ? null : h("p", { class: "notice warn" }, "Sign in or continue as a guest (top right) to book."),
+        selectionList, poolList,
+        h("p", {}, "Total: ", total),
+        holdButton, message, holdBox)),
+  ].filter(Boolean));
+
+  function say(kind, text) {
+    message.replaceChildren(text ? h("p", { class: `notice ${kind}` }, text) : "");
+  }
+
+  function renderLegend() {
+    legend.replaceChildren(
+      ...event.categories.map((category, index) => h("span", {},
+        h("i", { class: "swatch", style: `background:${PALETTE[index % PALETTE.length]}` }), `${category.name || category.id} ${money(category.price_minor, currency)}`)),
+      h("span", {}, h("i", { class: "swatch", style: `background:${SELECTED_COLOUR}` }), "your selection and seats"),
+      h("span", {}, h("i", { class: "swatch", style: `background:${HELD_COLOUR}` }), "held"),
+      h("span", {}, h("i", { class: "swatch", style: `background:${SOLD_COLOUR}` }), "sold"));
+  }
+
+  function renderPools() {
+    poolList.replaceChildren();
+    for (const pool of model.pools.values()) {
+      let input = poolInputs.get(pool.id);
+      if (!input) {
+        input = h("input", { type: "number", min: "0", value: "0", id: `pool-${pool.id}`, "data-testid": `pool-${pool.id}`, style: "width:5rem", oninput: refreshSelection });
+        poolInputs.set(pool.id, input);
+      }
+      input.max = String(Math.min(pool.available, event.max_tickets_per_booking));
+      poolList.append(h("div", {},
+        h("label", { for: `pool-${pool.id}` }, `${pool.name} · ${money(pool.price_minor, currency)}`),
+        h("div", { class: "row" }, input, h("span", { class: "muted" }, pool.available > 0 ? `${pool.available} left` : "sold out"))));
+    }
+  }
+
+  function tickets() {
+    return [...poolInputs.entries()].map(([poolId, input]) => ({ pool_id: poolId, quantity: Math.max(0, Math.floor(Number(input.value) || 0)) }))
+      .filter((line) => line.quantity > 0);
+  }
+
+  function refreshSelection() {
+    if (!model) return;
+    const seats = [...map.selected].sort((a, b) => a - b);
+    selectionList.replaceChildren(...seats.map((index) => h("li", { "data-seat-id": model.seatId(index) },
+      h("span", {}, model.describe(index)), h("span", {}, money(model.price(index), currency)))));
+    let sum = seats.reduce((value, index) => value + model.price(index), 0);
+    for (const line of tickets()) sum += model.pools.get(line.pool_id).price_minor * line.quantity;
+    total.textContent = money(sum, currency);
+    holdButton.disabled = booking !== null || !customer || (seats.length === 0 && tickets().length === 0);
+  }
+
+  const feed = new EventFeed(live, eventId, (next, changed) => {
+    model = next;
+    available.textContent = String(model.seatsAvailable);
+    if (changed === null) {
+      map.show(model);
+      renderLegend();
+    } else {
+      map.changed(changed);
+    }
+    renderPools();
+    refreshSelection();
+  });
+  await feed.reload();
+
+  async function hold() {
+    requested = new Set(map.selected);
+    const seatIds = [...requested].map((index) => model.seatId(index));
+    holdButton.disabled = true;
+    say("", "");
+    try {
+      booking = await api.hold({ event_id: eventId, seat_ids: seatIds, ga: tickets(), user_identifier: customer });
+      map.clearSelection();
+      map.setMine(requested);
+      for (const input of poolInputs.values()) input.value = "0";
+      showHold();
+    } catch (error) {
+      say("bad", error.status === 409 ? `${error.message} Someone was faster; pick other seats.` : error.message);
+      feed.reload();
+    }
+    requested = new Set();
+    refreshSelection();
+  }
+
+  function showHold() {
+    const status = h("span", { class: "status", "data-testid": "booking-status", "data-status": booking.status }, statusLabel(booking.status));
+    const countdown = h("span", { class: "countdown", "data-testid": "countdown" });
+    const payButton = h("button", { type: "button", "data-testid": "pay", onclick: () => payNow(payButton, releaseButton) }, `Pay ${money(booking.amount_minor, currency)}`);
+    const releaseButton = h("button", { type: "button", class: "danger", "data-testid": "release", onclick: () => releaseNow() }, "Release");
+    holdBox.hidden = false;
+    holdBox.replaceChildren(
+      h("h2", {}, "Your booking"),
+      h("p", {}, status),
+      h("p", { "data-testid": "hold-timer" }, "Held for you for ", countdown),
+      h("div", { class: "row" }, payButton, releaseButton),
+      h("p", { class: "muted" }, "Payment comes from your ", h("a", { href: "#/wallet" }, "wallet"), "."));
+    clearInterval(timer);
+    const tick = () => {
+      const left = (new Date(booking.expires_at) - Date.now()) / 1000;
+      countdown.textContent = clock(left);
+      if (left <= 0 && booking.status === "held") expired();
+    };
+    tick();
+    timer = setInterval(tick, 1000);
+  }
+
+  function expired() {
+    clearInterval(timer);
+    map.setMine([]);
+    booking = null;
+    holdBox.hidden = true;
+    say("bad", "Your hold expired and the seats went back on sale. Select seats to try again.");
+    refreshSelection();
+  }
+
+  async function payNow(payButton, releaseButton) {
+    payButton.disabled = true;
+    releaseButton.disabled = true;
+    try {
+      showStatus(await api.pay(booking.id));
+    } catch (error) {
+      say("bad", error.message);
+      payButton.disabled = false;
+      releaseButton.disabled = false;
+    }
+  }
+
+  async function releaseNow() {
+    try {
+      await api.release(booking.id);
+      map.setMine([]);
+      clearInterval(timer);
+      booking = null;
+      holdBox.hidden = true;
+      say("", "");
+      refreshSelection();
+    } catch (error) {
+      say("bad", error.message);
+    }
+  }
+
+  function showStatus(updated) {
+    if (!booking || updated.id !== booking.id) return;
+    booking = { ...booking, status: updated.status };
+    const badge = holdBox.querySelector("[data-testid=booking-status]");
+    badge.dataset.status = booking.status;
+    badge.textContent = statusLabel(booking.status);
+    if (booking.status !== "held") {
+      clearInterval(timer);
+      holdBox.querySelector("[data-testid=hold-timer]").hidden = true;
+      for (const button of holdBox.querySelectorAll("button")) button.hidden = true;
+    }
+    if (booking.status === "confirmed") say("ok", "Paid. Your booking is confirmed; enjoy the show!");
+    if (booking.status === "payment_pending") say("warn", "Payment is being processed…");
+    if (booking.status === "cancelled") {
+      map.setMine([]);
+      message.replaceChildren(h("p", { class: "notice bad" }, "The payment was declined (is there enough money in your wallet?) and the seats went back on sale. ",
+        h("a", { href: "#/wallet" }, "Top up your wallet"), " and book again."));
+    }
+    if (booking.status === "expired") expired();
+    if (["confirmed", "cancelled"].includes(booking.status)) booking = null;
+    refreshSelection();
+  }
+
+  const stops = [
+    feed.stop.bind(feed),
+    customer ? live.subscribe({ customer }) : () => {},
+    live.on("booking", (change) => { if (booking && change.booking_id === booking.id) showStatus({ id: change.booking_id, status: change.status }); }),
+  ];
+  return () => {
+    clearInterval(timer);
+    for (const stop of stops) stop();
+  };
+}

@@ -1,0 +1,202 @@
+// The organizer's page: create an event from a compact layout, and watch any event's sales live.
+
+import * as api from "../api.js";
+import { EventFeed } from "../eventfeed.js";
+import { h, money } from "../format.js";
+import { SeatMapView } from "../seatmap.js";
+import { SOLD } from "../seatmodel.js";
+import * as session from "../session.js";
+
+/** How many labels a range such as "A-J", "1-20" or "5" names; NaN when it cannot tell. */
+function rangeSize(text) {
+  return text.split(",").reduce((sum, part) => {
+    const [from, to = from] = part.trim().split("-").map((value) => value.trim());
+    if (/^\d+$/.test(from) && /^\d+$/.test(to)) return sum + Number(to) - Number(from) + 1;
+    if (/^[A-Za-z]$/.test(from) && /^[A-Za-z]$/.test(to)) return sum + to.toUpperCase().charCodeAt(0) - from.toUpperCase().charCodeAt(0) + 1;
+    return NaN;
+  }, 0);
+}
+
+function tomorrowEvening() {
+  const date = new Date(Date.now() + 86400000);
+  date.setHours(19, 0, 0, 0);
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+export async function renderOrganizer(root, { live }) {
+  root.append(h("h1", {}, "Organizer"));
+  const token = h("input", { id: "organizer-token", type: "password", value: session.organizerToken(), autocomplete: "off", style: "min-width:18rem",
+    onchange: () => session.setOrganizerToken(token.value) });
+  root.append(h("div", { class: "card" },
+    h("label", { for: "organizer-token" }, "Organizer token"),
+    h("p", { class: "muted" }, "Printed by the server at start-up and stored in its data directory as organizer-token."),
+    token));
+
+  const categories = h("div");
+  const sections = h("div");
+  const pools = h("div");
+  const seatCount = h("span", { "data-testid": "seat-count" });
+  const message = h("div", { "aria-live": "polite" });
+  const field = (id, label, attributes) => [h("label", { for: id }, label), h("input", { id, ...attributes })];
+
+  function input(attributes) {
+    return h("input", { oninput: recount, ...attributes });
+  }
+
+  function categoryRow(id = "", name = "", price = "") {
+    const line = h("div", { class: "row category" },
+      input({ "aria-label": "Category id", placeholder: "id", value: id, class: "category-id", style: "width:6rem" }),
+      input({ "aria-label": "Category name", placeholder: "name", value: name, class: "category-name" }),
+      input({ "aria-label": "Price", placeholder: "price", value: price, type: "number", step: "0.01", min: "0", class: "category-price", style: "width:7rem" }),
+      h("button", { type: "button", class: "danger", onclick: () => { line.remove(); recount(); } }, "Remove"));
+    categories.append(line);
+  }
+
+  function blockRow(list, rows = "", seats = "", category = "") {
+    const line = h("div", { class: "row block" },
+      input({ "aria-label": "Rows", placeholder: "rows, e.g. A-J", value: rows, class: "block-rows", style: "width:8rem" }),
+      h("span", {}, "×"),
+      input({ "aria-label": "Seats per row", placeholder: "seats, e.g. 1-20", value: seats, class: "block-seats", style: "width:8rem" }),
+      input({ "aria-label": "Category id", placeholder: "category id", value: category, class: "block-category", style: "width:7rem" }),
+      h("button", { type: "button", class: "danger", onclick: () => { line.remove(); recount(); } }, "Remove"));
+    list.append(line);
+  }
+
+  function sectionRow(name = "", blocks = []) {
+    const list = h("div");
+    const box = h("fieldset", { class: "section" },
+      h("legend", {}, "Section"),
+      input({ "aria-label": "Section name", placeholder: "section name", value: name, class: "section-name" }),
+      list,
+      h("div", { class: "row" },
+        h("button", { type: "button", class: "secondary", onclick: () => blockRow(list) }, "Add rows"),
+        h("button", { type: "button", class: "danger", onclick: () => { box.remove(); recount(); } }, "Remove section")));
+    for (const block of blocks) blockRow(list, ...block);
+    sections.append(box);
+  }
+
+  function poolRow(name = "", price = "", capacity = "") {
+    const line = h("div", { class: "row pool" },
+      input({ "aria-label": "Pool name", placeholder: "name", value: name, class: "pool-name" }),
+      input({ "aria-label": "Pool price", placeholder: "price", value: price, type: "number", step: "0.01", min: "0", class: "pool-price", style: "width:7rem" }),
+      input({ "aria-label": "Capacity", placeholder: "capacity", value: capacity, type: "number", min: "1", class: "pool-capacity", style: "width:7rem" }),
+      h("button", { type: "button", class: "danger", onclick: () => { line.remove(); } }, "Remove"));
+    pools.append(line);
+  }
+
+  function recount() {
+    let total = 0;
+    for (const block of sections.querySelectorAll(".block")) {
+      total += rangeSize(block.querySelector(".block-rows").value) * rangeSize(block.querySelector(".block-seats").value);
+    }
+    seatCount.textContent = Number.isNaN(total) ? "?" : String(total);
+  }
+
+  categoryRow("std", "Standard", "50.00");
+  categoryRow("vip", "VIP", "120.00");
+  sectionRow("Stalls", [["A-J", "1-20", "std"]]);
+  sectionRow("Balcony", [["A-C", "1-16", "vip"]]);
+  poolRow("Standing", "25.00", "200");
+  recount();
+
+  const form = h("form", { class: "card", "data-testid": "create-event", onsubmit: async (event) => {
+    event.preventDefault();
+    session.setOrganizerToken(token.value);
+    const value = (id) => form.querySelector(`#${id}`).value.trim();
+    const body = {
+      title: value("event-title"),
+      venue: value("event-venue"),
+      description: value("event-description"),
+      starts_at: new Date(value("event-starts")).toISOString(),
+      hold_ttl_seconds: Math.round(Number(value("event-hold")) * 60),
+      currency: value("event-currency"),
+      categories: [...categories.querySelectorAll(".category")].map((line) => ({
+        id: line.querySelector(".category-id").value.trim(),
+        name: line.querySelector(".category-name").value.trim(),
+        price_minor: Math.round(Number(line.querySelector(".category-price").value) * 100),
+      })),
+      seat_map: { sections: [...sections.querySelectorAll(".section")].map((box) => ({
+        name: box.querySelector(".section-name").value.trim(),
+        rows: [...box.querySelectorAll(".block")].map((line) => ({
+          rows: line.querySelector(".block-rows").value.trim(),
+          seats: line.querySelector(".block-seats").value.trim(),
+          category: line.querySelector(".block-category").value.trim(),
+        })),
+      })) },
+      ga_pools: [...pools.querySelectorAll(".pool")].map((line) => ({
+        name: line.querySelector(".pool-name").value.trim(),
+        price_minor: Math.round(Number(line.querySelector(".pool-price").value) * 100),
+        capacity: Number(line.querySelector(".pool-capacity").value),
+      })),
+    };
+    try {
+      const created = await api.createEvent(body, token.value.trim());
+      message.replaceChildren(h("p", { class: "notice ok", "data-testid": "created" }, `Created “${created.title}” with ${created.seats_total} seats. `,
+        h("a", { href: `#/events/${created.id}` }, "Open its page")));
+      await refreshEvents(created.id);
+    } catch (error) {
+      message.replaceChildren(h("p", { class: "notice bad" }, error.status === 401 ? "The organizer token is wrong." : error.message));
+    }
+  } },
+  h("h2", { style: "margin-top:0" }, "New event"),
+  ...field("event-title", "Title", { required: true, maxlength: "200" }),
+  ...field("event-venue", "Venue", { required: true, maxlength: "200" }),
+  ...field("event-description", "Description", { maxlength: "2000", style: "width:100%" }),
+  h("div", { class: "row" },
+    h("div", {}, ...field("event-starts", "Starts at", { type: "datetime-local", required: true, value: tomorrowEvening() })),
+    h("div", {}, ...field("event-hold", "Hold time (minutes)", { type: "number", min: "1", max: "60", value: "10", style: "width:6rem" })),
+    h("div", {}, ...field("event-currency", "Currency", { value: "EUR", maxlength: "3", style: "width:5rem" }))),
+  h("fieldset", {}, h("legend", {}, "Price categories"), categories,
+    h("button", { type: "button", class: "secondary", onclick: () => categoryRow() }, "Add category")),
+  h("fieldset", {}, h("legend", {}, "Seat map"), h("p", { class: "muted" }, "Rows like A-J or 1-12, seats like 1-20; ", seatCount, " seats."), sections,
+    h("button", { type: "button", class: "secondary", onclick: () => sectionRow() }, "Add section")),
+  h("fieldset", {}, h("legend", {}, "General admission"), pools,
+    h("button", { type: "button", class: "secondary", onclick: () => poolRow() }, "Add pool")),
+  h("button", { type: "submit", "data-testid": "create" }, "Create event"),
+  message);
+  root.append(form);
+
+  const picker = h("select", { id: "sales-event", "data-testid": "sales-event", onchange: () => watch(Number(picker.value)) });
+  const stats = h("div", { class: "stats", "data-testid": "sales" });
+  const canvas = h("canvas", { class: "seatmap", style: "height:40vh" });
+  const map = new SeatMapView(canvas, { selectable: false });
+  root.append(h("h2", {}, "Sales, live"), h("div", { class: "card" },
+    h("label", { for: "sales-event" }, "Event"), picker, stats, h("div", { class: "map-wrap", style: "margin-top:.75rem" }, canvas)));
+
+  let feed = null;
+  async function refreshEvents(select) {
+    const events = await api.events();
+    picker.replaceChildren(...events.map((event) => h("option", { value: event.id }, `${event.title} (#${event.id})`)));
+    if (events.length) {
+      picker.value = String(select ?? events[0].id);
+      await watch(Number(picker.value));
+    }
+  }
+
+  async function watch(eventId) {
+    feed?.stop();
+    const event = await api.event(eventId);
+    feed = new EventFeed(live, eventId, (model, changed) => {
+      if (changed === null) map.show(model);
+      else map.changed(changed);
+      const counts = model.counts();
+      let revenue = 0;
+      for (let index = 0; index < model.count; index += 1) if (model.status[index] === SOLD) revenue += model.price(index);
+      const poolLines = [...model.pools.values()].map((pool) => {
+        const taken = pool.capacity - pool.available;
+        return h("div", {}, h("div", { class: "muted" }, pool.name), h("strong", {}, `${taken} / ${pool.capacity}`));
+      });
+      stats.replaceChildren(
+        h("div", {}, h("div", { class: "muted" }, "Sold"), h("strong", { "data-testid": "sold" }, String(counts.sold))),
+        h("div", {}, h("div", { class: "muted" }, "Held"), h("strong", { "data-testid": "held" }, String(counts.held))),
+        h("div", {}, h("div", { class: "muted" }, "Available"), h("strong", {}, String(counts.available))),
+        h("div", {}, h("div", { class: "muted" }, "Seat revenue"), h("strong", {}, money(revenue, event.currency))),
+        ...poolLines);
+    });
+    await feed.reload();
+  }
+
+  await refreshEvents();
+  return () => feed?.stop();
+}
