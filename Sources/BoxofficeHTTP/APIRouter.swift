@@ -35,10 +35,11 @@ public struct APIConfiguration: Sendable {
 public enum APIRouter {
     /// The router with every route and the problem-mapping middleware.
     /// - Parameters:
-    ///   - live: told of wallet deposits; inventory and payment changes reach it from the engine and the processor.
+    ///   - live: told of wallet deposits (inventory and payment changes reach it from the engine and the
+    ///     processor); its epoch also names this process's seat map versions.
     ///   - now: the clock, replaceable in tests.
     public static func build(
-        engine: BookingEngine, payments: any PaymentStore, live: (any LiveUpdatePublisher)? = nil, configuration: APIConfiguration,
+        engine: BookingEngine, payments: any PaymentStore, live: LiveHub? = nil, configuration: APIConfiguration,
         now: @escaping @Sendable () -> Date = Date.init
     ) -> Router<BoxofficeRequestContext> {
         let router = Router(context: BoxofficeRequestContext.self)
@@ -53,7 +54,7 @@ public enum APIRouter {
             }
         }
         let api = router.group("api").add(middleware: ReadinessMiddleware(engine: engine))
-        EventController(engine: engine, organizer: organizer, seatMaps: SeatMapCache(), now: now).addRoutes(to: api)
+        EventController(engine: engine, organizer: organizer, seatMaps: SeatMapCache(epoch: live?.epoch ?? LiveHub.makeEpoch()), now: now).addRoutes(to: api)
         BookingController(engine: engine).addRoutes(to: api)
         AccountController(store: payments, live: live, now: now).addRoutes(to: api)
         api.get("ws") { _, _ -> Response in

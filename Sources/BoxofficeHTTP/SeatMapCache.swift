@@ -12,8 +12,12 @@ final class SeatMapCache: Sendable {
     }
 
     private let entries = Mutex<[EventID: Entry]>([:])
-    /// Distinguishes this process's versions from an earlier run's in ETags.
-    let epoch = String(UInt32.random(in: .min ... .max), radix: 36)
+    /// Distinguishes this process's versions from another process's, in ETags and bodies.
+    let epoch: String
+
+    init(epoch: String) {
+        self.epoch = epoch
+    }
 
     /// The ETag of a snapshot.
     func etag(of snapshot: InventorySnapshot) -> String {
@@ -24,7 +28,7 @@ final class SeatMapCache: Sendable {
     func body(of snapshot: InventorySnapshot) throws -> ByteBuffer {
         let id = snapshot.event.id
         if let entry = entries.withLock({ $0[id] }), entry.version == snapshot.version { return entry.body }
-        let body = ByteBuffer(bytes: try APICoding.makeEncoder().encode(SeatMapBody(snapshot)))
+        let body = ByteBuffer(bytes: try APICoding.makeEncoder().encode(SeatMapBody(snapshot, epoch: epoch)))
         entries.withLock { entries in
             if (entries[id]?.version ?? 0) <= snapshot.version { entries[id] = Entry(version: snapshot.version, body: body) }
         }

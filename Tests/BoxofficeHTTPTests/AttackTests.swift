@@ -21,8 +21,8 @@ struct AttackTests {
                 return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
             }
         }
-        #expect(statuses.filter { $0 == .ok }.count == 1)
-        #expect(statuses.filter { $0 == .conflict }.count == 49)
+        #expect(statuses.filter { $0 == .ok }.count == 1, "\(statuses.map(\.code))")
+        #expect(statuses.filter { $0 == .conflict }.count == 49, "\(statuses.map(\.code))")
         #expect(try await server.database.count("SELECT CAST(COUNT(*) AS TEXT) FROM seat_claims WHERE seat_id = 25") == 1)
         #expect(try await server.database.count("SELECT CAST(COUNT(*) AS TEXT) FROM bookings WHERE seat_ids = '25'") == 1)
     }

@@ -33,6 +33,9 @@ struct LiveSocketTests {
                     let seats = deltas.map { (($0["seats"] as? [[String: Any]]) ?? []).map { "\($0["id"] ?? "?") \($0["status"] ?? "?")" } }
                     #expect(seats == [["21 held"], ["22 held"], ["21 available"]])
                     #expect(deltas.map { $0["seats_available"] as? Int } == [49, 48, 49])
+                    let epoch = try #require(subscribed["epoch"] as? String)
+                    #expect(deltas.allSatisfy { $0["epoch"] as? String == epoch }, "every delta names the process its versions count in")
+                    #expect(try await client.send(.get, "/api/events/1/seats").object["epoch"] as? String == epoch)
                 }
             }
         }

@@ -24,6 +24,9 @@ struct TestServer {
         configuration.demo = demo
         configuration.holdStrategy = strategy
         configuration.logLevel = .warning
+        // The whole suite runs in parallel on two cores: a database call may wait far longer than in production,
+        // and these tests are about answers, not deadlines (the black-box suite tests the deadline).
+        configuration.databaseTimeoutSeconds = 30
         return TestServer(database: database, configuration: configuration)
     }
 

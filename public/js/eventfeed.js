@@ -12,37 +12,58 @@ export class EventFeed {
     this.onChange = onChange;
     this.model = null;
     this.loading = false;
+    this.again = false;
+    this.stopped = false;
     this.queued = [];
     this.stops = [
-      live.on("subscribed", (message) => { if (message.event_id === eventId) this.reload(); }),
+      live.on("subscribed", (message) => {
+        if (message.event_id !== eventId) return;
+        if (!this.model || message.version !== this.model.version || message.epoch !== this.model.epoch) this.reload();
+      }),
       live.on("inventory", (message) => { if (message.event_id === eventId) this.receive(message); }),
       live.subscribe({ event_id: eventId }),
     ];
   }
 
-  /** Reads the map now (also works before the socket is up). */
+  /** Reads the map now (also before the socket is up); a reload asked for during a read runs after it. */
   async reload() {
-    if (this.loading) return;
+    if (this.loading) {
+      this.again = true;
+      return;
+    }
     this.loading = true;
+    let map;
     try {
-      const map = await seatMap(this.eventId);
-      if (!this.model || map.version !== this.model.version || map.event_id !== this.model.eventId) {
-        this.model = new SeatModel(map);
-      }
-      const queued = this.queued.filter((delta) => delta.version > this.model.version).sort((a, b) => a.version - b.version);
-      this.queued = [];
-      this.loading = false;
-      this.onChange(this.model, null);
-      for (const delta of queued) this.receive(delta);
+      map = await seatMap(this.eventId);
     } catch (error) {
       this.loading = false;
-      throw error;
+      if (!this.stopped) setTimeout(() => this.reload(), 1000);
+      if (!this.model) throw error;
+      return;
     }
+    this.loading = false;
+    if (this.stopped) return;
+    if (!this.model || map.version !== this.model.version || map.epoch !== this.model.epoch) this.model = new SeatModel(map);
+    const queued = this.queued.filter((delta) => delta.epoch === this.model.epoch && delta.version > this.model.version)
+      .sort((a, b) => a.version - b.version);
+    this.queued = [];
+    this.onChange(this.model, null);
+    if (this.again) {
+      this.again = false;
+      this.reload();
+      return;
+    }
+    for (const delta of queued) this.receive(delta);
   }
 
   receive(delta) {
+    if (this.stopped) return;
     if (this.loading || !this.model) {
       this.queued.push(delta);
+      return;
+    }
+    if (delta.epoch !== this.model.epoch) {
+      this.reload();
       return;
     }
     if (delta.version <= this.model.version) return;
@@ -54,6 +75,7 @@ export class EventFeed {
   }
 
   stop() {
+    this.stopped = true;
     for (const stop of this.stops) stop();
   }
 }

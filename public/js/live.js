@@ -9,11 +9,19 @@ export class Live {
     this.attempt = 0;
     this.state = "connecting";
     this.socket = null;
+    this.heardAt = 0;
   }
 
+  /** Connects, and pings every 25 s; a connection that answers nothing within 10 s of a ping is
+   * closed and replaced, so a socket that died silently (sleep, a network change) does not stay "live". */
   start() {
     this.connect();
-    setInterval(() => this.send({ action: "ping" }), 25000);
+    setInterval(() => {
+      if (this.socket?.readyState !== WebSocket.OPEN) return;
+      const asked = Date.now();
+      this.send({ action: "ping" });
+      setTimeout(() => { if (this.heardAt < asked && this.socket?.readyState === WebSocket.OPEN) this.socket.close(); }, 10000);
+    }, 25000);
   }
 
   connect() {
@@ -26,6 +34,7 @@ export class Live {
       for (const topic of this.topics.values()) this.send({ action: "subscribe", ...topic.body });
     };
     socket.onmessage = (message) => {
+      this.heardAt = Date.now();
       let data;
       try { data = JSON.parse(message.data); } catch { return; }
       for (const listener of this.listeners.get(data.type) || []) listener(data);

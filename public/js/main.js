@@ -12,6 +12,7 @@ import { renderOrganizer } from "./views/organizer.js";
 const live = new Live();
 const view = document.getElementById("view");
 let cleanup = null;
+let current = 0;
 
 const routes = [
   { pattern: /^#?\/?$/, nav: "events", render: renderEvents },
@@ -24,22 +25,35 @@ const routes = [
 async function route() {
   cleanup?.();
   cleanup = null;
+  const mine = ++current;
   const hash = location.hash || "#/";
   const match = routes.map((candidate) => ({ candidate, found: hash.match(candidate.pattern) })).find((entry) => entry.found);
   for (const link of document.querySelectorAll("[data-nav]")) {
     if (match && link.dataset.nav === match.candidate.nav) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
-  view.replaceChildren();
+  // Each route renders into its own container, so a slow render that finishes after the next route
+  // started can be thrown away whole, subscriptions included.
+  const page = h("div");
+  view.replaceChildren(page);
   if (!match) {
-    view.append(h("h1", {}, "Not found"), h("p", {}, h("a", { href: "#/" }, "See the events")));
+    page.append(h("h1", {}, "Not found"), h("p", {}, h("a", { href: "#/" }, "See the events")));
     return;
   }
+  const stops = [];
+  const scoped = { live, params: match.found.slice(1), onCleanup: (stop) => stops.push(stop) };
+  let stop = null;
   try {
-    cleanup = await match.candidate.render(view, { live, params: match.found.slice(1) });
+    stop = await match.candidate.render(page, scoped);
   } catch (error) {
-    view.append(h("p", { class: "notice bad" }, error.message));
+    page.append(h("p", { class: "notice bad" }, error.message));
   }
+  const done = () => {
+    stop?.();
+    for (const each of stops) each();
+  };
+  if (mine === current) cleanup = done;
+  else done();
 }
 
 /** The customer's name in the header: sign in with a name, or continue as a guest. */

@@ -42,7 +42,12 @@ export class SeatMapView {
 
   /** Shows a model; keeps the zoom and the selection of seats that are still available. */
   show(model) {
-    const first = !this.model;
+    const first = !this.model || this.model.eventId !== model.eventId;
+    if (first) {
+      this.selected.clear();
+      this.mine.clear();
+      this.cursor = -1;
+    }
     this.model = model;
     this.layout();
     for (const index of this.selected) if (model.status[index] !== AVAILABLE) this.selected.delete(index);
@@ -314,7 +319,8 @@ export class SeatMapView {
     });
     canvas.addEventListener("blur", () => this.redraw());
     canvas.addEventListener("keydown", (event) => {
-      if (!this.model) return;
+      if (!this.model || !this.model.count) return;
+      if (this.cursor < 0) this.cursor = 0;
       const moves = { ArrowLeft: "left", ArrowRight: "right", ArrowUp: "up", ArrowDown: "down" };
       if (moves[event.key]) {
         this.moveTo(this.neighbour(Math.max(0, this.cursor), moves[event.key]));

@@ -19,6 +19,7 @@ export function expandNumbers(text) {
 export class SeatModel {
   constructor(map) {
     this.eventId = map.event_id;
+    this.epoch = map.epoch;
     this.categories = map.categories;
     this.pools = new Map(map.ga_pools.map((pool) => [pool.id, { ...pool }]));
     this.version = map.version;

@@ -16,6 +16,7 @@ import time
 import traceback
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
@@ -44,7 +45,8 @@ def browser(width=1280, height=900):
 
 
 def wait(driver, condition, seconds=10):
-    return WebDriverWait(driver, seconds, poll_frequency=0.05).until(lambda d: condition(d))
+    """Polls until the condition holds; an element replaced by a live update between two calls is just polled again."""
+    return WebDriverWait(driver, seconds, poll_frequency=0.05, ignored_exceptions=[StaleElementReferenceException]).until(lambda d: condition(d))
 
 
 def find(driver, test_id):
@@ -149,8 +151,8 @@ def customer_books_and_pays(base):
         shot(driver, "event-confirmed.png")
 
         driver.get(base + "/#/bookings")
-        row = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid='bookings'] tr[data-booking-id] .status"))
-        check("My bookings lists the confirmed booking", row.get_attribute("data-status") == "confirmed", row.text)
+        check("My bookings lists the confirmed booking", wait(driver, lambda d: d.find_element(
+            By.CSS_SELECTOR, "[data-testid='bookings'] tr[data-booking-id] .status").get_attribute("data-status") == "confirmed"))
         port = int(base.rsplit(":", 1)[1])
         _, other, _ = request(port, "POST", "/api/book/safe", {"seat_id": 40, "user_identifier": "alice"})
         selector = f"[data-booking-id='{other['booking_id']}'] .status"

@@ -3,6 +3,9 @@ import BoxofficeEngine
 
 /// `GET /api/events/{id}/seats`: the whole seat map with every seat's status, a few bytes per seat.
 ///
+/// `version` counts this process's committed changes of the event; `epoch` names the process, so a
+/// client comparing versions (with the deltas of `/api/ws`) compares only versions of the same epoch.
+///
 /// Each row names its first seat id; the seat at position `i` of the row has id `first_seat_id + i`, number
 /// `numbers[i]` (written as ranges, `"1-30"`), and status `status[i]`: `a` available, `h` held, `s` sold.
 /// A row whose seats share one price category names it in `category`; a mixed row gives `categories`, one
@@ -23,6 +26,7 @@ struct SeatMapBody: Encodable {
     }
 
     let eventId: Int64
+    let epoch: String
     let version: UInt64
     let seatsTotal: Int
     let seatsAvailable: Int
@@ -30,9 +34,10 @@ struct SeatMapBody: Encodable {
     let sections: [Section]
     let gaPools: [PoolBody]
 
-    init(_ snapshot: InventorySnapshot) {
+    init(_ snapshot: InventorySnapshot, epoch: String) {
         let event = snapshot.event
         eventId = event.id.rawValue
+        self.epoch = epoch
         version = snapshot.version
         seatsTotal = event.seatMap.seatCount
         seatsAvailable = snapshot.availableSeats

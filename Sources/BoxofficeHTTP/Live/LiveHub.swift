@@ -33,11 +33,19 @@ public final class LiveHub: LiveUpdatePublisher {
     private let state = Mutex(State())
     private let limits: Limits
     private let logger: Logger
+    /// Names this process in every event message, so versions of different processes are never compared.
+    public let epoch: String
 
     /// Creates an empty hub.
     public init(limits: Limits = Limits(), logger: Logger) {
         self.limits = limits
         self.logger = logger
+        self.epoch = Self.makeEpoch()
+    }
+
+    /// A new random epoch.
+    public static func makeEpoch() -> String {
+        String(UInt32.random(in: .min ... .max), radix: 36)
     }
 
     /// How many clients are connected.
@@ -92,7 +100,7 @@ public final class LiveHub: LiveUpdatePublisher {
         guard !watching.isEmpty else { return }
         let message: ByteBuffer
         do {
-            message = try LiveMessage.encode(update)
+            message = try LiveMessage.encode(update, epoch: epoch)
         } catch {
             logger.error("could not encode a live update: \(error)")
             return

@@ -21,6 +21,7 @@ enum LiveMessage {
 
         let type = "inventory"
         let eventId: Int64
+        let epoch: String
         let version: UInt64
         let seatsAvailable: Int
         let seats: [Seat]
@@ -51,6 +52,7 @@ enum LiveMessage {
         let type: String
         let eventId: Int64?
         let customer: String?
+        let epoch: String?
         let version: UInt64?
     }
 
@@ -65,12 +67,12 @@ enum LiveMessage {
         let type = "pong"
     }
 
-    /// Encodes an update as its message.
-    static func encode(_ update: LiveUpdate) throws -> ByteBuffer {
+    /// Encodes an update as its message; `epoch` names the process whose versions an inventory message counts.
+    static func encode(_ update: LiveUpdate, epoch: String) throws -> ByteBuffer {
         switch update {
         case .inventory(let delta):
             try encode(Inventory(
-                eventId: delta.eventID.rawValue, version: delta.version, seatsAvailable: delta.availableSeats,
+                eventId: delta.eventID.rawValue, epoch: epoch, version: delta.version, seatsAvailable: delta.availableSeats,
                 seats: delta.seats.map { Inventory.Seat(id: $0.seatID.rawValue, status: statusName($0.status)) },
                 pools: delta.pools.map {
                     Inventory.Pool(id: $0.poolID.rawValue, capacity: $0.counts.capacity, held: $0.counts.held, sold: $0.counts.sold, available: $0.counts.available)

@@ -86,9 +86,11 @@ public struct LiveSocket: Sendable {
     private func subscription(_ type: String, _ topic: LiveTopic) -> LiveMessage.Subscription {
         switch topic {
         case .event(let id):
-            LiveMessage.Subscription(type: type, eventId: id.rawValue, customer: nil, version: try? engine.engine(for: id).snapshot.version)
+            LiveMessage.Subscription(
+                type: type, eventId: id.rawValue, customer: nil, epoch: hub.epoch, version: try? engine.engine(for: id).snapshot.version
+            )
         case .customer(let name):
-            LiveMessage.Subscription(type: type, eventId: nil, customer: name, version: nil)
+            LiveMessage.Subscription(type: type, eventId: nil, customer: name, epoch: nil, version: nil)
         }
     }
 

@@ -18,12 +18,14 @@ export async function renderBookings(root, { live }) {
     body));
   const titles = new Map((await api.events()).map((event) => [event.id, event.title]));
   const rows = new Map();
+  let stopped = false;
+  const seen = new Map();
 
   function row(booking) {
     const tickets = [booking.seat_ids.length ? `${booking.seat_ids.length} seat${booking.seat_ids.length > 1 ? "s" : ""}` : "",
       ...booking.ga.map((line) => `${line.quantity} standing`)].filter(Boolean).join(", ");
     const actions = h("td", {});
-    const element = h("tr", { "data-booking-id": booking.id },
+    const element = h("tr", { "data-booking-id": booking.id, "data-status": booking.status },
       h("td", {}, h("a", { href: `#/events/${booking.event_id}` }, titles.get(booking.event_id) || `Event ${booking.event_id}`),
         h("div", { class: "muted" }, dateTime(booking.created_at))),
       h("td", {}, tickets),
@@ -44,45 +46,58 @@ export async function renderBookings(root, { live }) {
   }
 
   async function act(action) {
+    const asked = Date.now();
     try {
-      update(await action());
+      update(await action(), asked);
     } catch (error) {
       message.replaceChildren(h("p", { class: "notice bad" }, error.message));
     }
   }
 
-  function update(booking) {
+  /** Shows a booking as read at `asked` (ms); a reply older than one already shown is dropped. */
+  function update(booking, asked = Date.now()) {
+    if (stopped || (seen.get(booking.id) ?? 0) > asked) return;
+    seen.set(booking.id, asked);
     const old = rows.get(booking.id);
+    if (old?.dataset.status === booking.status) return;
     const next = row(booking);
     rows.set(booking.id, next);
     if (old) {
       clearInterval(old.timer);
       old.replaceWith(next);
     } else {
+      body.querySelector("[data-empty]")?.remove();
       body.prepend(next);
     }
   }
 
   async function load() {
+    const asked = Date.now();
     const bookings = await api.bookingsOf(customer);
-    for (const booking of bookings.reverse()) update(booking);
-    if (!bookings.length && !rows.size) body.append(h("tr", {}, h("td", { colspan: "5" }, "No bookings yet. ", h("a", { href: "#/" }, "Find an event"), ".")));
+    for (const booking of bookings.reverse()) update(booking, asked);
+    if (!bookings.length && !rows.size && !body.children.length) {
+      body.append(h("tr", { "data-empty": true }, h("td", { colspan: "5" }, "No bookings yet. ", h("a", { href: "#/" }, "Find an event"), ".")));
+    }
   }
   await load();
 
   const poll = setInterval(() => {
     for (const [id, element] of rows) {
-      if (element.querySelector("[data-status=payment_pending]")) api.booking(id).then(update).catch(() => {});
+      const asked = Date.now();
+      if (element.querySelector("[data-status=payment_pending]")) api.booking(id).then((booking) => update(booking, asked)).catch(() => {});
     }
   }, 5000);
   const stops = [
     live.subscribe({ customer }),
     live.on("booking", async (change) => {
       if (change.customer !== customer) return;
-      update(await api.booking(change.booking_id));
+      const asked = Date.now();
+      update(await api.booking(change.booking_id), asked);
     }),
+    live.on("subscribed", (message) => { if (message.customer === customer) load(); }),
   ];
   return () => {
+    stopped = true;
     clearInterval(poll);
     for (const element of rows.values()) clearInterval(element.timer);
     for (const stop of stops) stop();

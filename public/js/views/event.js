@@ -15,6 +15,8 @@ export async function renderEvent(root, { live, params }) {
   let booking = null;
   let timer = null;
   let requested = new Set();
+  let paying = false;
+  let poll = null;
 
   const announcer = h("p", { class: "sr-only", "aria-live": "polite" });
   const canvas = h("canvas", { class: "seatmap", "data-testid": "seatmap" });
@@ -72,18 +74,21 @@ export async function renderEvent(root, { live, params }) {
       h("span", {}, h("i", { class: "swatch", style: `background:${SOLD_COLOUR}` }), "sold"));
   }
 
+  const poolLeft = new Map();
+  /** Builds the GA rows once and afterwards only updates their counts, so typing in a field is never interrupted. */
   function renderPools() {
-    poolList.replaceChildren();
     for (const pool of model.pools.values()) {
       let input = poolInputs.get(pool.id);
       if (!input) {
         input = h("input", { type: "number", min: "0", value: "0", id: `pool-${pool.id}`, "data-testid": `pool-${pool.id}`, style: "width:5rem", oninput: refreshSelection });
         poolInputs.set(pool.id, input);
+        poolLeft.set(pool.id, h("span", { class: "muted" }));
+        poolList.append(h("div", {},
+          h("label", { for: `pool-${pool.id}` }, `${pool.name} · ${money(pool.price_minor, currency)}`),
+          h("div", { class: "row" }, input, poolLeft.get(pool.id))));
       }
       input.max = String(Math.min(pool.available, event.max_tickets_per_booking));
-      poolList.append(h("div", {},
-        h("label", { for: `pool-${pool.id}` }, `${pool.name} · ${money(pool.price_minor, currency)}`),
-        h("div", { class: "row" }, input, h("span", { class: "muted" }, pool.available > 0 ? `${pool.available} left` : "sold out"))));
+      poolLeft.get(pool.id).textContent = pool.available > 0 ? `${pool.available} left` : "sold out";
     }
   }
 
@@ -124,6 +129,7 @@ export async function renderEvent(root, { live, params }) {
     say("", "");
     try {
       booking = await api.hold({ event_id: eventId, seat_ids: seatIds, ga: tickets(), user_identifier: customer });
+      booking.localDeadline = Date.now() + (new Date(booking.expires_at) - new Date(booking.created_at));
       map.clearSelection();
       map.setMine(requested);
       for (const input of poolInputs.values()) input.value = "0";
@@ -150,26 +156,35 @@ export async function renderEvent(root, { live, params }) {
       h("p", { class: "muted" }, "Payment comes from your ", h("a", { href: "#/wallet" }, "wallet"), "."));
     clearInterval(timer);
     const tick = () => {
-      const left = (new Date(booking.expires_at) - Date.now()) / 1000;
+      const left = (booking.localDeadline - Date.now()) / 1000;
       countdown.textContent = clock(left);
-      if (left <= 0 && booking.status === "held") expired();
+      if (left <= 0 && booking.status === "held" && !paying) expired();
     };
     tick();
     timer = setInterval(tick, 1000);
   }
 
-  function expired() {
+  /** The hold ended without payment: `expired`, or `released` (from another page or tab). */
+  function ended(status) {
     clearInterval(timer);
+    clearInterval(poll);
     map.setMine([]);
     booking = null;
     holdBox.hidden = true;
-    say("bad", "Your hold expired and the seats went back on sale. Select seats to try again.");
+    say("bad", status === "released"
+      ? "Your hold was released and the seats went back on sale."
+      : "Your hold expired and the seats went back on sale. Select seats to try again.");
     refreshSelection();
+  }
+
+  function expired() {
+    ended("expired");
   }
 
   async function payNow(payButton, releaseButton) {
     payButton.disabled = true;
     releaseButton.disabled = true;
+    paying = true;
     try {
       showStatus(await api.pay(booking.id));
     } catch (error) {
@@ -177,6 +192,7 @@ export async function renderEvent(root, { live, params }) {
       payButton.disabled = false;
       releaseButton.disabled = false;
     }
+    paying = false;
   }
 
   async function releaseNow() {
@@ -211,7 +227,18 @@ export async function renderEvent(root, { live, params }) {
       message.replaceChildren(h("p", { class: "notice bad" }, "The payment was declined (is there enough money in your wallet?) and the seats went back on sale. ",
         h("a", { href: "#/wallet" }, "Top up your wallet"), " and book again."));
     }
-    if (booking.status === "expired") expired();
+    if (booking.status === "payment_pending") {
+      // The push normally arrives first; a re-read every 5 s covers a push lost to a reconnect.
+      clearInterval(poll);
+      const id = booking.id;
+      poll = setInterval(() => api.booking(id).then(showStatus).catch(() => {}), 5000);
+    } else {
+      clearInterval(poll);
+    }
+    if (booking.status === "expired" || booking.status === "released") {
+      ended(booking.status);
+      return;
+    }
     if (["confirmed", "cancelled"].includes(booking.status)) booking = null;
     refreshSelection();
   }
@@ -220,9 +247,13 @@ export async function renderEvent(root, { live, params }) {
     feed.stop.bind(feed),
     customer ? live.subscribe({ customer }) : () => {},
     live.on("booking", (change) => { if (booking && change.booking_id === booking.id) showStatus({ id: change.booking_id, status: change.status }); }),
+    live.on("subscribed", (message) => {
+      if (message.customer === customer && booking) api.booking(booking.id).then(showStatus).catch(() => {});
+    }),
   ];
   return () => {
     clearInterval(timer);
+    clearInterval(poll);
     for (const stop of stops) stop();
   };
 }

@@ -165,6 +165,7 @@ export async function renderOrganizer(root, { live }) {
     h("label", { for: "sales-event" }, "Event"), picker, stats, h("div", { class: "map-wrap", style: "margin-top:.75rem" }, canvas)));
 
   let feed = null;
+  let watching = 0;
   async function refreshEvents(select) {
     const events = await api.events();
     picker.replaceChildren(...events.map((event) => h("option", { value: event.id }, `${event.title} (#${event.id})`)));
@@ -175,8 +176,11 @@ export async function renderOrganizer(root, { live }) {
   }
 
   async function watch(eventId) {
+    const mine = ++watching;
     feed?.stop();
+    feed = null;
     const event = await api.event(eventId);
+    if (mine !== watching) return;
     feed = new EventFeed(live, eventId, (model, changed) => {
       if (changed === null) map.show(model);
       else map.changed(changed);
