@@ -1,59 +1,119 @@
-import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import Synchronization
 
-/// Runs `clients` concurrent workers, each sending the requests a scenario gives it on a keep-alive
+/// Runs `clients` concurrent workers, each sending the requests a scenario gives it on its own keep-alive
 /// connection, until the scenario has nothing left, the request budget is spent or the time is up.
+///
+/// Every worker lives on one event loop: it sends, reads the answer and sends the next request in the same
+/// thread, with no Swift task or executor hop per request.
 struct LoadDriver {
     /// One request of a scenario, with a tag the scenario uses to learn what its answer means.
     struct Planned: Sendable {
-        let request: HTTPClientRequest
+        let request: LoadRequest
         let tag: Int
     }
 
-    let client: HTTPClient
     let options: LoadOptions
 
     /// Runs the load.
     /// - Parameters:
     ///   - next: the request of worker `worker`, or nil when the scenario is done.
-    ///   - answered: called with each request's tag and status (nil for a transport error).
+    ///   - answered: called with each request's tag, status (nil for a transport error) and response headers.
     func run(
         next: @escaping @Sendable (_ worker: Int) -> Planned?,
         answered: @escaping @Sendable (_ worker: Int, _ tag: Int, _ status: Int?, _ headers: HTTPHeaders) -> Void = { _, _, _, _ in }
-    ) async -> LoadStats {
+    ) async throws -> LoadStats {
+        let address = try options.serverAddress()
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: options.threads)
         let budget = RequestBudget(options.maxRequests)
         let started = ContinuousClock.now
-        let deadline = started.advanced(by: options.duration)
-        var total = await withTaskGroup(of: LoadStats.self) { group in
-            for worker in 0 ..< options.clients {
-                group.addTask { [client] in
-                    var stats = LoadStats()
-                    while ContinuousClock.now < deadline, let planned = next(worker), budget.take() {
-                        let sent = ContinuousClock.now
-                        var status: Int?
-                        var headers = HTTPHeaders()
-                        do {
-                            let response = try await client.execute(planned.request, timeout: .seconds(30))
-                            status = Int(response.status.code)
-                            headers = response.headers
-                            _ = try await response.body.collect(upTo: 16 * 1024 * 1024)
-                        } catch {
-                            status = nil
-                        }
-                        let micros = (ContinuousClock.now - sent).components
-                        stats.record(status: status, micros: UInt64(micros.seconds) * 1_000_000 + UInt64(micros.attoseconds / 1_000_000_000_000))
-                        answered(worker, planned.tag, status, headers)
-                    }
-                    return stats
-                }
+        let deadline = NIODeadline.now() + .nanoseconds(Int64(options.duration.components.seconds) * 1_000_000_000
+            + options.duration.components.attoseconds / 1_000_000_000)
+        let finished = (0 ..< options.clients).map { worker in
+            let eventLoop = group.next()
+            return eventLoop.flatSubmit {
+                LoadWorker(
+                    worker: worker, address: address, eventLoop: eventLoop, deadline: deadline, budget: budget,
+                    next: next, answered: answered
+                ).start()
             }
-            return await group.reduce(into: LoadStats()) { $0.merge($1) }
         }
+        var total = LoadStats()
+        for stats in finished { total.merge(try await stats.get()) }
         total.elapsed = ContinuousClock.now - started
+        try await group.shutdownGracefully()
         return total
+    }
+}
+
+/// One client of a load run: its connection, its counts, and the loop of request, answer, next request.
+/// It lives on one event loop, and every method runs there.
+private final class LoadWorker {
+    private let worker: Int
+    private let address: SocketAddress
+    private let eventLoop: any EventLoop
+    private let deadline: NIODeadline
+    private let budget: RequestBudget
+    private let next: @Sendable (Int) -> LoadDriver.Planned?
+    private let answered: @Sendable (Int, Int, Int?, HTTPHeaders) -> Void
+    private var connection: LoadConnection?
+    private var stats = LoadStats()
+    private let done: EventLoopPromise<LoadStats>
+
+    init(
+        worker: Int, address: SocketAddress, eventLoop: any EventLoop, deadline: NIODeadline, budget: RequestBudget,
+        next: @escaping @Sendable (Int) -> LoadDriver.Planned?, answered: @escaping @Sendable (Int, Int, Int?, HTTPHeaders) -> Void
+    ) {
+        self.worker = worker
+        self.address = address
+        self.eventLoop = eventLoop
+        self.deadline = deadline
+        self.budget = budget
+        self.next = next
+        self.answered = answered
+        self.done = eventLoop.makePromise()
+    }
+
+    /// Starts the loop; the future gives the worker's counts once it has stopped.
+    func start() -> EventLoopFuture<LoadStats> {
+        step()
+        return done.futureResult
+    }
+
+    private func step() {
+        guard NIODeadline.now() < deadline, let planned = next(worker), budget.take() else {
+            connection?.close()
+            done.succeed(stats)
+            return
+        }
+        let sent = NIODeadline.now()
+        let answer: EventLoopFuture<LoadAnswer>
+        if let connection {
+            answer = connection.send(planned.request)
+        } else {
+            answer = LoadConnection.connect(to: address, on: eventLoop).assumeIsolated().flatMap { connection in
+                self.connection = connection
+                return connection.send(planned.request)
+            }.nonisolated()
+        }
+        answer.assumeIsolated().whenComplete { result in
+            let micros = UInt64(max(0, (NIODeadline.now() - sent).nanoseconds / 1_000))
+            switch result {
+            case .success(let reply):
+                self.stats.record(status: reply.status, micros: micros)
+                self.answered(self.worker, planned.tag, reply.status, reply.headers)
+                self.step()
+            case .failure:
+                self.stats.record(status: nil, micros: micros)
+                self.answered(self.worker, planned.tag, nil, [:])
+                self.connection?.close()
+                self.connection = nil
+                self.eventLoop.assumeIsolated().execute { self.step() }
+            }
+        }
     }
 }
 

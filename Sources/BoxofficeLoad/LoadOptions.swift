@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 
 /// What a load run does: which server, how many clients, and its bounds in requests and time.
 public struct LoadOptions: Sendable {
@@ -14,9 +15,21 @@ public struct LoadOptions: Sendable {
     public var organizerToken: String = ""
     /// Seats of the event (flash-sale, seat-map), seats fought over (hot-seat), or GA capacity (ga-rush).
     public var size: Int?
+    /// Threads of the load generator's event loops.
+    public var threads: Int = 1
 
     /// The defaults.
     public init() {}
+
+    /// The server's socket address, from ``baseURL``.
+    /// - Throws: ``LoadError`` when the URL names no host.
+    func serverAddress() throws -> SocketAddress {
+        guard let url = URLComponents(string: baseURL), let host = url.host, url.scheme == "http" else {
+            throw LoadError("\(baseURL) is not an http:// URL with a host")
+        }
+        let name = host == "localhost" ? "127.0.0.1" : host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        return try SocketAddress.makeAddressResolvingHost(name, port: url.port ?? 80)
+    }
 
     /// Whether the URL names this machine; load is only sent elsewhere when explicitly allowed.
     public var targetsLoopback: Bool {

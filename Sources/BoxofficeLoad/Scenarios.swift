@@ -42,8 +42,8 @@ public enum LoadScenario: String, CaseIterable, Sendable {
         }
     }
 
-    private func hold(_ api: LoadAPI, seat: Int, worker: Int) -> HTTPClientRequest {
-        api.request(.POST, "/api/book/safe", json: #"{"seat_id": \#(seat), "user_identifier": "load-\#(worker)"}"#)
+    private func hold(seat: Int, worker: Int) -> LoadRequest {
+        LoadRequest(.POST, "/api/book/safe", json: #"{"seat_id": \#(seat), "user_identifier": "load-\#(worker)"}"#)
     }
 
     private func attack(_ options: LoadOptions, api: LoadAPI) async throws -> LoadReport {
@@ -53,9 +53,9 @@ public enum LoadScenario: String, CaseIterable, Sendable {
         bounded.clients = attackers
         bounded.maxRequests = attackers
         let fired = Mutex(Set<Int>())
-        let stats = await LoadDriver(client: api.client, options: bounded).run { worker in
+        let stats = try await LoadDriver(options: bounded).run { worker in
             guard fired.withLock({ $0.insert(worker).inserted }) else { return nil }
-            return .init(request: hold(api, seat: event.firstSeat + 4, worker: worker), tag: 0)
+            return .init(request: hold(seat: event.firstSeat + 4, worker: worker), tag: 0)
         }
         var report = LoadReport(scenario: rawValue, stats: stats)
         if stats.successes != 1 { report.violations.append("\(stats.successes) requests won the one seat") }
@@ -71,13 +71,13 @@ public enum LoadScenario: String, CaseIterable, Sendable {
         let rows = max(1, (size + perRow - 1) / perRow)
         let event = try await api.createEvent(title: rawValue, rows: rows, perRow: min(perRow, size))
         let tally = Tally(size: event.seats)
-        let stats = await LoadDriver(client: api.client, options: options).run { worker in
+        let stats = try await LoadDriver(options: options).run { worker in
             guard !untilSoldOut || tally.sum < event.seats else { return nil }
             var seat = Int.random(in: 0 ..< event.seats)
             if untilSoldOut {
                 for _ in 0 ..< 3 where tally.taken(seat) { seat = Int.random(in: 0 ..< event.seats) }
             }
-            return .init(request: hold(api, seat: event.firstSeat + seat, worker: worker), tag: seat)
+            return .init(request: hold(seat: event.firstSeat + seat, worker: worker), tag: seat)
         } answered: { _, seat, status, _ in
             if status == 200 { tally.record(seat) }
         }
@@ -96,11 +96,11 @@ public enum LoadScenario: String, CaseIterable, Sendable {
         let event = try await api.createEvent(title: rawValue, rows: 0, perRow: 0, pool: capacity)
         let pool = event.poolID ?? 0
         let sold = Atomic<Int>(0)
-        let stats = await LoadDriver(client: api.client, options: options).run { worker in
+        let stats = try await LoadDriver(options: options).run { worker in
             guard sold.load(ordering: .relaxed) < capacity else { return nil }
             let quantity = Int.random(in: 1 ... 4)
             let body = #"{"event_id": \#(event.id), "ga": [{"pool_id": \#(pool), "quantity": \#(quantity)}], "user_identifier": "load-\#(worker)"}"#
-            return .init(request: api.request(.POST, "/api/bookings", json: body), tag: quantity)
+            return .init(request: LoadRequest(.POST, "/api/bookings", json: body), tag: quantity)
         } answered: { _, quantity, status, _ in
             if status == 201 { sold.add(quantity, ordering: .relaxed) }
         }
@@ -119,14 +119,13 @@ public enum LoadScenario: String, CaseIterable, Sendable {
         let etags = Mutex([String?](repeating: nil, count: options.clients))
         let notModified = Atomic<Int>(0)
         let tally = Tally(size: event.seats)
-        let stats = await LoadDriver(client: api.client, options: options).run { worker in
+        let stats = try await LoadDriver(options: options).run { worker in
             if worker % 8 == 0 {
                 let seat = Int.random(in: 0 ..< event.seats)
-                return .init(request: hold(api, seat: event.firstSeat + seat, worker: worker), tag: seat)
+                return .init(request: hold(seat: event.firstSeat + seat, worker: worker), tag: seat)
             }
-            var request = api.request(.GET, "/api/events/\(event.id)/seats")
-            if let etag = etags.withLock({ $0[worker] }) { request.headers.add(name: "If-None-Match", value: etag) }
-            return .init(request: request, tag: -1)
+            let etag = etags.withLock { $0[worker] }
+            return .init(request: LoadRequest(.GET, "/api/events/\(event.id)/seats", headers: etag.map { [("If-None-Match", $0)] } ?? []), tag: -1)
         } answered: { worker, tag, status, headers in
             if tag >= 0 {
                 if status == 200 { tally.record(tag) }
