@@ -17,6 +17,8 @@ public struct LoadOptions: Sendable {
     public var size: Int?
     /// Threads of the load generator's event loops.
     public var threads: Int = 1
+    /// seat-map: every how many clients one holds seats instead of reading the map; 0 for readers only.
+    public var holdEvery: Int = 8
 
     /// The defaults.
     public init() {}

@@ -120,7 +120,7 @@ public enum LoadScenario: String, CaseIterable, Sendable {
         let notModified = Atomic<Int>(0)
         let tally = Tally(size: event.seats)
         let stats = try await LoadDriver(options: options).run { worker in
-            if worker % 8 == 0 {
+            if options.holdEvery > 0, worker % options.holdEvery == 0 {
                 let seat = Int.random(in: 0 ..< event.seats)
                 return .init(request: hold(seat: event.firstSeat + seat, worker: worker), tag: seat)
             }

@@ -224,6 +224,15 @@ export class SeatMapView {
     return x >= this.x[index] - 1 && x <= this.x[index] + SEAT + 1 ? index : -1;
   }
 
+  /** Where a seat is drawn, in viewport coordinates (for tests and tooltips). */
+  pointOf(index) {
+    const box = this.canvas.getBoundingClientRect();
+    return {
+      x: box.left + (this.x[index] + SEAT / 2) * this.scale + this.offsetX,
+      y: box.top + (this.y[index] + SEAT / 2) * this.scale + this.offsetY,
+    };
+  }
+
   toggle(index) {
     if (!this.options.selectable || index < 0) return;
     const model = this.model;
@@ -342,12 +351,3 @@ export class SeatMapView {
     });
   }
 }
-
-/** Where a seat is drawn, in page coordinates (for tests and tooltips). */
-SeatMapView.prototype.pointOf = function pointOf(index) {
-  const box = this.canvas.getBoundingClientRect();
-  return {
-    x: box.left + (this.x[index] + SEAT / 2) * this.scale + this.offsetX,
-    y: box.top + (this.y[index] + SEAT / 2) * this.scale + this.offsetY,
-  };
-};
