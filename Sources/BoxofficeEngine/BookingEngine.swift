@@ -83,13 +83,13 @@ public final class BookingEngine: Sendable {
     /// request; memory follows afterwards so the seat map stays right.
     private func holdDirectly(_ request: HoldRequest, engine: EventEngine, store: any BaselineHoldStore) async throws -> Booking {
         let event = engine.event
-        let (_, amount) = try request.validated(for: event)
+        let (_, amount, customer) = try request.validated(for: event)
         let at = now()
         try event.details.checkSalesOpen(at: at)
         let booking = Booking(
             id: .random(), eventID: event.id, status: .held, seatIDs: request.seatIDs, tickets: request.tickets,
             amountMinor: amount, currency: event.details.currency,
-            userIdentifier: request.userIdentifier.trimmingCharacters(in: .whitespacesAndNewlines),
+            userIdentifier: customer,
             expiresAt: at.addingTimeInterval(TimeInterval(event.details.holdTTLSeconds)), createdAt: at
         )
         guard try await store.holdDirectly(booking, locking: strategy == .baselineLock) else {

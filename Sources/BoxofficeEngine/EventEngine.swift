@@ -47,8 +47,22 @@ public actor EventEngine {
     public nonisolated var snapshot: InventorySnapshot { published.withLock { $0 } }
 
     /// Holds seats and tickets for a new booking, answering once the booking is durable.
+    ///
+    /// A request the committed state already refuses — invalid, outside the sales window, or asking for a seat
+    /// or tickets that a durable batch has taken — is answered at once, without a batch: in a flash sale most
+    /// requests are such refusals, and each is as right as if the engine had decided it (the state it rests on
+    /// is committed).
     /// - Throws: ``DomainError`` when refused; a storage error when the batch could not be written.
-    public func hold(_ request: HoldRequest) async throws -> Booking {
+    public nonisolated func hold(_ request: HoldRequest) async throws -> Booking {
+        if request.eventID == event.id {
+            let (indexes, _, _) = try request.validated(for: event)
+            try event.details.checkSalesOpen(at: now())
+            if let refusal = snapshot.refusal(of: request, seatIndexes: indexes) { throw refusal }
+        }
+        return try await decide(request)
+    }
+
+    private func decide(_ request: HoldRequest) async throws -> Booking {
         try await withCheckedThrowingContinuation { enqueue(.hold(request, $0)) }
     }
 

@@ -45,3 +45,17 @@ extension InventorySnapshot {
         return InventoryDelta(eventID: event.id, version: version, seats: changedSeats, pools: changedPools, availableSeats: availableSeats)
     }
 }
+
+extension InventorySnapshot {
+    /// Why this committed state refuses a hold of these seats and the request's tickets, in the order the
+    /// engine checks them (seats, then pools); nil when it does not.
+    func refusal(of request: HoldRequest, seatIndexes: [Int]) -> DomainError? {
+        let taken = seatIndexes.filter { seats[$0] != .available }
+        if !taken.isEmpty { return .seatsTaken(taken.map(event.seatID(at:))) }
+        for line in request.tickets {
+            let available = pools[line.poolID]?.available ?? 0
+            if line.quantity > available { return .poolSoldOut(line.poolID, remaining: available) }
+        }
+        return nil
+    }
+}

@@ -46,6 +46,17 @@ struct EventEngineTests {
         #expect(engine.snapshot.availableSeats == 500)
     }
 
+    @Test("a seat the committed state shows taken is refused at once, without a batch")
+    func refusedFromSnapshot() async throws {
+        let store = ScriptedStore(event: try Self.event(), script: .init())
+        let engine = Self.engine(store)
+        _ = try await engine.hold(Self.request(7))
+        let writes = store.writesBegun
+        store.script.withLock { $0.delay = .seconds(30) }
+        await #expect(throws: DomainError.seatsTaken([SeatID(rawValue: 7)])) { try await engine.hold(Self.request(8, 7)) }
+        #expect(store.writesBegun == writes, "no batch was written for the refusal")
+    }
+
     @Test("a contested seat has exactly one winner, decided in memory")
     func contested() async throws {
         let store = ScriptedStore(event: try Self.event(), script: .init(delay: .milliseconds(5)))

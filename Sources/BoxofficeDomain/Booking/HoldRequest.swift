@@ -18,10 +18,10 @@ public struct HoldRequest: Sendable, Hashable {
     }
 
     /// Checks the request against the event's rules, without looking at availability.
-    /// - Returns: the seat indexes within the event and the total price.
+    /// - Returns: the seat indexes within the event, the total price, and the customer's trimmed identifier.
     /// - Throws: ``DomainError/invalid(_:)`` naming the first broken rule.
-    public func validated(for event: Event) throws(DomainError) -> (seatIndexes: [Int], amountMinor: Int64) {
-        _ = try TextRules.required(userIdentifier, field: "user_identifier")
+    public func validated(for event: Event) throws(DomainError) -> (seatIndexes: [Int], amountMinor: Int64, customer: String) {
+        let customer = try TextRules.required(userIdentifier, field: "user_identifier")
         guard !seatIDs.isEmpty || !tickets.isEmpty else {
             throw .invalid("A booking needs at least one seat in seat_ids or one ticket in ga.")
         }
@@ -53,6 +53,6 @@ public struct HoldRequest: Sendable, Hashable {
         guard count <= event.details.maxTicketsPerBooking else {
             throw .invalid("A booking may have at most \(event.details.maxTicketsPerBooking) tickets; this one asks for \(count).")
         }
-        return (indexes, amount)
+        return (indexes, amount, customer)
     }
 }

@@ -41,7 +41,7 @@ public struct EventInventory: Sendable {
     /// - Throws: ``DomainError`` when the request is invalid, sales are closed, or inventory is taken.
     public mutating func hold(_ request: HoldRequest, id: BookingID, now: Date) throws(DomainError) -> Booking {
         guard request.eventID == event.id else { throw .invalid("The request is for event \(request.eventID), not \(event.id).") }
-        let (indexes, amount) = try request.validated(for: event)
+        let (indexes, amount, customer) = try request.validated(for: event)
         try event.details.checkSalesOpen(at: now)
         let taken = indexes.filter { seats[$0] != .available }
         guard taken.isEmpty else { throw .seatsTaken(taken.map(event.seatID(at:))) }
@@ -54,7 +54,6 @@ public struct EventInventory: Sendable {
         availableSeats -= indexes.count
         for line in request.tickets { pools[line.poolID]?.held += line.quantity }
         let expiresAt = now.addingTimeInterval(TimeInterval(event.details.holdTTLSeconds))
-        let customer = request.userIdentifier.trimmingCharacters(in: .whitespacesAndNewlines)
         holds[id] = ActiveHold(bookingID: id, customer: customer, seatIndexes: indexes, tickets: request.tickets, expiresAt: expiresAt)
         earliestExpiry = min(earliestExpiry, expiresAt)
         return Booking(

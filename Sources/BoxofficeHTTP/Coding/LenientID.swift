@@ -2,6 +2,10 @@
 struct LenientID: Decodable, Sendable {
     let value: Int64
 
+    init(value: Int64) {
+        self.value = value
+    }
+
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let number = try? container.decode(Int64.self) {

@@ -36,7 +36,7 @@ struct BookingController {
     }
 
     private func bookSafe(_ request: Request, context: BoxofficeRequestContext) async throws -> SafeBookingBody {
-        let body = try await request.decodeJSON(SafeBookingRequest.self, limit: Self.bodyLimit)
+        let body = try await request.decodeJSON(SafeBookingRequest.self, limit: Self.bodyLimit, fast: SafeBookingRequest.init(plainJSON:))
         let booking = try await engine.holdSeat(SeatID(rawValue: body.seatId.value), userIdentifier: body.userIdentifier)
         return SafeBookingBody(booking)
     }

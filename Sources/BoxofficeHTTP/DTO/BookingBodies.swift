@@ -9,7 +9,7 @@ struct SafeBookingRequest: Decodable {
 }
 
 /// The seed's answer to a safe booking.
-struct SafeBookingBody: ResponseEncodable {
+struct SafeBookingBody: Encodable, ResponseGenerator {
     let bookingId: String
     let seatId: Int64
     let eventId: Int64
@@ -27,9 +27,20 @@ struct SafeBookingBody: ResponseEncodable {
         amountMinor = booking.amountMinor
         currency = booking.currency.code
     }
+
+    /// The same JSON the API's encoder writes (sorted snake_case keys, ISO 8601 time), written directly:
+    /// this is the answer of the flash-sale path, and no member needs escaping (a UUID, digits, a
+    /// currency code, a status name).
+    var json: String {
+        #"{"amount_minor":\#(amountMinor),"booking_id":"\#(bookingId)","currency":"\#(currency)","event_id":\#(eventId),"#
+            + #""expires_at":"\#(InternetDate.string(from: expiresAt))","seat_id":\#(seatId),"status":"\#(status)"}"#
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: json)))
+    }
 }
 
-/// `POST /api/bookings`: seats and GA tickets of one event, all or nothing.
 struct CreateBookingRequest: Decodable {
     struct TicketLine: Decodable {
         let poolId: LenientID
