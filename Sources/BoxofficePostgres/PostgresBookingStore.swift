@@ -113,6 +113,13 @@ public struct PostgresBookingStore: BookingStore {
         try await connection.query("SELECT pg_notify(\(Self.channel), \("\(instanceID):\(event)"))", logger: logger)
     }
 
+    /// Takes the event's batch lock until commit and announces, at commit, that its inventory changed.
+    func lockAndAnnounce(_ event: EventID, connection: PostgresConnection) async throws {
+        try await connection.query(
+            "SELECT pg_advisory_xact_lock(\(event.rawValue)), pg_notify(\(Self.channel), \("\(instanceID):\(event)"))", logger: logger
+        )
+    }
+
     private func insert(_ draft: EventDraft, connection: PostgresConnection) async throws -> Event {
         let layout = try StoredLayout(categories: draft.categories, seatMap: draft.seatMap).encoded()
         let count = Int64(draft.seatMap.seatCount)

@@ -102,11 +102,11 @@ extension PostgresBookingStore {
     public func apply(_ changes: [InventoryChange], event: EventID) async throws -> [Bool] {
         let applied = try await Deadline.run(within: timeout) { [self] in
             try await client.withTransaction(logger: logger) { connection in
-                // One writer per event across instances: batches queue here instead of deadlocking on rows.
-                try await connection.query("SELECT pg_advisory_xact_lock(\(event.rawValue))", logger: logger)
-                let applied = try await BatchApplier.apply(changes, event: event, in: PostgresInventoryTransaction(connection: connection, logger: logger))
-                if applied.contains(true) { try await announce(event, connection: connection) }
-                return applied
+                // One writer per event across instances: batches queue here instead of deadlocking on rows. The
+                // other instances are told in the same round trip; NOTIFY is delivered only if the batch commits
+                // (one that ends up changing nothing costs them a needless re-read, which is rare and harmless).
+                try await lockAndAnnounce(event, connection: connection)
+                return try await BatchApplier.apply(changes, event: event, in: PostgresInventoryTransaction(connection: connection, logger: logger))
             }
         }
         if BatchApplier.writesOutbox(changes) { outboxWakeup.ring() }
