@@ -48,8 +48,7 @@ struct BookingBackend {
                     try await payments.migrate()
                     return try await store.migrate(logger: logger)
                 },
-                services: [DatabaseCloser(database: database)] + payments.services, changeFeed: nil, description: "SQLite \(path)",
-                engineExecutor: database.eventLoop.executor
+                services: [DatabaseCloser(database: database)] + payments.services, changeFeed: nil, description: "SQLite \(path)"
             )
         }
         let settings = try postgresSettings(url, configuration)

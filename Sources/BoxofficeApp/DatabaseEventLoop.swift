@@ -16,8 +16,11 @@ struct DatabaseEventLoop: Service {
     /// The loop, as the executor the event engines run on.
     var executor: any SerialExecutor { group.next().executor }
 
+    /// Waits for graceful shutdown, which reaches this service last, then stops the loop. When the group is
+    /// cancelled instead, other services may still be using the loop: it is left to the process's exit.
     func run() async throws {
         try? await gracefulShutdown()
+        guard !Task.isCancelled else { return }
         try await group.shutdownGracefully()
     }
 }

@@ -16,7 +16,13 @@ public actor EventEngine {
     private var version: UInt64 = 0
     private var queue: [EngineCommand] = []
     private var draining = false
-    private var needsReload = false
+    /// Set while memory may be behind the database (another process changed it, or a write failed): the
+    /// committed snapshot may then refuse what the database would allow, so holds skip the fast refusal.
+    private nonisolated let stale = Atomic<Bool>(false)
+    private var needsReload: Bool {
+        get { stale.load(ordering: .acquiring) }
+        set { stale.store(newValue, ordering: .releasing) }
+    }
     private var refreshQueued = false
     private let store: any BookingStore
     private let now: @Sendable () -> Date
@@ -58,10 +64,10 @@ public actor EventEngine {
     /// A request the committed state already refuses — invalid, outside the sales window, or asking for a seat
     /// or tickets that a durable batch has taken — is answered at once, without a batch: in a flash sale most
     /// requests are such refusals, and each is as right as if the engine had decided it (the state it rests on
-    /// is committed).
+    /// is committed). Not while memory may be behind the database: then the engine re-reads first.
     /// - Throws: ``DomainError`` when refused; a storage error when the batch could not be written.
     public nonisolated func hold(_ request: HoldRequest) async throws -> Booking {
-        if request.eventID == event.id {
+        if request.eventID == event.id, !stale.load(ordering: .acquiring) {
             let (indexes, _, _) = try request.validated(for: event)
             try event.details.checkSalesOpen(at: now())
             if let refusal = snapshot.refusal(of: request, seatIndexes: indexes) { throw refusal }
@@ -108,6 +114,7 @@ public actor EventEngine {
     public func refresh() {
         guard !refreshQueued else { return }
         refreshQueued = true
+        needsReload = true
         enqueue(.refresh)
     }
 

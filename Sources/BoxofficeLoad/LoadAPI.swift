@@ -22,8 +22,9 @@ struct LoadAPI {
     }
 
     /// Sends a request and decodes its JSON answer.
-    func send(_ request: HTTPClientRequest) async throws -> (status: Int, json: [String: Any]) {
-        let response = try await client.execute(request, timeout: .seconds(60))
+    /// - Parameter timeout: how long the server may take; setting up a large event takes longest.
+    func send(_ request: HTTPClientRequest, timeout: TimeAmount = .seconds(60)) async throws -> (status: Int, json: [String: Any]) {
+        let response = try await client.execute(request, timeout: timeout)
         let body = try await response.body.collect(upTo: 64 * 1024 * 1024)
         let json = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]
         return (Int(response.status.code), json)
@@ -49,9 +50,10 @@ struct LoadAPI {
         return CreatedEvent(id: id, firstSeat: first, seats: rows * perRow, poolID: poolID)
     }
 
-    /// The event as the API shows it now.
+    /// The event as the API shows it now, for the invariant check; a server that does not answer within
+    /// 15 s ends the run with an error instead of keeping it alive.
     func event(_ id: Int) async throws -> [String: Any] {
-        try await send(request(.GET, "/api/events/\(id)")).json
+        try await send(request(.GET, "/api/events/\(id)"), timeout: .seconds(15)).json
     }
 }
 

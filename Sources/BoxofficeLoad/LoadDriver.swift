@@ -61,7 +61,11 @@ private final class LoadWorker {
     private let answered: @Sendable (Int, Int, Int?, HTTPHeaders) -> Void
     private var connection: LoadConnection?
     private var stats = LoadStats()
+    private var finished = false
+    private var expired = false
     private let done: EventLoopPromise<LoadStats>
+    /// How long after the run's end a request may still be answered before its connection is closed.
+    static let grace: TimeAmount = .seconds(5)
 
     init(
         worker: Int, address: SocketAddress, eventLoop: any EventLoop, deadline: NIODeadline, budget: RequestBudget,
@@ -77,25 +81,35 @@ private final class LoadWorker {
         self.done = eventLoop.makePromise()
     }
 
-    /// Starts the loop; the future gives the worker's counts once it has stopped.
+    /// Starts the loop; the future gives the worker's counts once it has stopped, at the latest a grace period
+    /// after the run's end (a request still unanswered then counts as an error).
     func start() -> EventLoopFuture<LoadStats> {
+        eventLoop.assumeIsolated().scheduleTask(deadline: deadline + Self.grace) {
+            guard !self.finished else { return }
+            self.expired = true
+            self.connection?.close()
+        }
         step()
         return done.futureResult
     }
 
     private func step() {
         guard NIODeadline.now() < deadline, let planned = next(worker), budget.take() else {
+            finished = true
             connection?.close()
             done.succeed(stats)
             return
         }
-        let sent = NIODeadline.now()
+        var sent = NIODeadline.now()
         let answer: EventLoopFuture<LoadAnswer>
         if let connection {
             answer = connection.send(planned.request)
         } else {
             answer = LoadConnection.connect(to: address, on: eventLoop).assumeIsolated().flatMap { connection in
                 self.connection = connection
+                // A connection that arrives after the run's grace period is closed, not used.
+                if self.expired { connection.close() }
+                sent = NIODeadline.now()
                 return connection.send(planned.request)
             }.nonisolated()
         }
@@ -111,7 +125,8 @@ private final class LoadWorker {
                 self.answered(self.worker, planned.tag, nil, [:])
                 self.connection?.close()
                 self.connection = nil
-                self.eventLoop.assumeIsolated().execute { self.step() }
+                // A short pause, so a server that refuses connections is not hammered until the deadline.
+                self.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(10)) { self.step() }
             }
         }
     }

@@ -16,12 +16,9 @@ public final class SQLiteDatabaseFile: Sendable {
     private let writeLock = AsyncLock()
     /// Where the file lives.
     public let path: String
-    /// The event loop the connections answer on; code that awaits many statements in a row runs best there.
-    public let eventLoop: any EventLoop
 
-    private init(path: String, threads: NIOThreadPool, writer: SQLiteConnection, reader: SQLiteConnection, eventLoop: any EventLoop) {
+    private init(path: String, threads: NIOThreadPool, writer: SQLiteConnection, reader: SQLiteConnection) {
         self.path = path
-        self.eventLoop = eventLoop
         self.threads = threads
         self.writer = writer
         self.reader = reader
@@ -39,7 +36,7 @@ public final class SQLiteDatabaseFile: Sendable {
         }
         let reader = try await SQLiteConnection.open(storage: .file(path: path), threadPool: threads, logger: logger, on: loop)
         _ = try await reader.query("PRAGMA busy_timeout=10000")
-        return SQLiteDatabaseFile(path: path, threads: threads, writer: writer, reader: reader, eventLoop: loop)
+        return SQLiteDatabaseFile(path: path, threads: threads, writer: writer, reader: reader)
     }
 
     /// Runs one read statement.
