@@ -27,8 +27,6 @@ struct BookingBackend {
     let changeFeed: (any InventoryChangeFeed)?
     /// Names the database in logs, without secrets.
     let description: String
-    /// Where the event engines run: the booking database client's event loop, or nil for their own queues.
-    var engineExecutor: (any SerialExecutor)? = nil
 
     /// The name of the payment database file in the data directory.
     static let paymentDatabaseFile = "payments.sqlite"
@@ -52,8 +50,7 @@ struct BookingBackend {
             )
         }
         let settings = try postgresSettings(url, configuration)
-        let loop = DatabaseEventLoop()
-        let client = PostgresClient(configuration: settings.clientConfiguration, eventLoopGroup: loop.group, backgroundLogger: logger)
+        let client = PostgresClient(configuration: settings.clientConfiguration, backgroundLogger: logger)
         let store = PostgresBookingStore(client: client, timeout: settings.operationTimeout, logger: logger, outboxWakeup: bookingOutbox)
         return BookingBackend(
             store: store, bookingOutbox: bookingOutbox, payments: payments.store, paymentsOutbox: paymentsOutbox,
@@ -61,8 +58,7 @@ struct BookingBackend {
                 try await payments.migrate()
                 return try await store.migrate()
             },
-            services: [loop, client] + payments.services, changeFeed: PostgresChangeFeed(store: store),
-            description: "PostgreSQL \(settings.redacted)", engineExecutor: loop.executor
+            services: [client] + payments.services, changeFeed: PostgresChangeFeed(store: store), description: "PostgreSQL \(settings.redacted)"
         )
     }
 

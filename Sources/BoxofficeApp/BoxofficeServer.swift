@@ -29,9 +29,7 @@ public struct BoxofficeServer {
         let token = try OrganizerToken.resolve(configured: configuration.organizerToken, dataDirectory: directory, logger: logger)
         let backend = try await BookingBackend.open(configuration, directory: directory, logger: logger)
         let live = LiveHub(logger: logger)
-        let engine = BookingEngine(
-            store: backend.store, strategy: configuration.holdStrategy, live: live, executor: backend.engineExecutor, now: now, logger: logger
-        )
+        let engine = BookingEngine(store: backend.store, strategy: configuration.holdStrategy, live: live, now: now, logger: logger)
         if configuration.holdStrategy != .batched {
             logger.warning("hold strategy \(configuration.holdStrategy.rawValue) is for benchmarks only: one transaction per hold")
         }

@@ -20,23 +20,19 @@ public final class BookingEngine: Sendable {
 
     private let strategy: HoldStrategy
     private let live: (any LiveUpdatePublisher)?
-    private let executor: (any SerialExecutor)?
 
     /// Creates an engine over a store; call ``start(demoEvents:)`` before use.
     /// - Parameters:
     ///   - strategy: how holds reach the database; the baselines are for benchmarks and need a store that
     ///     conforms to ``BaselineHoldStore``.
     ///   - live: told of every committed inventory change and booking status change.
-    ///   - executor: where every event's engine runs; give the event loop of the store's database client, so
-    ///     a batch's round trips stay on one thread. Nil gives each engine a serial queue.
     public init(
         store: any BookingStore, strategy: HoldStrategy = .batched, live: (any LiveUpdatePublisher)? = nil,
-        executor: (any SerialExecutor)? = nil, now: @escaping @Sendable () -> Date = Date.init, logger: Logger
+        now: @escaping @Sendable () -> Date = Date.init, logger: Logger
     ) {
         self.store = store
         self.strategy = strategy
         self.live = live
-        self.executor = executor
         self.now = now
         self.logger = logger
     }
@@ -225,7 +221,7 @@ public final class BookingEngine: Sendable {
         let id = inventory.event.id
         let added = engines.withLock { engines in
             guard engines[id] == nil else { return false }
-            engines[id] = EventEngine(inventory: inventory, store: store, live: live, executor: executor, now: now, logger: logger)
+            engines[id] = EventEngine(inventory: inventory, store: store, live: live, now: now, logger: logger)
             return true
         }
         if added { directory.withLock { $0.add(inventory.event) } }

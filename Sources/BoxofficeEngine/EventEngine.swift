@@ -30,22 +30,15 @@ public actor EventEngine {
     private let maxBatch: Int
     private let live: (any LiveUpdatePublisher)?
     private nonisolated let published: Mutex<InventorySnapshot>
-    private nonisolated let executor: any SerialExecutor
-
-    /// Where the engine decides: the executor it was given (the database client's event loop puts every round
-    /// trip of a batch on one thread), else a serial queue of its own.
-    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
     /// Creates the engine of an event from its stored state.
     /// - Parameters:
     ///   - live: told of every committed inventory version and booking status change; nil tells no one.
-    ///   - executor: where the engine runs; nil for a serial queue of its own.
     ///   - maxBatch: the most commands one transaction carries.
     public init(
-        inventory: EventInventory, store: any BookingStore, live: (any LiveUpdatePublisher)? = nil, executor: (any SerialExecutor)? = nil,
+        inventory: EventInventory, store: any BookingStore, live: (any LiveUpdatePublisher)? = nil,
         now: @escaping @Sendable () -> Date, logger: Logger, maxBatch: Int = 4_096
     ) {
-        self.executor = executor ?? DispatchQueueExecutor(label: "boxoffice.event.\(inventory.event.id)")
         self.event = inventory.event
         self.state = inventory
         self.store = store
