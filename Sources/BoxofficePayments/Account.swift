@@ -73,3 +73,10 @@ public enum WalletRules {
         }
     }
 }
+
+extension WalletChange {
+    /// The live update telling a wallet's owner its balance now.
+    public init(_ account: Account) {
+        self.init(accountID: account.id, customer: account.userIdentifier, balanceMinor: account.balanceMinor, currency: account.currency)
+    }
+}

@@ -63,8 +63,6 @@ public struct PaymentProcessor: Service {
 
     private func tellBalance(of account: Account?) {
         guard let live, let account else { return }
-        live.publish(.wallet(WalletChange(
-            accountID: account.id, customer: account.userIdentifier, balanceMinor: account.balanceMinor, currency: account.currency
-        )))
+        live.publish(.wallet(WalletChange(account)))
     }
 }

@@ -50,9 +50,7 @@ struct AccountController {
         try WalletRules.checkDeposit(body.amountMinor)
         guard let entry = try await store.deposit(body.amountMinor, into: id, at: now()) else { throw notFound(id) }
         let account = try await account(context)
-        live?.publish(.wallet(WalletChange(
-            accountID: account.id, customer: account.userIdentifier, balanceMinor: account.balanceMinor, currency: account.currency
-        )))
+        live?.publish(.wallet(WalletChange(account)))
         return EditedResponse(status: .created, response: DepositBody(entry: LedgerEntryBody(entry), account: AccountBody(account)))
     }
 
