@@ -3,6 +3,9 @@ import Synchronization
 /// Runs database work with a time limit, so a request never hangs on an unreachable server.
 enum Deadline {
     /// The work's result, or ``DeadlineExceeded`` once `limit` passes; the work is then cancelled.
+    ///
+    /// The work starts at once on the caller's thread (`Task.immediate`), so a call costs no wait for a
+    /// thread to pick it up; only the timer is scheduled.
     static func run<Value: Sendable>(within limit: Duration, _ work: @escaping @Sendable () async throws -> Value) async throws -> Value {
         let race = Race()
         return try await withCheckedThrowingContinuation { continuation in
@@ -12,7 +15,7 @@ enum Deadline {
                 race.cancelWorker()
                 continuation.resume(throwing: DeadlineExceeded(limit: limit))
             }
-            race.start(Task {
+            race.start(Task.immediate {
                 do {
                     let value = try await work()
                     timer.cancel()
