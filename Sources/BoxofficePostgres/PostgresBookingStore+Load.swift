@@ -25,9 +25,10 @@ extension PostgresBookingStore {
 
     private func inventory(of event: Event) async throws -> EventInventory {
         let id = event.id.rawValue
+        let first = event.firstSeatID.rawValue
         var seats = [SeatStatus](repeating: .available, count: event.seatMap.seatCount)
         for try await (seat, status) in try await client.query(
-            "SELECT seat_id, status FROM seat_claims WHERE event_id = \(id)", logger: logger
+            "SELECT seat_id, status FROM seat_claims WHERE seat_id >= \(first) AND seat_id < \(first + Int64(seats.count))", logger: logger
         ).decode((Int64, String).self) {
             if let index = event.seatIndex(of: SeatID(rawValue: seat)) { seats[index] = status == "sold" ? .sold : .held }
         }

@@ -23,8 +23,11 @@ struct PostgresInventoryTransaction: InventoryTransaction {
         try await move(bookings, from: .paymentPending, to: confirmed ? .confirmed : .cancelled, at: at)
     }
 
-    func sellClaims(of bookings: [BookingID]) async throws {
-        try await connection.query("UPDATE seat_claims SET status = 'sold' WHERE booking_id = ANY(\(bookings.map(\.rawValue)))", logger: logger)
+    func sellClaims(_ claims: [SeatClaim]) async throws {
+        try await connection.query(
+            "UPDATE seat_claims SET status = 'sold' WHERE seat_id = ANY(\(claims.map(\.seat.rawValue))) AND booking_id = ANY(\(claims.map(\.booking.rawValue)))",
+            logger: logger
+        )
     }
 
     func sellHeld(_ quantity: Int, from pool: PoolID) async throws {
@@ -50,11 +53,14 @@ struct PostgresInventoryTransaction: InventoryTransaction {
         return moved
     }
 
-    func deleteClaims(of bookings: [BookingID]) async throws {
-        try await connection.query("DELETE FROM seat_claims WHERE booking_id = ANY(\(bookings.map(\.rawValue)))", logger: logger)
+    func deleteClaims(_ claims: [SeatClaim]) async throws {
+        try await connection.query(
+            "DELETE FROM seat_claims WHERE seat_id = ANY(\(claims.map(\.seat.rawValue))) AND booking_id = ANY(\(claims.map(\.booking.rawValue)))",
+            logger: logger
+        )
     }
 
-    func claimSeats(_ claims: [(seat: SeatID, booking: BookingID)], event: EventID) async throws -> [SeatID: BookingID] {
+    func claimSeats(_ claims: [SeatClaim], event: EventID) async throws -> [SeatID: BookingID] {
         var claimed: [SeatID: BookingID] = [:]
         for try await (seat, booking) in try await connection.query(
             """
@@ -84,17 +90,66 @@ struct PostgresInventoryTransaction: InventoryTransaction {
     }
 
     func insertBookings(_ bookings: [Booking]) async throws {
+        var binds = PostgresBindings(capacity: 10)
+        let rows = HeldBookingRows.source(bookings, binds: &binds)
         try await connection.query(
-            """
-            INSERT INTO bookings (id, event_id, status, seat_ids, tickets, amount_minor, currency, user_identifier, expires_at, created_at, updated_at)
-            SELECT id, event_id, 'held', seat_ids, tickets, amount_minor, currency, user_identifier, expires_at, created_at, created_at
-            FROM UNNEST(\(bookings.map(\.id.rawValue)), \(bookings.map(\.eventID.rawValue)), \(bookings.map { BookingText.seats($0.seatIDs) }),
-                \(bookings.map { BookingText.tickets($0.tickets) }), \(bookings.map(\.amountMinor)), \(bookings.map(\.currency.code)),
-                \(bookings.map(\.userIdentifier)), \(bookings.map(\.expiresAt)), \(bookings.map(\.createdAt)))
-                AS t(id, event_id, seat_ids, tickets, amount_minor, currency, user_identifier, expires_at, created_at)
-            """,
+            PostgresQuery(unsafeSQL: "INSERT INTO bookings (\(HeldBookingRows.columns)) SELECT \(HeldBookingRows.values) FROM \(rows)", binds: binds),
             logger: logger
         )
+    }
+
+    /// One statement: the claims are inserted in a data-modifying `WITH`, and a booking is inserted only when
+    /// as many of its seats came back claimed as it names.
+    func insertSeatHolds(_ bookings: [Booking], event: EventID) async throws -> Set<BookingID> {
+        var binds = PostgresBindings(capacity: 13)
+        let claims = BatchApplier.claims(bookings.map { ($0.id, $0.seatIDs) })
+        binds.append(event.rawValue)
+        binds.append(claims.map(\.seat.rawValue))
+        binds.append(claims.map(\.booking.rawValue))
+        let rows = HeldBookingRows.source(bookings, binds: &binds)
+        var inserted = Set<BookingID>()
+        for try await id in try await connection.query(
+            PostgresQuery(unsafeSQL: """
+                WITH claimed AS (
+                    INSERT INTO seat_claims (seat_id, event_id, booking_id, status)
+                    SELECT seat, $1, booking, 'held' FROM UNNEST($2, $3) AS c(seat, booking)
+                    ON CONFLICT (seat_id) DO NOTHING RETURNING booking_id)
+                INSERT INTO bookings (\(HeldBookingRows.columns))
+                SELECT \(HeldBookingRows.values) FROM \(rows)
+                JOIN (SELECT booking_id, count(*) AS seats FROM claimed GROUP BY booking_id) AS c
+                    ON c.booking_id = b.id AND c.seats = b.seat_count
+                RETURNING id
+                """, binds: binds),
+            logger: logger
+        ).decode(UUID.self) {
+            inserted.insert(BookingID(rawValue: id))
+        }
+        return inserted
+    }
+}
+
+/// New `held` bookings as rows of an `UNNEST` over bound arrays, one array per column.
+private enum HeldBookingRows {
+    /// The columns of `bookings` a new hold writes.
+    static let columns = "id, event_id, status, seat_ids, tickets, amount_minor, currency, user_identifier, expires_at, created_at, updated_at"
+    /// What `SELECT` writes into ``columns``, from the rows named `b`.
+    static let values = "b.id, b.event_id, 'held', b.seat_ids, b.tickets, b.amount_minor, b.currency, b.user_identifier, b.expires_at, b.created_at, b.created_at"
+
+    /// `UNNEST(…) AS b(…)` over the bookings, its arrays appended to `binds`; `b` also has each booking's `seat_count`.
+    static func source(_ bookings: [Booking], binds: inout PostgresBindings) -> String {
+        let first = binds.count + 1
+        binds.append(bookings.map(\.id.rawValue))
+        binds.append(bookings.map(\.eventID.rawValue))
+        binds.append(bookings.map { Int64($0.seatIDs.count) })
+        binds.append(bookings.map { BookingText.seats($0.seatIDs) })
+        binds.append(bookings.map { BookingText.tickets($0.tickets) })
+        binds.append(bookings.map(\.amountMinor))
+        binds.append(bookings.map(\.currency.code))
+        binds.append(bookings.map(\.userIdentifier))
+        binds.append(bookings.map(\.expiresAt))
+        binds.append(bookings.map(\.createdAt))
+        let parameters = (first ..< binds.count + 1).map { "$\($0)" }.joined(separator: ", ")
+        return "UNNEST(\(parameters)) AS b(id, event_id, seat_count, seat_ids, tickets, amount_minor, currency, user_identifier, expires_at, created_at)"
     }
 }
 

@@ -24,7 +24,9 @@ extension SQLiteBookingStore {
     private func inventory(of event: Event) async throws -> EventInventory {
         let eventBind = ColumnCoding.int(event.id.rawValue)
         var seats = [SeatStatus](repeating: .available, count: event.seatMap.seatCount)
-        for row in try await database.read("SELECT seat_id, status FROM seat_claims WHERE event_id = ?", [eventBind]) {
+        let first = event.firstSeatID.rawValue
+        let range = [ColumnCoding.int(first), ColumnCoding.int(first + Int64(seats.count))]
+        for row in try await database.read("SELECT seat_id, status FROM seat_claims WHERE seat_id >= ? AND seat_id < ?", range) {
             guard let seat = row.column("seat_id")?.integer, let index = event.seatIndex(of: SeatID(rawValue: Int64(seat))) else { continue }
             seats[index] = row.column("status")?.string == "sold" ? .sold : .held
         }

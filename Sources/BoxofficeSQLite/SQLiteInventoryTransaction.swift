@@ -15,16 +15,11 @@ struct SQLiteInventoryTransaction: InventoryTransaction {
         try await move(bookings, from: .held, to: status, at: at)
     }
 
-    func deleteClaims(of bookings: [BookingID]) async throws {
-        for chunk in bookings.chunked(by: Self.chunkSize) {
-            _ = try await connection.query(
-                "DELETE FROM seat_claims WHERE booking_id IN (\(ColumnCoding.placeholders(chunk.count)))",
-                chunk.map { .text($0.description) }
-            )
-        }
+    func deleteClaims(_ claims: [SeatClaim]) async throws {
+        try await update(claims, "DELETE FROM seat_claims")
     }
 
-    func claimSeats(_ claims: [(seat: SeatID, booking: BookingID)], event: EventID) async throws -> [SeatID: BookingID] {
+    func claimSeats(_ claims: [SeatClaim], event: EventID) async throws -> [SeatID: BookingID] {
         var claimed: [SeatID: BookingID] = [:]
         for chunk in claims.chunked(by: Self.chunkSize / 3) {
             let values = Array(repeating: "(?, ?, ?, 'held')", count: chunk.count).joined(separator: ", ")
@@ -86,11 +81,17 @@ extension SQLiteInventoryTransaction {
         try await move(bookings, from: .paymentPending, to: confirmed ? .confirmed : .cancelled, at: at)
     }
 
-    func sellClaims(of bookings: [BookingID]) async throws {
-        for chunk in bookings.chunked(by: Self.chunkSize) {
+    func sellClaims(_ claims: [SeatClaim]) async throws {
+        try await update(claims, "UPDATE seat_claims SET status = 'sold'")
+    }
+
+    /// Runs `statement` on the claims of the seats named, where they still belong to one of the bookings named.
+    private func update(_ claims: [SeatClaim], _ statement: String) async throws {
+        for chunk in claims.chunked(by: Self.chunkSize / 2) {
+            let seats = ColumnCoding.placeholders(chunk.count)
             _ = try await connection.query(
-                "UPDATE seat_claims SET status = 'sold' WHERE booking_id IN (\(ColumnCoding.placeholders(chunk.count)))",
-                chunk.map { .text($0.description) }
+                "\(statement) WHERE seat_id IN (\(seats)) AND booking_id IN (\(seats))",
+                chunk.map { ColumnCoding.int($0.seat.rawValue) } + chunk.map { .text($0.booking.description) }
             )
         }
     }

@@ -9,23 +9,28 @@ import Foundation
 public protocol InventoryTransaction {
     /// Moves `held` bookings to `status`; returns the ids that were still `held` and moved.
     func endHolds(_ bookings: [BookingID], status: BookingStatus, at: Date) async throws -> Set<BookingID>
-    /// Deletes the seat claims of bookings.
-    func deleteClaims(of bookings: [BookingID]) async throws
+    /// Deletes seat claims, found by seat (the primary key): a claim goes when its seat is one of `claims`'
+    /// seats and its booking one of their bookings. Never called with an empty list.
+    func deleteClaims(_ claims: [SeatClaim]) async throws
     /// Inserts seat claims for a batch of holds, skipping seats already claimed.
     /// - Returns: the claims that were inserted, seat → booking.
-    func claimSeats(_ claims: [(seat: SeatID, booking: BookingID)], event: EventID) async throws -> [SeatID: BookingID]
+    func claimSeats(_ claims: [SeatClaim], event: EventID) async throws -> [SeatID: BookingID]
     /// Adds to a pool's held count only if it stays within capacity; returns whether it did.
     func addHeld(_ quantity: Int, to pool: PoolID) async throws -> Bool
     /// Takes tickets back from a pool's held count.
     func removeHeld(_ quantity: Int, from pool: PoolID) async throws
     /// Inserts new `held` bookings.
     func insertBookings(_ bookings: [Booking]) async throws
+    /// Claims the seats of bookings that hold seats only and inserts each booking that got every one of its
+    /// seats; a store may do both in one statement.
+    /// - Returns: the bookings inserted. The claims of the others are left in place for the caller to delete.
+    func insertSeatHolds(_ bookings: [Booking], event: EventID) async throws -> Set<BookingID>
     /// Moves `held` bookings to `payment_pending`; returns the ids that moved.
     func startPayments(_ bookings: [BookingID], at: Date) async throws -> Set<BookingID>
     /// Moves `payment_pending` bookings to `confirmed` or `cancelled`; returns the ids that moved.
     func settle(_ bookings: [BookingID], confirmed: Bool, at: Date) async throws -> Set<BookingID>
-    /// Marks the seat claims of bookings sold.
-    func sellClaims(of bookings: [BookingID]) async throws
+    /// Marks seat claims sold, found the way ``deleteClaims(_:)`` finds them. Never called with an empty list.
+    func sellClaims(_ claims: [SeatClaim]) async throws
     /// Moves tickets of a pool from held to sold.
     func sellHeld(_ quantity: Int, from pool: PoolID) async throws
     /// Records messages in the booking service's inbox; returns the ids that were new.
@@ -34,145 +39,15 @@ public protocol InventoryTransaction {
     func appendOutbox(_ messages: [Message]) async throws
 }
 
-/// A waiting booking's outcome message was already recorded as processed: the batch is rolled back.
-struct InboxContradiction: Error {}
+/// A seat and the booking that claims it.
+public typealias SeatClaim = (seat: SeatID, booking: BookingID)
 
-/// Applies a batch of ``InventoryChange``s through an ``InventoryTransaction``.
-public enum BatchApplier {
-    /// Writes every change conditionally and reports which applied; a change that did not apply leaves no trace.
-    ///
-    /// Ends go first, because a seat released in a batch may be taken by a hold decided after it.
-    public static func apply(_ changes: [InventoryChange], event: EventID, in transaction: some InventoryTransaction) async throws -> [Bool] {
-        var applied = Array(repeating: true, count: changes.count)
-        var holds: [(Int, Booking)] = []
-        var ends: [(Int, EndedHold)] = []
-        var starts: [(Int, PaymentStart)] = []
-        var settlements: [(Int, Settlement)] = []
-        for (index, change) in changes.enumerated() {
-            switch change {
-            case .hold(let booking): holds.append((index, booking))
-            case .endHold(let end): ends.append((index, end))
-            case .requestPayment(let start): starts.append((index, start))
-            case .settle(let settlement): settlements.append((index, settlement))
-            }
-        }
-        try await endHolds(ends, in: transaction, applied: &applied)
-        try await settle(settlements, in: transaction, applied: &applied)
-        try await startPayments(starts, in: transaction, applied: &applied)
-        try await insertHolds(holds, event: event, in: transaction, applied: &applied)
-        return applied
-    }
-
-    /// Whether a batch writes to the outbox (so the relay should be woken after its commit).
-    public static func writesOutbox(_ changes: [InventoryChange]) -> Bool {
-        changes.contains { if case .requestPayment = $0 { true } else { false } }
-    }
-
-    /// Settles first, then records the outcome messages of the bookings that moved, so a message is marked
-    /// processed only together with its effect.
-    private static func settle(_ settlements: [(Int, Settlement)], in transaction: some InventoryTransaction, applied: inout [Bool]) async throws {
-        guard !settlements.isEmpty else { return }
-        var moved = Set<BookingID>()
-        for confirmed in [true, false] {
-            let group = settlements.filter { $0.1.confirmed == confirmed }.map(\.1)
-            guard let at = group.first?.at else { continue }
-            let settled = try await transaction.settle(group.map(\.bookingID), confirmed: confirmed, at: at)
-            moved.formUnion(settled)
-            let done = group.filter { settled.contains($0.bookingID) }
-            guard !done.isEmpty else { continue }
-            if confirmed {
-                try await transaction.sellClaims(of: done.map(\.bookingID))
-                for (pool, quantity) in totals(done.flatMap(\.tickets)) { try await transaction.sellHeld(quantity, from: pool) }
-            } else {
-                try await transaction.deleteClaims(of: done.map(\.bookingID))
-                for (pool, quantity) in totals(done.flatMap(\.tickets)) { try await transaction.removeHeld(quantity, from: pool) }
-            }
-        }
-        let recorded = settlements.filter { moved.contains($0.1.bookingID) }.map(\.1.messageID)
-        guard try await transaction.recordInbox(recorded).count == recorded.count else { throw InboxContradiction() }
-        for (index, settlement) in settlements where !moved.contains(settlement.bookingID) { applied[index] = false }
-    }
-
-    private static func startPayments(_ starts: [(Int, PaymentStart)], in transaction: some InventoryTransaction, applied: inout [Bool]) async throws {
-        guard let at = starts.first?.1.at else { return }
-        let moved = try await transaction.startPayments(starts.map(\.1.booking.id), at: at)
-        var messages: [Message] = []
-        for (index, start) in starts {
-            guard moved.contains(start.booking.id) else {
-                applied[index] = false
-                continue
-            }
-            let booking = start.booking
-            let body = PaymentRequested(
-                bookingId: booking.id.rawValue, userIdentifier: booking.userIdentifier,
-                amountMinor: booking.amountMinor, currency: booking.currency.code
-            )
-            messages.append(try Message(body, id: start.messageID, at: start.at))
-        }
-        if !messages.isEmpty { try await transaction.appendOutbox(messages) }
-    }
-
-    private static func endHolds(_ ends: [(Int, EndedHold)], in transaction: some InventoryTransaction, applied: inout [Bool]) async throws {
-        guard !ends.isEmpty else { return }
-        var done: [EndedHold] = []
-        for status in [BookingStatus.released, .expired] {
-            let group = ends.filter { $0.1.status == status }
-            guard let at = group.first?.1.at else { continue }
-            let moved = try await transaction.endHolds(group.map(\.1.bookingID), status: status, at: at)
-            for (index, end) in group {
-                if moved.contains(end.bookingID) { done.append(end) } else { applied[index] = false }
-            }
-        }
-        guard !done.isEmpty else { return }
-        try await transaction.deleteClaims(of: done.map(\.bookingID))
-        for (pool, quantity) in totals(done.flatMap(\.tickets)) {
-            try await transaction.removeHeld(quantity, from: pool)
-        }
-    }
-
-    private static func insertHolds(_ holds: [(Int, Booking)], event: EventID, in transaction: some InventoryTransaction, applied: inout [Bool]) async throws {
-        guard !holds.isEmpty else { return }
-        let claims = holds.flatMap { _, booking in booking.seatIDs.map { (seat: $0, booking: booking.id) } }.sorted { $0.seat < $1.seat }
-        let claimed = claims.isEmpty ? [:] : try await transaction.claimSeats(claims, event: event)
-        for (index, booking) in holds where booking.seatIDs.contains(where: { claimed[$0] != booking.id }) {
-            applied[index] = false
-        }
-
-        var taken: [Int: [PoolID]] = [:]
-        var linesByPool: [PoolID: [(index: Int, quantity: Int)]] = [:]
-        for (index, booking) in holds where applied[index] {
-            for line in booking.tickets { linesByPool[line.poolID, default: []].append((index, line.quantity)) }
-        }
-        for (pool, lines) in linesByPool.sorted(by: { $0.key < $1.key }) {
-            if try await transaction.addHeld(lines.reduce(0) { $0 + $1.quantity }, to: pool) {
-                for line in lines { taken[line.index, default: []].append(pool) }
-                continue
-            }
-            for line in lines where applied[line.index] {
-                if try await transaction.addHeld(line.quantity, to: pool) {
-                    taken[line.index, default: []].append(pool)
-                } else {
-                    applied[line.index] = false
-                }
-            }
-        }
-
-        let failed = holds.filter { !applied[$0.0] }
-        if !failed.isEmpty {
-            try await transaction.deleteClaims(of: failed.map(\.1.id))
-            for (index, booking) in failed {
-                for line in booking.tickets where taken[index, default: []].contains(line.poolID) {
-                    try await transaction.removeHeld(line.quantity, from: line.poolID)
-                }
-            }
-        }
-        let succeeded = holds.filter { applied[$0.0] }.map(\.1)
-        if !succeeded.isEmpty { try await transaction.insertBookings(succeeded) }
-    }
-
-    private static func totals(_ tickets: [TicketQuantity]) -> [(PoolID, Int)] {
-        var totals: [PoolID: Int] = [:]
-        for line in tickets { totals[line.poolID, default: 0] += line.quantity }
-        return totals.sorted { $0.key < $1.key }
+extension InventoryTransaction {
+    /// Claims the seats, then inserts the bookings that got all of theirs: two statements.
+    public func insertSeatHolds(_ bookings: [Booking], event: EventID) async throws -> Set<BookingID> {
+        let claimed = try await claimSeats(BatchApplier.claims(bookings.map { ($0.id, $0.seatIDs) }), event: event)
+        let complete = bookings.filter { booking in booking.seatIDs.allSatisfy { claimed[$0] == booking.id } }
+        if !complete.isEmpty { try await insertBookings(complete) }
+        return Set(complete.map(\.id))
     }
 }

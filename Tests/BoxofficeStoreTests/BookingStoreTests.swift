@@ -51,6 +51,29 @@ struct BookingStoreTests {
         }
     }
 
+    @Test("a hold of seats only that loses one seat claims none of them; neighbours are untouched", arguments: TestBackend.all)
+    func seatsOnlyConflict(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { (fixture: StoreFixture) async throws in
+            let event = try await fixture.store.createEvent(try StoreFixture.draft())
+            let next = try await fixture.store.createEvent(try StoreFixture.draft())
+            let winner = StoreFixture.booking(event, seats: [3])
+            let loser = StoreFixture.booking(event, seats: [2, 3])
+            let bystander = StoreFixture.booking(event, seats: [4, 5])
+            let neighbour = StoreFixture.booking(next, seats: [0])
+            #expect(try await fixture.store.apply([.hold(winner)], event: event.id) == [true])
+            #expect(try await fixture.store.apply([.hold(neighbour)], event: next.id) == [true])
+            #expect(try await fixture.store.apply([.hold(loser), .hold(bystander)], event: event.id) == [false, true])
+            #expect(try await fixture.store.booking(loser.id) == nil)
+            #expect(try await fixture.store.booking(bystander.id) == bystander)
+            let inventory = try await fixture.store.loadInventory(of: event)
+            #expect(inventory.seats.map { $0 == .held } == [false, false, false, true, true, true, false, false, false, false])
+            #expect(try await fixture.store.loadInventory(of: next).seats[0] == .held)
+            #expect(try await fixture.store.apply([StoreFixture.ended(winner)], event: event.id) == [true])
+            #expect(try await fixture.store.loadInventory(of: event).seats[3] == .available)
+            #expect(try await fixture.store.loadInventory(of: next).seats[0] == .held)
+        }
+    }
+
     @Test("a pool's capacity is enforced by the database", arguments: TestBackend.all)
     func poolCapacity(backend: TestBackend) async throws {
         try await StoreFixture.with(backend) { (fixture: StoreFixture) async throws in

@@ -1,0 +1,170 @@
+import BoxofficeDomain
+import BoxofficeMessaging
+import Foundation
+
+/// A waiting booking's outcome message was already recorded as processed: the batch is rolled back.
+struct InboxContradiction: Error {}
+
+/// Applies a batch of ``InventoryChange``s through an ``InventoryTransaction``.
+public enum BatchApplier {
+    /// Writes every change conditionally and reports which applied; a change that did not apply leaves no trace.
+    ///
+    /// Ends go first, because a seat released in a batch may be taken by a hold decided after it.
+    public static func apply(_ changes: [InventoryChange], event: EventID, in transaction: some InventoryTransaction) async throws -> [Bool] {
+        var applied = Array(repeating: true, count: changes.count)
+        var holds: [(Int, Booking)] = []
+        var ends: [(Int, EndedHold)] = []
+        var starts: [(Int, PaymentStart)] = []
+        var settlements: [(Int, Settlement)] = []
+        for (index, change) in changes.enumerated() {
+            switch change {
+            case .hold(let booking): holds.append((index, booking))
+            case .endHold(let end): ends.append((index, end))
+            case .requestPayment(let start): starts.append((index, start))
+            case .settle(let settlement): settlements.append((index, settlement))
+            }
+        }
+        try await endHolds(ends, in: transaction, applied: &applied)
+        try await settle(settlements, in: transaction, applied: &applied)
+        try await startPayments(starts, in: transaction, applied: &applied)
+        try await insertHolds(holds, event: event, in: transaction, applied: &applied)
+        return applied
+    }
+
+    /// Whether a batch writes to the outbox (so the relay should be woken after its commit).
+    public static func writesOutbox(_ changes: [InventoryChange]) -> Bool {
+        changes.contains { if case .requestPayment = $0 { true } else { false } }
+    }
+
+    /// Settles first, then records the outcome messages of the bookings that moved, so a message is marked
+    /// processed only together with its effect.
+    private static func settle(_ settlements: [(Int, Settlement)], in transaction: some InventoryTransaction, applied: inout [Bool]) async throws {
+        guard !settlements.isEmpty else { return }
+        var moved = Set<BookingID>()
+        for confirmed in [true, false] {
+            let group = settlements.filter { $0.1.confirmed == confirmed }.map(\.1)
+            guard let at = group.first?.at else { continue }
+            let settled = try await transaction.settle(group.map(\.bookingID), confirmed: confirmed, at: at)
+            moved.formUnion(settled)
+            let done = group.filter { settled.contains($0.bookingID) }
+            guard !done.isEmpty else { continue }
+            if confirmed {
+                let seats = claims(done.map { ($0.bookingID, $0.seatIDs) })
+                if !seats.isEmpty { try await transaction.sellClaims(seats) }
+                for (pool, quantity) in totals(done.flatMap(\.tickets)) { try await transaction.sellHeld(quantity, from: pool) }
+            } else {
+                try await deleteClaims(of: done.map { ($0.bookingID, $0.seatIDs) }, in: transaction)
+                for (pool, quantity) in totals(done.flatMap(\.tickets)) { try await transaction.removeHeld(quantity, from: pool) }
+            }
+        }
+        let recorded = settlements.filter { moved.contains($0.1.bookingID) }.map(\.1.messageID)
+        guard try await transaction.recordInbox(recorded).count == recorded.count else { throw InboxContradiction() }
+        for (index, settlement) in settlements where !moved.contains(settlement.bookingID) { applied[index] = false }
+    }
+
+    private static func startPayments(_ starts: [(Int, PaymentStart)], in transaction: some InventoryTransaction, applied: inout [Bool]) async throws {
+        guard let at = starts.first?.1.at else { return }
+        let moved = try await transaction.startPayments(starts.map(\.1.booking.id), at: at)
+        var messages: [Message] = []
+        for (index, start) in starts {
+            guard moved.contains(start.booking.id) else {
+                applied[index] = false
+                continue
+            }
+            let booking = start.booking
+            let body = PaymentRequested(
+                bookingId: booking.id.rawValue, userIdentifier: booking.userIdentifier,
+                amountMinor: booking.amountMinor, currency: booking.currency.code
+            )
+            messages.append(try Message(body, id: start.messageID, at: start.at))
+        }
+        if !messages.isEmpty { try await transaction.appendOutbox(messages) }
+    }
+
+    private static func endHolds(_ ends: [(Int, EndedHold)], in transaction: some InventoryTransaction, applied: inout [Bool]) async throws {
+        guard !ends.isEmpty else { return }
+        var done: [EndedHold] = []
+        for status in [BookingStatus.released, .expired] {
+            let group = ends.filter { $0.1.status == status }
+            guard let at = group.first?.1.at else { continue }
+            let moved = try await transaction.endHolds(group.map(\.1.bookingID), status: status, at: at)
+            for (index, end) in group {
+                if moved.contains(end.bookingID) { done.append(end) } else { applied[index] = false }
+            }
+        }
+        guard !done.isEmpty else { return }
+        try await deleteClaims(of: done.map { ($0.bookingID, $0.seatIDs) }, in: transaction)
+        for (pool, quantity) in totals(done.flatMap(\.tickets)) {
+            try await transaction.removeHeld(quantity, from: pool)
+        }
+    }
+
+    /// Holds of seats only — a flash sale's — are claimed and inserted together; holds with tickets from a
+    /// pool go the longer way, through the pool's counters.
+    private static func insertHolds(_ holds: [(Int, Booking)], event: EventID, in transaction: some InventoryTransaction, applied: inout [Bool]) async throws {
+        let seatsOnly = holds.filter { $0.1.tickets.isEmpty && !$0.1.seatIDs.isEmpty }
+        if !seatsOnly.isEmpty {
+            let inserted = try await transaction.insertSeatHolds(seatsOnly.map(\.1), event: event)
+            let failed = seatsOnly.filter { !inserted.contains($0.1.id) }
+            for (index, _) in failed { applied[index] = false }
+            try await deleteClaims(of: failed.map { ($0.1.id, $0.1.seatIDs) }, in: transaction)
+        }
+        try await insertHoldsWithTickets(holds.filter { !$0.1.tickets.isEmpty || $0.1.seatIDs.isEmpty }, event: event, in: transaction, applied: &applied)
+    }
+
+    private static func insertHoldsWithTickets(_ holds: [(Int, Booking)], event: EventID, in transaction: some InventoryTransaction, applied: inout [Bool]) async throws {
+        guard !holds.isEmpty else { return }
+        let wanted = claims(holds.map { ($0.1.id, $0.1.seatIDs) })
+        let claimed = wanted.isEmpty ? [:] : try await transaction.claimSeats(wanted, event: event)
+        for (index, booking) in holds where booking.seatIDs.contains(where: { claimed[$0] != booking.id }) {
+            applied[index] = false
+        }
+
+        var taken: [Int: [PoolID]] = [:]
+        var linesByPool: [PoolID: [(index: Int, quantity: Int)]] = [:]
+        for (index, booking) in holds where applied[index] {
+            for line in booking.tickets { linesByPool[line.poolID, default: []].append((index, line.quantity)) }
+        }
+        for (pool, lines) in linesByPool.sorted(by: { $0.key < $1.key }) {
+            if try await transaction.addHeld(lines.reduce(0) { $0 + $1.quantity }, to: pool) {
+                for line in lines { taken[line.index, default: []].append(pool) }
+                continue
+            }
+            for line in lines where applied[line.index] {
+                if try await transaction.addHeld(line.quantity, to: pool) {
+                    taken[line.index, default: []].append(pool)
+                } else {
+                    applied[line.index] = false
+                }
+            }
+        }
+
+        let failed = holds.filter { !applied[$0.0] }
+        if !failed.isEmpty {
+            try await deleteClaims(of: failed.map { ($0.1.id, $0.1.seatIDs) }, in: transaction)
+            for (index, booking) in failed {
+                for line in booking.tickets where taken[index, default: []].contains(line.poolID) {
+                    try await transaction.removeHeld(line.quantity, from: line.poolID)
+                }
+            }
+        }
+        let succeeded = holds.filter { applied[$0.0] }.map(\.1)
+        if !succeeded.isEmpty { try await transaction.insertBookings(succeeded) }
+    }
+
+    /// The claims of bookings' seats, in seat order (the order every batch locks rows in).
+    public static func claims(_ bookings: [(BookingID, [SeatID])]) -> [SeatClaim] {
+        bookings.flatMap { booking, seats in seats.map { (seat: $0, booking: booking) } }.sorted { $0.seat < $1.seat }
+    }
+
+    private static func deleteClaims(of bookings: [(BookingID, [SeatID])], in transaction: some InventoryTransaction) async throws {
+        let seats = claims(bookings)
+        if !seats.isEmpty { try await transaction.deleteClaims(seats) }
+    }
+
+    private static func totals(_ tickets: [TicketQuantity]) -> [(PoolID, Int)] {
+        var totals: [PoolID: Int] = [:]
+        for line in tickets { totals[line.poolID, default: 0] += line.quantity }
+        return totals.sorted { $0.key < $1.key }
+    }
+}
