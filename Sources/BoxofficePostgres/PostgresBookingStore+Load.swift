@@ -6,6 +6,7 @@ import PostgresNIO
 extension PostgresBookingStore {
     public func loadInventories() async throws -> [EventInventory] {
         try await Deadline.run(within: .seconds(60)) { [self] in
+            try await client.query(PostgresQuery(unsafeSQL: BatchApplier.orphanClaimsCleanup), logger: logger)
             var inventories: [EventInventory] = []
             for event in try await events(where: nil) { inventories.append(try await inventory(of: event)) }
             return inventories

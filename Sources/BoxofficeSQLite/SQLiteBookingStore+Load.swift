@@ -5,6 +5,7 @@ import SQLiteNIO
 
 extension SQLiteBookingStore {
     public func loadInventories() async throws -> [EventInventory] {
+        _ = try await database.write { connection in try await connection.query(BatchApplier.orphanClaimsCleanup) }
         var inventories: [EventInventory] = []
         for row in try await database.read("SELECT * FROM events ORDER BY id") {
             inventories.append(try await inventory(of: try event(from: row)))

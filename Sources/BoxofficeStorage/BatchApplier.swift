@@ -31,6 +31,21 @@ public enum BatchApplier {
         return applied
     }
 
+    /// Deletes seat claims whose booking was never written: what a crash leaves between a seats-only hold that
+    /// lost a seat and the statement taking back its other claims (``BookingStore/apply(_:event:)``).
+    public static let orphanClaimsCleanup = "DELETE FROM seat_claims WHERE NOT EXISTS (SELECT 1 FROM bookings WHERE bookings.id = seat_claims.booking_id)"
+
+    /// The bookings of a batch made only of holds of seats only (a flash sale's batches), which a store can
+    /// write in one statement; nil for any other batch.
+    public static func seatHolds(_ changes: [InventoryChange]) -> [Booking]? {
+        var bookings: [Booking] = []
+        for change in changes {
+            guard case .hold(let booking) = change, booking.tickets.isEmpty, !booking.seatIDs.isEmpty else { return nil }
+            bookings.append(booking)
+        }
+        return bookings
+    }
+
     /// Whether a batch writes to the outbox (so the relay should be woken after its commit).
     public static func writesOutbox(_ changes: [InventoryChange]) -> Bool {
         changes.contains { if case .requestPayment = $0 { true } else { false } }
@@ -105,9 +120,8 @@ public enum BatchApplier {
         let seatsOnly = holds.filter { $0.1.tickets.isEmpty && !$0.1.seatIDs.isEmpty }
         if !seatsOnly.isEmpty {
             let inserted = try await transaction.insertSeatHolds(seatsOnly.map(\.1), event: event)
-            let failed = seatsOnly.filter { !inserted.contains($0.1.id) }
-            for (index, _) in failed { applied[index] = false }
-            try await deleteClaims(of: failed.map { ($0.1.id, $0.1.seatIDs) }, in: transaction)
+            for (index, booking) in seatsOnly where !inserted.contains(booking.id) { applied[index] = false }
+            try await deleteClaims(ofHoldsNotIn: inserted, seatsOnly.map(\.1), in: transaction)
         }
         try await insertHoldsWithTickets(holds.filter { !$0.1.tickets.isEmpty || $0.1.seatIDs.isEmpty }, event: event, in: transaction, applied: &applied)
     }
@@ -155,6 +169,11 @@ public enum BatchApplier {
     /// The claims of bookings' seats, in seat order (the order every batch locks rows in).
     public static func claims(_ bookings: [(BookingID, [SeatID])]) -> [SeatClaim] {
         bookings.flatMap { booking, seats in seats.map { (seat: $0, booking: booking) } }.sorted { $0.seat < $1.seat }
+    }
+
+    /// Takes back the claims a seats-only hold made when it did not get all its seats.
+    public static func deleteClaims(ofHoldsNotIn inserted: Set<BookingID>, _ holds: [Booking], in transaction: some InventoryTransaction) async throws {
+        try await deleteClaims(of: holds.filter { !inserted.contains($0.id) }.map { ($0.id, $0.seatIDs) }, in: transaction)
     }
 
     private static func deleteClaims(of bookings: [(BookingID, [SeatID])], in transaction: some InventoryTransaction) async throws {

@@ -74,6 +74,22 @@ struct BookingStoreTests {
         }
     }
 
+    @Test("a seat claim whose booking was never written is removed when memory is rebuilt", arguments: TestBackend.all)
+    func orphanClaims(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { (fixture: StoreFixture) async throws in
+            let event = try await fixture.store.createEvent(try StoreFixture.draft())
+            let booking = StoreFixture.booking(event, seats: [1])
+            _ = try await fixture.store.apply([.hold(booking)], event: event.id)
+            let orphan = BookingID.random()
+            _ = try await fixture.database.rows(
+                "INSERT INTO seat_claims (seat_id, event_id, booking_id, status) VALUES (\(event.firstSeatID.rawValue + 2), \(event.id.rawValue), '\(orphan)', 'held')"
+            )
+            let inventory = try #require(try await fixture.store.loadInventories().first)
+            #expect(inventory.seats[1] == .held && inventory.seats[2] == .available)
+            #expect(try await fixture.database.count("SELECT CAST(COUNT(*) AS TEXT) FROM seat_claims") == 1)
+        }
+    }
+
     @Test("a pool's capacity is enforced by the database", arguments: TestBackend.all)
     func poolCapacity(backend: TestBackend) async throws {
         try await StoreFixture.with(backend) { (fixture: StoreFixture) async throws in

@@ -13,7 +13,8 @@ public protocol BookingStore: Sendable {
     /// - Returns: the events created, empty when the database already had events.
     func createEventsIfEmpty(_ drafts: [EventDraft]) async throws -> [Event]
 
-    /// Reads every event with its inventory state and unpaid holds, to rebuild memory at start.
+    /// Reads every event with its inventory state and unpaid holds, to rebuild memory at start, after removing
+    /// seat claims whose booking was never written.
     func loadInventories() async throws -> [EventInventory]
 
     /// Reads one event's inventory state again, after the database disagreed with memory.
@@ -22,7 +23,9 @@ public protocol BookingStore: Sendable {
     /// Reads an event this process has not seen (another process created it), with its inventory.
     func loadInventory(of id: EventID) async throws -> EventInventory?
 
-    /// Writes a batch of decisions about one event in one durable transaction.
+    /// Writes a batch of decisions about one event in one durable transaction. A store may then take back, in
+    /// a second one, the seat claims of holds that did not get all their seats; claims left without their
+    /// booking by a crash in between are removed by ``loadInventories()``.
     /// - Returns: for each change, in order, whether it applied (false: the database already disagreed,
     ///   and the change left no trace).
     func apply(_ changes: [InventoryChange], event: EventID) async throws -> [Bool]
