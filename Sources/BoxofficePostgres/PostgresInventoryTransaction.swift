@@ -183,7 +183,7 @@ extension PostgresBookingStore {
         return applied
     }
 
-    /// A batch of seats-only holds is one statement and its own transaction: one round trip instead of five
+    /// A batch of seats-only holds is one statement and its own transaction: one round trip instead of four
     /// (`BEGIN`, the event lock, the statement, `COMMIT`). It needs no event lock, since it only inserts claims,
     /// in seat order, and bookings. A hold that lost a seat to another process has its other claims taken back
     /// by a second statement. Should that one fail, the holds that were written are still reported as written,
