@@ -16,7 +16,7 @@ struct SQLiteInventoryTransaction: InventoryTransaction {
     }
 
     func deleteClaims(_ claims: [SeatClaim]) async throws {
-        try await update(claims, "DELETE FROM seat_claims")
+        try await run("DELETE FROM seat_claims", onClaims: claims)
     }
 
     func claimSeats(_ claims: [SeatClaim], event: EventID) async throws -> [SeatID: BookingID] {
@@ -82,11 +82,11 @@ extension SQLiteInventoryTransaction {
     }
 
     func sellClaims(_ claims: [SeatClaim]) async throws {
-        try await update(claims, "UPDATE seat_claims SET status = 'sold'")
+        try await run("UPDATE seat_claims SET status = 'sold'", onClaims: claims)
     }
 
     /// Runs `statement` on the claims of the seats named, where they still belong to one of the bookings named.
-    private func update(_ claims: [SeatClaim], _ statement: String) async throws {
+    private func run(_ statement: String, onClaims claims: [SeatClaim]) async throws {
         for chunk in claims.chunked(by: Self.chunkSize / 2) {
             let seats = ColumnCoding.placeholders(chunk.count)
             _ = try await connection.query(

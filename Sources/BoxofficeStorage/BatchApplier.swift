@@ -40,7 +40,7 @@ public enum BatchApplier {
     public static func seatHolds(_ changes: [InventoryChange]) -> [Booking]? {
         var bookings: [Booking] = []
         for change in changes {
-            guard case .hold(let booking) = change, booking.tickets.isEmpty, !booking.seatIDs.isEmpty else { return nil }
+            guard case .hold(let booking) = change, booking.holdsSeatsOnly else { return nil }
             bookings.append(booking)
         }
         return bookings
@@ -117,13 +117,13 @@ public enum BatchApplier {
     /// Holds of seats only — a flash sale's — are claimed and inserted together; holds with tickets from a
     /// pool go the longer way, through the pool's counters.
     private static func insertHolds(_ holds: [(Int, Booking)], event: EventID, in transaction: some InventoryTransaction, applied: inout [Bool]) async throws {
-        let seatsOnly = holds.filter { $0.1.tickets.isEmpty && !$0.1.seatIDs.isEmpty }
+        let seatsOnly = holds.filter { $0.1.holdsSeatsOnly }
         if !seatsOnly.isEmpty {
             let inserted = try await transaction.insertSeatHolds(seatsOnly.map(\.1), event: event)
             for (index, booking) in seatsOnly where !inserted.contains(booking.id) { applied[index] = false }
             try await deleteClaims(ofHoldsNotIn: inserted, seatsOnly.map(\.1), in: transaction)
         }
-        try await insertHoldsWithTickets(holds.filter { !$0.1.tickets.isEmpty || $0.1.seatIDs.isEmpty }, event: event, in: transaction, applied: &applied)
+        try await insertHoldsWithTickets(holds.filter { !$0.1.holdsSeatsOnly }, event: event, in: transaction, applied: &applied)
     }
 
     private static func insertHoldsWithTickets(_ holds: [(Int, Booking)], event: EventID, in transaction: some InventoryTransaction, applied: inout [Bool]) async throws {
@@ -186,4 +186,9 @@ public enum BatchApplier {
         for line in tickets { totals[line.poolID, default: 0] += line.quantity }
         return totals.sorted { $0.key < $1.key }
     }
+}
+
+extension Booking {
+    /// Whether the booking holds seats and no GA tickets: the kind a flash sale's batches are made of.
+    var holdsSeatsOnly: Bool { tickets.isEmpty && !seatIDs.isEmpty }
 }
