@@ -5,8 +5,10 @@ import BoxofficeMessaging
 import BoxofficePayments
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// The booking service: its database, its engine and its HTTP application.
@@ -17,6 +19,9 @@ public struct BoxofficeServer {
     public let live: LiveHub
     /// The HTTP application, with the database, the start-up, the change feed and the sweeper as its services.
     public let application: Application<RouterResponder<BoxofficeRequestContext>>
+
+    /// The `Server` header of every answer.
+    static let serverName = "boxoffice"
 
     /// The name of the booking database file in the data directory.
     public static let bookingDatabaseFile = "booking.sqlite"
@@ -52,12 +57,17 @@ public struct BoxofficeServer {
         services.append(OutboxRelay(name: "booking", outbox: backend.store, transport: transport, wakeup: backend.bookingOutbox, isReady: ready, logger: logger))
         services.append(OutboxRelay(name: "payments", outbox: backend.payments, transport: transport, wakeup: backend.paymentsOutbox, isReady: ready, logger: logger))
         let socket = LiveSocket(hub: live, engine: engine)
+        // Logging every request needs every request to reach the router.
+        let answersSafeBookings = !configuration.logRequests
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: answersSafeBookings ? [SafeBookingChannelHandler(engine: engine, serverName: Self.serverName, logger: logger)] : []
+        )
         let application = Application(
             router: router,
-            server: .http1WebSocketUpgrade(configuration: .init(ws: .init(autoPing: .enabled(timePeriod: .seconds(30))))) { head, _, _ in
+            server: .http1WebSocketUpgrade(configuration: .init(http1: http1, ws: .init(autoPing: .enabled(timePeriod: .seconds(30))))) { head, _, _ in
                 socket.shouldUpgrade(head)
             },
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "boxoffice"),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: Self.serverName),
             services: services,
             logger: logger
         )

@@ -102,9 +102,25 @@ public final class BookingEngine: Sendable {
     /// Holds a single seat, finding its event from the seat id (the seed's `POST /api/book/safe`).
     /// - Throws: ``DomainError/seatNotFound(_:)`` for an unknown seat.
     public func holdSeat(_ seat: SeatID, userIdentifier: String) async throws -> Booking {
-        guard let eventID = directory.withLock({ $0.event(owning: seat) }) else { throw DomainError.seatNotFound(seat) }
-        let request = HoldRequest(eventID: eventID, seatIDs: [seat], tickets: [], userIdentifier: userIdentifier)
-        return try await hold(request)
+        try await hold(try seatHoldRequest(seat, userIdentifier: userIdentifier))
+    }
+
+    /// The hold request of a single seat, in the event that owns it.
+    /// - Throws: ``DomainError/seatNotFound(_:)`` for an unknown seat.
+    public func seatHoldRequest(_ seat: SeatID, userIdentifier: String) throws(DomainError) -> HoldRequest {
+        guard let eventID = directory.withLock({ $0.event(owning: seat) }) else { throw .seatNotFound(seat) }
+        return HoldRequest(eventID: eventID, seatIDs: [seat], tickets: [], userIdentifier: userIdentifier)
+    }
+
+    /// The refusal a hold gets at once from the committed state, without waiting for a batch; nil when it must
+    /// wait, and always under a baseline strategy, which asks the database every time.
+    public func immediateRefusal(of request: HoldRequest) -> DomainError? {
+        guard strategy == .batched else { return nil }
+        do {
+            return try engine(for: request.eventID).immediateRefusal(of: request)
+        } catch {
+            return error
+        }
     }
 
     /// Reads a booking.

@@ -60,12 +60,21 @@ public actor EventEngine {
     /// is committed). Not while memory may be behind the database: then the engine re-reads first.
     /// - Throws: ``DomainError`` when refused; a storage error when the batch could not be written.
     public nonisolated func hold(_ request: HoldRequest) async throws -> Booking {
-        if request.eventID == event.id, !stale.load(ordering: .acquiring) {
+        if let refusal = immediateRefusal(of: request) { throw refusal }
+        return try await decide(request)
+    }
+
+    /// The refusal the committed state already gives a hold (see ``hold(_:)``), without waiting for a batch;
+    /// nil when the hold must wait for one, and always while memory may be behind the database.
+    public nonisolated func immediateRefusal(of request: HoldRequest) -> DomainError? {
+        guard request.eventID == event.id, !stale.load(ordering: .acquiring) else { return nil }
+        do {
             let (indexes, _, _) = try request.validated(for: event)
             try event.details.checkSalesOpen(at: now())
-            if let refusal = snapshot.refusal(of: request, seatIndexes: indexes) { throw refusal }
+            return snapshot.refusal(of: request, seatIndexes: indexes)
+        } catch {
+            return error
         }
-        return try await decide(request)
     }
 
     private func decide(_ request: HoldRequest) async throws -> Booking {

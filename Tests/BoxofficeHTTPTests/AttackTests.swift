@@ -9,9 +9,21 @@ import Testing
 struct AttackTests {
     @Test("50 concurrent bookings of one seat: exactly one 200 and 49 × 409, with every hold strategy", arguments: TestBackend.all, HoldStrategy.allCases)
     func fiftyOnOneSeat(backend: TestBackend, strategy: HoldStrategy) async throws {
+        try await attack(backend: backend, strategy: strategy, over: .router)
+    }
+
+    @Test(
+        "the same over real connections, where the event loop answers book/safe itself",
+        arguments: TestBackend.all, HoldStrategy.allCases
+    )
+    func fiftyOnOneSeatOverSockets(backend: TestBackend, strategy: HoldStrategy) async throws {
+        try await attack(backend: backend, strategy: strategy, over: .ahc(.http))
+    }
+
+    private func attack(backend: TestBackend, strategy: HoldStrategy, over setup: TestingSetup) async throws {
         let server = try await TestServer.make(backend, strategy: strategy)
         defer { server.remove() }
-        let statuses = try await server.run { client in
+        let statuses = try await server.run(setup) { client in
             try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for attacker in 1 ... 50 {
                     group.addTask {

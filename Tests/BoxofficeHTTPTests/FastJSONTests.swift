@@ -22,6 +22,19 @@ struct FastJSONTests {
     }
 }
 
+@Suite("The hand-written Date header")
+struct HTTPDateTests {
+    @Test("is what a POSIX date formatter writes for HTTP (IMF-fixdate)", arguments: FastJSONTests.times)
+    func sameAsFormatter(seconds: Double) {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        let date = Date(timeIntervalSince1970: seconds)
+        #expect(InternetDate.httpDate(from: date) == formatter.string(from: date))
+    }
+}
+
 @Suite("Text rules")
 struct TextRulesTests {
     @Test("plain ASCII and other text are trimmed and checked alike", arguments: [

@@ -31,11 +31,15 @@ struct TestServer {
     }
 
     /// Builds the application and runs `body` against it; the database closes when `body` returns.
-    func run<Value: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
+    /// - Parameter setup: `.router` drives the router in process; `.ahc(.http)` serves on a loopback port and
+    ///   sends each request over a pool of real connections, through the whole channel pipeline.
+    func run<Value: Sendable>(_ setup: TestingSetup = .router, _ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
+        var configuration = configuration
+        configuration.port = 0
         let boxoffice = try await BoxofficeServer.build(configuration, logger: logger)
-        return try await boxoffice.application.test(.router) { client in
+        return try await boxoffice.application.test(setup) { client in
             try await client.waitUntilReady()
             return try await body(client)
         }
