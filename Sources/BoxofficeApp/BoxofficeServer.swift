@@ -58,9 +58,10 @@ public struct BoxofficeServer {
         services.append(OutboxRelay(name: "payments", outbox: backend.payments, transport: transport, wakeup: backend.paymentsOutbox, isReady: ready, logger: logger))
         let socket = LiveSocket(hub: live, engine: engine)
         // Logging every request needs every request to reach the router.
-        let answersSafeBookings = !configuration.logRequests
+        let answersOnEventLoop = !configuration.logRequests
         let http1 = HTTP1Channel.Configuration(
-            additionalChannelHandlers: answersSafeBookings ? [SafeBookingChannelHandler(engine: engine, serverName: Self.serverName, logger: logger)] : []
+            additionalChannelHandlers: answersOnEventLoop
+                ? [FlashSaleChannelHandler(engine: engine, epoch: live.epoch, serverName: Self.serverName, logger: logger)] : []
         )
         let application = Application(
             router: router,

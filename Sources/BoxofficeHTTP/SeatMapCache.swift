@@ -24,6 +24,11 @@ final class SeatMapCache: Sendable {
         "\"\(epoch)-\(snapshot.event.id)-\(snapshot.version)\""
     }
 
+    /// Whether an `If-None-Match` header names an ETag (it may list several, comma-separated).
+    static func matches(_ ifNoneMatch: String?, etag: String) -> Bool {
+        ifNoneMatch?.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == etag } ?? false
+    }
+
     /// The JSON body of a snapshot, rendered now only if no reader rendered this version before.
     func body(of snapshot: InventorySnapshot) throws -> ByteBuffer {
         let id = snapshot.event.id

@@ -36,7 +36,7 @@ struct EventController {
         let snapshot = try snapshot(context)
         let etag = seatMaps.etag(of: snapshot)
         var headers: HTTPFields = [.eTag: etag, .cacheControl: "no-cache"]
-        if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag }) {
+        if SeatMapCache.matches(request.headers[.ifNoneMatch], etag: etag) {
             return Response(status: .notModified, headers: headers)
         }
         headers[.contentType] = "application/json"

@@ -1,0 +1,250 @@
+import BoxofficeDomain
+import BoxofficeEngine
+import Foundation
+import HTTPTypes
+import Logging
+import NIOCore
+import NIOHTTPTypes
+
+/// Answers the two requests that make up a flash sale's load on the connection's event loop, without a
+/// request task, the router or the middleware chain: `POST /api/book/safe`, and a seat map revalidation
+/// (`GET /api/events/{id}/seats` with `If-None-Match`). Every other request, and any of these it would not
+/// answer exactly as the route does, passes on to Hummingbird unchanged.
+///
+/// It answers only a request the route would answer the same way: no `Expect` header, no `Connection` header
+/// but `keep-alive`, the engine ready, and no earlier request of the connection still with Hummingbird
+/// (answers keep the order of requests). A booking must have the plain body `SafeBookingRequest`'s fast
+/// reader takes; a seat map request must name the map's current ETag (`304`). While it waits for the engine
+/// it reads nothing more from the connection. The answer is the route's: the same status and body, the same
+/// problem for a refusal, the `Date` and `Server` headers Hummingbird adds.
+///
+/// Add one per connection, after the HTTP/1 codec (Hummingbird's `additionalChannelHandlers`).
+public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    public typealias InboundIn = HTTPRequestPart
+    public typealias InboundOut = HTTPRequestPart
+    public typealias OutboundIn = HTTPResponsePart
+    public typealias OutboundOut = HTTPResponsePart
+
+    /// The path of the seed's safe booking.
+    static let safeBookingPath = "/api/book/safe"
+
+    /// A request the handler may answer, known from its head.
+    private enum Kind {
+        case safeBooking
+        case seatMapRevalidation(EventID)
+    }
+
+    private enum State {
+        /// Between requests.
+        case idle
+        /// Passing a request's parts to Hummingbird.
+        case passing
+        /// Reading a request it may answer.
+        case reading(HTTPRequest, Kind, ByteBuffer)
+        /// Answering; the connection is not read meanwhile.
+        case answering
+    }
+
+    private let engine: BookingEngine
+    private let seatMaps: SeatMapCache
+    private let serverName: String
+    private let logger: Logger
+    private var state = State.idle
+    /// Requests passed to Hummingbird and not yet answered.
+    private var unanswered = 0
+    /// Parts read while answering, handled once the answer is written.
+    private var waiting: [HTTPRequestPart] = []
+    /// Whether Hummingbird asked for a read while answering.
+    private var readRequested = false
+    private var dateCache: (second: Int64, text: String) = (-1, "")
+
+    /// Creates the handler of one connection.
+    /// - Parameters:
+    ///   - epoch: the live hub's epoch, which names this process's seat map versions in their ETags.
+    ///   - serverName: the `Server` header, as the application's configuration names it.
+    public init(engine: BookingEngine, epoch: String, serverName: String, logger: Logger) {
+        self.engine = engine
+        self.seatMaps = SeatMapCache(epoch: epoch)
+        self.serverName = serverName
+        self.logger = logger
+    }
+
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = unwrapInboundIn(data)
+        if isAnswering {
+            waiting.append(part)
+        } else {
+            handle(part, context: context)
+        }
+    }
+
+    public func read(context: ChannelHandlerContext) {
+        if isAnswering {
+            readRequested = true
+        } else {
+            context.read()
+        }
+    }
+
+    public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data) { unanswered -= 1 }
+        context.write(data, promise: promise)
+    }
+
+    private var isAnswering: Bool {
+        if case .answering = state { true } else { false }
+    }
+
+    private func handle(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
+        switch (state, part) {
+        case (.idle, .head(let head)):
+            if let kind = kind(of: head) {
+                state = .reading(head, kind, context.channel.allocator.buffer(capacity: 64))
+            } else {
+                unanswered += 1
+                state = .passing
+                context.fireChannelRead(wrapInboundOut(part))
+            }
+        case (.reading(let head, let kind, var body), .body(var chunk)):
+            body.writeBuffer(&chunk)
+            if body.readableBytes > BookingController.bodyLimit {
+                pass(head, body, context: context)
+                state = .passing
+            } else {
+                state = .reading(head, kind, body)
+            }
+        case (.reading(let head, let kind, let body), .end):
+            state = .answering
+            if !answer(head, kind, body, context: context) {
+                state = .idle
+                pass(head, body, context: context)
+                context.fireChannelRead(wrapInboundOut(part))
+            }
+        case (.passing, .end):
+            state = .idle
+            context.fireChannelRead(wrapInboundOut(part))
+        default:
+            context.fireChannelRead(wrapInboundOut(part))
+        }
+    }
+
+    /// Which request this is, if it is one the handler may answer.
+    private func kind(of head: HTTPRequest) -> Kind? {
+        guard unanswered == 0, engine.isReady, head.headerFields[.expect] == nil, let path = head.path,
+            head.headerFields[.connection].map({ $0.lowercased() == "keep-alive" }) ?? true
+        else { return nil }
+        if head.method == .post, path == Self.safeBookingPath { return .safeBooking }
+        if head.method == .get, head.headerFields[.ifNoneMatch] != nil, let event = Self.seatMapEvent(path) {
+            return .seatMapRevalidation(event)
+        }
+        return nil
+    }
+
+    /// The event of a seat map path, `/api/events/{id}/seats`.
+    private static func seatMapEvent(_ path: String) -> EventID? {
+        let prefix = "/api/events/", suffix = "/seats"
+        guard path.hasPrefix(prefix), path.hasSuffix(suffix) else { return nil }
+        let digits = path.utf8.dropFirst(prefix.utf8.count).dropLast(suffix.utf8.count)
+        guard !digits.isEmpty, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+        return Int64(Substring(digits)).map(EventID.init(rawValue:))
+    }
+
+    /// Hands a request it will not answer to Hummingbird: its head and the body read so far.
+    private func pass(_ head: HTTPRequest, _ body: ByteBuffer, context: ChannelHandlerContext) {
+        unanswered += 1
+        context.fireChannelRead(wrapInboundOut(.head(head)))
+        if body.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(.body(body))) }
+    }
+
+    /// Starts answering a whole request.
+    /// - Returns: false when the route must answer it after all.
+    private func answer(_ head: HTTPRequest, _ kind: Kind, _ body: ByteBuffer, context: ChannelHandlerContext) -> Bool {
+        switch kind {
+        case .safeBooking:
+            guard let request = SafeBookingRequest(plainJSON: body) else { return false }
+            book(request, context: context)
+            return true
+        case .seatMapRevalidation(let event):
+            guard let snapshot = try? engine.engine(for: event).snapshot else { return false }
+            let etag = seatMaps.etag(of: snapshot)
+            guard SeatMapCache.matches(head.headerFields[.ifNoneMatch], etag: etag) else { return false }
+            respond(.notModified, [.eTag: etag, .cacheControl: "no-cache"], body: nil, context: context)
+            answered(context: context)
+            return true
+        }
+    }
+
+    /// Answers at once what the committed state already refuses (most requests of a flash sale); waits for
+    /// the engine's batch otherwise.
+    private func book(_ request: SafeBookingRequest, context: ChannelHandlerContext) {
+        let hold: HoldRequest
+        do throws(DomainError) {
+            hold = try engine.seatHoldRequest(SeatID(rawValue: request.seatId.value), userIdentifier: request.userIdentifier)
+            if let refusal = engine.immediateRefusal(of: hold) { throw refusal }
+        } catch {
+            booked(.failure(error), context: context)
+            return
+        }
+        let engine = engine
+        let loop = context.eventLoop
+        let bound = NIOLoopBound((handler: self, context: context), eventLoop: loop)
+        Task {
+            let answer: Result<Booking, any Error>
+            do {
+                answer = .success(try await engine.hold(hold))
+            } catch {
+                answer = .failure(error)
+            }
+            loop.execute { bound.value.handler.booked(answer, context: bound.value.context) }
+        }
+    }
+
+    private func booked(_ answer: Result<Booking, any Error>, context: ChannelHandlerContext) {
+        guard context.channel.isActive else { return }
+        switch answer {
+        case .success(let booking):
+            respond(.ok, [.contentType: "application/json; charset=utf-8"], body: SafeBookingBody(booking).json, context: context)
+        case .failure(let error):
+            let problem = ProblemMiddleware<BoxofficeRequestContext>.problem(for: error, logger: logger)
+            var fields = problem.headers
+            fields[.contentType] = "application/problem+json"
+            respond(problem.status, fields, body: problem.json(instance: Self.safeBookingPath), context: context)
+        }
+        answered(context: context)
+    }
+
+    /// After an answer: handles what was read meanwhile, and lets the connection be read again.
+    private func answered(context: ChannelHandlerContext) {
+        state = .idle
+        let parts = waiting
+        waiting = []
+        for part in parts {
+            channelRead(context: context, data: wrapInboundOut(part))
+        }
+        if !parts.isEmpty { context.fireChannelReadComplete() }
+        if readRequested, !isAnswering {
+            readRequested = false
+            context.read()
+        }
+    }
+
+    /// Writes an answer; without a body it has no `Content-Length`, like Hummingbird's `304`.
+    private func respond(_ status: HTTPResponse.Status, _ headers: HTTPFields, body json: String?, context: ChannelHandlerContext) {
+        var fields = headers
+        let body = json.map { ByteBuffer(string: $0) }
+        if let body { fields[.contentLength] = String(body.readableBytes) }
+        fields[.date] = date()
+        fields[.server] = serverName
+        context.write(wrapOutboundOut(.head(HTTPResponse(status: status, headerFields: fields))), promise: nil)
+        if let body { context.write(wrapOutboundOut(.body(body)), promise: nil) }
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+    }
+
+    /// The `Date` header, formatted once a second.
+    private func date() -> String {
+        let now = Date()
+        let second = Int64(now.timeIntervalSince1970.rounded(.down))
+        if dateCache.second != second { dateCache = (second, InternetDate.httpDate(from: now)) }
+        return dateCache.text
+    }
+}

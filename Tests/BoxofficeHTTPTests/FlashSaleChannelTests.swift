@@ -1,0 +1,98 @@
+import BoxofficeTestSupport
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOHTTP1
+import Testing
+
+/// `POST /api/book/safe` and seat map revalidations are answered by a channel handler on the event loop when
+/// it can, and by the router otherwise; a client must not be able to tell which.
+@Suite("book/safe and seat map revalidations answered on the event loop")
+struct FlashSaleChannelTests {
+    private static func seatMap(_ path: String = "/api/events/1/seats", etag: String?) -> PipelinedClient.Request {
+        PipelinedClient.Request(method: .GET, path: path, headers: etag.map { [("If-None-Match", $0)] } ?? [])
+    }
+
+    private static func etag(port: Int) async throws -> String {
+        let answer = try #require(try await PipelinedClient.send([seatMap(etag: nil)], port: port).answers.first)
+        return try #require(answer.headers["ETag"].first)
+    }
+
+    private static func hold(_ seat: Int, _ user: String, headers: [(String, String)] = []) -> PipelinedClient.Request {
+        PipelinedClient.Request(method: .POST, path: "/api/book/safe", headers: headers, json: #"{"seat_id": \#(seat), "user_identifier": "\#(user)"}"#)
+    }
+
+    @Test("answers on one connection keep the order of its requests, whoever answers them", arguments: TestBackend.all)
+    func pipelinedOrder(backend: TestBackend) async throws {
+        let server = try await TestServer.make(backend)
+        defer { server.remove() }
+        let (answers, closed) = try await server.run(.live) { client in
+            let port = try #require(client.port)
+            let etag = try await Self.etag(port: port)
+            return try await PipelinedClient.send([
+                Self.seatMap(etag: etag),
+                Self.hold(21, "ann"),
+                PipelinedClient.Request(method: .GET, path: "/api/events"),
+                Self.hold(21, "bob"),
+                Self.hold(22, #"b\u006fb"#),
+                Self.hold(23, "cy", headers: [("Connection", "keep-alive")]),
+                Self.hold(999_999, "dee"),
+                Self.seatMap(etag: etag),
+                PipelinedClient.Request(method: .GET, path: "/health/ready", headers: [("Connection", "close")]),
+            ], port: port)
+        }
+        #expect(answers.map(\.status) == [304, 200, 200, 409, 200, 200, 404, 200, 200])
+        guard answers.count == 9 else { return }
+        #expect(answers[0].body.isEmpty)
+        #expect(answers[1].body.contains(#""seat_id":21"#) && answers[1].body.contains(#""status":"held""#))
+        #expect(answers[2].body.hasPrefix("["))
+        #expect(answers[3].body.contains("Seat 21 is already taken."))
+        #expect(answers[4].body.contains(#""seat_id":22"#))
+        #expect(answers[5].body.contains(#""seat_id":23"#))
+        #expect(answers[6].body.contains("There is no seat with id 999999."))
+        #expect(answers[7].body.contains(#""seats_available":47"#), "the holds changed the map: a stale ETag gets the whole map")
+        #expect(answers[8].body == #"{"status":"ready"}"#)
+        #expect(closed, "Connection: close must close the connection after its answer")
+        #expect(try await server.database.count("SELECT CAST(COUNT(*) AS TEXT) FROM seat_claims WHERE seat_id IN (21, 22, 23)") == 3)
+    }
+
+    @Test("its answers, held or refused, are the router's: same status, headers and body", arguments: TestBackend.all)
+    func sameAsRouter(backend: TestBackend) async throws {
+        let server = try await TestServer.make(backend)
+        defer { server.remove() }
+        // The plain body is answered on the event loop; a JSON escape in the name leaves the request to the router,
+        // and so does a query string on the seat map's path.
+        let pairs = try await server.run(.live) { client in
+            let port = try #require(client.port)
+            let etag = try await Self.etag(port: port)
+            var pairs: [(PipelinedClient.Answer, PipelinedClient.Answer)] = []
+            for (fastRequest, routedRequest) in [
+                (Self.seatMap(etag: etag), Self.seatMap("/api/events/1/seats?fresh=1", etag: etag)),
+                (Self.hold(30, "al"), Self.hold(31, #"\u0061l"#)), (Self.hold(30, "al"), Self.hold(30, #"\u0061l"#)),
+                (Self.hold(888_888, "al"), Self.hold(888_888, #"\u0061l"#)),
+            ] {
+                let fast = try await PipelinedClient.send([fastRequest], port: port).answers
+                let routed = try await PipelinedClient.send([routedRequest], port: port).answers
+                pairs.append((try #require(fast.first), try #require(routed.first)))
+            }
+            return pairs
+        }
+        #expect(pairs.map { [$0.0.status, $0.1.status] } == [[304, 304], [200, 200], [409, 409], [404, 404]])
+        for (fast, routed) in pairs {
+            #expect(Set(fast.headers.map { $0.name.lowercased() }) == Set(routed.headers.map { $0.name.lowercased() }))
+            #expect(fast.headers["Content-Type"] == routed.headers["Content-Type"])
+            #expect(fast.headers["Server"] == routed.headers["Server"])
+            #expect(fast.headers["ETag"] == routed.headers["ETag"])
+            if fast.status == 200, routed.status == 200 {
+                #expect(try Self.keys(fast.body) == Self.keys(routed.body))
+            } else {
+                #expect(fast.body == routed.body)
+            }
+        }
+    }
+
+    private static func keys(_ json: String) throws -> Set<String> {
+        let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        return Set(try #require(object).keys)
+    }
+}
