@@ -79,6 +79,25 @@ public final class BookingEngine: Sendable {
         return try await holdDirectly(request, engine: engine, store: baseline)
     }
 
+    /// ``hold(_:)`` for a caller that cannot wait in a task, such as an event loop: `reply` is called once, right
+    /// away for a refusal the committed state gives. A baseline hold still runs in a task of its own.
+    public func hold(_ request: HoldRequest, reply: @escaping HoldReply) {
+        let engine: EventEngine
+        do {
+            engine = try self.engine(for: request.eventID)
+        } catch {
+            return reply(.failure(error))
+        }
+        guard strategy != .batched, let baseline = store as? any BaselineHoldStore else { return engine.hold(request, reply: reply) }
+        Task {
+            do {
+                reply(.success(try await holdDirectly(request, engine: engine, store: baseline)))
+            } catch {
+                reply(.failure(error))
+            }
+        }
+    }
+
     /// A baseline hold: the rules are checked here, availability only by the database, one transaction per
     /// request; memory follows afterwards so the seat map stays right.
     private func holdDirectly(_ request: HoldRequest, engine: EventEngine, store: any BaselineHoldStore) async throws -> Booking {
@@ -112,16 +131,6 @@ public final class BookingEngine: Sendable {
         return HoldRequest(eventID: eventID, seatIDs: [seat], tickets: [], userIdentifier: userIdentifier)
     }
 
-    /// The refusal a hold gets at once from the committed state, without waiting for a batch; nil when it must
-    /// wait, and always under a baseline strategy, which asks the database every time.
-    public func immediateRefusal(of request: HoldRequest) -> DomainError? {
-        guard strategy == .batched else { return nil }
-        do {
-            return try engine(for: request.eventID).immediateRefusal(of: request)
-        } catch {
-            return error
-        }
-    }
 
     /// Reads a booking.
     /// - Throws: ``DomainError/bookingNotFound(_:)``.

@@ -14,8 +14,8 @@ public actor EventEngine {
     public nonisolated let event: Event
     private var state: EventInventory
     private var version: UInt64 = 0
-    private var queue: [EngineCommand] = []
-    private var draining = false
+    /// Commands waiting for the next batch. Callers add theirs under the lock, without a hop onto the actor.
+    private nonisolated let inbox = Mutex(EngineInbox())
     /// Set while memory may be behind the database (another process changed it, or a write failed): the
     /// committed snapshot may then refuse what the database would allow, so holds skip the fast refusal.
     private nonisolated let stale = Atomic<Bool>(false)
@@ -60,13 +60,22 @@ public actor EventEngine {
     /// is committed). Not while memory may be behind the database: then the engine re-reads first.
     /// - Throws: ``DomainError`` when refused; a storage error when the batch could not be written.
     public nonisolated func hold(_ request: HoldRequest) async throws -> Booking {
-        if let refusal = immediateRefusal(of: request) { throw refusal }
-        return try await decide(request)
+        try await withCheckedThrowingContinuation { continuation in hold(request) { continuation.resume(with: $0) } }
     }
 
-    /// The refusal the committed state already gives a hold (see ``hold(_:)``), without waiting for a batch;
-    /// nil when the hold must wait for one, and always while memory may be behind the database.
-    public nonisolated func immediateRefusal(of request: HoldRequest) -> DomainError? {
+    /// ``hold(_:)`` for a caller that cannot wait in a task, such as an event loop: `reply` is called once,
+    /// right away for a refusal the committed state gives, otherwise when the hold's batch is written.
+    public nonisolated func hold(_ request: HoldRequest, reply: @escaping HoldReply) {
+        if let refusal = immediateRefusal(of: request) {
+            reply(.failure(refusal))
+        } else {
+            submit(.hold(request, reply))
+        }
+    }
+
+    /// The refusal the committed state already gives a hold, without waiting for a batch; nil when the hold
+    /// must wait for one, and always while memory may be behind the database.
+    private nonisolated func immediateRefusal(of request: HoldRequest) -> DomainError? {
         guard request.eventID == event.id, !stale.load(ordering: .acquiring) else { return nil }
         do {
             let (indexes, _, _) = try request.validated(for: event)
@@ -77,38 +86,34 @@ public actor EventEngine {
         }
     }
 
-    private func decide(_ request: HoldRequest) async throws -> Booking {
-        try await withCheckedThrowingContinuation { enqueue(.hold(request, $0)) }
-    }
-
     /// Ends an unpaid hold at the customer's wish.
     /// - Returns: true when this call ended the hold; false when the booking holds nothing here.
-    public func release(_ id: BookingID) async throws -> Bool {
-        try await withCheckedThrowingContinuation { enqueue(.release(id, $0)) }
+    public nonisolated func release(_ id: BookingID) async throws -> Bool {
+        try await withCheckedThrowingContinuation { submit(.release(id, $0)) }
     }
 
     /// Ends every hold whose time has run out.
     /// - Returns: how many holds ended.
     @discardableResult
-    public func expireDue() async throws -> Int {
-        try await withCheckedThrowingContinuation { enqueue(.expireDue($0)) }
+    public nonisolated func expireDue() async throws -> Int {
+        try await withCheckedThrowingContinuation { submit(.expireDue($0)) }
     }
 
     /// Moves a held booking to `payment_pending` and writes its payment request in the same transaction.
     /// - Returns: false when the booking is not held here any more.
-    public func requestPayment(_ booking: Booking) async throws -> Bool {
-        try await withCheckedThrowingContinuation { enqueue(.requestPayment(booking, $0)) }
+    public nonisolated func requestPayment(_ booking: Booking) async throws -> Bool {
+        try await withCheckedThrowingContinuation { submit(.requestPayment(booking, $0)) }
     }
 
     /// Confirms (seats sold) or cancels (seats back on sale) a booking waiting for its payment, recording the
     /// outcome message in the inbox in the same transaction.
-    public func settle(_ id: BookingID, confirmed: Bool, message: UUID) async throws -> SettleOutcome {
-        try await withCheckedThrowingContinuation { enqueue(.settle(id, confirmed: confirmed, message: message, $0)) }
+    public nonisolated func settle(_ id: BookingID, confirmed: Bool, message: UUID) async throws -> SettleOutcome {
+        try await withCheckedThrowingContinuation { submit(.settle(id, confirmed: confirmed, message: message, $0)) }
     }
 
     /// Takes into memory a hold a baseline strategy wrote to the database itself (benchmarks only).
-    public func adopt(_ booking: Booking) async throws {
-        try await withCheckedThrowingContinuation { enqueue(.adopt(booking, $0)) }
+    public nonisolated func adopt(_ booking: Booking) async throws {
+        try await withCheckedThrowingContinuation { submit(.adopt(booking, $0)) }
     }
 
     /// Reads the state again from the database soon, because another process changed it; several calls
@@ -117,24 +122,18 @@ public actor EventEngine {
         guard !refreshQueued else { return }
         refreshQueued = true
         needsReload = true
-        enqueue(.refresh)
+        submit(.refresh)
     }
 
-    private func enqueue(_ command: EngineCommand) {
-        queue.append(command)
-        guard !draining else { return }
-        draining = true
-        Task { await drain() }
+    /// Queues a command for the next batch, and starts draining the queue if nothing drains it yet.
+    private nonisolated func submit(_ command: sending EngineCommand) {
+        if inbox.withLock({ $0.add(command) }) { Task { await drain() } }
     }
 
     private func drain() async {
-        while !queue.isEmpty {
-            let take = min(queue.count, maxBatch)
-            let batch = Array(queue.prefix(take))
-            queue.removeFirst(take)
+        while let batch = inbox.withLock({ $0.take(upTo: maxBatch) }) {
             await process(batch)
         }
-        draining = false
     }
 
     /// Decides a batch directly on the state (copying it per batch would cost O(active holds)), writes it,
@@ -284,14 +283,10 @@ public actor EventEngine {
     private func answer(_ replies: [EngineReply], applied: [Bool]) {
         for reply in replies {
             switch reply {
-            case .refused(let error, let continuation):
-                continuation.resume(throwing: error)
-            case .hold(let booking, let index, let continuation):
-                if applied[index] {
-                    continuation.resume(returning: booking)
-                } else {
-                    continuation.resume(throwing: conflict(for: booking))
-                }
+            case .refused(let error, let reply):
+                reply(.failure(error))
+            case .hold(let booking, let index, let reply):
+                reply(applied[index] ? .success(booking) : .failure(conflict(for: booking)))
             case .release(let index, let continuation):
                 continuation.resume(returning: applied[index])
             case .expireDue(let indexes, let continuation):
@@ -314,8 +309,8 @@ public actor EventEngine {
 
     private func fail(_ reply: EngineReply, with error: any Error) {
         switch reply {
-        case .refused(_, let continuation): continuation.resume(throwing: error)
-        case .hold(_, _, let continuation): continuation.resume(throwing: error)
+        case .refused(_, let reply): reply(.failure(error))
+        case .hold(_, _, let reply): reply(.failure(error))
         case .release(_, let continuation): continuation.resume(throwing: error)
         case .expireDue(_, let continuation): continuation.resume(throwing: error)
         case .payment(_, let continuation): continuation.resume(throwing: error)

@@ -14,8 +14,8 @@ import NIOHTTPTypes
 /// It answers only a request the route would answer the same way: no `Expect` header, no `Connection` header
 /// but `keep-alive`, the engine ready, and no earlier request of the connection still with Hummingbird
 /// (answers keep the order of requests). A booking must have the plain body `SafeBookingRequest`'s fast
-/// reader takes; a seat map request must name the map's current ETag (`304`). While it waits for the engine
-/// it reads nothing more from the connection. The answer is the route's: the same status and body, the same
+/// reader takes; a seat map request must name the map's current ETag (`304`). Requests pipelined behind one
+/// it answers wait for that answer. The answer is the route's: the same status and body, the same
 /// problem for a refusal, the `Date` and `Server` headers Hummingbird adds.
 ///
 /// Add one per connection, after the HTTP/1 codec (Hummingbird's `additionalChannelHandlers`).
@@ -41,7 +41,7 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
         case passing
         /// Reading a request it may answer.
         case reading(HTTPRequest, Kind, ByteBuffer)
-        /// Answering; the connection is not read meanwhile.
+        /// Answering; parts read meanwhile wait in `waiting`.
         case answering
     }
 
@@ -78,8 +78,11 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
         }
     }
 
+    /// Reads on while answering until the client sends more (it pipelines): from then on, reads wait for the
+    /// answer, so a client cannot pile up requests here. Not holding back every read saves the two system
+    /// calls that pausing and resuming a connection's reads cost.
     public func read(context: ChannelHandlerContext) {
-        if isAnswering {
+        if isAnswering, !waiting.isEmpty {
             readRequested = true
         } else {
             context.read()
@@ -174,28 +177,23 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
         }
     }
 
-    /// Answers at once what the committed state already refuses (most requests of a flash sale); waits for
-    /// the engine's batch otherwise.
+    /// Answers at once what the committed state already refuses (most requests of a flash sale), and a hold
+    /// once its batch is written.
     private func book(_ request: SafeBookingRequest, context: ChannelHandlerContext) {
         let hold: HoldRequest
-        do throws(DomainError) {
+        do {
             hold = try engine.seatHoldRequest(SeatID(rawValue: request.seatId.value), userIdentifier: request.userIdentifier)
-            if let refusal = engine.immediateRefusal(of: hold) { throw refusal }
         } catch {
-            booked(.failure(error), context: context)
-            return
+            return booked(.failure(error), context: context)
         }
-        let engine = engine
         let loop = context.eventLoop
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: loop)
-        Task {
-            let answer: Result<Booking, any Error>
-            do {
-                answer = .success(try await engine.hold(hold))
-            } catch {
-                answer = .failure(error)
+        engine.hold(hold) { answer in
+            if loop.inEventLoop {
+                bound.value.handler.booked(answer, context: bound.value.context)
+            } else {
+                loop.execute { bound.value.handler.booked(answer, context: bound.value.context) }
             }
-            loop.execute { bound.value.handler.booked(answer, context: bound.value.context) }
         }
     }
 

@@ -57,6 +57,31 @@ struct EventEngineTests {
         #expect(store.writesBegun == writes, "no batch was written for the refusal")
     }
 
+    @Test("a hold answered by callback: a refusal before the call returns, a hold once, after its batch is durable")
+    func callbackReplies() async throws {
+        let store = ScriptedStore(event: try Self.event(), script: .init(delay: .milliseconds(200)))
+        let engine = Self.engine(store)
+        let replies = Mutex<[Result<Booking, any Error>]>([])
+        let done = AsyncStream.makeStream(of: Void.self)
+        engine.hold(Self.request(3)) { answer in
+            replies.withLock { $0.append(answer) }
+            done.continuation.yield()
+        }
+        #expect(replies.withLock { $0.isEmpty }, "a hold is answered only after its batch is written")
+        #expect(engine.snapshot.availableSeats == 1_000)
+        for await _ in done.stream { break }
+        #expect(store.batchSizes == [1])
+        #expect(replies.withLock { $0.count } == 1)
+        #expect(try replies.withLock { try $0.first?.get().seatIDs } == [SeatID(rawValue: 3)])
+
+        let refused = Mutex<(any Error)?>(nil)
+        engine.hold(Self.request(3)) { answer in
+            if case .failure(let error) = answer { refused.withLock { $0 = error } }
+        }
+        #expect(refused.withLock { $0 as? DomainError } == .seatsTaken([SeatID(rawValue: 3)]), "answered before the call returned")
+        #expect(store.batchSizes == [1], "no batch was written for the refusal")
+    }
+
     @Test("a contested seat has exactly one winner, decided in memory")
     func contested() async throws {
         let store = ScriptedStore(event: try Self.event(), script: .init(delay: .milliseconds(5)))
