@@ -65,6 +65,11 @@ public enum LoadScenario: String, CaseIterable, Sendable {
         return report
     }
 
+    /// How many times a flash-sale client draws a seat at random before it settles for one it knows is sold.
+    /// A buyer picks from the seats the live map shows free, so a client skips the seats won so far; the
+    /// conflicts left are races for the same free seat, and picks near the end of a sale.
+    static let seatDraws = 32
+
     /// flash-sale and hot-seat: clients hold random seats; flash-sale clients skip seats already won and stop
     /// when all are sold, hot-seat clients keep fighting over the same few until the run ends.
     private func seats(_ options: LoadOptions, api: LoadAPI, size: Int, perRow: Int, untilSoldOut: Bool) async throws -> LoadReport {
@@ -75,7 +80,7 @@ public enum LoadScenario: String, CaseIterable, Sendable {
             guard !untilSoldOut || tally.sum < event.seats else { return nil }
             var seat = Int.random(in: 0 ..< event.seats)
             if untilSoldOut {
-                for _ in 0 ..< 3 where tally.taken(seat) { seat = Int.random(in: 0 ..< event.seats) }
+                for _ in 1 ..< Self.seatDraws where tally.taken(seat) { seat = Int.random(in: 0 ..< event.seats) }
             }
             return .init(request: hold(seat: event.firstSeat + seat, worker: worker), tag: seat)
         } answered: { _, seat, status, _ in
