@@ -131,16 +131,21 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
         }
     }
 
-    /// Which request this is, if it is one the handler may answer.
+    /// Which request this is, if it is one the handler may answer. The path is looked at first: most requests
+    /// that pass to the router are told apart by it alone.
     private func kind(of head: HTTPRequest) -> Kind? {
-        guard unanswered == 0, engine.isReady, head.headerFields[.expect] == nil, let path = head.path,
+        let kind: Kind
+        if head.method == .post, head.path == Self.safeBookingPath {
+            kind = .safeBooking
+        } else if head.method == .get, let event = head.path.flatMap(Self.seatMapEvent), head.headerFields[.ifNoneMatch] != nil {
+            kind = .seatMapRevalidation(event)
+        } else {
+            return nil
+        }
+        guard unanswered == 0, engine.isReady, head.headerFields[.expect] == nil,
             head.headerFields[.connection].map({ $0.lowercased() == "keep-alive" }) ?? true
         else { return nil }
-        if head.method == .post, path == Self.safeBookingPath { return .safeBooking }
-        if head.method == .get, head.headerFields[.ifNoneMatch] != nil, let event = Self.seatMapEvent(path) {
-            return .seatMapRevalidation(event)
-        }
-        return nil
+        return kind
     }
 
     /// The event of a seat map path, `/api/events/{id}/seats`.
