@@ -17,6 +17,8 @@ public struct BoxofficeServer {
     public let engine: BookingEngine
     /// The live hub behind `/api/ws`.
     public let live: LiveHub
+    /// How many requests the event loops answered without the router.
+    public let eventLoopAnswers: EventLoopAnswerCount
     /// The HTTP application, with the database, the start-up, the change feed and the sweeper as its services.
     public let application: Application<RouterResponder<BoxofficeRequestContext>>
 
@@ -59,9 +61,11 @@ public struct BoxofficeServer {
         let socket = LiveSocket(hub: live, engine: engine)
         // Logging every request needs every request to reach the router.
         let answersOnEventLoop = !configuration.logRequests
+        let eventLoopAnswers = EventLoopAnswerCount()
         let http1 = HTTP1Channel.Configuration(
             additionalChannelHandlers: answersOnEventLoop
-                ? [FlashSaleChannelHandler(engine: engine, epoch: live.epoch, serverName: Self.serverName, logger: logger)] : []
+                ? [FlashSaleChannelHandler(engine: engine, epoch: live.epoch, serverName: Self.serverName, answers: eventLoopAnswers, logger: logger)]
+                : []
         )
         let application = Application(
             router: router,
@@ -72,7 +76,7 @@ public struct BoxofficeServer {
             services: services,
             logger: logger
         )
-        return BoxofficeServer(engine: engine, live: live, application: application)
+        return BoxofficeServer(engine: engine, live: live, eventLoopAnswers: eventLoopAnswers, application: application)
     }
 
     /// The web app's folder when it exists; without it the API still serves, and the log says why `/` is empty.

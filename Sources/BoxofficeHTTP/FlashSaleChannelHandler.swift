@@ -11,6 +11,11 @@ import NIOHTTPTypes
 /// (`GET /api/events/{id}/seats` with `If-None-Match`). Every other request, and any of these it would not
 /// answer exactly as the route does, passes on to Hummingbird unchanged.
 ///
+/// Connection events and errors that arrive while it holds a request (the client closing its side, a
+/// graceful shutdown, a malformed request pipelined behind) reach Hummingbird once that request is answered,
+/// so Hummingbird acts on them in the order it would have seen them. After a graceful shutdown begins, new
+/// requests go to Hummingbird, which closes the connection once they are answered.
+///
 /// It answers only a request the route would answer the same way: no `Expect` header, no `Connection` header
 /// but `keep-alive`, the engine ready, and no earlier request of the connection still with Hummingbird
 /// (answers keep the order of requests). A booking must have the plain body `SafeBookingRequest`'s fast
@@ -32,6 +37,12 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
     private enum Kind {
         case safeBooking
         case seatMapRevalidation(EventID)
+    }
+
+    /// An inbound event or error held back while a request is in hand.
+    private enum HeldBack {
+        case event(Any)
+        case error(any Error)
     }
 
     private enum State {
@@ -56,14 +67,22 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
     private var waiting: [HTTPRequestPart] = []
     /// Whether Hummingbird asked for a read while answering.
     private var readRequested = false
+    /// Events and errors that arrived while a request was in hand, passed on once it is answered.
+    private var heldBack: [HeldBack] = []
+    /// Whether a graceful shutdown began: requests then go to Hummingbird.
+    private var quiescing = false
+    /// Counts the requests answered here, on every connection (for tests and diagnostics).
+    private let answers: EventLoopAnswerCount
     private var dateCache: (second: Int64, text: String) = (-1, "")
 
     /// Creates the handler of one connection.
     /// - Parameters:
     ///   - epoch: the live hub's epoch, which names this process's seat map versions in their ETags.
     ///   - serverName: the `Server` header, as the application's configuration names it.
-    public init(engine: BookingEngine, epoch: String, serverName: String, logger: Logger) {
+    ///   - answers: counts what this handler answers, together with the other connections' handlers.
+    public init(engine: BookingEngine, epoch: String, serverName: String, answers: EventLoopAnswerCount, logger: Logger) {
         self.engine = engine
+        self.answers = answers
         self.seatMaps = SeatMapCache(epoch: epoch)
         self.serverName = serverName
         self.logger = logger
@@ -90,12 +109,42 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
     }
 
     public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { unanswered -= 1 }
+        if case .end = unwrapOutboundIn(data) { unanswered = max(0, unanswered - 1) }
         context.write(data, promise: promise)
+    }
+
+    public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent { quiescing = true }
+        if event as? ChannelEvent == .inputClosed, case .reading(let head, _, let body) = state {
+            // The request will never end: Hummingbird gets what came of it, as it would have.
+            pass(head, body, context: context)
+            state = .passing
+        }
+        if holdsRequest {
+            heldBack.append(.event(event))
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    public func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if holdsRequest {
+            heldBack.append(.error(error))
+        } else {
+            context.fireErrorCaught(error)
+        }
     }
 
     private var isAnswering: Bool {
         if case .answering = state { true } else { false }
+    }
+
+    /// Whether a request Hummingbird has not seen is being read or answered here.
+    private var holdsRequest: Bool {
+        switch state {
+        case .reading, .answering: true
+        case .idle, .passing: false
+        }
     }
 
     private func handle(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
@@ -122,6 +171,7 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
                 state = .idle
                 pass(head, body, context: context)
                 context.fireChannelRead(wrapInboundOut(part))
+                passHeldBack(context: context)
             }
         case (.passing, .end):
             state = .idle
@@ -142,7 +192,7 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
         } else {
             return nil
         }
-        guard unanswered == 0, engine.isReady, head.headerFields[.expect] == nil,
+        guard unanswered == 0, !quiescing, engine.isReady, head.headerFields[.expect] == nil, head.headerFields[.upgrade] == nil,
             head.headerFields[.connection].map({ $0.lowercased() == "keep-alive" }) ?? true
         else { return nil }
         return kind
@@ -225,9 +275,23 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
             channelRead(context: context, data: wrapInboundOut(part))
         }
         if !parts.isEmpty { context.fireChannelReadComplete() }
+        passHeldBack(context: context)
         if readRequested, !isAnswering {
             readRequested = false
             context.read()
+        }
+    }
+
+    /// Passes on the events and errors held back, once no request is in hand.
+    private func passHeldBack(context: ChannelHandlerContext) {
+        guard !holdsRequest, !heldBack.isEmpty else { return }
+        let held = heldBack
+        heldBack = []
+        for item in held {
+            switch item {
+            case .event(let event): context.fireUserInboundEventTriggered(event)
+            case .error(let error): context.fireErrorCaught(error)
+            }
         }
     }
 
@@ -241,6 +305,7 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
         context.write(wrapOutboundOut(.head(HTTPResponse(status: status, headerFields: fields))), promise: nil)
         if let body { context.write(wrapOutboundOut(.body(body)), promise: nil) }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        answers.add()
     }
 
     /// The `Date` header, formatted once a second.

@@ -70,6 +70,7 @@ struct EventEngineTests {
         #expect(replies.withLock { $0.isEmpty }, "a hold is answered only after its batch is written")
         #expect(engine.snapshot.availableSeats == 1_000)
         for await _ in done.stream { break }
+        try await Task.sleep(for: .milliseconds(50))
         #expect(store.batchSizes == [1])
         #expect(replies.withLock { $0.count } == 1)
         #expect(try replies.withLock { try $0.first?.get().seatIDs } == [SeatID(rawValue: 3)])

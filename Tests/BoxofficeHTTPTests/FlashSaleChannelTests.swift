@@ -1,3 +1,4 @@
+import BoxofficeHTTP
 import BoxofficeTestSupport
 import Foundation
 import Hummingbird
@@ -18,20 +19,22 @@ struct FlashSaleChannelTests {
         return try #require(answer.headers["ETag"].first)
     }
 
-    private static func hold(_ seat: Int, _ user: String, headers: [(String, String)] = []) -> PipelinedClient.Request {
-        PipelinedClient.Request(method: .POST, path: "/api/book/safe", headers: headers, json: #"{"seat_id": \#(seat), "user_identifier": "\#(user)"}"#)
+    private static func hold(_ seat: Int, _ user: String, headers: [(String, String)] = [], split: Bool = false) -> PipelinedClient.Request {
+        PipelinedClient.Request(
+            method: .POST, path: "/api/book/safe", headers: headers, json: #"{"seat_id": \#(seat), "user_identifier": "\#(user)"}"#, splitBody: split
+        )
     }
 
     @Test("answers on one connection keep the order of its requests, whoever answers them", arguments: TestBackend.all)
     func pipelinedOrder(backend: TestBackend) async throws {
         let server = try await TestServer.make(backend)
         defer { server.remove() }
-        let (answers, closed) = try await server.run(.live) { client in
+        let (answers, closed, onEventLoop) = try await server.runOverSockets { client, count in
             let port = try #require(client.port)
             let etag = try await Self.etag(port: port)
-            return try await PipelinedClient.send([
+            let (answers, closed) = try await PipelinedClient.send([
                 Self.seatMap(etag: etag),
-                Self.hold(21, "ann"),
+                Self.hold(21, "ann", split: true),
                 PipelinedClient.Request(method: .GET, path: "/api/events"),
                 Self.hold(21, "bob"),
                 Self.hold(22, #"b\u006fb"#),
@@ -40,8 +43,10 @@ struct FlashSaleChannelTests {
                 Self.seatMap(etag: etag),
                 PipelinedClient.Request(method: .GET, path: "/health/ready", headers: [("Connection", "close")]),
             ], port: port)
+            return (answers, closed, count.value)
         }
         #expect(answers.map(\.status) == [304, 200, 200, 409, 200, 200, 404, 200, 200])
+        #expect(onEventLoop == 2, "the 304 and the first hold; everything pipelined behind the router's first request follows it there")
         guard answers.count == 9 else { return }
         #expect(answers[0].body.isEmpty)
         #expect(answers[1].body.contains(#""seat_id":21"#) && answers[1].body.contains(#""status":"held""#))
@@ -62,7 +67,7 @@ struct FlashSaleChannelTests {
         defer { server.remove() }
         // The plain body is answered on the event loop; a JSON escape in the name leaves the request to the router,
         // and so does a query string on the seat map's path.
-        let pairs = try await server.run(.live) { client in
+        let (pairs, onEventLoop) = try await server.runOverSockets { client, count in
             let port = try #require(client.port)
             let etag = try await Self.etag(port: port)
             var pairs: [(PipelinedClient.Answer, PipelinedClient.Answer)] = []
@@ -75,8 +80,9 @@ struct FlashSaleChannelTests {
                 let routed = try await PipelinedClient.send([routedRequest], port: port).answers
                 pairs.append((try #require(fast.first), try #require(routed.first)))
             }
-            return pairs
+            return (pairs, count.value)
         }
+        #expect(onEventLoop == 4, "one of each pair")
         #expect(pairs.map { [$0.0.status, $0.1.status] } == [[304, 304], [200, 200], [409, 409], [404, 404]])
         for (fast, routed) in pairs {
             #expect(Set(fast.headers.map { $0.name.lowercased() }) == Set(routed.headers.map { $0.name.lowercased() }))
@@ -89,6 +95,19 @@ struct FlashSaleChannelTests {
                 #expect(fast.body == routed.body)
             }
         }
+    }
+
+    @Test("a client that closes its side right after the request still gets the answer", arguments: TestBackend.all)
+    func halfClose(backend: TestBackend) async throws {
+        let server = try await TestServer.make(backend)
+        defer { server.remove() }
+        let (answers, onEventLoop) = try await server.runOverSockets { client, count in
+            let sent = try await PipelinedClient.send([Self.hold(40, "eve"), Self.hold(41, "eve")], port: try #require(client.port), closingOutput: true)
+            return (sent.answers, count.value)
+        }
+        #expect(answers.map(\.status) == [200, 200])
+        #expect(onEventLoop == 2)
+        #expect(try await server.database.count("SELECT CAST(COUNT(*) AS TEXT) FROM seat_claims WHERE seat_id IN (40, 41)") == 2)
     }
 
     private static func keys(_ json: String) throws -> Set<String> {

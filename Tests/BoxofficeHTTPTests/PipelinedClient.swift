@@ -18,12 +18,15 @@ enum PipelinedClient {
         let path: String
         var headers: [(String, String)] = []
         var json: String?
+        /// Sends the body in two writes, 20 ms apart, so that the server reads it in two parts.
+        var splitBody = false
     }
 
     /// Sends every request at once on a new connection to `port` and waits for as many answers, or for the
     /// server to close the connection.
+    /// - Parameter closingOutput: closes the client's side of the connection after the requests (half-close).
     /// - Returns: the answers, and whether the server closed the connection after them.
-    static func send(_ requests: [Request], port: Int) async throws -> (answers: [Answer], closed: Bool) {
+    static func send(_ requests: [Request], port: Int, closingOutput: Bool = false) async throws -> (answers: [Answer], closed: Bool) {
         let done = MultiThreadedEventLoopGroup.singleton.any().makePromise(of: [Answer].self)
         let expected = requests.count
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -41,10 +44,21 @@ enum PipelinedClient {
                 headers.add(name: "Content-Length", value: String(json.utf8.count))
             }
             channel.write(HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: request.method, uri: request.path, headers: headers)), promise: nil)
-            if let json = request.json { channel.write(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(string: json))), promise: nil) }
+            if let json = request.json {
+                let body = ByteBuffer(string: json)
+                if request.splitBody {
+                    let half = body.readableBytes / 2
+                    try await channel.writeAndFlush(HTTPClientRequestPart.body(.byteBuffer(body.getSlice(at: 0, length: half)!)))
+                    try await Task.sleep(for: .milliseconds(20))
+                    channel.write(HTTPClientRequestPart.body(.byteBuffer(body.getSlice(at: half, length: body.readableBytes - half)!)), promise: nil)
+                } else {
+                    channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil)
+                }
+            }
             channel.write(HTTPClientRequestPart.end(nil), promise: nil)
         }
         channel.flush()
+        if closingOutput { try await channel.close(mode: .output) }
         let answers = try await done.futureResult.get()
         try? await Task.sleep(for: .milliseconds(200))
         let closed = !channel.isActive

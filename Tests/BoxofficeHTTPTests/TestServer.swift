@@ -34,12 +34,7 @@ struct TestServer {
     /// - Parameter setup: `.router` drives the router in process; `.ahc(.http)` serves on a loopback port and
     ///   sends each request over a pool of real connections, through the whole channel pipeline.
     func run<Value: Sendable>(_ setup: TestingSetup = .router, _ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
-        var configuration = configuration
-        configuration.port = 0
-        let boxoffice = try await BoxofficeServer.build(configuration, logger: logger)
-        return try await boxoffice.application.test(setup) { client in
+        try await build().application.test(setup) { client in
             try await client.waitUntilReady()
             return try await body(client)
         }
@@ -48,16 +43,32 @@ struct TestServer {
     /// Builds the application, serves it on a free loopback port and runs `body` against it with the
     /// live hub, for tests that need real sockets (WebSocket).
     func runLive<Value: Sendable>(_ body: @Sendable (any TestClientProtocol, LiveHub) async throws -> Value) async throws -> Value {
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
-        var configuration = configuration
-        configuration.port = 0
-        let boxoffice = try await BoxofficeServer.build(configuration, logger: logger)
+        let boxoffice = try await build()
         let hub = boxoffice.live
         return try await boxoffice.application.test(.live) { client in
             try await client.waitUntilReady()
             return try await body(client, hub)
         }
+    }
+
+    /// Serves on a free loopback port and runs `body` with a client of it and the count of requests the event
+    /// loops answered without the router.
+    func runOverSockets<Value: Sendable>(_ body: @Sendable (any TestClientProtocol, EventLoopAnswerCount) async throws -> Value) async throws -> Value {
+        let boxoffice = try await build()
+        let answers = boxoffice.eventLoopAnswers
+        return try await boxoffice.application.test(.live) { client in
+            try await client.waitUntilReady()
+            return try await body(client, answers)
+        }
+    }
+
+    /// The server, on a free port when it serves on one.
+    private func build() async throws -> BoxofficeServer {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        var configuration = configuration
+        configuration.port = 0
+        return try await BoxofficeServer.build(configuration, logger: logger)
     }
 
     func remove() {
