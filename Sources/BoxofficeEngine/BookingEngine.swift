@@ -75,8 +75,13 @@ public final class BookingEngine: Sendable {
     /// Holds seats and GA tickets of one event for a new booking, all or nothing.
     public func hold(_ request: HoldRequest) async throws -> Booking {
         let engine = try engine(for: request.eventID)
-        guard strategy != .batched, let baseline = store as? any BaselineHoldStore else { return try await engine.hold(request) }
+        guard let baseline = baselineStore else { return try await engine.hold(request) }
         return try await holdDirectly(request, engine: engine, store: baseline)
+    }
+
+    /// The store that writes holds itself under a baseline strategy; nil for the batched engine.
+    private var baselineStore: (any BaselineHoldStore)? {
+        strategy == .batched ? nil : store as? any BaselineHoldStore
     }
 
     /// ``hold(_:)`` for a caller that cannot wait in a task, such as an event loop: `reply` is called once, right
@@ -88,7 +93,7 @@ public final class BookingEngine: Sendable {
         } catch {
             return reply(.failure(error))
         }
-        guard strategy != .batched, let baseline = store as? any BaselineHoldStore else { return engine.hold(request, reply: reply) }
+        guard let baseline = baselineStore else { return engine.hold(request, reply: reply) }
         Task {
             do {
                 reply(.success(try await holdDirectly(request, engine: engine, store: baseline)))
@@ -130,7 +135,6 @@ public final class BookingEngine: Sendable {
         guard let eventID = directory.withLock({ $0.event(owning: seat) }) else { throw .seatNotFound(seat) }
         return HoldRequest(eventID: eventID, seatIDs: [seat], tickets: [], userIdentifier: userIdentifier)
     }
-
 
     /// Reads a booking.
     /// - Throws: ``DomainError/bookingNotFound(_:)``.

@@ -43,22 +43,24 @@ struct TestServer {
     /// Builds the application, serves it on a free loopback port and runs `body` against it with the
     /// live hub, for tests that need real sockets (WebSocket).
     func runLive<Value: Sendable>(_ body: @Sendable (any TestClientProtocol, LiveHub) async throws -> Value) async throws -> Value {
-        let boxoffice = try await build()
-        let hub = boxoffice.live
-        return try await boxoffice.application.test(.live) { client in
-            try await client.waitUntilReady()
-            return try await body(client, hub)
-        }
+        try await serve(\.live, body)
     }
 
     /// Serves on a free loopback port and runs `body` with a client of it and the count of requests the event
     /// loops answered without the router.
     func runOverSockets<Value: Sendable>(_ body: @Sendable (any TestClientProtocol, EventLoopAnswerCount) async throws -> Value) async throws -> Value {
+        try await serve(\.eventLoopAnswers, body)
+    }
+
+    /// Serves on a free loopback port and runs `body` with a client of it and one part of the server.
+    private func serve<Part: Sendable, Value: Sendable>(
+        _ part: KeyPath<BoxofficeServer, Part>, _ body: @Sendable (any TestClientProtocol, Part) async throws -> Value
+    ) async throws -> Value {
         let boxoffice = try await build()
-        let answers = boxoffice.eventLoopAnswers
+        let given = boxoffice[keyPath: part]
         return try await boxoffice.application.test(.live) { client in
             try await client.waitUntilReady()
-            return try await body(client, answers)
+            return try await body(client, given)
         }
     }
 
