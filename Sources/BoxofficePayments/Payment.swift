@@ -18,16 +18,19 @@ public struct Payment: Sendable, Hashable {
     public var accountID: UUID?
     /// The amount asked for, in minor units.
     public var amountMinor: Int64
+    /// The currency of the amount.
+    public var currency: String
     /// Where the payment stands.
     public var status: Status
     /// Why a payment failed.
     public var reason: String?
 
     /// Creates a payment record.
-    public init(bookingID: UUID, accountID: UUID?, amountMinor: Int64, status: Status, reason: String?) {
+    public init(bookingID: UUID, accountID: UUID?, amountMinor: Int64, currency: String, status: Status, reason: String?) {
         self.bookingID = bookingID
         self.accountID = accountID
         self.amountMinor = amountMinor
+        self.currency = currency
         self.status = status
         self.reason = reason
     }

@@ -46,23 +46,20 @@ public struct PaymentProcessor: Service {
     public func handle(_ message: Message) async throws {
         switch message.type {
         case PaymentRequested.type:
-            let request = try message.body(as: PaymentRequested.self)
-            guard try await store.handle(request, message: message.id, at: now()) else { return }
-            wakeup.ring()
-            tellBalance(of: try await store.account(forUser: request.userIdentifier))
+            let effect = try await store.handle(try message.body(as: PaymentRequested.self), message: message.id, at: now())
+            tell(effect)
         case RefundRequested.type:
-            let request = try message.body(as: RefundRequested.self)
-            guard try await store.handle(request, message: message.id, at: now()) else { return }
-            wakeup.ring()
-            guard let account = try await store.payment(for: request.bookingId)?.accountID else { return }
-            tellBalance(of: try await store.account(account))
+            let effect = try await store.handle(try message.body(as: RefundRequested.self), message: message.id, at: now())
+            tell(effect)
         default:
             return
         }
     }
 
-    private func tellBalance(of account: Account?) {
-        guard let live, let account else { return }
-        live.publish(.wallet(WalletChange(account)))
+    /// Wakes the relay for the outcome just written, and tells the wallet's owner its balance when money moved.
+    private func tell(_ effect: PaymentEffect?) {
+        guard let effect else { return }
+        wakeup.ring()
+        if let live, let wallet = effect.wallet { live.publish(.wallet(WalletChange(wallet))) }
     }
 }

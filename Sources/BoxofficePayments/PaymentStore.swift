@@ -4,12 +4,12 @@ import Foundation
 
 /// The payment service's persistence: wallets, the ledger, payments, and its outbox and inbox.
 ///
-/// SQLite and PostgreSQL implement it alike. Message handlers record the message id in the inbox in the
-/// same transaction as their effect and return false for an id already processed.
+/// A store gives one transaction of ``PaymentTransaction`` steps and the reads; what a payment, a refund or a
+/// deposit does is written once, in ``PaymentApplier``, for every store. Message handlers record the message id
+/// in the inbox in the same transaction as their effect.
 public protocol PaymentStore: OutboxStore, DeadLetterStore {
-    /// Creates the customer's wallet, or returns the one they have.
-    /// - Returns: the account and whether it was created now.
-    func createAccount(userIdentifier: String, currency: Currency) async throws -> (Account, created: Bool)
+    /// Runs `body` in one write transaction, committed when it returns and rolled back when it throws.
+    func write<T: Sendable>(_ body: @escaping @Sendable (any PaymentTransaction) async throws -> T) async throws -> T
 
     /// Reads a wallet.
     func account(_ id: UUID) async throws -> Account?
@@ -17,22 +17,36 @@ public protocol PaymentStore: OutboxStore, DeadLetterStore {
     /// Reads a customer's wallet.
     func account(forUser user: String) async throws -> Account?
 
-    /// Puts money into a wallet and appends the deposit to its ledger.
-    /// - Returns: the entry, or nil when the account does not exist.
-    func deposit(_ amountMinor: Int64, into account: UUID, at: Date) async throws -> LedgerEntry?
-
     /// An account's ledger, oldest first.
     func ledger(of account: UUID) async throws -> [LedgerEntry]
 
-    /// Charges a booking's customer once: atomically (`balance >= amount`), recording the payment, the
-    /// ledger entry and the outcome message (`payment.succeeded` or `payment.failed`) in one transaction.
-    /// - Returns: false when the message was processed before.
-    func handle(_ request: PaymentRequested, message: UUID, at: Date) async throws -> Bool
-
-    /// Returns a succeeded payment to the wallet and writes `payment.refunded`, in one transaction.
-    /// - Returns: false when the message was processed before.
-    func handle(_ request: RefundRequested, message: UUID, at: Date) async throws -> Bool
-
     /// A payment by booking id.
     func payment(for booking: UUID) async throws -> Payment?
+}
+
+extension PaymentStore {
+    /// Creates the customer's wallet, or returns the one they have.
+    /// - Returns: the account and whether it was created now.
+    public func createAccount(userIdentifier: String, currency: Currency, at: Date = Date()) async throws -> (Account, created: Bool) {
+        try await write { try await PaymentApplier.createAccount(userIdentifier: userIdentifier, currency: currency, at: at, in: $0) }
+    }
+
+    /// Puts money into a wallet and appends the deposit to its ledger.
+    /// - Returns: the entry and the wallet after it, or nil when the account does not exist.
+    public func deposit(_ amountMinor: Int64, into account: UUID, at: Date) async throws -> Deposit? {
+        try await write { try await PaymentApplier.deposit(amountMinor, into: account, at: at, in: $0) }
+    }
+
+    /// Charges a booking's customer once, recording the payment, the ledger entry, the inbox record and the
+    /// outcome message in one transaction.
+    /// - Returns: what changed; nil when the message was processed before.
+    public func handle(_ request: PaymentRequested, message: UUID, at: Date) async throws -> PaymentEffect? {
+        try await write { try await PaymentApplier.pay(request, message: message, at: at, in: $0) }
+    }
+
+    /// Returns a succeeded payment to the wallet and writes `payment.refunded`, in one transaction.
+    /// - Returns: what changed; nil when the message was processed before.
+    public func handle(_ request: RefundRequested, message: UUID, at: Date) async throws -> PaymentEffect? {
+        try await write { try await PaymentApplier.refund(request, message: message, at: at, in: $0) }
+    }
 }

@@ -25,7 +25,7 @@ public struct SQLiteBookingStore: BookingStore {
     /// - Returns: the migration versions applied now.
     @discardableResult
     public func migrate(logger: Logger) async throws -> [Int] {
-        try await SQLiteMigrator(database: database, migrations: BookingSchema.migrations, logger: logger).migrate()
+        try await SQLiteMigrator(database: database, migrations: SQLiteBookingSchema.migrations, logger: logger).migrate()
     }
 
     public func createEvent(_ draft: EventDraft) async throws -> Event {

@@ -9,7 +9,7 @@ import Testing
 @Suite("Stores sharing one database, and migrations, on SQLite and PostgreSQL")
 struct SharedDatabaseTests {
     static func migrationCount(_ backend: TestBackend) -> Int {
-        backend == .sqlite ? BookingSchema.migrations.count : PostgresBookingSchema.migrations.count
+        backend == .sqlite ? SQLiteBookingSchema.migrations.count : PostgresBookingSchema.migrations.count
     }
 
     @Test("migrating again applies nothing", arguments: TestBackend.all)

@@ -48,10 +48,9 @@ struct AccountController {
         let id = try accountID(context)
         let body = try await request.decodeJSON(DepositRequest.self, limit: Self.bodyLimit)
         try WalletRules.checkDeposit(body.amountMinor)
-        guard let entry = try await store.deposit(body.amountMinor, into: id, at: now()) else { throw notFound(id) }
-        let account = try await account(context)
-        live?.publish(.wallet(WalletChange(account)))
-        return EditedResponse(status: .created, response: DepositBody(entry: LedgerEntryBody(entry), account: AccountBody(account)))
+        guard let deposit = try await store.deposit(body.amountMinor, into: id, at: now()) else { throw notFound(id) }
+        live?.publish(.wallet(WalletChange(deposit.account)))
+        return EditedResponse(status: .created, response: DepositBody(entry: LedgerEntryBody(deposit.entry), account: AccountBody(deposit.account)))
     }
 
     private func ledger(_ request: Request, context: BoxofficeRequestContext) async throws -> [LedgerEntryBody] {

@@ -1,7 +1,7 @@
 import BoxofficeStorage
 
 /// The payment service's SQLite schema: its own file, its own migrations.
-public enum PaymentSchema {
+public enum SQLitePaymentSchema {
     /// Every migration, oldest first.
     public static let migrations: [Migration] = [
         Migration(version: 1, name: "accounts, ledger, payments, outbox, inbox", statements: [

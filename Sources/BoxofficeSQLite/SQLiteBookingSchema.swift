@@ -1,7 +1,7 @@
 import BoxofficeStorage
 
 /// The booking service's SQLite schema, one migration per change.
-public enum BookingSchema {
+public enum SQLiteBookingSchema {
     /// Every migration, oldest first.
     public static let migrations: [Migration] = [
         Migration(version: 1, name: "events, seat claims, pools, bookings", statements: [

@@ -1,0 +1,52 @@
+import BoxofficeDomain
+import BoxofficePayments
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Reads the payment service's rows into domain values, from a client or from a transaction's connection.
+enum PostgresPaymentRows {
+    /// The columns ``accounts(_:on:logger:)`` reads, in its order.
+    static let accountColumns = "id, user_identifier, balance_minor, currency"
+    /// The columns ``payments(_:on:logger:)`` reads, in its order.
+    static let paymentColumns = "booking_id, account_id, amount_minor, currency, status, reason"
+
+    /// The wallets a query selecting ``accountColumns`` returns.
+    static func accounts(_ query: PostgresQuery, on database: some PostgresQueryable, logger: Logger) async throws -> [Account] {
+        var accounts: [Account] = []
+        for try await (id, user, balance, currency) in try await database.run(query, logger: logger).decode((UUID, String, Int64, String).self) {
+            guard let currency = Currency(currency) else { continue }
+            accounts.append(Account(id: id, userIdentifier: user, balanceMinor: balance, currency: currency))
+        }
+        return accounts
+    }
+
+    /// The payments a query selecting ``paymentColumns`` returns.
+    static func payments(_ query: PostgresQuery, on database: some PostgresQueryable, logger: Logger) async throws -> [Payment] {
+        var payments: [Payment] = []
+        for try await (booking, account, amount, currency, status, reason) in try await database.run(query, logger: logger)
+            .decode((UUID, UUID?, Int64, String, String, String?).self) {
+            guard let status = Payment.Status(rawValue: status) else { continue }
+            payments.append(Payment(bookingID: booking, accountID: account, amountMinor: amount, currency: currency, status: status, reason: reason))
+        }
+        return payments
+    }
+}
+
+/// What runs a query: a client (a pooled connection) or one connection inside a transaction.
+protocol PostgresQueryable: Sendable {
+    /// Runs a query.
+    func run(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence
+}
+
+extension PostgresClient: PostgresQueryable {
+    func run(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence {
+        try await self.query(query, logger: logger)
+    }
+}
+
+extension PostgresConnection: PostgresQueryable {
+    func run(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence {
+        try await self.query(query, logger: logger)
+    }
+}

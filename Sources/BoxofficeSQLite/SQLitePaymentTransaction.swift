@@ -1,0 +1,84 @@
+import BoxofficeDomain
+import BoxofficeMessaging
+import BoxofficePayments
+import Foundation
+import SQLiteNIO
+
+/// The payment service's primitive writes in SQLite, on the writer connection inside an open transaction.
+///
+/// SQLite lets one writer in at a time (`BEGIN IMMEDIATE`), so reading a payment inside the transaction already
+/// keeps any other delivery of the same request out until commit.
+struct SQLitePaymentTransaction: PaymentTransaction {
+    let connection: SQLiteConnection
+
+    func recordInbox(_ message: UUID, at: Date) async throws -> Bool {
+        try await SQLiteMessageTables.record([message], at: at, connection: connection).count == 1
+    }
+
+    func lockPayment(of booking: UUID) async throws -> Payment? {
+        try await connection.query("SELECT * FROM payments WHERE booking_id = ?", [.text(booking.lowercased)]).first.flatMap(SQLitePaymentRows.payment(from:))
+    }
+
+    func account(ofUser user: String) async throws -> Account? {
+        try await connection.query("SELECT * FROM accounts WHERE user_identifier = ?", [.text(user)]).first.flatMap(SQLitePaymentRows.account(from:))
+    }
+
+    func insertAccount(_ account: Account, at: Date) async throws -> Bool {
+        let rows = try await connection.query(
+            """
+            INSERT INTO accounts (id, user_identifier, balance_minor, currency, created_at) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (user_identifier) DO NOTHING RETURNING id
+            """,
+            [.text(account.id.lowercased), .text(account.userIdentifier), ColumnCoding.int(account.balanceMinor), .text(account.currency.code), ColumnCoding.millis(at)]
+        )
+        return !rows.isEmpty
+    }
+
+    func debit(_ amountMinor: Int64, from account: UUID) async throws -> Account? {
+        try await connection.query(
+            "UPDATE accounts SET balance_minor = balance_minor - ? WHERE id = ? AND balance_minor >= ? RETURNING *",
+            [ColumnCoding.int(amountMinor), .text(account.lowercased), ColumnCoding.int(amountMinor)]
+        ).first.flatMap(SQLitePaymentRows.account(from:))
+    }
+
+    func credit(_ amountMinor: Int64, to account: UUID) async throws -> Account? {
+        try await connection.query(
+            "UPDATE accounts SET balance_minor = balance_minor + ? WHERE id = ? RETURNING *", [ColumnCoding.int(amountMinor), .text(account.lowercased)]
+        ).first.flatMap(SQLitePaymentRows.account(from:))
+    }
+
+    func insertPayment(_ payment: Payment, at: Date) async throws -> Bool {
+        let rows = try await connection.query(
+            """
+            INSERT INTO payments (booking_id, account_id, amount_minor, currency, status, reason, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (booking_id) DO NOTHING RETURNING booking_id
+            """,
+            [
+                .text(payment.bookingID.lowercased), payment.accountID.map { .text($0.lowercased) } ?? .null, ColumnCoding.int(payment.amountMinor),
+                .text(payment.currency), .text(payment.status.rawValue), payment.reason.map(SQLiteData.text) ?? .null, ColumnCoding.millis(at), ColumnCoding.millis(at),
+            ]
+        )
+        return !rows.isEmpty
+    }
+
+    func markRefunded(booking: UUID, at: Date) async throws -> Payment? {
+        try await connection.query(
+            "UPDATE payments SET status = ?, updated_at = ? WHERE booking_id = ? AND status = ? RETURNING *",
+            [.text(Payment.Status.refunded.rawValue), ColumnCoding.millis(at), .text(booking.lowercased), .text(Payment.Status.succeeded.rawValue)]
+        ).first.flatMap(SQLitePaymentRows.payment(from:))
+    }
+
+    func appendLedger(_ entry: LedgerEntry) async throws {
+        _ = try await connection.query(
+            "INSERT INTO ledger (id, account_id, kind, amount_minor, balance_after_minor, booking_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                .text(entry.id.lowercased), .text(entry.accountID.lowercased), .text(entry.kind.rawValue), ColumnCoding.int(entry.amountMinor),
+                ColumnCoding.int(entry.balanceAfterMinor), entry.bookingID.map { .text($0.lowercased) } ?? .null, ColumnCoding.millis(entry.createdAt),
+            ]
+        )
+    }
+
+    func appendOutbox(_ messages: [Message]) async throws {
+        try await SQLiteMessageTables.append(messages, connection: connection)
+    }
+}
