@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "BoxofficeMessaging", targets: ["BoxofficeMessaging"]),
         .library(name: "BoxofficePayments", targets: ["BoxofficePayments"]),
         .library(name: "BoxofficeSQLite", targets: ["BoxofficeSQLite"]),
+        .library(name: "BoxofficeBaselines", targets: ["BoxofficeBaselines"]),
         .library(name: "BoxofficePostgres", targets: ["BoxofficePostgres"]),
         .library(name: "BoxofficeHTTP", targets: ["BoxofficeHTTP"]),
         .library(name: "BoxofficeApp", targets: ["BoxofficeApp"]),
@@ -25,6 +26,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket.git", from: "1.6.2"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -86,7 +88,6 @@ let package = Package(
                 "BoxofficePayments",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -98,8 +99,22 @@ let package = Package(
                 "BoxofficeMessaging",
                 "BoxofficePayments",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BoxofficeBaselines",
+            dependencies: [
+                "BoxofficeDomain",
+                "BoxofficeEngine",
+                "BoxofficeStorage",
+                "BoxofficeSQLite",
+                "BoxofficePostgres",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -122,7 +137,9 @@ let package = Package(
         .target(
             name: "BoxofficeApp",
             dependencies: [
+                "BoxofficeBaselines",
                 "BoxofficeDomain",
+                "BoxofficeStorage",
                 "BoxofficeEngine",
                 "BoxofficeMessaging",
                 "BoxofficePayments",
@@ -147,6 +164,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
@@ -178,14 +196,13 @@ let package = Package(
         ),
         .testTarget(
             name: "BoxofficeEngineTests",
-            dependencies: ["BoxofficeEngine", "BoxofficeDomain"],
+            dependencies: ["BoxofficeEngine", "BoxofficeDomain", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "BoxofficeSQLiteTests",
             dependencies: [
                 "BoxofficeSQLite",
-                "BoxofficeDomain",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -249,16 +266,17 @@ let package = Package(
             name: "BoxofficeHTTPTests",
             dependencies: [
                 "BoxofficeApp",
+                "BoxofficeBaselines",
                 "BoxofficeHTTP",
                 "BoxofficeDomain",
-                "BoxofficeSQLite",
                 "BoxofficeTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

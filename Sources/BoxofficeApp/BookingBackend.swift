@@ -1,3 +1,4 @@
+import BoxofficeBaselines
 import BoxofficeDomain
 import BoxofficeMessaging
 import BoxofficePayments
@@ -13,6 +14,8 @@ import ServiceLifecycle
 struct BookingBackend {
     /// The booking store, with its outbox and dead letters.
     let store: any BookingStore & OutboxStore & DeadLetterStore
+    /// The same store's per-request writes, for the benchmarks' baselines.
+    let baselineWriter: any BaselineHoldWriter
     /// Rung by the booking store after commits that wrote to its outbox.
     let bookingOutbox: Wakeup
     /// The payment store.
@@ -41,7 +44,7 @@ struct BookingBackend {
             let database = try await SQLiteDatabaseFile.open(path: path, logger: logger)
             let store = SQLiteBookingStore(database: database, outboxWakeup: bookingOutbox)
             return BookingBackend(
-                store: store, bookingOutbox: bookingOutbox, payments: payments.store, paymentsOutbox: paymentsOutbox,
+                store: store, baselineWriter: store, bookingOutbox: bookingOutbox, payments: payments.store, paymentsOutbox: paymentsOutbox,
                 migrate: {
                     try await payments.migrate()
                     return try await store.migrate(logger: logger)
@@ -53,7 +56,7 @@ struct BookingBackend {
         let client = PostgresClient(configuration: settings.clientConfiguration, backgroundLogger: logger)
         let store = PostgresBookingStore(client: client, timeout: settings.operationTimeout, logger: logger, outboxWakeup: bookingOutbox)
         return BookingBackend(
-            store: store, bookingOutbox: bookingOutbox, payments: payments.store, paymentsOutbox: paymentsOutbox,
+            store: store, baselineWriter: store, bookingOutbox: bookingOutbox, payments: payments.store, paymentsOutbox: paymentsOutbox,
             migrate: {
                 try await payments.migrate()
                 return try await store.migrate()

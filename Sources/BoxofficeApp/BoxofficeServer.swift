@@ -1,3 +1,4 @@
+import BoxofficeBaselines
 import BoxofficeDomain
 import BoxofficeEngine
 import BoxofficeHTTP
@@ -36,12 +37,13 @@ public struct BoxofficeServer {
         let token = try OrganizerToken.resolve(configured: configuration.organizerToken, dataDirectory: directory, logger: logger)
         let backend = try await BookingBackend.open(configuration, directory: directory, logger: logger)
         let live = LiveHub(logger: logger)
-        let engine = BookingEngine(store: backend.store, strategy: configuration.holdStrategy, live: live, now: now, logger: logger)
+        let engine = BookingEngine(store: backend.store, live: live, now: now, logger: logger)
+        let holds: any HoldPath = BaselineHolds(configuration.holdStrategy, engine: engine, writer: backend.baselineWriter, now: now) ?? engine
         if configuration.holdStrategy != .batched {
             logger.warning("hold strategy \(configuration.holdStrategy.rawValue) is for benchmarks only: one transaction per hold")
         }
         let router = APIRouter.build(
-            engine: engine, payments: backend.payments, live: live,
+            engine: engine, holds: holds, payments: backend.payments, live: live,
             configuration: APIConfiguration(
                 organizerToken: token, demoMode: configuration.demo, logRequests: configuration.logRequests, metrics: configuration.metrics,
                 publicDirectory: webAppDirectory(configuration.publicDirectory, logger: logger)
@@ -64,7 +66,7 @@ public struct BoxofficeServer {
         let eventLoopAnswers = EventLoopAnswerCount()
         let http1 = HTTP1Channel.Configuration(
             additionalChannelHandlers: answersOnEventLoop
-                ? [FlashSaleChannelHandler(engine: engine, epoch: live.epoch, serverName: Self.serverName, answers: eventLoopAnswers, logger: logger)]
+                ? [FlashSaleChannelHandler(engine: engine, holds: holds, epoch: live.epoch, serverName: Self.serverName, answers: eventLoopAnswers, logger: logger)]
                 : []
         )
         let application = Application(

@@ -1,4 +1,4 @@
-import BoxofficeDomain
+import BoxofficeBaselines
 import Foundation
 import Logging
 

@@ -8,30 +8,23 @@ import Synchronization
 /// ```swift
 /// let engine = BookingEngine(store: store, logger: logger)
 /// try await engine.start()
-/// let booking = try await engine.holdSeat(SeatID(rawValue: 7), userIdentifier: "alice")
+/// let booking = try await engine.hold(try engine.seatHoldRequest(SeatID(rawValue: 7), userIdentifier: "alice"))
 /// ```
-public final class BookingEngine: Sendable {
+public final class BookingEngine: HoldPath {
     private let store: any BookingStore
     private let now: @Sendable () -> Date
     private let logger: Logger
     private let engines = Mutex<[EventID: EventEngine]>([:])
     private let directory = Mutex(SeatDirectory())
     private let started = Atomic<Bool>(false)
-
-    private let strategy: HoldStrategy
     private let live: (any LiveUpdatePublisher)?
 
     /// Creates an engine over a store; call ``start(demoEvents:)`` before use.
-    /// - Parameters:
-    ///   - strategy: how holds reach the database; the baselines are for benchmarks and need a store that
-    ///     conforms to ``BaselineHoldStore``.
-    ///   - live: told of every committed inventory change and booking status change.
+    /// - Parameter live: told of every committed inventory change and booking status change.
     public init(
-        store: any BookingStore, strategy: HoldStrategy = .batched, live: (any LiveUpdatePublisher)? = nil,
-        now: @escaping @Sendable () -> Date = Date.init, logger: Logger
+        store: any BookingStore, live: (any LiveUpdatePublisher)? = nil, now: @escaping @Sendable () -> Date = Date.init, logger: Logger
     ) {
         self.store = store
-        self.strategy = strategy
         self.live = live
         self.now = now
         self.logger = logger
@@ -74,59 +67,23 @@ public final class BookingEngine: Sendable {
 
     /// Holds seats and GA tickets of one event for a new booking, all or nothing.
     public func hold(_ request: HoldRequest) async throws -> Booking {
-        let engine = try engine(for: request.eventID)
-        guard let baseline = baselineStore else { return try await engine.hold(request) }
-        return try await holdDirectly(request, engine: engine, store: baseline)
-    }
-
-    /// The store that writes holds itself under a baseline strategy; nil for the batched engine.
-    private var baselineStore: (any BaselineHoldStore)? {
-        strategy == .batched ? nil : store as? any BaselineHoldStore
+        try await engine(for: request.eventID).hold(request)
     }
 
     /// ``hold(_:)`` for a caller that cannot wait in a task, such as an event loop: `reply` is called once, right
-    /// away for a refusal the committed state gives. A baseline hold still runs in a task of its own.
+    /// away for a refusal the committed state gives.
     public func hold(_ request: HoldRequest, reply: @escaping HoldReply) {
-        let engine: EventEngine
         do {
-            engine = try self.engine(for: request.eventID)
+            try engine(for: request.eventID).hold(request, reply: reply)
         } catch {
-            return reply(.failure(error))
-        }
-        guard let baseline = baselineStore else { return engine.hold(request, reply: reply) }
-        Task {
-            do {
-                reply(.success(try await holdDirectly(request, engine: engine, store: baseline)))
-            } catch {
-                reply(.failure(error))
-            }
+            reply(.failure(error))
         }
     }
 
-    /// A baseline hold: the rules are checked here, availability only by the database, one transaction per
-    /// request; memory follows afterwards so the seat map stays right.
-    private func holdDirectly(_ request: HoldRequest, engine: EventEngine, store: any BaselineHoldStore) async throws -> Booking {
-        let event = engine.event
-        let (_, amount, customer) = try request.validated(for: event)
-        let at = now()
-        try event.details.checkSalesOpen(at: at)
-        let booking = Booking(
-            id: .random(), eventID: event.id, status: .held, seatIDs: request.seatIDs, tickets: request.tickets,
-            amountMinor: amount, currency: event.details.currency,
-            userIdentifier: customer,
-            expiresAt: at.addingTimeInterval(TimeInterval(event.details.holdTTLSeconds)), createdAt: at
-        )
-        guard try await store.holdDirectly(booking, locking: strategy == .baselineLock) else {
-            throw DomainError.seatsTaken(request.seatIDs)
-        }
-        try await engine.adopt(booking)
-        return booking
-    }
-
-    /// Holds a single seat, finding its event from the seat id (the seed's `POST /api/book/safe`).
-    /// - Throws: ``DomainError/seatNotFound(_:)`` for an unknown seat.
-    public func holdSeat(_ seat: SeatID, userIdentifier: String) async throws -> Booking {
-        try await hold(try seatHoldRequest(seat, userIdentifier: userIdentifier))
+    /// Takes into memory a hold a writer outside the engine committed to the database itself, so the seat map,
+    /// expiry and payment see it (see ``EventEngine/recordCommitted(_:)``).
+    public func recordCommitted(_ booking: Booking) async throws {
+        try await engine(for: booking.eventID).recordCommitted(booking)
     }
 
     /// The hold request of a single seat, in the event that owns it.

@@ -16,8 +16,8 @@ enum EngineCommand {
     case requestPayment(Booking, CheckedContinuation<Bool, any Error>)
     /// Confirm or cancel a booking waiting for its payment; answered with what happened.
     case settle(BookingID, confirmed: Bool, message: UUID, CheckedContinuation<SettleOutcome, any Error>)
-    /// Take into memory a hold a baseline strategy already wrote; answered once the snapshot shows it.
-    case adopt(Booking, CheckedContinuation<Void, any Error>)
+    /// Take into memory a hold a writer outside the engine already committed; answered once the snapshot shows it.
+    case recordCommitted(Booking, CheckedContinuation<Void, any Error>)
     /// Read the state again from the database, because another process changed it.
     case refresh
 }

@@ -111,9 +111,11 @@ public actor EventEngine {
         try await withCheckedThrowingContinuation { submit(.settle(id, confirmed: confirmed, message: message, $0)) }
     }
 
-    /// Takes into memory a hold a baseline strategy wrote to the database itself (benchmarks only).
-    public nonisolated func adopt(_ booking: Booking) async throws {
-        try await withCheckedThrowingContinuation { submit(.adopt(booking, $0)) }
+    /// Takes into memory a hold that a writer outside the engine already committed to the database (the
+    /// benchmarks' baselines write each hold themselves), whatever memory believed about its seats; answered once
+    /// the snapshot shows it.
+    public nonisolated func recordCommitted(_ booking: Booking) async throws {
+        try await withCheckedThrowingContinuation { submit(.recordCommitted(booking, $0)) }
     }
 
     /// Reads the state again from the database soon, because another process changed it; several calls
@@ -149,7 +151,7 @@ public actor EventEngine {
         var undoSteps: [UndoStep] = []
         var statusChanges: [BookingStatusChange] = []
         var replies: [EngineReply] = []
-        var adopted: [(Booking, CheckedContinuation<Void, any Error>)] = []
+        var committed: [(Booking, CheckedContinuation<Void, any Error>)] = []
         func decide(_ change: InventoryChange, undo: UndoStep, customer: String) {
             changes.append(change)
             undoSteps.append(undo)
@@ -197,16 +199,16 @@ public actor EventEngine {
                     confirmed: confirmed, messageID: message, at: at
                 )
                 decide(.settle(settlement), undo: .settled(hold, confirmed: confirmed), customer: hold.customer)
-            case .adopt(let booking, let reply):
+            case .recordCommitted(let booking, let reply):
                 state.adopt(booking)
-                adopted.append((booking, reply))
+                committed.append((booking, reply))
             case .refresh:
                 continue
             }
         }
-        if !adopted.isEmpty {
-            publish(touching: adopted.flatMap { $0.0.seatIDs })
-            for (booking, reply) in adopted {
+        if !committed.isEmpty {
+            publish(touching: committed.flatMap { $0.0.seatIDs })
+            for (booking, reply) in committed {
                 tell(BookingStatusChange(bookingID: booking.id, eventID: event.id, customer: booking.userIdentifier, status: .held))
                 reply.resume()
             }

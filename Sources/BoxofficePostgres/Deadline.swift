@@ -1,12 +1,12 @@
 import Synchronization
 
 /// Runs database work with a time limit, so a request never hangs on an unreachable server.
-enum Deadline {
+public enum Deadline {
     /// The work's result, or ``DeadlineExceeded`` once `limit` passes; the work is then cancelled.
     ///
     /// The work starts at once on the caller's thread (`Task.immediate`), so a call costs no wait for a
     /// thread to pick it up; only the timer is scheduled.
-    static func run<Value: Sendable>(within limit: Duration, _ work: @escaping @Sendable () async throws -> Value) async throws -> Value {
+    public static func run<Value: Sendable>(within limit: Duration, _ work: @escaping @Sendable () async throws -> Value) async throws -> Value {
         let race = Race()
         return try await withCheckedThrowingContinuation { continuation in
             let timer = Task {

@@ -7,38 +7,44 @@ import PostgresNIO
 
 /// The primitive batch writes in PostgreSQL, on one connection inside an open transaction; arrays travel
 /// as bound parameters, so a batch costs a handful of round trips whatever its size.
-struct PostgresInventoryTransaction: InventoryTransaction {
+public struct PostgresInventoryTransaction: InventoryTransaction {
     let connection: PostgresConnection
     let logger: Logger
 
-    func endHolds(_ bookings: [BookingID], status: BookingStatus, at: Date) async throws -> Set<BookingID> {
+    /// Wraps the connection of an open transaction.
+    public init(connection: PostgresConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+    }
+
+    public func endHolds(_ bookings: [BookingID], status: BookingStatus, at: Date) async throws -> Set<BookingID> {
         try await move(bookings, from: .held, to: status, at: at)
     }
 
-    func startPayments(_ bookings: [BookingID], at: Date) async throws -> Set<BookingID> {
+    public func startPayments(_ bookings: [BookingID], at: Date) async throws -> Set<BookingID> {
         try await move(bookings, from: .held, to: .paymentPending, at: at)
     }
 
-    func settle(_ bookings: [BookingID], confirmed: Bool, at: Date) async throws -> Set<BookingID> {
+    public func settle(_ bookings: [BookingID], confirmed: Bool, at: Date) async throws -> Set<BookingID> {
         try await move(bookings, from: .paymentPending, to: confirmed ? .confirmed : .cancelled, at: at)
     }
 
-    func sellClaims(_ claims: [SeatClaim]) async throws {
+    public func sellClaims(_ claims: [SeatClaim]) async throws {
         try await connection.query(
             "UPDATE seat_claims SET status = 'sold' WHERE seat_id = ANY(\(claims.map(\.seat.rawValue))) AND booking_id = ANY(\(claims.map(\.booking.rawValue)))",
             logger: logger
         )
     }
 
-    func sellHeld(_ quantity: Int, from pool: PoolID) async throws {
+    public func sellHeld(_ quantity: Int, from pool: PoolID) async throws {
         try await connection.query("UPDATE ga_pools SET held = held - \(quantity), sold = sold + \(quantity) WHERE id = \(pool.rawValue)", logger: logger)
     }
 
-    func recordInbox(_ messages: [UUID]) async throws -> Set<UUID> {
+    public func recordInbox(_ messages: [UUID]) async throws -> Set<UUID> {
         try await PostgresMessageTables.record(messages, connection: connection, logger: logger)
     }
 
-    func appendOutbox(_ messages: [Message]) async throws {
+    public func appendOutbox(_ messages: [Message]) async throws {
         try await PostgresMessageTables.append(messages, connection: connection, logger: logger)
     }
 
@@ -53,14 +59,14 @@ struct PostgresInventoryTransaction: InventoryTransaction {
         return moved
     }
 
-    func deleteClaims(_ claims: [SeatClaim]) async throws {
+    public func deleteClaims(_ claims: [SeatClaim]) async throws {
         try await connection.query(
             "DELETE FROM seat_claims WHERE seat_id = ANY(\(claims.map(\.seat.rawValue))) AND booking_id = ANY(\(claims.map(\.booking.rawValue)))",
             logger: logger
         )
     }
 
-    func claimSeats(_ claims: [SeatClaim], event: EventID) async throws -> [SeatID: BookingID] {
+    public func claimSeats(_ claims: [SeatClaim], event: EventID) async throws -> [SeatID: BookingID] {
         var claimed: [SeatID: BookingID] = [:]
         for try await (seat, booking) in try await connection.query(
             """
@@ -75,7 +81,7 @@ struct PostgresInventoryTransaction: InventoryTransaction {
         return claimed
     }
 
-    func addHeld(_ quantity: Int, to pool: PoolID) async throws -> Bool {
+    public func addHeld(_ quantity: Int, to pool: PoolID) async throws -> Bool {
         for try await _ in try await connection.query(
             "UPDATE ga_pools SET held = held + \(quantity) WHERE id = \(pool.rawValue) AND held + sold + \(quantity) <= capacity RETURNING id",
             logger: logger
@@ -85,11 +91,11 @@ struct PostgresInventoryTransaction: InventoryTransaction {
         return false
     }
 
-    func removeHeld(_ quantity: Int, from pool: PoolID) async throws {
+    public func removeHeld(_ quantity: Int, from pool: PoolID) async throws {
         try await connection.query("UPDATE ga_pools SET held = held - \(quantity) WHERE id = \(pool.rawValue)", logger: logger)
     }
 
-    func insertBookings(_ bookings: [Booking]) async throws {
+    public func insertBookings(_ bookings: [Booking]) async throws {
         var binds = PostgresBindings(capacity: 10)
         let rows = HeldBookingRows.source(bookings, binds: &binds)
         try await connection.query(
@@ -98,7 +104,7 @@ struct PostgresInventoryTransaction: InventoryTransaction {
         )
     }
 
-    func insertSeatHolds(_ bookings: [Booking], event: EventID) async throws -> Set<BookingID> {
+    public func insertSeatHolds(_ bookings: [Booking], event: EventID) async throws -> Set<BookingID> {
         try await insertSeatHolds(bookings, event: event, announcing: nil)
     }
 

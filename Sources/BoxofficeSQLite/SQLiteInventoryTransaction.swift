@@ -5,21 +5,26 @@ import Foundation
 import SQLiteNIO
 
 /// The primitive batch writes in SQLite, on the writer connection inside an open transaction.
-struct SQLiteInventoryTransaction: InventoryTransaction {
+public struct SQLiteInventoryTransaction: InventoryTransaction {
     /// The most values one multi-row statement carries, well under SQLite's limit of bound values.
     static let chunkSize = 2_000
 
     let connection: SQLiteConnection
 
-    func endHolds(_ bookings: [BookingID], status: BookingStatus, at: Date) async throws -> Set<BookingID> {
+    /// Wraps the writer connection of an open transaction.
+    public init(connection: SQLiteConnection) {
+        self.connection = connection
+    }
+
+    public func endHolds(_ bookings: [BookingID], status: BookingStatus, at: Date) async throws -> Set<BookingID> {
         try await move(bookings, from: .held, to: status, at: at)
     }
 
-    func deleteClaims(_ claims: [SeatClaim]) async throws {
+    public func deleteClaims(_ claims: [SeatClaim]) async throws {
         try await run("DELETE FROM seat_claims", onClaims: claims)
     }
 
-    func claimSeats(_ claims: [SeatClaim], event: EventID) async throws -> [SeatID: BookingID] {
+    public func claimSeats(_ claims: [SeatClaim], event: EventID) async throws -> [SeatID: BookingID] {
         var claimed: [SeatID: BookingID] = [:]
         for chunk in claims.chunked(by: Self.chunkSize / 3) {
             let values = Array(repeating: "(?, ?, ?, 'held')", count: chunk.count).joined(separator: ", ")
@@ -36,7 +41,7 @@ struct SQLiteInventoryTransaction: InventoryTransaction {
         return claimed
     }
 
-    func addHeld(_ quantity: Int, to pool: PoolID) async throws -> Bool {
+    public func addHeld(_ quantity: Int, to pool: PoolID) async throws -> Bool {
         let rows = try await connection.query(
             "UPDATE ga_pools SET held = held + ? WHERE id = ? AND held + sold + ? <= capacity RETURNING id",
             [ColumnCoding.int(quantity), ColumnCoding.int(pool.rawValue), ColumnCoding.int(quantity)]
@@ -44,11 +49,11 @@ struct SQLiteInventoryTransaction: InventoryTransaction {
         return !rows.isEmpty
     }
 
-    func removeHeld(_ quantity: Int, from pool: PoolID) async throws {
+    public func removeHeld(_ quantity: Int, from pool: PoolID) async throws {
         _ = try await connection.query("UPDATE ga_pools SET held = held - ? WHERE id = ?", [ColumnCoding.int(quantity), ColumnCoding.int(pool.rawValue)])
     }
 
-    func insertBookings(_ bookings: [Booking]) async throws {
+    public func insertBookings(_ bookings: [Booking]) async throws {
         for chunk in bookings.chunked(by: Self.chunkSize / 10) {
             let values = Array(repeating: "(?, ?, 'held', ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
             var binds: [SQLiteData] = []
@@ -73,15 +78,15 @@ struct SQLiteInventoryTransaction: InventoryTransaction {
 }
 
 extension SQLiteInventoryTransaction {
-    func startPayments(_ bookings: [BookingID], at: Date) async throws -> Set<BookingID> {
+    public func startPayments(_ bookings: [BookingID], at: Date) async throws -> Set<BookingID> {
         try await move(bookings, from: .held, to: .paymentPending, at: at)
     }
 
-    func settle(_ bookings: [BookingID], confirmed: Bool, at: Date) async throws -> Set<BookingID> {
+    public func settle(_ bookings: [BookingID], confirmed: Bool, at: Date) async throws -> Set<BookingID> {
         try await move(bookings, from: .paymentPending, to: confirmed ? .confirmed : .cancelled, at: at)
     }
 
-    func sellClaims(_ claims: [SeatClaim]) async throws {
+    public func sellClaims(_ claims: [SeatClaim]) async throws {
         try await run("UPDATE seat_claims SET status = 'sold'", onClaims: claims)
     }
 
@@ -96,18 +101,18 @@ extension SQLiteInventoryTransaction {
         }
     }
 
-    func sellHeld(_ quantity: Int, from pool: PoolID) async throws {
+    public func sellHeld(_ quantity: Int, from pool: PoolID) async throws {
         _ = try await connection.query(
             "UPDATE ga_pools SET held = held - ?, sold = sold + ? WHERE id = ?",
             [ColumnCoding.int(quantity), ColumnCoding.int(quantity), ColumnCoding.int(pool.rawValue)]
         )
     }
 
-    func recordInbox(_ messages: [UUID]) async throws -> Set<UUID> {
+    public func recordInbox(_ messages: [UUID]) async throws -> Set<UUID> {
         try await SQLiteMessageTables.record(messages, at: Date(), connection: connection)
     }
 
-    func appendOutbox(_ messages: [Message]) async throws {
+    public func appendOutbox(_ messages: [Message]) async throws {
         try await SQLiteMessageTables.append(messages, connection: connection)
     }
 

@@ -1,3 +1,4 @@
+import BoxofficeBaselines
 import BoxofficeDomain
 import BoxofficeTestSupport
 import Foundation

@@ -1,4 +1,5 @@
 import BoxofficeApp
+import BoxofficeBaselines
 import BoxofficeDomain
 import BoxofficeHTTP
 import BoxofficeTestSupport

@@ -73,8 +73,8 @@ public struct EventInventory: Sendable {
         return hold
     }
 
-    /// Takes into memory a hold the database already has (written by a baseline strategy), whatever memory
-    /// believed about its seats.
+    /// Takes into memory a hold the database already has (committed by a writer outside the engine), whatever
+    /// memory believed about its seats.
     public mutating func adopt(_ booking: Booking) {
         guard holds[booking.id] == nil else { return }
         let indexes = booking.seatIDs.compactMap(event.seatIndex(of:))

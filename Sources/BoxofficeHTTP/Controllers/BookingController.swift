@@ -6,12 +6,13 @@ import Hummingbird
 /// Bookings: the seed's one-seat safe booking, multi-seat and GA bookings, reading and releasing.
 struct BookingController {
     let engine: BookingEngine
+    let holds: any HoldPath
 
     /// The largest booking request accepted.
     static let bodyLimit = 64 * 1024
 
     func addRoutes(to group: RouterGroup<BoxofficeRequestContext>) {
-        group.post("book/safe", use: bookSafe)
+        group.post(RouterPath(APIRoutes.safeBooking), use: bookSafe)
         group.post("bookings", use: create)
         group.get("bookings", use: list)
         group.get("bookings/:id", use: show)
@@ -37,13 +38,13 @@ struct BookingController {
 
     private func bookSafe(_ request: Request, context: BoxofficeRequestContext) async throws -> SafeBookingBody {
         let body = try await request.decodeJSON(SafeBookingRequest.self, limit: Self.bodyLimit, fast: SafeBookingRequest.init(plainJSON:))
-        let booking = try await engine.holdSeat(SeatID(rawValue: body.seatId.value), userIdentifier: body.userIdentifier)
+        let booking = try await holds.hold(try engine.seatHoldRequest(SeatID(rawValue: body.seatId.value), userIdentifier: body.userIdentifier))
         return SafeBookingBody(booking)
     }
 
     private func create(_ request: Request, context: BoxofficeRequestContext) async throws -> EditedResponse<BookingBody> {
         let body = try await request.decodeJSON(CreateBookingRequest.self, limit: Self.bodyLimit)
-        let booking = try await engine.hold(body.holdRequest)
+        let booking = try await holds.hold(body.holdRequest)
         return EditedResponse(status: .created, headers: [.location: "/api/bookings/\(booking.id)"], response: BookingBody(booking))
     }
 

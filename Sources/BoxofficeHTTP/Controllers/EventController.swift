@@ -17,7 +17,7 @@ struct EventController {
         group.get("events") { _, _ in engine.snapshots().map(EventSummaryBody.init) }
         group.post("events", use: create)
         group.get("events/:id", use: show)
-        group.get("events/:id/seats", use: seats)
+        group.get(RouterPath(APIRoutes.seatMap), use: seats)
     }
 
     private func create(_ request: Request, context: BoxofficeRequestContext) async throws -> EditedResponse<EventBody> {
@@ -35,7 +35,7 @@ struct EventController {
     private func seats(_ request: Request, context: BoxofficeRequestContext) async throws -> Response {
         let snapshot = try snapshot(context)
         let etag = seatMaps.etag(of: snapshot)
-        var headers: HTTPFields = [.eTag: etag, .cacheControl: "no-cache"]
+        var headers = SeatMapCache.revalidationHeaders(etag: etag)
         if SeatMapCache.matches(request.headers[.ifNoneMatch], etag: etag) {
             return Response(status: .notModified, headers: headers)
         }

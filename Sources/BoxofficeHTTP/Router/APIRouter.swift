@@ -35,11 +35,12 @@ public struct APIConfiguration: Sendable {
 public enum APIRouter {
     /// The router with every route and the problem-mapping middleware.
     /// - Parameters:
+    ///   - holds: where holds go: the engine, or a benchmark's baseline in front of it.
     ///   - live: told of wallet deposits (inventory and payment changes reach it from the engine and the
     ///     processor); its epoch also names this process's seat map versions.
     ///   - now: the clock, replaceable in tests.
     public static func build(
-        engine: BookingEngine, payments: any PaymentStore, live: LiveHub? = nil, configuration: APIConfiguration,
+        engine: BookingEngine, holds: (any HoldPath)? = nil, payments: any PaymentStore, live: LiveHub? = nil, configuration: APIConfiguration,
         now: @escaping @Sendable () -> Date = Date.init
     ) -> Router<BoxofficeRequestContext> {
         let router = Router(context: BoxofficeRequestContext.self)
@@ -53,9 +54,9 @@ public enum APIRouter {
                 Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: metrics())))
             }
         }
-        let api = router.group("api").add(middleware: ReadinessMiddleware(engine: engine))
+        let api = router.group(RouterPath(APIRoutes.api)).add(middleware: ReadinessMiddleware(engine: engine))
         EventController(engine: engine, organizer: organizer, seatMaps: SeatMapCache(epoch: live?.epoch ?? LiveHub.makeEpoch()), now: now).addRoutes(to: api)
-        BookingController(engine: engine).addRoutes(to: api)
+        BookingController(engine: engine, holds: holds ?? engine).addRoutes(to: api)
         AccountController(store: payments, live: live, now: now).addRoutes(to: api)
         api.get("ws") { _, _ -> Response in
             throw Problem(.upgradeRequired, type: "websocket-only", detail: "/api/ws speaks WebSocket only; connect with a WebSocket client.")

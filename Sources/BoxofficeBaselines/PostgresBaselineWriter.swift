@@ -1,9 +1,10 @@
 import BoxofficeDomain
+import BoxofficePostgres
 import BoxofficeStorage
 import Foundation
 import PostgresNIO
 
-extension PostgresBookingStore: BaselineHoldStore {
+extension PostgresBookingStore: BaselineHoldWriter {
     /// `baseline-lock`, the seed's design: per request `BEGIN`, lock the seats (an advisory lock per seat
     /// stands for the seed's `SELECT … FOR UPDATE` on a seat row), check, insert, `COMMIT`.
     /// `baseline-update`: a one-seat hold is one conditional statement in autocommit; anything larger is one

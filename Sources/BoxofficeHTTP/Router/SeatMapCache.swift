@@ -1,6 +1,7 @@
 import BoxofficeEngine
 import BoxofficeDomain
 import Foundation
+import HTTPTypes
 import NIOCore
 import Synchronization
 
@@ -22,6 +23,11 @@ final class SeatMapCache: Sendable {
     /// The ETag of a snapshot.
     func etag(of snapshot: InventorySnapshot) -> String {
         "\"\(epoch)-\(snapshot.event.id)-\(snapshot.version)\""
+    }
+
+    /// The headers of a seat map answer, and all of a `304`'s: the version's ETag, and revalidate before reuse.
+    static func revalidationHeaders(etag: String) -> HTTPFields {
+        [.eTag: etag, .cacheControl: "no-cache"]
     }
 
     /// Whether an `If-None-Match` header names an ETag (it may list several, comma-separated).

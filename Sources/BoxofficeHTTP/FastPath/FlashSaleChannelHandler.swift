@@ -30,9 +30,6 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
     public typealias OutboundIn = HTTPResponsePart
     public typealias OutboundOut = HTTPResponsePart
 
-    /// The path of the seed's safe booking.
-    static let safeBookingPath = "/api/book/safe"
-
     /// A request the handler may answer, known from its head.
     private enum Kind {
         case safeBooking
@@ -57,6 +54,7 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
     }
 
     private let engine: BookingEngine
+    private let holds: any HoldPath
     private let seatMaps: SeatMapCache
     private let serverName: String
     private let logger: Logger
@@ -77,11 +75,13 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
 
     /// Creates the handler of one connection.
     /// - Parameters:
+    ///   - holds: where holds go: the engine, or a benchmark's baseline in front of it.
     ///   - epoch: the live hub's epoch, which names this process's seat map versions in their ETags.
     ///   - serverName: the `Server` header, as the application's configuration names it.
     ///   - answers: counts what this handler answers, together with the other connections' handlers.
-    public init(engine: BookingEngine, epoch: String, serverName: String, answers: EventLoopAnswerCount, logger: Logger) {
+    public init(engine: BookingEngine, holds: any HoldPath, epoch: String, serverName: String, answers: EventLoopAnswerCount, logger: Logger) {
         self.engine = engine
+        self.holds = holds
         self.answers = answers
         self.seatMaps = SeatMapCache(epoch: epoch)
         self.serverName = serverName
@@ -185,9 +185,9 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
     /// that pass to the router are told apart by it alone.
     private func kind(of head: HTTPRequest) -> Kind? {
         let kind: Kind
-        if head.method == .post, head.path == Self.safeBookingPath {
+        if head.method == .post, head.path == APIRoutes.safeBookingPath {
             kind = .safeBooking
-        } else if head.method == .get, let event = head.path.flatMap(Self.seatMapEvent), head.headerFields[.ifNoneMatch] != nil {
+        } else if head.method == .get, let event = head.path.flatMap(APIRoutes.seatMapEvent), head.headerFields[.ifNoneMatch] != nil {
             kind = .seatMapRevalidation(event)
         } else {
             return nil
@@ -196,15 +196,6 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
             head.headerFields[.connection].map({ $0.lowercased() == "keep-alive" }) ?? true
         else { return nil }
         return kind
-    }
-
-    /// The event of a seat map path, `/api/events/{id}/seats`.
-    private static func seatMapEvent(_ path: String) -> EventID? {
-        let prefix = "/api/events/", suffix = "/seats"
-        guard path.hasPrefix(prefix), path.hasSuffix(suffix) else { return nil }
-        let digits = path.utf8.dropFirst(prefix.utf8.count).dropLast(suffix.utf8.count)
-        guard !digits.isEmpty, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
-        return Int64(Substring(digits)).map(EventID.init(rawValue:))
     }
 
     /// Hands a request it will not answer to Hummingbird: its head and the body read so far.
@@ -226,7 +217,7 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
             guard let snapshot = try? engine.engine(for: event).snapshot else { return false }
             let etag = seatMaps.etag(of: snapshot)
             guard SeatMapCache.matches(head.headerFields[.ifNoneMatch], etag: etag) else { return false }
-            respond(.notModified, [.eTag: etag, .cacheControl: "no-cache"], body: nil, context: context)
+            respond(.notModified, SeatMapCache.revalidationHeaders(etag: etag), body: nil, context: context)
             answered(context: context)
             return true
         }
@@ -243,7 +234,7 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
         }
         let loop = context.eventLoop
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: loop)
-        engine.hold(hold) { answer in
+        holds.hold(hold) { answer in
             if loop.inEventLoop {
                 bound.value.handler.booked(answer, context: bound.value.context)
             } else {
@@ -261,7 +252,7 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
             let problem = ProblemMiddleware<BoxofficeRequestContext>.problem(for: error, logger: logger)
             var fields = problem.headers
             fields[.contentType] = "application/problem+json"
-            respond(problem.status, fields, body: problem.json(instance: Self.safeBookingPath), context: context)
+            respond(problem.status, fields, body: problem.json(instance: APIRoutes.safeBookingPath), context: context)
         }
         answered(context: context)
     }
