@@ -32,6 +32,19 @@ public enum SettleOutcome: Sendable, Equatable {
     case notApplied
 }
 
+/// One decision of a batch: the change to write, how to take it back in memory if the database does not take
+/// it, and the customer told of the booking's new status if it does.
+struct Decision {
+    let change: InventoryChange
+    let undo: UndoStep
+    let customer: String
+
+    /// The booking status change this decision makes, once written.
+    func statusChange(in event: EventID) -> BookingStatusChange {
+        BookingStatusChange(bookingID: change.bookingID, eventID: event, customer: customer, status: change.status)
+    }
+}
+
 /// How to take back one decision of a batch in memory, when the database did not take it.
 enum UndoStep {
     /// A new hold: end it.
@@ -48,7 +61,7 @@ enum UndoStep {
 enum EngineReply {
     /// A hold refused in memory; told only once the batch it was decided against is durable.
     case refused(any Error, HoldReply)
-    /// A hold decided in memory, waiting for its row; `changeIndex` points at its change.
+    /// A hold decided in memory, waiting for its row; `changeIndex` points at its decision.
     case hold(Booking, changeIndex: Int, HoldReply)
     /// A release decided in memory.
     case release(changeIndex: Int, CheckedContinuation<Bool, any Error>)

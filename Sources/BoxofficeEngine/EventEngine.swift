@@ -147,22 +147,18 @@ public actor EventEngine {
         }
         if needsReload { await reload() }
         let at = now()
-        var changes: [InventoryChange] = []
-        var undoSteps: [UndoStep] = []
-        var statusChanges: [BookingStatusChange] = []
+        var decisions: [Decision] = []
         var replies: [EngineReply] = []
         var committed: [(Booking, CheckedContinuation<Void, any Error>)] = []
         func decide(_ change: InventoryChange, undo: UndoStep, customer: String) {
-            changes.append(change)
-            undoSteps.append(undo)
-            statusChanges.append(BookingStatusChange(bookingID: change.bookingID, eventID: event.id, customer: customer, status: change.status))
+            decisions.append(Decision(change: change, undo: undo, customer: customer))
         }
         for command in batch {
             switch command {
             case .hold(let request, let reply):
                 do {
                     let booking = try state.hold(request, id: .random(), now: at)
-                    replies.append(.hold(booking, changeIndex: changes.count, reply))
+                    replies.append(.hold(booking, changeIndex: decisions.count, reply))
                     decide(.hold(booking), undo: .held(booking.id), customer: booking.userIdentifier)
                 } catch {
                     replies.append(.refused(error, reply))
@@ -172,28 +168,28 @@ public actor EventEngine {
                     reply.resume(returning: false)
                     continue
                 }
-                replies.append(.release(changeIndex: changes.count, reply))
+                replies.append(.release(changeIndex: decisions.count, reply))
                 decide(.endHold(ended(hold, as: .released, at: at)), undo: .ended(hold), customer: hold.customer)
             case .expireDue(let reply):
-                let first = changes.count
+                let first = decisions.count
                 for id in state.dueHolds(at: at) {
                     guard let hold = state.endHold(id) else { continue }
                     decide(.endHold(ended(hold, as: .expired, at: at)), undo: .ended(hold), customer: hold.customer)
                 }
-                replies.append(.expireDue(changeIndexes: first ..< changes.count, reply))
+                replies.append(.expireDue(changeIndexes: first ..< decisions.count, reply))
             case .requestPayment(let booking, let reply):
                 guard let hold = state.beginPayment(booking.id) else {
                     reply.resume(returning: false)
                     continue
                 }
-                replies.append(.payment(changeIndex: changes.count, reply))
+                replies.append(.payment(changeIndex: decisions.count, reply))
                 decide(.requestPayment(PaymentStart(booking: booking, messageID: UUID(), at: at)), undo: .paymentStarted(hold), customer: hold.customer)
             case .settle(let id, let confirmed, let message, let reply):
                 guard let hold = state.settle(id, confirmed: confirmed) else {
                     reply.resume(returning: .notPending)
                     continue
                 }
-                replies.append(.settle(changeIndex: changes.count, reply))
+                replies.append(.settle(changeIndex: decisions.count, reply))
                 let settlement = Settlement(
                     bookingID: id, seatIDs: hold.seatIndexes.map(event.seatID(at:)), tickets: hold.tickets,
                     confirmed: confirmed, messageID: message, at: at
@@ -213,33 +209,33 @@ public actor EventEngine {
                 reply.resume()
             }
         }
-        guard !changes.isEmpty else {
+        guard !decisions.isEmpty else {
             answer(replies, applied: [])
             return
         }
         do {
-            let applied = try await store.apply(changes, event: event.id)
-            undo(undoSteps, where: { !applied[$0] })
+            let applied = try await store.apply(decisions.map(\.change), event: event.id)
+            undo(decisions, where: { !applied[$0] })
             if applied.contains(false) {
                 logger.warning("database disagreed with memory; reloading inventory", metadata: ["event": "\(event.id)"])
                 needsReload = true
                 await reload()
             }
-            publish(touching: changes.indices.filter { applied[$0] }.flatMap { changes[$0].seatIDs })
+            publish(touching: decisions.indices.filter { applied[$0] }.flatMap { decisions[$0].change.seatIDs })
             answer(replies, applied: applied)
-            for index in statusChanges.indices where applied[index] { tell(statusChanges[index]) }
+            for index in decisions.indices where applied[index] { tell(decisions[index].statusChange(in: event.id)) }
         } catch {
-            logger.error("could not write a batch of \(changes.count) changes: \(String(reflecting: error))", metadata: ["event": "\(event.id)"])
-            undo(undoSteps, where: { _ in true })
+            logger.error("could not write a batch of \(decisions.count) changes: \(String(reflecting: error))", metadata: ["event": "\(event.id)"])
+            undo(decisions, where: { _ in true })
             needsReload = true
             for reply in replies { fail(reply, with: error) }
         }
     }
 
     /// Takes back, newest first, the decisions of a batch that did not reach the database.
-    private func undo(_ steps: [UndoStep], where failed: (Int) -> Bool) {
-        for index in steps.indices.reversed() where failed(index) {
-            switch steps[index] {
+    private func undo(_ decisions: [Decision], where failed: (Int) -> Bool) {
+        for index in decisions.indices.reversed() where failed(index) {
+            switch decisions[index].undo {
             case .held(let id): _ = state.endHold(id)
             case .ended(let hold): state.restore(hold)
             case .paymentStarted(let hold): state.revertPayment(hold)

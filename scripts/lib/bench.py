@@ -16,7 +16,7 @@ import tempfile
 import time
 import uuid
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tests", "blackbox"))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "blackbox"))
 from common import Server, request  # noqa: E402
 
 TOKEN = "bench-organizer"

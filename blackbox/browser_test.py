@@ -27,7 +27,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from common import Server, check, request, summary
 
 BINARY = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/boxoffice"
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCREENSHOTS = os.path.join(ROOT, "docs", "screenshots")
 TOKEN = "browser-test-organizer-token"
 
