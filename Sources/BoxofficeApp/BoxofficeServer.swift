@@ -36,7 +36,7 @@ public struct BoxofficeServer {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let token = try OrganizerToken.resolve(configured: configuration.organizerToken, dataDirectory: directory, logger: logger)
         let backend = try await BookingBackend.open(configuration, directory: directory, logger: logger)
-        let live = LiveHub(logger: logger)
+        let live = LiveHub(limits: configuration.liveLimits, logger: logger)
         let engine = BookingEngine(store: backend.store, live: live, now: now, logger: logger)
         let holds: any HoldPath = BaselineHolds(configuration.holdStrategy, engine: engine, writer: backend.baselineWriter, now: now) ?? engine
         if configuration.holdStrategy != .batched {
@@ -71,8 +71,8 @@ public struct BoxofficeServer {
         )
         let application = Application(
             router: router,
-            server: .http1WebSocketUpgrade(configuration: .init(http1: http1, ws: .init(autoPing: .enabled(timePeriod: .seconds(30))))) { head, _, _ in
-                socket.shouldUpgrade(head)
+            server: .http1WebSocketUpgrade(configuration: .init(http1: http1, ws: .init(autoPing: .enabled(timePeriod: .seconds(30))))) { head, channel, _ in
+                socket.shouldUpgrade(head, channel: channel)
             },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: Self.serverName),
             services: services,

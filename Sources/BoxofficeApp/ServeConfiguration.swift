@@ -1,4 +1,5 @@
 import BoxofficeBaselines
+import BoxofficeHTTP
 import Foundation
 import Logging
 
@@ -31,6 +32,8 @@ public struct ServeConfiguration: Sendable {
     public var holdStrategy: HoldStrategy = .batched
     /// The web app's static files, served at `/`; a relative path starts at the working directory.
     public var publicDirectory: String = "public"
+    /// What one live client may cost, and how often a busy event's subscribers hear of it.
+    public var liveLimits = LiveHub.Limits()
     /// Renders metrics for `GET /metrics` (see ``Observability``); nil serves none.
     public var metrics: (@Sendable () -> String)?
 

@@ -57,6 +57,16 @@ struct LoadAPI {
     }
 }
 
+extension LoadAPI {
+    /// The server's resident memory, from the `process_resident_memory_bytes` line of its `/metrics`.
+    func serverResidentBytes() async throws -> Int? {
+        let response = try await client.execute(request(.GET, "/metrics"), timeout: .seconds(15))
+        let text = String(buffer: try await response.body.collect(upTo: 16 * 1024 * 1024))
+        let line = text.split(separator: "\n").first { $0.hasPrefix("process_resident_memory_bytes ") }
+        return line.flatMap { Double($0.split(separator: " ").last ?? "") }.map { Int($0) }
+    }
+}
+
 /// The event a load run created for itself.
 struct CreatedEvent: Sendable {
     let id: Int

@@ -16,6 +16,8 @@ public enum LoadScenario: String, CaseIterable, Sendable {
     case gaRush = "ga-rush"
     /// Seat map reads with ETag revalidation while holds happen.
     case seatMap = "seat-map"
+    /// A flash sale without subscribers, then one with `--watchers` WebSocket subscribers on its seat map.
+    case watchers
 
     /// Runs the scenario against a server and checks the invariants from its API afterwards.
     public func run(_ options: LoadOptions) async throws -> LoadReport {
@@ -39,6 +41,7 @@ public enum LoadScenario: String, CaseIterable, Sendable {
         case .hotSeat: try await seats(options, api: api, size: options.size ?? 10, perRow: 10, untilSoldOut: false)
         case .gaRush: try await gaRush(options, api: api)
         case .seatMap: try await seatMap(options, api: api)
+        case .watchers: try await watchers(options, api: api)
         }
     }
 
@@ -73,8 +76,19 @@ public enum LoadScenario: String, CaseIterable, Sendable {
     /// flash-sale and hot-seat: clients hold random seats; flash-sale clients skip seats already won and stop
     /// when all are sold, hot-seat clients keep fighting over the same few until the run ends.
     private func seats(_ options: LoadOptions, api: LoadAPI, size: Int, perRow: Int, untilSoldOut: Bool) async throws -> LoadReport {
+        try await seats(options, api: api, event: try await seatEvent(api, size: size, perRow: perRow), untilSoldOut: untilSoldOut)
+    }
+
+    /// An event of `size` seats in rows of `perRow`.
+    func seatEvent(_ api: LoadAPI, size: Int, perRow: Int) async throws -> CreatedEvent {
         let rows = max(1, (size + perRow - 1) / perRow)
-        let event = try await api.createEvent(title: rawValue, rows: rows, perRow: min(perRow, size))
+        return try await api.createEvent(title: rawValue, rows: rows, perRow: min(perRow, size))
+    }
+
+    /// Holds random seats of an event; `held` hears of each seat (by index) as its hold is answered.
+    func seats(
+        _ options: LoadOptions, api: LoadAPI, event: CreatedEvent, untilSoldOut: Bool, held: @escaping @Sendable (Int) -> Void = { _ in }
+    ) async throws -> LoadReport {
         let tally = Tally(size: event.seats)
         let stats = try await LoadDriver(options: options).run { worker in
             guard !untilSoldOut || tally.sum < event.seats else { return nil }
@@ -84,7 +98,10 @@ public enum LoadScenario: String, CaseIterable, Sendable {
             }
             return .init(request: hold(seat: event.firstSeat + seat, worker: worker), tag: seat)
         } answered: { _, seat, status, _ in
-            if status == 200 { tally.record(seat) }
+            if status == 200 {
+                tally.record(seat)
+                held(seat)
+            }
         }
         var report = LoadReport(scenario: rawValue, stats: stats, facts: [("seats", "\(event.seats), \(tally.sum) held")])
         let doubles = tally.doubles

@@ -1,5 +1,6 @@
+import BoxofficeApp
 import BoxofficeDomain
-import BoxofficeHTTP
+@testable import BoxofficeHTTP
 import BoxofficeTestSupport
 import Foundation
 import Hummingbird
@@ -7,11 +8,13 @@ import HummingbirdTesting
 import HummingbirdWSTesting
 import Logging
 import NIOCore
+import NIOEmbedded
+import Synchronization
 import Testing
 
 @Suite("Live updates over /api/ws")
 struct LiveSocketTests {
-    @Test("an event's watchers get every committed change as a delta, versions consecutive from the subscription", arguments: TestBackend.all)
+    @Test("an event's watchers get every committed change in deltas whose version ranges join up from the subscription", arguments: TestBackend.all)
     func deltasInOrder(backend: TestBackend) async throws {
         let server = try await TestServer.make(backend)
         defer { server.remove() }
@@ -27,15 +30,96 @@ struct LiveSocketTests {
                     _ = try await client.send(.post, "/api/book/safe", json: #"{"seat_id": 22, "user_identifier": "bob"}"#)
                     #expect(try await client.send(.post, "/api/bookings/\(firstID)/release").status == .ok)
 
+                    // Changes close together are merged: the deltas cover (start, start + 3] without gap or overlap,
+                    // and each names a seat once, at its state at the delta's end.
                     var deltas: [[String: any Sendable]] = []
-                    for _ in 1 ... 3 { deltas.append(try await live.next("inventory")) }
-                    #expect(deltas.map { $0["version"] as? Int } == [start + 1, start + 2, start + 3])
-                    let seats = deltas.map { (($0["seats"] as? [[String: Any]]) ?? []).map { "\($0["id"] ?? "?") \($0["status"] ?? "?")" } }
-                    #expect(seats == [["21 held"], ["22 held"], ["21 available"]])
-                    #expect(deltas.map { $0["seats_available"] as? Int } == [49, 48, 49])
+                    var reached = start
+                    while reached < start + 3 {
+                        let delta = try await live.next("inventory")
+                        #expect(delta["from_version"] as? Int == reached, "each delta starts where the previous ended")
+                        reached = try #require(delta["version"] as? Int)
+                        deltas.append(delta)
+                    }
+                    #expect(reached == start + 3)
+                    var seats: [String: String] = [:]
+                    for delta in deltas {
+                        for seat in (delta["seats"] as? [[String: Any]]) ?? [] { seats["\(seat["id"] ?? "?")"] = seat["status"] as? String }
+                    }
+                    #expect(seats == ["21": "available", "22": "held"])
+                    #expect(deltas.last?["seats_available"] as? Int == 49)
                     let epoch = try #require(subscribed["epoch"] as? String)
                     #expect(deltas.allSatisfy { $0["epoch"] as? String == epoch }, "every delta names the process its versions count in")
                     #expect(try await client.send(.get, "/api/events/1/seats").object["epoch"] as? String == epoch)
+                }
+            }
+        }
+    }
+
+    @Test("many holds close together reach every subscriber as at most one delta per interval, ranges joined, ending at the map's state")
+    func mergedDeltas() async throws {
+        var server = try await TestServer.make(.sqlite)
+        server.configuration.liveLimits.flushInterval = .milliseconds(300)
+        defer { server.remove() }
+        try await server.runLive { client, _ in
+            try await client.ws(LiveSocket.path) { inbound, outbound, _ in
+                try await LiveClient.session(inbound: inbound, outbound: outbound) { live in
+                    try await live.send(#"{"action": "subscribe", "event_id": 2}"#)
+                    let start = try #require(try await live.next("subscribed")["version"] as? Int)
+                    let began = ContinuousClock.now
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        for seat in 100 ..< 300 {
+                            group.addTask { _ = try await client.send(.post, "/api/book/safe", json: #"{"seat_id": \#(seat), "user_identifier": "u\#(seat)"}"#) }
+                        }
+                        try await group.waitForAll()
+                    }
+                    let map = try await client.send(.get, "/api/events/2/seats").object
+                    let end = try #require(map["version"] as? Int)
+                    var reached = start
+                    var deltas = 0
+                    var held = Set<Int>()
+                    while reached < end {
+                        let delta = try await live.next("inventory")
+                        #expect(delta["from_version"] as? Int == reached)
+                        reached = try #require(delta["version"] as? Int)
+                        deltas += 1
+                        for seat in (delta["seats"] as? [[String: Any]]) ?? [] where seat["status"] as? String == "held" { held.insert(seat["id"] as? Int ?? 0) }
+                    }
+                    let elapsed = ContinuousClock.now - began
+                    #expect(end - start > deltas, "batches were merged: \(end - start) versions in \(deltas) deltas")
+                    #expect(Double(deltas) <= elapsed / .milliseconds(300) + 2, "at most one delta per interval, the first at once")
+                    #expect(held == Set(100 ..< 300), "every hold reached the subscriber")
+                }
+            }
+        }
+    }
+
+    @Test("a subscriber that reconnects subscribes again, re-reads the map if it is behind, and follows it from there")
+    func reconnect() async throws {
+        let server = try await TestServer.make(.sqlite)
+        defer { server.remove() }
+        try await server.runLive { client, hub in
+            let version = Mutex<Int?>(nil)
+            try await client.ws(LiveSocket.path) { inbound, outbound, _ in
+                try await LiveClient.session(inbound: inbound, outbound: outbound) { live in
+                    try await live.send(#"{"action": "subscribe", "event_id": 1}"#)
+                    let subscribed = try await live.next("subscribed")["version"] as? Int
+                    version.withLock { $0 = subscribed }
+                }
+            }
+            for _ in 0 ..< 200 where hub.connectionCount > 0 { try await Task.sleep(for: .milliseconds(10)) }
+            _ = try await client.send(.post, "/api/book/safe", json: #"{"seat_id": 40, "user_identifier": "while-away"}"#)
+            let seen = try #require(version.withLock { $0 })
+            try await client.ws(LiveSocket.path) { inbound, outbound, _ in
+                try await LiveClient.session(inbound: inbound, outbound: outbound) { live in
+                    try await live.send(#"{"action": "subscribe", "event_id": 1}"#)
+                    let current = try #require(try await live.next("subscribed")["version"] as? Int)
+                    #expect(current > seen, "the hold made while away shows as a newer version")
+                    let map = try await client.send(.get, "/api/events/1/seats").object
+                    #expect(map["version"] as? Int == current, "the re-read map is at the subscription's version")
+                    _ = try await client.send(.post, "/api/book/safe", json: #"{"seat_id": 41, "user_identifier": "after"}"#)
+                    let delta = try await live.next("inventory")
+                    #expect(delta["from_version"] as? Int == current)
+                    #expect((delta["seats"] as? [[String: Any]])?.first?["id"] as? Int == 41)
                 }
             }
         }
@@ -139,36 +223,10 @@ struct LiveSocketTests {
 
 @Suite("Live hub")
 struct LiveHubTests {
-    static func delta(_ version: UInt64) -> LiveUpdate {
-        .inventory(InventoryDelta(eventID: EventID(rawValue: 1), version: version, seats: [], pools: [], availableSeats: 0))
-    }
-
-    @Test("a client that stops reading is dropped once its queue is full; the others go on receiving")
-    func slowConsumerDropped() async throws {
-        let hub = LiveHub(limits: .init(bufferedMessages: 3), logger: Logger(label: "test"))
-        let slow = hub.connect()
-        let fast = hub.connect()
-        #expect(hub.subscribe(slow, to: .event(EventID(rawValue: 1))))
-        #expect(hub.subscribe(fast, to: .event(EventID(rawValue: 1))))
-        var fastMessages = fast.messages.makeAsyncIterator()
-        var fastCount = 0
-        for version in 1 ... 6 as ClosedRange<UInt64> {
-            hub.publish(Self.delta(version))
-            if await fastMessages.next() != nil { fastCount += 1 }
-        }
-        #expect(fastCount == 6)
-        #expect(slow.wasTooSlow)
-        #expect(!fast.wasTooSlow)
-        #expect(hub.connectionCount == 1)
-        var slowCount = 0
-        for await _ in slow.messages { slowCount += 1 }
-        #expect(slowCount == 3, "the queued messages, then the end")
-    }
-
     @Test("a client may watch only so many topics; unwatched topics cost nothing")
     func topicLimit() {
         let hub = LiveHub(limits: .init(topicsPerClient: 2), logger: Logger(label: "test"))
-        let connection = hub.connect()
+        let connection = hub.connect(EmbeddedChannel())
         #expect(hub.subscribe(connection, to: .event(EventID(rawValue: 1))))
         #expect(hub.subscribe(connection, to: .customer("a")))
         #expect(hub.subscribe(connection, to: .customer("a")), "watching again is not another topic")

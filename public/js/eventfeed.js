@@ -1,5 +1,6 @@
-// Keeps one event's SeatModel in step with the server: subscribe first, then read the map, then apply
-// each delta whose version follows the model's; a gap in versions (missed messages) reads the map again.
+// Keeps one event's SeatModel in step with the server: subscribe first, then read the map, then apply each
+// delta whose range of versions (from_version, version] starts at or before the model's version and ends after
+// it; a delta that starts after it (missed messages) reads the map again.
 
 import { seatMap } from "./api.js";
 import { SeatModel } from "./seatmodel.js";
@@ -67,7 +68,7 @@ export class EventFeed {
       return;
     }
     if (delta.version <= this.model.version) return;
-    if (delta.version !== this.model.version + 1) {
+    if (delta.from_version > this.model.version) {
       this.reload();
       return;
     }

@@ -2,24 +2,31 @@ import BoxofficeDomain
 import Foundation
 import Logging
 import NIOCore
+import NIOPosix
 import Synchronization
 
 /// Fans live updates out to the WebSocket clients of this process that watch them.
 ///
-/// Each update is encoded once and queued on every watching connection; a connection whose queue is full
-/// is dropped (its client reconnects and reads the seat map again), so publishing never waits.
+/// Seat map changes are merged per event (``EventFanout``) and sent at most once per
+/// ``Limits/flushInterval``: each merged delta is encoded once into a frame, and every subscriber's connection
+/// writes that frame on its own event loop, one hop per loop, with no Swift task or copy per subscriber.
+/// Booking and wallet changes go at once to their customer's few connections. Publishing never waits, and the
+/// engine's work does not grow with the number of subscribers.
 public final class LiveHub: LiveUpdatePublisher {
-    /// How much one client may cost.
+    /// How much one client may cost, and how often a busy event's subscribers hear of it.
     public struct Limits: Sendable {
-        /// Messages queued for one client before it counts as too slow and is dropped.
-        public var bufferedMessages: Int
         /// Topics one client may watch at once.
         public var topicsPerClient: Int
+        /// How long a client's socket may stay unable to take more before it is closed as too slow.
+        public var slowClientTimeout: Duration
+        /// The shortest time between two deltas of one event.
+        public var flushInterval: Duration
 
         /// Creates limits.
-        public init(bufferedMessages: Int = 512, topicsPerClient: Int = 32) {
-            self.bufferedMessages = bufferedMessages
+        public init(topicsPerClient: Int = 32, slowClientTimeout: Duration = .seconds(10), flushInterval: Duration = .milliseconds(250)) {
             self.topicsPerClient = topicsPerClient
+            self.slowClientTimeout = slowClientTimeout
+            self.flushInterval = flushInterval
         }
     }
 
@@ -27,12 +34,15 @@ public final class LiveHub: LiveUpdatePublisher {
         var nextID = 0
         var connections: [Int: LiveConnection] = [:]
         var topicsOf: [Int: Set<LiveTopic>] = [:]
-        var watchers: [LiveTopic: Set<Int>] = [:]
+        var watchers: [LiveTopic: [Int: LiveConnection]] = [:]
+        var fanouts: [EventID: EventFanout] = [:]
     }
 
     private let state = Mutex(State())
     private let limits: Limits
     private let logger: Logger
+    /// Where flushes are timed and started.
+    private let timer: any EventLoop
     /// Names this process in every event message, so versions of different processes are never compared.
     public let epoch: String
 
@@ -40,6 +50,7 @@ public final class LiveHub: LiveUpdatePublisher {
     public init(limits: Limits = Limits(), logger: Logger) {
         self.limits = limits
         self.logger = logger
+        self.timer = MultiThreadedEventLoopGroup.singleton.next()
         self.epoch = Self.makeEpoch()
     }
 
@@ -51,11 +62,18 @@ public final class LiveHub: LiveUpdatePublisher {
     /// How many clients are connected.
     public var connectionCount: Int { state.withLock { $0.connections.count } }
 
-    /// Registers a new client.
-    public func connect() -> LiveConnection {
+    /// Registers the client of a WebSocket channel; it gets frames once ``LiveConnection/attach()`` found where
+    /// to write them.
+    func connect(_ channel: any Channel) -> LiveConnection {
         state.withLock { state in
             state.nextID += 1
-            let connection = LiveConnection(id: state.nextID, bufferedMessages: limits.bufferedMessages)
+            let connection = LiveConnection(
+                id: state.nextID, channel: channel, slowClientTimeout: .nanoseconds(Int64(limits.slowClientTimeout.nanoseconds)),
+                onDropped: { [weak self] dropped in
+                    self?.disconnect(dropped)
+                    self?.logger.info("dropped a live client that read too slowly")
+                }
+            )
             state.connections[connection.id] = connection
             state.topicsOf[connection.id] = []
             return connection
@@ -64,19 +82,19 @@ public final class LiveHub: LiveUpdatePublisher {
 
     /// Starts sending a topic's updates to a client.
     /// - Returns: false when the client already watches as many topics as it may.
-    public func subscribe(_ connection: LiveConnection, to topic: LiveTopic) -> Bool {
+    func subscribe(_ connection: LiveConnection, to topic: LiveTopic) -> Bool {
         state.withLock { state in
             guard var topics = state.topicsOf[connection.id] else { return false }
             guard topics.contains(topic) || topics.count < limits.topicsPerClient else { return false }
             topics.insert(topic)
             state.topicsOf[connection.id] = topics
-            state.watchers[topic, default: []].insert(connection.id)
+            state.watchers[topic, default: [:]][connection.id] = connection
             return true
         }
     }
 
     /// Stops sending a topic's updates to a client.
-    public func unsubscribe(_ connection: LiveConnection, from topic: LiveTopic) {
+    func unsubscribe(_ connection: LiveConnection, from topic: LiveTopic) {
         state.withLock { state in
             state.topicsOf[connection.id]?.remove(topic)
             Self.removeWatcher(connection.id, of: topic, in: &state)
@@ -84,42 +102,108 @@ public final class LiveHub: LiveUpdatePublisher {
     }
 
     /// Forgets a client and everything it watched.
-    public func disconnect(_ connection: LiveConnection) {
-        state.withLock { Self.remove(connection.id, from: &$0) }
-        connection.finish()
+    func disconnect(_ connection: LiveConnection) {
+        state.withLock { state in
+            state.connections[connection.id] = nil
+            for topic in state.topicsOf.removeValue(forKey: connection.id) ?? [] { Self.removeWatcher(connection.id, of: topic, in: &state) }
+        }
     }
 
-    /// Queues an update on every client watching it.
+    /// Takes an update: a seat map change is merged for its event's next delta; a booking or wallet change goes
+    /// to its customer's connections at once. An update nobody watches costs a dictionary look-up.
     public func publish(_ update: LiveUpdate) {
-        let topic: LiveTopic = switch update {
-        case .inventory(let delta): .event(delta.eventID)
-        case .booking(let change): .customer(change.customer)
-        case .wallet(let change): .customer(change.customer)
+        switch update {
+        case .inventory(let delta):
+            let fanout: EventFanout? = state.withLock { state in
+                guard state.watchers[.event(delta.eventID)] != nil else { return nil }
+                if let fanout = state.fanouts[delta.eventID] { return fanout }
+                let fanout = EventFanout(interval: .nanoseconds(Int64(limits.flushInterval.nanoseconds)))
+                state.fanouts[delta.eventID] = fanout
+                return fanout
+            }
+            guard let fanout, let delay = fanout.merge(delta) else { return }
+            schedule(fanout, in: delay)
+        case .booking(let change):
+            send({ try LiveMessage.encode(change) }, to: .customer(change.customer))
+        case .wallet(let change):
+            send({ try LiveMessage.encode(change) }, to: .customer(change.customer))
         }
-        let watching = state.withLock { state in (state.watchers[topic] ?? []).compactMap { state.connections[$0] } }
-        guard !watching.isEmpty else { return }
-        let message: ByteBuffer
+    }
+
+    private func send(_ message: () throws -> ByteBuffer, to topic: LiveTopic) {
+        let watching = state.withLock { Array(($0.watchers[topic] ?? [:]).values) }
+        guard !watching.isEmpty, let frame = encode(message) else { return }
+        for connection in watching { connection.send(frame) }
+    }
+
+    private func schedule(_ fanout: EventFanout, in delay: TimeAmount) {
+        if delay <= .zero {
+            timer.execute { self.flush(fanout) }
+        } else {
+            timer.scheduleTask(in: delay) { self.flush(fanout) }
+        }
+    }
+
+    /// Sends what waits for an event to its subscribers: one frame, one hop to each event loop that has some.
+    private func flush(_ fanout: EventFanout) {
+        guard let merged = fanout.take() else { return }
+        let watching = state.withLock { Array(($0.watchers[.event(merged.eventID)] ?? [:]).values) }
+        guard !watching.isEmpty, let frame = encode({ try LiveMessage.encode(merged, epoch: epoch) }) else {
+            return finish(fanout)
+        }
+        var byLoop: [ObjectIdentifier: (loop: any EventLoop, connections: [LiveConnection])] = [:]
+        for connection in watching {
+            byLoop[ObjectIdentifier(connection.eventLoop), default: (connection.eventLoop, [])].connections.append(connection)
+        }
+        let remaining = Countdown(byLoop.count)
+        for (loop, connections) in byLoop.values {
+            loop.execute {
+                for connection in connections { connection.deliver(frame, droppable: true) }
+                if remaining.countDown() { self.finish(fanout) }
+            }
+        }
+    }
+
+    private func finish(_ fanout: EventFanout) {
+        if let delay = fanout.flushed() { schedule(fanout, in: delay) }
+    }
+
+    /// A message as a frame, or nil (logged) when it cannot be encoded.
+    private func encode(_ message: () throws -> ByteBuffer) -> ByteBuffer? {
         do {
-            message = try LiveMessage.encode(update, epoch: epoch)
+            return LiveFrame.text(try message())
         } catch {
             logger.error("could not encode a live update: \(error)")
-            return
+            return nil
         }
-        let tooSlow = watching.filter { !$0.send(message) }
-        guard !tooSlow.isEmpty else { return }
-        state.withLock { state in
-            for connection in tooSlow { Self.remove(connection.id, from: &state) }
-        }
-        logger.info("dropped \(tooSlow.count) live clients that read too slowly")
-    }
-
-    private static func remove(_ id: Int, from state: inout State) {
-        state.connections[id] = nil
-        for topic in state.topicsOf.removeValue(forKey: id) ?? [] { removeWatcher(id, of: topic, in: &state) }
     }
 
     private static func removeWatcher(_ id: Int, of topic: LiveTopic, in state: inout State) {
-        state.watchers[topic]?.remove(id)
-        if state.watchers[topic]?.isEmpty == true { state.watchers[topic] = nil }
+        state.watchers[topic]?[id] = nil
+        if state.watchers[topic]?.isEmpty == true {
+            state.watchers[topic] = nil
+            if case .event(let event) = topic { state.fanouts[event] = nil }
+        }
+    }
+}
+
+/// Counts the event loops of a flush that have not finished writing it.
+private final class Countdown: Sendable {
+    private let left: Atomic<Int>
+
+    init(_ count: Int) {
+        left = Atomic(count)
+    }
+
+    /// Counts one down; true for the last.
+    func countDown() -> Bool {
+        left.subtract(1, ordering: .acquiringAndReleasing).newValue == 0
+    }
+}
+
+extension Duration {
+    /// The duration in whole nanoseconds.
+    var nanoseconds: Int64 {
+        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
     }
 }

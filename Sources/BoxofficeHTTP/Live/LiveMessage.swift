@@ -4,7 +4,8 @@ import NIOCore
 
 /// The JSON messages the server sends on `/api/ws`; each names its kind in `type`.
 enum LiveMessage {
-    /// `inventory`: what changed in an event, leading to `version`.
+    /// `inventory`: what changed in an event from `from_version` to `version`, each seat and pool at its state at
+    /// `version`.
     struct Inventory: Encodable {
         struct Seat: Encodable {
             let id: Int64
@@ -22,6 +23,7 @@ enum LiveMessage {
         let type = "inventory"
         let eventId: Int64
         let epoch: String
+        let fromVersion: UInt64
         let version: UInt64
         let seatsAvailable: Int
         let seats: [Seat]
@@ -67,28 +69,32 @@ enum LiveMessage {
         let type = "pong"
     }
 
-    /// Encodes an update as its message; `epoch` names the process whose versions an inventory message counts.
-    static func encode(_ update: LiveUpdate, epoch: String) throws -> ByteBuffer {
-        switch update {
-        case .inventory(let delta):
-            try encode(Inventory(
-                eventId: delta.eventID.rawValue, epoch: epoch, version: delta.version, seatsAvailable: delta.availableSeats,
-                seats: delta.seats.map { Inventory.Seat(id: $0.seatID.rawValue, status: statusName($0.status)) },
-                pools: delta.pools.map {
-                    Inventory.Pool(id: $0.poolID.rawValue, capacity: $0.counts.capacity, held: $0.counts.held, sold: $0.counts.sold, available: $0.counts.available)
-                }
-            ))
-        case .booking(let change):
-            try encode(BookingStatus(
-                customer: change.customer, bookingId: change.bookingID.rawValue.uuidString.lowercased(),
-                eventId: change.eventID.rawValue, status: change.status.rawValue
-            ))
-        case .wallet(let change):
-            try encode(Wallet(
-                customer: change.customer, accountId: change.accountID.uuidString.lowercased(),
-                balanceMinor: change.balanceMinor, currency: change.currency.description
-            ))
-        }
+    /// Encodes an event's merged changes; `epoch` names the process whose versions they count.
+    static func encode(_ merged: MergedInventory, epoch: String) throws -> ByteBuffer {
+        try encode(Inventory(
+            eventId: merged.eventID.rawValue, epoch: epoch, fromVersion: merged.fromVersion, version: merged.version,
+            seatsAvailable: merged.availableSeats,
+            seats: merged.seats.sorted { $0.key < $1.key }.map { Inventory.Seat(id: $0.key.rawValue, status: statusName($0.value)) },
+            pools: merged.pools.sorted { $0.key < $1.key }.map {
+                Inventory.Pool(id: $0.key.rawValue, capacity: $0.value.capacity, held: $0.value.held, sold: $0.value.sold, available: $0.value.available)
+            }
+        ))
+    }
+
+    /// Encodes a booking's new status.
+    static func encode(_ change: BookingStatusChange) throws -> ByteBuffer {
+        try encode(BookingStatus(
+            customer: change.customer, bookingId: change.bookingID.rawValue.uuidString.lowercased(),
+            eventId: change.eventID.rawValue, status: change.status.rawValue
+        ))
+    }
+
+    /// Encodes a wallet's new balance.
+    static func encode(_ change: WalletChange) throws -> ByteBuffer {
+        try encode(Wallet(
+            customer: change.customer, accountId: change.accountID.uuidString.lowercased(),
+            balanceMinor: change.balanceMinor, currency: change.currency.description
+        ))
     }
 
     /// Encodes any message.

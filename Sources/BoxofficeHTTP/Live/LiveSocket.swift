@@ -25,34 +25,27 @@ public struct LiveSocket: Sendable {
 
     /// Whether a request becomes a WebSocket: only on ``path``, and only once the engine is ready (before
     /// that the request falls through to the API, which answers 503).
-    public func shouldUpgrade(_ head: HTTPRequest) -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
+    /// - Parameter channel: the connection's channel, on which the hub writes once the upgrade is done.
+    public func shouldUpgrade(_ head: HTTPRequest, channel: any Channel) -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
         let path = head.path.map { $0.split(separator: "?", maxSplits: 1).first.map(String.init) ?? $0 }
         guard path == Self.path, engine.isReady else { return .dontUpgrade }
-        return .upgrade([:]) { inbound, outbound, context in
-            try await serve(inbound: inbound, outbound: outbound, logger: context.logger)
+        return .upgrade([:]) { inbound, _, _ in
+            try await serve(inbound: inbound, channel: channel)
         }
     }
 
-    private func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, logger: Logger) async throws {
-        let connection = hub.connect()
+    /// Reads the client's commands until it closes; everything the client gets is written by its
+    /// ``LiveConnection``, replies and pushes alike, so they reach it in the order they were sent.
+    private func serve(inbound: WebSocketInboundStream, channel: any Channel) async throws {
+        let connection = hub.connect(channel)
         defer { hub.disconnect(connection) }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await message in connection.messages {
-                    try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .text, data: message)))
-                }
-                if connection.wasTooSlow {
-                    try await outbound.close(.policyViolation, reason: "too slow: read the seat map again after reconnecting")
-                }
+        try await channel.eventLoop.submit { try connection.attach() }.get()
+        for try await message in inbound.messages(maxSize: Self.maxCommandSize) {
+            guard case .text(let text) = message else {
+                reply(LiveMessage.Refusal(detail: "Send commands as text frames."), on: connection)
+                continue
             }
-            for try await message in inbound.messages(maxSize: Self.maxCommandSize) {
-                guard case .text(let text) = message else {
-                    reply(LiveMessage.Refusal(detail: "Send commands as text frames."), on: connection)
-                    continue
-                }
-                handle(text, on: connection)
-            }
-            group.cancelAll()
+            handle(text, on: connection)
         }
     }
 
@@ -95,7 +88,7 @@ public struct LiveSocket: Sendable {
     }
 
     private func reply(_ message: some Encodable, on connection: LiveConnection) {
-        guard let buffer = try? LiveMessage.encode(message) else { return }
-        connection.send(buffer)
+        guard let payload = try? LiveMessage.encode(message) else { return }
+        connection.send(LiveFrame.text(payload))
     }
 }

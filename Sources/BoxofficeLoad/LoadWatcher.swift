@@ -1,0 +1,205 @@
+import NIOCore
+import NIOPosix
+
+/// One subscriber of `/api/ws` in the load generator, on a raw connection: it sends the upgrade and one
+/// subscribe command, answers pings, and counts the frames it reads. A *sampled* watcher also reads which seats
+/// each delta names as held, to measure how long a hold took to become visible.
+///
+/// It is a plain channel handler, so 10,000 of them cost the generator little more than their sockets.
+final class LoadWatcher: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private enum Phase {
+        /// Waiting for the `101 Switching Protocols` answer.
+        case upgrading
+        /// Reading frames.
+        case open
+        /// The watcher closed its side, or the server did.
+        case closed
+    }
+
+    private let eventID: Int
+    private let seats: SeatClock?
+    private let counts: WatcherCounts
+    private var phase = Phase.upgrading
+    private var buffer = ByteBuffer()
+    private var subscribed: EventLoopPromise<Void>?
+
+    /// Creates a watcher of one event; `seats` makes it a sampled watcher.
+    init(eventID: Int, seats: SeatClock?, counts: WatcherCounts, subscribed: EventLoopPromise<Void>) {
+        self.eventID = eventID
+        self.seats = seats
+        self.counts = counts
+        self.subscribed = subscribed
+    }
+
+    /// Opens a watcher's connection; the future completes once the server confirmed the subscription.
+    static func connect(to address: SocketAddress, eventID: Int, seats: SeatClock?, counts: WatcherCounts, on eventLoop: any EventLoop) -> EventLoopFuture<any Channel> {
+        let subscribed = eventLoop.makePromise(of: Void.self)
+        return ClientBootstrap(group: eventLoop)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(LoadWatcher(eventID: eventID, seats: seats, counts: counts, subscribed: subscribed))
+                }
+            }
+            .connect(to: address)
+            .flatMap { channel in subscribed.futureResult.map { channel } }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        var key = [UInt8](repeating: 0, count: 16)
+        for index in key.indices { key[index] = .random(in: .min ... .max) }
+        let request = "GET /api/ws HTTP/1.1\r\nHost: boxoffice\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: \(Base64.encode(key))\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: request)), promise: nil)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var incoming = unwrapInboundIn(data)
+        buffer.writeBuffer(&incoming)
+        if case .upgrading = phase {
+            guard let end = buffer.readableBytesView.firstRange(of: Array("\r\n\r\n".utf8)) else { return }
+            let head = buffer.readString(length: end.upperBound - buffer.readerIndex) ?? ""
+            guard head.hasPrefix("HTTP/1.1 101") else {
+                fail(LoadError("the server refused the WebSocket upgrade: \(head.prefix(40))"), context: context)
+                return
+            }
+            phase = .open
+            send(opcode: 0x1, ByteBuffer(string: #"{"action": "subscribe", "event_id": \#(eventID)}"#), context: context)
+        }
+        while case .open = phase, let frame = WebSocketFrameReader.next(in: &buffer) {
+            handle(frame, context: context)
+        }
+        buffer.discardReadBytes()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if case .open = phase { counts.dropped() }
+        phase = .closed
+        fail(LoadError("the connection closed before the subscription was confirmed"), context: context)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        fail(error, context: context)
+        context.close(promise: nil)
+    }
+
+    /// Closes the watcher's side (not counted as dropped).
+    static func close(_ channel: any Channel) -> EventLoopFuture<Void> {
+        channel.pipeline.handler(type: LoadWatcher.self).flatMap { watcher in
+            watcher.phase = .closed
+            return channel.close()
+        }
+    }
+
+    private func handle(_ frame: (opcode: UInt8, payload: ByteBuffer), context: ChannelHandlerContext) {
+        switch frame.opcode {
+        case 0x1:
+            if let subscribed {
+                self.subscribed = nil
+                subscribed.succeed()
+                return
+            }
+            counts.received(bytes: frame.payload.readableBytes)
+            if let seats { seats.seen(DeltaSeats.held(in: frame.payload), counts: counts) }
+        case 0x8:
+            counts.dropped()
+            phase = .closed
+            context.close(promise: nil)
+        case 0x9:
+            send(opcode: 0xA, frame.payload, context: context)
+        default:
+            break
+        }
+    }
+
+    /// Writes a masked client frame (RFC 6455 §5.3).
+    private func send(opcode: UInt8, _ payload: ByteBuffer, context: ChannelHandlerContext) {
+        var frame = ByteBuffer()
+        frame.writeInteger(0x80 | opcode)
+        let length = payload.readableBytes
+        if length < 126 {
+            frame.writeInteger(0x80 | UInt8(length))
+        } else {
+            frame.writeInteger(UInt8(0x80 | 126))
+            frame.writeInteger(UInt16(length))
+        }
+        let mask = (0 ..< 4).map { _ in UInt8.random(in: .min ... .max) }
+        frame.writeBytes(mask)
+        for (index, byte) in payload.readableBytesView.enumerated() { frame.writeInteger(byte ^ mask[index % 4]) }
+        context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
+    }
+
+    private func fail(_ error: any Error, context: ChannelHandlerContext) {
+        guard let subscribed else { return }
+        self.subscribed = nil
+        subscribed.fail(error)
+    }
+}
+
+/// Reads server frames (never masked) off a buffer.
+enum WebSocketFrameReader {
+    /// The next whole frame, or nil (and the buffer untouched) until one has arrived.
+    static func next(in buffer: inout ByteBuffer) -> (opcode: UInt8, payload: ByteBuffer)? {
+        let start = buffer.readerIndex
+        guard let first = buffer.getInteger(at: start, as: UInt8.self), let second = buffer.getInteger(at: start + 1, as: UInt8.self) else { return nil }
+        var header = 2
+        var length = Int(second & 0x7F)
+        if length == 126 {
+            guard let extended = buffer.getInteger(at: start + 2, as: UInt16.self) else { return nil }
+            length = Int(extended)
+            header += 2
+        } else if length == 127 {
+            guard let extended = buffer.getInteger(at: start + 2, as: UInt64.self) else { return nil }
+            length = Int(extended)
+            header += 8
+        }
+        guard buffer.readableBytes >= header + length, let payload = buffer.getSlice(at: start + header, length: length) else { return nil }
+        buffer.moveReaderIndex(forwardBy: header + length)
+        return (first & 0x0F, payload)
+    }
+}
+
+/// Finds the seats an `inventory` message names as held, without a JSON decoder: its seats are objects of the
+/// form `{"id":N,"status":"held"}` (the server's encoder sorts keys).
+enum DeltaSeats {
+    static func held(in payload: ByteBuffer) -> [Int] {
+        let bytes = payload.readableBytesView
+        let pattern = Array(#"{"id":"#.utf8)
+        let held = Array(#","status":"held"}"#.utf8)
+        var seats: [Int] = []
+        var index = bytes.startIndex
+        while let found = bytes[index...].firstRange(of: pattern) {
+            var cursor = found.upperBound
+            var value = 0
+            while cursor < bytes.endIndex, bytes[cursor] >= UInt8(ascii: "0"), bytes[cursor] <= UInt8(ascii: "9") {
+                value = value * 10 + Int(bytes[cursor] - UInt8(ascii: "0"))
+                cursor += 1
+            }
+            if bytes[cursor...].starts(with: held) { seats.append(value) }
+            index = cursor
+        }
+        return seats
+    }
+}
+
+/// A minimal Base64 encoder for the upgrade's key.
+enum Base64 {
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    static func encode(_ bytes: [UInt8]) -> String {
+        var output: [UInt8] = []
+        for start in stride(from: 0, to: bytes.count, by: 3) {
+            let chunk = Array(bytes[start ..< min(start + 3, bytes.count)]) + [0, 0]
+            let value = UInt32(chunk[0]) << 16 | UInt32(chunk[1]) << 8 | UInt32(chunk[2])
+            let count = min(3, bytes.count - start)
+            for position in 0 ..< 4 {
+                output.append(position <= count ? alphabet[Int(value >> UInt32(18 - 6 * position)) & 0x3F] : UInt8(ascii: "="))
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+}
