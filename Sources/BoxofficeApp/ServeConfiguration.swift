@@ -66,6 +66,10 @@ public struct ServeConfiguration: Sendable {
         public var databaseTimeoutSeconds: Int?
         /// `--public-dir`.
         public var publicDirectory: String?
+        /// `--live-interval`, in milliseconds.
+        public var liveIntervalMilliseconds: Int?
+        /// `--live-frames-per-second`.
+        public var liveFramesPerSecond: Int?
 
         /// No flags.
         public init() {}
@@ -101,6 +105,20 @@ public struct ServeConfiguration: Sendable {
         configuration.databaseTimeoutSeconds = flags.databaseTimeoutSeconds ?? timeout ?? configuration.databaseTimeoutSeconds
         guard (1 ... 600).contains(configuration.databaseTimeoutSeconds) else {
             throw ConfigurationError("The database timeout must be between 1 and 600 seconds, not \(configuration.databaseTimeoutSeconds).")
+        }
+        let interval = try environment["BOXOFFICE_LIVE_INTERVAL"].map { try parseInt($0, name: "BOXOFFICE_LIVE_INTERVAL") }
+        if let milliseconds = flags.liveIntervalMilliseconds ?? interval {
+            guard (10 ... 10_000).contains(milliseconds) else {
+                throw ConfigurationError("The live update interval must be between 10 and 10000 milliseconds, not \(milliseconds).")
+            }
+            configuration.liveLimits.flushInterval = .milliseconds(milliseconds)
+        }
+        let frames = try environment["BOXOFFICE_LIVE_FRAMES_PER_SECOND"].map { try parseInt($0, name: "BOXOFFICE_LIVE_FRAMES_PER_SECOND") }
+        if let frames = flags.liveFramesPerSecond ?? frames {
+            guard (100 ... 10_000_000).contains(frames) else {
+                throw ConfigurationError("The live frames per second must be between 100 and 10000000, not \(frames).")
+            }
+            configuration.liveLimits.framesPerSecond = frames
         }
         let demo = try environment["BOXOFFICE_DEMO"].map { try parseBool($0, name: "BOXOFFICE_DEMO") }
         configuration.demo = flags.demo ?? demo ?? configuration.demo

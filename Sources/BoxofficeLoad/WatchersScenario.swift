@@ -6,13 +6,14 @@ extension LoadScenario {
     /// How many watchers read every delta's seats to time it; the others only count frames and bytes.
     static let sampledWatchers = 50
 
-    /// watchers: the same flash sale twice, on two events of the same size — first with nobody watching, then with
-    /// `--watchers` subscribers on the second event's seat map, connected before the sale starts — and what the
-    /// subscribers saw: how soon a hold became visible, how many messages and bytes each got, how many the server
-    /// dropped, and the server's memory.
+    /// watchers: the same flash sale three times, on three events of the same size — with nobody watching, then with
+    /// `--watchers` subscribers on the second event's seat map (connected before its sale starts), then with nobody
+    /// again — and what the subscribers saw: how soon a hold became visible, how many messages and bytes each got,
+    /// how many the server dropped, and the server's memory. The watched sale is compared with the mean of the two
+    /// others, which ran on a database with fewer and with more rows than it did.
     func watchers(_ options: LoadOptions, api: LoadAPI) async throws -> LoadReport {
         let size = options.size ?? 100_000
-        let quiet = try await seats(options, api: api, event: try await seatEvent(api, size: size, perRow: 250), untilSoldOut: true)
+        let before = try await seats(options, api: api, event: try await seatEvent(api, size: size, perRow: 250), untilSoldOut: true)
 
         let event = try await seatEvent(api, size: size, perRow: 250)
         let counts = WatcherCounts()
@@ -27,15 +28,17 @@ extension LoadScenario {
         try await Task.sleep(for: .seconds(1))
         let rss = try? await api.serverResidentBytes()
         for channel in channels { _ = LoadWatcher.close(channel) }
+        let after = try await seats(options, api: api, event: try await seatEvent(api, size: size, perRow: 250), untilSoldOut: true)
+        let quiet = (before.stats.successRate + after.stats.successRate) / 2
 
         let seconds = watched.stats.seconds + 1
         let perWatcher = Double(max(options.watchers, 1)) * seconds
-        let ratio = quiet.stats.successRate > 0 ? watched.stats.successRate / quiet.stats.successRate : 0
+        let ratio = quiet > 0 ? watched.stats.successRate / quiet : 0
         func ms(_ percentile: Double) -> String {
             counts.visibleMilliseconds(atPercentile: percentile).map { String(format: "%.1f", $0) } ?? "none seen"
         }
         watched.facts += [
-            ("without", "\(Int(quiet.stats.successRate)) holds/s with nobody watching (p99 \(String(format: "%.2f", quiet.stats.milliseconds(atPercentile: 99))) ms)"),
+            ("without", "\(Int(quiet)) holds/s with nobody watching (\(Int(before.stats.successRate)) before, \(Int(after.stats.successRate)) after)"),
             ("with", "\(Int(watched.stats.successRate)) holds/s with \(options.watchers) watchers: \(Int((ratio * 100).rounded())) % of without"),
             ("visible ms", "p50 \(ms(50))  p99 \(ms(99))  max \(ms(100))  (\(min(options.watchers, Self.sampledWatchers)) sampled watchers)"),
             ("per watcher", String(format: "%.1f messages/s, %.0f bytes/s", Double(counts.messageCount) / perWatcher, Double(counts.byteCount) / perWatcher)),
@@ -43,7 +46,7 @@ extension LoadScenario {
             ("connected", String(format: "%d watchers in %.1f s", options.watchers, Double(connecting.components.seconds) + Double(connecting.components.attoseconds) / 1e18)),
             ("server RSS", [rssBefore, rss].map { $0.map { "\($0 / 1_048_576) MB" } ?? "unknown (no /metrics)" }.joined(separator: " before the sale, ") + " after"),
         ]
-        watched.violations += quiet.violations.map { "without watchers: \($0)" }
+        watched.violations += (before.violations + after.violations).map { "without watchers: \($0)" }
         return watched
     }
 

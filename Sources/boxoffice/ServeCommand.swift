@@ -18,6 +18,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Most PostgreSQL connections of this instance (BOXOFFICE_DATABASE_POOL_SIZE, default 20).") var databasePoolSize: Int?
     @Option(help: "Seconds one database operation may take before its request gets 503 (BOXOFFICE_DATABASE_TIMEOUT, default 5).") var databaseTimeout: Int?
     @Option(name: .customLong("public-dir"), help: "Folder of the web app served at / (BOXOFFICE_PUBLIC_DIR, default ./public).") var publicDirectory: String?
+    @Option(help: "Shortest time between two seat map deltas of one event, in ms (BOXOFFICE_LIVE_INTERVAL, default 250).") var liveInterval: Int?
+    @Option(help: "Most delta frames one event's WebSocket subscribers get per second in all; more subscribers, longer interval (BOXOFFICE_LIVE_FRAMES_PER_SECOND, default 30000).") var liveFramesPerSecond: Int?
     @Option(help: "batched (default), or for benchmarks only baseline-lock / baseline-update (BOXOFFICE_HOLD_STRATEGY).") var holdStrategy: String?
     @Flag(inversion: .prefixedNo, help: "Demo mode: demo events on a new database, open POST /api/init_db (BOXOFFICE_DEMO, default on).") var demo: Bool?
     @Flag(help: "Log one line per request at info level (BOXOFFICE_LOG_REQUESTS).") var logRequests = false
@@ -34,6 +36,8 @@ struct ServeCommand: AsyncParsableCommand {
         flags.paymentsDatabaseURL = paymentsDatabaseURL
         flags.databasePoolSize = databasePoolSize
         flags.databaseTimeoutSeconds = databaseTimeout
+        flags.liveIntervalMilliseconds = liveInterval
+        flags.liveFramesPerSecond = liveFramesPerSecond
         flags.demo = demo
         flags.logRequests = logRequests ? true : nil
         flags.logLevel = logLevel

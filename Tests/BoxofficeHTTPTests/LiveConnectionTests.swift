@@ -1,5 +1,6 @@
 @testable import BoxofficeHTTP
 import BoxofficeDomain
+import Foundation
 import Logging
 import NIOCore
 import NIOEmbedded
@@ -66,5 +67,44 @@ struct LiveConnectionTests {
         connection.deliver(delta, droppable: true)
         #expect(channel.isActive, "the time unable to take more counts from the last time it could")
         #expect(hub.connectionCount == 1)
+    }
+}
+
+@Suite("The compact form of a delta's seats")
+struct SeatChangesTests {
+    @Test("seats round-trip, near and far apart, in every status", arguments: [
+        [],
+        [(1, SeatStatus.held)],
+        [(7, .available), (8, .held), (9, .sold)],
+        [(51, .held), (2_070, .sold), (1_000_000, .available), (9_000_000_000, .held)],
+    ] as [[(Int64, SeatStatus)]])
+    func roundTrip(seats: [(Int64, SeatStatus)]) throws {
+        let changes = seats.map { (id: SeatID(rawValue: $0.0), status: $0.1) }
+        let decoded = try #require(SeatChanges.decode(SeatChanges.encode(changes)))
+        #expect(decoded.map(\.id) == changes.map(\.id))
+        #expect(decoded.map(\.status) == changes.map(\.status))
+    }
+
+    @Test("a seat next to the previous one costs one byte")
+    func compact() {
+        let seats = (1 ... 1_000).map { (id: SeatID(rawValue: Int64($0)), status: SeatStatus.held) }
+        #expect(SeatChanges.encode(seats) == Data(Array(repeating: UInt8(1), count: 1_000)).base64EncodedString())
+    }
+
+    @Test("text that is not the encoding is refused", arguments: ["%%%", Data([0x80]).base64EncodedString(), Data([0x03]).base64EncodedString()])
+    func refused(text: String) {
+        #expect(SeatChanges.decode(text) == nil)
+    }
+}
+
+@Suite("How often an event's subscribers hear of it")
+struct LiveIntervalTests {
+    @Test("the minimum interval until the subscribers' frames would pass the budget, then longer")
+    func interval() {
+        let limits = LiveHub.Limits(flushInterval: .milliseconds(250), framesPerSecond: 30_000)
+        #expect(limits.interval(subscribers: 1) == .milliseconds(250))
+        #expect(limits.interval(subscribers: 7_500) == .milliseconds(250))
+        #expect(limits.interval(subscribers: 15_000) == .milliseconds(500))
+        #expect(limits.interval(subscribers: 30_000) == .seconds(1))
     }
 }

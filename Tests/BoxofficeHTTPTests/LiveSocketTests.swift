@@ -14,6 +14,11 @@ import Testing
 
 @Suite("Live updates over /api/ws")
 struct LiveSocketTests {
+    /// The seats an `inventory` message names, decoded from their compact form.
+    static func seats(of delta: [String: any Sendable]) -> [(id: SeatID, status: SeatStatus)] {
+        SeatChanges.decode(delta["seats"] as? String ?? "") ?? []
+    }
+
     @Test("an event's watchers get every committed change in deltas whose version ranges join up from the subscription", arguments: TestBackend.all)
     func deltasInOrder(backend: TestBackend) async throws {
         let server = try await TestServer.make(backend)
@@ -41,11 +46,11 @@ struct LiveSocketTests {
                         deltas.append(delta)
                     }
                     #expect(reached == start + 3)
-                    var seats: [String: String] = [:]
+                    var seats: [Int64: SeatStatus] = [:]
                     for delta in deltas {
-                        for seat in (delta["seats"] as? [[String: Any]]) ?? [] { seats["\(seat["id"] ?? "?")"] = seat["status"] as? String }
+                        for seat in Self.seats(of: delta) { seats[seat.id.rawValue] = seat.status }
                     }
-                    #expect(seats == ["21": "available", "22": "held"])
+                    #expect(seats == [21: .available, 22: .held])
                     #expect(deltas.last?["seats_available"] as? Int == 49)
                     let epoch = try #require(subscribed["epoch"] as? String)
                     #expect(deltas.allSatisfy { $0["epoch"] as? String == epoch }, "every delta names the process its versions count in")
@@ -82,7 +87,7 @@ struct LiveSocketTests {
                         #expect(delta["from_version"] as? Int == reached)
                         reached = try #require(delta["version"] as? Int)
                         deltas += 1
-                        for seat in (delta["seats"] as? [[String: Any]]) ?? [] where seat["status"] as? String == "held" { held.insert(seat["id"] as? Int ?? 0) }
+                        for seat in Self.seats(of: delta) where seat.status == .held { held.insert(Int(seat.id.rawValue)) }
                     }
                     let elapsed = ContinuousClock.now - began
                     #expect(end - start > deltas, "batches were merged: \(end - start) versions in \(deltas) deltas")
@@ -119,7 +124,7 @@ struct LiveSocketTests {
                     _ = try await client.send(.post, "/api/book/safe", json: #"{"seat_id": 41, "user_identifier": "after"}"#)
                     let delta = try await live.next("inventory")
                     #expect(delta["from_version"] as? Int == current)
-                    #expect((delta["seats"] as? [[String: Any]])?.first?["id"] as? Int == 41)
+                    #expect(Self.seats(of: delta).map(\.id.rawValue) == [41])
                 }
             }
         }

@@ -16,6 +16,26 @@ export function expandNumbers(text) {
   return numbers;
 }
 
+/** The seats of an inventory message: base64 of one LEB128 varint per seat, ascending by id, each
+ * `(id − previous id − 1) << 2 | status` (status 0 available, 1 held, 2 sold; the first seat's previous id is 0). */
+export function decodeSeatChanges(text) {
+  const bytes = Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
+  const seats = [];
+  let previous = 0;
+  let value = 0;
+  let scale = 1;
+  for (const byte of bytes) {
+    value += (byte & 0x7f) * scale;
+    scale *= 128;
+    if (byte & 0x80) continue;
+    previous += Math.floor(value / 4) + 1;
+    seats.push({ id: previous, status: value % 4 });
+    value = 0;
+    scale = 1;
+  }
+  return seats;
+}
+
 export class SeatModel {
   constructor(map) {
     this.eventId = map.event_id;
@@ -67,10 +87,10 @@ export class SeatModel {
   /** Applies one /api/ws inventory message; returns the seat indexes it changed. */
   apply(delta) {
     const changed = [];
-    for (const seat of delta.seats) {
+    for (const seat of decodeSeatChanges(delta.seats)) {
       const index = this.indexOf(seat.id);
       if (index < 0 || index >= this.count) continue;
-      this.status[index] = statusCodes[seat.status];
+      this.status[index] = seat.status;
       changed.push(index);
     }
     for (const pool of delta.pools) {

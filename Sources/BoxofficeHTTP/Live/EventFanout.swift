@@ -4,7 +4,8 @@ import Synchronization
 
 /// When one event's merged seat map changes go out: at once when the event was quiet, then at most once per
 /// interval, and never while the previous delta is still being written to the subscribers. Whatever the hold
-/// rate, a subscriber gets at most one delta per interval, and the engine's only work is the merge.
+/// rate, a subscriber gets at most one delta per interval, and the engine's only work is the merge. The hub
+/// names the interval each time, from how many subscribers the event has.
 final class EventFanout: Sendable {
     private enum Phase {
         /// Nothing waits and nothing is being written.
@@ -22,16 +23,13 @@ final class EventFanout: Sendable {
     }
 
     private let state = Mutex(State())
-    private let interval: TimeAmount
 
     /// Creates the fan-out timing of one event.
-    init(interval: TimeAmount) {
-        self.interval = interval
-    }
+    init() {}
 
     /// Merges a committed delta into what waits.
     /// - Returns: the delay after which to flush, when no flush was scheduled or running yet.
-    func merge(_ delta: InventoryDelta) -> TimeAmount? {
+    func merge(_ delta: InventoryDelta, interval: TimeAmount) -> TimeAmount? {
         state.withLock { state in
             if state.pending == nil || state.pending?.merge(delta) == false {
                 // A delta that does not follow what waits (nothing waits, or versions skipped): start again from it;
@@ -40,7 +38,7 @@ final class EventFanout: Sendable {
             }
             guard case .idle = state.phase else { return nil }
             state.phase = .scheduled
-            return delay(after: state.lastFlush)
+            return Self.delay(after: state.lastFlush, interval: interval)
         }
     }
 
@@ -56,18 +54,18 @@ final class EventFanout: Sendable {
 
     /// Ends a flush once every subscriber's connection has its delta.
     /// - Returns: the delay after which to flush again, when more waits.
-    func flushed() -> TimeAmount? {
+    func flushed(interval: TimeAmount) -> TimeAmount? {
         state.withLock { state in
             guard state.pending != nil else {
                 state.phase = .idle
                 return nil
             }
             state.phase = .scheduled
-            return delay(after: state.lastFlush)
+            return Self.delay(after: state.lastFlush, interval: interval)
         }
     }
 
-    private func delay(after last: NIODeadline) -> TimeAmount {
+    private static func delay(after last: NIODeadline, interval: TimeAmount) -> TimeAmount {
         max(.zero, last + interval - .now())
     }
 }

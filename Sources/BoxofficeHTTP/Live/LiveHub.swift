@@ -7,9 +7,11 @@ import Synchronization
 
 /// Fans live updates out to the WebSocket clients of this process that watch them.
 ///
-/// Seat map changes are merged per event (``EventFanout``) and sent at most once per
-/// ``Limits/flushInterval``: each merged delta is encoded once into a frame, and every subscriber's connection
-/// writes that frame on its own event loop, one hop per loop, with no Swift task or copy per subscriber.
+/// Seat map changes are merged per event (``EventFanout``) and sent at most once per interval: each merged delta
+/// is encoded once into a frame, and every subscriber's connection writes that frame on its own event loop, one
+/// hop per loop, with no Swift task or copy per subscriber. The interval is ``Limits/flushInterval``, longer for an
+/// event with so many subscribers that their frames would pass ``Limits/framesPerSecond``: every frame costs a
+/// system call, so the fan-out's cost stays bounded however many watch.
 /// Booking and wallet changes go at once to their customer's few connections. Publishing never waits, and the
 /// engine's work does not grow with the number of subscribers.
 public final class LiveHub: LiveUpdatePublisher {
@@ -21,12 +23,24 @@ public final class LiveHub: LiveUpdatePublisher {
         public var slowClientTimeout: Duration
         /// The shortest time between two deltas of one event.
         public var flushInterval: Duration
+        /// The most delta frames one event's subscribers get per second, all together.
+        public var framesPerSecond: Int
 
         /// Creates limits.
-        public init(topicsPerClient: Int = 32, slowClientTimeout: Duration = .seconds(10), flushInterval: Duration = .milliseconds(250)) {
+        public init(
+            topicsPerClient: Int = 32, slowClientTimeout: Duration = .seconds(10), flushInterval: Duration = .milliseconds(250),
+            framesPerSecond: Int = 30_000
+        ) {
             self.topicsPerClient = topicsPerClient
             self.slowClientTimeout = slowClientTimeout
             self.flushInterval = flushInterval
+            self.framesPerSecond = framesPerSecond
+        }
+
+        /// The time between two deltas of an event with this many subscribers.
+        func interval(subscribers: Int) -> TimeAmount {
+            let minimum = flushInterval.nanoseconds
+            return .nanoseconds(max(minimum, Int64(subscribers) * 1_000_000_000 / Int64(max(framesPerSecond, 1))))
         }
     }
 
@@ -114,14 +128,14 @@ public final class LiveHub: LiveUpdatePublisher {
     public func publish(_ update: LiveUpdate) {
         switch update {
         case .inventory(let delta):
-            let fanout: EventFanout? = state.withLock { state in
-                guard state.watchers[.event(delta.eventID)] != nil else { return nil }
-                if let fanout = state.fanouts[delta.eventID] { return fanout }
-                let fanout = EventFanout(interval: .nanoseconds(Int64(limits.flushInterval.nanoseconds)))
+            let watched: (EventFanout, subscribers: Int)? = state.withLock { state in
+                guard let watchers = state.watchers[.event(delta.eventID)] else { return nil }
+                if let fanout = state.fanouts[delta.eventID] { return (fanout, watchers.count) }
+                let fanout = EventFanout()
                 state.fanouts[delta.eventID] = fanout
-                return fanout
+                return (fanout, watchers.count)
             }
-            guard let fanout, let delay = fanout.merge(delta) else { return }
+            guard let (fanout, subscribers) = watched, let delay = fanout.merge(delta, interval: limits.interval(subscribers: subscribers)) else { return }
             schedule(fanout, in: delay)
         case .booking(let change):
             send({ try LiveMessage.encode(change) }, to: .customer(change.customer))
@@ -149,7 +163,7 @@ public final class LiveHub: LiveUpdatePublisher {
         guard let merged = fanout.take() else { return }
         let watching = state.withLock { Array(($0.watchers[.event(merged.eventID)] ?? [:]).values) }
         guard !watching.isEmpty, let frame = encode({ try LiveMessage.encode(merged, epoch: epoch) }) else {
-            return finish(fanout)
+            return finish(fanout, subscribers: watching.count)
         }
         var byLoop: [ObjectIdentifier: (loop: any EventLoop, connections: [LiveConnection])] = [:]
         for connection in watching {
@@ -159,13 +173,13 @@ public final class LiveHub: LiveUpdatePublisher {
         for (loop, connections) in byLoop.values {
             loop.execute {
                 for connection in connections { connection.deliver(frame, droppable: true) }
-                if remaining.countDown() { self.finish(fanout) }
+                if remaining.countDown() { self.finish(fanout, subscribers: watching.count) }
             }
         }
     }
 
-    private func finish(_ fanout: EventFanout) {
-        if let delay = fanout.flushed() { schedule(fanout, in: delay) }
+    private func finish(_ fanout: EventFanout, subscribers: Int) {
+        if let delay = fanout.flushed(interval: limits.interval(subscribers: subscribers)) { schedule(fanout, in: delay) }
     }
 
     /// A message as a frame, or nil (logged) when it cannot be encoded.

@@ -5,13 +5,8 @@ import NIOCore
 /// The JSON messages the server sends on `/api/ws`; each names its kind in `type`.
 enum LiveMessage {
     /// `inventory`: what changed in an event from `from_version` to `version`, each seat and pool at its state at
-    /// `version`.
+    /// `version`; the seats in ``SeatChanges``' compact form.
     struct Inventory: Encodable {
-        struct Seat: Encodable {
-            let id: Int64
-            let status: String
-        }
-
         struct Pool: Encodable {
             let id: Int64
             let capacity: Int
@@ -26,7 +21,7 @@ enum LiveMessage {
         let fromVersion: UInt64
         let version: UInt64
         let seatsAvailable: Int
-        let seats: [Seat]
+        let seats: String
         let pools: [Pool]
     }
 
@@ -74,7 +69,7 @@ enum LiveMessage {
         try encode(Inventory(
             eventId: merged.eventID.rawValue, epoch: epoch, fromVersion: merged.fromVersion, version: merged.version,
             seatsAvailable: merged.availableSeats,
-            seats: merged.seats.sorted { $0.key < $1.key }.map { Inventory.Seat(id: $0.key.rawValue, status: statusName($0.value)) },
+            seats: SeatChanges.encode(merged.seats.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }),
             pools: merged.pools.sorted { $0.key < $1.key }.map {
                 Inventory.Pool(id: $0.key.rawValue, capacity: $0.value.capacity, held: $0.value.held, sold: $0.value.sold, available: $0.value.available)
             }
@@ -100,13 +95,5 @@ enum LiveMessage {
     /// Encodes any message.
     static func encode(_ message: some Encodable) throws -> ByteBuffer {
         ByteBuffer(bytes: try APICoding.makeEncoder().encode(message))
-    }
-
-    private static func statusName(_ status: SeatStatus) -> String {
-        switch status {
-        case .available: "available"
-        case .held: "held"
-        case .sold: "sold"
-        }
     }
 }
