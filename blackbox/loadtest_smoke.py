@@ -19,6 +19,7 @@ RUNS = [
     ["hot-seat", "--size", "5"],
     ["ga-rush", "--size", "1000"],
     ["seat-map", "--size", "2000"],
+    ["watchers", "--size", "2000", "--watchers", "200"],
 ]
 
 
