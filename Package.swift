@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "BoxofficeEngine", targets: ["BoxofficeEngine"]),
         .library(name: "BoxofficeStorage", targets: ["BoxofficeStorage"]),
         .library(name: "BoxofficeMessaging", targets: ["BoxofficeMessaging"]),
+        .library(name: "BoxofficeAMQP", targets: ["BoxofficeAMQP"]),
         .library(name: "BoxofficePayments", targets: ["BoxofficePayments"]),
         .library(name: "BoxofficeSQLite", targets: ["BoxofficeSQLite"]),
         .library(name: "BoxofficeBaselines", targets: ["BoxofficeBaselines"]),
@@ -66,6 +67,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BoxofficeAMQP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -238,6 +248,16 @@ let package = Package(
                 "BoxofficePostgres",
                 "BoxofficeTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BoxofficeAMQPTests",
+            dependencies: [
+                "BoxofficeAMQP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
