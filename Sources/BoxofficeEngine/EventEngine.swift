@@ -196,7 +196,7 @@ public actor EventEngine {
                 )
                 decide(.settle(settlement), undo: .settled(hold, confirmed: confirmed), customer: hold.customer)
             case .recordCommitted(let booking, let reply):
-                state.adopt(booking)
+                state.recordCommitted(booking)
                 committed.append((booking, reply))
             case .refresh:
                 continue

@@ -50,6 +50,10 @@ final class LoadWatcher: ChannelInboundHandler {
                 }
             }
             .connect(to: address)
+            .flatMapError { error in
+                subscribed.fail(error)
+                return eventLoop.makeFailedFuture(error)
+            }
             .flatMap { channel in subscribed.futureResult.map { channel } }
     }
 
@@ -103,6 +107,9 @@ final class LoadWatcher: ChannelInboundHandler {
 
     private func handle(_ frame: (opcode: UInt8, payload: ByteBuffer), context: ChannelHandlerContext) {
         switch frame.opcode {
+        case 0x1 where subscribed != nil && !frame.payload.readableBytesView.starts(with: Array(#"{"epoch""#.utf8)):
+            fail(LoadError("the server refused the subscription: \(String(buffer: frame.payload))"), context: context)
+            context.close(promise: nil)
         case 0x1:
             if let subscribed {
                 self.subscribed = nil

@@ -47,7 +47,7 @@ extension LoadScenario {
             ("with", "\(Int(watchedRate)) holds/s with \(options.watchers) watchers (sales: \(rates(watched))): \(Int((watchedRate / max(quietRate, 1) * 100).rounded())) % of without"),
             ("visible ms", "p50 \(ms(50))  p99 \(ms(99))  max \(ms(100))  (\(min(options.watchers, Self.sampledWatchers)) sampled watchers)"),
             ("per watcher", String(format: "%.1f messages/s, %.0f bytes/s", Double(counts.messageCount) / perWatcher, Double(counts.byteCount) / perWatcher)),
-            ("dropped", "\(counts.dropCount) of \(options.watchers) watchers"),
+            ("dropped", "\(counts.dropCount) of \(options.watchers) watchers × \(watched.count) sales"),
             ("server RSS", residentBytes.isEmpty ? "unknown (no /metrics)" : residentBytes.map { "\($0 / 1_048_576) MB" }.joined(separator: ", ") + " with the watchers connected"),
         ]
         report.violations = (quiet + watched).flatMap(\.violations)

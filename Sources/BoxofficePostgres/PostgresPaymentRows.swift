@@ -15,7 +15,7 @@ enum PostgresPaymentRows {
     static func accounts(_ query: PostgresQuery, on database: some PostgresQueryable, logger: Logger) async throws -> [Account] {
         var accounts: [Account] = []
         for try await (id, user, balance, currency) in try await database.run(query, logger: logger).decode((UUID, String, Int64, String).self) {
-            guard let currency = Currency(currency) else { continue }
+            guard let currency = Currency(currency) else { throw UnreadableRow(table: "accounts") }
             accounts.append(Account(id: id, userIdentifier: user, balanceMinor: balance, currency: currency))
         }
         return accounts
@@ -26,7 +26,7 @@ enum PostgresPaymentRows {
         var payments: [Payment] = []
         for try await (booking, account, amount, currency, status, reason) in try await database.run(query, logger: logger)
             .decode((UUID, UUID?, Int64, String, String, String?).self) {
-            guard let status = Payment.Status(rawValue: status) else { continue }
+            guard let status = Payment.Status(rawValue: status) else { throw UnreadableRow(table: "payments") }
             payments.append(Payment(bookingID: booking, accountID: account, amountMinor: amount, currency: currency, status: status, reason: reason))
         }
         return payments
@@ -49,4 +49,10 @@ extension PostgresConnection: PostgresQueryable {
     func run(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence {
         try await self.query(query, logger: logger)
     }
+}
+
+/// A stored row does not hold what its table promises; never mistaken for no row.
+struct UnreadableRow: Error, CustomStringConvertible {
+    let table: String
+    var description: String { "a row of \(table) cannot be read" }
 }

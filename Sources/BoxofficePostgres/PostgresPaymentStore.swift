@@ -63,7 +63,7 @@ public struct PostgresPaymentStore: PaymentStore {
                 "SELECT id, kind, amount_minor, balance_after_minor, booking_id, created_at FROM ledger WHERE account_id = \(account) ORDER BY seq",
                 logger: logger
             ).decode((UUID, String, Int64, Int64, UUID?, Date).self) {
-                guard let kind = LedgerEntry.Kind(rawValue: kind) else { continue }
+                guard let kind = LedgerEntry.Kind(rawValue: kind) else { throw UnreadableRow(table: "ledger") }
                 entries.append(LedgerEntry(id: id, accountID: account, kind: kind, amountMinor: amount, balanceAfterMinor: balance, bookingID: booking, createdAt: at))
             }
             return entries

@@ -26,20 +26,20 @@ public struct SQLitePaymentStore: PaymentStore {
     }
 
     public func account(_ id: UUID) async throws -> Account? {
-        try await database.read("SELECT * FROM accounts WHERE id = ?", [.text(id.lowercased)]).first.flatMap(SQLitePaymentRows.account(from:))
+        try await database.read("SELECT * FROM accounts WHERE id = ?", [.text(id.lowercased)]).first.map(SQLitePaymentRows.account(from:))
     }
 
     public func account(forUser user: String) async throws -> Account? {
-        try await database.read("SELECT * FROM accounts WHERE user_identifier = ?", [.text(user)]).first.flatMap(SQLitePaymentRows.account(from:))
+        try await database.read("SELECT * FROM accounts WHERE user_identifier = ?", [.text(user)]).first.map(SQLitePaymentRows.account(from:))
     }
 
     public func ledger(of accountID: UUID) async throws -> [LedgerEntry] {
         try await database.read("SELECT * FROM ledger WHERE account_id = ? ORDER BY created_at, rowid", [.text(accountID.lowercased)])
-            .compactMap(SQLitePaymentRows.entry(from:))
+            .map(SQLitePaymentRows.entry(from:))
     }
 
     public func payment(for booking: UUID) async throws -> Payment? {
-        try await database.read("SELECT * FROM payments WHERE booking_id = ?", [.text(booking.lowercased)]).first.flatMap(SQLitePaymentRows.payment(from:))
+        try await database.read("SELECT * FROM payments WHERE booking_id = ?", [.text(booking.lowercased)]).first.map(SQLitePaymentRows.payment(from:))
     }
 }
 

@@ -16,11 +16,11 @@ struct SQLitePaymentTransaction: PaymentTransaction {
     }
 
     func lockPayment(of booking: UUID) async throws -> Payment? {
-        try await connection.query("SELECT * FROM payments WHERE booking_id = ?", [.text(booking.lowercased)]).first.flatMap(SQLitePaymentRows.payment(from:))
+        try await connection.query("SELECT * FROM payments WHERE booking_id = ?", [.text(booking.lowercased)]).first.map(SQLitePaymentRows.payment(from:))
     }
 
     func account(ofUser user: String) async throws -> Account? {
-        try await connection.query("SELECT * FROM accounts WHERE user_identifier = ?", [.text(user)]).first.flatMap(SQLitePaymentRows.account(from:))
+        try await connection.query("SELECT * FROM accounts WHERE user_identifier = ?", [.text(user)]).first.map(SQLitePaymentRows.account(from:))
     }
 
     func insertAccount(_ account: Account, at: Date) async throws -> Bool {
@@ -38,13 +38,13 @@ struct SQLitePaymentTransaction: PaymentTransaction {
         try await connection.query(
             "UPDATE accounts SET balance_minor = balance_minor - ? WHERE id = ? AND balance_minor >= ? RETURNING *",
             [ColumnCoding.int(amountMinor), .text(account.lowercased), ColumnCoding.int(amountMinor)]
-        ).first.flatMap(SQLitePaymentRows.account(from:))
+        ).first.map(SQLitePaymentRows.account(from:))
     }
 
     func credit(_ amountMinor: Int64, to account: UUID) async throws -> Account? {
         try await connection.query(
             "UPDATE accounts SET balance_minor = balance_minor + ? WHERE id = ? RETURNING *", [ColumnCoding.int(amountMinor), .text(account.lowercased)]
-        ).first.flatMap(SQLitePaymentRows.account(from:))
+        ).first.map(SQLitePaymentRows.account(from:))
     }
 
     func insertPayment(_ payment: Payment, at: Date) async throws -> Bool {
@@ -65,7 +65,7 @@ struct SQLitePaymentTransaction: PaymentTransaction {
         try await connection.query(
             "UPDATE payments SET status = ?, updated_at = ? WHERE booking_id = ? AND status = ? RETURNING *",
             [.text(Payment.Status.refunded.rawValue), ColumnCoding.millis(at), .text(booking.lowercased), .text(Payment.Status.succeeded.rawValue)]
-        ).first.flatMap(SQLitePaymentRows.payment(from:))
+        ).first.map(SQLitePaymentRows.payment(from:))
     }
 
     func appendLedger(_ entry: LedgerEntry) async throws {

@@ -24,30 +24,60 @@ struct LiveConnectionTests {
         let hub = LiveHub(logger: Logger(label: "test"))
         let (connection, channel) = try Self.connection(hub: hub)
         let frame = LiveFrame.text(ByteBuffer(string: #"{"type":"pong"}"#))
-        connection.deliver(frame, droppable: true)
+        connection.deliver(frame, droppedFor: Self.event)
         let written = try #require(try channel.readOutbound(as: ByteBuffer.self))
         #expect(written == frame)
         #expect(Array(written.readableBytesView.prefix(2)) == [0x81, 15], "FIN + text, no mask bit, the payload's length")
     }
 
-    @Test("while the socket cannot take more, deltas are skipped; once that lasts, the client is closed with 1008 and forgotten")
-    func slowClientSkippedThenClosed() async throws {
+    static let event = EventID(rawValue: 1)
+
+    @Test("a delta the socket cannot take waits as the event's latest, and is written once the socket can take it")
+    func missedDeltaWrittenLater() throws {
+        let hub = LiveHub(logger: Logger(label: "test"))
+        let (connection, channel) = try Self.connection(hub: hub)
+        let older = LiveFrame.text(ByteBuffer(string: #"{"version":2}"#))
+        let latest = LiveFrame.text(ByteBuffer(string: #"{"version":3}"#))
+        channel.isWritable = false
+        connection.deliver(older, droppedFor: Self.event)
+        connection.deliver(latest, droppedFor: Self.event)
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil, "nothing is queued while the socket cannot take it")
+        channel.embeddedEventLoop.advanceTime(by: LiveConnection.retryInterval)
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil, "still full: still waiting")
+        channel.isWritable = true
+        channel.embeddedEventLoop.advanceTime(by: LiveConnection.retryInterval)
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == latest, "only the event's latest delta: the client sees the gap, or exactly what it missed")
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
+    }
+
+    @Test("while the socket cannot take more for too long, the client is closed with 1008 and forgotten")
+    func slowClientClosed() async throws {
         let hub = LiveHub(limits: .init(slowClientTimeout: .milliseconds(50)), logger: Logger(label: "test"))
         let (connection, channel) = try Self.connection(hub: hub)
-        #expect(hub.subscribe(connection, to: .event(EventID(rawValue: 1))))
+        #expect(hub.subscribe(connection, to: .event(Self.event)))
         let delta = LiveFrame.text(ByteBuffer(string: "{}"))
-
         channel.isWritable = false
-        connection.deliver(delta, droppable: true)
-        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil, "a delta the socket cannot take is skipped, not queued")
+        connection.deliver(delta, droppedFor: Self.event)
         connection.send(LiveFrame.text(ByteBuffer(string: #"{"type":"pong"}"#)))
-        #expect(try channel.readOutbound(as: ByteBuffer.self) != nil, "a reply is not droppable")
+        #expect(try channel.readOutbound(as: ByteBuffer.self) != nil, "a reply is not dropped")
         #expect(hub.connectionCount == 1)
 
         try await Task.sleep(for: .milliseconds(80))
-        connection.deliver(delta, droppable: true)
+        connection.deliver(delta, droppedFor: Self.event)
         let close = try #require(try channel.readOutbound(as: ByteBuffer.self))
         #expect(Array(close.readableBytesView.prefix(4)) == [0x88, UInt8(close.readableBytes - 2), 0x03, 0xF0], "a close frame with 1008")
+        #expect(!channel.isActive)
+        #expect(hub.connectionCount == 0)
+    }
+
+    @Test("a client that keeps asking while reading nothing is closed before its answers pile up")
+    func askingWithoutReadingClosed() throws {
+        let hub = LiveHub(logger: Logger(label: "test"))
+        let (connection, channel) = try Self.connection(hub: hub)
+        channel.isWritable = false
+        for _ in 0 ..< LiveConnection.waitingFrameAllowance { connection.send(LiveFrame.text(ByteBuffer(string: #"{"type":"pong"}"#))) }
+        #expect(channel.isActive)
+        connection.send(LiveFrame.text(ByteBuffer(string: #"{"type":"pong"}"#)))
         #expect(!channel.isActive)
         #expect(hub.connectionCount == 0)
     }
@@ -58,15 +88,25 @@ struct LiveConnectionTests {
         let (connection, channel) = try Self.connection(hub: hub)
         let delta = LiveFrame.text(ByteBuffer(string: "{}"))
         channel.isWritable = false
-        connection.deliver(delta, droppable: true)
+        connection.deliver(delta, droppedFor: Self.event)
         channel.isWritable = true
-        connection.deliver(delta, droppable: true)
+        connection.deliver(delta, droppedFor: Self.event)
         #expect(try channel.readOutbound(as: ByteBuffer.self) == delta)
         channel.isWritable = false
         try await Task.sleep(for: .milliseconds(120))
-        connection.deliver(delta, droppable: true)
+        connection.deliver(delta, droppedFor: Self.event)
         #expect(channel.isActive, "the time unable to take more counts from the last time it could")
         #expect(hub.connectionCount == 1)
+    }
+
+    @Test("nothing is written after the connection was let go")
+    func nothingAfterDetach() throws {
+        let hub = LiveHub(logger: Logger(label: "test"))
+        let (connection, channel) = try Self.connection(hub: hub)
+        hub.disconnect(connection)
+        channel.embeddedEventLoop.run()
+        connection.deliver(LiveFrame.text(ByteBuffer(string: "{}")), droppedFor: Self.event)
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
     }
 }
 

@@ -4,7 +4,7 @@
 export const AVAILABLE = 0;
 export const HELD = 1;
 export const SOLD = 2;
-const statusCodes = { a: AVAILABLE, h: HELD, s: SOLD, available: AVAILABLE, held: HELD, sold: SOLD };
+const statusCodes = { a: AVAILABLE, h: HELD, s: SOLD };
 
 /** "1-3,5" → [1, 2, 3, 5]. */
 export function expandNumbers(text) {

@@ -75,7 +75,7 @@ public struct EventInventory: Sendable {
 
     /// Takes into memory a hold the database already has (committed by a writer outside the engine), whatever
     /// memory believed about its seats.
-    public mutating func adopt(_ booking: Booking) {
+    public mutating func recordCommitted(_ booking: Booking) {
         guard holds[booking.id] == nil else { return }
         let indexes = booking.seatIDs.compactMap(event.seatIndex(of:))
         for index in indexes where seats[index] == .available {

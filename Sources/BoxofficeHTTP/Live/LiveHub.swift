@@ -115,8 +115,9 @@ public final class LiveHub: LiveUpdatePublisher {
         }
     }
 
-    /// Forgets a client and everything it watched.
+    /// Forgets a client and everything it watched; nothing more is written to it.
     func disconnect(_ connection: LiveConnection) {
+        connection.detach()
         state.withLock { state in
             state.connections[connection.id] = nil
             for topic in state.topicsOf.removeValue(forKey: connection.id) ?? [] { Self.removeWatcher(connection.id, of: topic, in: &state) }
@@ -172,7 +173,7 @@ public final class LiveHub: LiveUpdatePublisher {
         let remaining = Countdown(byLoop.count)
         for (loop, connections) in byLoop.values {
             loop.execute {
-                for connection in connections { connection.deliver(frame, droppable: true) }
+                for connection in connections { connection.deliver(frame, droppedFor: merged.eventID) }
                 if remaining.countDown() { self.finish(fanout, subscribers: watching.count) }
             }
         }

@@ -6,11 +6,11 @@ import Logging
 import NIOCore
 import NIOWebSocket
 
-/// The `/api/ws` endpoint: upgrades requests for it, reads the client's commands and writes its queued
-/// messages until either side closes.
+/// The `/api/ws` endpoint: upgrades requests for it and reads the client's commands until either side closes;
+/// what the client gets, replies and pushes alike, its ``LiveConnection`` writes.
 public struct LiveSocket: Sendable {
     /// The path the endpoint answers on.
-    public static let path = "/api/ws"
+    public static let path = APIRoutes.liveSocketPath
     /// The largest command a client may send, in bytes.
     static let maxCommandSize = 4 * 1024
 

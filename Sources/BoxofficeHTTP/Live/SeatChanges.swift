@@ -7,12 +7,12 @@ import Foundation
 /// The seats, in ascending id order, each as one unsigned LEB128 varint of `(id − previous id − 1) << 2 | status`,
 /// where the first seat's previous id is 0 and status is 0 available, 1 held, 2 sold; the bytes in standard base64.
 public enum SeatChanges {
-    /// Encodes seat changes, which must be sorted by ascending seat id.
+    /// Encodes seat changes sorted by ascending seat id; a seat id not above the previous one is left out.
     public static func encode(_ seats: [(id: SeatID, status: SeatStatus)]) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(seats.count * 2)
         var previous: Int64 = 0
-        for seat in seats {
+        for seat in seats where seat.id.rawValue > previous {
             var value = UInt64(seat.id.rawValue - previous - 1) << 2 | UInt64(seat.status.rawValue)
             previous = seat.id.rawValue
             while value >= 0x80 {
@@ -25,7 +25,7 @@ public enum SeatChanges {
     }
 
     /// Decodes what ``encode(_:)`` wrote; nil for text that is not such an encoding.
-    public static func decode(_ text: String) -> [(id: SeatID, status: SeatStatus)]? {
+    static func decode(_ text: String) -> [(id: SeatID, status: SeatStatus)]? {
         guard let data = Data(base64Encoded: text) else { return nil }
         var seats: [(id: SeatID, status: SeatStatus)] = []
         var previous: Int64 = 0

@@ -1,15 +1,14 @@
-import BoxofficeEngine
 import Hummingbird
 
-/// Answers 503 to API requests until the engine has loaded its state from the database.
+/// Answers 503 to a service's requests until what it needs is up (its database loaded and migrated).
 struct ReadinessMiddleware<Context: RequestContext>: RouterMiddleware {
-    let engine: BookingEngine
+    let check: ReadinessCheck
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard engine.isReady else {
+        guard check.isReady() else {
             throw Problem(
                 .serviceUnavailable, type: "not-ready",
-                detail: "The booking service is starting and cannot reach its database yet; try again shortly.",
+                detail: "The service is starting and cannot reach \(check.name) yet; try again shortly.",
                 headers: [.retryAfter: "1"]
             )
         }

@@ -7,15 +7,22 @@ enum APIRoutes {
     /// The seed's safe booking of one seat, within ``api``.
     static let safeBooking = "book/safe"
     /// An event's seat map, within ``api``.
-    static let seatMap = "events/:id/seats"
+    static let seatMap = "\(seatMapPrefix):id\(seatMapSuffix)"
+    /// The WebSocket of live updates, within ``api``.
+    static let liveSocket = "ws"
 
     /// `/api/book/safe`, as a request names it.
     static let safeBookingPath = "/\(api)/\(safeBooking)"
+    /// `/api/ws`, as a request names it.
+    static let liveSocketPath = "/\(api)/\(liveSocket)"
+
+    private static let seatMapPrefix = "events/"
+    private static let seatMapSuffix = "/seats"
+    private static let seatMapPathPrefix = "/\(api)/\(seatMapPrefix)"
 
     /// The event a seat map path (`/api/events/{id}/seats`) names; nil for any other path.
     static func seatMapEvent(_ path: String) -> EventID? {
-        let parts = seatMap.split(separator: ":id", maxSplits: 1)
-        let prefix = "/\(api)/\(parts[0])", suffix = String(parts[1])
+        let prefix = seatMapPathPrefix, suffix = seatMapSuffix
         guard path.hasPrefix(prefix), path.hasSuffix(suffix), path.utf8.count > prefix.utf8.count + suffix.utf8.count else { return nil }
         let digits = path.utf8.dropFirst(prefix.utf8.count).dropLast(suffix.utf8.count)
         guard digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }

@@ -1,0 +1,24 @@
+/// Everything the HTTP layer needs besides the services' parts.
+public struct APIConfiguration: Sendable {
+    /// The organizer's bearer token.
+    public var organizerToken: String
+    /// Whether `POST /api/init_db` is open to everyone.
+    public var demoMode: Bool
+    /// Whether to log one line per request at info level.
+    public var logRequests: Bool
+    /// Renders the process's metrics in the Prometheus text format for `GET /metrics`; nil serves no metrics.
+    public var metrics: (@Sendable () -> String)?
+    /// The folder of the web app's static files, served at `/`; nil serves none.
+    public var publicDirectory: String?
+
+    /// Creates a configuration.
+    public init(
+        organizerToken: String, demoMode: Bool, logRequests: Bool, metrics: (@Sendable () -> String)? = nil, publicDirectory: String? = nil
+    ) {
+        self.organizerToken = organizerToken
+        self.demoMode = demoMode
+        self.logRequests = logRequests
+        self.metrics = metrics
+        self.publicDirectory = publicDirectory
+    }
+}

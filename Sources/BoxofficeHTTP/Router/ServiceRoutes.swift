@@ -1,0 +1,40 @@
+import BoxofficeDomain
+import BoxofficeEngine
+import BoxofficePayments
+
+/// What the booking service's routes need: events, seats, bookings, `/api/ws`.
+public struct BookingRoutes: Sendable {
+    /// The engine.
+    public var engine: BookingEngine
+    /// Where holds go: the engine, or a benchmark's baseline in front of it.
+    public var holds: any HoldPath
+
+    /// Creates the booking routes' parts; `holds` defaults to the engine.
+    public init(engine: BookingEngine, holds: (any HoldPath)? = nil) {
+        self.engine = engine
+        self.holds = holds ?? engine
+    }
+
+    /// Ready once the engine loaded its state.
+    var readiness: ReadinessCheck { ReadinessCheck("the booking database") { [engine] in engine.isReady } }
+}
+
+/// What the payment service's routes need: wallets, deposits, the ledger.
+public struct PaymentRoutes: Sendable {
+    /// The payment store.
+    public var store: any PaymentStore
+    /// Told of every deposit.
+    public var live: (any LiveUpdatePublisher)?
+    /// Whether the payment database is migrated and reachable.
+    public var isReady: @Sendable () -> Bool
+
+    /// Creates the payment routes' parts.
+    public init(store: any PaymentStore, live: (any LiveUpdatePublisher)?, isReady: @escaping @Sendable () -> Bool) {
+        self.store = store
+        self.live = live
+        self.isReady = isReady
+    }
+
+    /// Ready once the payment database is.
+    var readiness: ReadinessCheck { ReadinessCheck("the payment database", isReady: isReady) }
+}
