@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "BoxofficeStorage", targets: ["BoxofficeStorage"]),
         .library(name: "BoxofficeMessaging", targets: ["BoxofficeMessaging"]),
         .library(name: "BoxofficeAMQP", targets: ["BoxofficeAMQP"]),
+        .library(name: "BoxofficeBroker", targets: ["BoxofficeBroker"]),
         .library(name: "BoxofficePayments", targets: ["BoxofficePayments"]),
         .library(name: "BoxofficeSQLite", targets: ["BoxofficeSQLite"]),
         .library(name: "BoxofficeBaselines", targets: ["BoxofficeBaselines"]),
@@ -76,6 +77,20 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BoxofficeBroker",
+            dependencies: [
+                "BoxofficeAMQP",
+                "BoxofficeDomain",
+                "BoxofficeMessaging",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -149,6 +164,7 @@ let package = Package(
             name: "BoxofficeApp",
             dependencies: [
                 "BoxofficeBaselines",
+                "BoxofficeBroker",
                 "BoxofficeDomain",
                 "BoxofficeStorage",
                 "BoxofficeEngine",

@@ -12,15 +12,14 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 
-/// The booking service: its database, its engine and its HTTP application.
+/// One `boxoffice serve` process: the services its role names, their databases, the message bus between them,
+/// and the HTTP application.
 public struct BoxofficeServer {
-    /// The engine.
-    public let engine: BookingEngine
     /// The live hub behind `/api/ws`.
     public let live: LiveHub
     /// How many requests the event loops answered without the router.
     public let eventLoopAnswers: EventLoopAnswerCount
-    /// The HTTP application, with the database, the start-up, the change feed and the sweeper as its services.
+    /// The HTTP application, with the databases, the start-up, the workers and the broker connections as its services.
     public let application: Application<RouterResponder<BoxofficeRequestContext>>
 
     /// The `Server` header of every answer.
@@ -29,56 +28,81 @@ public struct BoxofficeServer {
     /// The name of the booking database file in the data directory.
     public static let bookingDatabaseFile = "booking.sqlite"
 
-    /// Builds the server; `serve` and the tests call the same builder. The database is migrated and memory
-    /// rebuilt once the application runs, retrying while the database is unreachable (`/health/ready` says when).
+    /// Builds the server; `serve` and the tests call the same builder. The databases are migrated and memory
+    /// rebuilt once the application runs, retrying while a database is unreachable (`/health/ready` says when).
     public static func build(_ configuration: ServeConfiguration, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) async throws -> BoxofficeServer {
         let directory = URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let token = try OrganizerToken.resolve(configured: configuration.organizerToken, dataDirectory: directory, logger: logger)
-        let backend = try await BookingBackend.open(configuration, directory: directory, logger: logger)
         let live = LiveHub(limits: configuration.liveLimits, logger: logger)
-        let engine = BookingEngine(store: backend.store, live: live, now: now, logger: logger)
-        let holds: any HoldPath = BaselineHolds(configuration.holdStrategy, engine: engine, writer: backend.baselineWriter, now: now) ?? engine
-        if configuration.holdStrategy != .batched {
-            logger.warning("hold strategy \(configuration.holdStrategy.rawValue) is for benchmarks only: one transaction per hold")
+        let bus = try MessageBus.make(configuration, hub: configuration.role.runsBooking ? live : nil, logger: logger)
+        logger.info("role \(configuration.role.rawValue), messages \(bus.description)")
+        var databases: [any Service] = []
+        var workers: [any Service] = []
+        var payments: PaymentRoutes?
+        if configuration.role.runsPayments {
+            let database = try await PaymentsDatabase.open(configuration, directory: directory, logger: logger)
+            let starter = PaymentsStarter(migrate: database.migrate, database: database.description, logger: logger)
+            let ready: @Sendable () -> Bool = { starter.isReady }
+            databases += database.services
+            workers += [
+                starter,
+                PaymentProcessor(store: database.store, transport: bus.transport, wakeup: database.outbox, live: bus.live, now: now),
+                OutboxRelay(name: "payments", outbox: database.store, transport: bus.transport, wakeup: database.outbox, isReady: ready, logger: logger),
+            ]
+            payments = PaymentRoutes(store: database.store, live: bus.live, isReady: ready)
+        }
+        var booking: BookingRoutes?
+        /// The event loop's fast path, one handler per connection.
+        var makeFastPath: @Sendable () -> [any RemovableChannelHandler] = { [] }
+        let eventLoopAnswers = EventLoopAnswerCount()
+        var liveSocket: LiveSocket?
+        if configuration.role.runsBooking {
+            let database = try await BookingDatabase.open(configuration, directory: directory, logger: logger)
+            let engine = BookingEngine(store: database.store, live: bus.live, now: now, logger: logger)
+            let holds: any HoldPath = BaselineHolds(configuration.holdStrategy, engine: engine, writer: database.baselineWriter, now: now) ?? engine
+            if configuration.holdStrategy != .batched {
+                logger.warning("hold strategy \(configuration.holdStrategy.rawValue) is for benchmarks only: one transaction per hold")
+            }
+            databases += database.services
+            workers.append(EngineStarter(engine: engine, migrate: database.migrate, demo: configuration.demo, database: database.description, now: now, logger: logger))
+            if let feed = database.changeFeed { workers.append(ChangeFeedService(feed: feed, engine: engine)) }
+            workers += [
+                ExpirySweeper(engine: engine),
+                BookingPaymentConsumer(engine: engine, transport: bus.transport, deadLetters: database.store),
+                OutboxRelay(name: "booking", outbox: database.store, transport: bus.transport, wakeup: database.outbox, isReady: { engine.isReady }, logger: logger),
+            ]
+            booking = BookingRoutes(engine: engine, holds: holds)
+            liveSocket = LiveSocket(hub: live, engine: engine)
+            // Logging every request needs every request to reach the router.
+            if !configuration.logRequests {
+                makeFastPath = {
+                    [FlashSaleChannelHandler(engine: engine, holds: holds, epoch: live.epoch, serverName: Self.serverName, answers: eventLoopAnswers, logger: logger)]
+                }
+            }
         }
         let router = APIRouter.build(
-            engine: engine, holds: holds, payments: backend.payments, live: live,
+            booking: booking, payments: payments, readiness: bus.readiness, live: live,
             configuration: APIConfiguration(
-                organizerToken: token, demoMode: configuration.demo, logRequests: configuration.logRequests, metrics: configuration.metrics,
-                publicDirectory: webAppDirectory(configuration.publicDirectory, logger: logger)
+                organizerToken: try OrganizerToken.resolve(configured: configuration.organizerToken, dataDirectory: directory, logger: logger),
+                demoMode: configuration.demo, logRequests: configuration.logRequests, metrics: configuration.metrics,
+                publicDirectory: configuration.role.runsBooking ? webAppDirectory(configuration.publicDirectory, logger: logger) : nil
             ),
             now: now
         )
-        var services = backend.services
-        services.append(EngineStarter(engine: engine, migrate: backend.migrate, demo: configuration.demo, database: backend.description, now: now, logger: logger))
-        if let feed = backend.changeFeed { services.append(ChangeFeedService(feed: feed, engine: engine)) }
-        services.append(ExpirySweeper(engine: engine))
-        let transport = InProcessTransport(logger: logger)
-        let ready: @Sendable () -> Bool = { engine.isReady }
-        services.append(PaymentProcessor(store: backend.payments, transport: transport, wakeup: backend.paymentsOutbox, live: live, now: now))
-        services.append(BookingPaymentConsumer(engine: engine, transport: transport, deadLetters: backend.store))
-        services.append(OutboxRelay(name: "booking", outbox: backend.store, transport: transport, wakeup: backend.bookingOutbox, isReady: ready, logger: logger))
-        services.append(OutboxRelay(name: "payments", outbox: backend.payments, transport: transport, wakeup: backend.paymentsOutbox, isReady: ready, logger: logger))
-        let socket = LiveSocket(hub: live, engine: engine)
-        // Logging every request needs every request to reach the router.
-        let answersOnEventLoop = !configuration.logRequests
-        let eventLoopAnswers = EventLoopAnswerCount()
-        let http1 = HTTP1Channel.Configuration(
-            additionalChannelHandlers: answersOnEventLoop
-                ? [FlashSaleChannelHandler(engine: engine, holds: holds, epoch: live.epoch, serverName: Self.serverName, answers: eventLoopAnswers, logger: logger)]
-                : []
-        )
+        let fastPath = makeFastPath
+        let socket = liveSocket
+        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: fastPath())
         let application = Application(
             router: router,
             server: .http1WebSocketUpgrade(configuration: .init(http1: http1, ws: .init(autoPing: .enabled(timePeriod: .seconds(30))))) { head, channel, _ in
-                socket.shouldUpgrade(head, channel: channel)
+                socket?.shouldUpgrade(head, channel: channel) ?? .dontUpgrade
             },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: Self.serverName),
-            services: services,
+            // Shut down in reverse order: workers first, then the broker connections, the databases last.
+            services: databases + bus.services + workers,
             logger: logger
         )
-        return BoxofficeServer(engine: engine, live: live, eventLoopAnswers: eventLoopAnswers, application: application)
+        return BoxofficeServer(live: live, eventLoopAnswers: eventLoopAnswers, application: application)
     }
 
     /// The web app's folder when it exists; without it the API still serves, and the log says why `/` is empty.
@@ -91,20 +115,22 @@ public struct BoxofficeServer {
         return path
     }
 
-    /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish and closes the database.
+    /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish and closes the databases.
     public func run() async throws {
         try await application.runService()
     }
 
-    /// Applies the schema migrations of the configured database and returns the versions applied.
+    /// Applies the schema migrations of the databases of the configured role and returns the booking versions applied.
     public static func migrate(_ configuration: ServeConfiguration, logger: Logger) async throws -> [Int] {
         let directory = URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let backend = try await BookingBackend.open(configuration, directory: directory, logger: logger)
-        let services = ServiceGroup(services: backend.services, logger: logger)
+        let booking = configuration.role.runsBooking ? try await BookingDatabase.open(configuration, directory: directory, logger: logger) : nil
+        let payments = configuration.role.runsPayments ? try await PaymentsDatabase.open(configuration, directory: directory, logger: logger) : nil
+        let services = ServiceGroup(services: (booking?.services ?? []) + (payments?.services ?? []), logger: logger)
         async let running: Void = services.run()
         do {
-            let applied = try await backend.migrate()
+            try await payments?.migrate()
+            let applied = try await booking?.migrate() ?? []
             await services.triggerGracefulShutdown()
             try await running
             return applied

@@ -1,6 +1,5 @@
 import BoxofficeDomain
 import BoxofficeEngine
-import BoxofficeStorage
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -18,19 +17,7 @@ struct EngineStarter: Service {
     func run() async throws {
         do {
             try await cancelWhenGracefulShutdown {
-                var delay = Duration.milliseconds(250)
-                while true {
-                    do {
-                        try await start()
-                        return
-                    } catch let error as MigrationError {
-                        throw error
-                    } catch {
-                        logger.warning("cannot reach \(database) yet (\(String(reflecting: error))); retrying in \(delay)")
-                        try await Task.sleep(for: delay)
-                        delay = min(delay * 2, .seconds(2))
-                    }
-                }
+                try await Retrying.untilReachable(database, logger: logger) { try await start() }
             }
             try await gracefulShutdown()
         } catch is CancellationError {

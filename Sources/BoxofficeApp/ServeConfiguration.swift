@@ -1,10 +1,17 @@
 import BoxofficeBaselines
+import BoxofficeBroker
 import BoxofficeHTTP
+import BoxofficePostgres
 import Foundation
 import Logging
 
 /// Everything `boxoffice serve` can be told, resolved from flags, then `BOXOFFICE_*` variables, then defaults.
 public struct ServeConfiguration: Sendable {
+    /// Which services this process runs; `booking` and `payments` need a broker.
+    public var role: ServeRole = .all
+    /// The broker between the services (`amqp://user:password@host:port/vhost`); nil: the in-process transport,
+    /// for role `all` only.
+    public var brokerURL: String?
     /// The address to listen on.
     public var host: String = "127.0.0.1"
     /// The port to listen on.
@@ -42,6 +49,10 @@ public struct ServeConfiguration: Sendable {
 
     /// The flags a user typed; nil means "not given".
     public struct Flags: Sendable {
+        /// `--role`.
+        public var role: String?
+        /// `--broker`.
+        public var brokerURL: String?
         /// `--host`.
         public var host: String?
         /// `--port`.
@@ -79,6 +90,20 @@ public struct ServeConfiguration: Sendable {
     /// - Throws: ``ConfigurationError`` naming a value that cannot be used.
     public static func resolve(flags: Flags, environment: [String: String]) throws -> ServeConfiguration {
         var configuration = ServeConfiguration()
+        if let role = flags.role ?? environment["BOXOFFICE_ROLE"] {
+            guard let parsed = ServeRole(rawValue: role) else {
+                throw ConfigurationError("Unknown role \"\(role)\"; use all, booking or payments.")
+            }
+            configuration.role = parsed
+        }
+        configuration.brokerURL = flags.brokerURL ?? environment["BOXOFFICE_BROKER_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        if let url = configuration.brokerURL {
+            do {
+                _ = try BrokerSettings(url: url)
+            } catch {
+                throw ConfigurationError(String(describing: error))
+            }
+        }
         configuration.host = flags.host ?? environment["BOXOFFICE_HOST"] ?? configuration.host
         let environmentPort = try environment["BOXOFFICE_PORT"].map { try parseInt($0, name: "BOXOFFICE_PORT") }
         if let port = flags.port ?? environmentPort {
@@ -131,6 +156,14 @@ public struct ServeConfiguration: Sendable {
             configuration.logLevel = parsed
         }
         return configuration
+    }
+
+    /// The PostgreSQL settings of a URL, with this configuration's pool size and timeout.
+    func postgresSettings(_ url: String) throws -> PostgresSettings {
+        var settings = try PostgresSettings(url: url)
+        settings.poolSize = databasePoolSize
+        settings.operationTimeout = .seconds(databaseTimeoutSeconds)
+        return settings
     }
 
     private static func parseInt(_ text: String, name: String) throws -> Int {

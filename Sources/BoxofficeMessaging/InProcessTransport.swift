@@ -22,7 +22,7 @@ public final class InProcessTransport: MessageTransport {
 
     private let subscriptions = Mutex<[Subscription]>([])
     private let failures = Mutex<[String: Int]>([:])
-    private let maxAttempts: Int
+    private let policy: DeadLetterPolicy
     private let attemptsPerDelivery: Int
     private let retryDelay: Duration
     private let logger: Logger
@@ -34,7 +34,7 @@ public final class InProcessTransport: MessageTransport {
     ///   - attemptsPerDelivery: how often a consumer is tried within one `publish`.
     ///   - retryDelay: the pause before the first retry within a `publish`; it doubles with every attempt.
     public init(maxAttempts: Int = 20, attemptsPerDelivery: Int = 3, retryDelay: Duration = .milliseconds(50), logger: Logger) {
-        self.maxAttempts = maxAttempts
+        self.policy = DeadLetterPolicy(maxAttempts: maxAttempts)
         self.attemptsPerDelivery = min(attemptsPerDelivery, maxAttempts)
         self.retryDelay = retryDelay
         self.logger = logger
@@ -70,8 +70,9 @@ public final class InProcessTransport: MessageTransport {
                     return failures[key] ?? 0
                 }
                 Counter(label: "boxoffice_messages_retried_total", dimensions: [("consumer", target.consumer)]).increment()
-                if Self.isUnreadable(error) || total >= maxAttempts {
-                    try await deadLetter(message, for: target, error: error, attempts: total)
+                if policy.shouldDeadLetter(after: error, attempts: total) {
+                    try await DeadLetterPolicy.deadLetter(message, consumer: target.consumer, error: error, attempts: total, in: target.deadLetters, logger: logger)
+                    deadLettered.add(1, ordering: .relaxed)
                     failures.withLock { _ = $0.removeValue(forKey: key) }
                     return
                 }
@@ -81,19 +82,6 @@ public final class InProcessTransport: MessageTransport {
                 delay *= 2
             }
         }
-    }
-
-    private func deadLetter(_ message: Message, for target: Subscription, error: any Error, attempts: Int) async throws {
-        let text = String(reflecting: error)
-        try await target.deadLetters.recordDeadLetter(message, consumer: target.consumer, error: text)
-        deadLettered.add(1, ordering: .relaxed)
-        Counter(label: "boxoffice_messages_dead_lettered_total", dimensions: [("consumer", target.consumer), ("type", message.type)]).increment()
-        logger.error("dead-lettered \(message.type) \(message.id) for \(target.consumer) after \(attempts) attempts: \(text)")
-    }
-
-    /// Whether retrying can never help: the message's body cannot be read as its type.
-    private static func isUnreadable(_ error: any Error) -> Bool {
-        error is DecodingError || error is MessageTypeMismatch
     }
 }
 

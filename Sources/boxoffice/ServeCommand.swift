@@ -7,8 +7,12 @@ import Logging
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the booking API (embedded SQLite under --data-dir by default, PostgreSQL with --database)."
+        abstract: "Serve the booking API (embedded SQLite under --data-dir by default, PostgreSQL with --database).",
+        discussion: "One process runs both services by default (--role all); with --broker, --role booking and --role payments run them as separate processes that talk through RabbitMQ."
     )
+
+    @Option(help: "all (default), booking or payments: which services this process runs (BOXOFFICE_ROLE).") var role: String?
+    @Option(name: .customLong("broker"), help: "amqp://user:password@host:5672/vhost: RabbitMQ between the services (BOXOFFICE_BROKER_URL); without it, role all talks in process.") var brokerURL: String?
 
     @Option(help: "Address to listen on (BOXOFFICE_HOST, default 127.0.0.1).") var host: String?
     @Option(help: "Port to listen on (BOXOFFICE_PORT, default 8080).") var port: Int?
@@ -27,6 +31,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         var flags = ServeConfiguration.Flags()
+        flags.role = role
+        flags.brokerURL = brokerURL
         flags.host = host
         flags.port = port
         flags.dataDirectory = dataDirectory

@@ -20,6 +20,9 @@ public final class AMQPChannel: Sendable {
         self.closedState.withLock { $0 }
     }
 
+    /// Whether the channel is open (neither side closed it, nor its connection).
+    public var isOpen: Bool { self.closedError == nil && self.connection.isOpen }
+
     /// Records that the channel closed; called on the event loop.
     func markClosed(error: AMQPError, reason: AMQPError?) {
         self.closedState.withLock { $0 = error }

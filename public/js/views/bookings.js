@@ -81,12 +81,6 @@ export async function renderBookings(root, { live }) {
   }
   await load();
 
-  const poll = setInterval(() => {
-    for (const [id, element] of rows) {
-      const asked = Date.now();
-      if (element.querySelector("[data-status=payment_pending]")) api.booking(id).then((booking) => update(booking, asked)).catch(() => {});
-    }
-  }, 5000);
   const stops = [
     live.subscribe({ customer }),
     live.on("booking", async (change) => {
@@ -94,11 +88,11 @@ export async function renderBookings(root, { live }) {
       const asked = Date.now();
       update(await api.booking(change.booking_id), asked);
     }),
+    // After a reconnect the pushes of changes made meanwhile may be lost: read the list again.
     live.on("subscribed", (message) => { if (message.customer === customer) load(); }),
   ];
   return () => {
     stopped = true;
-    clearInterval(poll);
     for (const element of rows.values()) clearInterval(element.timer);
     for (const stop of stops) stop();
   };

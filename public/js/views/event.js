@@ -16,7 +16,6 @@ export async function renderEvent(root, { live, params }) {
   let timer = null;
   let requested = new Set();
   let paying = false;
-  let poll = null;
 
   const announcer = h("p", { class: "sr-only", "aria-live": "polite" });
   const canvas = h("canvas", { class: "seatmap", "data-testid": "seatmap" });
@@ -167,7 +166,6 @@ export async function renderEvent(root, { live, params }) {
   /** The hold ended without payment: `expired`, or `released` (from another page or tab). */
   function ended(status) {
     clearInterval(timer);
-    clearInterval(poll);
     map.setMine([]);
     booking = null;
     holdBox.hidden = true;
@@ -227,14 +225,6 @@ export async function renderEvent(root, { live, params }) {
       message.replaceChildren(h("p", { class: "notice bad" }, "The payment was declined (is there enough money in your wallet?) and the seats went back on sale. ",
         h("a", { href: "#/wallet" }, "Top up your wallet"), " and book again."));
     }
-    if (booking.status === "payment_pending") {
-      // The push normally arrives first; a re-read every 5 s covers a push lost to a reconnect.
-      clearInterval(poll);
-      const id = booking.id;
-      poll = setInterval(() => api.booking(id).then(showStatus).catch(() => {}), 5000);
-    } else {
-      clearInterval(poll);
-    }
     if (booking.status === "expired" || booking.status === "released") {
       ended(booking.status);
       return;
@@ -247,13 +237,13 @@ export async function renderEvent(root, { live, params }) {
     feed.stop.bind(feed),
     customer ? live.subscribe({ customer }) : () => {},
     live.on("booking", (change) => { if (booking && change.booking_id === booking.id) showStatus({ id: change.booking_id, status: change.status }); }),
+    // After a reconnect the push of a change made meanwhile may be lost: read the booking once again.
     live.on("subscribed", (message) => {
       if (message.customer === customer && booking) api.booking(booking.id).then(showStatus).catch(() => {});
     }),
   ];
   return () => {
     clearInterval(timer);
-    clearInterval(poll);
     for (const stop of stops) stop();
   };
 }

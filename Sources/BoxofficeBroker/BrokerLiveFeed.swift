@@ -1,0 +1,55 @@
+import BoxofficeAMQP
+import BoxofficeDomain
+import Foundation
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// A booking instance's end of the live exchange: an exclusive, auto-delete queue of its own, bound to
+/// `boxoffice.live`, whose booking and wallet updates go to this instance's WebSocket clients. Declared again
+/// after every reconnection.
+public struct BrokerLiveFeed: Service {
+    private let connection: BrokerConnection
+    private let hub: any LiveUpdatePublisher
+    private let logger: Logger
+
+    /// Creates the feed of one instance, delivering into `hub`.
+    public init(connection: BrokerConnection, hub: any LiveUpdatePublisher, logger: Logger) {
+        self.connection = connection
+        self.hub = hub
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown { try await follow() }
+        } catch is CancellationError {
+            return
+        }
+    }
+
+    private func follow() async throws {
+        while true {
+            let current = try await connection.waitForConnection()
+            do {
+                let channel = try await current.openChannel()
+                try await BrokerTopology.declareLive(on: channel)
+                let queue = try await channel.queueDeclare("", durable: false, exclusive: true, autoDelete: true)
+                try await channel.queueBind(queue.name, exchange: BrokerTopology.live, routingKey: "")
+                try await channel.basicQos(prefetchCount: 64)
+                for try await delivery in try await channel.consume(queue: queue.name, exclusive: true) {
+                    do {
+                        for update in try LiveUpdateCoding.decode(Data(delivery.body.readableBytesView)) { hub.publish(update) }
+                    } catch {
+                        logger.warning("unreadable live update from the broker: \(error)")
+                    }
+                    try? delivery.ack()
+                }
+            } catch {
+                if Task.isCancelled { throw CancellationError() }
+                logger.warning("live updates from the broker stopped (\(error)); following again")
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
+}

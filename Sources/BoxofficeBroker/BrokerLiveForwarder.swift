@@ -1,0 +1,62 @@
+import BoxofficeAMQP
+import BoxofficeDomain
+import Logging
+import Metrics
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// Sends this process's booking and wallet updates to every booking instance through the broker's live exchange,
+/// so a customer sees their booking confirmed and their balance change whichever instance they are connected to
+/// and whichever process made the change. Seat map deltas stay local: each instance computes its own from its
+/// memory, which follows the others' changes through the database.
+///
+/// Updates are gathered for a few milliseconds and sent as one message (a flash sale makes thousands of booking
+/// changes a second); publishing never waits. While the broker is unreachable the updates are dropped and counted:
+/// they are pushes, and a client reads the current state when it reconnects.
+public final class BrokerLiveForwarder: LiveUpdatePublisher {
+    private let local: (any LiveUpdatePublisher)?
+    private let channels: ChannelCache
+    private let pending = Mutex<[LiveUpdate]>([])
+    private let timer: any EventLoop
+    private let logger: Logger
+    /// How long updates are gathered before they are sent.
+    private let gathering: TimeAmount = .milliseconds(10)
+
+    /// Creates a forwarder publishing on `connection`; `local` gets the seat map deltas.
+    public init(connection: BrokerConnection, local: (any LiveUpdatePublisher)?, logger: Logger) {
+        self.local = local
+        self.logger = logger
+        self.timer = MultiThreadedEventLoopGroup.singleton.next()
+        self.channels = ChannelCache(on: connection) { channel in try await BrokerTopology.declareLive(on: channel) }
+    }
+
+    public func publish(_ update: LiveUpdate) {
+        if case .inventory = update {
+            local?.publish(update)
+            return
+        }
+        let first = pending.withLock { pending in
+            pending.append(update)
+            return pending.count == 1
+        }
+        if first { timer.scheduleTask(in: gathering) { self.send() } }
+    }
+
+    private func send() {
+        let updates = pending.withLock { pending in
+            defer { pending = [] }
+            return pending
+        }
+        guard !updates.isEmpty else { return }
+        Task {
+            do {
+                let body = try LiveUpdateCoding.encode(updates)
+                try await channels.channel().publish(ByteBuffer(bytes: body), exchange: BrokerTopology.live, routingKey: "")
+            } catch {
+                Counter(label: "boxoffice_live_updates_dropped_total").increment(by: updates.count)
+                logger.debug("dropped \(updates.count) live updates: \(error)")
+            }
+        }
+    }
+}

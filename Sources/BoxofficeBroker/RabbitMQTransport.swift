@@ -1,0 +1,131 @@
+import BoxofficeAMQP
+import BoxofficeMessaging
+import Foundation
+import Logging
+import Metrics
+import NIOCore
+
+/// The distributed mode's transport: service messages through RabbitMQ (see ``BrokerTopology``).
+///
+/// `publish` returns once the broker confirmed the message (publisher confirms, `mandatory`): a message no queue
+/// takes, a nack, or a channel or connection closing first is a failure, and the outbox sends it again later.
+/// `consume` keeps a consumer on its service's quorum queue through every reconnection: it declares the topology,
+/// takes up to `prefetch` deliveries, processes up to `concurrency` at once, and acknowledges each only after its
+/// handler returned (the handler's transaction committed). A delivery whose handler throws is tried again in place
+/// with backoff; one that cannot be read, or failed ``BrokerSettings/deliveryLimit`` times, goes to the consumer's
+/// dead-letter store and is rejected to the dead-letter exchange. Inboxes absorb every redelivery.
+public final class RabbitMQTransport: MessageTransport {
+    private let settings: BrokerSettings
+    private let consuming: BrokerConnection
+    private let publishing: ChannelCache
+    private let policy: DeadLetterPolicy
+    private let logger: Logger
+
+    /// Creates the transport over the process's two broker connections.
+    public init(settings: BrokerSettings, publisher: BrokerConnection, consumer: BrokerConnection, logger: Logger) {
+        self.settings = settings
+        self.consuming = consumer
+        self.policy = DeadLetterPolicy(maxAttempts: settings.deliveryLimit)
+        self.logger = logger
+        self.publishing = ChannelCache(on: publisher) { channel in
+            try await BrokerTopology.declareMessaging(on: channel)
+            try await channel.confirmSelect(maxUnconfirmed: 1_024)
+        }
+    }
+
+    public func publish(_ message: Message) async throws {
+        let channel = try await publishing.channel()
+        try await channel.publish(
+            ByteBuffer(bytes: message.payload), exchange: BrokerTopology.messages, routingKey: message.type, mandatory: true,
+            properties: BrokerMessageCoding.properties(of: message)
+        )
+    }
+
+    public func consume(
+        as consumer: String, types: Set<String>, deadLetters: any DeadLetterStore, handler: @escaping @Sendable (Message) async throws -> Void
+    ) async throws {
+        var delay = Duration.milliseconds(100)
+        while true {
+            let connection = try await consuming.waitForConnection()
+            do {
+                let channel = try await connection.openChannel()
+                try await BrokerTopology.declareQueue(of: consumer, types: types, deliveryLimit: settings.deliveryLimit, on: channel)
+                try await channel.basicQos(prefetchCount: settings.prefetch)
+                let deliveries = try await channel.consume(queue: BrokerTopology.queue(of: consumer))
+                logger.info("consuming \(BrokerTopology.queue(of: consumer))")
+                delay = .milliseconds(100)
+                try await process(deliveries, as: consumer, deadLetters: deadLetters, handler: handler)
+                try? await channel.close()
+            } catch {
+                if Task.isCancelled { throw CancellationError() }
+                logger.warning("\(consumer) consumer stopped (\(error)); consuming again in \(delay)")
+            }
+            try await Task.sleep(for: delay)
+            delay = min(delay * 2, .seconds(5))
+        }
+    }
+
+    /// Processes deliveries, at most ``BrokerSettings/concurrency`` at once, until the consumer ends or the caller is
+    /// cancelled; deliveries in hand are finished first.
+    private func process(
+        _ deliveries: AMQPConsumer, as consumer: String, deadLetters: any DeadLetterStore, handler: @escaping @Sendable (Message) async throws -> Void
+    ) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var running = 0
+            for try await delivery in deliveries {
+                if running >= settings.concurrency {
+                    try await group.next()
+                    running -= 1
+                }
+                group.addTask { await self.handle(delivery, as: consumer, deadLetters: deadLetters, handler: handler) }
+                running += 1
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    private func handle(
+        _ delivery: AMQPDelivery, as consumer: String, deadLetters: any DeadLetterStore, handler: @Sendable (Message) async throws -> Void
+    ) async {
+        guard let message = BrokerMessageCoding.message(from: delivery) else {
+            logger.error("\(consumer) rejected a delivery without a message id or type (routing key \(delivery.routingKey)) to the dead-letter exchange")
+            try? delivery.reject(requeue: false)
+            return
+        }
+        var attempts = BrokerMessageCoding.previousDeliveries(of: delivery)
+        var delay = Duration.milliseconds(20)
+        while true {
+            do {
+                try await handler(message)
+                acknowledge { try delivery.ack() }
+                return
+            } catch {
+                attempts += 1
+                Counter(label: "boxoffice_messages_retried_total", dimensions: [("consumer", consumer)]).increment()
+                if policy.shouldDeadLetter(after: error, attempts: attempts) {
+                    do {
+                        try await DeadLetterPolicy.deadLetter(message, consumer: consumer, error: error, attempts: attempts, in: deadLetters, logger: logger)
+                    } catch {
+                        logger.error("could not record dead letter \(message.id) (\(error)); the broker's dead-letter queue keeps it")
+                    }
+                    acknowledge { try delivery.reject(requeue: false) }
+                    return
+                }
+                logger.warning("\(consumer) failed \(message.type) \(message.id) (attempt \(attempts)): \(String(reflecting: error))")
+                // Not acknowledged: a delivery left unprocessed at shutdown comes again to whoever consumes next.
+                guard (try? await Task.sleep(for: delay)) != nil else { return }
+                delay = min(delay * 2, .seconds(2))
+            }
+        }
+    }
+
+    /// Acknowledges on the delivery's own channel; when that channel closed meanwhile the broker redelivers the
+    /// message, and its consumer's inbox skips it.
+    private func acknowledge(_ acknowledgement: () throws -> Void) {
+        do {
+            try acknowledgement()
+        } catch {
+            logger.debug("could not acknowledge (\(error)); the message comes again and the inbox skips it")
+        }
+    }
+}
