@@ -279,6 +279,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "BoxofficeBrokerTests",
+            dependencies: [
+                "BoxofficeAMQP",
+                "BoxofficeBroker",
+                "BoxofficeDomain",
+                "BoxofficeMessaging",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "BoxofficeMessagingTests",
             dependencies: [
                 "BoxofficeMessaging",

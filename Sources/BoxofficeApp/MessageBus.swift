@@ -35,10 +35,10 @@ struct MessageBus {
         let publisher = BrokerConnection(settings, purpose: "publish", logger: logger)
         let consumer = BrokerConnection(settings, purpose: "consume", logger: logger)
         var services: [any Service] = [publisher, consumer]
-        if let hub { services.append(BrokerLiveFeed(connection: consumer, hub: hub, logger: logger)) }
+        if let hub { services.append(BrokerLiveFeed(connection: consumer, topology: settings.topology, hub: hub, logger: logger)) }
         return MessageBus(
             transport: RabbitMQTransport(settings: settings, publisher: publisher, consumer: consumer, logger: logger),
-            live: BrokerLiveForwarder(connection: publisher, local: hub, logger: logger),
+            live: BrokerLiveForwarder(connection: publisher, topology: settings.topology, local: hub, logger: logger),
             services: services,
             readiness: [
                 ReadinessCheck("the broker (publishing)") { publisher.isConnected },

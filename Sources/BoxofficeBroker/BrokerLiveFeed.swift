@@ -10,12 +10,14 @@ import ServiceLifecycle
 /// after every reconnection.
 public struct BrokerLiveFeed: Service {
     private let connection: BrokerConnection
+    private let topology: BrokerTopology
     private let hub: any LiveUpdatePublisher
     private let logger: Logger
 
     /// Creates the feed of one instance, delivering into `hub`.
-    public init(connection: BrokerConnection, hub: any LiveUpdatePublisher, logger: Logger) {
+    public init(connection: BrokerConnection, topology: BrokerTopology, hub: any LiveUpdatePublisher, logger: Logger) {
         self.connection = connection
+        self.topology = topology
         self.hub = hub
         self.logger = logger
     }
@@ -33,9 +35,9 @@ public struct BrokerLiveFeed: Service {
             let current = try await connection.waitForConnection()
             do {
                 let channel = try await current.openChannel()
-                try await BrokerTopology.declareLive(on: channel)
+                try await topology.declareLive(on: channel)
                 let queue = try await channel.queueDeclare("", durable: false, exclusive: true, autoDelete: true)
-                try await channel.queueBind(queue.name, exchange: BrokerTopology.live, routingKey: "")
+                try await channel.queueBind(queue.name, exchange: topology.live, routingKey: "")
                 try await channel.basicQos(prefetchCount: 64)
                 for try await delivery in try await channel.consume(queue: queue.name, exclusive: true) {
                     do {

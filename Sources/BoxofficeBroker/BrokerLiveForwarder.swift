@@ -16,6 +16,7 @@ import Synchronization
 /// they are pushes, and a client reads the current state when it reconnects.
 public final class BrokerLiveForwarder: LiveUpdatePublisher {
     private let local: (any LiveUpdatePublisher)?
+    private let topology: BrokerTopology
     private let channels: ChannelCache
     private let pending = Mutex<[LiveUpdate]>([])
     private let timer: any EventLoop
@@ -24,11 +25,12 @@ public final class BrokerLiveForwarder: LiveUpdatePublisher {
     private let gathering: TimeAmount = .milliseconds(10)
 
     /// Creates a forwarder publishing on `connection`; `local` gets the seat map deltas.
-    public init(connection: BrokerConnection, local: (any LiveUpdatePublisher)?, logger: Logger) {
+    public init(connection: BrokerConnection, topology: BrokerTopology, local: (any LiveUpdatePublisher)?, logger: Logger) {
         self.local = local
+        self.topology = topology
         self.logger = logger
         self.timer = MultiThreadedEventLoopGroup.singleton.next()
-        self.channels = ChannelCache(on: connection) { channel in try await BrokerTopology.declareLive(on: channel) }
+        self.channels = ChannelCache(on: connection) { channel in try await topology.declareLive(on: channel) }
     }
 
     public func publish(_ update: LiveUpdate) {
@@ -52,7 +54,7 @@ public final class BrokerLiveForwarder: LiveUpdatePublisher {
         Task {
             do {
                 let body = try LiveUpdateCoding.encode(updates)
-                try await channels.channel().publish(ByteBuffer(bytes: body), exchange: BrokerTopology.live, routingKey: "")
+                try await channels.channel().publish(ByteBuffer(bytes: body), exchange: topology.live, routingKey: "")
             } catch {
                 Counter(label: "boxoffice_live_updates_dropped_total").increment(by: updates.count)
                 logger.debug("dropped \(updates.count) live updates: \(error)")

@@ -5,8 +5,10 @@ import Foundation
 public struct BrokerSettings: Sendable {
     /// The connection settings, from `--broker amqp://user:password@host:port/vhost`.
     public var amqp: AMQPConfiguration
-    /// Names this process in the broker's connection list and in its live-update queue.
+    /// Names this process in the broker's connection list.
     public var instance: String
+    /// The names of the exchanges and queues.
+    public var topology = BrokerTopology()
     /// The most deliveries a consumer has unacknowledged at once.
     public var prefetch: UInt16 = 256
     /// How many deliveries of one consumer are processed at the same time.

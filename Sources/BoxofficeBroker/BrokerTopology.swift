@@ -1,29 +1,38 @@
 import BoxofficeAMQP
 
-/// The exchanges and queues Boxoffice declares on the broker; every declaration is idempotent, so each connection
-/// declares what it uses after every (re)connect.
+/// The exchanges and queues Boxoffice declares on the broker, all named from one prefix (`boxoffice` unless
+/// configured otherwise); every declaration is idempotent, so each connection declares what it uses after every
+/// (re)connect.
 ///
-/// - `boxoffice.messages`, a durable topic exchange: every service message, routing key = its type
+/// - `<prefix>.messages`, a durable topic exchange: every service message, routing key = its type
 ///   (`payment.requested`, …).
-/// - `boxoffice.<consumer>`, one durable quorum queue per consuming service (`boxoffice.payments`,
-///   `boxoffice.booking`), bound to the message types it consumes, dead-lettering to `boxoffice.dead-letters`
+/// - `<prefix>.<consumer>`, one durable quorum queue per consuming service (`boxoffice.payments`,
+///   `boxoffice.booking`), bound to the message types it consumes, dead-lettering to `<prefix>.dead-letters`
 ///   after `x-delivery-limit` deliveries.
-/// - `boxoffice.dead-letters`, a durable fanout exchange, and the durable quorum queue of the same name bound to it.
-/// - `boxoffice.live`, a fanout exchange for live updates, and per booking instance an exclusive, auto-delete,
+/// - `<prefix>.dead-letters`, a durable fanout exchange, and the durable quorum queue of the same name bound to it.
+/// - `<prefix>.live`, a fanout exchange for live updates, and per booking instance an exclusive, auto-delete,
 ///   server-named queue bound to it.
-public enum BrokerTopology {
+public struct BrokerTopology: Sendable {
+    /// What every name starts with.
+    public let prefix: String
+
+    /// The topology of a prefix.
+    public init(prefix: String = "boxoffice") {
+        self.prefix = prefix
+    }
+
     /// The exchange of service messages.
-    public static let messages = "boxoffice.messages"
+    public var messages: String { "\(prefix).messages" }
     /// The exchange and the queue of messages no consumer could process.
-    public static let deadLetters = "boxoffice.dead-letters"
+    public var deadLetters: String { "\(prefix).dead-letters" }
     /// The exchange of live updates.
-    public static let live = "boxoffice.live"
+    public var live: String { "\(prefix).live" }
 
     /// The queue of a consuming service.
-    public static func queue(of consumer: String) -> String { "boxoffice.\(consumer)" }
+    public func queue(of consumer: String) -> String { "\(prefix).\(consumer)" }
 
     /// Declares the message exchange and the dead-letter exchange and queue.
-    static func declareMessaging(on channel: AMQPChannel) async throws {
+    func declareMessaging(on channel: AMQPChannel) async throws {
         try await channel.exchangeDeclare(messages, type: "topic", durable: true)
         try await channel.exchangeDeclare(deadLetters, type: "fanout", durable: true)
         _ = try await channel.queueDeclare(deadLetters, durable: true, arguments: ["x-queue-type": "quorum"])
@@ -31,7 +40,7 @@ public enum BrokerTopology {
     }
 
     /// Declares a consumer's queue and binds it to the message types it takes.
-    static func declareQueue(of consumer: String, types: Set<String>, deliveryLimit: Int, on channel: AMQPChannel) async throws {
+    func declareQueue(of consumer: String, types: Set<String>, deliveryLimit: Int, on channel: AMQPChannel) async throws {
         try await declareMessaging(on: channel)
         let queue = queue(of: consumer)
         _ = try await channel.queueDeclare(queue, durable: true, arguments: [
@@ -43,7 +52,7 @@ public enum BrokerTopology {
     }
 
     /// Declares the live-update exchange.
-    static func declareLive(on channel: AMQPChannel) async throws {
+    func declareLive(on channel: AMQPChannel) async throws {
         try await channel.exchangeDeclare(live, type: "fanout", durable: true)
     }
 }

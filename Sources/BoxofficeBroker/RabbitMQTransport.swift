@@ -16,6 +16,7 @@ import NIOCore
 /// dead-letter store and is rejected to the dead-letter exchange. Inboxes absorb every redelivery.
 public final class RabbitMQTransport: MessageTransport {
     private let settings: BrokerSettings
+    private let topology: BrokerTopology
     private let consuming: BrokerConnection
     private let publishing: ChannelCache
     private let policy: DeadLetterPolicy
@@ -24,11 +25,13 @@ public final class RabbitMQTransport: MessageTransport {
     /// Creates the transport over the process's two broker connections.
     public init(settings: BrokerSettings, publisher: BrokerConnection, consumer: BrokerConnection, logger: Logger) {
         self.settings = settings
+        self.topology = settings.topology
         self.consuming = consumer
         self.policy = DeadLetterPolicy(maxAttempts: settings.deliveryLimit)
         self.logger = logger
+        let topology = settings.topology
         self.publishing = ChannelCache(on: publisher) { channel in
-            try await BrokerTopology.declareMessaging(on: channel)
+            try await topology.declareMessaging(on: channel)
             try await channel.confirmSelect(maxUnconfirmed: 1_024)
         }
     }
@@ -36,7 +39,7 @@ public final class RabbitMQTransport: MessageTransport {
     public func publish(_ message: Message) async throws {
         let channel = try await publishing.channel()
         try await channel.publish(
-            ByteBuffer(bytes: message.payload), exchange: BrokerTopology.messages, routingKey: message.type, mandatory: true,
+            ByteBuffer(bytes: message.payload), exchange: topology.messages, routingKey: message.type, mandatory: true,
             properties: BrokerMessageCoding.properties(of: message)
         )
     }
@@ -49,10 +52,10 @@ public final class RabbitMQTransport: MessageTransport {
             let connection = try await consuming.waitForConnection()
             do {
                 let channel = try await connection.openChannel()
-                try await BrokerTopology.declareQueue(of: consumer, types: types, deliveryLimit: settings.deliveryLimit, on: channel)
+                try await topology.declareQueue(of: consumer, types: types, deliveryLimit: settings.deliveryLimit, on: channel)
                 try await channel.basicQos(prefetchCount: settings.prefetch)
-                let deliveries = try await channel.consume(queue: BrokerTopology.queue(of: consumer))
-                logger.info("consuming \(BrokerTopology.queue(of: consumer))")
+                let deliveries = try await channel.consume(queue: topology.queue(of: consumer))
+                logger.info("consuming \(topology.queue(of: consumer))")
                 delay = .milliseconds(100)
                 try await process(deliveries, as: consumer, deadLetters: deadLetters, handler: handler)
                 try? await channel.close()

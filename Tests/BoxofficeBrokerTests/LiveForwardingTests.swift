@@ -1,0 +1,54 @@
+import BoxofficeBroker
+import BoxofficeDomain
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+import Testing
+
+@Suite("Live updates across instances through the broker", .enabled(if: TestRabbitMQ.isEnabled, "set BOXOFFICE_TEST_AMQP_URL (scripts/test does)"), .timeLimit(.minutes(2)))
+struct LiveForwardingTests {
+    @Test("a booking or wallet change made by one process reaches every instance's clients; seat map deltas stay where they were made")
+    func forwarded() async throws {
+        let settings = try TestRabbitMQ.settings()
+        try await TestRabbitMQ.withConnections(settings) { publisher, consumer in
+            let here = Collected()
+            let there = Collected()
+            let forwarder = BrokerLiveForwarder(connection: publisher, topology: settings.topology, local: here, logger: RabbitMQTransportTests.logger)
+            let feeds = ServiceGroup(
+                services: [
+                    BrokerLiveFeed(connection: consumer, topology: settings.topology, hub: there, logger: RabbitMQTransportTests.logger),
+                    BrokerLiveFeed(connection: consumer, topology: settings.topology, hub: here, logger: RabbitMQTransportTests.logger),
+                ],
+                gracefulShutdownSignals: [], logger: RabbitMQTransportTests.logger
+            )
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await feeds.run() }
+                try await Task.sleep(for: .milliseconds(300))
+                let booking = BookingStatusChange(bookingID: .random(), eventID: EventID(rawValue: 3), customer: "ann", status: .confirmed)
+                let wallet = WalletChange(accountID: UUID(), customer: "ann", balanceMinor: 500, currency: Currency("EUR")!)
+                let delta = InventoryDelta(eventID: EventID(rawValue: 3), version: 9, seats: [], pools: [], availableSeats: 10)
+                forwarder.publish(.booking(booking))
+                forwarder.publish(.wallet(wallet))
+                forwarder.publish(.inventory(delta))
+                #expect(try await TestRabbitMQ.eventually { there.updates.count == 2 })
+                #expect(there.updates == [.booking(booking), .wallet(wallet)], "in order, to the other instance")
+                #expect(try await TestRabbitMQ.eventually { here.updates.count == 3 })
+                #expect(here.updates.first == .inventory(delta), "the delta stays in the process that made it")
+                await feeds.triggerGracefulShutdown()
+                try await group.waitForAll()
+            }
+        }
+    }
+}
+
+/// A hub that keeps what it is told.
+final class Collected: LiveUpdatePublisher {
+    private let kept = Mutex<[LiveUpdate]>([])
+
+    func publish(_ update: LiveUpdate) {
+        kept.withLock { $0.append(update) }
+    }
+
+    var updates: [LiveUpdate] { kept.withLock { $0 } }
+}

@@ -1,0 +1,140 @@
+import BoxofficeAMQP
+import BoxofficeBroker
+import BoxofficeMessaging
+import Foundation
+import Logging
+import NIOCore
+import Synchronization
+import Testing
+
+@Suite("The RabbitMQ transport", .enabled(if: TestRabbitMQ.isEnabled, "set BOXOFFICE_TEST_AMQP_URL (scripts/test does)"), .timeLimit(.minutes(2)))
+struct RabbitMQTransportTests {
+    static let logger: Logger = {
+        var logger = Logger(label: "broker-test")
+        logger.logLevel = .critical
+        return logger
+    }()
+
+    /// Runs a consumer of `types` in the background while `body` runs.
+    private func consuming(
+        _ transport: RabbitMQTransport, types: Set<String>, deadLetters: MemoryDeadLetters = MemoryDeadLetters(),
+        handler: @escaping @Sendable (Message) async throws -> Void, _ body: () async throws -> Void
+    ) async throws {
+        let consumer = Task { try await transport.consume(as: "payments", types: types, deadLetters: deadLetters, handler: handler) }
+        defer { consumer.cancel() }
+        try await body()
+    }
+
+    @Test("a published message reaches its consumer with the same id, type, body and time, once")
+    func roundTrip() async throws {
+        let settings = try TestRabbitMQ.settings()
+        try await TestRabbitMQ.withConnections(settings) { publisher, consumer in
+            let transport = RabbitMQTransport(settings: settings, publisher: publisher, consumer: consumer, logger: Self.logger)
+            let received = Received()
+            try await consuming(transport, types: [PaymentRequested.type], handler: { received.append($0) }) {
+                let message = try Message(PaymentRequested(bookingId: UUID(), userIdentifier: "ann", amountMinor: 4_200, currency: "EUR"), at: Date(timeIntervalSince1970: 1_800_000_000.123))
+                #expect(try await TestRabbitMQ.eventually { (try? await transport.publish(message)) != nil }, "routed once the consumer's queue is bound")
+                #expect(try await TestRabbitMQ.eventually { !received.all.isEmpty })
+                try await Task.sleep(for: .milliseconds(200))
+                let got = try #require(received.all.first)
+                #expect(received.all.count == 1)
+                #expect(got.id == message.id)
+                #expect(got.type == message.type)
+                #expect(got.payload == message.payload)
+                #expect(abs(got.occurredAt.timeIntervalSince(message.occurredAt)) < 0.001)
+            }
+        }
+    }
+
+    @Test("a message no queue takes is returned: publishing fails and the outbox keeps it")
+    func unroutableReturned() async throws {
+        let settings = try TestRabbitMQ.settings()
+        try await TestRabbitMQ.withConnections(settings) { publisher, consumer in
+            let transport = RabbitMQTransport(settings: settings, publisher: publisher, consumer: consumer, logger: Self.logger)
+            let message = try Message(RefundRequested(bookingId: UUID()), at: Date())
+            await #expect(throws: AMQPError.self) { try await transport.publish(message) }
+            let outbox = MemoryOutbox([message])
+            let relay = OutboxRelay(name: "test", outbox: outbox, transport: transport, wakeup: Wakeup(), logger: Self.logger)
+            #expect(await relay.relayOnce() == 0)
+            #expect(outbox.unsent.map(\.id) == [message.id])
+        }
+    }
+
+    @Test("a handler that fails is tried again until it succeeds, and the message is acknowledged once")
+    func retriedUntilProcessed() async throws {
+        let settings = try TestRabbitMQ.settings()
+        try await TestRabbitMQ.withConnections(settings) { publisher, consumer in
+            let transport = RabbitMQTransport(settings: settings, publisher: publisher, consumer: consumer, logger: Self.logger)
+            let attempts = Mutex(0)
+            let processed = Received()
+            try await consuming(transport, types: [PaymentFailed.type], handler: { message in
+                guard attempts.withLock({ $0 += 1; return $0 }) >= 3 else { throw Flaky() }
+                processed.append(message)
+            }) {
+                let message = try Message(PaymentFailed(bookingId: UUID(), reason: "test"), at: Date())
+                #expect(try await TestRabbitMQ.eventually { (try? await transport.publish(message)) != nil })
+                #expect(try await TestRabbitMQ.eventually { processed.all.count == 1 })
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(processed.all.count == 1)
+                #expect(attempts.withLock { $0 } == 3)
+            }
+        }
+    }
+
+    @Test("a message that cannot be read goes to the dead-letter store and the dead-letter queue")
+    func poisonDeadLettered() async throws {
+        let settings = try TestRabbitMQ.settings()
+        try await TestRabbitMQ.withConnections(settings) { publisher, consumer in
+            let transport = RabbitMQTransport(settings: settings, publisher: publisher, consumer: consumer, logger: Self.logger)
+            let deadLetters = MemoryDeadLetters()
+            try await consuming(transport, types: [PaymentRequested.type], deadLetters: deadLetters, handler: { message in
+                _ = try message.body(as: PaymentRequested.self)
+            }) {
+                let poison = Message(type: PaymentRequested.type, payload: Data("{not json".utf8), occurredAt: Date())
+                #expect(try await TestRabbitMQ.eventually { (try? await transport.publish(poison)) != nil })
+                #expect(try await TestRabbitMQ.eventually { deadLetters.messages.map(\.id) == [poison.id] })
+                let connection = try #require(publisher.current)
+                let channel = try await connection.openChannel()
+                #expect(try await TestRabbitMQ.eventually { try await channel.queueDeclare(settings.topology.deadLetters, durable: true, passive: true).messageCount == 1 })
+            }
+        }
+    }
+
+    @Test("when the broker closes the connections, both come back: consuming and publishing go on")
+    func reconnects() async throws {
+        let settings = try TestRabbitMQ.settings()
+        try await TestRabbitMQ.withConnections(settings) { publisher, consumer in
+            let transport = RabbitMQTransport(settings: settings, publisher: publisher, consumer: consumer, logger: Self.logger)
+            let received = Received()
+            try await consuming(transport, types: [PaymentSucceeded.type], handler: { received.append($0) }) {
+                let first = try Message(PaymentSucceeded(bookingId: UUID(), amountMinor: 1, currency: "EUR"), at: Date())
+                #expect(try await TestRabbitMQ.eventually { (try? await transport.publish(first)) != nil })
+                #expect(try await TestRabbitMQ.eventually { received.all.count == 1 })
+                try await publisher.current?.close()
+                try await consumer.current?.close()
+                let second = try Message(PaymentSucceeded(bookingId: UUID(), amountMinor: 2, currency: "EUR"), at: Date())
+                #expect(try await TestRabbitMQ.eventually { (try? await transport.publish(second)) != nil }, "publishing after the reconnection")
+                #expect(try await TestRabbitMQ.eventually { received.all.map(\.id).contains(second.id) }, "consuming after the reconnection")
+            }
+        }
+    }
+}
+
+struct Flaky: Error {}
+
+/// An outbox in memory.
+final class MemoryOutbox: OutboxStore {
+    private let messages: Mutex<[Message]>
+
+    init(_ messages: [Message]) {
+        self.messages = Mutex(messages)
+    }
+
+    func unsentMessages(limit: Int) async throws -> [Message] { messages.withLock { Array($0.prefix(limit)) } }
+
+    func markSent(_ ids: [UUID]) async throws {
+        messages.withLock { $0.removeAll { ids.contains($0.id) } }
+    }
+
+    var unsent: [Message] { messages.withLock { $0 } }
+}
