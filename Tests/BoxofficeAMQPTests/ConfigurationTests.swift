@@ -50,6 +50,7 @@ struct ConfigurationTests {
         ("amqp://u:topsecret@h:0/", "port"),
         ("amqp://u:topsecret@h:65536/", "port"),
         ("amqp://u:topsecret@h:abc/", "port"),
+        ("amqp://u:topsecret@bad host/", "host"),
         ("amqp://u:top%zzsecret@h/", "password"),
         ("amqp://u:topsecret@h/a/b", "%2F"),
         ("amqp://u:topsecret@h/?frame_max=100", "frameMax"),

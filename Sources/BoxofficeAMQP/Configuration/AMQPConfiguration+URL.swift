@@ -75,6 +75,9 @@ extension AMQPConfiguration {
         guard !self.host.isEmpty else {
             throw AMQPConfigurationError("the URL has no host")
         }
+        guard self.host.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && !"/?#@[]\\%".unicodeScalars.contains($0) }) else {
+            throw AMQPConfigurationError("the host '\(self.host)' is not a host name or an address")
+        }
         if let port {
             guard !port.isEmpty, port.allSatisfy(\.isASCIIDigit), let number = Int(port), (1...65535).contains(number) else {
                 throw AMQPConfigurationError("the port '\(port)' is not a number from 1 to 65535")

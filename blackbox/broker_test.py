@@ -1,0 +1,290 @@
+#!/usr/bin/env python3
+"""Black-box tests of the distributed mode: a payment service and two booking instances, each its own process on
+its own PostgreSQL database, talking through a real RabbitMQ.
+
+Usage: broker_test.py BINARY POSTGRES_ADMIN_URL
+Environment: BOXOFFICE_TEST_AMQP_URL and BOXOFFICE_TEST_RABBITMQ_DIR (scripts/test starts the node).
+
+Scenarios: the second seed's payment scenario across the processes; booking and wallet pushes reaching a socket
+on the other booking instance; interoperability with pika (a client nobody here wrote) both ways; faults —
+the broker killed with kill -9 and restarted mid-flow, the broker closing every connection, the payment service
+killed mid-flow (between commit and ack), a poison message, the payment queue deleted so the relay's messages
+come back unroutable — each followed by the invariants read back from both databases; bad broker settings.
+"""
+import concurrent.futures
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+
+import pika
+import websocket
+
+from common import Server, check, request, summary
+from distributed import RabbitNode, Topology, problems, psql, wait_terminal, wallet
+
+BINARY = sys.argv[1]
+ADMIN_URL = sys.argv[2]
+AMQP_URL = os.environ["BOXOFFICE_TEST_AMQP_URL"]
+NODE = RabbitNode(os.environ["BOXOFFICE_TEST_RABBITMQ_DIR"], AMQP_URL)
+SEAT_PRICE = 10000  # the demo concert's seats cost 100.00
+ENOUGH = 2 * 12000  # more than any demo seat costs (the grand hall's premium seats are 120.00)
+
+
+def hold(server, seat, user):
+    status, booking, _ = request(server.port, "POST", "/api/book/safe", {"seat_id": seat, "user_identifier": user})
+    return booking["booking_id"] if status == 200 else None
+
+
+def seed_scenario(top):
+    a, b = top.bookings
+    account = wallet(top.payments.port, "alice", 15000)
+    check("the payment service opens a wallet and takes a deposit", request(top.payments.port, "GET", f"/api/accounts/{account}")[1]["balance_minor"] == 15000)
+    first = hold(a, 7, "alice")
+    status, paid, _ = request(b.port, "POST", f"/api/bookings/{first}/pay")
+    check("a booking held on instance A and paid on instance B is confirmed through the broker", status == 200 and paid["status"] == "confirmed", (status, paid))
+    second = hold(b, 8, "alice")
+    status, paid, _ = request(a.port, "POST", f"/api/bookings/{second}/pay")
+    check("a purchase above the balance ends cancelled", paid["status"] == "cancelled", paid)
+    check("... and charges nothing (balance 50.00)", request(top.payments.port, "GET", f"/api/accounts/{account}")[1]["balance_minor"] == 5000)
+
+    account = wallet(top.payments.port, "bob", SEAT_PRICE)
+    bookings = [hold((a, b)[n % 2], 10 + n, "bob") for n in range(5)]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=5) as pool:
+        outcomes = list(pool.map(lambda n: request((a, b)[n % 2].port, "POST", f"/api/bookings/{bookings[n]}/pay")[1]["status"], range(5)))
+    check("5 concurrent payments of the whole balance: exactly one confirmed", outcomes.count("confirmed") == 1, outcomes)
+    check("... four cancelled", outcomes.count("cancelled") == 4, outcomes)
+    check("... balance 0", request(top.payments.port, "GET", f"/api/accounts/{account}")[1]["balance_minor"] == 0)
+    found = problems(top.booking_url, top.payments_url)
+    check("both databases hold every invariant", not found, found)
+
+
+def pushes_across_instances(top):
+    a, b = top.bookings
+    wallet(top.payments.port, "wanda", 30000)
+    messages = []
+    socket = websocket.create_connection(f"ws://127.0.0.1:{a.port}/api/ws", timeout=10)
+    socket.send(json.dumps({"action": "subscribe", "customer": "wanda"}))
+    socket.recv()
+
+    def read():
+        try:
+            while True:
+                messages.append(json.loads(socket.recv()))
+        except Exception:
+            pass
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    booking = hold(b, 20, "wanda")
+    request(b.port, "POST", f"/api/bookings/{booking}/pay")
+    deadline = time.time() + 5
+    while time.time() < deadline and not ({"confirmed"} <= {m.get("status") for m in messages if m.get("type") == "booking"} and any(m.get("type") == "wallet" for m in messages)):
+        time.sleep(0.05)
+    statuses = [m["status"] for m in messages if m.get("type") == "booking" and m.get("booking_id") == booking]
+    check("a socket on instance A sees the booking made and paid on instance B: held, payment_pending, confirmed",
+          statuses == ["held", "payment_pending", "confirmed"], statuses)
+    balances = [m["balance_minor"] for m in messages if m.get("type") == "wallet"]
+    check("... and the balance the payment service charged", balances[-1:] == [20000], balances)
+    socket.close()
+
+
+def pika_interop(top):
+    parameters = pika.URLParameters(AMQP_URL)
+    connection = pika.BlockingConnection(parameters)
+    channel = connection.channel()
+    watch = channel.queue_declare(queue="", exclusive=True).method.queue
+    channel.queue_bind(watch, "boxoffice.messages", routing_key="#")
+    a, _ = top.bookings
+    wallet(top.payments.port, "pia", 2 * SEAT_PRICE)
+    booking = hold(a, 30, "pia")
+    request(a.port, "POST", f"/api/bookings/{booking}/pay")
+    seen = {}
+    deadline = time.time() + 10
+    while time.time() < deadline and len(seen) < 2:
+        method, properties, body = channel.basic_get(watch, auto_ack=True)
+        if method:
+            seen[method.routing_key] = (properties, json.loads(body))
+        else:
+            time.sleep(0.05)
+    requested, succeeded = seen.get("payment.requested"), seen.get("payment.succeeded")
+    check("pika reads what our relays published: payment.requested and payment.succeeded", requested and succeeded, sorted(seen))
+    if requested:
+        properties, body = requested
+        check("... persistent, JSON, message-id a UUID, type set, body snake_case",
+              properties.delivery_mode == 2 and properties.content_type == "application/json" and uuid.UUID(properties.message_id)
+              and properties.type == "payment.requested" and body.get("booking_id", "").lower() == booking and body.get("amount_minor") == SEAT_PRICE,
+              (properties, body))
+
+    top.payments.stop()
+    pending = hold(a, 31, "pia")
+    status, paid, _ = request(a.port, "POST", f"/api/bookings/{pending}/pay")
+    time.sleep(0.5)
+    NODE.ctl("purge_queue", "boxoffice.payments")
+    properties = pika.BasicProperties(content_type="application/json", delivery_mode=2, message_id=str(uuid.uuid4()), type="payment.requested")
+    body = json.dumps({"booking_id": pending, "user_identifier": "pia", "amount_minor": SEAT_PRICE, "currency": "EUR"})
+    channel.confirm_delivery()
+    channel.basic_publish("boxoffice.messages", "payment.requested", body, properties, mandatory=True)
+    connection.close()
+    top.restart_payments()
+    deadline = time.time() + 15
+    final = None
+    while time.time() < deadline:
+        final = request(a.port, "GET", f"/api/bookings/{pending}")[1]["status"]
+        if final != "payment_pending":
+            break
+        time.sleep(0.1)
+    check("a payment request published by pika is taken by our payment service and the booking is confirmed", final == "confirmed", (status, paid, final))
+
+
+def payment_storm(top, count, start_seat):
+    """Holds `count` seats for `count` customers with wallets and pays them all at once, from both instances."""
+    a, b = top.bookings
+    users = [f"storm-{start_seat}-{n}" for n in range(count)]
+    for user in users:
+        wallet(top.payments.port, user, ENOUGH if int(user.rsplit("-", 1)[1]) % 3 else 1000)
+    bookings = [hold((a, b)[n % 2], start_seat + n, users[n]) for n in range(count)]
+
+    def pay(n):
+        try:
+            return request((a, b)[n % 2].port, "POST", f"/api/bookings/{bookings[n]}/pay", timeout=30)[0]
+        except OSError:
+            return None
+
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=16)
+    futures = [pool.submit(pay, n) for n in range(count)]
+    return pool, futures
+
+
+def after_fault(top, name):
+    left = wait_terminal(top.booking_url, 60)
+    counts = dict(psql(top.booking_url, "SELECT status, count(*) FROM bookings GROUP BY status"))
+    print(f"     after {name.split(' (')[0]}: bookings {counts}", flush=True)
+    check(f"{name}: every paid booking reaches confirmed or cancelled", left == 0, f"{left} still payment_pending")
+    found = problems(top.booking_url, top.payments_url)
+    check(f"{name}: both databases hold every invariant", not found, found)
+
+
+def faults(top):
+    pool, futures = payment_storm(top, 30, 100)
+    time.sleep(0.3)
+    NODE.kill()
+    time.sleep(2)
+    NODE.start()
+    pool.shutdown(wait=True)
+    after_fault(top, "broker killed with kill -9 and restarted mid-flow")
+    ready = all(server.ready() for server in [top.payments, *top.bookings])
+    deadline = time.time() + 20
+    while not ready and time.time() < deadline:
+        time.sleep(0.2)
+        ready = all(server.ready() for server in [top.payments, *top.bookings])
+    check("... every process is ready again by itself", ready)
+
+    pool, futures = payment_storm(top, 30, 140)
+    time.sleep(0.2)
+    closed = NODE.close_boxoffice_connections()
+    pool.shutdown(wait=True)
+    check(f"the broker closed {closed} connections of ours mid-flow", closed >= 6, closed)
+    after_fault(top, "connections closed by the broker")
+
+    pool, futures = payment_storm(top, 30, 180)
+    time.sleep(0.2)
+    top.payments.process.kill()
+    top.payments.process.wait()
+    time.sleep(1)
+    top.restart_payments()
+    pool.shutdown(wait=True)
+    after_fault(top, "payment service killed with kill -9 mid-flow (deliveries committed but not acknowledged come again)")
+
+    connection = pika.BlockingConnection(pika.URLParameters(AMQP_URL))
+    channel = connection.channel()
+    channel.confirm_delivery()
+    poison = str(uuid.uuid4())
+    channel.basic_publish("boxoffice.messages", "payment.requested", "{not json",
+                          pika.BasicProperties(content_type="application/json", delivery_mode=2, message_id=poison, type="payment.requested"),
+                          mandatory=True)
+    connection.close()
+    deadline = time.time() + 10
+    kept = []
+    while time.time() < deadline and not kept:
+        kept = psql(top.payments_url, f"SELECT consumer, type FROM payments.dead_letters WHERE message_id = '{poison}'")
+        time.sleep(0.1)
+    check("a poison message is kept in the payment service's dead letters", kept == [["payments", "payment.requested"]], kept)
+    deadline = time.time() + 10
+    while time.time() < deadline and not NODE.queue_messages("boxoffice.dead-letters"):
+        time.sleep(0.2)
+    check("... and in the broker's dead-letter queue", (NODE.queue_messages("boxoffice.dead-letters") or 0) >= 1, NODE.ctl("list_queues", "name", "messages"))
+
+    NODE.ctl("delete_queue", "boxoffice.payments")
+    a, _ = top.bookings
+    wallet(top.payments.port, "unroutable", ENOUGH)
+    booking = hold(a, 230, "unroutable")
+    request(a.port, "POST", f"/api/bookings/{booking}/pay", timeout=30)
+    after_fault(top, "payment queue deleted (the relay's message comes back unroutable, stays in the outbox, goes once the queue is declared again)")
+    final = request(a.port, "GET", f"/api/bookings/{booking}")[1]
+    check("... that booking is confirmed", final["status"] == "confirmed", final)
+
+
+def bad_settings(work):
+    result = subprocess.run([BINARY, "serve", "--role", "booking", "--broker", "amqp://bad url"], capture_output=True, text=True, timeout=30)
+    check("a malformed --broker URL is refused with a clear message, not a crash",
+          result.returncode != 0 and "broker URL" in result.stderr and "Fatal error" not in result.stderr, result.stderr[-300:])
+    result = subprocess.run([BINARY, "serve", "--role", "payments"], capture_output=True, text=True, timeout=30)
+    check("role payments without a broker is refused with a clear message", result.returncode != 0 and "--broker" in result.stderr, result.stderr[-300:])
+
+    wrong = AMQP_URL.replace("boxoffice:boxoffice@", "boxoffice:not-the-password@")
+    server = Server(BINARY, os.path.join(work, "wrong"), env={"BOXOFFICE_BROKER_URL": wrong, "BOXOFFICE_ORGANIZER_TOKEN": "x"}, wait=False)
+    deadline = time.time() + 15
+    while "cannot reach the broker" not in server.log_text() and time.time() < deadline:
+        time.sleep(0.1)
+    status, problem, _ = request(server.port, "GET", "/health/ready")
+    log = server.log_text()
+    check("a wrong broker password: a clear log line and 503 on /health/ready", "cannot reach the broker" in log and status == 503, (status, log[-400:]))
+    check("... naming the broker in the readiness answer", "broker" in problem.get("detail", ""), problem)
+    check("... no password in any log line", "not-the-password" not in log)
+    check("... and no crash", server.process.poll() is None)
+    server.stop()
+
+    NODE.shell(f"rabbitmq_stop '{NODE.directory}'")
+    server = Server(BINARY, os.path.join(work, "down"), env={"BOXOFFICE_BROKER_URL": AMQP_URL, "BOXOFFICE_ORGANIZER_TOKEN": "x"}, wait=False)
+    deadline = time.time() + 15
+    while "cannot reach the broker" not in server.log_text() and time.time() < deadline:
+        time.sleep(0.1)
+    down = request(server.port, "GET", "/health/ready")[0]
+    NODE.start()
+    try:
+        server.wait_ready(30)
+        came_up = True
+    except RuntimeError:
+        came_up = False
+    check("a broker down at start: 503 until it comes, then ready by itself", down == 503 and came_up, (down, came_up))
+    check("... no password in any log line", "boxoffice:boxoffice" not in server.log_text())
+    server.stop()
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="boxoffice-broker-blackbox-")
+    top = None
+    try:
+        top = Topology(BINARY, ADMIN_URL, AMQP_URL, work)
+        seed_scenario(top)
+        pushes_across_instances(top)
+        pika_interop(top)
+        faults(top)
+        check("every process stops cleanly", top.stop() == [0, 0, 0])
+        top = None
+        bad_settings(work)
+    finally:
+        if top:
+            top.stop()
+        shutil.rmtree(work, ignore_errors=True)
+    return summary("broker black-box")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
