@@ -34,7 +34,9 @@ public struct BoxofficeServer {
         let directory = URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let live = LiveHub(limits: configuration.liveLimits, logger: logger)
-        let bus = try MessageBus.make(configuration, hub: configuration.role.runsBooking ? live : nil, logger: logger)
+        let waiters = BookingStatusWaiters()
+        let local = LiveUpdateFanOut([live, waiters])
+        let bus = try MessageBus.make(configuration, local: configuration.role.runsBooking ? local : nil, logger: logger)
         logger.info("role \(configuration.role.rawValue), messages \(bus.description)")
         var databases: [any Service] = []
         var workers: [any Service] = []
@@ -71,7 +73,7 @@ public struct BoxofficeServer {
                 BookingPaymentConsumer(engine: engine, transport: bus.transport, deadLetters: database.store),
                 OutboxRelay(name: "booking", outbox: database.store, transport: bus.transport, wakeup: database.outbox, isReady: { engine.isReady }, logger: logger),
             ]
-            booking = BookingRoutes(engine: engine, holds: holds)
+            booking = BookingRoutes(engine: engine, holds: holds, waiters: waiters)
             liveSocket = LiveSocket(hub: live, engine: engine)
             // Logging every request needs every request to reach the router.
             if !configuration.logRequests {

@@ -19,8 +19,9 @@ struct MessageBus {
     /// Names the bus in logs, without secrets.
     let description: String
 
-    /// The bus the configuration names; `hub` is this process's WebSocket hub, nil in a payment-only process.
-    static func make(_ configuration: ServeConfiguration, hub: LiveHub?, logger: Logger) throws -> MessageBus {
+    /// The bus the configuration names; `local` is who hears this process's live updates (its WebSocket hub and
+    /// the waiting `pay` requests), nil in a payment-only process.
+    static func make(_ configuration: ServeConfiguration, local: (any LiveUpdatePublisher)?, logger: Logger) throws -> MessageBus {
         guard let url = configuration.brokerURL else {
             guard configuration.role == .all else {
                 throw ConfigurationError(
@@ -28,17 +29,17 @@ struct MessageBus {
                 )
             }
             return MessageBus(
-                transport: InProcessTransport(logger: logger), live: hub ?? NoLiveClients(), services: [], readiness: [], description: "in process"
+                transport: InProcessTransport(logger: logger), live: local ?? NoLiveClients(), services: [], readiness: [], description: "in process"
             )
         }
         let settings = try BrokerSettings(url: url, instance: "\(configuration.role.rawValue)-\(configuration.port)")
         let publisher = BrokerConnection(settings, purpose: "publish", logger: logger)
         let consumer = BrokerConnection(settings, purpose: "consume", logger: logger)
         var services: [any Service] = [publisher, consumer]
-        if let hub { services.append(BrokerLiveFeed(connection: consumer, topology: settings.topology, hub: hub, logger: logger)) }
+        if let local { services.append(BrokerLiveFeed(connection: consumer, topology: settings.topology, hub: local, logger: logger)) }
         return MessageBus(
             transport: RabbitMQTransport(settings: settings, publisher: publisher, consumer: consumer, logger: logger),
-            live: BrokerLiveForwarder(connection: publisher, topology: settings.topology, local: hub, logger: logger),
+            live: BrokerLiveForwarder(connection: publisher, topology: settings.topology, local: local, logger: logger),
             services: services,
             readiness: [
                 ReadinessCheck("the broker (publishing)") { publisher.isConnected },

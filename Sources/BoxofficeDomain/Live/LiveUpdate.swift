@@ -19,6 +19,20 @@ public protocol LiveUpdatePublisher: Sendable {
     func publish(_ update: LiveUpdate)
 }
 
+/// Several publishers told of the same updates, in order.
+public struct LiveUpdateFanOut: LiveUpdatePublisher {
+    private let targets: [any LiveUpdatePublisher]
+
+    /// Tells each of `targets` of every update.
+    public init(_ targets: [any LiveUpdatePublisher]) {
+        self.targets = targets
+    }
+
+    public func publish(_ update: LiveUpdate) {
+        for target in targets { target.publish(update) }
+    }
+}
+
 /// What changed in an event's inventory between one committed version and the next.
 ///
 /// Versions of one event grow by exactly one per delta, so a receiver that sees a gap knows it missed a

@@ -7,6 +7,7 @@ import Hummingbird
 struct BookingController {
     let engine: BookingEngine
     let holds: any HoldPath
+    let waiters: BookingStatusWaiters
 
     /// The largest booking request accepted.
     static let bodyLimit = 64 * 1024
@@ -24,14 +25,22 @@ struct BookingController {
     static let payWait: Duration = .seconds(3)
 
     /// Pays from the customer's wallet and, as in the seed, finalizes: answers 200 with the booking once it is
-    /// `confirmed` or `cancelled`, or 202 with `payment_pending` if the outcome takes longer.
+    /// `confirmed` or `cancelled`, or 202 with `payment_pending` if the outcome takes longer. It waits for the
+    /// booking's status change (``BookingStatusWaiters``), not by polling the database.
     private func pay(_ request: Request, context: BoxofficeRequestContext) async throws -> EditedResponse<BookingBody> {
         let id = try bookingID(context)
-        var booking = try await engine.pay(id)
-        let deadline = ContinuousClock.now.advanced(by: Self.payWait)
-        while booking.status == .paymentPending, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(10))
-            booking = try await engine.booking(id)
+        let ticket = waiters.expect(id, statuses: [.confirmed, .cancelled, .refunded])
+        var booking: Booking
+        do {
+            booking = try await engine.pay(id)
+        } catch {
+            waiters.forget(ticket)
+            throw error
+        }
+        if booking.status == .paymentPending {
+            if await waiters.wait(ticket, timeout: Self.payWait) != nil { booking = try await engine.booking(id) }
+        } else {
+            waiters.forget(ticket)
         }
         return EditedResponse(status: booking.status == .paymentPending ? .accepted : .ok, response: BookingBody(booking))
     }

@@ -44,7 +44,7 @@ public enum APIRouter {
         let organizer = OrganizerGuard(token: configuration.organizerToken)
         let api = router.group(RouterPath(APIRoutes.api)).add(middleware: ReadinessMiddleware(check: booking.readiness))
         EventController(engine: engine, organizer: organizer, seatMaps: SeatMapCache(epoch: live?.epoch ?? LiveHub.makeEpoch()), now: now).addRoutes(to: api)
-        BookingController(engine: engine, holds: booking.holds).addRoutes(to: api)
+        BookingController(engine: engine, holds: booking.holds, waiters: booking.waiters).addRoutes(to: api)
         api.get(RouterPath(APIRoutes.liveSocket)) { _, _ -> Response in
             throw Problem(.upgradeRequired, type: "websocket-only", detail: "/api/ws speaks WebSocket only; connect with a WebSocket client.")
         }

@@ -8,11 +8,14 @@ public struct BookingRoutes: Sendable {
     public var engine: BookingEngine
     /// Where holds go: the engine, or a benchmark's baseline in front of it.
     public var holds: any HoldPath
+    /// Told of every booking status change this process hears of, so `pay` can wait for the outcome.
+    public var waiters: BookingStatusWaiters
 
     /// Creates the booking routes' parts; `holds` defaults to the engine.
-    public init(engine: BookingEngine, holds: (any HoldPath)? = nil) {
+    public init(engine: BookingEngine, holds: (any HoldPath)? = nil, waiters: BookingStatusWaiters) {
         self.engine = engine
         self.holds = holds ?? engine
+        self.waiters = waiters
     }
 
     /// Ready once the engine loaded its state.
