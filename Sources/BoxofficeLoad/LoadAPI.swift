@@ -58,6 +58,40 @@ struct LoadAPI {
 }
 
 extension LoadAPI {
+    /// Opens a wallet for a customer on the payment service and puts `balance` into it; returns its id.
+    func fundedWallet(for customer: String, balance: Int64) async throws -> String {
+        let (status, account) = try await send(paymentsRequest(.POST, "/api/accounts", json: #"{"user_identifier": "\#(customer)"}"#))
+        guard status == 200 || status == 201, let id = account["id"] as? String else {
+            throw LoadError("could not open a wallet for \(customer) (HTTP \(status)): \(account["detail"] ?? account)")
+        }
+        var left = balance
+        while left > 0 {
+            let amount = min(left, 1_000_000_000)
+            let (deposited, answer) = try await send(paymentsRequest(.POST, "/api/accounts/\(id)/deposits", json: #"{"amount_minor": \#(amount)}"#))
+            guard deposited == 201 else { throw LoadError("could not fund \(customer)'s wallet (HTTP \(deposited)): \(answer["detail"] ?? answer)") }
+            left -= amount
+        }
+        return id
+    }
+
+    /// The balances of wallets, read back from the payment service.
+    func walletBalances(_ accounts: [String]) async throws -> [Int64] {
+        var balances: [Int64] = []
+        for account in accounts {
+            let (status, json) = try await send(paymentsRequest(.GET, "/api/accounts/\(account)"), timeout: .seconds(15))
+            guard status == 200, let balance = json["balance_minor"] as? Int else { throw LoadError("could not read wallet \(account) (HTTP \(status))") }
+            balances.append(Int64(balance))
+        }
+        return balances
+    }
+
+    /// A request to the payment service (`--payments-url`, else the server itself).
+    private func paymentsRequest(_ method: HTTPMethod, _ path: String, json: String? = nil) -> HTTPClientRequest {
+        var request = request(method, path, json: json)
+        request.url = (options.paymentsURL ?? options.baseURL) + path
+        return request
+    }
+
     /// The server's resident memory, from the `process_resident_memory_bytes` line of its `/metrics`.
     func serverResidentBytes() async throws -> Int? {
         let response = try await client.execute(request(.GET, "/metrics"), timeout: .seconds(15))

@@ -15,6 +15,8 @@ final class LoadConnection: ChannelInboundHandler {
     private var channel: (any Channel)?
     private var waiting: EventLoopPromise<LoadAnswer>?
     private var head: HTTPResponseHead?
+    /// The body of the answer in hand, when its request keeps it.
+    private var body: ByteBuffer?
 
     /// Opens a connection on an event loop.
     static func connect(to address: SocketAddress, on eventLoop: any EventLoop) -> EventLoopFuture<LoadConnection> {
@@ -41,6 +43,7 @@ final class LoadConnection: ChannelInboundHandler {
         }
         let promise = channel.eventLoop.makePromise(of: LoadAnswer.self)
         waiting = promise
+        body = request.keepsBody ? ByteBuffer() : nil
         channel.write(HTTPClientRequestPart.head(request.head), promise: nil)
         if let body = request.body { channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil) }
         channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
@@ -56,13 +59,16 @@ final class LoadConnection: ChannelInboundHandler {
         switch unwrapInboundIn(data) {
         case .head(let response):
             head = response
-        case .body:
-            break
+        case .body(var part):
+            body?.writeBuffer(&part)
         case .end:
+            // Cleared before the promise runs its callbacks, which send the next request on this connection.
             let promise = waiting
+            let answer = head.map { LoadAnswer(status: Int($0.status.code), headers: $0.headers, body: body) }
             waiting = nil
-            if let head { promise?.succeed(LoadAnswer(status: Int(head.status.code), headers: head.headers)) }
             head = nil
+            body = nil
+            if let answer { promise?.succeed(answer) }
         }
     }
 

@@ -21,10 +21,10 @@ struct LoadDriver {
     /// Runs the load.
     /// - Parameters:
     ///   - next: the request of worker `worker`, or nil when the scenario is done.
-    ///   - answered: called with each request's tag, status (nil for a transport error) and response headers.
+    ///   - answered: called with each request's tag and answer (nil for a transport error).
     func run(
         next: @escaping @Sendable (_ worker: Int) -> Planned?,
-        answered: @escaping @Sendable (_ worker: Int, _ tag: Int, _ status: Int?, _ headers: HTTPHeaders) -> Void = { _, _, _, _ in }
+        answered: @escaping @Sendable (_ worker: Int, _ tag: Int, _ answer: LoadAnswer?) -> Void = { _, _, _ in }
     ) async throws -> LoadStats {
         let address = try options.serverAddress()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: options.threads)
@@ -58,7 +58,7 @@ private final class LoadWorker {
     private let deadline: NIODeadline
     private let budget: RequestBudget
     private let next: @Sendable (Int) -> LoadDriver.Planned?
-    private let answered: @Sendable (Int, Int, Int?, HTTPHeaders) -> Void
+    private let answered: @Sendable (Int, Int, LoadAnswer?) -> Void
     private var connection: LoadConnection?
     private var stats = LoadStats()
     private var finished = false
@@ -69,7 +69,7 @@ private final class LoadWorker {
 
     init(
         worker: Int, address: SocketAddress, eventLoop: any EventLoop, deadline: NIODeadline, budget: RequestBudget,
-        next: @escaping @Sendable (Int) -> LoadDriver.Planned?, answered: @escaping @Sendable (Int, Int, Int?, HTTPHeaders) -> Void
+        next: @escaping @Sendable (Int) -> LoadDriver.Planned?, answered: @escaping @Sendable (Int, Int, LoadAnswer?) -> Void
     ) {
         self.worker = worker
         self.address = address
@@ -118,11 +118,11 @@ private final class LoadWorker {
             switch result {
             case .success(let reply):
                 self.stats.record(status: reply.status, micros: micros)
-                self.answered(self.worker, planned.tag, reply.status, reply.headers)
+                self.answered(self.worker, planned.tag, reply)
                 self.step()
             case .failure:
                 self.stats.record(status: nil, micros: micros)
-                self.answered(self.worker, planned.tag, nil, [:])
+                self.answered(self.worker, planned.tag, nil)
                 self.connection?.close()
                 self.connection = nil
                 // A short pause, so a server that refuses connections is not hammered until the deadline.

@@ -5,6 +5,8 @@ import NIOCore
 public struct LoadOptions: Sendable {
     /// The server's base URL, such as `http://127.0.0.1:8080`.
     public var baseURL: String = "http://127.0.0.1:8080"
+    /// The payment service's base URL when it runs apart (`--role payments`); nil: the same server.
+    public var paymentsURL: String?
     /// Concurrent clients, each on its own keep-alive connection.
     public var clients: Int = 256
     /// The most requests the run sends.

@@ -7,6 +7,8 @@ struct LoadRequest: Sendable {
     let head: HTTPRequestHead
     /// The body, if any.
     let body: ByteBuffer?
+    /// Whether the answer's body is kept (most scenarios need only the status).
+    var keepsBody = false
 
     /// A request to a path, with a JSON body when one is given.
     init(_ method: HTTPMethod, _ path: String, json: String? = nil, headers: [(String, String)] = []) {
@@ -21,8 +23,9 @@ struct LoadRequest: Sendable {
     }
 }
 
-/// What a load request got back: the status and the response headers (the body is read and dropped).
-struct LoadAnswer {
+/// What a load request got back: the status, the response headers, and the body when the request asked to keep it.
+struct LoadAnswer: Sendable {
     let status: Int
     let headers: HTTPHeaders
+    let body: ByteBuffer?
 }

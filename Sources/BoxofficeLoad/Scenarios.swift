@@ -18,6 +18,8 @@ public enum LoadScenario: String, CaseIterable, Sendable {
     case seatMap = "seat-map"
     /// A flash sale without subscribers, then one with `--watchers` WebSocket subscribers on its seat map.
     case watchers
+    /// Clients hold seats and pay for them from funded wallets, through the payment service and back.
+    case payFlow = "pay-flow"
 
     /// Runs the scenario against a server and checks the invariants from its API afterwards.
     public func run(_ options: LoadOptions) async throws -> LoadReport {
@@ -42,6 +44,7 @@ public enum LoadScenario: String, CaseIterable, Sendable {
         case .gaRush: try await gaRush(options, api: api)
         case .seatMap: try await seatMap(options, api: api)
         case .watchers: try await watchers(options, api: api)
+        case .payFlow: try await payFlow(options, api: api)
         }
     }
 
@@ -97,8 +100,8 @@ public enum LoadScenario: String, CaseIterable, Sendable {
                 for _ in 1 ..< Self.seatDraws where tally.taken(seat) { seat = Int.random(in: 0 ..< event.seats) }
             }
             return .init(request: hold(seat: event.firstSeat + seat, worker: worker), tag: seat)
-        } answered: { _, seat, status, _ in
-            if status == 200 {
+        } answered: { _, seat, answer in
+            if answer?.status == 200 {
                 tally.record(seat)
                 held(seat)
             }
@@ -123,8 +126,8 @@ public enum LoadScenario: String, CaseIterable, Sendable {
             let quantity = Int.random(in: 1 ... 4)
             let body = #"{"event_id": \#(event.id), "ga": [{"pool_id": \#(pool), "quantity": \#(quantity)}], "user_identifier": "load-\#(worker)"}"#
             return .init(request: LoadRequest(.POST, "/api/bookings", json: body), tag: quantity)
-        } answered: { _, quantity, status, _ in
-            if status == 201 { sold.add(quantity, ordering: .relaxed) }
+        } answered: { _, quantity, answer in
+            if answer?.status == 201 { sold.add(quantity, ordering: .relaxed) }
         }
         let tickets = sold.load(ordering: .relaxed)
         var report = LoadReport(scenario: rawValue, stats: stats, facts: [("tickets", "\(tickets) of \(capacity) sold, \(Int(Double(tickets) / stats.seconds)) tickets/s")])
@@ -148,12 +151,12 @@ public enum LoadScenario: String, CaseIterable, Sendable {
             }
             let etag = etags.withLock { $0[worker] }
             return .init(request: LoadRequest(.GET, "/api/events/\(event.id)/seats", headers: etag.map { [("If-None-Match", $0)] } ?? []), tag: -1)
-        } answered: { worker, tag, status, headers in
+        } answered: { worker, tag, answer in
             if tag >= 0 {
-                if status == 200 { tally.record(tag) }
-            } else if status == 304 {
+                if answer?.status == 200 { tally.record(tag) }
+            } else if answer?.status == 304 {
                 notModified.add(1, ordering: .relaxed)
-            } else if let etag = headers.first(name: "ETag") {
+            } else if let etag = answer?.headers.first(name: "ETag") {
                 etags.withLock { $0[worker] = etag }
             }
         }

@@ -10,8 +10,9 @@ struct LoadtestCommand: AsyncParsableCommand {
         discussion: "Scenarios: \(LoadScenario.allCases.map(\.rawValue).joined(separator: ", ")). Every run creates its own event (organizer token needed) and stops by itself."
     )
 
-    @Argument(help: "attack, flash-sale, hot-seat, ga-rush, seat-map or watchers.") var scenario: String
+    @Argument(help: "attack, flash-sale, hot-seat, ga-rush, seat-map, watchers or pay-flow.") var scenario: String
     @Option(help: "The server's base URL (loopback only unless --allow-remote).") var url = "http://127.0.0.1:8080"
+    @Option(help: "pay-flow: the payment service's base URL when it runs apart (default: --url).") var paymentsUrl: String?
     @Option(help: "Concurrent clients, each on its own keep-alive connection.") var clients = 256
     @Option(help: "The most requests to send.") var requests = 1_000_000
     @Option(help: "The longest the run lasts, in seconds.") var duration = 10.0
@@ -30,6 +31,7 @@ struct LoadtestCommand: AsyncParsableCommand {
         }
         var options = LoadOptions()
         options.baseURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        options.paymentsURL = paymentsUrl.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         options.clients = clients
         options.maxRequests = requests
         options.duration = .milliseconds(Int64(duration * 1_000))
