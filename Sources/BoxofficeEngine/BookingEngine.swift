@@ -153,14 +153,15 @@ public final class BookingEngine: HoldPath {
     /// pending or confirmed changes nothing and succeeds.
     /// - Throws: ``DomainError/bookingStateConflict(_:_:action:)`` when the booking is past holding.
     public func pay(_ id: BookingID) async throws -> Booking {
-        let booking = try await booking(id)
+        var booking = try await booking(id)
         if booking.status == .held {
             let engine = try engine(for: booking.eventID)
-            if try await engine.requestPayment(booking) { return try await self.booking(id) }
+            booking.status = .paymentPending
+            if try await engine.requestPayment(booking) { return booking }
             // Memory refused a booking the database holds: another instance made it a moment ago. Catch up once.
             if try await self.booking(id).status == .held {
                 await engine.refresh()
-                if try await engine.requestPayment(booking) { return try await self.booking(id) }
+                if try await engine.requestPayment(booking) { return booking }
             }
         }
         let current = try await self.booking(id)
@@ -171,10 +172,13 @@ public final class BookingEngine: HoldPath {
     }
 
     /// Applies a payment's outcome to the booking waiting for it.
+    /// - Parameter event: the booking's event when the outcome names it; otherwise it is read from the store.
     /// - Returns: ``SettleOutcome/notPending`` also for an unknown booking.
-    public func settle(_ id: BookingID, confirmed: Bool, message: UUID) async throws -> SettleOutcome {
-        guard let booking = try await store.booking(id) else { return .notPending }
-        return try await engine(for: booking.eventID).settle(id, confirmed: confirmed, message: message)
+    public func settle(_ id: BookingID, event: EventID? = nil, confirmed: Bool, message: UUID) async throws -> SettleOutcome {
+        var owner = event
+        if owner == nil { owner = try await store.booking(id)?.eventID }
+        guard let owner, let engine = engines.withLock({ $0[owner] }) else { return .notPending }
+        return try await engine.settle(id, confirmed: confirmed, message: message)
     }
 
     /// Handles a payment outcome memory did not find waiting (see ``BookingStore/resolveUnsettled(_:paymentSucceeded:message:at:)``);

@@ -37,21 +37,22 @@ public struct BookingPaymentConsumer: Service {
     @Sendable
     public func handle(_ message: Message) async throws {
         let booking: BookingID
+        let event: Int64?
         let succeeded: Bool
         switch message.type {
         case PaymentSucceeded.type:
-            booking = BookingID(rawValue: try message.body(as: PaymentSucceeded.self).bookingId)
-            succeeded = true
+            let outcome = try message.body(as: PaymentSucceeded.self)
+            (booking, event, succeeded) = (BookingID(rawValue: outcome.bookingId), outcome.eventId, true)
         case PaymentFailed.type:
-            booking = BookingID(rawValue: try message.body(as: PaymentFailed.self).bookingId)
-            succeeded = false
+            let outcome = try message.body(as: PaymentFailed.self)
+            (booking, event, succeeded) = (BookingID(rawValue: outcome.bookingId), outcome.eventId, false)
         case PaymentRefunded.type:
             _ = try await engine.recordProcessed(message.id)
             return
         default:
             return
         }
-        guard try await engine.settle(booking, confirmed: succeeded, message: message.id) != .settled else { return }
+        guard try await engine.settle(booking, event: event.map(EventID.init(rawValue:)), confirmed: succeeded, message: message.id) != .settled else { return }
         if try await engine.resolveUnsettled(booking, paymentSucceeded: succeeded, message: message.id) == .stillPending {
             throw BookingNotLoaded(booking: booking)
         }

@@ -11,13 +11,17 @@ public struct PaymentRequested: MessageBody, Equatable {
     public var amountMinor: Int64
     /// The currency of the amount.
     public var currency: String
+    /// The booking's event, said again in the outcome so the booking service finds the booking without a query;
+    /// absent in requests written before it existed.
+    public var eventId: Int64?
 
     /// Creates the request.
-    public init(bookingId: UUID, userIdentifier: String, amountMinor: Int64, currency: String) {
+    public init(bookingId: UUID, userIdentifier: String, amountMinor: Int64, currency: String, eventId: Int64? = nil) {
         self.bookingId = bookingId
         self.userIdentifier = userIdentifier
         self.amountMinor = amountMinor
         self.currency = currency
+        self.eventId = eventId
     }
 }
 
@@ -30,12 +34,15 @@ public struct PaymentSucceeded: MessageBody, Equatable {
     public var amountMinor: Int64
     /// The currency of the amount.
     public var currency: String
+    /// The booking's event, as the request named it.
+    public var eventId: Int64?
 
     /// Creates the outcome.
-    public init(bookingId: UUID, amountMinor: Int64, currency: String) {
+    public init(bookingId: UUID, amountMinor: Int64, currency: String, eventId: Int64? = nil) {
         self.bookingId = bookingId
         self.amountMinor = amountMinor
         self.currency = currency
+        self.eventId = eventId
     }
 }
 
@@ -46,11 +53,14 @@ public struct PaymentFailed: MessageBody, Equatable {
     public var bookingId: UUID
     /// Why, in words: no wallet, a wallet in another currency, not enough money.
     public var reason: String
+    /// The booking's event, as the request named it.
+    public var eventId: Int64?
 
     /// Creates the outcome.
-    public init(bookingId: UUID, reason: String) {
+    public init(bookingId: UUID, reason: String, eventId: Int64? = nil) {
         self.bookingId = bookingId
         self.reason = reason
+        self.eventId = eventId
     }
 }
 

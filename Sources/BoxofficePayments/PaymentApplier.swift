@@ -16,77 +16,146 @@ public enum PaymentApplier {
     /// - Returns: the entry and the wallet after it, or nil when there is no such wallet.
     public static func deposit(_ amountMinor: Int64, into account: UUID, at: Date, in transaction: some PaymentTransaction) async throws -> Deposit? {
         guard let wallet = try await transaction.credit(amountMinor, to: account) else { return nil }
-        let entry = try await appendLedger(.deposit, amountMinor, wallet: wallet, booking: nil, at: at, in: transaction)
+        let entry = LedgerEntry(id: UUID(), accountID: wallet.id, kind: .deposit, amountMinor: amountMinor, balanceAfterMinor: wallet.balanceMinor, bookingID: nil, createdAt: at)
+        try await transaction.appendLedger([entry])
         return Deposit(entry: entry, account: wallet)
     }
 
-    /// Charges a booking's customer once: the payment found (a repeat says its outcome again and charges
-    /// nothing), else the wallet debited if it holds enough in the right currency, the payment recorded,
-    /// the ledger appended, and the outcome (`payment.succeeded` or `payment.failed`) written to the outbox.
-    /// - Returns: what changed; nil when the message was processed before.
-    /// - Throws: ``ConcurrentPayment`` when another transaction recorded this booking's payment first; the
-    ///   caller's transaction is then rolled back and the message, delivered again, finds that payment.
-    public static func pay(_ request: PaymentRequested, message: UUID, at: Date, in transaction: some PaymentTransaction) async throws -> PaymentEffect? {
-        guard try await transaction.recordInbox(message, at: at) else { return nil }
-        if let previous = try await transaction.lockPayment(of: request.bookingId) {
-            try await transaction.appendOutbox([try outcome(of: previous, at: at)])
-            return PaymentEffect(payment: previous, wallet: nil)
-        }
-        var payment = Payment(
-            bookingID: request.bookingId, accountID: nil, amountMinor: request.amountMinor, currency: request.currency, status: .failed, reason: nil
-        )
-        var charged: Account?
-        if let account = try await transaction.account(ofUser: request.userIdentifier) {
-            payment.accountID = account.id
-            if account.currency.code != request.currency {
-                payment.reason = PaymentFailureReason.currencyMismatch(wallet: account.currency.code, price: request.currency)
-            } else if let wallet = try await transaction.debit(request.amountMinor, from: account.id) {
-                payment.status = .succeeded
-                charged = wallet
-                _ = try await appendLedger(.charge, -request.amountMinor, wallet: wallet, booking: request.bookingId, at: at, in: transaction)
-            } else {
-                payment.reason = PaymentFailureReason.insufficientFunds
+    /// Charges each request's booking once, a whole batch in one transaction, in the batch's order.
+    ///
+    /// For each request: a repeat of a message already processed does nothing; a booking that already has a payment
+    /// (from an earlier delivery, or earlier in this batch) has its outcome said again and is charged nothing;
+    /// otherwise its customer's wallet is debited if it holds enough in the right currency, the payment recorded,
+    /// the charge appended to the ledger, and the outcome (`payment.succeeded` or `payment.failed`) written to the
+    /// outbox. Wallets are locked and their debits decided in order, so five requests for a wallet that covers one
+    /// charge it once; the debit itself stays conditional (`balance >= amount`).
+    /// - Returns: what each message changed, by message id; a message processed before is not in it.
+    /// - Throws: ``ConcurrentPayment`` when another transaction recorded one of these bookings' payments first; the
+    ///   caller's transaction is then rolled back and the messages, delivered again, find that payment.
+    public static func pay(_ requests: [PaymentRequest], at: Date, in transaction: some PaymentTransaction) async throws -> [UUID: PaymentEffect] {
+        let fresh = try await transaction.recordInbox(Array(Set(requests.map(\.message))), at: at)
+        var seen = Set<UUID>()
+        let todo = requests.filter { fresh.contains($0.message) && seen.insert($0.message).inserted }
+        guard !todo.isEmpty else { return [:] }
+        var decided = try await transaction.lockPayments(of: Set(todo.map(\.body.bookingId)))
+        let accounts = try await transaction.lockAccounts(ofUsers: Set(todo.map(\.body.userIdentifier)))
+        var balances = Dictionary(uniqueKeysWithValues: accounts.values.map { ($0.id, $0.balanceMinor) })
+        var recorded: [Payment] = []
+        var charges: [Charge] = []
+        var outcomes: [Message] = []
+        var results: [UUID: PaymentEffect] = [:]
+        for request in todo {
+            let body = request.body
+            if let previous = decided[body.bookingId] {
+                outcomes.append(try outcome(of: previous, event: body.eventId, at: at))
+                results[request.message] = PaymentEffect(payment: previous, wallet: nil)
+                continue
             }
-        } else {
-            payment.reason = PaymentFailureReason.noAccount(request.userIdentifier)
+            var payment = Payment(bookingID: body.bookingId, accountID: nil, amountMinor: body.amountMinor, currency: body.currency, status: .failed, reason: nil)
+            if let account = accounts[body.userIdentifier] {
+                payment.accountID = account.id
+                let balance = balances[account.id] ?? 0
+                if account.currency.code != body.currency {
+                    payment.reason = PaymentFailureReason.currencyMismatch(wallet: account.currency.code, price: body.currency)
+                } else if balance >= body.amountMinor {
+                    payment.status = .succeeded
+                    balances[account.id] = balance - body.amountMinor
+                    charges.append(Charge(message: request.message, booking: body.bookingId, amountMinor: body.amountMinor, account: account))
+                } else {
+                    payment.reason = PaymentFailureReason.insufficientFunds
+                }
+            } else {
+                payment.reason = PaymentFailureReason.noAccount(body.userIdentifier)
+            }
+            decided[body.bookingId] = payment
+            recorded.append(payment)
+            outcomes.append(try outcome(of: payment, event: body.eventId, at: at))
+            results[request.message] = PaymentEffect(payment: payment, wallet: nil)
         }
-        guard try await transaction.insertPayment(payment, at: at) else { throw ConcurrentPayment(booking: request.bookingId) }
-        try await transaction.appendOutbox([try outcome(of: payment, at: at)])
-        return PaymentEffect(payment: payment, wallet: charged)
+        let entries = try await debit(charges, at: at, in: transaction)
+        for (message, wallet) in entries.wallets { results[message]?.wallet = wallet }
+        guard try await transaction.insertPayments(recorded, at: at).count == recorded.count else {
+            throw ConcurrentPayment(bookings: recorded.map(\.bookingID))
+        }
+        try await transaction.appendLedger(entries.ledger)
+        try await transaction.appendOutbox(outcomes)
+        return results
+    }
+
+    /// One charge decided in a batch.
+    private struct Charge {
+        let message: UUID
+        let booking: UUID
+        let amountMinor: Int64
+        let account: Account
+    }
+
+    /// Debits the charges' wallets, one conditional debit per wallet for all its charges; returns the ledger entries
+    /// of the charges in order, each with the balance right after it, and each charge's wallet after it, by message.
+    private static func debit(
+        _ charges: [Charge], at: Date, in transaction: some PaymentTransaction
+    ) async throws -> (ledger: [LedgerEntry], wallets: [UUID: Account]) {
+        guard !charges.isEmpty else { return ([], [:]) }
+        var totals: [UUID: Int64] = [:]
+        for charge in charges { totals[charge.account.id, default: 0] += charge.amountMinor }
+        let after = try await transaction.debit(totals.map { ($0.key, $0.value) })
+        guard after.count == totals.count else { throw BalanceMoved() }
+        var running = Dictionary(uniqueKeysWithValues: after.values.map { ($0.id, $0.balanceMinor + (totals[$0.id] ?? 0)) })
+        var ledger: [LedgerEntry] = []
+        var wallets: [UUID: Account] = [:]
+        for charge in charges {
+            let balance = (running[charge.account.id] ?? 0) - charge.amountMinor
+            running[charge.account.id] = balance
+            ledger.append(LedgerEntry(
+                id: UUID(), accountID: charge.account.id, kind: .charge, amountMinor: -charge.amountMinor, balanceAfterMinor: balance,
+                bookingID: charge.booking, createdAt: at
+            ))
+            var wallet = charge.account
+            wallet.balanceMinor = balance
+            wallets[charge.message] = wallet
+        }
+        return (ledger, wallets)
     }
 
     /// Returns a succeeded payment to its wallet, appends the refund to the ledger and writes `payment.refunded`;
     /// a booking without a succeeded payment changes nothing.
     /// - Returns: what changed; nil when the message was processed before.
     public static func refund(_ request: RefundRequested, message: UUID, at: Date, in transaction: some PaymentTransaction) async throws -> PaymentEffect? {
-        guard try await transaction.recordInbox(message, at: at) else { return nil }
+        guard try await transaction.recordInbox([message], at: at).contains(message) else { return nil }
         guard let payment = try await transaction.markRefunded(booking: request.bookingId, at: at), let account = payment.accountID else {
             return PaymentEffect(payment: nil, wallet: nil)
         }
         guard let wallet = try await transaction.credit(payment.amountMinor, to: account) else { throw MissingAccount(id: account) }
-        _ = try await appendLedger(.refund, payment.amountMinor, wallet: wallet, booking: request.bookingId, at: at, in: transaction)
+        try await transaction.appendLedger([LedgerEntry(
+            id: UUID(), accountID: account, kind: .refund, amountMinor: payment.amountMinor, balanceAfterMinor: wallet.balanceMinor,
+            bookingID: request.bookingId, createdAt: at
+        )])
         try await transaction.appendOutbox([try Message(PaymentRefunded(bookingId: request.bookingId, amountMinor: payment.amountMinor), at: at)])
         return PaymentEffect(payment: payment, wallet: wallet)
     }
 
-    /// The outcome message a payment answers its request with.
-    private static func outcome(of payment: Payment, at: Date) throws -> Message {
+    /// The outcome message a payment answers its request with, naming the event the request named.
+    private static func outcome(of payment: Payment, event: Int64?, at: Date) throws -> Message {
         switch payment.status {
         case .succeeded, .refunded:
-            try Message(PaymentSucceeded(bookingId: payment.bookingID, amountMinor: payment.amountMinor, currency: payment.currency), at: at)
+            try Message(PaymentSucceeded(bookingId: payment.bookingID, amountMinor: payment.amountMinor, currency: payment.currency, eventId: event), at: at)
         case .failed:
-            try Message(PaymentFailed(bookingId: payment.bookingID, reason: payment.reason ?? ""), at: at)
+            try Message(PaymentFailed(bookingId: payment.bookingID, reason: payment.reason ?? "", eventId: event), at: at)
         }
     }
+}
 
-    private static func appendLedger(
-        _ kind: LedgerEntry.Kind, _ amount: Int64, wallet: Account, booking: UUID?, at: Date, in transaction: some PaymentTransaction
-    ) async throws -> LedgerEntry {
-        let entry = LedgerEntry(
-            id: UUID(), accountID: wallet.id, kind: kind, amountMinor: amount, balanceAfterMinor: wallet.balanceMinor, bookingID: booking, createdAt: at
-        )
-        try await transaction.appendLedger(entry)
-        return entry
+/// A `payment.requested` message to process: its body and its id.
+public struct PaymentRequest: Sendable {
+    /// The request.
+    public var body: PaymentRequested
+    /// The message's id, recorded in the inbox.
+    public var message: UUID
+
+    /// Creates a request.
+    public init(_ body: PaymentRequested, message: UUID) {
+        self.body = body
+        self.message = message
     }
 }
 
@@ -106,12 +175,17 @@ public struct Deposit: Sendable {
     public var account: Account
 }
 
-/// Two deliveries of one booking's payment request raced; the loser's transaction is rolled back and its
-/// message, delivered again, finds the winner's payment.
+/// Deliveries of one booking's payment request raced; the loser's transaction is rolled back and its messages,
+/// delivered again, find the winner's payment.
 public struct ConcurrentPayment: Error, CustomStringConvertible {
-    /// The booking.
-    public let booking: UUID
-    public var description: String { "another delivery recorded the payment of booking \(booking.uuidString.lowercased()) first" }
+    /// The bookings of the batch that lost.
+    public let bookings: [UUID]
+    public var description: String { "another delivery recorded the payment of one of \(bookings.count) bookings first" }
+}
+
+/// A locked wallet's balance changed under the lock: the transaction is rolled back and tried again.
+struct BalanceMoved: Error, CustomStringConvertible {
+    var description: String { "a locked wallet's balance changed before the debit" }
 }
 
 /// A wallet the transaction relies on is gone.

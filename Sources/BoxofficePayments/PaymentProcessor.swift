@@ -10,6 +10,7 @@ public struct PaymentProcessor: Service {
     public static let consumer = "payments"
 
     private let store: any PaymentStore
+    private let batcher: PaymentBatcher
     private let transport: any MessageTransport
     private let wakeup: Wakeup
     private let live: (any LiveUpdatePublisher)?
@@ -22,6 +23,7 @@ public struct PaymentProcessor: Service {
         now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.store = store
+        self.batcher = PaymentBatcher(store: store, now: now)
         self.transport = transport
         self.wakeup = wakeup
         self.live = live
@@ -41,12 +43,13 @@ public struct PaymentProcessor: Service {
         }
     }
 
-    /// Processes one message, exactly once in effect.
+    /// Processes one message, exactly once in effect; payment requests that arrive together are charged in one
+    /// transaction.
     @Sendable
     public func handle(_ message: Message) async throws {
         switch message.type {
         case PaymentRequested.type:
-            let effect = try await store.handle(try message.body(as: PaymentRequested.self), message: message.id, at: now())
+            let effect = try await batcher.pay(PaymentRequest(try message.body(as: PaymentRequested.self), message: message.id))
             tell(effect)
         case RefundRequested.type:
             let effect = try await store.handle(try message.body(as: RefundRequested.self), message: message.id, at: now())

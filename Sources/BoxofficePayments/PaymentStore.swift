@@ -37,11 +37,11 @@ extension PaymentStore {
         try await write { try await PaymentApplier.deposit(amountMinor, into: account, at: at, in: $0) }
     }
 
-    /// Charges a booking's customer once, recording the payment, the ledger entry, the inbox record and the
-    /// outcome message in one transaction.
-    /// - Returns: what changed; nil when the message was processed before.
-    public func handle(_ request: PaymentRequested, message: UUID, at: Date) async throws -> PaymentEffect? {
-        try await write { try await PaymentApplier.pay(request, message: message, at: at, in: $0) }
+    /// Charges each request's booking once, recording the payments, the ledger entries, the inbox records and the
+    /// outcome messages of the whole batch in one transaction (see ``PaymentApplier/pay(_:at:in:)``).
+    /// - Returns: what each message changed, by message id; a message processed before is not in it.
+    public func handle(_ requests: [PaymentRequest], at: Date) async throws -> [UUID: PaymentEffect] {
+        try await write { try await PaymentApplier.pay(requests, at: at, in: $0) }
     }
 
     /// Returns a succeeded payment to the wallet and writes `payment.refunded`, in one transaction.

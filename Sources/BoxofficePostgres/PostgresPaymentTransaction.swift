@@ -10,14 +10,25 @@ struct PostgresPaymentTransaction: PaymentTransaction {
     let connection: PostgresConnection
     let logger: Logger
 
-    func recordInbox(_ message: UUID, at: Date) async throws -> Bool {
-        try await PostgresMessageTables.record([message], connection: connection, logger: logger).count == 1
+    func recordInbox(_ messages: [UUID], at: Date) async throws -> Set<UUID> {
+        try await PostgresMessageTables.record(messages, connection: connection, logger: logger)
     }
 
-    func lockPayment(of booking: UUID) async throws -> Payment? {
-        try await PostgresPaymentRows.payments(
-            "SELECT \(unescaped: PostgresPaymentRows.paymentColumns) FROM payments WHERE booking_id = \(booking) FOR UPDATE", on: connection, logger: logger
-        ).first
+    func lockPayments(of bookings: Set<UUID>) async throws -> [UUID: Payment] {
+        let payments = try await PostgresPaymentRows.payments(
+            "SELECT \(unescaped: PostgresPaymentRows.paymentColumns) FROM payments WHERE booking_id = ANY(\(Array(bookings))) FOR UPDATE",
+            on: connection, logger: logger
+        )
+        return Dictionary(payments.map { ($0.bookingID, $0) }) { first, _ in first }
+    }
+
+    /// Locks in id order, so concurrent batches on other instances never wait for each other in a cycle.
+    func lockAccounts(ofUsers users: Set<String>) async throws -> [String: Account] {
+        let accounts = try await PostgresPaymentRows.accounts(
+            "SELECT \(unescaped: PostgresPaymentRows.accountColumns) FROM accounts WHERE user_identifier = ANY(\(Array(users))) ORDER BY id FOR UPDATE",
+            on: connection, logger: logger
+        )
+        return Dictionary(accounts.map { ($0.userIdentifier, $0) }) { first, _ in first }
     }
 
     func account(ofUser user: String) async throws -> Account? {
@@ -36,14 +47,17 @@ struct PostgresPaymentTransaction: PaymentTransaction {
         )
     }
 
-    func debit(_ amountMinor: Int64, from account: UUID) async throws -> Account? {
-        try await PostgresPaymentRows.accounts(
+    func debit(_ amounts: [(account: UUID, amountMinor: Int64)]) async throws -> [UUID: Account] {
+        let accounts = try await PostgresPaymentRows.accounts(
             """
-            UPDATE accounts SET balance_minor = balance_minor - \(amountMinor) WHERE id = \(account) AND balance_minor >= \(amountMinor)
-            RETURNING \(unescaped: PostgresPaymentRows.accountColumns)
+            UPDATE accounts AS a SET balance_minor = a.balance_minor - d.amount
+            FROM UNNEST(\(amounts.map(\.account)), \(amounts.map(\.amountMinor))) AS d(id, amount)
+            WHERE a.id = d.id AND a.balance_minor >= d.amount
+            RETURNING a.id, a.user_identifier, a.balance_minor, a.currency
             """,
             on: connection, logger: logger
-        ).first
+        )
+        return Dictionary(uniqueKeysWithValues: accounts.map { ($0.id, $0) })
     }
 
     func credit(_ amountMinor: Int64, to account: UUID) async throws -> Account? {
@@ -53,14 +67,23 @@ struct PostgresPaymentTransaction: PaymentTransaction {
         ).first
     }
 
-    func insertPayment(_ payment: Payment, at: Date) async throws -> Bool {
-        try await returnsRow(
+    func insertPayments(_ payments: [Payment], at: Date) async throws -> Set<UUID> {
+        guard !payments.isEmpty else { return [] }
+        var inserted = Set<UUID>()
+        for try await booking in try await connection.query(
             """
             INSERT INTO payments (booking_id, account_id, amount_minor, currency, status, reason, created_at, updated_at)
-            VALUES (\(payment.bookingID), \(payment.accountID), \(payment.amountMinor), \(payment.currency), \(payment.status.rawValue), \(payment.reason), \(at), \(at))
-            ON CONFLICT (booking_id) DO NOTHING RETURNING 1
-            """
-        )
+            SELECT p.booking, NULLIF(p.account, '')::uuid, p.amount, p.currency, p.status, NULLIF(p.reason, ''), \(at), \(at)
+            FROM UNNEST(\(payments.map(\.bookingID)), \(payments.map { $0.accountID?.uuidString ?? "" }), \(payments.map(\.amountMinor)),
+                \(payments.map(\.currency)), \(payments.map(\.status.rawValue)), \(payments.map { $0.reason ?? "" }))
+                AS p(booking, account, amount, currency, status, reason)
+            ON CONFLICT (booking_id) DO NOTHING RETURNING booking_id
+            """,
+            logger: logger
+        ).decode(UUID.self) {
+            inserted.insert(booking)
+        }
+        return inserted
     }
 
     func markRefunded(booking: UUID, at: Date) async throws -> Payment? {
@@ -73,11 +96,15 @@ struct PostgresPaymentTransaction: PaymentTransaction {
         ).first
     }
 
-    func appendLedger(_ entry: LedgerEntry) async throws {
+    func appendLedger(_ entries: [LedgerEntry]) async throws {
+        guard !entries.isEmpty else { return }
         try await connection.query(
             """
             INSERT INTO ledger (id, account_id, kind, amount_minor, balance_after_minor, booking_id, created_at)
-            VALUES (\(entry.id), \(entry.accountID), \(entry.kind.rawValue), \(entry.amountMinor), \(entry.balanceAfterMinor), \(entry.bookingID), \(entry.createdAt))
+            SELECT e.id, e.account, e.kind, e.amount, e.balance, NULLIF(e.booking, '')::uuid, e.at
+            FROM UNNEST(\(entries.map(\.id)), \(entries.map(\.accountID)), \(entries.map(\.kind.rawValue)), \(entries.map(\.amountMinor)),
+                \(entries.map(\.balanceAfterMinor)), \(entries.map { $0.bookingID?.uuidString ?? "" }), \(entries.map(\.createdAt)))
+                AS e(id, account, kind, amount, balance, booking, at)
             """,
             logger: logger
         )

@@ -11,12 +11,34 @@ import SQLiteNIO
 struct SQLitePaymentTransaction: PaymentTransaction {
     let connection: SQLiteConnection
 
-    func recordInbox(_ message: UUID, at: Date) async throws -> Bool {
-        try await SQLiteMessageTables.record([message], at: at, connection: connection).count == 1
+    func recordInbox(_ messages: [UUID], at: Date) async throws -> Set<UUID> {
+        try await SQLiteMessageTables.record(messages, at: at, connection: connection)
     }
 
-    func lockPayment(of booking: UUID) async throws -> Payment? {
-        try await connection.query("SELECT * FROM payments WHERE booking_id = ?", [.text(booking.lowercased)]).first.map(SQLitePaymentRows.payment(from:))
+    func lockPayments(of bookings: Set<UUID>) async throws -> [UUID: Payment] {
+        var payments: [UUID: Payment] = [:]
+        for chunk in Array(bookings).chunked(by: SQLiteInventoryTransaction.chunkSize) {
+            for row in try await connection.query(
+                "SELECT * FROM payments WHERE booking_id IN (\(ColumnCoding.placeholders(chunk.count)))", chunk.map { .text($0.lowercased) }
+            ) {
+                let payment = try SQLitePaymentRows.payment(from: row)
+                payments[payment.bookingID] = payment
+            }
+        }
+        return payments
+    }
+
+    func lockAccounts(ofUsers users: Set<String>) async throws -> [String: Account] {
+        var accounts: [String: Account] = [:]
+        for chunk in Array(users).chunked(by: SQLiteInventoryTransaction.chunkSize) {
+            for row in try await connection.query(
+                "SELECT * FROM accounts WHERE user_identifier IN (\(ColumnCoding.placeholders(chunk.count)))", chunk.map { .text($0) }
+            ) {
+                let account = try SQLitePaymentRows.account(from: row)
+                accounts[account.userIdentifier] = account
+            }
+        }
+        return accounts
     }
 
     func account(ofUser user: String) async throws -> Account? {
@@ -34,11 +56,16 @@ struct SQLitePaymentTransaction: PaymentTransaction {
         return !rows.isEmpty
     }
 
-    func debit(_ amountMinor: Int64, from account: UUID) async throws -> Account? {
-        try await connection.query(
-            "UPDATE accounts SET balance_minor = balance_minor - ? WHERE id = ? AND balance_minor >= ? RETURNING *",
-            [ColumnCoding.int(amountMinor), .text(account.lowercased), ColumnCoding.int(amountMinor)]
-        ).first.map(SQLitePaymentRows.account(from:))
+    func debit(_ amounts: [(account: UUID, amountMinor: Int64)]) async throws -> [UUID: Account] {
+        var accounts: [UUID: Account] = [:]
+        for (account, amount) in amounts {
+            guard let row = try await connection.query(
+                "UPDATE accounts SET balance_minor = balance_minor - ? WHERE id = ? AND balance_minor >= ? RETURNING *",
+                [ColumnCoding.int(amount), .text(account.lowercased), ColumnCoding.int(amount)]
+            ).first else { continue }
+            accounts[account] = try SQLitePaymentRows.account(from: row)
+        }
+        return accounts
     }
 
     func credit(_ amountMinor: Int64, to account: UUID) async throws -> Account? {
@@ -47,18 +74,22 @@ struct SQLitePaymentTransaction: PaymentTransaction {
         ).first.map(SQLitePaymentRows.account(from:))
     }
 
-    func insertPayment(_ payment: Payment, at: Date) async throws -> Bool {
-        let rows = try await connection.query(
-            """
-            INSERT INTO payments (booking_id, account_id, amount_minor, currency, status, reason, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (booking_id) DO NOTHING RETURNING booking_id
-            """,
-            [
-                .text(payment.bookingID.lowercased), payment.accountID.map { .text($0.lowercased) } ?? .null, ColumnCoding.int(payment.amountMinor),
-                .text(payment.currency), .text(payment.status.rawValue), payment.reason.map(SQLiteData.text) ?? .null, ColumnCoding.millis(at), ColumnCoding.millis(at),
-            ]
-        )
-        return !rows.isEmpty
+    func insertPayments(_ payments: [Payment], at: Date) async throws -> Set<UUID> {
+        var inserted = Set<UUID>()
+        for payment in payments {
+            let rows = try await connection.query(
+                """
+                INSERT INTO payments (booking_id, account_id, amount_minor, currency, status, reason, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (booking_id) DO NOTHING RETURNING booking_id
+                """,
+                [
+                    .text(payment.bookingID.lowercased), payment.accountID.map { .text($0.lowercased) } ?? .null, ColumnCoding.int(payment.amountMinor),
+                    .text(payment.currency), .text(payment.status.rawValue), payment.reason.map(SQLiteData.text) ?? .null, ColumnCoding.millis(at), ColumnCoding.millis(at),
+                ]
+            )
+            if !rows.isEmpty { inserted.insert(payment.bookingID) }
+        }
+        return inserted
     }
 
     func markRefunded(booking: UUID, at: Date) async throws -> Payment? {
@@ -68,14 +99,16 @@ struct SQLitePaymentTransaction: PaymentTransaction {
         ).first.map(SQLitePaymentRows.payment(from:))
     }
 
-    func appendLedger(_ entry: LedgerEntry) async throws {
-        _ = try await connection.query(
-            "INSERT INTO ledger (id, account_id, kind, amount_minor, balance_after_minor, booking_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                .text(entry.id.lowercased), .text(entry.accountID.lowercased), .text(entry.kind.rawValue), ColumnCoding.int(entry.amountMinor),
-                ColumnCoding.int(entry.balanceAfterMinor), entry.bookingID.map { .text($0.lowercased) } ?? .null, ColumnCoding.millis(entry.createdAt),
-            ]
-        )
+    func appendLedger(_ entries: [LedgerEntry]) async throws {
+        for entry in entries {
+            _ = try await connection.query(
+                "INSERT INTO ledger (id, account_id, kind, amount_minor, balance_after_minor, booking_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    .text(entry.id.lowercased), .text(entry.accountID.lowercased), .text(entry.kind.rawValue), ColumnCoding.int(entry.amountMinor),
+                    ColumnCoding.int(entry.balanceAfterMinor), entry.bookingID.map { .text($0.lowercased) } ?? .null, ColumnCoding.millis(entry.createdAt),
+                ]
+            )
+        }
     }
 
     func appendOutbox(_ messages: [Message]) async throws {

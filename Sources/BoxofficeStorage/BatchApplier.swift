@@ -89,7 +89,7 @@ public enum BatchApplier {
             let booking = start.booking
             let body = PaymentRequested(
                 bookingId: booking.id.rawValue, userIdentifier: booking.userIdentifier,
-                amountMinor: booking.amountMinor, currency: booking.currency.code
+                amountMinor: booking.amountMinor, currency: booking.currency.code, eventId: booking.eventID.rawValue
             )
             messages.append(try Message(body, id: start.messageID, at: start.at))
         }

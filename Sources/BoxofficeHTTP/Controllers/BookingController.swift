@@ -38,7 +38,7 @@ struct BookingController {
             throw error
         }
         if booking.status == .paymentPending {
-            if await waiters.wait(ticket, timeout: Self.payWait) != nil { booking = try await engine.booking(id) }
+            if let settled = await waiters.wait(ticket, timeout: Self.payWait) { booking.status = settled }
         } else {
             waiters.forget(ticket)
         }
