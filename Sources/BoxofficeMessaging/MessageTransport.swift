@@ -22,9 +22,16 @@ public protocol DeadLetterStore: Sendable {
 }
 
 /// The unsent end of a service's outbox.
+///
+/// Relays of several processes share one outbox: each claims the rows it publishes for a while (a lease), so a
+/// row is normally published once; a relay that dies leaves its claims to expire, and another takes the rows.
 public protocol OutboxStore: Sendable {
-    /// Messages written but not yet confirmed by the transport, oldest first.
+    /// Messages written but not yet confirmed by the transport, oldest first, whoever claimed them.
     func unsentMessages(limit: Int) async throws -> [Message]
+    /// Claims unsent messages no other relay holds (none, or whose lease ran out) for `lease`, oldest first.
+    func claimUnsent(limit: Int, lease: Duration) async throws -> [Message]
     /// Marks messages as confirmed by the transport.
     func markSent(_ ids: [UUID]) async throws
+    /// Gives back claims on messages that could not be published, for the next round.
+    func releaseClaims(_ ids: [UUID]) async throws
 }

@@ -71,5 +71,6 @@ public enum PostgresBookingSchema {
             "DROP INDEX seat_claims_booking",
             "DROP INDEX seat_claims_event",
         ]),
+        Migration(version: 5, name: "outbox rows claimed by one relay at a time", statements: [PostgresMessageTables.claims]),
     ]
 }

@@ -45,6 +45,34 @@ enum PostgresMessageTables {
         return new
     }
 
+    /// The statement that gives an outbox its claims (a later migration than the tables themselves).
+    static let claims = "ALTER TABLE outbox ADD COLUMN claimed_until TIMESTAMPTZ"
+
+    /// Claims the oldest unsent messages no relay holds; rows another transaction has locked are skipped.
+    static func claim(limit: Int, lease: Duration, client: PostgresClient, logger: Logger) async throws -> [Message] {
+        var messages: [Message] = []
+        let seconds = Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18
+        for try await (id, type, payload, at) in try await client.query(
+            """
+            UPDATE outbox SET claimed_until = now() + make_interval(secs => \(seconds))
+            WHERE id IN (
+                SELECT id FROM outbox WHERE sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
+                ORDER BY occurred_at LIMIT \(limit) FOR UPDATE SKIP LOCKED)
+            RETURNING id, type, payload, occurred_at
+            """,
+            logger: logger
+        ).decode((UUID, String, String, Date).self) {
+            messages.append(Message(id: id, type: type, payload: Data(payload.utf8), occurredAt: at))
+        }
+        return messages.sorted { $0.occurredAt < $1.occurredAt }
+    }
+
+    /// Gives back claims.
+    static func release(_ ids: [UUID], client: PostgresClient, logger: Logger) async throws {
+        guard !ids.isEmpty else { return }
+        try await client.query("UPDATE outbox SET claimed_until = NULL WHERE id = ANY(\(ids))", logger: logger)
+    }
+
     /// The oldest unsent messages.
     static func unsent(limit: Int, client: PostgresClient, logger: Logger) async throws -> [Message] {
         var messages: [Message] = []
@@ -59,7 +87,7 @@ enum PostgresMessageTables {
     /// Marks messages sent.
     static func markSent(_ ids: [UUID], client: PostgresClient, logger: Logger) async throws {
         guard !ids.isEmpty else { return }
-        try await client.query("UPDATE outbox SET sent_at = now() WHERE id = ANY(\(ids))", logger: logger)
+        try await client.query("UPDATE outbox SET sent_at = now(), claimed_until = NULL WHERE id = ANY(\(ids))", logger: logger)
     }
 
     /// Keeps a message that kept failing.
@@ -89,8 +117,16 @@ extension PostgresServiceStore {
         try await Deadline.run(within: timeout) { [client, logger] in try await PostgresMessageTables.unsent(limit: limit, client: client, logger: logger) }
     }
 
+    public func claimUnsent(limit: Int, lease: Duration) async throws -> [Message] {
+        try await Deadline.run(within: timeout) { [client, logger] in try await PostgresMessageTables.claim(limit: limit, lease: lease, client: client, logger: logger) }
+    }
+
     public func markSent(_ ids: [UUID]) async throws {
         try await Deadline.run(within: timeout) { [client, logger] in try await PostgresMessageTables.markSent(ids, client: client, logger: logger) }
+    }
+
+    public func releaseClaims(_ ids: [UUID]) async throws {
+        try await Deadline.run(within: timeout) { [client, logger] in try await PostgresMessageTables.release(ids, client: client, logger: logger) }
     }
 
     public func recordDeadLetter(_ message: Message, consumer: String, error: String) async throws {

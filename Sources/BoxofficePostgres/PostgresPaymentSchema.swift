@@ -41,5 +41,6 @@ public enum PostgresPaymentSchema {
                 updated_at TIMESTAMPTZ NOT NULL)
             """,
         ] + PostgresMessageTables.schema),
+        Migration(version: 2, name: "outbox rows claimed by one relay at a time", statements: [PostgresMessageTables.claims]),
     ]
 }

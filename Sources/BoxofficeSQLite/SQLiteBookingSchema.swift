@@ -69,5 +69,6 @@ public enum SQLiteBookingSchema {
             "DROP INDEX seat_claims_booking",
             "DROP INDEX seat_claims_event",
         ]),
+        Migration(version: 5, name: "outbox rows claimed by one relay at a time", statements: [SQLiteMessageTables.claims]),
     ]
 }

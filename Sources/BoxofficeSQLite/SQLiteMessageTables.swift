@@ -43,14 +43,47 @@ enum SQLiteMessageTables {
         return new
     }
 
+    /// The statement that gives an outbox its claims (a later migration than the tables themselves).
+    static let claims = "ALTER TABLE outbox ADD COLUMN claimed_until INTEGER"
+
+    /// Claims the oldest unsent messages no relay holds (SQLite's write transaction keeps other writers out).
+    static func claim(limit: Int, lease: Duration, database: SQLiteDatabaseFile) async throws -> [Message] {
+        let now = Date()
+        let until = now.addingTimeInterval(Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18)
+        return try await database.write { connection in
+            try await connection.query(
+                """
+                UPDATE outbox SET claimed_until = ?
+                WHERE id IN (
+                    SELECT id FROM outbox WHERE sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < ?)
+                    ORDER BY occurred_at LIMIT ?)
+                RETURNING id, type, payload, occurred_at
+                """,
+                [ColumnCoding.millis(until), ColumnCoding.millis(now), ColumnCoding.int(limit)]
+            ).compactMap(message(from:))
+        }.sorted { $0.occurredAt < $1.occurredAt }
+    }
+
+    /// Gives back claims.
+    static func release(_ ids: [UUID], database: SQLiteDatabaseFile) async throws {
+        guard !ids.isEmpty else { return }
+        _ = try await database.write { connection in
+            try await connection.query(
+                "UPDATE outbox SET claimed_until = NULL WHERE id IN (\(ColumnCoding.placeholders(ids.count)))", ids.map { .text($0.uuidString.lowercased()) }
+            )
+        }
+    }
+
     /// The oldest unsent messages.
     static func unsent(limit: Int, database: SQLiteDatabaseFile) async throws -> [Message] {
         try await database.read(
             "SELECT id, type, payload, occurred_at FROM outbox WHERE sent_at IS NULL ORDER BY occurred_at LIMIT ?", [ColumnCoding.int(limit)]
-        ).compactMap { row in
-            guard let id = row.column("id")?.string.flatMap(UUID.init(uuidString:)), let type = row.column("type")?.string else { return nil }
-            return Message(id: id, type: type, payload: Data((row.column("payload")?.string ?? "").utf8), occurredAt: ColumnCoding.date(row.column("occurred_at")))
-        }
+        ).compactMap(message(from:))
+    }
+
+    private static func message(from row: SQLiteRow) -> Message? {
+        guard let id = row.column("id")?.string.flatMap(UUID.init(uuidString:)), let type = row.column("type")?.string else { return nil }
+        return Message(id: id, type: type, payload: Data((row.column("payload")?.string ?? "").utf8), occurredAt: ColumnCoding.date(row.column("occurred_at")))
     }
 
     /// Marks messages sent.
@@ -58,7 +91,7 @@ enum SQLiteMessageTables {
         guard !ids.isEmpty else { return }
         _ = try await database.write { connection in
             try await connection.query(
-                "UPDATE outbox SET sent_at = ? WHERE id IN (\(ColumnCoding.placeholders(ids.count)))",
+                "UPDATE outbox SET sent_at = ?, claimed_until = NULL WHERE id IN (\(ColumnCoding.placeholders(ids.count)))",
                 [ColumnCoding.millis(Date())] + ids.map { .text($0.uuidString.lowercased()) }
             )
         }
@@ -89,8 +122,16 @@ extension SQLiteServiceStore {
         try await SQLiteMessageTables.unsent(limit: limit, database: database)
     }
 
+    public func claimUnsent(limit: Int, lease: Duration) async throws -> [Message] {
+        try await SQLiteMessageTables.claim(limit: limit, lease: lease, database: database)
+    }
+
     public func markSent(_ ids: [UUID]) async throws {
         try await SQLiteMessageTables.markSent(ids, database: database)
+    }
+
+    public func releaseClaims(_ ids: [UUID]) async throws {
+        try await SQLiteMessageTables.release(ids, database: database)
     }
 
     public func recordDeadLetter(_ message: Message, consumer: String, error: String) async throws {

@@ -36,5 +36,6 @@ public enum SQLitePaymentSchema {
                 updated_at INTEGER NOT NULL)
             """,
         ] + SQLiteMessageTables.schema),
+        Migration(version: 2, name: "outbox rows claimed by one relay at a time", statements: [SQLiteMessageTables.claims]),
     ]
 }

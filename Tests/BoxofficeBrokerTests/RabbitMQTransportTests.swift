@@ -132,9 +132,13 @@ final class MemoryOutbox: OutboxStore {
 
     func unsentMessages(limit: Int) async throws -> [Message] { messages.withLock { Array($0.prefix(limit)) } }
 
+    func claimUnsent(limit: Int, lease: Duration) async throws -> [Message] { try await unsentMessages(limit: limit) }
+
     func markSent(_ ids: [UUID]) async throws {
         messages.withLock { $0.removeAll { ids.contains($0.id) } }
     }
+
+    func releaseClaims(_ ids: [UUID]) async throws {}
 
     var unsent: [Message] { messages.withLock { $0 } }
 }

@@ -58,7 +58,8 @@ struct MessagingFaultTests {
         try await FlowHarness.with(backend) { (harness: FlowHarness) async throws in
             let (booking, wallet) = try await Self.pending(harness, seat: 31, user: "hal", balance: 10_000)
             let forgetful = ForgetfulOutbox(harness.bookings)
-            let relay = OutboxRelay(name: "crashing", outbox: forgetful, transport: harness.transport, wakeup: Wakeup(), logger: .init(label: "t"))
+            // Its claim lapses at once, as a crashed relay's does after the lease: the next relay takes the row.
+            let relay = OutboxRelay(name: "crashing", outbox: forgetful, transport: harness.transport, wakeup: Wakeup(), lease: .zero, logger: .init(label: "t"))
             #expect(await relay.relayOnce() == 0, "published, but the mark was lost")
             #expect(try await harness.pendingBookingMessages().count == 1)
             await harness.deliverAll()
@@ -110,10 +111,14 @@ final class ForgetfulOutbox: OutboxStore {
 
     func unsentMessages(limit: Int) async throws -> [Message] { try await outbox.unsentMessages(limit: limit) }
 
+    func claimUnsent(limit: Int, lease: Duration) async throws -> [Message] { try await outbox.claimUnsent(limit: limit, lease: lease) }
+
     func markSent(_ ids: [UUID]) async throws {
         guard forgot.exchange(true, ordering: .relaxed) else { throw CrashBeforeAck() }
         try await outbox.markSent(ids)
     }
+
+    func releaseClaims(_ ids: [UUID]) async throws { try await outbox.releaseClaims(ids) }
 }
 
 /// Delivers a message until its handler returns, as a broker redelivers an unacknowledged message.

@@ -20,9 +20,15 @@ struct OutboxRelayTests {
             return messages.withLock { $0 }.filter { !sent.contains($0.id) }.prefix(limit).map { $0 }
         }
 
+        func claimUnsent(limit: Int, lease: Duration) async throws -> [Message] {
+            try await unsentMessages(limit: limit)
+        }
+
         func markSent(_ ids: [UUID]) async throws {
             sent.withLock { $0.formUnion(ids) }
         }
+
+        func releaseClaims(_ ids: [UUID]) async throws {}
     }
 
     /// A transport that refuses some types.
