@@ -41,7 +41,7 @@ public struct BrokerLiveFeed: Service {
                 try await channel.basicQos(prefetchCount: 64)
                 for try await delivery in try await channel.consume(queue: queue.name, exclusive: true) {
                     do {
-                        for update in try LiveUpdateCoding.decode(Data(delivery.body.readableBytesView)) { hub.publish(update) }
+                        for update in try LiveUpdateCoding.decode(delivery.body) { hub.publish(update) }
                     } catch {
                         logger.warning("unreadable live update from the broker: \(error)")
                     }

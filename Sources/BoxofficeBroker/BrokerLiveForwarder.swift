@@ -53,8 +53,7 @@ public final class BrokerLiveForwarder: LiveUpdatePublisher {
         guard !updates.isEmpty else { return }
         Task {
             do {
-                let body = try LiveUpdateCoding.encode(updates)
-                try await channels.channel().publish(ByteBuffer(bytes: body), exchange: topology.live, routingKey: "")
+                try await channels.channel().publish(LiveUpdateCoding.encode(updates), exchange: topology.live, routingKey: "")
             } catch {
                 Counter(label: "boxoffice_live_updates_dropped_total").increment(by: updates.count)
                 logger.debug("dropped \(updates.count) live updates: \(error)")

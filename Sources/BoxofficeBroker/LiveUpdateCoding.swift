@@ -1,55 +1,89 @@
 import BoxofficeDomain
 import Foundation
+import NIOCore
 
-/// The JSON in which booking and wallet updates cross the broker between instances: `{"updates": [...]}`, each
-/// update with its `type` (`booking` or `wallet`).
+/// The compact binary form in which booking and wallet updates cross the broker between instances (every booking
+/// status change of a flash sale crosses, and every instance reads them all).
+///
+/// A message is a sequence of updates, each one tag byte then its fields, big-endian:
+/// - `1` booking: customer (u16 length + UTF-8), booking id (16 bytes), event id (i64), status (u8 length + UTF-8);
+/// - `2` wallet: customer (u16 length + UTF-8), account id (16 bytes), balance in minor units (i64), currency (3 bytes).
 enum LiveUpdateCoding {
-    private struct Batch: Codable {
-        var updates: [Update]
-    }
-
-    private struct Update: Codable {
-        var type: String
-        var customer: String
-        var bookingId: UUID?
-        var eventId: Int64?
-        var status: String?
-        var accountId: UUID?
-        var balanceMinor: Int64?
-        var currency: String?
-    }
+    private static let booking: UInt8 = 1
+    private static let wallet: UInt8 = 2
 
     /// Encodes the booking and wallet updates of a batch; seat map deltas never cross the broker.
-    static func encode(_ updates: [LiveUpdate]) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return try encoder.encode(Batch(updates: updates.compactMap { update in
+    static func encode(_ updates: [LiveUpdate]) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(updates.count * 64)
+        for update in updates {
             switch update {
             case .inventory:
-                nil
+                continue
             case .booking(let change):
-                Update(type: "booking", customer: change.customer, bookingId: change.bookingID.rawValue, eventId: change.eventID.rawValue, status: change.status.rawValue)
+                buffer.writeInteger(booking)
+                write(change.customer, into: &buffer)
+                write(change.bookingID.rawValue, into: &buffer)
+                buffer.writeInteger(change.eventID.rawValue)
+                let status = Array(change.status.rawValue.utf8)
+                buffer.writeInteger(UInt8(status.count))
+                buffer.writeBytes(status)
             case .wallet(let change):
-                Update(type: "wallet", customer: change.customer, accountId: change.accountID, balanceMinor: change.balanceMinor, currency: change.currency.code)
-            }
-        }))
-    }
-
-    /// Decodes a batch; updates it cannot read are left out.
-    static func decode(_ data: Data) throws -> [LiveUpdate] {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try decoder.decode(Batch.self, from: data).updates.compactMap { update in
-            switch update.type {
-            case "booking":
-                guard let id = update.bookingId, let event = update.eventId, let status = update.status.flatMap(BookingStatus.init(rawValue:)) else { return nil }
-                return .booking(BookingStatusChange(bookingID: BookingID(rawValue: id), eventID: EventID(rawValue: event), customer: update.customer, status: status))
-            case "wallet":
-                guard let id = update.accountId, let balance = update.balanceMinor, let currency = update.currency.flatMap(Currency.init) else { return nil }
-                return .wallet(WalletChange(accountID: id, customer: update.customer, balanceMinor: balance, currency: currency))
-            default:
-                return nil
+                buffer.writeInteger(wallet)
+                write(change.customer, into: &buffer)
+                write(change.accountID, into: &buffer)
+                buffer.writeInteger(change.balanceMinor)
+                buffer.writeBytes(Array(change.currency.code.utf8.prefix(3)))
             }
         }
+        return buffer
+    }
+
+    /// Decodes a message.
+    /// - Throws: ``UnreadableLiveUpdate`` when the bytes are not such a message.
+    static func decode(_ message: ByteBuffer) throws -> [LiveUpdate] {
+        var buffer = message
+        var updates: [LiveUpdate] = []
+        while let tag = buffer.readInteger(as: UInt8.self) {
+            guard let customer = readString(&buffer), let id = readUUID(&buffer) else { throw UnreadableLiveUpdate() }
+            switch tag {
+            case booking:
+                guard let event = buffer.readInteger(as: Int64.self), let length = buffer.readInteger(as: UInt8.self),
+                      let text = buffer.readString(length: Int(length)), let status = BookingStatus(rawValue: text) else { throw UnreadableLiveUpdate() }
+                updates.append(.booking(BookingStatusChange(bookingID: BookingID(rawValue: id), eventID: EventID(rawValue: event), customer: customer, status: status)))
+            case wallet:
+                guard let balance = buffer.readInteger(as: Int64.self), let code = buffer.readString(length: 3), let currency = Currency(code) else {
+                    throw UnreadableLiveUpdate()
+                }
+                updates.append(.wallet(WalletChange(accountID: id, customer: customer, balanceMinor: balance, currency: currency)))
+            default:
+                throw UnreadableLiveUpdate()
+            }
+        }
+        return updates
+    }
+
+    private static func write(_ text: String, into buffer: inout ByteBuffer) {
+        let bytes = Array(text.utf8.prefix(Int(UInt16.max)))
+        buffer.writeInteger(UInt16(bytes.count))
+        buffer.writeBytes(bytes)
+    }
+
+    private static func write(_ id: UUID, into buffer: inout ByteBuffer) {
+        withUnsafeBytes(of: id.uuid) { buffer.writeBytes($0) }
+    }
+
+    private static func readString(_ buffer: inout ByteBuffer) -> String? {
+        guard let length = buffer.readInteger(as: UInt16.self) else { return nil }
+        return buffer.readString(length: Int(length))
+    }
+
+    private static func readUUID(_ buffer: inout ByteBuffer) -> UUID? {
+        guard let bytes = buffer.readBytes(length: 16) else { return nil }
+        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
     }
 }
+
+/// A live-update message from the broker that is not in ``LiveUpdateCoding``'s form.
+struct UnreadableLiveUpdate: Error {}

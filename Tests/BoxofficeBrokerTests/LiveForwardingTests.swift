@@ -1,7 +1,8 @@
-import BoxofficeBroker
+@testable import BoxofficeBroker
 import BoxofficeDomain
 import Foundation
 import Logging
+import NIOCore
 import ServiceLifecycle
 import Synchronization
 import Testing
@@ -51,4 +52,23 @@ final class Collected: LiveUpdatePublisher {
     }
 
     var updates: [LiveUpdate] { kept.withLock { $0 } }
+}
+
+@Suite("The binary form of live updates between instances")
+struct LiveUpdateCodingTests {
+    @Test("booking and wallet updates round-trip in order; seat map deltas are left out")
+    func roundTrip() throws {
+        let updates: [LiveUpdate] = [
+            .booking(BookingStatusChange(bookingID: .random(), eventID: EventID(rawValue: 7), customer: "zoë", status: .paymentPending)),
+            .inventory(InventoryDelta(eventID: EventID(rawValue: 7), version: 3, seats: [], pools: [], availableSeats: 1)),
+            .wallet(WalletChange(accountID: UUID(), customer: "zoë", balanceMinor: 123_456, currency: Currency("EUR")!)),
+        ]
+        #expect(try LiveUpdateCoding.decode(LiveUpdateCoding.encode(updates)) == [updates[0], updates[2]])
+    }
+
+    @Test("bytes that are not such a message are refused")
+    func refused() {
+        #expect(throws: (any Error).self) { try LiveUpdateCoding.decode(ByteBuffer(bytes: [9, 0, 1, 65])) }
+        #expect(throws: (any Error).self) { try LiveUpdateCoding.decode(ByteBuffer(bytes: [1, 0, 5, 65])) }
+    }
 }
