@@ -2,7 +2,6 @@ import BoxofficeAMQP
 import BoxofficeMessaging
 import Foundation
 import Logging
-import Metrics
 import NIOCore
 
 /// The distributed mode's transport: service messages through RabbitMQ (see ``BrokerTopology``).
@@ -100,11 +99,12 @@ public final class RabbitMQTransport: MessageTransport {
         while true {
             do {
                 try await handler(message)
+                MessageMetrics.handled(message, by: consumer)
                 acknowledge { try delivery.ack() }
                 return
             } catch {
                 attempts += 1
-                Counter(label: "boxoffice_messages_retried_total", dimensions: [("consumer", consumer)]).increment()
+                MessageMetrics.retried(by: consumer)
                 if policy.shouldDeadLetter(after: error, attempts: attempts) {
                     do {
                         try await DeadLetterPolicy.deadLetter(message, consumer: consumer, error: error, attempts: attempts, in: deadLetters, logger: logger)

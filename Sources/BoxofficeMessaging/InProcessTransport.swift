@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Metrics
 import Synchronization
 
 /// The embedded mode's transport: delivers each message to its consumers in the same process.
@@ -62,6 +61,7 @@ public final class InProcessTransport: MessageTransport {
         for attempt in 1 ... attemptsPerDelivery {
             do {
                 try await target.handler(message)
+                MessageMetrics.handled(message, by: target.consumer)
                 failures.withLock { _ = $0.removeValue(forKey: key) }
                 return
             } catch {
@@ -69,7 +69,7 @@ public final class InProcessTransport: MessageTransport {
                     failures[key, default: 0] += 1
                     return failures[key] ?? 0
                 }
-                Counter(label: "boxoffice_messages_retried_total", dimensions: [("consumer", target.consumer)]).increment()
+                MessageMetrics.retried(by: target.consumer)
                 if policy.shouldDeadLetter(after: error, attempts: total) {
                     try await DeadLetterPolicy.deadLetter(message, consumer: target.consumer, error: error, attempts: total, in: target.deadLetters, logger: logger)
                     deadLettered.add(1, ordering: .relaxed)

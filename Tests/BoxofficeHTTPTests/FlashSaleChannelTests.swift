@@ -1,4 +1,4 @@
-import BoxofficeHTTP
+@testable import BoxofficeHTTP
 import BoxofficeTestSupport
 import Foundation
 import Hummingbird
@@ -108,6 +108,40 @@ struct FlashSaleChannelTests {
         #expect(answers.map(\.status) == [200, 200])
         #expect(onEventLoop == 2)
         #expect(try await server.database.count("SELECT CAST(COUNT(*) AS TEXT) FROM seat_claims WHERE seat_id IN (40, 41)") == 2)
+    }
+
+    @Test("an X-Request-Id is answered back on both paths; a weak ETag revalidates; an invalid id is not echoed", arguments: TestBackend.all)
+    func requestIDsAndWeakETags(backend: TestBackend) async throws {
+        let server = try await TestServer.make(backend)
+        defer { server.remove() }
+        let (answers, onEventLoop) = try await server.runOverSockets { client, count in
+            let port = try #require(client.port)
+            let etag = try await Self.etag(port: port)
+            let weakened = PipelinedClient.Request(method: .GET, path: "/api/events/1/seats", headers: [("If-None-Match", "W/\(etag)"), ("X-Request-Id", "gw-1")])
+            let answers = try await PipelinedClient.send([
+                weakened,
+                Self.hold(50, "ida", headers: [("X-Request-Id", "gw-2")]),
+                Self.hold(50, "jo", headers: [("X-Request-Id", "gw-3")]),
+                Self.hold(51, "kim", headers: [("X-Request-Id", "not valid")]),
+                PipelinedClient.Request(method: .GET, path: "/api/events", headers: [("X-Request-Id", "gw-4")]),
+                PipelinedClient.Request(method: .GET, path: "/api/events/77", headers: [("X-Request-Id", "gw-5")]),
+            ], port: port).answers
+            return (answers, count.value)
+        }
+        #expect(answers.map(\.status) == [304, 200, 409, 200, 200, 404])
+        #expect(answers.map { $0.headers["X-Request-Id"].first } == ["gw-1", "gw-2", "gw-3", nil, "gw-4", "gw-5"])
+        #expect(onEventLoop == 3, "the 304 and both holds with a valid id; the invalid id goes to the router, which ignores it")
+    }
+
+    @Test("request ids: 1-128 letters, digits and ._:-")
+    func requestIDRule() {
+        typealias Middleware = RequestIDMiddleware<BoxofficeRequestContext>
+        #expect(Middleware.isValid("a1B2.c_d:e-f"))
+        #expect(Middleware.isValid(String(repeating: "x", count: 128)))
+        #expect(!Middleware.isValid(""))
+        #expect(!Middleware.isValid(String(repeating: "x", count: 129)))
+        #expect(!Middleware.isValid("a b"))
+        #expect(!Middleware.isValid("ä"))
     }
 
     private static func keys(_ json: String) throws -> Set<String> {

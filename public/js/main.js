@@ -9,6 +9,13 @@ import { renderBookings } from "./views/bookings.js";
 import { renderWallet } from "./views/wallet.js";
 import { renderOrganizer } from "./views/organizer.js";
 
+// Behind the gateway with several booking instances, this cookie sends the page's seat map reads and its live
+// socket to the same instance, so the map's versions and the socket's deltas line up (deploy/nginx.conf).
+if (!document.cookie.split("; ").some((cookie) => cookie.startsWith("boxoffice_client="))) {
+  const id = Array.from(crypto.getRandomValues(new Uint8Array(12)), (byte) => byte.toString(16).padStart(2, "0")).join("");
+  document.cookie = `boxoffice_client=${id}; path=/; max-age=31536000; SameSite=Lax`;
+}
+
 const live = new Live();
 const view = document.getElementById("view");
 let cleanup = null;

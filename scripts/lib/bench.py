@@ -8,7 +8,6 @@ the server share the machine, as BENCHMARKS.md says.
 import argparse
 import os
 import re
-import resource
 import shutil
 import subprocess
 import sys

@@ -22,7 +22,7 @@ postgres_as_owner() {
     fi
 }
 
-# postgres_start DIR PORT: creates a cluster in DIR (if new) and starts it on 127.0.0.1:PORT, durable
+# postgres_start DIR PORT: creates a cluster in DIR (if new) and starts it on 127.0.0.1:PORT (if not running), durable
 # (fsync and synchronous_commit on), with a superuser boxoffice/boxoffice and a database boxoffice.
 postgres_start() {
     local dir=$1 port=$2 bin
@@ -31,6 +31,9 @@ postgres_start() {
     [ "$(id -u)" = 0 ] && chown postgres "$dir"
     if [ ! -f "$dir/data/PG_VERSION" ]; then
         postgres_as_owner "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 >/dev/null
+    fi
+    if postgres_as_owner "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+        return 0
     fi
     postgres_as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
         -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on -c max_connections=300" start >/dev/null

@@ -17,11 +17,11 @@ import NIOHTTPTypes
 /// requests go to Hummingbird, which closes the connection once they are answered.
 ///
 /// It answers only a request the route would answer the same way: no `Expect` header, no `Connection` header
-/// but `keep-alive`, the engine ready, and no earlier request of the connection still with Hummingbird
+/// but `keep-alive`, no `X-Request-Id` but a valid one, the engine ready, and no earlier request of the connection still with Hummingbird
 /// (answers keep the order of requests). A booking must have the plain body `SafeBookingRequest`'s fast
 /// reader takes; a seat map request must name the map's current ETag (`304`). Requests pipelined behind one
 /// it answers wait for that answer. The answer is the route's: the same status and body, the same
-/// problem for a refusal, the `Date` and `Server` headers Hummingbird adds.
+/// problem for a refusal, the `Date` and `Server` headers Hummingbird adds, the `X-Request-Id` answered back.
 ///
 /// Add one per connection, after the HTTP/1 codec (Hummingbird's `additionalChannelHandlers`).
 public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
@@ -59,6 +59,8 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
     private let serverName: String
     private let logger: Logger
     private var state = State.idle
+    /// The `X-Request-Id` of the request being answered here, answered back like the router does.
+    private var requestID: String?
     /// Requests passed to Hummingbird and not yet answered.
     private var unanswered = 0
     /// Parts read while answering, handled once the answer is written.
@@ -167,6 +169,7 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
             }
         case (.reading(let head, let kind, let body), .end):
             state = .answering
+            requestID = head.headerFields[.requestID]
             if !answer(head, kind, body, context: context) {
                 state = .idle
                 pass(head, body, context: context)
@@ -193,7 +196,8 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
             return nil
         }
         guard unanswered == 0, !quiescing, engine.isReady, head.headerFields[.expect] == nil, head.headerFields[.upgrade] == nil,
-            head.headerFields[.connection].map({ $0.lowercased() == "keep-alive" }) ?? true
+            head.headerFields[.connection].map({ $0.lowercased() == "keep-alive" }) ?? true,
+            head.headerFields[.requestID].map(RequestIDMiddleware<BoxofficeRequestContext>.isValid) ?? true
         else { return nil }
         return kind
     }
@@ -293,6 +297,7 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
         if let body { fields[.contentLength] = String(body.readableBytes) }
         fields[.date] = date()
         fields[.server] = serverName
+        if let requestID { fields[.requestID] = requestID }
         context.write(wrapOutboundOut(.head(HTTPResponse(status: status, headerFields: fields))), promise: nil)
         if let body { context.write(wrapOutboundOut(.body(body)), promise: nil) }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)

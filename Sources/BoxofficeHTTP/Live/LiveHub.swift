@@ -1,6 +1,7 @@
 import BoxofficeDomain
 import Foundation
 import Logging
+import Metrics
 import NIOCore
 import NIOPosix
 import Synchronization
@@ -73,6 +74,9 @@ public final class LiveHub: LiveUpdatePublisher {
         String(UInt32.random(in: .min ... .max), radix: 36)
     }
 
+    /// `boxoffice_live_connections`: the WebSocket clients connected to this process.
+    private let openConnections = Gauge(label: "boxoffice_live_connections")
+
     /// How many clients are connected.
     public var connectionCount: Int { state.withLock { $0.connections.count } }
 
@@ -90,6 +94,7 @@ public final class LiveHub: LiveUpdatePublisher {
             )
             state.connections[connection.id] = connection
             state.topicsOf[connection.id] = []
+            openConnections.record(state.connections.count)
             return connection
         }
     }
@@ -121,6 +126,7 @@ public final class LiveHub: LiveUpdatePublisher {
         state.withLock { state in
             state.connections[connection.id] = nil
             for topic in state.topicsOf.removeValue(forKey: connection.id) ?? [] { Self.removeWatcher(connection.id, of: topic, in: &state) }
+            openConnections.record(state.connections.count)
         }
     }
 

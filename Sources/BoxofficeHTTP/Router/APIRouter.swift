@@ -20,6 +20,7 @@ public enum APIRouter {
         configuration: APIConfiguration, now: @escaping @Sendable () -> Date = Date.init
     ) -> Router<BoxofficeRequestContext> {
         let router = Router(context: BoxofficeRequestContext.self)
+        router.add(middleware: RequestIDMiddleware())
         if configuration.logRequests { router.add(middleware: LogRequestsMiddleware(.info)) }
         router.add(middleware: ProblemMiddleware())
         if let folder = configuration.publicDirectory { router.add(middleware: FileMiddleware(folder, searchForIndexHtml: true)) }

@@ -30,9 +30,16 @@ final class SeatMapCache: Sendable {
         [.eTag: etag, .cacheControl: "no-cache"]
     }
 
-    /// Whether an `If-None-Match` header names an ETag (it may list several, comma-separated).
+    /// Whether an `If-None-Match` header names an ETag (it may list several, comma-separated, or be `*`).
+    /// The comparison is weak, as RFC 9110 asks of `If-None-Match`: `W/"x"` matches `"x"`. A gateway that
+    /// compresses the map (nginx with gzip) hands the client the ETag weakened.
     static func matches(_ ifNoneMatch: String?, etag: String) -> Bool {
-        ifNoneMatch?.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == etag } ?? false
+        guard let ifNoneMatch else { return false }
+        return ifNoneMatch.split(separator: ",").contains { listed in
+            var tag = listed.trimmingCharacters(in: .whitespaces)
+            if tag.hasPrefix("W/") { tag.removeFirst(2) }
+            return tag == etag || tag == "*"
+        }
     }
 
     /// The JSON body of a snapshot, rendered now only if no reader rendered this version before.

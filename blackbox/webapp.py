@@ -1,0 +1,83 @@
+"""Driving the web app in headless Chromium (Debian's chromium and chromium-driver, via selenium): shared by the
+browser tests and the gateway tests."""
+import shutil
+
+from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.actions.action_builder import ActionBuilder
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+
+def browser(width=1280, height=900):
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", f"--window-size={width},{height}"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
+    driver = webdriver.Chrome(options=options, service=service)
+    driver.set_script_timeout(20)
+    return driver
+
+
+def wait(driver, condition, seconds=10):
+    """Polls until the condition holds; an element replaced by a live update between two calls is just polled again."""
+    return WebDriverWait(driver, seconds, poll_frequency=0.05, ignored_exceptions=[StaleElementReferenceException]).until(lambda d: condition(d))
+
+
+def find(driver, test_id):
+    return driver.find_element(By.CSS_SELECTOR, f"[data-testid='{test_id}']")
+
+
+def sign_in(driver, base, name):
+    driver.get(base + "/#/")
+    field = wait(driver, lambda d: d.find_element(By.ID, "customer-name-input"))
+    field.send_keys(name, Keys.ENTER)
+    wait(driver, lambda d: find(d, "customer-name").text == name)
+
+
+def open_wallet_with(driver, base, amount):
+    driver.get(base + "/#/wallet")
+    wait(driver, lambda d: find(d, "create-wallet")).click()
+    amount_field = wait(driver, lambda d: find(d, "top-up-amount"))
+    amount_field.clear()
+    amount_field.send_keys(str(amount))
+    find(driver, "top-up").click()
+    wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "[data-testid='ledger'] tr td.num")) >= 1 and str(amount) in find(d, "balance").text)
+
+
+def open_event(driver, base, event_id):
+    driver.get(f"{base}/#/events/{event_id}")
+    wait(driver, lambda d: d.execute_script("return !!document.querySelector('canvas.seatmap')?.seatMapView?.model"))
+
+
+def seat_index(driver, seat_id):
+    return driver.execute_script("return document.querySelector('canvas.seatmap').seatMapView.model.indexOf(arguments[0])", seat_id)
+
+
+def seat_status(driver, seat_id):
+    return driver.execute_script(
+        "const v = document.querySelector('canvas.seatmap').seatMapView; return v.model.status[v.model.indexOf(arguments[0])]", seat_id)
+
+
+def click_seat(driver, seat_id):
+    """Clicks a seat where the canvas draws it, as a mouse user would."""
+    canvas = driver.find_element(By.CSS_SELECTOR, "canvas.seatmap")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", canvas)
+    point = driver.execute_script(
+        "const v = arguments[0].seatMapView; return v.pointOf(v.model.indexOf(arguments[1]))", canvas, seat_id)
+    actions = ActionBuilder(driver)
+    actions.pointer_action.move_to_location(int(point["x"]), int(point["y"])).click()
+    actions.perform()
+
+
+def selected_seats(driver):
+    return [int(item.get_attribute("data-seat-id")) for item in driver.find_elements(By.CSS_SELECTOR, "[data-testid='selection'] li")]
+
+
+def console_errors(driver):
+    """Script errors; failed requests are left out, since 404 and 409 are answers the app expects."""
+    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE" and entry.get("source") != "network"]
