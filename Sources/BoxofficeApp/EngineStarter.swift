@@ -41,7 +41,7 @@ struct ChangeFeedService: Service {
     func run() async throws {
         do {
             try await cancelWhenGracefulShutdown {
-                try await feed.follow(onChange: { await engine.refresh($0) }, onResync: { await engine.refreshAll() })
+                try await feed.follow(onChange: { await engine.follow($0, $1) }, onResync: { await engine.refreshAll() })
             }
         } catch is CancellationError {
             return

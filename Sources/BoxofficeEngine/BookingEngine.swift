@@ -119,10 +119,14 @@ public final class BookingEngine: HoldPath {
         return current
     }
 
-    /// Follows a change another process made to an event: re-reads it, or loads it when it is new here.
-    public func refresh(_ id: EventID) async {
+    /// Follows a change another process made to an event: re-reads it (soon, for new claims only), or loads it
+    /// when it is new here.
+    public func follow(_ id: EventID, _ change: RemoteInventoryChange) async {
         if let engine = engines.withLock({ $0[id] }) {
-            await engine.refresh()
+            switch change {
+            case .claimsOnly: await engine.followNewClaims()
+            case .any: await engine.refresh()
+            }
             return
         }
         do {

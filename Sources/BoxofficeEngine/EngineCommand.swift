@@ -20,6 +20,8 @@ enum EngineCommand {
     case recordCommitted(Booking, CheckedContinuation<Void, any Error>)
     /// Read the state again from the database, because another process changed it.
     case refresh
+    /// Read the state again from the database, because another process inserted claims (see ``EventEngine/followNewClaims()``).
+    case follow
 }
 
 /// What settling a payment's outcome did.
@@ -38,6 +40,12 @@ struct Decision {
     let change: InventoryChange
     let undo: UndoStep
     let customer: String
+
+    /// Whether this decision is a new hold of one seat and no tickets: one the database refuses only for a claim
+    /// made elsewhere, and whose refusal names that seat without a re-read.
+    var isSingleSeatHold: Bool {
+        if case .hold(let booking) = change { booking.seatIDs.count == 1 && booking.tickets.isEmpty } else { false }
+    }
 
     /// The booking status change this decision makes, once written.
     func statusChange(in event: EventID) -> BookingStatusChange {

@@ -24,6 +24,13 @@ public actor EventEngine {
         set { stale.store(newValue, ordering: .releasing) }
     }
     private var refreshQueued = false
+    /// Set while a re-read that follows another process's new claims is on its way (``followNewClaims()``).
+    private var followQueued = false
+    private var lastReload = ContinuousClock.now
+    /// How long the last re-read took: a re-read that follows new claims waits ten times that at least, so
+    /// following costs at most about a tenth of a core whatever the event's size.
+    private var lastReloadTook = Duration.zero
+    private let followInterval: Duration
     private let store: any BookingStore
     private let now: @Sendable () -> Date
     private let logger: Logger
@@ -35,9 +42,10 @@ public actor EventEngine {
     /// - Parameters:
     ///   - live: told of every committed inventory version and booking status change; nil tells no one.
     ///   - maxBatch: the most commands one transaction carries.
+    ///   - followInterval: the shortest time between two re-reads that follow other processes' new claims.
     public init(
         inventory: EventInventory, store: any BookingStore, live: (any LiveUpdatePublisher)? = nil,
-        now: @escaping @Sendable () -> Date, logger: Logger, maxBatch: Int = 4_096
+        now: @escaping @Sendable () -> Date, logger: Logger, maxBatch: Int = 4_096, followInterval: Duration = .milliseconds(100)
     ) {
         self.event = inventory.event
         self.state = inventory
@@ -46,6 +54,7 @@ public actor EventEngine {
         self.now = now
         self.logger = logger
         self.maxBatch = maxBatch
+        self.followInterval = followInterval
         self.published = Mutex(InventorySnapshot(inventory, version: 0))
     }
 
@@ -127,6 +136,22 @@ public actor EventEngine {
         submit(.refresh)
     }
 
+    /// Reads the state again because another process inserted claims only: at most once per `followInterval`, or
+    /// per ten times the last re-read's duration if longer. Every seat memory believes taken still is, so holds
+    /// keep their fast refusals meanwhile, and a hold memory lets through for a seat taken elsewhere is refused
+    /// by the database. With two instances selling one event, a re-read per batch of the other's (each reads
+    /// every claim of the event) cost more than the sale itself.
+    public func followNewClaims() {
+        guard !followQueued, !refreshQueued else { return }
+        followQueued = true
+        let wait = lastReload + max(followInterval, lastReloadTook * 10) - ContinuousClock.now
+        guard wait > .zero else { return submit(.follow) }
+        Task {
+            try? await Task.sleep(for: wait)
+            submit(.follow)
+        }
+    }
+
     /// Queues a command for the next batch, and starts draining the queue if nothing drains it yet.
     private nonisolated func submit(_ command: sending EngineCommand) {
         if inbox.withLock({ $0.add(command) }) { Task { await drain() } }
@@ -145,7 +170,12 @@ public actor EventEngine {
             refreshQueued = false
             needsReload = true
         }
-        if needsReload { await reload() }
+        if batch.contains(where: { if case .follow = $0 { true } else { false } }) {
+            followQueued = false
+            await reload()
+        } else if needsReload {
+            await reload()
+        }
         let at = now()
         var decisions: [Decision] = []
         var replies: [EngineReply] = []
@@ -198,7 +228,7 @@ public actor EventEngine {
             case .recordCommitted(let booking, let reply):
                 state.recordCommitted(booking)
                 committed.append((booking, reply))
-            case .refresh:
+            case .refresh, .follow:
                 continue
             }
         }
@@ -216,7 +246,11 @@ public actor EventEngine {
         do {
             let applied = try await store.apply(decisions.map(\.change), event: event.id)
             undo(decisions, where: { !applied[$0] })
-            if applied.contains(false) {
+            if decisions.indices.allSatisfy({ applied[$0] || decisions[$0].isSingleSeatHold }) {
+                // Only one-seat holds lost their seats, to claims another process made: memory's refusals are still
+                // right, and each refusal names its seat. Memory catches up soon.
+                if applied.contains(false) { followNewClaims() }
+            } else {
                 logger.warning("database disagreed with memory; reloading inventory", metadata: ["event": "\(event.id)"])
                 needsReload = true
                 await reload()
@@ -246,7 +280,10 @@ public actor EventEngine {
 
     private func reload() async {
         do {
+            let started = ContinuousClock.now
             state = try await store.loadInventory(of: event)
+            lastReload = .now
+            lastReloadTook = lastReload - started
             needsReload = false
             publish(touching: nil)
         } catch {

@@ -55,6 +55,19 @@ struct LoadAPI {
     func event(_ id: Int) async throws -> [String: Any] {
         try await send(request(.GET, "/api/events/\(id)"), timeout: .seconds(15)).json
     }
+
+    /// A count the event's page shows, read until it is the one expected or 2 s passed: behind a gateway, the
+    /// instance that answers may follow another instance's last writes a moment later.
+    /// - Parameter count: picks the count out of the event's JSON.
+    /// - Returns: the last count read.
+    func settledCount(of id: Int, expected: Int, _ count: @escaping ([String: Any]) -> Int?) async throws -> Int? {
+        let deadline = ContinuousClock.now + .seconds(2)
+        while true {
+            let found = count(try await event(id))
+            if found == expected || ContinuousClock.now >= deadline { return found }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
 }
 
 extension LoadAPI {

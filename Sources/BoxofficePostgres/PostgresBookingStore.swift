@@ -108,6 +108,9 @@ public struct PostgresBookingStore: BookingStore {
         }
     }
 
+    /// The payload suffix of a batch that only inserted claims (see ``PostgresChangeFeed``).
+    static let claimsOnly = "claims"
+
     /// Announces, at commit, that an event's inventory changed.
     func announce(_ event: EventID, connection: PostgresConnection) async throws {
         try await connection.query("SELECT pg_notify(\(Self.channel), \("\(instanceID):\(event)"))", logger: logger)

@@ -2,7 +2,8 @@ import BoxofficeDomain
 import Logging
 import PostgresNIO
 
-/// Follows other instances' committed changes through `LISTEN`, reconnecting by itself.
+/// Follows other instances' committed changes through `LISTEN`, reconnecting by itself. A notification's payload
+/// is `instance:event`, or `instance:event:claims` for a batch that only inserted claims.
 public struct PostgresChangeFeed: InventoryChangeFeed {
     private let client: PostgresClient
     private let instanceID: String
@@ -15,7 +16,7 @@ public struct PostgresChangeFeed: InventoryChangeFeed {
         self.logger = store.logger
     }
 
-    public func follow(onChange: @escaping @Sendable (EventID) async -> Void, onResync: @escaping @Sendable () async -> Void) async throws {
+    public func follow(onChange: @escaping @Sendable (EventID, RemoteInventoryChange) async -> Void, onResync: @escaping @Sendable () async -> Void) async throws {
         var delay = Duration.milliseconds(100)
         while !Task.isCancelled {
             do {
@@ -25,8 +26,8 @@ public struct PostgresChangeFeed: InventoryChangeFeed {
                         await onResync()
                         for try await notification in notifications {
                             let parts = notification.payload.split(separator: ":")
-                            guard parts.count == 2, parts[0] != instanceID, let id = Int64(parts[1]) else { continue }
-                            await onChange(EventID(rawValue: id))
+                            guard parts.count >= 2, parts[0] != instanceID, let id = Int64(parts[1]) else { continue }
+                            await onChange(EventID(rawValue: id), parts.count == 3 && parts[2] == PostgresBookingStore.claimsOnly ? .claimsOnly : .any)
                         }
                     }
                 }

@@ -198,9 +198,13 @@ extension PostgresBookingStore {
         let inserted = try await Deadline.run(within: timeout) { [self] in
             try await client.withConnection { connection in
                 let transaction = PostgresInventoryTransaction(connection: connection, logger: logger)
-                let inserted = try await transaction.insertSeatHolds(holds, event: event, announcing: (Self.channel, "\(instanceID):\(event)"))
+                let inserted = try await transaction.insertSeatHolds(
+                    holds, event: event, announcing: (Self.channel, "\(instanceID):\(event):\(Self.claimsOnly)")
+                )
                 do {
                     try await BatchApplier.deleteClaims(ofHoldsNotIn: inserted, holds, in: transaction)
+                    // Claims taken back free seats the other instances may have seen taken: they re-read.
+                    if holds.contains(where: { !inserted.contains($0.id) && $0.seatIDs.count > 1 }) { try await announce(event, connection: connection) }
                 } catch {
                     logger.error("could not take back the claims of refused holds; they go at the next start: \(String(reflecting: error))")
                 }

@@ -66,12 +66,15 @@ struct LiveUpdateTests {
         #expect(live.deltas.flatMap(\.seats).map(\.status) == [.held, .held, .available, .available], "\(seatHistory)")
     }
 
-    @Test("when the database refuses a hold, the reload is published as a full comparison and the refused hold is not")
+    @Test("when the database refuses a one-seat hold, memory re-reads soon after: published as a full comparison, the refused hold not")
     func reloadDelta() async throws {
         let store = ScriptedStore(event: try EventEngineTests.event(), script: .init(refuseSeats: [SeatID(rawValue: 9)]))
         let live = RecordingPublisher()
         let engine = Self.engine(store, live: live)
-        await #expect(throws: DomainError.self) { try await engine.hold(EventEngineTests.request(9)) }
+        await #expect(throws: DomainError.seatsTaken([SeatID(rawValue: 9)])) { try await engine.hold(EventEngineTests.request(9)) }
+        let deadline = ContinuousClock.now + .seconds(2)
+        while live.deltas.flatMap(\.seats).isEmpty, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(store.reloadCount == 1, "one re-read, after the answer")
         let deltas = live.deltas
         #expect(deltas.map(\.version) == Array(1 ... UInt64(deltas.count)))
         #expect(deltas.flatMap(\.seats) == [InventoryDelta.SeatChange(seatID: SeatID(rawValue: 9), status: .sold)], "the seat another process sold")

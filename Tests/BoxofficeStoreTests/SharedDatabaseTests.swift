@@ -4,6 +4,7 @@ import BoxofficeSQLite
 import BoxofficeStorage
 import BoxofficeTestSupport
 import Foundation
+import Synchronization
 import Testing
 
 @Suite("Stores sharing one database, and migrations, on SQLite and PostgreSQL")
@@ -56,6 +57,31 @@ struct SharedDatabaseTests {
             let loaded = try await fixture.store.loadInventory(of: event.id)
             #expect(loaded?.event == event)
             #expect(try await fixture.store.loadInventory(of: EventID(rawValue: 9_999)) == nil)
+        }
+    }
+
+    @Test("the change feed tells a batch of new claims only from one that frees seats (PostgreSQL)", .enabled(if: TestBackend.all.contains(.postgres)))
+    func changeFeedKinds() async throws {
+        try await StoreFixture.with(.postgres) { (fixture: StoreFixture) async throws in
+            let store = try #require(fixture.store as? PostgresBookingStore)
+            let event = try await store.createEvent(try StoreFixture.draft())
+            let heard = Mutex<[RemoteInventoryChange]>([])
+            let following = Task {
+                try await PostgresChangeFeed(store: store).follow(onChange: { id, change in
+                    if id == event.id { heard.withLock { $0.append(change) } }
+                }, onResync: {})
+            }
+            defer { following.cancel() }
+            try await Task.sleep(for: .milliseconds(300))
+            let hold = StoreFixture.booking(event, seats: [3])
+            try await fixture.sibling { sibling in
+                _ = try await sibling.apply([.hold(hold)], event: event.id)
+                try await Task.sleep(for: .milliseconds(200))
+                _ = try await sibling.apply([StoreFixture.ended(hold)], event: event.id)
+            }
+            let deadline = ContinuousClock.now + .seconds(3)
+            while heard.withLock({ $0.count }) < 2, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(heard.withLock { $0 } == [.claimsOnly, .any])
         }
     }
 

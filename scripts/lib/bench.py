@@ -46,9 +46,9 @@ def server(binary, backend, strategy, admin_url, work):
     return Server(binary, data, env=env)
 
 
-def loadtest(binary, port, scenario, seconds, extra=()):
+def loadtest(binary, port, scenario, seconds, extra=(), token=TOKEN):
     result = subprocess.run(
-        [binary, "loadtest", scenario, "--url", f"http://127.0.0.1:{port}", "--organizer-token", TOKEN,
+        [binary, "loadtest", scenario, "--url", f"http://127.0.0.1:{port}", "--organizer-token", token,
          "--duration", str(seconds), *extra],
         capture_output=True, text=True, timeout=seconds * 10 + 120,
     )

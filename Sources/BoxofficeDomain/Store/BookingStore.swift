@@ -64,11 +64,20 @@ public enum RefundDecision: Sendable, Equatable {
     case unknownBooking
 }
 
+/// What another process's committed change did to an event's inventory, as far as this process's memory cares.
+public enum RemoteInventoryChange: Sendable, Equatable {
+    /// Only new claims (holds): memory may miss seats taken, but every seat it believes taken still is, so what
+    /// it refuses is still refused.
+    case claimsOnly
+    /// Anything else — seats freed, sold, an event created: memory may refuse what the database now allows.
+    case any
+}
+
 /// Tells a process what other processes sharing its database changed, so its memory can follow.
 public protocol InventoryChangeFeed: Sendable {
     /// Follows changes until cancelled.
     /// - Parameters:
-    ///   - onChange: called with each event another process changed or created.
+    ///   - onChange: called with each event another process changed or created, and what the change was.
     ///   - onResync: called whenever notifications may have been missed (after a reconnection).
-    func follow(onChange: @escaping @Sendable (EventID) async -> Void, onResync: @escaping @Sendable () async -> Void) async throws
+    func follow(onChange: @escaping @Sendable (EventID, RemoteInventoryChange) async -> Void, onResync: @escaping @Sendable () async -> Void) async throws
 }
