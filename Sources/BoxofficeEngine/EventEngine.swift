@@ -27,8 +27,8 @@ public actor EventEngine {
     /// Set while a re-read that follows another process's new claims is on its way (``followNewClaims()``).
     private var followQueued = false
     private var lastReload = ContinuousClock.now
-    /// How long the last re-read took: a re-read that follows new claims waits ten times that at least, so
-    /// following costs at most about a tenth of a core whatever the event's size.
+    /// How long the last re-read took: a re-read that follows new claims waits ten times that (at most a second),
+    /// so following costs about a tenth of a core whatever the event's size.
     private var lastReloadTook = Duration.zero
     private let followInterval: Duration
     private let store: any BookingStore
@@ -137,14 +137,14 @@ public actor EventEngine {
     }
 
     /// Reads the state again because another process inserted claims only: at most once per `followInterval`, or
-    /// per ten times the last re-read's duration if longer. Every seat memory believes taken still is, so holds
+    /// per ten times the last re-read's duration if longer, but at least once a second. Every seat memory believes taken still is, so holds
     /// keep their fast refusals meanwhile, and a hold memory lets through for a seat taken elsewhere is refused
     /// by the database. With two instances selling one event, a re-read per batch of the other's (each reads
     /// every claim of the event) cost more than the sale itself.
     public func followNewClaims() {
         guard !followQueued, !refreshQueued else { return }
         followQueued = true
-        let wait = lastReload + max(followInterval, lastReloadTook * 10) - ContinuousClock.now
+        let wait = lastReload + max(followInterval, min(lastReloadTook * 10, .seconds(1))) - ContinuousClock.now
         guard wait > .zero else { return submit(.follow) }
         Task {
             try? await Task.sleep(for: wait)

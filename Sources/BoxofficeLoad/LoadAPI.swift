@@ -56,12 +56,12 @@ struct LoadAPI {
         try await send(request(.GET, "/api/events/\(id)"), timeout: .seconds(15)).json
     }
 
-    /// A count the event's page shows, read until it is the one expected or 2 s passed: behind a gateway, the
-    /// instance that answers may follow another instance's last writes a moment later.
+    /// A count the event's page shows, read until it is the one expected or 5 s passed: behind a gateway, the
+    /// instance that answers follows another instance's last writes within a second or two.
     /// - Parameter count: picks the count out of the event's JSON.
     /// - Returns: the last count read.
     func settledCount(of id: Int, expected: Int, _ count: @escaping ([String: Any]) -> Int?) async throws -> Int? {
-        let deadline = ContinuousClock.now + .seconds(2)
+        let deadline = ContinuousClock.now + .seconds(5)
         while true {
             let found = count(try await event(id))
             if found == expected || ContinuousClock.now >= deadline { return found }
