@@ -3,18 +3,73 @@
 
 Starts the binary on a free loopback port with a temporary data directory, and checks what a newcomer
 would: it serves, the seed's 50-on-one-seat attack gives exactly one success, SIGTERM stops it cleanly,
-and a restart keeps the bookings. Standard library only. Usage: embedded_test.py PATH/TO/boxoffice
+and a restart keeps the bookings; SIGTERM with a live socket (closed with 1001) and with a client whose body never
+comes (the shutdown is bounded), and an idle connection closed. Usage: embedded_test.py PATH/TO/boxoffice
 """
 import concurrent.futures
+import json
 import shutil
 import signal
+import socket
 import sys
 import tempfile
+import time
 import urllib.request
+
+import websocket
 
 from common import Server, check, request, summary
 
 BINARY = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/boxoffice"
+
+
+def shutdown_with_clients(data_dir):
+    """SIGTERM with a live socket and a client whose request body never comes: both must not hold the process."""
+    server = Server(BINARY, data_dir, env={"BOXOFFICE_SHUTDOWN_TIMEOUT": "3"})
+    live = websocket.create_connection(f"ws://127.0.0.1:{server.port}/api/ws", timeout=10)
+    live.send(json.dumps({"action": "subscribe", "event_id": 1}))
+    live.recv()
+    started = time.time()
+    server.process.send_signal(signal.SIGTERM)
+    try:
+        opcode, frame = live.recv_data_frame(True)
+        code = int.from_bytes(frame.data[:2], "big") if opcode == websocket.ABNF.OPCODE_CLOSE else None
+    except websocket.WebSocketConnectionClosedException:
+        code = None
+    check("SIGTERM closes a live socket with 1001 (going away)", code == 1001, (opcode, code))
+    exit_code = server.process.wait(timeout=20)
+    took = time.time() - started
+    check(f"... and the server exits at once, not held by the socket ({took:.1f} s)", exit_code == 0 and took < 3, (exit_code, took))
+
+    server = Server(BINARY, data_dir, env={"BOXOFFICE_SHUTDOWN_TIMEOUT": "3"})
+    slow = socket.create_connection(("127.0.0.1", server.port))
+    slow.sendall(b"POST /api/book/safe HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 60\r\n\r\n{\"seat_id\":")
+    time.sleep(0.3)
+    started = time.time()
+    server.process.send_signal(signal.SIGTERM)
+    exit_code = server.process.wait(timeout=30)
+    took = time.time() - started
+    check(f"SIGTERM with a request body that never comes: the server exits after the shutdown timeout, 3 s ({took:.1f} s)", took < 6, (exit_code, took))
+    slow.close()
+    server.log.close()
+
+    server = Server(BINARY, data_dir, env={"BOXOFFICE_IDLE_TIMEOUT": "1"})
+    idle = socket.create_connection(("127.0.0.1", server.port))
+    idle.sendall(b"POST /api/book/safe HTTP/1.1\r\nHost: x\r\nContent-Length: 60\r\n\r\n{")
+    idle.settimeout(10)
+    started = time.time()
+    try:
+        while idle.recv(4096):
+            pass
+        closed = True
+    except socket.timeout:
+        closed = False
+    except OSError:
+        closed = True
+    took = time.time() - started
+    check(f"a connection silent for the idle timeout (1 s) is closed ({took:.1f} s)", closed and took < 5, (closed, took))
+    idle.close()
+    check("... and the server stops cleanly after", server.stop(signal.SIGTERM) == 0)
 
 
 def main():
@@ -61,6 +116,7 @@ def main():
         check("a restart keeps the attack's winner", events[0]["seats_available"] == 49, events[0])
         code = server.stop(signal.SIGINT)
         check("SIGINT stops the server cleanly", code == 0, code)
+        shutdown_with_clients(data_dir)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
     return summary("embedded black-box")

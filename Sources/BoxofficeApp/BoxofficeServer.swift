@@ -11,6 +11,7 @@ import HummingbirdWebSocket
 import Logging
 import NIOCore
 import ServiceLifecycle
+import UnixSignals
 
 /// One `boxoffice serve` process: the services its role names, their databases, the message bus between them,
 /// and the HTTP application.
@@ -21,6 +22,8 @@ public struct BoxofficeServer {
     public let eventLoopAnswers: EventLoopAnswerCount
     /// The HTTP application, with the databases, the start-up, the workers and the broker connections as its services.
     public let application: Application<RouterResponder<BoxofficeRequestContext>>
+    /// The longest a graceful shutdown may take before what is left is cancelled.
+    let shutdownTimeout: Duration
 
     /// The `Server` header of every answer.
     static let serverName = "boxoffice"
@@ -70,6 +73,7 @@ public struct BoxofficeServer {
             if let feed = database.changeFeed { workers.append(ChangeFeedService(feed: feed, engine: engine)) }
             workers += [
                 ExpirySweeper(engine: engine),
+                PaymentReconciler(store: database.store, after: .seconds(configuration.paymentRetryAfterSeconds), now: now, logger: logger),
                 BookingPaymentConsumer(engine: engine, transport: bus.transport, deadLetters: database.store),
                 OutboxRelay(name: "booking", outbox: database.store, transport: bus.transport, wakeup: database.outbox, isReady: { engine.isReady }, logger: logger),
             ]
@@ -93,7 +97,8 @@ public struct BoxofficeServer {
         )
         let fastPath = makeFastPath
         let socket = liveSocket
-        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: fastPath())
+        // A connection that sends nothing for this long (a request body that never comes) is closed.
+        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: fastPath(), idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))
         let application = Application(
             router: router,
             server: .http1WebSocketUpgrade(configuration: .init(http1: http1, ws: .init(autoPing: .enabled(timePeriod: .seconds(30))))) { head, channel, _ in
@@ -104,7 +109,9 @@ public struct BoxofficeServer {
             services: databases + bus.services + workers,
             logger: logger
         )
-        return BoxofficeServer(live: live, eventLoopAnswers: eventLoopAnswers, application: application)
+        return BoxofficeServer(
+            live: live, eventLoopAnswers: eventLoopAnswers, application: application, shutdownTimeout: .seconds(configuration.shutdownTimeoutSeconds)
+        )
     }
 
     /// The web app's folder when it exists; without it the API still serves, and the log says why `/` is empty.
@@ -117,9 +124,14 @@ public struct BoxofficeServer {
         return path
     }
 
-    /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish and closes the databases.
+    /// Serves until SIGINT or SIGTERM, then stops taking connections, closes live sockets with 1001, lets in-flight
+    /// requests finish and closes the databases; whatever still runs after `shutdownTimeout` (a client that never
+    /// sends its body) is cancelled and the process exits.
     public func run() async throws {
-        try await application.runService()
+        var group = ServiceGroupConfiguration(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: application.logger)
+        group.maximumGracefulShutdownDuration = shutdownTimeout
+        group.maximumCancellationDuration = .seconds(5)
+        try await ServiceGroup(configuration: group).run()
     }
 
     /// Applies the schema migrations of the databases of the configured role and returns the booking versions applied.

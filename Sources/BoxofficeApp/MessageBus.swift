@@ -2,6 +2,8 @@ import BoxofficeBroker
 import BoxofficeDomain
 import BoxofficeHTTP
 import BoxofficeMessaging
+import BoxofficePostgres
+import BoxofficeSQLite
 import Logging
 import ServiceLifecycle
 
@@ -29,7 +31,8 @@ struct MessageBus {
                 )
             }
             return MessageBus(
-                transport: InProcessTransport(logger: logger), live: local ?? NoLiveClients(), services: [], readiness: [], description: "in process"
+                transport: InProcessTransport(isTransient: isTransient, logger: logger), live: local ?? NoLiveClients(), services: [], readiness: [],
+                description: "in process"
             )
         }
         let settings = try BrokerSettings(url: url, instance: "\(configuration.role.rawValue)-\(configuration.port)")
@@ -38,7 +41,7 @@ struct MessageBus {
         var services: [any Service] = [publisher, consumer]
         if let local { services.append(BrokerLiveFeed(connection: consumer, topology: settings.topology, hub: local, logger: logger)) }
         return MessageBus(
-            transport: RabbitMQTransport(settings: settings, publisher: publisher, consumer: consumer, logger: logger),
+            transport: RabbitMQTransport(settings: settings, publisher: publisher, consumer: consumer, isTransient: isTransient, logger: logger),
             live: BrokerLiveForwarder(connection: publisher, topology: settings.topology, local: local, logger: logger),
             services: services,
             readiness: [
@@ -49,6 +52,10 @@ struct MessageBus {
         )
     }
 }
+
+/// Whether a consumer's failure came from a database that was down or slow (either backend): it never counts
+/// toward dead-lettering the message.
+private let isTransient: @Sendable (any Error) -> Bool = { PostgresFailures.isTransient($0) || SQLiteFailures.isTransient($0) }
 
 /// Where live updates go in a process without WebSocket clients and without a broker: nowhere.
 private struct NoLiveClients: LiveUpdatePublisher {

@@ -27,6 +27,12 @@ public struct ServeConfiguration: Sendable {
     public var databasePoolSize: Int = 20
     /// How long one database operation may take before its request fails with 503, in seconds.
     public var databaseTimeoutSeconds: Int = 5
+    /// How long a booking may wait for its payment's outcome before the payment service is asked again, in seconds.
+    public var paymentRetryAfterSeconds: Int = 30
+    /// How long a graceful shutdown may take before what is left is cancelled, in seconds.
+    public var shutdownTimeoutSeconds: Int = 10
+    /// How long a connection may send nothing (mid-request or between requests) before it is closed, in seconds.
+    public var idleTimeoutSeconds: Int = 30
     /// The organizer's bearer token; generated and stored in the data directory when absent.
     public var organizerToken: String?
     /// Demo mode: demo events on an empty database, and `POST /api/init_db` open to everyone.
@@ -77,6 +83,12 @@ public struct ServeConfiguration: Sendable {
         public var databaseTimeoutSeconds: Int?
         /// `--public-dir`.
         public var publicDirectory: String?
+        /// `--payment-retry-after`, in seconds.
+        public var paymentRetryAfterSeconds: Int?
+        /// `--shutdown-timeout`, in seconds.
+        public var shutdownTimeoutSeconds: Int?
+        /// `--idle-timeout`, in seconds.
+        public var idleTimeoutSeconds: Int?
         /// `--live-interval`, in milliseconds.
         public var liveIntervalMilliseconds: Int?
         /// `--live-frames-per-second`.
@@ -130,6 +142,21 @@ public struct ServeConfiguration: Sendable {
         configuration.databaseTimeoutSeconds = flags.databaseTimeoutSeconds ?? timeout ?? configuration.databaseTimeoutSeconds
         guard (1 ... 600).contains(configuration.databaseTimeoutSeconds) else {
             throw ConfigurationError("The database timeout must be between 1 and 600 seconds, not \(configuration.databaseTimeoutSeconds).")
+        }
+        let retryAfter = try environment["BOXOFFICE_PAYMENT_RETRY_AFTER"].map { try parseInt($0, name: "BOXOFFICE_PAYMENT_RETRY_AFTER") }
+        configuration.paymentRetryAfterSeconds = flags.paymentRetryAfterSeconds ?? retryAfter ?? configuration.paymentRetryAfterSeconds
+        guard (1 ... 86_400).contains(configuration.paymentRetryAfterSeconds) else {
+            throw ConfigurationError("The payment retry delay must be between 1 and 86400 seconds, not \(configuration.paymentRetryAfterSeconds).")
+        }
+        let shutdown = try environment["BOXOFFICE_SHUTDOWN_TIMEOUT"].map { try parseInt($0, name: "BOXOFFICE_SHUTDOWN_TIMEOUT") }
+        configuration.shutdownTimeoutSeconds = flags.shutdownTimeoutSeconds ?? shutdown ?? configuration.shutdownTimeoutSeconds
+        guard (1 ... 600).contains(configuration.shutdownTimeoutSeconds) else {
+            throw ConfigurationError("The shutdown timeout must be between 1 and 600 seconds, not \(configuration.shutdownTimeoutSeconds).")
+        }
+        let idle = try environment["BOXOFFICE_IDLE_TIMEOUT"].map { try parseInt($0, name: "BOXOFFICE_IDLE_TIMEOUT") }
+        configuration.idleTimeoutSeconds = flags.idleTimeoutSeconds ?? idle ?? configuration.idleTimeoutSeconds
+        guard (1 ... 3_600).contains(configuration.idleTimeoutSeconds) else {
+            throw ConfigurationError("The idle timeout must be between 1 and 3600 seconds, not \(configuration.idleTimeoutSeconds).")
         }
         let interval = try environment["BOXOFFICE_LIVE_INTERVAL"].map { try parseInt($0, name: "BOXOFFICE_LIVE_INTERVAL") }
         if let milliseconds = flags.liveIntervalMilliseconds ?? interval {

@@ -11,8 +11,9 @@ import NIOCore
 /// `consume` keeps a consumer on its service's quorum queue through every reconnection: it declares the topology,
 /// takes up to `prefetch` deliveries, processes up to `concurrency` at once, and acknowledges each only after its
 /// handler returned (the handler's transaction committed). A delivery whose handler throws is tried again in place
-/// with backoff; one that cannot be read, or failed ``BrokerSettings/deliveryLimit`` times, goes to the consumer's
-/// dead-letter store and is rejected to the dead-letter exchange. Inboxes absorb every redelivery.
+/// with backoff; one that cannot be read, or failed ``BrokerSettings/deliveryLimit`` times for a reason of its own
+/// (a database that is down does not count), goes to the consumer's dead-letter store and is rejected to the
+/// dead-letter exchange. Inboxes absorb every redelivery.
 public final class RabbitMQTransport: MessageTransport {
     private let settings: BrokerSettings
     private let topology: BrokerTopology
@@ -22,11 +23,15 @@ public final class RabbitMQTransport: MessageTransport {
     private let logger: Logger
 
     /// Creates the transport over the process's two broker connections.
-    public init(settings: BrokerSettings, publisher: BrokerConnection, consumer: BrokerConnection, logger: Logger) {
+    /// - Parameter isTransient: recognizes failures that never count toward the delivery limit (see ``DeadLetterPolicy``).
+    public init(
+        settings: BrokerSettings, publisher: BrokerConnection, consumer: BrokerConnection,
+        isTransient: @escaping @Sendable (any Error) -> Bool = { $0 is any TransientFailure }, logger: Logger
+    ) {
         self.settings = settings
         self.topology = settings.topology
         self.consuming = consumer
-        self.policy = DeadLetterPolicy(maxAttempts: settings.deliveryLimit)
+        self.policy = DeadLetterPolicy(maxAttempts: settings.deliveryLimit, isTransient: isTransient)
         self.logger = logger
         let topology = settings.topology
         self.publishing = ChannelCache(on: publisher) { channel in
@@ -103,7 +108,7 @@ public final class RabbitMQTransport: MessageTransport {
                 acknowledge { try delivery.ack() }
                 return
             } catch {
-                attempts += 1
+                if policy.counts(error) { attempts += 1 }
                 MessageMetrics.retried(by: consumer)
                 if policy.shouldDeadLetter(after: error, attempts: attempts) {
                     do {

@@ -45,6 +45,9 @@ public final class BookingEngine: HoldPath {
     /// Whether the engine has loaded its state and can take requests.
     public var isReady: Bool { started.load(ordering: .acquiring) }
 
+    /// How many events this process sells.
+    public var eventCount: Int { engines.withLock { $0.count } }
+
     /// Creates an event and starts deciding for it.
     public func createEvent(_ draft: EventDraft) async throws -> Event {
         let event = try await store.createEvent(draft)
@@ -201,14 +204,17 @@ public final class BookingEngine: HoldPath {
     }
 
     /// Expires the holds of every event whose time ran out.
-    public func expireDueHolds() async {
-        for engine in engines.withLock({ Array($0.values) }) {
-            do {
-                try await engine.expireDue()
-            } catch {
-                logger.error("expiry sweep failed: \(String(reflecting: error))", metadata: ["event": "\(engine.event.id)"])
-            }
-        }
+    ///
+    /// Only events with a hold that may be due are asked, each without waiting for it (see
+    /// ``EventEngine/expireDueSoon(at:)``), so a round costs little whatever the number of events, and an event
+    /// whose writes are slow holds up no other event's expiries.
+    /// - Returns: how many events were asked to sweep.
+    @discardableResult
+    public func expireDueHolds() -> Int {
+        let at = now()
+        var asked = 0
+        for engine in engines.withLock({ Array($0.values) }) where engine.expireDueSoon(at: at) { asked += 1 }
+        return asked
     }
 
     private func register(_ inventory: EventInventory) {

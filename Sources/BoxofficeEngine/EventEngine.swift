@@ -24,6 +24,10 @@ public actor EventEngine {
         set { stale.store(newValue, ordering: .releasing) }
     }
     private var refreshQueued = false
+    /// No hold of memory's expires before this moment (milliseconds since 1970), for the sweeper's look without a hop.
+    private nonisolated let nextExpiryMillis = Atomic<Int64>(.max)
+    /// Set while a sweep asked by ``expireDueSoon(at:)`` is queued or running.
+    private nonisolated let sweepQueued = Atomic<Bool>(false)
     /// Set while a re-read that follows another process's new claims is on its way (``followNewClaims()``).
     private var followQueued = false
     private var lastReload = ContinuousClock.now
@@ -55,6 +59,7 @@ public actor EventEngine {
         self.logger = logger
         self.maxBatch = maxBatch
         self.followInterval = followInterval
+        self.nextExpiryMillis.store(Self.millis(inventory.nextExpiry), ordering: .relaxed)
         self.published = Mutex(InventorySnapshot(inventory, version: 0))
     }
 
@@ -106,6 +111,26 @@ public actor EventEngine {
     @discardableResult
     public nonisolated func expireDue() async throws -> Int {
         try await withCheckedThrowingContinuation { submit(.expireDue($0)) }
+    }
+
+    /// Queues a sweep of due holds when one may be due at `now`, without waiting for it, and unless one is already
+    /// queued: the sweeper visits every event this way each round, so an event with nothing due costs an atomic
+    /// read, and an event whose batches are slow delays only its own expiries.
+    /// - Returns: whether a sweep was queued.
+    @discardableResult
+    public nonisolated func expireDueSoon(at now: Date) -> Bool {
+        guard Int64(now.timeIntervalSince1970 * 1000) >= nextExpiryMillis.load(ordering: .relaxed),
+            !sweepQueued.exchange(true, ordering: .acquiringAndReleasing)
+        else { return false }
+        Task {
+            defer { sweepQueued.store(false, ordering: .releasing) }
+            do {
+                try await expireDue()
+            } catch {
+                logger.error("expiry sweep failed: \(String(reflecting: error))", metadata: ["event": "\(event.id)"])
+            }
+        }
+        return true
     }
 
     /// Moves a held booking to `payment_pending` and writes its payment request in the same transaction.
@@ -295,6 +320,7 @@ public actor EventEngine {
     /// what changed since the previous version.
     /// - Parameter seats: the only seats that may have changed; nil compares every seat.
     private func publish(touching seats: [SeatID]?) {
+        nextExpiryMillis.store(Self.millis(state.nextExpiry), ordering: .relaxed)
         version += 1
         let next = InventorySnapshot(state, version: version)
         let previous = published.withLock { published in
@@ -302,6 +328,10 @@ public actor EventEngine {
             return published
         }
         live?.publish(.inventory(next.delta(since: previous, seats: seats?.compactMap(event.seatIndex(of:)))))
+    }
+
+    private static func millis(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
     }
 
     private func tell(_ change: BookingStatusChange) {

@@ -17,7 +17,7 @@ public struct ExpirySweeper: Service {
             try await cancelWhenGracefulShutdown {
                 while true {
                     try await Task.sleep(for: interval)
-                    await engine.expireDueHolds()
+                    engine.expireDueHolds()
                 }
             }
         } catch is CancellationError {

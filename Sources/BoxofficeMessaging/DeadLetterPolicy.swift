@@ -1,21 +1,35 @@
 import Logging
 import Metrics
 
+/// A failure that says nothing about the message: a database or broker was unreachable or too slow. Retrying
+/// later can succeed, so it never counts toward dead-lettering.
+public protocol TransientFailure: Error {}
+
 /// When a message that keeps failing stops being retried and goes to its consumer's dead-letter store: at once when
-/// it cannot be read as its type (retrying can never help), otherwise after ``maxAttempts`` failures. Every
-/// transport follows it, so a message is never dropped silently and never retried forever.
+/// it cannot be read as its type (retrying can never help), otherwise after ``maxAttempts`` failures that were not
+/// transient. Every transport follows it, so a message is never dropped silently, never retried forever for a
+/// fault of its own, and never given up because a database was down for a while.
 public struct DeadLetterPolicy: Sendable {
-    /// How often a consumer may fail a message in all before it is dead-lettered.
+    /// How often a consumer may fail a message in all, transient failures not counted, before it is dead-lettered.
     public var maxAttempts: Int
+    /// Whether a failure is transient (see ``TransientFailure``); the adapters in use recognize their own.
+    public var isTransient: @Sendable (any Error) -> Bool
 
     /// Creates a policy.
-    public init(maxAttempts: Int = 20) {
+    /// - Parameter isTransient: recognizes transient failures; by default, those conforming to ``TransientFailure``.
+    public init(maxAttempts: Int = 20, isTransient: @escaping @Sendable (any Error) -> Bool = { $0 is any TransientFailure }) {
         self.maxAttempts = maxAttempts
+        self.isTransient = isTransient
     }
 
-    /// Whether a message that failed with `error`, `attempts` times in all, goes to the dead-letter store now.
+    /// Whether a failure counts toward ``maxAttempts``.
+    public func counts(_ error: any Error) -> Bool {
+        !isTransient(error)
+    }
+
+    /// Whether a message that failed with `error`, `attempts` counted times in all, goes to the dead-letter store now.
     public func shouldDeadLetter(after error: any Error, attempts: Int) -> Bool {
-        Self.isUnreadable(error) || attempts >= maxAttempts
+        Self.isUnreadable(error) || (counts(error) && attempts >= maxAttempts)
     }
 
     /// Whether retrying can never help: the message's body cannot be read as its type.

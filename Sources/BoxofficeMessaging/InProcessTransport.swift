@@ -10,7 +10,8 @@ import Synchronization
 ///
 /// A consumer that fails is tried again a few times at once; if it still fails, `publish` throws and the
 /// message stays in its outbox for the relay's next round. A message that cannot be read at all, or that has
-/// failed `maxAttempts` times in all, goes to the consumer's dead-letter store (and the log and metrics).
+/// failed `maxAttempts` times in all (transient failures not counted), goes to the consumer's dead-letter store
+/// (and the log and metrics).
 public final class InProcessTransport: MessageTransport {
     private struct Subscription {
         let consumer: String
@@ -32,8 +33,12 @@ public final class InProcessTransport: MessageTransport {
     ///   - maxAttempts: how often in all a consumer may fail a message before it is dead-lettered.
     ///   - attemptsPerDelivery: how often a consumer is tried within one `publish`.
     ///   - retryDelay: the pause before the first retry within a `publish`; it doubles with every attempt.
-    public init(maxAttempts: Int = 20, attemptsPerDelivery: Int = 3, retryDelay: Duration = .milliseconds(50), logger: Logger) {
-        self.policy = DeadLetterPolicy(maxAttempts: maxAttempts)
+    ///   - isTransient: recognizes failures that do not count toward `maxAttempts` (see ``DeadLetterPolicy``).
+    public init(
+        maxAttempts: Int = 20, attemptsPerDelivery: Int = 3, retryDelay: Duration = .milliseconds(50),
+        isTransient: @escaping @Sendable (any Error) -> Bool = { $0 is any TransientFailure }, logger: Logger
+    ) {
+        self.policy = DeadLetterPolicy(maxAttempts: maxAttempts, isTransient: isTransient)
         self.attemptsPerDelivery = min(attemptsPerDelivery, maxAttempts)
         self.retryDelay = retryDelay
         self.logger = logger
@@ -65,8 +70,9 @@ public final class InProcessTransport: MessageTransport {
                 failures.withLock { _ = $0.removeValue(forKey: key) }
                 return
             } catch {
+                let counts = policy.counts(error)
                 let total = failures.withLock { failures in
-                    failures[key, default: 0] += 1
+                    if counts { failures[key, default: 0] += 1 }
                     return failures[key] ?? 0
                 }
                 MessageMetrics.retried(by: target.consumer)

@@ -1,3 +1,4 @@
+import BoxofficeMessaging
 import Synchronization
 
 /// Runs database work with a time limit, so a request never hangs on an unreachable server.
@@ -41,7 +42,7 @@ public enum Deadline {
 }
 
 /// Database work took longer than its limit.
-public struct DeadlineExceeded: Error, CustomStringConvertible {
+public struct DeadlineExceeded: TransientFailure, CustomStringConvertible {
     /// The limit that passed.
     public let limit: Duration
 

@@ -72,5 +72,8 @@ public enum PostgresBookingSchema {
             "DROP INDEX seat_claims_event",
         ]),
         Migration(version: 5, name: "outbox rows claimed by one relay at a time", statements: [PostgresMessageTables.claims]),
+        Migration(version: 6, name: "bookings waiting for their payment, oldest first", statements: [
+            "CREATE INDEX bookings_waiting_payment ON bookings(updated_at) WHERE status = 'payment_pending'",
+        ]),
     ]
 }

@@ -7,41 +7,61 @@ extension PostgresBookingStore {
     public func loadInventories() async throws -> [EventInventory] {
         try await Deadline.run(within: .seconds(60)) { [self] in
             try await client.query(PostgresQuery(unsafeSQL: BatchApplier.orphanClaimsCleanup), logger: logger)
-            var inventories: [EventInventory] = []
-            for event in try await events(where: nil) { inventories.append(try await inventory(of: event)) }
-            return inventories
+            return try await snapshot { connection in
+                var inventories: [EventInventory] = []
+                for event in try await events(where: nil, on: connection) { inventories.append(try await inventory(of: event, on: connection)) }
+                return inventories
+            }
         }
     }
 
     public func loadInventory(of event: Event) async throws -> EventInventory {
-        try await Deadline.run(within: timeout) { [self] in try await inventory(of: event) }
+        try await Deadline.run(within: timeout) { [self] in try await snapshot { try await inventory(of: event, on: $0) } }
     }
 
     public func loadInventory(of id: EventID) async throws -> EventInventory? {
         try await Deadline.run(within: timeout) { [self] in
-            guard let event = try await events(where: id).first else { return nil }
-            return try await inventory(of: event)
+            try await snapshot { connection in
+                guard let event = try await events(where: id, on: connection).first else { return nil }
+                return try await inventory(of: event, on: connection)
+            }
         }
     }
 
-    private func inventory(of event: Event) async throws -> EventInventory {
+    /// Runs reads on one connection in one `REPEATABLE READ` snapshot: an event's claims, pools and bookings are
+    /// read as one committed state, never a claim from before a batch with its booking from after it.
+    private func snapshot<Value: Sendable>(_ body: (PostgresConnection) async throws -> Value) async throws -> Value {
+        try await client.withConnection { connection in
+            try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+            do {
+                let value = try await body(connection)
+                try await connection.query("COMMIT", logger: logger)
+                return value
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    private func inventory(of event: Event, on connection: PostgresConnection) async throws -> EventInventory {
         let id = event.id.rawValue
         let first = event.firstSeatID.rawValue
         var seats = [SeatStatus](repeating: .available, count: event.seatMap.seatCount)
-        for try await (seat, status) in try await client.query(
+        for try await (seat, status) in try await connection.query(
             "SELECT seat_id, status FROM seat_claims WHERE seat_id >= \(first) AND seat_id < \(first + Int64(seats.count))", logger: logger
         ).decode((Int64, String).self) {
             if let index = event.seatIndex(of: SeatID(rawValue: seat)) { seats[index] = status == "sold" ? .sold : .held }
         }
         var pools: [PoolID: PoolCounts] = [:]
-        for try await (pool, capacity, held, sold) in try await client.query(
+        for try await (pool, capacity, held, sold) in try await connection.query(
             "SELECT id, capacity, held, sold FROM ga_pools WHERE event_id = \(id)", logger: logger
         ).decode((Int64, Int, Int, Int).self) {
             pools[PoolID(rawValue: pool)] = PoolCounts(capacity: capacity, held: held, sold: sold)
         }
         var holds: [ActiveHold] = []
         var pending: [ActiveHold] = []
-        for try await (booking, status, customer, seatText, ticketText, expiresAt) in try await client.query(
+        for try await (booking, status, customer, seatText, ticketText, expiresAt) in try await connection.query(
             "SELECT id, status, user_identifier, seat_ids, tickets, expires_at FROM bookings WHERE event_id = \(id) AND status IN ('held', 'payment_pending')",
             logger: logger
         ).decode((UUID, String, String, String, String, Date).self) {
@@ -55,7 +75,7 @@ extension PostgresBookingStore {
         return EventInventory(event: event, seats: seats, pools: pools, holds: holds, pending: pending)
     }
 
-    private func events(where id: EventID?) async throws -> [Event] {
+    private func events(where id: EventID?, on connection: PostgresConnection) async throws -> [Event] {
         let query: PostgresQuery = id.map {
             """
             SELECT id, title, description, venue, starts_at, sales_start, sales_end, hold_ttl_seconds, max_tickets, currency,
@@ -66,7 +86,7 @@ extension PostgresBookingStore {
                 first_seat_id, layout FROM events ORDER BY id
             """
         var rows: [(Int64, String, String, String, Date, Date, Date, Int, Int, String, Int64, String)] = []
-        for try await row in try await client.query(query, logger: logger)
+        for try await row in try await connection.query(query, logger: logger)
             .decode((Int64, String, String, String, Date, Date, Date, Int, Int, String, Int64, String).self) {
             rows.append(row)
         }
@@ -74,7 +94,7 @@ extension PostgresBookingStore {
         for row in rows {
             let layout = try StoredLayout.decode(row.11)
             var pools: [GAPool] = []
-            for try await (pool, name, price, capacity) in try await client.query(
+            for try await (pool, name, price, capacity) in try await connection.query(
                 "SELECT id, name, price_minor, capacity FROM ga_pools WHERE event_id = \(row.0) ORDER BY id", logger: logger
             ).decode((Int64, String, Int64, Int).self) {
                 pools.append(GAPool(id: PoolID(rawValue: pool), name: name, priceMinor: price, capacity: capacity))

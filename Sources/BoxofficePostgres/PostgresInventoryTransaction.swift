@@ -48,6 +48,22 @@ public struct PostgresInventoryTransaction: InventoryTransaction {
         try await PostgresMessageTables.append(messages, connection: connection, logger: logger)
     }
 
+    public func touchWaitingPayments(since cutoff: Date, at: Date, limit: Int) async throws -> [PaymentRequested] {
+        var requests: [PaymentRequested] = []
+        for try await (id, user, amount, currency, event) in try await connection.query(
+            """
+            UPDATE bookings SET updated_at = \(at) WHERE id IN (
+                SELECT id FROM bookings WHERE status = 'payment_pending' AND updated_at < \(cutoff)
+                ORDER BY updated_at LIMIT \(limit) FOR UPDATE SKIP LOCKED)
+            RETURNING id, user_identifier, amount_minor, currency, event_id
+            """,
+            logger: logger
+        ).decode((UUID, String, Int64, String, Int64).self) {
+            requests.append(PaymentRequested(bookingId: id, userIdentifier: user, amountMinor: amount, currency: currency, eventId: event))
+        }
+        return requests
+    }
+
     private func move(_ bookings: [BookingID], from: BookingStatus, to: BookingStatus, at: Date) async throws -> Set<BookingID> {
         var moved = Set<BookingID>()
         for try await id in try await connection.query(
@@ -187,6 +203,18 @@ extension PostgresBookingStore {
         }
         if BatchApplier.writesOutbox(changes) { outboxWakeup.ring() }
         return applied
+    }
+
+    public func requestPaymentsAgain(waitingSince cutoff: Date, at: Date, limit: Int) async throws -> [BookingID] {
+        let asked = try await Deadline.run(within: timeout) { [self] in
+            try await client.withTransaction(logger: logger) { connection in
+                try await BatchApplier.requestPaymentsAgain(
+                    waitingSince: cutoff, at: at, limit: limit, in: PostgresInventoryTransaction(connection: connection, logger: logger)
+                )
+            }
+        }
+        if !asked.isEmpty { outboxWakeup.ring() }
+        return asked
     }
 
     /// A batch of seats-only holds is one statement and its own transaction: one round trip instead of four

@@ -102,8 +102,37 @@ enum PostgresMessageTables {
     }
 }
 
+extension PostgresMessageTables {
+    /// The dead letters, oldest first.
+    static func deadLetters(limit: Int, client: PostgresClient, logger: Logger) async throws -> [DeadLetter] {
+        var letters: [DeadLetter] = []
+        for try await (id, consumer, type, payload, error, at) in try await client.query(
+            "SELECT message_id, consumer, type, payload, error, failed_at FROM dead_letters ORDER BY failed_at, message_id LIMIT \(limit)", logger: logger
+        ).decode((UUID, String, String, String, String, Date).self) {
+            letters.append(DeadLetter(message: Message(id: id, type: type, payload: Data(payload.utf8), occurredAt: at), consumer: consumer, error: error, failedAt: at))
+        }
+        return letters
+    }
+
+    /// Forgets a dead letter.
+    static func removeDeadLetter(_ id: UUID, consumer: String, client: PostgresClient, logger: Logger) async throws {
+        try await client.query("DELETE FROM dead_letters WHERE message_id = \(id) AND consumer = \(consumer)", logger: logger)
+    }
+
+    /// Puts a message back in the outbox, unsent.
+    static func requeue(_ message: Message, client: PostgresClient, logger: Logger) async throws {
+        try await client.query(
+            """
+            INSERT INTO outbox (id, type, payload, occurred_at) VALUES (\(message.id), \(message.type), \(String(decoding: message.payload, as: UTF8.self)), now())
+            ON CONFLICT (id) DO UPDATE SET sent_at = NULL, claimed_until = NULL
+            """,
+            logger: logger
+        )
+    }
+}
+
 /// A service store on PostgreSQL whose outbox and dead letters are the standard message tables.
-public protocol PostgresServiceStore: OutboxStore, DeadLetterStore {
+public protocol PostgresServiceStore: OutboxStore, DeadLetterStore, MessageArchive {
     /// The store's client.
     var client: PostgresClient { get }
     /// The store's logger.
@@ -133,5 +162,19 @@ extension PostgresServiceStore {
         try await Deadline.run(within: timeout) { [client, logger] in
             try await PostgresMessageTables.recordDeadLetter(message, consumer: consumer, error: error, client: client, logger: logger)
         }
+    }
+
+    public func deadLetters(limit: Int) async throws -> [DeadLetter] {
+        try await Deadline.run(within: timeout) { [client, logger] in try await PostgresMessageTables.deadLetters(limit: limit, client: client, logger: logger) }
+    }
+
+    public func removeDeadLetter(_ id: UUID, consumer: String) async throws {
+        try await Deadline.run(within: timeout) { [client, logger] in
+            try await PostgresMessageTables.removeDeadLetter(id, consumer: consumer, client: client, logger: logger)
+        }
+    }
+
+    public func requeue(_ message: Message) async throws {
+        try await Deadline.run(within: timeout) { [client, logger] in try await PostgresMessageTables.requeue(message, client: client, logger: logger) }
     }
 }

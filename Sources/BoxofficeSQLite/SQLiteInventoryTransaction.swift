@@ -116,6 +116,23 @@ extension SQLiteInventoryTransaction {
         try await SQLiteMessageTables.append(messages, connection: connection)
     }
 
+    public func touchWaitingPayments(since cutoff: Date, at: Date, limit: Int) async throws -> [PaymentRequested] {
+        let rows = try await connection.query(
+            """
+            UPDATE bookings SET updated_at = ? WHERE id IN (
+                SELECT id FROM bookings WHERE status = 'payment_pending' AND updated_at < ? ORDER BY updated_at LIMIT ?)
+            RETURNING id, user_identifier, amount_minor, currency, event_id
+            """,
+            [ColumnCoding.millis(at), ColumnCoding.millis(cutoff), ColumnCoding.int(limit)]
+        )
+        return rows.compactMap { row in
+            guard let id = row.column("id")?.string.flatMap(UUID.init(uuidString:)), let user = row.column("user_identifier")?.string,
+                let amount = row.column("amount_minor")?.integer, let currency = row.column("currency")?.string, let event = row.column("event_id")?.integer
+            else { return nil }
+            return PaymentRequested(bookingId: id, userIdentifier: user, amountMinor: Int64(amount), currency: currency, eventId: Int64(event))
+        }
+    }
+
     private func move(_ bookings: [BookingID], from: BookingStatus, to: BookingStatus, at: Date) async throws -> Set<BookingID> {
         var moved = Set<BookingID>()
         for chunk in bookings.chunked(by: Self.chunkSize) {

@@ -111,8 +111,44 @@ enum SQLiteMessageTables {
     }
 }
 
+extension SQLiteMessageTables {
+    /// The dead letters, oldest first.
+    static func deadLetters(limit: Int, database: SQLiteDatabaseFile) async throws -> [DeadLetter] {
+        try await database.read(
+            "SELECT message_id, consumer, type, payload, error, failed_at FROM dead_letters ORDER BY failed_at, message_id LIMIT ?", [ColumnCoding.int(limit)]
+        ).compactMap { row in
+            guard let id = row.column("message_id")?.string.flatMap(UUID.init(uuidString:)), let type = row.column("type")?.string,
+                let consumer = row.column("consumer")?.string
+            else { return nil }
+            let at = ColumnCoding.date(row.column("failed_at"))
+            let message = Message(id: id, type: type, payload: Data((row.column("payload")?.string ?? "").utf8), occurredAt: at)
+            return DeadLetter(message: message, consumer: consumer, error: row.column("error")?.string ?? "", failedAt: at)
+        }
+    }
+
+    /// Forgets a dead letter.
+    static func removeDeadLetter(_ id: UUID, consumer: String, database: SQLiteDatabaseFile) async throws {
+        _ = try await database.write { connection in
+            try await connection.query("DELETE FROM dead_letters WHERE message_id = ? AND consumer = ?", [.text(id.uuidString.lowercased()), .text(consumer)])
+        }
+    }
+
+    /// Puts a message back in the outbox, unsent.
+    static func requeue(_ message: Message, database: SQLiteDatabaseFile) async throws {
+        _ = try await database.write { connection in
+            try await connection.query(
+                """
+                INSERT INTO outbox (id, type, payload, occurred_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET sent_at = NULL, claimed_until = NULL
+                """,
+                [.text(message.id.uuidString.lowercased()), .text(message.type), .text(String(decoding: message.payload, as: UTF8.self)), ColumnCoding.millis(Date())]
+            )
+        }
+    }
+}
+
 /// A service store on one SQLite file whose outbox and dead letters are the standard message tables.
-public protocol SQLiteServiceStore: OutboxStore, DeadLetterStore {
+public protocol SQLiteServiceStore: OutboxStore, DeadLetterStore, MessageArchive {
     /// The store's database file.
     var database: SQLiteDatabaseFile { get }
 }
@@ -136,5 +172,17 @@ extension SQLiteServiceStore {
 
     public func recordDeadLetter(_ message: Message, consumer: String, error: String) async throws {
         try await SQLiteMessageTables.recordDeadLetter(message, consumer: consumer, error: error, database: database)
+    }
+
+    public func deadLetters(limit: Int) async throws -> [DeadLetter] {
+        try await SQLiteMessageTables.deadLetters(limit: limit, database: database)
+    }
+
+    public func removeDeadLetter(_ id: UUID, consumer: String) async throws {
+        try await SQLiteMessageTables.removeDeadLetter(id, consumer: consumer, database: database)
+    }
+
+    public func requeue(_ message: Message) async throws {
+        try await SQLiteMessageTables.requeue(message, database: database)
     }
 }

@@ -46,6 +46,14 @@ public enum BatchApplier {
         return bookings
     }
 
+    /// ``BookingStore/requestPaymentsAgain(waitingSince:at:limit:)``: one new `payment.requested` per booking that
+    /// waited too long, in the transaction that moves its `updated_at`.
+    public static func requestPaymentsAgain(waitingSince cutoff: Date, at: Date, limit: Int, in transaction: some InventoryTransaction) async throws -> [BookingID] {
+        let waiting = try await transaction.touchWaitingPayments(since: cutoff, at: at, limit: limit)
+        try await transaction.appendOutbox(try waiting.map { try Message($0, at: at) })
+        return waiting.map { BookingID(rawValue: $0.bookingId) }
+    }
+
     /// Whether a batch writes to the outbox (so the relay should be woken after its commit).
     public static func writesOutbox(_ changes: [InventoryChange]) -> Bool {
         changes.contains { if case .requestPayment = $0 { true } else { false } }

@@ -37,6 +37,9 @@ public protocol InventoryTransaction {
     func recordInbox(_ messages: [UUID]) async throws -> Set<UUID>
     /// Writes messages to the booking service's outbox.
     func appendOutbox(_ messages: [Message]) async throws
+    /// Moves `updated_at` to `at` for up to `limit` bookings waiting for their payment since before `cutoff`,
+    /// skipping rows another transaction holds; returns the payment request each needs.
+    func touchWaitingPayments(since cutoff: Date, at: Date, limit: Int) async throws -> [PaymentRequested]
 }
 
 /// A seat and the booking that claims it.

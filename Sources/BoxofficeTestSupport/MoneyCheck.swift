@@ -31,7 +31,7 @@ public enum MoneyCheck {
             let booking = row[0] ?? ""
             let booked = statuses[booking] ?? "unknown"
             switch row[1] {
-            case "succeeded" where booked != "confirmed" && booked != "payment_pending" && booked != "refunded":
+            case "succeeded" where booked != "confirmed" && booked != "refunded":
                 problems.append("payment of \(booking) succeeded but the booking is \(booked)")
             case "succeeded" where booked == "refunded":
                 problems.append("booking \(booking) reads refunded but its payment was not returned")

@@ -22,6 +22,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Most PostgreSQL connections of this instance (BOXOFFICE_DATABASE_POOL_SIZE, default 20).") var databasePoolSize: Int?
     @Option(help: "Seconds one database operation may take before its request gets 503 (BOXOFFICE_DATABASE_TIMEOUT, default 5).") var databaseTimeout: Int?
     @Option(name: .customLong("public-dir"), help: "Folder of the web app served at / (BOXOFFICE_PUBLIC_DIR, default ./public).") var publicDirectory: String?
+    @Option(help: "Seconds a booking may wait for its payment's outcome before the payment service is asked again (BOXOFFICE_PAYMENT_RETRY_AFTER, default 30).") var paymentRetryAfter: Int?
+    @Option(help: "Seconds a graceful shutdown may take before what is left is cancelled (BOXOFFICE_SHUTDOWN_TIMEOUT, default 10).") var shutdownTimeout: Int?
+    @Option(help: "Seconds a connection may send nothing before it is closed (BOXOFFICE_IDLE_TIMEOUT, default 30).") var idleTimeout: Int?
     @Option(help: "Shortest time between two seat map deltas of one event, in ms (BOXOFFICE_LIVE_INTERVAL, default 250).") var liveInterval: Int?
     @Option(help: "Most delta frames one event's WebSocket subscribers get per second in all; more subscribers, longer interval (BOXOFFICE_LIVE_FRAMES_PER_SECOND, default 30000).") var liveFramesPerSecond: Int?
     @Option(help: "batched (default), or for benchmarks only baseline-lock / baseline-update (BOXOFFICE_HOLD_STRATEGY).") var holdStrategy: String?
@@ -42,6 +45,9 @@ struct ServeCommand: AsyncParsableCommand {
         flags.paymentsDatabaseURL = paymentsDatabaseURL
         flags.databasePoolSize = databasePoolSize
         flags.databaseTimeoutSeconds = databaseTimeout
+        flags.paymentRetryAfterSeconds = paymentRetryAfter
+        flags.shutdownTimeoutSeconds = shutdownTimeout
+        flags.idleTimeoutSeconds = idleTimeout
         flags.liveIntervalMilliseconds = liveInterval
         flags.liveFramesPerSecond = liveFramesPerSecond
         flags.demo = demo

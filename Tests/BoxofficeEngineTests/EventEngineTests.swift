@@ -172,6 +172,33 @@ struct EventEngineTests {
         #expect(try await engine.release(expiring.id) == false)
     }
 
+    @Test("the sweeper's round asks only events with a due hold, once, and never waits on one: 50,000 events, one due")
+    func sweepManyEvents() async throws {
+        let clock = TestClock(Self.now)
+        let event = try Self.event(ttl: 60)
+        let store = ScriptedStore(event: event)
+        let idle = (0 ..< 50_000).map { _ in
+            EventEngine(inventory: EventInventory(newEvent: event), store: store, now: { clock.now }, logger: Logger(label: "test"))
+        }
+        let busy = Self.engine(ScriptedStore(event: event, script: .init(delay: .milliseconds(300))), clock: clock)
+        let due = Self.engine(store, clock: clock)
+        _ = try await busy.hold(Self.request(1))
+        _ = try await due.hold(Self.request(2))
+        let engines = idle + [busy, due]
+        #expect(engines.filter { $0.expireDueSoon(at: clock.now) }.isEmpty, "nothing is due yet")
+        clock.advance(seconds: 61)
+        let started = ContinuousClock.now
+        let asked = engines.filter { $0.expireDueSoon(at: clock.now) }
+        let took = ContinuousClock.now - started
+        print("a sweep round over \(engines.count) events took \(took)")
+        #expect(asked.count == 2, "the two events with a due hold")
+        #expect(!busy.expireDueSoon(at: clock.now), "a sweep already queued is not queued again")
+        let deadline = ContinuousClock.now + .seconds(2)
+        while due.snapshot.availableSeats < 1_000, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(due.snapshot.availableSeats == 1_000, "expired while the other event's write was still slow")
+        #expect(busy.snapshot.availableSeats == 999)
+    }
+
     @Test("every committed batch raises the snapshot version")
     func versions() async throws {
         let engine = Self.engine(ScriptedStore(event: try Self.event()))

@@ -48,6 +48,8 @@ final class ScriptedStore: BookingStore {
         return EventInventory(event: event, seats: seats, pools: EventInventory(newEvent: event).pools, holds: [])
     }
 
+    func requestPaymentsAgain(waitingSince cutoff: Date, at: Date, limit: Int) async throws -> [BookingID] { [] }
+
     func apply(_ changes: [InventoryChange], event: EventID) async throws -> [Bool] {
         let script = script.withLock { $0 }
         writesStarted.add(1, ordering: .releasing)

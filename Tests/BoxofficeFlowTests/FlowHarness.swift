@@ -13,7 +13,7 @@ import PostgresNIO
 /// relays driven by the test (so it decides when messages travel, and can make them travel twice).
 struct FlowHarness: Sendable {
     let database: TestDatabase
-    let bookings: any BookingStore & OutboxStore & DeadLetterStore
+    let bookings: any BookingStore & OutboxStore & DeadLetterStore & MessageArchive
     let payments: any PaymentStore
     let engine: BookingEngine
     let transport: InProcessTransport
@@ -39,7 +39,7 @@ struct FlowHarness: Sendable {
         var logger = Logger(label: "flow")
         logger.logLevel = .critical
         let database = try await TestDatabase.make(backend)
-        let bookings: any BookingStore & OutboxStore & DeadLetterStore
+        let bookings: any BookingStore & OutboxStore & DeadLetterStore & MessageArchive
         let payments: any PaymentStore
         var closers: [@Sendable () async throws -> Void] = []
         switch backend {

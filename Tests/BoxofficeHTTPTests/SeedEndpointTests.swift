@@ -75,6 +75,19 @@ struct SeedEndpointTests {
         }
     }
 
+    @Test("init_db is open to everyone only in a fresh demo: from 20 events on it needs the organizer token", arguments: TestBackend.all)
+    func initDatabaseClosesWhenFull(backend: TestBackend) async throws {
+        let server = try await TestServer.make(backend)
+        defer { server.remove() }
+        try await server.run { client in
+            var statuses: [Int] = []
+            for _ in 0 ..< 19 { statuses.append(Int(try await client.send(.post, "/api/init_db").status.code)) }
+            #expect(statuses == Array(repeating: 201, count: 18) + [401], "2 demo events, 18 more, then closed")
+            #expect(try await client.send(.post, "/api/init_db", headers: client.organizer).status == .created)
+            #expect(try await client.send(.get, "/api/events").array.count == 21)
+        }
+    }
+
     @Test("init_db needs the organizer token outside demo mode", arguments: TestBackend.all)
     func initDatabaseGuarded(backend: TestBackend) async throws {
         let server = try await TestServer.make(backend, demo: false)

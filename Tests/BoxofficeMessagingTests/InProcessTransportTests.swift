@@ -102,6 +102,37 @@ struct InProcessTransportRetryTests {
         task.cancel()
     }
 
+    struct DatabaseDown: TransientFailure {}
+
+    @Test("failures of a database that is down never count: far past maxAttempts, the message is still delivered, not dead-lettered")
+    func transientNeverCounts() async throws {
+        let transport = InProcessTransport(maxAttempts: 3, attemptsPerDelivery: 3, retryDelay: .milliseconds(1), logger: Logger(label: "t"))
+        let flaky = Flaky()
+        let task = Task {
+            try await transport.consume(as: "flaky", types: ["tick"], deadLetters: flaky) { _ in
+                if flaky.calls.add(1, ordering: .relaxed).newValue <= 30 { throw DatabaseDown() }
+            }
+        }
+        try await Task.sleep(for: .milliseconds(20))
+        let message = Message(type: "tick", payload: Data(), occurredAt: Date())
+        for _ in 0 ..< 10 {
+            await #expect(throws: DatabaseDown.self) { try await transport.publish(message) }
+        }
+        try await transport.publish(message)
+        #expect(flaky.calls.load(ordering: .relaxed) == 31)
+        #expect(flaky.dead.load(ordering: .relaxed) == 0, "30 failures of a database that was down, maxAttempts 3")
+        task.cancel()
+    }
+
+    @Test("the policy counts only failures that are not transient")
+    func classification() {
+        let policy = DeadLetterPolicy(maxAttempts: 3)
+        #expect(!policy.counts(DatabaseDown()))
+        #expect(policy.counts(Glitch()))
+        #expect(!policy.shouldDeadLetter(after: DatabaseDown(), attempts: 100))
+        #expect(policy.shouldDeadLetter(after: Glitch(), attempts: 3))
+    }
+
     @Test("a message that cannot be read is dead-lettered at once")
     func unreadable() async throws {
         let transport = InProcessTransport(maxAttempts: 100, logger: Logger(label: "t"))

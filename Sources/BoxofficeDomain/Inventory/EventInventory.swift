@@ -137,6 +137,9 @@ public struct EventInventory: Sendable {
         pending[hold.bookingID] = hold
     }
 
+    /// No hold expires before this moment (it may be earlier than the first expiry, never later).
+    public var nextExpiry: Date { earliestExpiry }
+
     /// The holds whose time has run out at a moment.
     public mutating func dueHolds(at now: Date) -> [BookingID] {
         guard now >= earliestExpiry else { return [] }

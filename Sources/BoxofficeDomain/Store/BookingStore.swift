@@ -48,6 +48,13 @@ public protocol BookingStore: Sendable {
     /// Records a message whose effect is nothing (such as `payment.refunded`).
     /// - Returns: false when it was recorded before.
     func recordProcessed(_ message: UUID) async throws -> Bool
+
+    /// Asks again for the outcome of payments that have waited since before `cutoff` (the request or its outcome
+    /// may have been lost or dead-lettered): writes a new `payment.requested` for each, in one transaction that
+    /// also moves their `updated_at` to `at`, so the next ask comes only after as long again. The payment service
+    /// answers a booking it decided before with the same outcome and never charges twice.
+    /// - Returns: the bookings asked about, at most `limit`.
+    func requestPaymentsAgain(waitingSince cutoff: Date, at: Date, limit: Int) async throws -> [BookingID]
 }
 
 /// What happened to a payment outcome that arrived for a booking memory did not find waiting.

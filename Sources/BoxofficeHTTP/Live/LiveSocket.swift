@@ -5,6 +5,7 @@ import HummingbirdWebSocket
 import Logging
 import NIOCore
 import NIOWebSocket
+import ServiceLifecycle
 
 /// The `/api/ws` endpoint: upgrades requests for it and reads the client's commands until either side closes;
 /// what the client gets, replies and pushes alike, its ``LiveConnection`` writes.
@@ -35,17 +36,23 @@ public struct LiveSocket: Sendable {
     }
 
     /// Reads the client's commands until it closes; everything the client gets is written by its
-    /// ``LiveConnection``, replies and pushes alike, so they reach it in the order they were sent.
+    /// ``LiveConnection``, replies and pushes alike, so they reach it in the order they were sent. When the server
+    /// shuts down the socket is closed with 1001 (going away): the client reconnects, to another instance if the
+    /// gateway has one, and a socket no longer holds the shutdown up.
     private func serve(inbound: WebSocketInboundStream, channel: any Channel) async throws {
         let connection = hub.connect(channel)
         defer { hub.disconnect(connection) }
         try await channel.eventLoop.submit { try connection.attach() }.get()
-        for try await message in inbound.messages(maxSize: Self.maxCommandSize) {
-            guard case .text(let text) = message else {
-                reply(LiveMessage.Refusal(detail: "Send commands as text frames."), on: connection)
-                continue
+        try await withGracefulShutdownHandler {
+            for try await message in inbound.messages(maxSize: Self.maxCommandSize) {
+                guard case .text(let text) = message else {
+                    reply(LiveMessage.Refusal(detail: "Send commands as text frames."), on: connection)
+                    continue
+                }
+                handle(text, on: connection)
             }
-            handle(text, on: connection)
+        } onGracefulShutdown: {
+            channel.eventLoop.execute { connection.close(code: 1001, reason: "the server is shutting down; connect again") }
         }
     }
 
