@@ -52,6 +52,7 @@ public struct BoxofficeServer {
             workers += [
                 starter,
                 PaymentProcessor(store: database.store, transport: bus.transport, wakeup: database.outbox, live: bus.live, now: now),
+                MessagePruner(archive: database.archive, name: "payments", logger: logger),
                 OutboxRelay(name: "payments", outbox: database.store, transport: bus.transport, wakeup: database.outbox, isReady: ready, logger: logger),
             ]
             payments = PaymentRoutes(store: database.store, live: bus.live, isReady: ready)
@@ -74,6 +75,8 @@ public struct BoxofficeServer {
             workers += [
                 ExpirySweeper(engine: engine),
                 PaymentReconciler(store: database.store, after: .seconds(configuration.paymentRetryAfterSeconds), now: now, logger: logger),
+                Housekeeping(engine: engine, store: database.store, now: now, logger: logger),
+                MessagePruner(archive: database.store, name: "booking", logger: logger),
                 BookingPaymentConsumer(engine: engine, transport: bus.transport, deadLetters: database.store),
                 OutboxRelay(name: "booking", outbox: database.store, transport: bus.transport, wakeup: database.outbox, isReady: { engine.isReady }, logger: logger),
             ]

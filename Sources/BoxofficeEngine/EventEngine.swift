@@ -288,6 +288,11 @@ public actor EventEngine {
             undo(decisions, where: { _ in true })
             needsReload = true
             for reply in replies { fail(reply, with: error) }
+            // A write that timed out may still commit: read the truth back soon, even if no batch comes to do it.
+            Task {
+                try? await Task.sleep(for: .seconds(1))
+                await refresh()
+            }
         }
     }
 

@@ -31,4 +31,24 @@ public protocol MessageArchive: Sendable {
     /// outbox still has it, else a new row with the message's id. The consumer's inbox never recorded a message
     /// it gave up on, so it processes it as new.
     func requeue(_ message: Message) async throws
+    /// Deletes inbox records, sent outbox rows and dead letters older than their retention.
+    /// - Returns: how many rows went.
+    func prune(_ retention: MessageRetention, now: Date) async throws -> Int
+}
+
+/// How long the message tables keep their rows.
+///
+/// The inbox must outlive every redelivery: a message is sent again only while its outbox row is unsent, and a
+/// broker redelivers only what it holds unacknowledged, both a matter of minutes after an outage, so seven days is
+/// far beyond. A sent outbox row is kept a day for the operator's eyes; a dead letter thirty days for replay.
+public struct MessageRetention: Sendable {
+    /// How long a processed message's id stays in the inbox, in seconds.
+    public var inbox: TimeInterval = 7 * 86_400
+    /// How long a sent message stays in the outbox, in seconds.
+    public var sentOutbox: TimeInterval = 86_400
+    /// How long a dead letter is kept, in seconds.
+    public var deadLetters: TimeInterval = 30 * 86_400
+
+    /// The defaults.
+    public init() {}
 }

@@ -205,6 +205,34 @@ extension PostgresBookingStore {
         return applied
     }
 
+    public func eventsWithOverdueHolds(before: Date) async throws -> Set<EventID> {
+        try await Deadline.run(within: timeout) { [self] in
+            var binds = PostgresBindings()
+            binds.append(before)
+            var events = Set<EventID>()
+            for try await id in try await client.query(PostgresQuery(unsafeSQL: BatchApplier.overdueHoldEvents, binds: binds), logger: logger).decode(Int64.self) {
+                events.insert(EventID(rawValue: id))
+            }
+            return events
+        }
+    }
+
+    public func removeOrphanClaims() async throws -> Set<EventID> {
+        try await Deadline.run(within: .seconds(60)) { [self] in
+            try await client.withTransaction(logger: logger) { connection in
+                var events = Set<EventID>()
+                for try await id in try await connection.query(
+                    PostgresQuery(unsafeSQL: "WITH gone AS (\(BatchApplier.orphanClaimsCleanup) RETURNING event_id) SELECT DISTINCT event_id FROM gone"),
+                    logger: logger
+                ).decode(Int64.self) {
+                    events.insert(EventID(rawValue: id))
+                }
+                for event in events { try await announce(event, connection: connection) }
+                return events
+            }
+        }
+    }
+
     public func requestPaymentsAgain(waitingSince cutoff: Date, at: Date, limit: Int) async throws -> [BookingID] {
         let asked = try await Deadline.run(within: timeout) { [self] in
             try await client.withTransaction(logger: logger) { connection in

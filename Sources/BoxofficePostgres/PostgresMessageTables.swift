@@ -103,6 +103,32 @@ enum PostgresMessageTables {
 }
 
 extension PostgresMessageTables {
+    /// The indexes that let old rows be pruned without a full scan.
+    static let retentionIndexes = [
+        "CREATE INDEX inbox_processed ON inbox(processed_at)",
+        "CREATE INDEX outbox_sent ON outbox(sent_at) WHERE sent_at IS NOT NULL",
+        "CREATE INDEX dead_letters_failed ON dead_letters(failed_at)",
+    ]
+
+    /// Deletes inbox records, sent outbox rows and dead letters older than their retention.
+    static func prune(_ retention: MessageRetention, now: Date, client: PostgresClient, logger: Logger) async throws -> Int {
+        var removed = 0
+        for (sql, age) in [
+            ("DELETE FROM inbox WHERE processed_at < $1", retention.inbox),
+            ("DELETE FROM outbox WHERE sent_at < $1", retention.sentOutbox),
+            ("DELETE FROM dead_letters WHERE failed_at < $1", retention.deadLetters),
+        ] {
+            var binds = PostgresBindings()
+            binds.append(now.addingTimeInterval(-age))
+            for try await count in try await client.query(
+                PostgresQuery(unsafeSQL: "WITH gone AS (\(sql) RETURNING 1) SELECT COUNT(*) FROM gone", binds: binds), logger: logger
+            ).decode(Int.self) {
+                removed += count
+            }
+        }
+        return removed
+    }
+
     /// The dead letters, oldest first.
     static func deadLetters(limit: Int, client: PostgresClient, logger: Logger) async throws -> [DeadLetter] {
         var letters: [DeadLetter] = []
@@ -176,5 +202,11 @@ extension PostgresServiceStore {
 
     public func requeue(_ message: Message) async throws {
         try await Deadline.run(within: timeout) { [client, logger] in try await PostgresMessageTables.requeue(message, client: client, logger: logger) }
+    }
+
+    public func prune(_ retention: MessageRetention, now: Date) async throws -> Int {
+        try await Deadline.run(within: .seconds(300)) { [client, logger] in
+            try await PostgresMessageTables.prune(retention, now: now, client: client, logger: logger)
+        }
     }
 }

@@ -42,5 +42,6 @@ public enum PostgresPaymentSchema {
             """,
         ] + PostgresMessageTables.schema),
         Migration(version: 2, name: "outbox rows claimed by one relay at a time", statements: [PostgresMessageTables.claims]),
+        Migration(version: 3, name: "message tables pruned by age", statements: PostgresMessageTables.retentionIndexes),
     ]
 }

@@ -70,8 +70,9 @@ public enum SQLiteBookingSchema {
             "DROP INDEX seat_claims_event",
         ]),
         Migration(version: 5, name: "outbox rows claimed by one relay at a time", statements: [SQLiteMessageTables.claims]),
-        Migration(version: 6, name: "bookings waiting for their payment, oldest first", statements: [
+        Migration(version: 6, name: "bookings waiting for their payment or past their hold; message tables pruned by age", statements: [
             "CREATE INDEX bookings_waiting_payment ON bookings(updated_at) WHERE status = 'payment_pending'",
-        ]),
+            "CREATE INDEX bookings_held_until ON bookings(expires_at) WHERE status = 'held'",
+        ] + SQLiteMessageTables.retentionIndexes),
     ]
 }

@@ -112,6 +112,28 @@ enum SQLiteMessageTables {
 }
 
 extension SQLiteMessageTables {
+    /// The indexes that let old rows be pruned without a full scan.
+    static let retentionIndexes = [
+        "CREATE INDEX inbox_processed ON inbox(processed_at)",
+        "CREATE INDEX outbox_sent ON outbox(sent_at) WHERE sent_at IS NOT NULL",
+        "CREATE INDEX dead_letters_failed ON dead_letters(failed_at)",
+    ]
+
+    /// Deletes inbox records, sent outbox rows and dead letters older than their retention.
+    static func prune(_ retention: MessageRetention, now: Date, database: SQLiteDatabaseFile) async throws -> Int {
+        try await database.write { connection in
+            var removed = 0
+            for (sql, age) in [
+                ("DELETE FROM inbox WHERE processed_at < ? RETURNING 1", retention.inbox),
+                ("DELETE FROM outbox WHERE sent_at < ? RETURNING 1", retention.sentOutbox),
+                ("DELETE FROM dead_letters WHERE failed_at < ? RETURNING 1", retention.deadLetters),
+            ] {
+                removed += try await connection.query(sql, [ColumnCoding.millis(now.addingTimeInterval(-age))]).count
+            }
+            return removed
+        }
+    }
+
     /// The dead letters, oldest first.
     static func deadLetters(limit: Int, database: SQLiteDatabaseFile) async throws -> [DeadLetter] {
         try await database.read(
@@ -184,5 +206,9 @@ extension SQLiteServiceStore {
 
     public func requeue(_ message: Message) async throws {
         try await SQLiteMessageTables.requeue(message, database: database)
+    }
+
+    public func prune(_ retention: MessageRetention, now: Date) async throws -> Int {
+        try await SQLiteMessageTables.prune(retention, now: now, database: database)
     }
 }

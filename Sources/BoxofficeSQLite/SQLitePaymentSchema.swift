@@ -37,5 +37,6 @@ public enum SQLitePaymentSchema {
             """,
         ] + SQLiteMessageTables.schema),
         Migration(version: 2, name: "outbox rows claimed by one relay at a time", statements: [SQLiteMessageTables.claims]),
+        Migration(version: 3, name: "message tables pruned by age", statements: SQLiteMessageTables.retentionIndexes),
     ]
 }

@@ -35,6 +35,9 @@ public enum BatchApplier {
     /// lost a seat and the statement taking back its other claims (``BookingStore/apply(_:event:)``).
     public static let orphanClaimsCleanup = "DELETE FROM seat_claims WHERE NOT EXISTS (SELECT 1 FROM bookings WHERE bookings.id = seat_claims.booking_id)"
 
+    /// The events with a hold past its expiry (one bound parameter: the moment).
+    public static let overdueHoldEvents = "SELECT DISTINCT event_id FROM bookings WHERE status = 'held' AND expires_at < $1"
+
     /// The bookings of a batch made only of holds of seats only (a flash sale's batches), which a store can
     /// write in one statement; nil for any other batch.
     public static func seatHolds(_ changes: [InventoryChange]) -> [Booking]? {

@@ -49,6 +49,8 @@ final class ScriptedStore: BookingStore {
     }
 
     func requestPaymentsAgain(waitingSince cutoff: Date, at: Date, limit: Int) async throws -> [BookingID] { [] }
+    func eventsWithOverdueHolds(before: Date) async throws -> Set<EventID> { [] }
+    func removeOrphanClaims() async throws -> Set<EventID> { [] }
 
     func apply(_ changes: [InventoryChange], event: EventID) async throws -> [Bool] {
         let script = script.withLock { $0 }

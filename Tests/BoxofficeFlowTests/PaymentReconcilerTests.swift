@@ -89,3 +89,47 @@ struct DeadLetterReplayTests {
         }
     }
 }
+
+@Suite("Housekeeping of the message tables and seat claims, on SQLite and PostgreSQL")
+struct HousekeepingTests {
+    @Test("old inbox records, sent outbox rows and dead letters are pruned; unsent rows and recent ones stay", arguments: TestBackend.all)
+    func prune(backend: TestBackend) async throws {
+        try await FlowHarness.with(backend) { (harness: FlowHarness) async throws in
+            try await harness.wallet("ola", balance: 25_000)
+            _ = try await harness.engine.pay(try await harness.hold([8], for: "ola").id)
+            await harness.deliverAll()
+            _ = try await harness.engine.pay(try await harness.hold([9], for: "ola").id)
+            try await harness.bookings.recordDeadLetter(try Message(Note(), at: Date()), consumer: "booking", error: "test")
+            let archive = harness.bookings
+            #expect(try await archive.prune(MessageRetention(), now: Date()) == 0, "nothing is old yet")
+            let removed = try await archive.prune(MessageRetention(), now: Date().addingTimeInterval(40 * 86_400))
+            #expect(removed == 3, "the inbox record of the outcome, the sent request, the dead letter")
+            #expect(try await harness.pendingBookingMessages().count == 1, "the unsent request stays")
+            #expect(try await archive.deadLetters(limit: 10).isEmpty)
+        }
+    }
+
+    @Test("a seat claim without its booking is removed while running and its seat is on sale again", arguments: TestBackend.all)
+    func orphanClaims(backend: TestBackend) async throws {
+        try await FlowHarness.with(backend) { (harness: FlowHarness) async throws in
+            let event = EventID(rawValue: 1)
+            _ = try await harness.database.rows(
+                backend == .postgres
+                    ? "INSERT INTO seat_claims (seat_id, event_id, booking_id, status) VALUES (11, 1, '\(UUID().uuidString)', 'held')"
+                    : "INSERT INTO seat_claims (seat_id, event_id, booking_id, status) VALUES (11, 1, '\(UUID().uuidString.lowercased())', 'held')"
+            )
+            await harness.engine.follow(event, .any)
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(try harness.engine.engine(for: event).snapshot.seats[10] == .held, "the orphan claim blocks the seat")
+            let housekeeping = Housekeeping(engine: harness.engine, store: harness.bookings, logger: Logger(label: "housekeeping"))
+            #expect(await housekeeping.removeOrphanClaims() == [event])
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(try harness.engine.engine(for: event).snapshot.seats[10] == .available)
+            #expect(try await harness.hold([11], for: "pia").status == .held)
+        }
+    }
+
+    private struct Note: MessageBody {
+        static let type = "note"
+    }
+}

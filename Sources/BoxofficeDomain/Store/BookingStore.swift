@@ -55,6 +55,16 @@ public protocol BookingStore: Sendable {
     /// answers a booking it decided before with the same outcome and never charges twice.
     /// - Returns: the bookings asked about, at most `limit`.
     func requestPaymentsAgain(waitingSince cutoff: Date, at: Date, limit: Int) async throws -> [BookingID]
+
+    /// The events with a hold that ran out before `before`, as the database says: memory may not know such a hold
+    /// (a write answered `503` that committed after all), so those events are read again and the hold expires the
+    /// usual way.
+    func eventsWithOverdueHolds(before: Date) async throws -> Set<EventID>
+
+    /// Deletes seat claims whose booking was never written (a crash, or a failed clean-up, after a hold lost a
+    /// seat) and tells the other processes sharing the database.
+    /// - Returns: the events whose claims went.
+    func removeOrphanClaims() async throws -> Set<EventID>
 }
 
 /// What happened to a payment outcome that arrived for a booking memory did not find waiting.
