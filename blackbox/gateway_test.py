@@ -229,6 +229,10 @@ def seed_payments(cluster):
     check("... 5 concurrent payments of the whole balance: exactly one confirmed", outcomes.count("confirmed") == 1, outcomes)
     check("... four cancelled", outcomes.count("cancelled") == 4, outcomes)
     check("... balance 0", request(port, "GET", f"/api/accounts/{account}")[1]["balance_minor"] == 0)
+    rows = int(psql(cluster.database("booking"), "SELECT count(*) FROM outbox")[0][0])
+    published = sum(metric(cluster.service_port(name), "boxoffice_outbox_published_total", outbox="booking") for name in ("booking-1", "booking-2"))
+    check(f"the two booking instances' relays publish each message once ({published:.0f} publishes of {rows} outbox rows)",
+          rows > 0 and published == rows, (published, rows))
 
 
 def live_counts(cluster, total=None):

@@ -17,8 +17,12 @@ public protocol PaymentStore: OutboxStore, DeadLetterStore {
     /// Reads a customer's wallet.
     func account(forUser user: String) async throws -> Account?
 
-    /// An account's ledger, oldest first.
-    func ledger(of account: UUID) async throws -> [LedgerEntry]
+    /// A page of an account's ledger, newest first.
+    /// - Parameters:
+    ///   - limit: the most entries.
+    ///   - before: the page continues after this entry (the last of the previous page); nil starts at the newest.
+    ///     An id that is not an entry of this account gives an empty page.
+    func ledger(of account: UUID, limit: Int, before: UUID?) async throws -> [LedgerEntry]
 
     /// A payment by booking id.
     func payment(for booking: UUID) async throws -> Payment?

@@ -56,13 +56,21 @@ public struct PostgresPaymentStore: PaymentStore {
         }
     }
 
-    public func ledger(of account: UUID) async throws -> [LedgerEntry] {
+    public func ledger(of account: UUID, limit: Int, before: UUID?) async throws -> [LedgerEntry] {
         try await read { client, logger in
             var entries: [LedgerEntry] = []
-            for try await (id, kind, amount, balance, booking, at) in try await client.query(
-                "SELECT id, kind, amount_minor, balance_after_minor, booking_id, created_at FROM ledger WHERE account_id = \(account) ORDER BY seq",
-                logger: logger
-            ).decode((UUID, String, Int64, Int64, UUID?, Date).self) {
+            let after: PostgresQuery = before.map {
+                """
+                SELECT id, kind, amount_minor, balance_after_minor, booking_id, created_at FROM ledger
+                WHERE account_id = \(account) AND seq < (SELECT seq FROM ledger WHERE id = \($0) AND account_id = \(account))
+                ORDER BY seq DESC LIMIT \(limit)
+                """
+            } ?? """
+                SELECT id, kind, amount_minor, balance_after_minor, booking_id, created_at FROM ledger
+                WHERE account_id = \(account) ORDER BY seq DESC LIMIT \(limit)
+                """
+            for try await (id, kind, amount, balance, booking, at) in try await client.query(after, logger: logger)
+                .decode((UUID, String, Int64, Int64, UUID?, Date).self) {
                 guard let kind = LedgerEntry.Kind(rawValue: kind) else { throw UnreadableRow(table: "ledger") }
                 entries.append(LedgerEntry(id: id, accountID: account, kind: kind, amountMinor: amount, balanceAfterMinor: balance, bookingID: booking, createdAt: at))
             }

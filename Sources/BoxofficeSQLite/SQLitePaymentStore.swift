@@ -33,9 +33,19 @@ public struct SQLitePaymentStore: PaymentStore {
         try await database.read("SELECT * FROM accounts WHERE user_identifier = ?", [.text(user)]).first.map(SQLitePaymentRows.account(from:))
     }
 
-    public func ledger(of accountID: UUID) async throws -> [LedgerEntry] {
-        try await database.read("SELECT * FROM ledger WHERE account_id = ? ORDER BY created_at, rowid", [.text(accountID.lowercased)])
-            .map(SQLitePaymentRows.entry(from:))
+    public func ledger(of accountID: UUID, limit: Int, before: UUID?) async throws -> [LedgerEntry] {
+        guard let before else {
+            return try await database.read(
+                "SELECT * FROM ledger WHERE account_id = ? ORDER BY rowid DESC LIMIT ?", [.text(accountID.lowercased), .integer(limit)]
+            ).map(SQLitePaymentRows.entry(from:))
+        }
+        return try await database.read(
+            """
+            SELECT * FROM ledger WHERE account_id = ? AND rowid < (SELECT rowid FROM ledger WHERE id = ? AND account_id = ?)
+            ORDER BY rowid DESC LIMIT ?
+            """,
+            [.text(accountID.lowercased), .text(before.lowercased), .text(accountID.lowercased), .integer(limit)]
+        ).map(SQLitePaymentRows.entry(from:))
     }
 
     public func payment(for booking: UUID) async throws -> Payment? {

@@ -32,7 +32,7 @@ struct PaymentBatchTests {
             #expect(effects[batch[5].message]?.payment?.reason == PaymentFailureReason.noAccount("nobody"))
             #expect(effects[batch[6].message]?.payment?.reason == PaymentFailureReason.currencyMismatch(wallet: "USD", price: "EUR"))
             #expect(try await harness.payments.account(wallet.id)?.balanceMinor == 5_000)
-            let ledger = try await harness.payments.ledger(of: wallet.id)
+            let ledger = try await harness.payments.ledger(of: wallet.id, limit: 100, before: nil).reversed()
             #expect(ledger.map(\.balanceAfterMinor) == [25_000, 15_000, 5_000], "each charge with the balance right after it")
             #expect(try await harness.payments.handle(batch, at: Date()).isEmpty, "the whole batch again is all repeats")
             #expect(try await harness.payments.account(wallet.id)?.balanceMinor == 5_000)

@@ -118,13 +118,17 @@ struct HousekeepingTests {
                     ? "INSERT INTO seat_claims (seat_id, event_id, booking_id, status) VALUES (11, 1, '\(UUID().uuidString)', 'held')"
                     : "INSERT INTO seat_claims (seat_id, event_id, booking_id, status) VALUES (11, 1, '\(UUID().uuidString.lowercased())', 'held')"
             )
+            let engine = try harness.engine.engine(for: event)
+            func seat11(becomes status: SeatStatus) async throws -> Bool {
+                let deadline = ContinuousClock.now + .seconds(5)
+                while engine.snapshot.seats[10] != status, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+                return engine.snapshot.seats[10] == status
+            }
             await harness.engine.follow(event, .any)
-            try await Task.sleep(for: .milliseconds(200))
-            #expect(try harness.engine.engine(for: event).snapshot.seats[10] == .held, "the orphan claim blocks the seat")
+            #expect(try await seat11(becomes: .held), "the orphan claim blocks the seat")
             let housekeeping = Housekeeping(engine: harness.engine, store: harness.bookings, logger: Logger(label: "housekeeping"))
             #expect(await housekeeping.removeOrphanClaims() == [event])
-            try await Task.sleep(for: .milliseconds(200))
-            #expect(try harness.engine.engine(for: event).snapshot.seats[10] == .available)
+            #expect(try await seat11(becomes: .available))
             #expect(try await harness.hold([11], for: "pia").status == .held)
         }
     }

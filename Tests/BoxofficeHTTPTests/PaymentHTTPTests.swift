@@ -1,3 +1,4 @@
+import BoxofficeHTTP
 import BoxofficeTestSupport
 import Foundation
 import Hummingbird
@@ -47,7 +48,7 @@ struct PaymentHTTPTests {
             #expect(outcomes.filter { $0 == "cancelled" }.count == 4, "\(outcomes)")
             #expect(try await client.send(.get, "/api/accounts/\(account)").object["balance_minor"] as? Int == 0)
             let ledger = try await client.send(.get, "/api/accounts/\(account)/ledger")
-            #expect(ledger.array.map { $0["kind"] as? String } == ["deposit", "charge"])
+            #expect(ledger.array.map { $0["kind"] as? String } == ["charge", "deposit"])
         }
         #expect(try await MoneyCheck.violations(server.database).isEmpty)
     }
@@ -71,6 +72,34 @@ struct PaymentHTTPTests {
             let refused = try await client.send(.post, "/api/bookings/\(released)/pay")
             #expect(refused.status == .conflict)
             #expect(refused.object["detail"] as? String == "Booking \(released) is released and cannot be paid.")
+        }
+    }
+
+    @Test("the ledger comes in pages, newest first, each naming the next in a Link header", arguments: TestBackend.all)
+    func ledgerPages(backend: TestBackend) async throws {
+        let server = try await TestServer.make(backend)
+        defer { server.remove() }
+        try await server.run { client in
+            let account = try #require(try await client.send(.post, "/api/accounts", json: #"{"user_identifier": "pia"}"#).object["id"] as? String)
+            for amount in 1 ... 5 { _ = try await client.send(.post, "/api/accounts/\(account)/deposits", json: #"{"amount_minor": \#(amount)}"#) }
+            var amounts: [Int] = []
+            var path: String? = "/api/accounts/\(account)/ledger?limit=2"
+            var pages = 0
+            while let next = path {
+                let page = try await client.send(.get, next)
+                #expect(page.status == .ok)
+                amounts += page.array.compactMap { $0["amount_minor"] as? Int }
+                path = page.headers[.link].flatMap { $0.split(separator: ">").first.map { String($0.dropFirst()) } }
+                pages += 1
+            }
+            #expect(amounts == [5, 4, 3, 2, 1], "newest first, every entry once")
+            #expect(pages == 3)
+            let all = try await client.send(.get, "/api/accounts/\(account)/ledger")
+            #expect(all.array.count == 5 && all.headers[.link] == nil, "one page of up to 100 by default")
+            #expect(try await client.send(.get, "/api/accounts/\(account)/ledger?limit=0").status == .badRequest)
+            #expect(try await client.send(.get, "/api/accounts/\(account)/ledger?limit=x").status == .badRequest)
+            #expect(try await client.send(.get, "/api/accounts/\(account)/ledger?before=nope").status == .badRequest)
+            #expect(try await client.send(.get, "/api/accounts/\(account)/ledger?before=\(UUID().uuidString)").array.isEmpty)
         }
     }
 

@@ -178,7 +178,8 @@ def main():
     status, event = call(cluster.gateway, "POST", "/api/events", {
         "title": "Chaos Night", "venue": "Loopback", "starts_at": "2031-01-01T19:00:00Z", "hold_ttl_seconds": 8,
         "categories": [{"id": "c", "name": "Stalls", "price_minor": 2_500}],
-        "seat_map": {"sections": [{"name": "Stalls", "rows": [{"rows": "1-40", "seats": "1-100", "category": "c"}]}]},
+        # About 20 seats sell a second; a long run gets a hall it cannot sell out.
+        "seat_map": {"sections": [{"name": "Stalls", "rows": [{"rows": f"1-{max(40, args.duration // 3)}", "seats": "1-100", "category": "c"}]}]},
     }, {"Authorization": f"Bearer {token}"})
     if status != 201:
         print(f"could not create the event: {status} {event}")

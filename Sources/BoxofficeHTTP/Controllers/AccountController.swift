@@ -53,9 +53,33 @@ struct AccountController {
         return EditedResponse(status: .created, response: DepositBody(entry: LedgerEntryBody(deposit.entry), account: AccountBody(deposit.account)))
     }
 
-    private func ledger(_ request: Request, context: BoxofficeRequestContext) async throws -> [LedgerEntryBody] {
+    /// The most entries one page of a ledger has, and how many it has unless `limit` says.
+    static let ledgerPage = (largest: 1_000, standard: 100)
+
+    /// `GET /api/accounts/{id}/ledger?limit=&before=`: a page of the ledger, newest first; when the page is full, a
+    /// `Link: <…?before=LAST>; rel="next"` header names the next one.
+    private func ledger(_ request: Request, context: BoxofficeRequestContext) async throws -> EditedResponse<[LedgerEntryBody]> {
         let account = try await account(context)
-        return try await store.ledger(of: account.id).map(LedgerEntryBody.init)
+        let query = request.uri.queryParameters
+        var limit = Self.ledgerPage.standard
+        if let text = query.get("limit") {
+            guard let value = Int(text), (1 ... Self.ledgerPage.largest).contains(value) else {
+                throw Problem.malformed("limit must be a whole number from 1 to \(Self.ledgerPage.largest), not \(text).")
+            }
+            limit = value
+        }
+        var before: UUID?
+        if let text = query.get("before") {
+            guard let id = UUID(uuidString: text) else { throw Problem.malformed("before must be the id of a ledger entry, not \(text).") }
+            before = id
+        }
+        let entries = try await store.ledger(of: account.id, limit: limit, before: before)
+        var headers: HTTPFields = [:]
+        if entries.count == limit, let last = entries.last {
+            let path = "/api/accounts/\(account.id.uuidString.lowercased())/ledger?limit=\(limit)&before=\(last.id.uuidString.lowercased())"
+            headers[.link] = "<\(path)>; rel=\"next\""
+        }
+        return EditedResponse(headers: headers, response: entries.map(LedgerEntryBody.init))
     }
 
     private func account(_ context: BoxofficeRequestContext) async throws -> Account {

@@ -2,11 +2,6 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-extension HTTPField.Name {
-    /// `X-Request-Id`: names one request across the gateway's and every service's logs.
-    public static let requestID = HTTPField.Name("X-Request-Id")!
-}
-
 /// Carries a request's `X-Request-Id` (the gateway sets one on every request) into every log line written
 /// while the request is served, in place of the framework's own id, and answers it back.
 ///

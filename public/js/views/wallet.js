@@ -38,7 +38,7 @@ export async function renderWallet(root, { live }) {
 
   async function renderLedger() {
     const entries = await api.ledger(account.id);
-    ledgerBody.replaceChildren(...entries.reverse().map((entry) => h("tr", {},
+    ledgerBody.replaceChildren(...entries.map((entry) => h("tr", {},
       h("td", {}, dateTime(entry.created_at)),
       h("td", {}, entry.kind),
       h("td", { class: "num" }, money(entry.amount_minor, account.currency)),
