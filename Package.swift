@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "BoxofficeSQLite", targets: ["BoxofficeSQLite"]),
         .library(name: "BoxofficeBaselines", targets: ["BoxofficeBaselines"]),
         .library(name: "BoxofficePostgres", targets: ["BoxofficePostgres"]),
+        .library(name: "BoxofficeAuth", targets: ["BoxofficeAuth"]),
         .library(name: "BoxofficeHTTP", targets: ["BoxofficeHTTP"]),
         .library(name: "BoxofficeApp", targets: ["BoxofficeApp"]),
         .library(name: "BoxofficeLoad", targets: ["BoxofficeLoad"]),
@@ -40,6 +41,9 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3" ..< "5.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
@@ -145,11 +149,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "BoxofficeAuth",
+            dependencies: [
+                "BoxofficeDomain",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "BoxofficeHTTP",
             dependencies: [
                 "BoxofficeDomain",
                 "BoxofficeEngine",
                 "BoxofficePayments",
+                "BoxofficeAuth",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -166,6 +181,7 @@ let package = Package(
         .target(
             name: "BoxofficeApp",
             dependencies: [
+                "BoxofficeAuth",
                 "BoxofficeBaselines",
                 "BoxofficeBroker",
                 "BoxofficeDomain",

@@ -25,8 +25,8 @@ import uuid
 import pika
 import websocket
 
-from common import Server, check, request, summary
-from distributed import RabbitNode, Topology, problems, psql, wait_terminal, wallet
+from common import Server, check, guest, guest_identity, request, summary
+from distributed import AUTH_SECRET, RabbitNode, Topology, problems, psql, wait_terminal, wallet
 
 BINARY = sys.argv[1]
 ADMIN_URL = sys.argv[2]
@@ -36,40 +36,47 @@ SEAT_PRICE = 10000  # the demo concert's seats cost 100.00
 ENOUGH = 2 * 12000  # more than any demo seat costs (the grand hall's premium seats are 120.00)
 
 
-def hold(server, seat, user):
-    status, booking, _ = request(server.port, "POST", "/api/book/safe", {"seat_id": seat, "user_identifier": user})
+def hold(server, seat, owner):
+    status, booking, _ = request(server.port, "POST", "/api/book/safe", {"seat_id": seat}, owner)
     return booking["booking_id"] if status == 200 else None
 
 
 def seed_scenario(top):
     a, b = top.bookings
-    account = wallet(top.payments.port, "alice", 15000)
-    check("the payment service opens a wallet and takes a deposit", request(top.payments.port, "GET", f"/api/accounts/{account}")[1]["balance_minor"] == 15000)
-    first = hold(a, 7, "alice")
-    status, paid, _ = request(b.port, "POST", f"/api/bookings/{first}/pay")
+    alice = guest(a.port)
+    account = wallet(top.payments.port, alice, 15000)
+    check("the payment service opens a wallet and takes a deposit", request(top.payments.port, "GET", f"/api/accounts/{account}", headers=alice)[1]["balance_minor"] == 15000)
+    check("... and verifies a token the booking service signed, without a database (another process, the shared key)",
+          request(top.payments.port, "GET", f"/api/accounts/{account}", headers=guest(a.port))[0] == 404)
+    first = hold(a, 7, alice)
+    status, paid, _ = request(b.port, "POST", f"/api/bookings/{first}/pay", headers=alice)
     check("a booking held on instance A and paid on instance B is confirmed through the broker", status == 200 and paid["status"] == "confirmed", (status, paid))
-    second = hold(b, 8, "alice")
-    status, paid, _ = request(a.port, "POST", f"/api/bookings/{second}/pay")
+    second = hold(b, 8, alice)
+    status, paid, _ = request(a.port, "POST", f"/api/bookings/{second}/pay", headers=alice)
     check("a purchase above the balance ends cancelled", paid["status"] == "cancelled", paid)
-    check("... and charges nothing (balance 50.00)", request(top.payments.port, "GET", f"/api/accounts/{account}")[1]["balance_minor"] == 5000)
+    check("... and charges nothing (balance 50.00)", request(top.payments.port, "GET", f"/api/accounts/{account}", headers=alice)[1]["balance_minor"] == 5000)
 
-    account = wallet(top.payments.port, "bob", SEAT_PRICE)
-    bookings = [hold((a, b)[n % 2], 10 + n, "bob") for n in range(5)]
+    bob = guest(b.port)
+    account = wallet(top.payments.port, bob, SEAT_PRICE)
+    bookings = [hold((a, b)[n % 2], 10 + n, bob) for n in range(5)]
     with concurrent.futures.ThreadPoolExecutor(max_workers=5) as pool:
-        outcomes = list(pool.map(lambda n: request((a, b)[n % 2].port, "POST", f"/api/bookings/{bookings[n]}/pay")[1]["status"], range(5)))
+        outcomes = list(pool.map(lambda n: request((a, b)[n % 2].port, "POST", f"/api/bookings/{bookings[n]}/pay", headers=bob)[1]["status"], range(5)))
     check("5 concurrent payments of the whole balance: exactly one confirmed", outcomes.count("confirmed") == 1, outcomes)
     check("... four cancelled", outcomes.count("cancelled") == 4, outcomes)
-    check("... balance 0", request(top.payments.port, "GET", f"/api/accounts/{account}")[1]["balance_minor"] == 0)
+    check("... balance 0", request(top.payments.port, "GET", f"/api/accounts/{account}", headers=bob)[1]["balance_minor"] == 0)
     found = problems(top.booking_url, top.payments_url)
     check("both databases hold every invariant", not found, found)
 
 
 def pushes_across_instances(top):
     a, b = top.bookings
-    wallet(top.payments.port, "wanda", 30000)
+    wanda, wanda_id, wanda_token = guest_identity(b.port)
+    wallet(top.payments.port, wanda, 30000)
     messages = []
     socket = websocket.create_connection(f"ws://127.0.0.1:{a.port}/api/ws", timeout=10)
-    socket.send(json.dumps({"action": "subscribe", "customer": "wanda"}))
+    socket.send(json.dumps({"action": "auth", "token": wanda_token}))
+    socket.recv()
+    socket.send(json.dumps({"action": "subscribe", "customer": wanda_id}))
     socket.recv()
 
     def read():
@@ -81,8 +88,8 @@ def pushes_across_instances(top):
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
-    booking = hold(b, 20, "wanda")
-    request(b.port, "POST", f"/api/bookings/{booking}/pay")
+    booking = hold(b, 20, wanda)
+    request(b.port, "POST", f"/api/bookings/{booking}/pay", headers=wanda)
     deadline = time.time() + 5
     while time.time() < deadline and not ({"confirmed"} <= {m.get("status") for m in messages if m.get("type") == "booking"} and any(m.get("type") == "wallet" for m in messages)):
         time.sleep(0.05)
@@ -101,9 +108,10 @@ def pika_interop(top):
     watch = channel.queue_declare(queue="", exclusive=True).method.queue
     channel.queue_bind(watch, "boxoffice.messages", routing_key="#")
     a, _ = top.bookings
-    wallet(top.payments.port, "pia", 2 * SEAT_PRICE)
-    booking = hold(a, 30, "pia")
-    request(a.port, "POST", f"/api/bookings/{booking}/pay")
+    pia, pia_id, _ = guest_identity(a.port)
+    wallet(top.payments.port, pia, 2 * SEAT_PRICE)
+    booking = hold(a, 30, pia)
+    request(a.port, "POST", f"/api/bookings/{booking}/pay", headers=pia)
     seen = {}
     deadline = time.time() + 10
     while time.time() < deadline and len(seen) < 2:
@@ -122,12 +130,12 @@ def pika_interop(top):
               (properties, body))
 
     top.payments.stop()
-    pending = hold(a, 31, "pia")
-    status, paid, _ = request(a.port, "POST", f"/api/bookings/{pending}/pay")
+    pending = hold(a, 31, pia)
+    status, paid, _ = request(a.port, "POST", f"/api/bookings/{pending}/pay", headers=pia)
     time.sleep(0.5)
     NODE.ctl("purge_queue", "boxoffice.payments")
     properties = pika.BasicProperties(content_type="application/json", delivery_mode=2, message_id=str(uuid.uuid4()), type="payment.requested")
-    body = json.dumps({"booking_id": pending, "user_identifier": "pia", "amount_minor": SEAT_PRICE, "currency": "EUR"})
+    body = json.dumps({"booking_id": pending, "user_identifier": pia_id, "amount_minor": SEAT_PRICE, "currency": "EUR"})
     channel.confirm_delivery()
     channel.basic_publish("boxoffice.messages", "payment.requested", body, properties, mandatory=True)
     connection.close()
@@ -135,7 +143,7 @@ def pika_interop(top):
     deadline = time.time() + 15
     final = None
     while time.time() < deadline:
-        final = request(a.port, "GET", f"/api/bookings/{pending}")[1]["status"]
+        final = request(a.port, "GET", f"/api/bookings/{pending}", headers=pia)[1]["status"]
         if final != "payment_pending":
             break
         time.sleep(0.1)
@@ -145,14 +153,14 @@ def pika_interop(top):
 def payment_storm(top, count, start_seat):
     """Holds `count` seats for `count` customers with wallets and pays them all at once, from both instances."""
     a, b = top.bookings
-    users = [f"storm-{start_seat}-{n}" for n in range(count)]
-    for user in users:
-        wallet(top.payments.port, user, ENOUGH if int(user.rsplit("-", 1)[1]) % 3 else 1000)
+    users = [guest(a.port) for _ in range(count)]
+    for n, user in enumerate(users):
+        wallet(top.payments.port, user, ENOUGH if n % 3 else 1000)
     bookings = [hold((a, b)[n % 2], start_seat + n, users[n]) for n in range(count)]
 
     def pay(n):
         try:
-            return request((a, b)[n % 2].port, "POST", f"/api/bookings/{bookings[n]}/pay", timeout=30)[0]
+            return request((a, b)[n % 2].port, "POST", f"/api/bookings/{bookings[n]}/pay", headers=users[n], timeout=30)[0]
         except OSError:
             return None
 
@@ -222,11 +230,12 @@ def faults(top):
 
     NODE.ctl("delete_queue", "boxoffice.payments")
     a, _ = top.bookings
-    wallet(top.payments.port, "unroutable", ENOUGH)
-    booking = hold(a, 230, "unroutable")
-    request(a.port, "POST", f"/api/bookings/{booking}/pay", timeout=30)
+    owner = guest(a.port)
+    wallet(top.payments.port, owner, ENOUGH)
+    booking = hold(a, 230, owner)
+    request(a.port, "POST", f"/api/bookings/{booking}/pay", headers=owner, timeout=30)
     after_fault(top, "payment queue deleted (the relay's message comes back unroutable, stays in the outbox, goes once the queue is declared again)")
-    final = request(a.port, "GET", f"/api/bookings/{booking}")[1]
+    final = request(a.port, "GET", f"/api/bookings/{booking}", headers=owner)[1]
     check("... that booking is confirmed", final["status"] == "confirmed", final)
 
 
@@ -234,7 +243,8 @@ def bad_settings(work):
     result = subprocess.run([BINARY, "serve", "--role", "booking", "--broker", "amqp://bad url"], capture_output=True, text=True, timeout=30)
     check("a malformed --broker URL is refused with a clear message, not a crash",
           result.returncode != 0 and "broker URL" in result.stderr and "Fatal error" not in result.stderr, result.stderr[-300:])
-    result = subprocess.run([BINARY, "serve", "--role", "payments"], capture_output=True, text=True, timeout=30)
+    result = subprocess.run([BINARY, "serve", "--role", "payments"], capture_output=True, text=True, timeout=30,
+                            env={**os.environ, "BOXOFFICE_AUTH_SECRET": AUTH_SECRET})
     check("role payments without a broker is refused with a clear message", result.returncode != 0 and "--broker" in result.stderr, result.stderr[-300:])
 
     wrong = AMQP_URL.replace("boxoffice:boxoffice@", "boxoffice:not-the-password@")

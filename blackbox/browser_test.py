@@ -20,7 +20,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from common import Server, check, request, summary
-from webapp import browser, click_seat, console_errors, find, open_event, open_wallet_with, seat_index, seat_status, selected_seats, sign_in, wait
+from webapp import browser, click_seat, console_errors, find, open_event, open_wallet_with, seat_index, seat_status, selected_seats, sign_in, token_of, wait
 
 BINARY = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/boxoffice"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -78,11 +78,12 @@ def customer_books_and_pays(base):
         check("My bookings lists the confirmed booking", wait(driver, lambda d: d.find_element(
             By.CSS_SELECTOR, "[data-testid='bookings'] tr[data-booking-id] .status").get_attribute("data-status") == "confirmed"))
         port = int(base.rsplit(":", 1)[1])
-        _, other, _ = request(port, "POST", "/api/book/safe", {"seat_id": 40, "user_identifier": "alice"})
+        alice = {"Authorization": f"Bearer {token_of(driver)}"}
+        _, other, _ = request(port, "POST", "/api/book/safe", {"seat_id": 40}, alice)
         selector = f"[data-booking-id='{other['booking_id']}'] .status"
         check("a booking made elsewhere appears in My bookings live, held",
               wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, selector).get_attribute("data-status") == "held"))
-        request(port, "POST", f"/api/bookings/{other['booking_id']}/pay")
+        request(port, "POST", f"/api/bookings/{other['booking_id']}/pay", headers=alice)
         check("and turns confirmed live when it is paid elsewhere",
               wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, selector).get_attribute("data-status") == "confirmed"))
         shot(driver, "bookings.png")
@@ -94,11 +95,48 @@ def customer_books_and_pays(base):
         driver.quit()
 
 
+def accounts_keep_bookings(base):
+    """A guest books, signs up and keeps the booking; logs out and in again and still has it; nobody else sees it."""
+    driver = browser()
+    try:
+        sign_in(driver, base)
+        guest_token = token_of(driver)
+        port = int(base.rsplit(":", 1)[1])
+        _, held, _ = request(port, "POST", "/api/book/safe", {"seat_id": 44}, {"Authorization": f"Bearer {guest_token}"})
+        booking = held["booking_id"]
+        driver.find_element(By.ID, "email-input").send_keys("gus@example.test")
+        driver.find_element(By.ID, "password-input").send_keys("a long password")
+        find(driver, "sign-up").click()
+        check("a guest signs up from the header", wait(driver, lambda d: find(d, "customer-name").text == "gus@example.test"), find(driver, "customer-name").text)
+        driver.get(base + "/#/bookings")
+        selector = f"[data-booking-id='{booking}']"
+        check("... and keeps the booking it made as a guest", wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, selector)))
+        find(driver, "log-out").click()
+        check("logging out leaves no one signed in", wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid='continue-as-guest']")))
+        driver.find_element(By.ID, "email-input").send_keys("gus@example.test")
+        driver.find_element(By.ID, "password-input").send_keys("not the password")
+        find(driver, "log-in").click()
+        check("a wrong password is refused with a message", wait(driver, lambda d: "wrong" in find(d, "auth-message").text), find(driver, "auth-message").text)
+        password = driver.find_element(By.ID, "password-input")
+        password.clear()
+        password.send_keys("a long password")
+        find(driver, "log-in").click()
+        wait(driver, lambda d: find(d, "customer-name").text == "gus@example.test")
+        driver.get(base + "/#/bookings")
+        check("logging in again shows the same bookings", wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, selector)))
+        status, _, _ = request(port, "GET", f"/api/bookings/{booking}", headers={"Authorization": f"Bearer {token_of(driver)}"})
+        check("... and the API answers the customer's new token for it", status == 200, status)
+        errors = console_errors(driver)
+        check("the account pages log no errors", not errors, errors)
+    finally:
+        driver.quit()
+
+
 def two_browsers_see_each_other(base):
     first, second = browser(), browser()
     try:
-        sign_in(first, base, "bea")
-        sign_in(second, base, "carl")
+        sign_in(first, base)
+        sign_in(second, base)
         open_event(first, base, 2)
         open_event(second, base, 2)
         wait(second, lambda d: d.find_element(By.ID, "connection").get_attribute("data-state") == "live")
@@ -150,7 +188,7 @@ def two_browsers_see_each_other(base):
 def payment_without_money_is_cancelled(base):
     driver = browser()
     try:
-        sign_in(driver, base, "dora")
+        sign_in(driver, base)
         open_wallet_with(driver, base, 10)
         open_event(driver, base, 1)
         click_seat(driver, 30)
@@ -171,7 +209,7 @@ def payment_without_money_is_cancelled(base):
 def organizer_creates_an_event(base):
     organizer, customer = browser(), browser(390, 844)
     try:
-        sign_in(customer, base, "erin")
+        sign_in(customer, base)
         organizer.get(base + "/#/organizer")
         wait(organizer, lambda d: d.find_element(By.ID, "organizer-token")).send_keys(TOKEN)
         organizer.find_element(By.ID, "event-title").send_keys("Browser Test Gala")
@@ -213,7 +251,7 @@ def big_hall_stays_usable(base):
     check("a 20,000-seat event is created", status == 201 and event["seats_total"] == 20000, event)
     driver = browser()
     try:
-        sign_in(driver, base, "fay")
+        sign_in(driver, base)
         started = time.time()
         open_event(driver, base, event["id"])
         loaded = time.time() - started
@@ -240,7 +278,7 @@ def main():
     server = Server(BINARY, data_dir, env={"BOXOFFICE_ORGANIZER_TOKEN": TOKEN, "BOXOFFICE_PUBLIC_DIR": os.path.join(ROOT, "public")})
     base = f"http://127.0.0.1:{server.port}"
     try:
-        for scenario in (customer_books_and_pays, two_browsers_see_each_other, payment_without_money_is_cancelled, organizer_creates_an_event,
+        for scenario in (customer_books_and_pays, accounts_keep_bookings, two_browsers_see_each_other, payment_without_money_is_cancelled, organizer_creates_an_event,
                          big_hall_stays_usable):
             print(f"-- {scenario.__name__.replace('_', ' ')}", flush=True)
             try:

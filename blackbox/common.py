@@ -29,6 +29,19 @@ def request(port, method, path, body=None, headers=None, timeout=15):
         return error.code, json.loads(error.read() or b"null"), dict(error.headers)
 
 
+def guest(port):
+    """A new guest's Authorization header (POST /api/auth/guest on a booking service)."""
+    return guest_identity(port)[0]
+
+
+def guest_identity(port):
+    """A new guest: its Authorization header, its identity id and its token."""
+    status, grant, _ = request(port, "POST", "/api/auth/guest")
+    if status != 201:
+        raise RuntimeError(f"no guest token: {status} {grant}")
+    return {"Authorization": f"Bearer {grant['access_token']}"}, grant["identity"]["id"], grant["access_token"]
+
+
 class Server:
     """One `boxoffice serve` process on a free loopback port."""
 

@@ -10,6 +10,7 @@ from common import Server, request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOKEN = "distributed-organizer"
+AUTH_SECRET = "distributed-test-signing-secret-of-32-bytes-or-more"
 
 
 def psql(url, sql):
@@ -84,7 +85,7 @@ class Topology:
             server.wait_ready()
 
     def common_env(self):
-        return {"BOXOFFICE_BROKER_URL": self.amqp_url, "BOXOFFICE_ORGANIZER_TOKEN": TOKEN, **self.env}
+        return {"BOXOFFICE_BROKER_URL": self.amqp_url, "BOXOFFICE_ORGANIZER_TOKEN": TOKEN, "BOXOFFICE_AUTH_SECRET": AUTH_SECRET, **self.env}
 
     def start_payments(self, wait=False):
         env = dict(self.common_env(), BOXOFFICE_ROLE="payments", BOXOFFICE_PAYMENTS_DATABASE_URL=self.payments_url)
@@ -105,10 +106,11 @@ class Topology:
         return "".join(server.log_text() for server in [self.payments, *self.bookings])
 
 
-def wallet(payments_port, user, balance):
-    status, account, _ = request(payments_port, "POST", "/api/accounts", {"user_identifier": user})
+def wallet(payments_port, owner, balance):
+    """Opens the wallet of `owner` (an Authorization header) and puts `balance` in it; returns its id."""
+    status, account, _ = request(payments_port, "POST", "/api/accounts", {}, owner)
     if balance:
-        request(payments_port, "POST", f"/api/accounts/{account['id']}/deposits", {"amount_minor": balance})
+        request(payments_port, "POST", f"/api/accounts/{account['id']}/deposits", {"amount_minor": balance}, owner)
     return account["id"]
 
 

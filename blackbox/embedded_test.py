@@ -18,7 +18,7 @@ import urllib.request
 
 import websocket
 
-from common import Server, check, request, summary
+from common import Server, check, guest, request, summary
 
 BINARY = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/boxoffice"
 
@@ -90,7 +90,9 @@ def main():
 
         status, booking, _ = request(server.port, "POST", "/api/bookings",
                                      {"event_id": 2, "seat_ids": [100, 101], "ga": [{"pool_id": 1, "quantity": 2}], "user_identifier": "zoe"})
-        check("POST /api/bookings holds seats and GA tickets", status == 201 and booking["status"] == "held", booking)
+        check("POST /api/bookings without a token holds seats and GA tickets for a new guest", status == 201 and booking["status"] == "held"
+              and booking.get("guest_token"), booking)
+        zoe = {"Authorization": f"Bearer {booking.get('guest_token')}"}
         status, seats, headers = request(server.port, "GET", "/api/events/2/seats")
         check("the seat map shows the hold", status == 200 and seats["seats_available"] == seats["seats_total"] - 2, seats.get("seats_available"))
         status, _, _ = request(server.port, "GET", "/api/events/2/seats", headers={"If-None-Match": headers["ETag"]})
@@ -98,9 +100,11 @@ def main():
         status, problem, headers = request(server.port, "POST", "/api/book/safe", {"seat_id": "x"})
         check("bad input gets a problem response", status == 400 and headers["Content-Type"] == "application/problem+json", problem)
 
-        _, account, _ = request(server.port, "POST", "/api/accounts", {"user_identifier": "zoe"})
-        request(server.port, "POST", f"/api/accounts/{account['id']}/deposits", {"amount_minor": 100000})
-        status, paid, _ = request(server.port, "POST", f"/api/bookings/{booking['id']}/pay")
+        status, _, _ = request(server.port, "GET", f"/api/bookings/{booking['id']}", headers=guest(server.port))
+        check("another guest cannot see that booking", status == 404, status)
+        _, account, _ = request(server.port, "POST", "/api/accounts", {}, zoe)
+        request(server.port, "POST", f"/api/accounts/{account['id']}/deposits", {"amount_minor": 100000}, zoe)
+        status, paid, _ = request(server.port, "POST", f"/api/bookings/{booking['id']}/pay", headers=zoe)
         check("paying from the wallet confirms the booking", status == 200 and paid["status"] == "confirmed", paid)
         metrics = urllib.request.urlopen(f"http://127.0.0.1:{server.port}/metrics").read().decode()
         check("GET /metrics counts the published messages", 'boxoffice_outbox_published_total{outbox="booking"}' in metrics, metrics[:300])
@@ -109,7 +113,7 @@ def main():
         check("SIGTERM stops the server cleanly", code == 0, code)
 
         server = Server(BINARY, data_dir)
-        status, kept, _ = request(server.port, "GET", f"/api/bookings/{booking['id']}")
+        status, kept, _ = request(server.port, "GET", f"/api/bookings/{booking['id']}", headers=zoe)
         check("a restart keeps the booking", status == 200 and kept["status"] == "confirmed" and kept["seat_ids"] == [100, 101], kept)
         status, events, _ = request(server.port, "GET", "/api/events")
         check("a restart adds no second set of demo events", len(events) == 2, events)

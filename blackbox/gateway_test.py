@@ -28,7 +28,7 @@ import traceback
 import websocket
 from selenium.webdriver.common.by import By
 
-from common import check, free_port, request, summary
+from common import check, free_port, guest, request, summary
 from distributed import problems, psql, wait_terminal
 from webapp import browser, click_seat, console_errors, find, open_event, open_wallet_with, seat_index, selected_seats, sign_in, wait
 
@@ -143,7 +143,7 @@ def gateway_itself(cluster):
     status, headers, _ = raw(port, "GET", "/api/events", {"X-Request-Id": "bad id with spaces"})
     check("a malformed X-Request-Id is replaced by the gateway's own", re.fullmatch(r"[0-9a-f]{32}", headers.get("x-request-id", "")) is not None, headers)
 
-    status, account, _ = request(port, "POST", "/api/accounts", {"user_identifier": "gateway-wallet"}, {"X-Request-Id": "gw-test-account"})
+    status, account, _ = request(port, "POST", "/api/accounts", {}, {"X-Request-Id": "gw-test-account", **guest(port)})
     check("/api/accounts goes to the payment service", status == 201 and "id" in account, (status, account))
     upstream = upstreams_of(cluster, {"gw-test-account"}).get("gw-test-account", "")
     check("... as nginx's log says", upstream.endswith(f":{cluster.service_port('payments')}"), upstream)
@@ -205,30 +205,32 @@ def seed_attack(cluster):
 def seed_payments(cluster):
     port = cluster.port
 
-    def wallet(user, balance):
-        _, account, _ = request(port, "POST", "/api/accounts", {"user_identifier": user})
+    def wallet(owner, balance):
+        _, account, _ = request(port, "POST", "/api/accounts", {}, owner)
         if balance:
-            request(port, "POST", f"/api/accounts/{account['id']}/deposits", {"amount_minor": balance})
+            request(port, "POST", f"/api/accounts/{account['id']}/deposits", {"amount_minor": balance}, owner)
         return account["id"]
 
-    def hold(seat, user):
-        status, booking, _ = request(port, "POST", "/api/book/safe", {"seat_id": seat, "user_identifier": user})
+    def hold(seat, owner):
+        status, booking, _ = request(port, "POST", "/api/book/safe", {"seat_id": seat}, owner)
         return booking["booking_id"] if status == 200 else None
 
-    account = wallet("seed-alice", 15000)
-    check("the second seed through nginx: a wallet with 150.00", request(port, "GET", f"/api/accounts/{account}")[1]["balance_minor"] == 15000)
-    status, paid, _ = request(port, "POST", f"/api/bookings/{hold(31, 'seed-alice')}/pay")
+    alice = guest(port)
+    account = wallet(alice, 15000)
+    check("the second seed through nginx: a wallet with 150.00", request(port, "GET", f"/api/accounts/{account}", headers=alice)[1]["balance_minor"] == 15000)
+    status, paid, _ = request(port, "POST", f"/api/bookings/{hold(31, alice)}/pay", headers=alice)
     check("... a 100.00 purchase confirmed", status == 200 and paid["status"] == "confirmed", (status, paid))
-    status, paid, _ = request(port, "POST", f"/api/bookings/{hold(32, 'seed-alice')}/pay")
+    status, paid, _ = request(port, "POST", f"/api/bookings/{hold(32, alice)}/pay", headers=alice)
     check("... a purchase above the balance cancelled", paid["status"] == "cancelled", paid)
-    check("... charging nothing (balance 50.00)", request(port, "GET", f"/api/accounts/{account}")[1]["balance_minor"] == 5000)
-    account = wallet("seed-bob", 10000)
-    bookings = [hold(33 + n, "seed-bob") for n in range(5)]
+    check("... charging nothing (balance 50.00)", request(port, "GET", f"/api/accounts/{account}", headers=alice)[1]["balance_minor"] == 5000)
+    bob = guest(port)
+    account = wallet(bob, 10000)
+    bookings = [hold(33 + n, bob) for n in range(5)]
     with concurrent.futures.ThreadPoolExecutor(max_workers=5) as pool:
-        outcomes = list(pool.map(lambda booking: request(port, "POST", f"/api/bookings/{booking}/pay")[1]["status"], bookings))
+        outcomes = list(pool.map(lambda booking: request(port, "POST", f"/api/bookings/{booking}/pay", headers=bob)[1]["status"], bookings))
     check("... 5 concurrent payments of the whole balance: exactly one confirmed", outcomes.count("confirmed") == 1, outcomes)
     check("... four cancelled", outcomes.count("cancelled") == 4, outcomes)
-    check("... balance 0", request(port, "GET", f"/api/accounts/{account}")[1]["balance_minor"] == 0)
+    check("... balance 0", request(port, "GET", f"/api/accounts/{account}", headers=bob)[1]["balance_minor"] == 0)
     rows = int(psql(cluster.database("booking"), "SELECT count(*) FROM outbox")[0][0])
     published = sum(metric(cluster.service_port(name), "boxoffice_outbox_published_total", outbox="booking") for name in ("booking-1", "booking-2"))
     check(f"the two booking instances' relays publish each message once ({published:.0f} publishes of {rows} outbox rows)",
@@ -260,7 +262,7 @@ def browsers_on_the_gateway(cluster):
     base = f"http://127.0.0.1:{cluster.port}"
     driver = browser()
     try:
-        sign_in(driver, base, "gina")
+        sign_in(driver, base)
         check("the web app works unchanged through the gateway: its socket is live",
               wait(driver, lambda d: d.find_element(By.ID, "connection").get_attribute("data-state") == "live"))
         open_wallet_with(driver, base, 900)
@@ -292,13 +294,13 @@ def browsers_on_the_gateway(cluster):
     first, second = browser(), None
     try:
         live_counts(cluster, total=0)
-        sign_in(first, base, "hugo")
+        sign_in(first, base)
         first_instance = connected_instance(cluster)
         second_instance = None
         # A browser's socket goes where its boxoffice_client cookie hashes to: a new browser, a new cookie, a new draw.
         for _ in range(10):
             second = browser()
-            sign_in(second, base, "iris")
+            sign_in(second, base)
             if list(live_counts(cluster, total=2).values()) == [1, 1]:
                 second_instance = "booking-2" if first_instance == "booking-1" else "booking-1"
                 break

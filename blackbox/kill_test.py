@@ -14,7 +14,7 @@ import tempfile
 import threading
 import time
 
-from common import Server, check, request, summary
+from common import Server, check, guest, request, summary
 
 BINARY = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/boxoffice"
 TOKEN = "kill-test-organizer"
@@ -67,19 +67,21 @@ def main():
         server = Server(BINARY, data_dir, env=env)
         status, event, _ = request(server.port, "POST", "/api/events", EVENT, {"Authorization": f"Bearer {TOKEN}"})
         first_seat = event["first_seat_id"]
-        booking_ids = []
+        booking_ids, owners = [], {}
         for user in range(USERS):
-            _, account, _ = request(server.port, "POST", "/api/accounts", {"user_identifier": f"user-{user}"})
+            owner = guest(server.port)
+            _, account, _ = request(server.port, "POST", "/api/accounts", {}, owner)
             # Some wallets can pay for one booking only, so cancellations and confirmations interleave.
-            request(server.port, "POST", f"/api/accounts/{account['id']}/deposits", {"amount_minor": 4000 * (1 + user % BOOKINGS_PER_USER)})
+            request(server.port, "POST", f"/api/accounts/{account['id']}/deposits", {"amount_minor": 4000 * (1 + user % BOOKINGS_PER_USER)}, owner)
             for n in range(BOOKINGS_PER_USER):
                 seat = first_seat + user * BOOKINGS_PER_USER + n
-                _, hold, _ = request(server.port, "POST", "/api/book/safe", {"seat_id": seat, "user_identifier": f"user-{user}"})
+                _, hold, _ = request(server.port, "POST", "/api/book/safe", {"seat_id": seat}, owner)
                 booking_ids.append(hold["booking_id"])
+                owners[hold["booking_id"]] = owner
 
         def pay(booking):
             try:
-                return request(server.port, "POST", f"/api/bookings/{booking}/pay", timeout=10)[0]
+                return request(server.port, "POST", f"/api/bookings/{booking}/pay", headers=owners[booking], timeout=10)[0]
             except OSError:
                 return "killed"
 
@@ -104,7 +106,7 @@ def main():
         check("no negative balance, no double charge, money conserved, every success confirmed", not problems, problems)
         counts = {}
         for booking in booking_ids:
-            state = request(server.port, "GET", f"/api/bookings/{booking}")[1]["status"]
+            state = request(server.port, "GET", f"/api/bookings/{booking}", headers=owners[booking])[1]["status"]
             counts[state] = counts.get(state, 0) + 1
         settled = counts.get("confirmed", 0) + counts.get("cancelled", 0)
         print(f"     outcome: {counts}; {max(settled - answered, 0)} payments in flight at the kill were completed after restart")

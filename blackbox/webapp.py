@@ -7,7 +7,6 @@ from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 
@@ -32,11 +31,22 @@ def find(driver, test_id):
     return driver.find_element(By.CSS_SELECTOR, f"[data-testid='{test_id}']")
 
 
-def sign_in(driver, base, name):
+def sign_in(driver, base, name=None):
+    """Continues as a guest (the header's button), or with a name signs up as `name`@example.test."""
     driver.get(base + "/#/")
-    field = wait(driver, lambda d: d.find_element(By.ID, "customer-name-input"))
-    field.send_keys(name, Keys.ENTER)
-    wait(driver, lambda d: find(d, "customer-name").text == name)
+    if name is None:
+        wait(driver, lambda d: find(d, "continue-as-guest")).click()
+        wait(driver, lambda d: find(d, "customer-name").text == "Guest")
+        return
+    wait(driver, lambda d: d.find_element(By.ID, "email-input")).send_keys(f"{name}@example.test")
+    driver.find_element(By.ID, "password-input").send_keys("a long password")
+    find(driver, "sign-up").click()
+    wait(driver, lambda d: find(d, "customer-name").text == f"{name}@example.test")
+
+
+def token_of(driver):
+    """The access token the page signed in with."""
+    return driver.execute_script("return JSON.parse(localStorage.getItem('boxoffice.session') || 'null')?.accessToken")
 
 
 def open_wallet_with(driver, base, amount):

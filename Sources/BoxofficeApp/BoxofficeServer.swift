@@ -1,3 +1,4 @@
+import BoxofficeAuth
 import BoxofficeBaselines
 import BoxofficeDomain
 import BoxofficeEngine
@@ -36,6 +37,15 @@ public struct BoxofficeServer {
     public static func build(_ configuration: ServeConfiguration, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) async throws -> BoxofficeServer {
         let directory = URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // The data directory holds the databases and the secrets: its owner's alone.
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory.path)
+        let secret = try StoredSecret.resolve(StoredSecret.authSecret, configured: configuration.authSecret, dataDirectory: directory, logger: logger)
+        let authenticator = Authenticator(
+            codec: try await TokenCodec.make(secret: Array(secret.utf8)),
+            organizerToken: try StoredSecret.resolve(StoredSecret.organizerToken, configured: configuration.organizerToken, dataDirectory: directory, logger: logger),
+            now: now
+        )
+        let origins = OriginPolicy(allowed: configuration.allowedOrigins)
         let live = LiveHub(limits: configuration.liveLimits, logger: logger)
         let waiters = BookingStatusWaiters()
         let local = LiveUpdateFanOut([live, waiters])
@@ -80,19 +90,22 @@ public struct BoxofficeServer {
                 BookingPaymentConsumer(engine: engine, transport: bus.transport, deadLetters: database.store),
                 OutboxRelay(name: "booking", outbox: database.store, transport: bus.transport, wakeup: database.outbox, isReady: { engine.isReady }, logger: logger),
             ]
-            booking = BookingRoutes(engine: engine, holds: holds, waiters: waiters)
-            liveSocket = LiveSocket(hub: live, engine: engine)
+            booking = BookingRoutes(engine: engine, holds: holds, waiters: waiters, auth: AuthService(codec: authenticator.codec, store: database.store, now: now))
+            liveSocket = LiveSocket(hub: live, engine: engine, authenticator: authenticator, origins: origins)
             // Logging every request needs every request to reach the router.
             if !configuration.logRequests {
                 makeFastPath = {
-                    [FlashSaleChannelHandler(engine: engine, holds: holds, epoch: live.epoch, serverName: Self.serverName, answers: eventLoopAnswers, logger: logger)]
+                    [FlashSaleChannelHandler(
+                        engine: engine, holds: holds, epoch: live.epoch, serverName: Self.serverName, answers: eventLoopAnswers,
+                        authenticator: authenticator, logger: logger
+                    )]
                 }
             }
         }
         let router = APIRouter.build(
             booking: booking, payments: payments, readiness: bus.readiness, live: live,
             configuration: APIConfiguration(
-                organizerToken: try OrganizerToken.resolve(configured: configuration.organizerToken, dataDirectory: directory, logger: logger),
+                authenticator: authenticator, origins: origins,
                 demoMode: configuration.demo, logRequests: configuration.logRequests, metrics: configuration.metrics,
                 publicDirectory: configuration.role.runsBooking ? webAppDirectory(configuration.publicDirectory, logger: logger) : nil
             ),

@@ -35,6 +35,11 @@ public struct ServeConfiguration: Sendable {
     public var idleTimeoutSeconds: Int = 30
     /// The organizer's bearer token; generated and stored in the data directory when absent.
     public var organizerToken: String?
+    /// The key access tokens are signed with (at least 32 bytes); generated and stored in the data directory when
+    /// absent. Processes that serve one cluster must share it.
+    public var authSecret: String?
+    /// Web origins besides the server's own that may call the API and open live sockets from a browser.
+    public var allowedOrigins: [String] = []
     /// Demo mode: demo events on an empty database, and `POST /api/init_db` open to everyone.
     public var demo: Bool = true
     /// Whether to log one line per request at info level.
@@ -85,6 +90,8 @@ public struct ServeConfiguration: Sendable {
         public var publicDirectory: String?
         /// `--payment-retry-after`, in seconds.
         public var paymentRetryAfterSeconds: Int?
+        /// `--allowed-origins`, comma-separated.
+        public var allowedOrigins: String?
         /// `--shutdown-timeout`, in seconds.
         public var shutdownTimeoutSeconds: Int?
         /// `--idle-timeout`, in seconds.
@@ -125,6 +132,17 @@ public struct ServeConfiguration: Sendable {
         configuration.dataDirectory = flags.dataDirectory ?? environment["BOXOFFICE_DATA_DIR"] ?? configuration.dataDirectory
         configuration.publicDirectory = flags.publicDirectory ?? environment["BOXOFFICE_PUBLIC_DIR"] ?? configuration.publicDirectory
         configuration.organizerToken = environment["BOXOFFICE_ORGANIZER_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        configuration.authSecret = environment["BOXOFFICE_AUTH_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        if let secret = configuration.authSecret, secret.utf8.count < 32 {
+            throw ConfigurationError("BOXOFFICE_AUTH_SECRET must have at least 32 bytes; this one has \(secret.utf8.count).")
+        }
+        if configuration.role != .all, configuration.authSecret == nil {
+            throw ConfigurationError(
+                "Role \(configuration.role.rawValue) verifies tokens another process signs: give every process of the cluster the same BOXOFFICE_AUTH_SECRET (at least 32 bytes)."
+            )
+        }
+        let origins = flags.allowedOrigins ?? environment["BOXOFFICE_ALLOWED_ORIGINS"]
+        configuration.allowedOrigins = origins.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } } ?? []
         configuration.databaseURL = flags.databaseURL ?? environment["BOXOFFICE_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
         configuration.paymentsDatabaseURL = flags.paymentsDatabaseURL ?? environment["BOXOFFICE_PAYMENTS_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
         if let strategy = flags.holdStrategy ?? environment["BOXOFFICE_HOLD_STRATEGY"] {

@@ -18,6 +18,8 @@ public enum DomainError: Error, Equatable, Sendable {
     case salesNotOpen(String)
     /// The booking's status does not allow the action.
     case bookingStateConflict(BookingID, BookingStatus, action: String)
+    /// Another identity signed up with this email.
+    case emailTaken(String)
 
     /// The broad class of a refusal, which decides the HTTP status.
     public enum Kind: Sendable {
@@ -34,7 +36,7 @@ public enum DomainError: Error, Equatable, Sendable {
         switch self {
         case .invalid: .invalid
         case .eventNotFound, .seatNotFound, .bookingNotFound: .notFound
-        case .seatsTaken, .poolSoldOut, .salesNotOpen, .bookingStateConflict: .conflict
+        case .seatsTaken, .poolSoldOut, .salesNotOpen, .bookingStateConflict, .emailTaken: .conflict
         }
     }
 
@@ -61,6 +63,8 @@ public enum DomainError: Error, Equatable, Sendable {
             reason
         case .bookingStateConflict(let id, let status, let action):
             "Booking \(id) is \(status.rawValue) and cannot be \(action)."
+        case .emailTaken(let email):
+            "An account with the email \(email) exists already; log in instead."
         }
     }
 }

@@ -71,27 +71,34 @@ struct LoadAPI {
 }
 
 extension LoadAPI {
-    /// Opens a wallet for a customer on the payment service and puts `balance` into it; returns its id.
-    func fundedWallet(for customer: String, balance: Int64) async throws -> String {
-        let (status, account) = try await send(paymentsRequest(.POST, "/api/accounts", json: #"{"user_identifier": "\#(customer)"}"#))
+    /// A new guest's access token (`POST /api/auth/guest`), for a client that acts as one customer all run long.
+    func guestToken() async throws -> String {
+        let (status, grant) = try await send(request(.POST, "/api/auth/guest"))
+        guard status == 201, let token = grant["access_token"] as? String else { throw LoadError("could not get a guest token (HTTP \(status)): \(grant)") }
+        return token
+    }
+
+    /// Opens the wallet of the token's identity on the payment service and puts `balance` into it; returns its id.
+    func fundedWallet(token: String, balance: Int64) async throws -> String {
+        let (status, account) = try await send(paymentsRequest(.POST, "/api/accounts", json: "{}", token: token))
         guard status == 200 || status == 201, let id = account["id"] as? String else {
-            throw LoadError("could not open a wallet for \(customer) (HTTP \(status)): \(account["detail"] ?? account)")
+            throw LoadError("could not open a wallet (HTTP \(status)): \(account["detail"] ?? account)")
         }
         var left = balance
         while left > 0 {
             let amount = min(left, 1_000_000_000)
-            let (deposited, answer) = try await send(paymentsRequest(.POST, "/api/accounts/\(id)/deposits", json: #"{"amount_minor": \#(amount)}"#))
-            guard deposited == 201 else { throw LoadError("could not fund \(customer)'s wallet (HTTP \(deposited)): \(answer["detail"] ?? answer)") }
+            let (deposited, answer) = try await send(paymentsRequest(.POST, "/api/accounts/\(id)/deposits", json: #"{"amount_minor": \#(amount)}"#, token: token))
+            guard deposited == 201 else { throw LoadError("could not fund a wallet (HTTP \(deposited)): \(answer["detail"] ?? answer)") }
             left -= amount
         }
         return id
     }
 
-    /// The balances of wallets, read back from the payment service.
-    func walletBalances(_ accounts: [String]) async throws -> [Int64] {
+    /// The balances of wallets, read back from the payment service with their owners' tokens.
+    func walletBalances(_ wallets: [(account: String, token: String)]) async throws -> [Int64] {
         var balances: [Int64] = []
-        for account in accounts {
-            let (status, json) = try await send(paymentsRequest(.GET, "/api/accounts/\(account)"), timeout: .seconds(15))
+        for (account, token) in wallets {
+            let (status, json) = try await send(paymentsRequest(.GET, "/api/accounts/\(account)", token: token), timeout: .seconds(15))
             guard status == 200, let balance = json["balance_minor"] as? Int else { throw LoadError("could not read wallet \(account) (HTTP \(status))") }
             balances.append(Int64(balance))
         }
@@ -99,8 +106,8 @@ extension LoadAPI {
     }
 
     /// A request to the payment service (`--payments-url`, else the server itself).
-    private func paymentsRequest(_ method: HTTPMethod, _ path: String, json: String? = nil) -> HTTPClientRequest {
-        var request = request(method, path, json: json)
+    private func paymentsRequest(_ method: HTTPMethod, _ path: String, json: String? = nil, token: String) -> HTTPClientRequest {
+        var request = request(method, path, json: json, headers: [("Authorization", "Bearer \(token)")])
         request.url = (options.paymentsURL ?? options.baseURL) + path
         return request
     }

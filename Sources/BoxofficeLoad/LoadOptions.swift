@@ -25,6 +25,10 @@ public struct LoadOptions: Sendable {
     public var watchers: Int = 1_000
     /// watchers: how many watched sales, each followed by one nobody watches.
     public var rounds: Int = 2
+    /// Whether each client holds with a guest token of its own (fetched before the run) instead of anonymously.
+    public var withTokens = false
+    /// The clients' tokens, when ``withTokens``.
+    var tokens: [String] = []
 
     /// The defaults.
     public init() {}

@@ -23,10 +23,14 @@ extension LoadScenario {
     /// bookings a second and how long each took from the `pay` request to `confirmed`.
     func payFlow(_ options: LoadOptions, api: LoadAPI) async throws -> LoadReport {
         let event = try await seatEvent(api, size: options.size ?? 100_000, perRow: 250)
-        let run = String(UUID().uuidString.prefix(6)).lowercased()
-        let customers = (0 ..< options.clients).map { "payer-\(run)-\($0)" }
+        var tokens: [String] = []
         var accounts: [String] = []
-        for customer in customers { accounts.append(try await api.fundedWallet(for: customer, balance: Self.payFlowFunds)) }
+        for _ in 0 ..< options.clients {
+            let token = try await api.guestToken()
+            tokens.append(token)
+            accounts.append(try await api.fundedWallet(token: token, balance: Self.payFlowFunds))
+        }
+        let signedIn = tokens.map { [("Authorization", "Bearer \($0)")] }
 
         let payers = Mutex([Payer](repeating: .holding, count: options.clients))
         let tally = Tally(size: event.seats)
@@ -53,15 +57,15 @@ extension LoadScenario {
                 guard tally.sum < event.seats else { return nil }
                 var seat = Int.random(in: 0 ..< event.seats)
                 for _ in 1 ..< Self.seatDraws where tally.taken(seat) { seat = Int.random(in: 0 ..< event.seats) }
-                var request = LoadRequest(.POST, "/api/book/safe", json: #"{"seat_id": \#(event.firstSeat + seat), "user_identifier": "\#(customers[worker])"}"#)
+                var request = LoadRequest(.POST, "/api/book/safe", json: #"{"seat_id": \#(event.firstSeat + seat)}"#, headers: signedIn[worker])
                 request.keepsBody = true
                 return .init(request: request, tag: seat)
             case .paying(let booking, _):
-                var request = LoadRequest(.POST, "/api/bookings/\(booking)/pay")
+                var request = LoadRequest(.POST, "/api/bookings/\(booking)/pay", headers: signedIn[worker])
                 request.keepsBody = true
                 return .init(request: request, tag: -1)
             case .waiting(let booking, _):
-                var request = LoadRequest(.GET, "/api/bookings/\(booking)")
+                var request = LoadRequest(.GET, "/api/bookings/\(booking)", headers: signedIn[worker])
                 request.keepsBody = true
                 return .init(request: request, tag: -1)
             }
@@ -92,7 +96,7 @@ extension LoadScenario {
             ("pay→conf ms", "p50 \(ms(50))  p90 \(ms(90))  p99 \(ms(99))  max \(ms(100))"),
         ])
         let price = 5_000
-        let spent = try await api.walletBalances(accounts).reduce(0) { $0 + (Self.payFlowFunds - $1) }
+        let spent = try await api.walletBalances(Array(zip(accounts, tokens))).reduce(0) { $0 + (Self.payFlowFunds - $1) }
         if spent != Int64(confirmations * price) {
             report.violations.append("the wallets were charged \(spent), \(confirmations) confirmed bookings cost \(confirmations * price)")
         }

@@ -37,7 +37,11 @@ public enum LoadScenario: String, CaseIterable, Sendable {
     }
 
     private func run(_ options: LoadOptions, api: LoadAPI) async throws -> LoadReport {
-        switch self {
+        var options = options
+        if options.withTokens, self != .payFlow {
+            for _ in 0 ..< options.clients { options.tokens.append(try await api.guestToken()) }
+        }
+        return switch self {
         case .attack: try await attack(options, api: api)
         case .flashSale: try await seats(options, api: api, size: options.size ?? 100_000, perRow: 250, untilSoldOut: true)
         case .hotSeat: try await seats(options, api: api, size: options.size ?? 10, perRow: 10, untilSoldOut: false)
@@ -48,8 +52,10 @@ public enum LoadScenario: String, CaseIterable, Sendable {
         }
     }
 
-    private func hold(seat: Int, worker: Int) -> LoadRequest {
-        LoadRequest(.POST, "/api/book/safe", json: #"{"seat_id": \#(seat), "user_identifier": "load-\#(worker)"}"#)
+    /// The seed's one-seat hold: anonymous (the server makes a guest for each), or with the worker's own token.
+    private func hold(seat: Int, worker: Int, options: LoadOptions) -> LoadRequest {
+        guard worker < options.tokens.count else { return LoadRequest(.POST, "/api/book/safe", json: #"{"seat_id": \#(seat)}"#) }
+        return LoadRequest(.POST, "/api/book/safe", json: #"{"seat_id": \#(seat)}"#, headers: [("Authorization", "Bearer \(options.tokens[worker])")])
     }
 
     private func attack(_ options: LoadOptions, api: LoadAPI) async throws -> LoadReport {
@@ -61,7 +67,7 @@ public enum LoadScenario: String, CaseIterable, Sendable {
         let fired = Mutex(Set<Int>())
         let stats = try await LoadDriver(options: bounded).run { worker in
             guard fired.withLock({ $0.insert(worker).inserted }) else { return nil }
-            return .init(request: hold(seat: event.firstSeat + 4, worker: worker), tag: 0)
+            return .init(request: hold(seat: event.firstSeat + 4, worker: worker, options: options), tag: 0)
         }
         var report = LoadReport(scenario: rawValue, stats: stats)
         if stats.successes != 1 { report.violations.append("\(stats.successes) requests won the one seat") }
@@ -99,7 +105,7 @@ public enum LoadScenario: String, CaseIterable, Sendable {
             if untilSoldOut {
                 for _ in 1 ..< Self.seatDraws where tally.taken(seat) { seat = Int.random(in: 0 ..< event.seats) }
             }
-            return .init(request: hold(seat: event.firstSeat + seat, worker: worker), tag: seat)
+            return .init(request: hold(seat: event.firstSeat + seat, worker: worker, options: options), tag: seat)
         } answered: { _, seat, answer in
             if answer?.status == 200 {
                 tally.record(seat)
@@ -148,7 +154,7 @@ public enum LoadScenario: String, CaseIterable, Sendable {
         let stats = try await LoadDriver(options: options).run { worker in
             if options.holdEvery > 0, worker % options.holdEvery == 0 {
                 let seat = Int.random(in: 0 ..< event.seats)
-                return .init(request: hold(seat: event.firstSeat + seat, worker: worker), tag: seat)
+                return .init(request: hold(seat: event.firstSeat + seat, worker: worker, options: options), tag: seat)
             }
             // Like the web app, each reader names itself with the boxoffice_client cookie: a gateway sends its reads
             // to one instance, whose ETags it then revalidates.

@@ -76,5 +76,6 @@ public enum PostgresBookingSchema {
             "CREATE INDEX bookings_waiting_payment ON bookings(updated_at) WHERE status = 'payment_pending'",
             "CREATE INDEX bookings_held_until ON bookings(expires_at) WHERE status = 'held'",
         ] + PostgresMessageTables.retentionIndexes),
+        Migration(version: 7, name: "identities and their sessions", statements: PostgresBookingStore.identityTables),
     ]
 }

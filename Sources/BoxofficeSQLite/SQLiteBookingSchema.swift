@@ -74,5 +74,6 @@ public enum SQLiteBookingSchema {
             "CREATE INDEX bookings_waiting_payment ON bookings(updated_at) WHERE status = 'payment_pending'",
             "CREATE INDEX bookings_held_until ON bookings(expires_at) WHERE status = 'held'",
         ] + SQLiteMessageTables.retentionIndexes),
+        Migration(version: 7, name: "identities and their sessions", statements: SQLiteBookingStore.identityTables),
     ]
 }

@@ -5,6 +5,6 @@ import ArgumentParser
 struct Boxoffice: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "A high-load ticket booking platform.",
-        subcommands: [ServeCommand.self, MigrateCommand.self, LoadtestCommand.self, DeadLettersCommand.self]
+        subcommands: [ServeCommand.self, MigrateCommand.self, LoadtestCommand.self, DeadLettersCommand.self, OrganizerCommand.self]
     )
 }

@@ -23,6 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds one database operation may take before its request gets 503 (BOXOFFICE_DATABASE_TIMEOUT, default 5).") var databaseTimeout: Int?
     @Option(name: .customLong("public-dir"), help: "Folder of the web app served at / (BOXOFFICE_PUBLIC_DIR, default ./public).") var publicDirectory: String?
     @Option(help: "Seconds a booking may wait for its payment's outcome before the payment service is asked again (BOXOFFICE_PAYMENT_RETRY_AFTER, default 30).") var paymentRetryAfter: Int?
+    @Option(help: "Web origins besides the server's own allowed to call the API and open live sockets from a browser, comma-separated (BOXOFFICE_ALLOWED_ORIGINS).") var allowedOrigins: String?
     @Option(help: "Seconds a graceful shutdown may take before what is left is cancelled (BOXOFFICE_SHUTDOWN_TIMEOUT, default 10).") var shutdownTimeout: Int?
     @Option(help: "Seconds a connection may send nothing before it is closed (BOXOFFICE_IDLE_TIMEOUT, default 30).") var idleTimeout: Int?
     @Option(help: "Shortest time between two seat map deltas of one event, in ms (BOXOFFICE_LIVE_INTERVAL, default 250).") var liveInterval: Int?
@@ -46,6 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
         flags.databasePoolSize = databasePoolSize
         flags.databaseTimeoutSeconds = databaseTimeout
         flags.paymentRetryAfterSeconds = paymentRetryAfter
+        flags.allowedOrigins = allowedOrigins
         flags.shutdownTimeoutSeconds = shutdownTimeout
         flags.idleTimeoutSeconds = idleTimeout
         flags.liveIntervalMilliseconds = liveInterval

@@ -14,15 +14,15 @@ struct EmbeddedStartTests {
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let generated = try OrganizerToken.resolve(configured: nil, dataDirectory: directory, logger: Logger(label: "test"))
+        let generated = try StoredSecret.resolve(StoredSecret.organizerToken, configured: nil, dataDirectory: directory, logger: Logger(label: "test"))
         let file = directory.appendingPathComponent("organizer-token")
         let token = try String(contentsOf: file, encoding: .utf8)
         #expect(token.trimmingCharacters(in: .newlines) == generated)
         #expect(generated.count == 64)
         let permissions = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int
         #expect(permissions == 0o600)
-        #expect(try OrganizerToken.resolve(configured: nil, dataDirectory: directory, logger: Logger(label: "test")) == generated)
-        #expect(try OrganizerToken.resolve(configured: "mine", dataDirectory: directory, logger: Logger(label: "test")) == "mine")
+        #expect(try StoredSecret.resolve(StoredSecret.organizerToken, configured: nil, dataDirectory: directory, logger: Logger(label: "test")) == generated)
+        #expect(try StoredSecret.resolve(StoredSecret.organizerToken, configured: "mine", dataDirectory: directory, logger: Logger(label: "test")) == "mine")
     }
 
     @Test("migrate applies the schema once")
@@ -31,7 +31,7 @@ struct EmbeddedStartTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         var configuration = ServeConfiguration()
         configuration.dataDirectory = directory.path
-        #expect(try await BoxofficeServer.migrate(configuration, logger: Logger(label: "test")) == [1, 2, 3, 4, 5, 6])
+        #expect(try await BoxofficeServer.migrate(configuration, logger: Logger(label: "test")) == [1, 2, 3, 4, 5, 6, 7])
         #expect(try await BoxofficeServer.migrate(configuration, logger: Logger(label: "test")).isEmpty)
     }
 }

@@ -22,9 +22,13 @@ struct TimedOutWriteTests {
         let blocker = PostgresClient(configuration: settings.clientConfiguration, backgroundLogger: logger)
         let running = [Task { await client.run() }, Task { await blocker.run() }]
         defer { for task in running { task.cancel() } }
+        // Set up with time to spare (the machine may be busy); the engine writes with a 1 s deadline.
+        let setup = PostgresBookingStore(client: client, timeout: .seconds(30), logger: logger)
+        try await setup.migrate()
+        _ = try await setup.createEventsIfEmpty([DemoCatalog.grandHall(now: Date())])
         let store = PostgresBookingStore(client: client, timeout: .seconds(1), logger: logger)
         let engine = BookingEngine(store: store, logger: logger)
-        try await engine.start(demoEvents: [DemoCatalog.grandHall(now: Date())])
+        try await engine.start()
         let event = try #require(engine.snapshots().first?.event)
         let request = HoldRequest(
             eventID: event.id, seatIDs: [event.firstSeatID], tickets: [TicketQuantity(poolID: event.gaPools[0].id, quantity: 1)], userIdentifier: "late"

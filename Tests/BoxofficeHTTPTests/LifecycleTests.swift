@@ -20,11 +20,12 @@ struct LifecycleTests {
         let server = try await TestServer.make(backend)
         defer { server.remove() }
         try await server.run { client in
+            let me = try await client.guest()
             let event = try await client.send(.post, "/api/events", json: Self.event(ttl: 1), headers: client.organizer)
             let eventID = try #require(event.object["id"] as? Int)
             let seat = try #require(event.object["first_seat_id"] as? Int)
             let pool = try #require((event.object["ga_pools"] as? [[String: Any]])?.first?["id"] as? Int)
-            let hold = try await client.send(.post, "/api/bookings", json: #"{"event_id": \#(eventID), "seat_ids": [\#(seat)], "ga": [{"pool_id": \#(pool), "quantity": 3}], "user_identifier": "slow"}"#)
+            let hold = try await client.send(.post, "/api/bookings", json: #"{"event_id": \#(eventID), "seat_ids": [\#(seat)], "ga": [{"pool_id": \#(pool), "quantity": 3}], "user_identifier": "slow"}"#, headers: me.headers)
             #expect(hold.status == .created)
             let expiresAt = try #require((hold.object["expires_at"] as? String).flatMap { try? Date($0, strategy: .iso8601) })
             let id = try #require(hold.object["id"] as? String)
@@ -41,9 +42,9 @@ struct LifecycleTests {
             let freed = try #require(freedAt, "the hold never expired")
             // expires_at is rounded down to the second in JSON, so allow that second on top of the 2 s promise.
             #expect(freed.timeIntervalSince(expiresAt) < 3)
-            let booking = try await client.send(.get, "/api/bookings/\(id)")
+            let booking = try await client.send(.get, "/api/bookings/\(id)", headers: me.headers)
             #expect(booking.object["status"] as? String == "expired")
-            let again = try await client.send(.post, "/api/bookings", json: #"{"event_id": \#(eventID), "ga": [{"pool_id": \#(pool), "quantity": 3}], "user_identifier": "next"}"#)
+            let again = try await client.send(.post, "/api/bookings", json: #"{"event_id": \#(eventID), "ga": [{"pool_id": \#(pool), "quantity": 3}], "user_identifier": "next"}"#, headers: me.headers)
             #expect(again.status == .created, "the expired GA tickets are on sale again")
         }
     }
@@ -53,13 +54,14 @@ struct LifecycleTests {
         let server = try await TestServer.make(backend)
         defer { server.remove() }
         try await server.run { client in
-            let hold = try await client.send(.post, "/api/bookings", json: #"{"event_id": 1, "seat_ids": [3, 4], "user_identifier": "carol"}"#)
+            let me = try await client.guest()
+            let hold = try await client.send(.post, "/api/bookings", json: #"{"event_id": 1, "seat_ids": [3, 4], "user_identifier": "carol"}"#, headers: me.headers)
             let id = try #require(hold.object["id"] as? String)
             #expect(hold.object["amount_minor"] as? Int == 20_000)
-            let released = try await client.send(.post, "/api/bookings/\(id)/release")
+            let released = try await client.send(.post, "/api/bookings/\(id)/release", headers: me.headers)
             #expect(released.status == .ok)
             #expect(released.object["status"] as? String == "released")
-            let again = try await client.send(.post, "/api/bookings/\(id)/release")
+            let again = try await client.send(.post, "/api/bookings/\(id)/release", headers: me.headers)
             #expect(again.status == .ok)
             let retake = try await client.send(.post, "/api/book/safe", json: #"{"seat_id": 4, "user_identifier": "dave"}"#)
             #expect(retake.status == .ok)
@@ -71,16 +73,17 @@ struct LifecycleTests {
         let server = try await TestServer.make(backend)
         defer { server.remove() }
         try await server.run { client in
+            let me = try await client.guest()
             let event = try await client.send(.post, "/api/events", json: Self.event(ttl: 1), headers: client.organizer)
             let seat = try #require(event.object["first_seat_id"] as? Int)
-            let hold = try await client.send(.post, "/api/book/safe", json: #"{"seat_id": \#(seat), "user_identifier": "late"}"#)
+            let hold = try await client.send(.post, "/api/book/safe", json: #"{"seat_id": \#(seat), "user_identifier": "late"}"#, headers: me.headers)
             let id = try #require(hold.object["booking_id"] as? String)
             var status = ""
             for _ in 0 ..< 40 where status != "expired" {
                 try await Task.sleep(for: .milliseconds(100))
-                status = try await client.send(.get, "/api/bookings/\(id)").object["status"] as? String ?? ""
+                status = try await client.send(.get, "/api/bookings/\(id)", headers: me.headers).object["status"] as? String ?? ""
             }
-            let release = try await client.send(.post, "/api/bookings/\(id)/release")
+            let release = try await client.send(.post, "/api/bookings/\(id)/release", headers: me.headers)
             #expect(release.status == .conflict)
             #expect(release.object["detail"] as? String == "Booking \(id) is expired and cannot be released.")
         }
@@ -90,15 +93,17 @@ struct LifecycleTests {
     func restart(backend: TestBackend) async throws {
         let server = try await TestServer.make(backend)
         defer { server.remove() }
-        let id = try await server.run { client in
+        let (id, token) = try await server.run { client in
             let hold = try await client.send(.post, "/api/bookings", json: #"{"event_id": 2, "seat_ids": [60, 61], "ga": [{"pool_id": 1, "quantity": 2}], "user_identifier": "erin"}"#)
             #expect(hold.status == .created)
-            return hold.object["id"] as? String ?? ""
+            return (hold.object["id"] as? String ?? "", hold.object["guest_token"] as? String ?? "")
         }
         try await server.run { client in
+            // The guest's token, signed before the restart, still works: the signing key is kept in the data directory.
+            let me: (headers: HTTPFields, id: String) = ([.authorization: "Bearer \(token)"], "")
             let events = try await client.send(.get, "/api/events")
             #expect(events.array.count == 2)
-            let booking = try await client.send(.get, "/api/bookings/\(id)")
+            let booking = try await client.send(.get, "/api/bookings/\(id)", headers: me.headers)
             #expect(booking.object["status"] as? String == "held")
             #expect(booking.object["seat_ids"] as? [Int] == [60, 61])
             let event = try await client.send(.get, "/api/events/2")

@@ -32,8 +32,9 @@ struct LiveSocketTests {
 
                     let first = try await client.send(.post, "/api/book/safe", json: #"{"seat_id": 21, "user_identifier": "ann"}"#)
                     let firstID = try #require(first.object["booking_id"] as? String)
+                    let annToken = try #require(first.object["guest_token"] as? String, "an anonymous hold is a new guest's, with its token")
                     _ = try await client.send(.post, "/api/book/safe", json: #"{"seat_id": 22, "user_identifier": "bob"}"#)
-                    #expect(try await client.send(.post, "/api/bookings/\(firstID)/release").status == .ok)
+                    #expect(try await client.send(.post, "/api/bookings/\(firstID)/release", headers: [.authorization: "Bearer \(annToken)"]).status == .ok)
 
                     // Changes close together are merged: the deltas cover (start, start + 3] without gap or overlap,
                     // and each names a seat once, at its state at the delta's end.
@@ -137,16 +138,27 @@ struct LiveSocketTests {
         try await server.runLive { client, _ in
             try await client.ws(LiveSocket.path) { inbound, outbound, _ in
                 try await LiveClient.session(inbound: inbound, outbound: outbound) { live in
-                    try await live.send(#"{"action": "subscribe", "customer": "wanda"}"#)
-                    #expect(try await live.next("subscribed")["customer"] as? String == "wanda")
-                    let account = try #require(try await client.send(.post, "/api/accounts", json: #"{"user_identifier": "wanda"}"#).object["id"] as? String)
-                    _ = try await client.send(.post, "/api/accounts/\(account)/deposits", json: #"{"amount_minor": 25000}"#)
+                    let wanda = try await client.guest()
+                    let token = String((wanda.headers[.authorization] ?? "").dropFirst("Bearer ".count))
+                    try await live.send(#"{"action": "subscribe", "customer": "\#(wanda.id)"}"#)
+                    #expect(try await live.next("error")["detail"] as? String != nil, "a customer's topic needs the customer's token")
+                    try await live.send(#"{"action": "auth", "token": "not a token"}"#)
+                    _ = try await live.next("error")
+                    try await live.send(#"{"action": "auth", "token": "\#(token)"}"#)
+                    #expect(try await live.next("authenticated")["identity"] as? String == wanda.id)
+                    let someoneElse = try await client.guest()
+                    try await live.send(#"{"action": "subscribe", "customer": "\#(someoneElse.id)"}"#)
+                    _ = try await live.next("error")
+                    try await live.send(#"{"action": "subscribe", "customer": "\#(wanda.id)"}"#)
+                    #expect(try await live.next("subscribed")["customer"] as? String == wanda.id)
+                    let account = try #require(try await client.send(.post, "/api/accounts", json: "{}", headers: wanda.headers).object["id"] as? String)
+                    _ = try await client.send(.post, "/api/accounts/\(account)/deposits", json: #"{"amount_minor": 25000}"#, headers: wanda.headers)
                     #expect(try await live.next("wallet")["balance_minor"] as? Int == 25_000)
 
-                    _ = try await client.send(.post, "/api/book/safe", json: #"{"seat_id": 31, "user_identifier": "someone-else"}"#)
-                    let hold = try await client.send(.post, "/api/book/safe", json: #"{"seat_id": 30, "user_identifier": "wanda"}"#)
+                    _ = try await client.send(.post, "/api/book/safe", json: #"{"seat_id": 31}"#, headers: someoneElse.headers)
+                    let hold = try await client.send(.post, "/api/book/safe", json: #"{"seat_id": 30}"#, headers: wanda.headers)
                     let booking = try #require(hold.object["booking_id"] as? String)
-                    _ = try await client.send(.post, "/api/bookings/\(booking)/pay")
+                    _ = try await client.send(.post, "/api/bookings/\(booking)/pay", headers: wanda.headers)
 
                     var statuses: [String] = []
                     for _ in 1 ... 3 {

@@ -122,4 +122,13 @@ extension TestClientProtocol {
 
     /// The organizer's authorization header.
     var organizer: HTTPFields { [.authorization: "Bearer \(TestServer.organizerToken)"] }
+
+    /// A new guest's authorization header and identity id (`POST /api/auth/guest`).
+    func guest() async throws -> (headers: HTTPFields, id: String) {
+        let grant = try await send(.post, "/api/auth/guest")
+        guard let token = grant.object["access_token"] as? String, let id = (grant.object["identity"] as? [String: Any])?["id"] as? String else {
+            throw ServerNotReady()
+        }
+        return ([.authorization: "Bearer \(token)"], id)
+    }
 }

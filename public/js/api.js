@@ -1,4 +1,7 @@
-// The booking API over fetch: JSON in and out, problem+json turned into ApiError.
+// The booking API over fetch: JSON in and out, problem+json turned into ApiError. Every request carries the
+// session's access token; one that expired is refreshed once (customers) and the request sent again.
+
+import * as session from "./session.js";
 
 /** A refused request: the HTTP status and the server's sentence. */
 export class ApiError extends Error {
@@ -10,10 +13,11 @@ export class ApiError extends Error {
 }
 
 /** Sends a request and returns the parsed JSON body (null for an empty one). */
-export async function api(path, { method = "GET", body, token, cache } = {}) {
+export async function api(path, { method = "GET", body, token, cache, retried = false } = {}) {
   const headers = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (token) headers.Authorization = `Bearer ${token}`;
+  const bearer = token || session.accessToken();
+  if (bearer) headers.Authorization = `Bearer ${bearer}`;
   let response;
   try {
     response = await fetch(path, { method, headers, cache, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -22,6 +26,9 @@ export async function api(path, { method = "GET", body, token, cache } = {}) {
   }
   const text = await response.text();
   const data = text ? JSON.parse(text) : null;
+  if (response.status === 401 && data?.type?.endsWith("token-expired") && !token && !retried && session.current()?.refreshToken) {
+    if (await refresh()) return api(path, { method, body, cache, retried: true });
+  }
   if (!response.ok) {
     throw new ApiError(response.status, data?.detail || `${response.status} ${response.statusText}`, data?.type);
   }
@@ -34,20 +41,39 @@ export const event = (id) => api(`/api/events/${id}`);
 export const seatMap = (id) => api(`/api/events/${id}/seats`, { cache: "no-cache" });
 export const createEvent = (body, token) => api("/api/events", { method: "POST", body, token });
 
+/** A new access token for the session; false (and signed out) when the session is over. */
+async function refresh() {
+  try {
+    const grant = await api("/api/auth/refresh", { method: "POST", body: { refresh_token: session.current().refreshToken }, retried: true });
+    session.setGrant(grant, { quiet: true });
+    return true;
+  } catch {
+    session.clear();
+    return false;
+  }
+}
+
+export const guest = () => api("/api/auth/guest", { method: "POST", retried: true });
+export const signup = (email, password) => api("/api/auth/signup", { method: "POST", body: { email, password } });
+export const login = (email, password) => api("/api/auth/login", { method: "POST", body: { email, password }, retried: true });
+export const logout = (refreshToken) => api("/api/auth/logout", { method: "POST", body: { refresh_token: refreshToken }, retried: true });
+
 export const hold = (body) => api("/api/bookings", { method: "POST", body });
 export const booking = (id) => api(`/api/bookings/${id}`);
-export const bookingsOf = (customer) => api(`/api/bookings?user_identifier=${encodeURIComponent(customer)}`);
+/** The signed-in identity's bookings, newest first. */
+export const myBookings = () => api("/api/bookings");
 export const release = (id) => api(`/api/bookings/${id}/release`, { method: "POST" });
 export const pay = (id) => api(`/api/bookings/${id}/pay`, { method: "POST" });
 
-export const walletOf = async (customer) => {
+/** The signed-in identity's wallet, or null before it opened one. */
+export const myWallet = async () => {
   try {
-    return await api(`/api/accounts?user_identifier=${encodeURIComponent(customer)}`);
+    return await api("/api/accounts");
   } catch (error) {
     if (error.status === 404) return null;
     throw error;
   }
 };
-export const createWallet = (customer, currency) => api("/api/accounts", { method: "POST", body: { user_identifier: customer, currency } });
+export const createWallet = (currency) => api("/api/accounts", { method: "POST", body: { currency } });
 export const deposit = (account, amountMinor) => api(`/api/accounts/${account}/deposits`, { method: "POST", body: { amount_minor: amountMinor } });
 export const ledger = (account) => api(`/api/accounts/${account}/ledger`);

@@ -1,5 +1,7 @@
-// The WebSocket to /api/ws: reconnects by itself with backoff, re-sends its subscriptions after each
-// reconnect, and hands every message to the listeners of its type.
+// The WebSocket to /api/ws: reconnects by itself with backoff, signs in with the session's token and re-sends
+// its subscriptions after each reconnect, and hands every message to the listeners of its type.
+
+import * as session from "./session.js";
 
 export class Live {
   constructor(url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/api/ws`) {
@@ -31,6 +33,7 @@ export class Live {
     socket.onopen = () => {
       this.attempt = 0;
       this.setState("live");
+      this.authenticate();
       for (const topic of this.topics.values()) this.send({ action: "subscribe", ...topic.body });
     };
     socket.onmessage = (message) => {
@@ -46,6 +49,12 @@ export class Live {
       this.attempt += 1;
       setTimeout(() => this.connect(), delay);
     };
+  }
+
+  /** Tells the server who watches, so the customer's own bookings and wallet can be watched (after a sign-in too). */
+  authenticate() {
+    const token = session.accessToken();
+    if (token) this.send({ action: "auth", token });
   }
 
   setState(state) {

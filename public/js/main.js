@@ -1,5 +1,6 @@
 // Starts the app: the live connection, the header, and a view per #/route.
 
+import * as api from "./api.js";
 import { Live, showConnection } from "./live.js";
 import { h } from "./format.js";
 import * as session from "./session.js";
@@ -63,28 +64,49 @@ async function route() {
   else done();
 }
 
-/** The customer's name in the header: sign in with a name, or continue as a guest. */
+/** The header's account corner: log in, sign up or continue as a guest; signed in, the name and Log out (and a
+ * guest may sign up, keeping its bookings and wallet). */
 function renderWho() {
   const who = document.getElementById("who");
-  const name = session.customer();
+  const message = h("span", { class: "auth-message", role: "status", "data-testid": "auth-message" });
+  const attempt = (action) => async () => {
+    message.textContent = "";
+    try {
+      session.setGrant(await action());
+    } catch (error) {
+      message.textContent = error.message;
+    }
+  };
+  const email = h("input", { id: "email-input", type: "email", "aria-label": "Email", placeholder: "Email", autocomplete: "email", maxlength: "254" });
+  const password = h("input", { id: "password-input", type: "password", "aria-label": "Password", placeholder: "Password (8+)", autocomplete: "current-password", maxlength: "72" });
+  const signUp = h("button", { class: "secondary", type: "button", "data-testid": "sign-up", onclick: attempt(() => api.signup(email.value, password.value)) }, "Sign up");
+  const name = session.displayName();
   if (name) {
+    const current = session.current();
+    const logOut = async () => {
+      if (current.refreshToken) await api.logout(current.refreshToken).catch(() => {});
+      session.clear();
+    };
     who.replaceChildren(
       h("span", {}, "Signed in as ", h("strong", { "data-testid": "customer-name" }, name)),
-      h("button", { class: "secondary", type: "button", onclick: () => session.signOut() }, "Switch"),
+      ...(current.role === "guest" ? [h("form", { class: "row", onsubmit: (event) => { event.preventDefault(); signUp.click(); } }, email, password, signUp)] : []),
+      h("button", { class: "secondary", type: "button", "data-testid": "log-out", onclick: logOut }, "Log out"),
+      message,
     );
     return;
   }
-  const input = h("input", { id: "customer-name-input", "aria-label": "Your name", placeholder: "Your name", maxlength: "200", autocomplete: "name" });
+  const logIn = h("button", { type: "submit", "data-testid": "log-in" }, "Log in");
   const form = h("form", { class: "row", onsubmit: (event) => {
     event.preventDefault();
-    if (input.value.trim()) session.setCustomer(input.value);
-  } }, input, h("button", { type: "submit" }, "Sign in"),
-  h("button", { class: "secondary", type: "button", onclick: () => session.setCustomer(session.guestName()) }, "Continue as guest"));
-  who.replaceChildren(form);
+    attempt(() => api.login(email.value, password.value))();
+  } }, email, password, logIn, signUp,
+  h("button", { class: "secondary", type: "button", "data-testid": "continue-as-guest", onclick: attempt(() => api.guest()) }, "Continue as guest"));
+  who.replaceChildren(form, message);
 }
 
 window.addEventListener("hashchange", route);
 window.addEventListener("customerchange", () => {
+  live.authenticate();
   renderWho();
   route();
 });

@@ -1,24 +1,49 @@
-// Who is using the app: a customer name kept in this browser, and the organizer's token for this tab.
+// Who is using the app: the signed-in identity and its tokens, kept in this browser, and the organizer's token
+// for this tab. A guest has an access token only; a customer also has a refresh token.
 
-const customerKey = "boxoffice.customer";
+const sessionKey = "boxoffice.session";
 const tokenKey = "boxoffice.organizerToken";
 
+/** The session: { id, email, role, accessToken, refreshToken }, or null. */
+export function current() {
+  try {
+    return JSON.parse(localStorage.getItem(sessionKey) || "null");
+  } catch {
+    return null;
+  }
+}
+
+/** The signed-in identity's id (the owner of its bookings and wallet), or "". */
 export function customer() {
-  return localStorage.getItem(customerKey) || "";
+  return current()?.id || "";
 }
 
-export function setCustomer(name) {
-  localStorage.setItem(customerKey, name.trim());
+/** What the header shows: the email, or "Guest". */
+export function displayName() {
+  const session = current();
+  return session ? session.email || "Guest" : "";
+}
+
+export function accessToken() {
+  return current()?.accessToken || "";
+}
+
+/** Keeps what signing in, up, as a guest or refreshing answered. */
+export function setGrant(grant, { quiet = false } = {}) {
+  const previous = current();
+  localStorage.setItem(sessionKey, JSON.stringify({
+    id: grant.identity.id,
+    email: grant.identity.email || null,
+    role: grant.identity.role,
+    accessToken: grant.access_token,
+    refreshToken: grant.refresh_token || previous?.refreshToken || null,
+  }));
+  if (!quiet) window.dispatchEvent(new CustomEvent("customerchange"));
+}
+
+export function clear() {
+  localStorage.removeItem(sessionKey);
   window.dispatchEvent(new CustomEvent("customerchange"));
-}
-
-export function signOut() {
-  localStorage.removeItem(customerKey);
-  window.dispatchEvent(new CustomEvent("customerchange"));
-}
-
-export function guestName() {
-  return `guest-${Math.random().toString(36).slice(2, 8)}`;
 }
 
 export function organizerToken() {

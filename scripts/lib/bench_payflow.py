@@ -38,6 +38,7 @@ def start(binary, admin_url, amqp_url, mode, work):
         server = Server(binary, os.path.join(work, uuid.uuid4().hex[:8]), env=env)
         return [server], server.port, server.port
     env["BOXOFFICE_BROKER_URL"] = amqp_url
+    env["BOXOFFICE_AUTH_SECRET"] = "bench-payflow-signing-secret-of-32-bytes"
     payments = Server(binary, os.path.join(work, uuid.uuid4().hex[:8]), env=dict(env, BOXOFFICE_ROLE="payments"))
     booking = Server(binary, os.path.join(work, uuid.uuid4().hex[:8]), env=dict(env, BOXOFFICE_ROLE="booking"))
     return [booking, payments], booking.port, payments.port

@@ -118,19 +118,25 @@ class Ledger:
 
 def customer(cluster, ledger, number, event, seats, stop, seed):
     rng = random.Random(seed * 1000 + number)
-    user = f"chaos-{number}"
     port = cluster.gateway
-    status, account = call(port, "POST", "/api/accounts", {"user_identifier": user})
+    status, grant = call(port, "POST", "/api/auth/guest")
+    while status != 201 and not stop.is_set():
+        time.sleep(0.5)
+        status, grant = call(port, "POST", "/api/auth/guest")
+    if stop.is_set():
+        return
+    me = {"Authorization": f"Bearer {grant['access_token']}"}
+    status, account = call(port, "POST", "/api/accounts", {}, me)
     while status not in (200, 201) and not stop.is_set():
         time.sleep(0.5)
-        status, account = call(port, "POST", "/api/accounts", {"user_identifier": user})
+        status, account = call(port, "POST", "/api/accounts", {}, me)
     if stop.is_set():
         return
     account_id = account["id"]
     while not stop.is_set():
         roll = rng.random()
         if roll < 0.12:
-            status, _ = call(port, "POST", f"/api/accounts/{account_id}/deposits", {"amount_minor": 10_000})
+            status, _ = call(port, "POST", f"/api/accounts/{account_id}/deposits", {"amount_minor": 10_000}, me)
             ledger.answered(status, "deposit")
             if status in (200, 201):
                 with ledger.lock:
@@ -138,10 +144,10 @@ def customer(cluster, ledger, number, event, seats, stop, seed):
             continue
         picked = sorted(rng.sample(range(seats[0], seats[1]), 2 if roll < 0.3 else 1))
         if len(picked) == 1:
-            status, body = call(port, "POST", "/api/book/safe", {"seat_id": picked[0], "user_identifier": user})
+            status, body = call(port, "POST", "/api/book/safe", {"seat_id": picked[0]}, me)
             booking = body.get("booking_id") if status == 200 and body else None
         else:
-            status, body = call(port, "POST", "/api/bookings", {"event_id": event, "seat_ids": picked, "user_identifier": user})
+            status, body = call(port, "POST", "/api/bookings", {"event_id": event, "seat_ids": picked}, me)
             booking = body.get("id") if status == 201 and body else None
         ledger.answered(status, "hold", body)
         if status in (0, 503):
@@ -152,13 +158,13 @@ def customer(cluster, ledger, number, event, seats, stop, seed):
             ledger.holds[booking] = picked
         action = rng.random()
         if action < 0.6:
-            status, body = call(port, "POST", f"/api/bookings/{booking}/pay")
+            status, body = call(port, "POST", f"/api/bookings/{booking}/pay", headers=me)
             ledger.answered(status, "pay")
             if status == 200 and body and body.get("status") == "confirmed":
                 with ledger.lock:
                     ledger.confirmed.add(booking)
         elif action < 0.8:
-            status, _ = call(port, "POST", f"/api/bookings/{booking}/release")
+            status, _ = call(port, "POST", f"/api/bookings/{booking}/release", headers=me)
             ledger.answered(status, "release")
         time.sleep(rng.random() * 0.05)
 

@@ -90,7 +90,7 @@ def compose(schema):
           sorted(services) == sorted(["booking-db", "payments-db", "rabbitmq", "payments", "booking-1", "booking-2", "nginx"]),
           sorted(services))
 
-    secrets = {"POSTGRES_PASSWORD", "RABBITMQ_DEFAULT_PASS", "BOXOFFICE_ORGANIZER_TOKEN"}
+    secrets = {"POSTGRES_PASSWORD", "RABBITMQ_DEFAULT_PASS", "BOXOFFICE_ORGANIZER_TOKEN", "BOXOFFICE_AUTH_SECRET"}
     literal = []
     for name, service in raw["services"].items():
         for key, value in environment_of(service).items():
@@ -102,7 +102,7 @@ def compose(schema):
     check("deploy/.env is not committed and is ignored by git", not os.path.exists(os.path.join(DEPLOY, ".env")) or
           "deploy/.env" in read(".gitignore"), "deploy/.env exists and is not in .gitignore")
     check("... and the example's values are placeholders", all(value.startswith("change-me") for key, value in example_environment().items()
-                                                              if "PASSWORD" in key or "TOKEN" in key))
+                                                              if "PASSWORD" in key or "TOKEN" in key or "SECRET" in key))
 
     dockerfile = read("deploy", "Dockerfile")
     dangling, unhealthy = [], []

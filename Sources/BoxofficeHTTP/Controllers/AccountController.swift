@@ -1,9 +1,14 @@
+import BoxofficeAuth
 import BoxofficeDomain
 import BoxofficePayments
 import Foundation
 import Hummingbird
 
 /// Wallets of the payment service: open, top up, balance, ledger.
+///
+/// A wallet belongs to the identity whose token opened it, one per identity; only its owner opens it (so nobody
+/// can open another's, or fix its currency first) and tops it up. Its owner and organizers read it; anyone else
+/// gets `404`, as for a wallet that does not exist.
 struct AccountController {
     let store: any PaymentStore
     let live: (any LiveUpdatePublisher)?
@@ -20,8 +25,8 @@ struct AccountController {
     }
 
     private func create(_ request: Request, context: BoxofficeRequestContext) async throws -> EditedResponse<AccountBody> {
+        let user = try context.requirePrincipal().owner
         let body = try await request.decodeJSON(CreateAccountRequest.self, limit: Self.bodyLimit)
-        let user = try TextRules.required(body.userIdentifier, field: "user_identifier")
         guard let currency = Currency(body.currency ?? "EUR") else {
             throw Problem.invalid("currency must be a three-letter ISO 4217 code such as EUR.")
         }
@@ -31,12 +36,15 @@ struct AccountController {
         )
     }
 
+    /// The token's own wallet; an organizer may name anyone's with `?user_identifier=`.
     private func find(_ request: Request, context: BoxofficeRequestContext) async throws -> AccountBody {
-        guard let given = request.uri.queryParameters["user_identifier"].map(String.init), !given.isEmpty else {
-            throw Problem.invalid("Give the wallet's owner: GET /api/accounts?user_identifier=…")
+        let principal = try context.requirePrincipal()
+        var user = principal.owner
+        if let given = request.uri.queryParameters["user_identifier"].map(String.init), given != principal.owner {
+            guard principal.role == .organizer else { throw Problem(.forbidden, type: "forbidden", detail: "You can see only your own wallet.") }
+            user = try TextRules.required(given, field: "user_identifier")
         }
-        let user = try TextRules.required(given, field: "user_identifier")
-        guard let account = try await store.account(forUser: user) else { throw Problem.notFound("\(user) has no wallet.") }
+        guard let account = try await store.account(forUser: user) else { throw Problem.notFound("There is no wallet yet: open one with POST /api/accounts.") }
         return AccountBody(account)
     }
 
@@ -45,7 +53,7 @@ struct AccountController {
     }
 
     private func deposit(_ request: Request, context: BoxofficeRequestContext) async throws -> EditedResponse<DepositBody> {
-        let id = try accountID(context)
+        let id = try await account(context, ownerOnly: true).id
         let body = try await request.decodeJSON(DepositRequest.self, limit: Self.bodyLimit)
         try WalletRules.checkDeposit(body.amountMinor)
         guard let deposit = try await store.deposit(body.amountMinor, into: id, at: now()) else { throw notFound(id) }
@@ -82,9 +90,13 @@ struct AccountController {
         return EditedResponse(headers: headers, response: entries.map(LedgerEntryBody.init))
     }
 
-    private func account(_ context: BoxofficeRequestContext) async throws -> Account {
+    /// The wallet the path names, if the token's identity owns it (or, unless `ownerOnly`, is an organizer); 404
+    /// otherwise.
+    private func account(_ context: BoxofficeRequestContext, ownerOnly: Bool = false) async throws -> Account {
+        let principal = try context.requirePrincipal()
         let id = try accountID(context)
-        guard let account = try await store.account(id) else { throw notFound(id) }
+        guard let account = try await store.account(id), ownerOnly ? account.userIdentifier == principal.owner : principal.mayAct(for: account.userIdentifier)
+        else { throw notFound(id) }
         return account
     }
 

@@ -1,13 +1,19 @@
+import BoxofficeAuth
 import BoxofficeDomain
 import BoxofficeEngine
 import Foundation
 import Hummingbird
 
 /// Bookings: the seed's one-seat safe booking, multi-seat and GA bookings, reading and releasing.
+///
+/// A booking belongs to the identity of the token it was made with; a hold made without a token belongs to a new
+/// guest, whose token comes back with it. Reading, releasing and paying need the owner's token (or an
+/// organizer's): anyone else's gets `404`, as if the booking did not exist.
 struct BookingController {
     let engine: BookingEngine
     let holds: any HoldPath
     let waiters: BookingStatusWaiters
+    let authenticator: Authenticator
 
     /// The largest booking request accepted.
     static let bodyLimit = 64 * 1024
@@ -28,7 +34,7 @@ struct BookingController {
     /// `confirmed` or `cancelled`, or 202 with `payment_pending` if the outcome takes longer. It waits for the
     /// booking's status change (``BookingStatusWaiters``), not by polling the database.
     private func pay(_ request: Request, context: BoxofficeRequestContext) async throws -> EditedResponse<BookingBody> {
-        let id = try bookingID(context)
+        let id = try await ownedBookingID(context)
         let ticket = waiters.expect(id, statuses: [.confirmed, .cancelled, .refunded])
         var booking: Booking
         do {
@@ -47,33 +53,54 @@ struct BookingController {
 
     private func bookSafe(_ request: Request, context: BoxofficeRequestContext) async throws -> SafeBookingBody {
         let body = try await request.decodeJSON(SafeBookingRequest.self, limit: Self.bodyLimit, fast: SafeBookingRequest.init(plainJSON:))
-        let booking = try await holds.hold(try engine.seatHoldRequest(SeatID(rawValue: body.seatId.value), userIdentifier: body.userIdentifier))
-        return SafeBookingBody(booking)
+        let (owner, guestToken) = try acting(context)
+        let booking = try await holds.hold(try engine.seatHoldRequest(SeatID(rawValue: body.seatId.value), userIdentifier: owner.owner))
+        return SafeBookingBody(booking, guestToken: guestToken)
     }
 
     private func create(_ request: Request, context: BoxofficeRequestContext) async throws -> EditedResponse<BookingBody> {
         let body = try await request.decodeJSON(CreateBookingRequest.self, limit: Self.bodyLimit)
-        let booking = try await holds.hold(body.holdRequest)
-        return EditedResponse(status: .created, headers: [.location: "/api/bookings/\(booking.id)"], response: BookingBody(booking))
+        let (owner, guestToken) = try acting(context)
+        let booking = try await holds.hold(body.holdRequest(owner: owner.owner))
+        return EditedResponse(status: .created, headers: [.location: "/api/bookings/\(booking.id)"], response: BookingBody(booking, guestToken: guestToken))
     }
 
-    /// How many bookings `GET /api/bookings?user_identifier=…` lists.
+    /// How many bookings `GET /api/bookings` lists.
     static let listLimit = 100
 
+    /// The token's own bookings, newest first; an organizer may name anyone's with `?user_identifier=`.
     private func list(_ request: Request, context: BoxofficeRequestContext) async throws -> [BookingBody] {
-        guard let given = request.uri.queryParameters["user_identifier"].map(String.init), !given.isEmpty else {
-            throw Problem.invalid("Name the customer: GET /api/bookings?user_identifier=…")
+        let principal = try context.requirePrincipal()
+        var customer = principal.owner
+        if let given = request.uri.queryParameters["user_identifier"].map(String.init), given != principal.owner {
+            guard principal.role == .organizer else { throw Problem(.forbidden, type: "forbidden", detail: "You can list only your own bookings.") }
+            customer = try TextRules.required(given, field: "user_identifier")
         }
-        let customer = try TextRules.required(given, field: "user_identifier")
-        return try await engine.bookings(ofCustomer: customer, limit: Self.listLimit).map(BookingBody.init)
+        return try await engine.bookings(ofCustomer: customer, limit: Self.listLimit).map { BookingBody($0) }
     }
 
     private func show(_ request: Request, context: BoxofficeRequestContext) async throws -> BookingBody {
-        BookingBody(try await engine.booking(try bookingID(context)))
+        BookingBody(try await engine.booking(try await ownedBookingID(context)))
     }
 
     private func release(_ request: Request, context: BoxofficeRequestContext) async throws -> BookingBody {
-        BookingBody(try await engine.release(try bookingID(context)))
+        BookingBody(try await engine.release(try await ownedBookingID(context)))
+    }
+
+    /// Who a new booking is for: the token's identity, or a new guest whose token goes back with the answer.
+    private func acting(_ context: BoxofficeRequestContext) throws -> (Principal, guestToken: String?) {
+        if let principal = context.principal { return (principal, nil) }
+        let (guest, token) = try authenticator.newGuest()
+        return (guest, token)
+    }
+
+    /// The booking the path names, if the token's identity may act on it; 404 otherwise, as for a booking that
+    /// does not exist, so nobody learns which ids are someone else's.
+    private func ownedBookingID(_ context: BoxofficeRequestContext) async throws -> BookingID {
+        let principal = try context.requirePrincipal()
+        let id = try bookingID(context)
+        guard principal.mayAct(for: try await engine.booking(id).userIdentifier) else { throw DomainError.bookingNotFound(id) }
+        return id
     }
 
     private func bookingID(_ context: BoxofficeRequestContext) throws -> BookingID {

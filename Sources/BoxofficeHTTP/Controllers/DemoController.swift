@@ -11,7 +11,6 @@ struct DemoController {
     static let anonymousLimit = 20
 
     let engine: BookingEngine
-    let organizer: OrganizerGuard
     let demoMode: Bool
     let now: @Sendable () -> Date
 
@@ -20,7 +19,7 @@ struct DemoController {
     }
 
     private func initDatabase(_ request: Request, context: BoxofficeRequestContext) async throws -> EditedResponse<EventBody> {
-        if !demoMode || engine.eventCount >= Self.anonymousLimit { try organizer.authorize(request) }
+        if !demoMode || engine.eventCount >= Self.anonymousLimit { _ = try context.requireOrganizer() }
         let event = try await engine.createEvent(DemoCatalog.concert(now: now()))
         return EditedResponse(status: .created, headers: [.location: "/api/events/\(event.id)"], response: EventBody(try engine.engine(for: event.id).snapshot))
     }

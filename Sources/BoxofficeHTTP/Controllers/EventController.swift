@@ -6,7 +6,6 @@ import Hummingbird
 /// Events: list, read, create, and the seat map read path served from memory.
 struct EventController {
     let engine: BookingEngine
-    let organizer: OrganizerGuard
     let seatMaps: SeatMapCache
     let now: @Sendable () -> Date
 
@@ -21,7 +20,7 @@ struct EventController {
     }
 
     private func create(_ request: Request, context: BoxofficeRequestContext) async throws -> EditedResponse<EventBody> {
-        try organizer.authorize(request)
+        _ = try context.requireOrganizer()
         let body = try await request.decodeJSON(CreateEventRequest.self, limit: Self.createBodyLimit)
         let event = try await engine.createEvent(try body.draft(now: now()))
         let snapshot = try engine.engine(for: event.id).snapshot

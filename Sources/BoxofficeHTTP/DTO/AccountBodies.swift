@@ -3,9 +3,10 @@ import BoxofficePayments
 import Foundation
 import Hummingbird
 
-/// `POST /api/accounts`: open the customer's wallet (once; asking again returns it).
+/// `POST /api/accounts`: open the token's identity's wallet (once; asking again returns it). A `user_identifier`
+/// is accepted and ignored: the wallet belongs to the token's identity.
 struct CreateAccountRequest: Decodable {
-    let userIdentifier: String
+    let userIdentifier: String?
     let currency: String?
 }
 

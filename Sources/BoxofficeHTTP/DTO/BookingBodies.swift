@@ -2,10 +2,11 @@ import BoxofficeDomain
 import Foundation
 import Hummingbird
 
-/// `POST /api/book/safe`: hold one seat, as in the seed.
+/// `POST /api/book/safe`: hold one seat, as in the seed. The seed's `user_identifier` is accepted and ignored: the
+/// booking belongs to the token's identity, or to a new guest.
 struct SafeBookingRequest: Decodable {
     let seatId: LenientID
-    let userIdentifier: String
+    let userIdentifier: String?
 }
 
 /// The seed's answer to a safe booking.
@@ -17,8 +18,11 @@ struct SafeBookingBody: Encodable, ResponseGenerator {
     let expiresAt: Date
     let amountMinor: Int64
     let currency: String
+    /// The token of the guest the booking was made for, when the request came without one.
+    let guestToken: String?
 
-    init(_ booking: Booking) {
+    init(_ booking: Booking, guestToken: String? = nil) {
+        self.guestToken = guestToken
         bookingId = booking.id.description
         seatId = booking.seatIDs.first?.rawValue ?? 0
         eventId = booking.eventID.rawValue
@@ -33,7 +37,9 @@ struct SafeBookingBody: Encodable, ResponseGenerator {
     /// currency code, a status name).
     var json: String {
         #"{"amount_minor":\#(amountMinor),"booking_id":"\#(bookingId)","currency":"\#(currency)","event_id":\#(eventId),"#
-            + #""expires_at":"\#(InternetDate.string(from: expiresAt))","seat_id":\#(seatId),"status":"\#(status)"}"#
+            + #""expires_at":"\#(InternetDate.string(from: expiresAt))","#
+            + (guestToken.map { #""guest_token":"\#($0)","# } ?? "")
+            + #""seat_id":\#(seatId),"status":"\#(status)"}"#
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
@@ -50,14 +56,16 @@ struct CreateBookingRequest: Decodable {
     let eventId: LenientID
     let seatIds: [LenientID]?
     let ga: [TicketLine]?
-    let userIdentifier: String
+    /// Accepted and ignored: the booking belongs to the token's identity, or to a new guest.
+    let userIdentifier: String?
 
-    var holdRequest: HoldRequest {
+    /// The hold this body asks for, for its owner.
+    func holdRequest(owner: String) -> HoldRequest {
         HoldRequest(
             eventID: EventID(rawValue: eventId.value),
             seatIDs: (seatIds ?? []).map { SeatID(rawValue: $0.value) },
             tickets: (ga ?? []).map { TicketQuantity(poolID: PoolID(rawValue: $0.poolId.value), quantity: $0.quantity) },
-            userIdentifier: userIdentifier
+            userIdentifier: owner
         )
     }
 }
@@ -79,8 +87,11 @@ struct BookingBody: ResponseEncodable {
     let expiresAt: Date
     let userIdentifier: String
     let createdAt: Date
+    /// The token of the guest the booking was made for, when the request came without one.
+    let guestToken: String?
 
-    init(_ booking: Booking) {
+    init(_ booking: Booking, guestToken: String? = nil) {
+        self.guestToken = guestToken
         id = booking.id.description
         eventId = booking.eventID.rawValue
         status = booking.status.rawValue

@@ -1,7 +1,7 @@
 import NIOCore
 
 extension SafeBookingRequest {
-    /// Reads the plain form of the body — `{"seat_id": 7, "user_identifier": "alice"}`, keys in any order,
+    /// Reads the plain form of the body — `{"seat_id": 7, "user_identifier": "alice"}` (the name optional), keys in any order,
     /// the id a number or a string of digits, the name without escapes or control characters — as
     /// `JSONDecoder` would, at a fraction of its cost. Anything else (other keys, escapes, duplicates, bad
     /// JSON) gives nil, and the decoder reads the body and words any error.
@@ -24,7 +24,7 @@ extension SafeBookingRequest {
                 return nil
             }
         } while reader.consume(UInt8(ascii: ","))
-        guard reader.consume(UInt8(ascii: "}")), reader.atEnd, let seat, let user else { return nil }
+        guard reader.consume(UInt8(ascii: "}")), reader.atEnd, let seat else { return nil }
         self.init(seatId: LenientID(value: seat), userIdentifier: user)
     }
 

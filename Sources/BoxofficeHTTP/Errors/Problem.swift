@@ -45,6 +45,7 @@ public struct Problem: HTTPResponseError, Sendable {
         case .seatsTaken: "seat-taken"
         case .poolSoldOut: "sold-out"
         case .salesNotOpen: "sales-not-open"
+        case .emailTaken: "email-taken"
         default: "booking-state-conflict"
         }
     }

@@ -1,3 +1,4 @@
+import BoxofficeAuth
 import BoxofficeDomain
 import BoxofficeEngine
 import Foundation
@@ -54,6 +55,7 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
     }
 
     private let engine: BookingEngine
+    private let authenticator: Authenticator
     private let holds: any HoldPath
     private let seatMaps: SeatMapCache
     private let serverName: String
@@ -81,7 +83,12 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
     ///   - epoch: the live hub's epoch, which names this process's seat map versions in their ETags.
     ///   - serverName: the `Server` header, as the application's configuration names it.
     ///   - answers: counts what this handler answers, together with the other connections' handlers.
-    public init(engine: BookingEngine, holds: any HoldPath, epoch: String, serverName: String, answers: EventLoopAnswerCount, logger: Logger) {
+    ///   - authenticator: reads a booking's token (or makes the guest an anonymous booking is for) without a hop.
+    public init(
+        engine: BookingEngine, holds: any HoldPath, epoch: String, serverName: String, answers: EventLoopAnswerCount,
+        authenticator: Authenticator, logger: Logger
+    ) {
+        self.authenticator = authenticator
         self.engine = engine
         self.holds = holds
         self.answers = answers
@@ -215,9 +222,17 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
         switch kind {
         case .safeBooking:
             guard let request = SafeBookingRequest(plainJSON: body) else { return false }
-            book(request, context: context)
+            // A token that cannot be used goes to the router, which words the 401.
+            guard let owner = try? owner(of: head) else { return false }
+            book(request, for: owner.principal, guestToken: owner.guestToken, context: context)
             return true
         case .seatMapRevalidation(let event):
+            // A token that cannot be used goes to the router, which words the 401.
+            do {
+                _ = try authenticator.principal(authorization: head.headerFields[.authorization])
+            } catch {
+                return false
+            }
             guard let snapshot = try? engine.engine(for: event).snapshot else { return false }
             let etag = seatMaps.etag(of: snapshot)
             guard SeatMapCache.matches(head.headerFields[.ifNoneMatch], etag: etag) else { return false }
@@ -227,31 +242,38 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
         }
     }
 
+    /// Who a booking is for, as the router decides it: the token's identity, or a new guest.
+    private func owner(of head: HTTPRequest) throws -> (principal: Principal, guestToken: String?) {
+        if let principal = try authenticator.principal(authorization: head.headerFields[.authorization]) { return (principal, nil) }
+        let (guest, token) = try authenticator.newGuest()
+        return (guest, token)
+    }
+
     /// Answers at once what the committed state already refuses (most requests of a flash sale), and a hold
     /// once its batch is written.
-    private func book(_ request: SafeBookingRequest, context: ChannelHandlerContext) {
+    private func book(_ request: SafeBookingRequest, for principal: Principal, guestToken: String?, context: ChannelHandlerContext) {
         let hold: HoldRequest
         do {
-            hold = try engine.seatHoldRequest(SeatID(rawValue: request.seatId.value), userIdentifier: request.userIdentifier)
+            hold = try engine.seatHoldRequest(SeatID(rawValue: request.seatId.value), userIdentifier: principal.owner)
         } catch {
-            return booked(.failure(error), context: context)
+            return booked(.failure(error), guestToken: nil, context: context)
         }
         let loop = context.eventLoop
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: loop)
         holds.hold(hold) { answer in
             if loop.inEventLoop {
-                bound.value.handler.booked(answer, context: bound.value.context)
+                bound.value.handler.booked(answer, guestToken: guestToken, context: bound.value.context)
             } else {
-                loop.execute { bound.value.handler.booked(answer, context: bound.value.context) }
+                loop.execute { bound.value.handler.booked(answer, guestToken: guestToken, context: bound.value.context) }
             }
         }
     }
 
-    private func booked(_ answer: Result<Booking, any Error>, context: ChannelHandlerContext) {
+    private func booked(_ answer: Result<Booking, any Error>, guestToken: String?, context: ChannelHandlerContext) {
         guard context.channel.isActive else { return }
         switch answer {
         case .success(let booking):
-            respond(.ok, [.contentType: "application/json; charset=utf-8"], body: SafeBookingBody(booking).json, context: context)
+            respond(.ok, [.contentType: "application/json; charset=utf-8"], body: SafeBookingBody(booking, guestToken: guestToken).json, context: context)
         case .failure(let error):
             let problem = ProblemMiddleware<BoxofficeRequestContext>.problem(for: error, logger: logger)
             var fields = problem.headers

@@ -3,9 +3,11 @@ import Foundation
 
 /// A message a client sends on `/api/ws`.
 ///
-/// `{"action": "subscribe", "event_id": 1}`, `{"action": "subscribe", "customer": "alice"}`, the same with
-/// `"unsubscribe"`, and `{"action": "ping"}`.
+/// `{"action": "auth", "token": "…"}` (browsers cannot send a header with a WebSocket), `{"action": "subscribe",
+/// "event_id": 1}`, `{"action": "subscribe", "customer": "<identity id>"}`, the same with `"unsubscribe"`, and
+/// `{"action": "ping"}`.
 enum LiveCommand: Equatable {
+    case authenticate(String)
     case subscribe(LiveTopic)
     case unsubscribe(LiveTopic)
     case ping
@@ -14,6 +16,7 @@ enum LiveCommand: Equatable {
         let action: String
         let eventId: Int64?
         let customer: String?
+        let token: String?
     }
 
     /// Reads a command.
@@ -28,12 +31,15 @@ enum LiveCommand: Equatable {
         switch body.action {
         case "ping":
             return .ping
+        case "auth":
+            guard let token = body.token, !token.isEmpty else { throw LiveCommandError(detail: #"Send {"action": "auth", "token": "<access token>"}."#) }
+            return .authenticate(token)
         case "subscribe":
             return .subscribe(try topic(of: body))
         case "unsubscribe":
             return .unsubscribe(try topic(of: body))
         default:
-            throw LiveCommandError(detail: "Unknown action \(body.action); use subscribe, unsubscribe or ping.")
+            throw LiveCommandError(detail: "Unknown action \(body.action); use auth, subscribe, unsubscribe or ping.")
         }
     }
 

@@ -64,6 +64,12 @@ enum LiveMessage {
         let type = "pong"
     }
 
+    /// `authenticated`: the socket now acts for this identity.
+    struct Authenticated: Encodable {
+        let type = "authenticated"
+        let identity: String
+    }
+
     /// Encodes an event's merged changes; `epoch` names the process whose versions they count.
     static func encode(_ merged: MergedInventory, epoch: String) throws -> ByteBuffer {
         try encode(Inventory(

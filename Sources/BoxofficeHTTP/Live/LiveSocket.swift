@@ -1,3 +1,4 @@
+import BoxofficeAuth
 import BoxofficeDomain
 import BoxofficeEngine
 import HTTPTypes
@@ -17,11 +18,18 @@ public struct LiveSocket: Sendable {
 
     private let hub: LiveHub
     private let engine: BookingEngine
+    private let authenticator: Authenticator
+    private let origins: OriginPolicy
 
     /// Creates the endpoint over a hub; the engine gives the version an event subscription starts at.
-    public init(hub: LiveHub, engine: BookingEngine) {
+    /// - Parameters:
+    ///   - authenticator: reads the token a client sends, to let it watch its own bookings and wallet.
+    ///   - origins: the web pages allowed to open a socket.
+    public init(hub: LiveHub, engine: BookingEngine, authenticator: Authenticator, origins: OriginPolicy) {
         self.hub = hub
         self.engine = engine
+        self.authenticator = authenticator
+        self.origins = origins
     }
 
     /// Whether a request becomes a WebSocket: only on ``path``, and only once the engine is ready (before
@@ -29,9 +37,11 @@ public struct LiveSocket: Sendable {
     /// - Parameter channel: the connection's channel, on which the hub writes once the upgrade is done.
     public func shouldUpgrade(_ head: HTTPRequest, channel: any Channel) -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
         let path = head.path.map { $0.split(separator: "?", maxSplits: 1).first.map(String.init) ?? $0 }
-        guard path == Self.path, engine.isReady else { return .dontUpgrade }
+        guard path == Self.path, engine.isReady, origins.allows(head) else { return .dontUpgrade }
+        // A client that can send a header (not a browser) may authenticate with the upgrade itself.
+        let principal = try? authenticator.principal(authorization: head.headerFields[.authorization])
         return .upgrade([:]) { inbound, _, _ in
-            try await serve(inbound: inbound, channel: channel)
+            try await serve(inbound: inbound, channel: channel, principal: principal)
         }
     }
 
@@ -39,7 +49,8 @@ public struct LiveSocket: Sendable {
     /// ``LiveConnection``, replies and pushes alike, so they reach it in the order they were sent. When the server
     /// shuts down the socket is closed with 1001 (going away): the client reconnects, to another instance if the
     /// gateway has one, and a socket no longer holds the shutdown up.
-    private func serve(inbound: WebSocketInboundStream, channel: any Channel) async throws {
+    private func serve(inbound: WebSocketInboundStream, channel: any Channel, principal: Principal?) async throws {
+        var principal = principal
         let connection = hub.connect(channel)
         defer { hub.disconnect(connection) }
         try await channel.eventLoop.submit { try connection.attach() }.get()
@@ -49,14 +60,14 @@ public struct LiveSocket: Sendable {
                     reply(LiveMessage.Refusal(detail: "Send commands as text frames."), on: connection)
                     continue
                 }
-                handle(text, on: connection)
+                handle(text, on: connection, as: &principal)
             }
         } onGracefulShutdown: {
             channel.eventLoop.execute { connection.close(code: 1001, reason: "the server is shutting down; connect again") }
         }
     }
 
-    private func handle(_ text: String, on connection: LiveConnection) {
+    private func handle(_ text: String, on connection: LiveConnection, as principal: inout Principal?) {
         let command: LiveCommand
         do {
             command = try LiveCommand.parse(text)
@@ -67,10 +78,23 @@ public struct LiveSocket: Sendable {
         switch command {
         case .ping:
             reply(LiveMessage.Pong(), on: connection)
+        case .authenticate(let token):
+            do {
+                principal = try authenticator.principal(authorization: "Bearer " + token)
+                reply(LiveMessage.Authenticated(identity: principal?.owner ?? ""), on: connection)
+            } catch {
+                reply(LiveMessage.Refusal(detail: error.detail), on: connection)
+            }
         case .subscribe(let topic):
-            if case .event(let id) = topic, (try? engine.engine(for: id)) == nil {
+            switch topic {
+            case .event(let id) where (try? engine.engine(for: id)) == nil:
                 reply(LiveMessage.Refusal(detail: "There is no event with id \(id)."), on: connection)
                 return
+            case .customer(let customer) where !(principal?.mayAct(for: customer) ?? false):
+                reply(LiveMessage.Refusal(detail: #"You may watch only your own bookings and wallet: send {"action": "auth", "token": "<access token>"} first, then subscribe with your identity id."#), on: connection)
+                return
+            default:
+                break
             }
             guard hub.subscribe(connection, to: topic) else {
                 reply(LiveMessage.Refusal(detail: "A connection may watch at most a few dozen topics; unsubscribe first."), on: connection)

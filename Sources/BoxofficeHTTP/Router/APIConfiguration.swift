@@ -1,7 +1,11 @@
+import BoxofficeAuth
+
 /// Everything the HTTP layer needs besides the services' parts.
 public struct APIConfiguration: Sendable {
-    /// The organizer's bearer token.
-    public var organizerToken: String
+    /// Reads every request's token (and knows the organizer's bootstrap token).
+    public var authenticator: Authenticator
+    /// Which web pages may call from a browser and open live sockets.
+    public var origins: OriginPolicy
     /// Whether `POST /api/init_db` is open to everyone.
     public var demoMode: Bool
     /// Whether to log one line per request at info level.
@@ -13,9 +17,11 @@ public struct APIConfiguration: Sendable {
 
     /// Creates a configuration.
     public init(
-        organizerToken: String, demoMode: Bool, logRequests: Bool, metrics: (@Sendable () -> String)? = nil, publicDirectory: String? = nil
+        authenticator: Authenticator, origins: OriginPolicy = OriginPolicy(), demoMode: Bool, logRequests: Bool, metrics: (@Sendable () -> String)? = nil,
+        publicDirectory: String? = nil
     ) {
-        self.organizerToken = organizerToken
+        self.authenticator = authenticator
+        self.origins = origins
         self.demoMode = demoMode
         self.logRequests = logRequests
         self.metrics = metrics

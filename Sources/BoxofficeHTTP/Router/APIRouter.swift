@@ -24,6 +24,7 @@ public enum APIRouter {
         if configuration.logRequests { router.add(middleware: LogRequestsMiddleware(.info)) }
         router.add(middleware: ProblemMiddleware())
         if let folder = configuration.publicDirectory { router.add(middleware: FileMiddleware(folder, searchForIndexHtml: true)) }
+        router.add(middleware: AuthenticationMiddleware(authenticator: configuration.authenticator))
         HealthController(checks: [booking?.readiness, payments?.readiness].compactMap { $0 } + readiness).addRoutes(to: router)
         if let metrics = configuration.metrics {
             router.get("metrics") { _, _ in
@@ -42,13 +43,16 @@ public enum APIRouter {
         _ booking: BookingRoutes, to router: Router<BoxofficeRequestContext>, live: LiveHub?, configuration: APIConfiguration, now: @escaping @Sendable () -> Date
     ) {
         let engine = booking.engine
-        let organizer = OrganizerGuard(token: configuration.organizerToken)
         let api = router.group(RouterPath(APIRoutes.api)).add(middleware: ReadinessMiddleware(check: booking.readiness))
-        EventController(engine: engine, organizer: organizer, seatMaps: SeatMapCache(epoch: live?.epoch ?? LiveHub.makeEpoch()), now: now).addRoutes(to: api)
-        BookingController(engine: engine, holds: booking.holds, waiters: booking.waiters).addRoutes(to: api)
-        api.get(RouterPath(APIRoutes.liveSocket)) { _, _ -> Response in
+        EventController(engine: engine, seatMaps: SeatMapCache(epoch: live?.epoch ?? LiveHub.makeEpoch()), now: now).addRoutes(to: api)
+        BookingController(engine: engine, holds: booking.holds, waiters: booking.waiters, authenticator: configuration.authenticator).addRoutes(to: api)
+        AuthController(auth: booking.auth).addRoutes(to: api)
+        api.get(RouterPath(APIRoutes.liveSocket)) { request, _ -> Response in
+            guard configuration.origins.allows(request.head) else {
+                throw Problem(.forbidden, type: "origin-not-allowed", detail: "A page of another origin may not open a live socket here (--allowed-origins).")
+            }
             throw Problem(.upgradeRequired, type: "websocket-only", detail: "/api/ws speaks WebSocket only; connect with a WebSocket client.")
         }
-        DemoController(engine: engine, organizer: organizer, demoMode: configuration.demoMode, now: now).addRoutes(to: api)
+        DemoController(engine: engine, demoMode: configuration.demoMode, now: now).addRoutes(to: api)
     }
 }

@@ -1,9 +1,13 @@
+import BoxofficeAuth
 import Foundation
 import Hummingbird
 
-/// The request context of every route: the framework's core storage with the API's JSON conventions.
+/// The request context of every route: the framework's core storage with the API's JSON conventions, and the
+/// principal the request acts for (set by the authentication middleware; nil for an anonymous request).
 public struct BoxofficeRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// Who the request acts for.
+    public var principal: Principal?
 
     public init(source: Source) {
         coreContext = .init(source: source)

@@ -1,3 +1,4 @@
+import BoxofficeAuth
 import BoxofficeDomain
 import BoxofficeEngine
 import BoxofficePayments
@@ -10,12 +11,15 @@ public struct BookingRoutes: Sendable {
     public var holds: any HoldPath
     /// Told of every booking status change this process hears of, so `pay` can wait for the outcome.
     public var waiters: BookingStatusWaiters
+    /// Identities: signup, login, guests (`/api/auth/…`).
+    public var auth: AuthService
 
     /// Creates the booking routes' parts; `holds` defaults to the engine.
-    public init(engine: BookingEngine, holds: (any HoldPath)? = nil, waiters: BookingStatusWaiters) {
+    public init(engine: BookingEngine, holds: (any HoldPath)? = nil, waiters: BookingStatusWaiters, auth: AuthService) {
         self.engine = engine
         self.holds = holds ?? engine
         self.waiters = waiters
+        self.auth = auth
     }
 
     /// Ready once the engine loaded its state.

@@ -73,7 +73,7 @@ export async function renderBookings(root, { live }) {
 
   async function load() {
     const asked = Date.now();
-    const bookings = await api.bookingsOf(customer);
+    const bookings = await api.myBookings();
     for (const booking of bookings.reverse()) update(booking, asked);
     if (!bookings.length && !rows.size && !body.children.length) {
       body.append(h("tr", { "data-empty": true }, h("td", { colspan: "5" }, "No bookings yet. ", h("a", { href: "#/" }, "Find an event"), ".")));

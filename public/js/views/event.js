@@ -127,7 +127,7 @@ export async function renderEvent(root, { live, params }) {
     holdButton.disabled = true;
     say("", "");
     try {
-      booking = await api.hold({ event_id: eventId, seat_ids: seatIds, ga: tickets(), user_identifier: customer });
+      booking = await api.hold({ event_id: eventId, seat_ids: seatIds, ga: tickets() });
       booking.localDeadline = Date.now() + (new Date(booking.expires_at) - new Date(booking.created_at));
       map.clearSelection();
       map.setMine(requested);

@@ -13,7 +13,7 @@ export async function renderWallet(root, { live }) {
   }
   const content = h("div");
   root.append(content);
-  let account = await api.walletOf(customer);
+  let account = await api.myWallet();
 
   function renderCreate() {
     const currency = h("select", { id: "wallet-currency" }, ...["EUR", "USD", "GBP", "RUB"].map((code) => h("option", { value: code }, code)));
@@ -24,7 +24,7 @@ export async function renderWallet(root, { live }) {
       h("div", { class: "row" }, currency,
         h("button", { type: "button", "data-testid": "create-wallet", onclick: async () => {
           try {
-            account = await api.createWallet(customer, currency.value);
+            account = await api.createWallet(currency.value);
             await renderAccount();
           } catch (problem) {
             error.replaceChildren(h("p", { class: "notice bad" }, problem.message));

@@ -1,0 +1,63 @@
+import BoxofficeAuth
+import BoxofficeDomain
+import Foundation
+import HTTPTypes
+
+/// Turns a request's `Authorization` header into the principal it acts for, the same way on every path (the
+/// router, the event loop's fast path, the live socket) and in every service, without a database.
+public struct Authenticator: Sendable {
+    /// Signs and verifies the tokens.
+    public let codec: TokenCodec
+    private let organizerToken: [UInt8]
+    private let now: @Sendable () -> Date
+
+    /// Creates an authenticator.
+    /// - Parameter organizerToken: the bootstrap organizer token (`BOXOFFICE_ORGANIZER_TOKEN`), which acts as
+    ///   ``Principal/bootstrapOrganizer``.
+    public init(codec: TokenCodec, organizerToken: String, now: @escaping @Sendable () -> Date = Date.init) {
+        self.codec = codec
+        self.organizerToken = Array(organizerToken.utf8)
+        self.now = now
+    }
+
+    /// The principal of an `Authorization` header: nil without one.
+    /// - Throws: ``Problem`` 401 for any other scheme than Bearer, a token that is not ours, changed or expired.
+    public func principal(authorization: String?) throws(Problem) -> Principal? {
+        guard let authorization else { return nil }
+        guard authorization.count > 7, authorization.prefix(7).lowercased() == "bearer " else {
+            throw Self.refusal("Send the token as Authorization: Bearer <token>.")
+        }
+        let token = authorization.dropFirst(7).trimmingCharacters(in: .whitespaces)
+        if Self.constantTimeEqual(Array(token.utf8), organizerToken) { return .bootstrapOrganizer }
+        let claims: AccessClaims
+        do {
+            claims = try codec.verify(token, now: now())
+        } catch {
+            throw Self.refusal(error.detail, expired: error == .expired)
+        }
+        guard let id = claims.identity else { throw Self.refusal(TokenError.malformed("no subject").detail) }
+        return Principal(id: id, role: claims.role, session: claims.session)
+    }
+
+    /// A new guest's principal and token, for a request without one that makes something of its own.
+    public func newGuest() throws -> (Principal, token: String) {
+        let at = now()
+        let id = UUID()
+        let token = try codec.sign(AccessClaims(identity: id, role: .guest, session: nil, issuedAt: at, expiresAt: at.addingTimeInterval(AuthService.guestLifetime)))
+        return (Principal(id: id, role: .guest, session: nil), token)
+    }
+
+    static func refusal(_ detail: String, expired: Bool = false) -> Problem {
+        Problem(
+            .unauthorized, type: expired ? "token-expired" : "invalid-token", detail: detail,
+            headers: [.wwwAuthenticate: #"Bearer error="invalid_token""#]
+        )
+    }
+
+    private static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+        guard lhs.count == rhs.count, !rhs.isEmpty else { return false }
+        var difference: UInt8 = 0
+        for (left, right) in zip(lhs, rhs) { difference |= left ^ right }
+        return difference == 0
+    }
+}
