@@ -165,6 +165,7 @@ let package = Package(
                 "BoxofficeEngine",
                 "BoxofficePayments",
                 "BoxofficeAuth",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),

@@ -10,8 +10,8 @@ import ServiceLifecycle
 
 /// The booking service's database: embedded SQLite files or PostgreSQL.
 struct BookingDatabase {
-    /// The booking store, with its outbox and dead letters.
-    let store: any BookingStore & OutboxStore & DeadLetterStore & MessageArchive & IdentityStore
+    /// The booking store, with its outbox, dead letters, identities and idempotency keys.
+    let store: any BookingStore & OutboxStore & DeadLetterStore & MessageArchive & IdentityStore & IdempotencyStore
     /// The same store's per-request writes, for the benchmarks' baselines.
     let baselineWriter: any BaselineHoldWriter
     /// Rung by the store after commits that wrote to its outbox.

@@ -54,6 +54,8 @@ public struct BoxofficeServer {
         var databases: [any Service] = []
         var workers: [any Service] = []
         var payments: PaymentRoutes?
+        /// Where `Idempotency-Key`s are kept: the booking database when this process runs it, else the payment one.
+        var keys: (any IdempotencyStore)?
         if configuration.role.runsPayments {
             let database = try await PaymentsDatabase.open(configuration, directory: directory, logger: logger)
             let starter = PaymentsStarter(migrate: database.migrate, database: database.description, logger: logger)
@@ -66,6 +68,7 @@ public struct BoxofficeServer {
                 OutboxRelay(name: "payments", outbox: database.store, transport: bus.transport, wakeup: database.outbox, isReady: ready, logger: logger),
             ]
             payments = PaymentRoutes(store: database.store, live: bus.live, isReady: ready)
+            keys = database.keys
         }
         var booking: BookingRoutes?
         /// The event loop's fast path, one handler per connection.
@@ -80,6 +83,7 @@ public struct BoxofficeServer {
                 logger.warning("hold strategy \(configuration.holdStrategy.rawValue) is for benchmarks only: one transaction per hold")
             }
             databases += database.services
+            keys = database.store
             workers.append(EngineStarter(engine: engine, migrate: database.migrate, demo: configuration.demo, database: database.description, now: now, logger: logger))
             if let feed = database.changeFeed { workers.append(ChangeFeedService(feed: feed, engine: engine)) }
             workers += [
@@ -105,7 +109,7 @@ public struct BoxofficeServer {
         let router = APIRouter.build(
             booking: booking, payments: payments, readiness: bus.readiness, live: live,
             configuration: APIConfiguration(
-                authenticator: authenticator, origins: origins,
+                authenticator: authenticator, origins: origins, idempotency: keys,
                 demoMode: configuration.demo, logRequests: configuration.logRequests, metrics: configuration.metrics,
                 publicDirectory: configuration.role.runsBooking ? webAppDirectory(configuration.publicDirectory, logger: logger) : nil
             ),

@@ -1,3 +1,4 @@
+import BoxofficeDomain
 import BoxofficeMessaging
 import BoxofficePayments
 import BoxofficePostgres
@@ -14,6 +15,8 @@ struct PaymentsDatabase {
     let store: any PaymentStore
     /// The same store's dead letters and outbox, for `boxoffice dead-letters`.
     let archive: any MessageArchive
+    /// The same store's idempotency keys, for a process that runs only the payment service.
+    let keys: any IdempotencyStore
     /// Rung after payment transactions that wrote to its outbox.
     let outbox: Wakeup
     /// Brings the schema up to date.
@@ -33,7 +36,7 @@ struct PaymentsDatabase {
             let database = try await SQLiteDatabaseFile.open(path: path, logger: logger)
             let store = SQLitePaymentStore(database: database)
             return PaymentsDatabase(
-                store: store, archive: store, outbox: Wakeup(), migrate: { _ = try await store.migrate(logger: logger) },
+                store: store, archive: store, keys: store, outbox: Wakeup(), migrate: { _ = try await store.migrate(logger: logger) },
                 services: [DatabaseCloser(database: database)], description: "SQLite \(path)"
             )
         }
@@ -41,7 +44,7 @@ struct PaymentsDatabase {
         let client = PostgresClient(configuration: settings.clientConfiguration(schema: PostgresPaymentSchema.name), backgroundLogger: logger)
         let store = PostgresPaymentStore(client: client, timeout: settings.operationTimeout, logger: logger)
         return PaymentsDatabase(
-            store: store, archive: store, outbox: Wakeup(), migrate: { _ = try await store.migrate() }, services: [client],
+            store: store, archive: store, keys: store, outbox: Wakeup(), migrate: { _ = try await store.migrate() }, services: [client],
             description: "PostgreSQL \(settings.redacted) (schema \(PostgresPaymentSchema.name))"
         )
     }

@@ -40,7 +40,8 @@ public protocol MessageArchive: Sendable {
 ///
 /// The inbox must outlive every redelivery: a message is sent again only while its outbox row is unsent, and a
 /// broker redelivers only what it holds unacknowledged, both a matter of minutes after an outage, so seven days is
-/// far beyond. A sent outbox row is kept a day for the operator's eyes; a dead letter thirty days for replay.
+/// far beyond. A sent outbox row is kept a day for the operator's eyes; a dead letter thirty days for replay. An
+/// idempotency key (with its answer) is promised for at least a day and kept two.
 public struct MessageRetention: Sendable {
     /// How long a processed message's id stays in the inbox, in seconds.
     public var inbox: TimeInterval = 7 * 86_400
@@ -48,6 +49,8 @@ public struct MessageRetention: Sendable {
     public var sentOutbox: TimeInterval = 86_400
     /// How long a dead letter is kept, in seconds.
     public var deadLetters: TimeInterval = 30 * 86_400
+    /// How long an idempotency key and its answer are kept, in seconds.
+    public var idempotencyKeys: TimeInterval = 2 * 86_400
 
     /// The defaults.
     public init() {}

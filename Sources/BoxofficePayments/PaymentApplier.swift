@@ -13,12 +13,26 @@ public enum PaymentApplier {
     }
 
     /// Puts money into a wallet and appends the deposit to its ledger.
-    /// - Returns: the entry and the wallet after it, or nil when there is no such wallet.
-    public static func deposit(_ amountMinor: Int64, into account: UUID, at: Date, in transaction: some PaymentTransaction) async throws -> Deposit? {
+    ///
+    /// With an idempotency key, the key is recorded with the entry in the same transaction, so a deposit retried
+    /// with its key (after a `503` whose transaction committed after all, say) finds the first and credits nothing.
+    /// - Returns: the entry and the wallet after it (for a repeated key, the first entry and the wallet now), or nil
+    ///   when there is no such wallet.
+    public static func deposit(
+        _ amountMinor: Int64, into account: UUID, key: String? = nil, at: Date, in transaction: some PaymentTransaction
+    ) async throws -> Deposit? {
+        guard try await transaction.account(account) != nil else { return nil }
+        let id = UUID()
+        if let key, !(try await transaction.recordDepositKey(key, account: account, entry: id, at: at)) {
+            guard let entry = try await transaction.depositEntry(forKey: key, account: account), let wallet = try await transaction.account(account) else {
+                throw MissingAccount(id: account)
+            }
+            return Deposit(entry: entry, account: wallet, repeated: true)
+        }
         guard let wallet = try await transaction.credit(amountMinor, to: account) else { return nil }
-        let entry = LedgerEntry(id: UUID(), accountID: wallet.id, kind: .deposit, amountMinor: amountMinor, balanceAfterMinor: wallet.balanceMinor, bookingID: nil, createdAt: at)
+        let entry = LedgerEntry(id: id, accountID: wallet.id, kind: .deposit, amountMinor: amountMinor, balanceAfterMinor: wallet.balanceMinor, bookingID: nil, createdAt: at)
         try await transaction.appendLedger([entry])
-        return Deposit(entry: entry, account: wallet)
+        return Deposit(entry: entry, account: wallet, repeated: false)
     }
 
     /// Charges each request's booking once, a whole batch in one transaction, in the batch's order.
@@ -173,6 +187,8 @@ public struct Deposit: Sendable {
     public var entry: LedgerEntry
     /// The wallet after the deposit.
     public var account: Account
+    /// Whether an earlier deposit with the same idempotency key made this entry, and nothing was credited now.
+    public var repeated: Bool
 }
 
 /// Deliveries of one booking's payment request raced; the loser's transaction is rolled back and its messages,

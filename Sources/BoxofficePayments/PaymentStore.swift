@@ -35,10 +35,11 @@ extension PaymentStore {
         try await write { try await PaymentApplier.createAccount(userIdentifier: userIdentifier, currency: currency, at: at, in: $0) }
     }
 
-    /// Puts money into a wallet and appends the deposit to its ledger.
+    /// Puts money into a wallet and appends the deposit to its ledger; a deposit with an idempotency key is made once
+    /// (see ``PaymentApplier/deposit(_:into:key:at:in:)``).
     /// - Returns: the entry and the wallet after it, or nil when the account does not exist.
-    public func deposit(_ amountMinor: Int64, into account: UUID, at: Date) async throws -> Deposit? {
-        try await write { try await PaymentApplier.deposit(amountMinor, into: account, at: at, in: $0) }
+    public func deposit(_ amountMinor: Int64, into account: UUID, key: String? = nil, at: Date) async throws -> Deposit? {
+        try await write { try await PaymentApplier.deposit(amountMinor, into: account, key: key, at: at, in: $0) }
     }
 
     /// Charges each request's booking once, recording the payments, the ledger entries, the inbox records and the

@@ -16,6 +16,14 @@ public protocol PaymentTransaction {
     func lockPayments(of bookings: Set<UUID>) async throws -> [UUID: Payment]
     /// Customers' wallets, locked until the transaction ends (`FOR UPDATE` on PostgreSQL), by customer.
     func lockAccounts(ofUsers users: Set<String>) async throws -> [String: Account]
+    /// A wallet by id, if it exists.
+    func account(_ id: UUID) async throws -> Account?
+    /// Records that a deposit with an idempotency key makes ledger entry `entry`, unless the key has a deposit into
+    /// that wallet already. On PostgreSQL a concurrent deposit with the same key waits here until the first commits.
+    /// - Returns: whether it was recorded (the key is new).
+    func recordDepositKey(_ key: String, account: UUID, entry: UUID, at: Date) async throws -> Bool
+    /// The ledger entry the deposit with this key made into this wallet.
+    func depositEntry(forKey key: String, account: UUID) async throws -> LedgerEntry?
     /// A customer's wallet, if they have one.
     func account(ofUser user: String) async throws -> Account?
     /// Inserts a wallet unless its customer has one.

@@ -77,5 +77,6 @@ public enum PostgresBookingSchema {
             "CREATE INDEX bookings_held_until ON bookings(expires_at) WHERE status = 'held'",
         ] + PostgresMessageTables.retentionIndexes),
         Migration(version: 7, name: "identities and their sessions", statements: PostgresBookingStore.identityTables),
+        Migration(version: 8, name: "idempotency keys", statements: PostgresIdempotencyKeys.schema),
     ]
 }

@@ -1,3 +1,4 @@
+import BoxofficeDomain
 import BoxofficeMessaging
 import Foundation
 import Logging
@@ -110,13 +111,14 @@ extension PostgresMessageTables {
         "CREATE INDEX dead_letters_failed ON dead_letters(failed_at)",
     ]
 
-    /// Deletes inbox records, sent outbox rows and dead letters older than their retention.
+    /// Deletes inbox records, sent outbox rows, dead letters and idempotency keys older than their retention.
     static func prune(_ retention: MessageRetention, now: Date, client: PostgresClient, logger: Logger) async throws -> Int {
         var removed = 0
         for (sql, age) in [
             ("DELETE FROM inbox WHERE processed_at < $1", retention.inbox),
             ("DELETE FROM outbox WHERE sent_at < $1", retention.sentOutbox),
             ("DELETE FROM dead_letters WHERE failed_at < $1", retention.deadLetters),
+            ("DELETE FROM idempotency_keys WHERE claimed_at < $1", retention.idempotencyKeys),
         ] {
             var binds = PostgresBindings()
             binds.append(now.addingTimeInterval(-age))
@@ -158,7 +160,7 @@ extension PostgresMessageTables {
 }
 
 /// A service store on PostgreSQL whose outbox and dead letters are the standard message tables.
-public protocol PostgresServiceStore: OutboxStore, DeadLetterStore, MessageArchive {
+public protocol PostgresServiceStore: OutboxStore, DeadLetterStore, MessageArchive, IdempotencyStore {
     /// The store's client.
     var client: PostgresClient { get }
     /// The store's logger.

@@ -43,5 +43,12 @@ public enum PostgresPaymentSchema {
         ] + PostgresMessageTables.schema),
         Migration(version: 2, name: "outbox rows claimed by one relay at a time", statements: [PostgresMessageTables.claims]),
         Migration(version: 3, name: "message tables pruned by age", statements: PostgresMessageTables.retentionIndexes),
+        Migration(version: 4, name: "idempotency keys; deposits by key", statements: PostgresIdempotencyKeys.schema + [
+            """
+            CREATE TABLE deposit_keys (
+                account_id UUID NOT NULL, key TEXT NOT NULL, entry_id UUID NOT NULL, created_at TIMESTAMPTZ NOT NULL,
+                PRIMARY KEY (account_id, key))
+            """,
+        ]),
     ]
 }

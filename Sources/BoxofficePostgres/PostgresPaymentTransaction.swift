@@ -31,6 +31,31 @@ struct PostgresPaymentTransaction: PaymentTransaction {
         return Dictionary(accounts.map { ($0.userIdentifier, $0) }) { first, _ in first }
     }
 
+    func account(_ id: UUID) async throws -> Account? {
+        try await PostgresPaymentRows.accounts("SELECT \(unescaped: PostgresPaymentRows.accountColumns) FROM accounts WHERE id = \(id)", on: connection, logger: logger).first
+    }
+
+    func recordDepositKey(_ key: String, account: UUID, entry: UUID, at: Date) async throws -> Bool {
+        try await returnsRow(
+            "INSERT INTO deposit_keys (account_id, key, entry_id, created_at) VALUES (\(account), \(key), \(entry), \(at)) ON CONFLICT DO NOTHING RETURNING 1"
+        )
+    }
+
+    func depositEntry(forKey key: String, account: UUID) async throws -> LedgerEntry? {
+        let rows = try await connection.query(
+            """
+            SELECT l.id, l.kind, l.amount_minor, l.balance_after_minor, l.booking_id, l.created_at
+            FROM deposit_keys k JOIN ledger l ON l.id = k.entry_id WHERE k.account_id = \(account) AND k.key = \(key)
+            """,
+            logger: logger
+        )
+        for try await (id, kind, amount, balance, booking, at) in rows.decode((UUID, String, Int64, Int64, UUID?, Date).self) {
+            guard let kind = LedgerEntry.Kind(rawValue: kind) else { throw UnreadableRow(table: "ledger") }
+            return LedgerEntry(id: id, accountID: account, kind: kind, amountMinor: amount, balanceAfterMinor: balance, bookingID: booking, createdAt: at)
+        }
+        return nil
+    }
+
     func account(ofUser user: String) async throws -> Account? {
         try await PostgresPaymentRows.accounts(
             "SELECT \(unescaped: PostgresPaymentRows.accountColumns) FROM accounts WHERE user_identifier = \(user)", on: connection, logger: logger

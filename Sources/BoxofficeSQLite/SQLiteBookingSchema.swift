@@ -75,5 +75,6 @@ public enum SQLiteBookingSchema {
             "CREATE INDEX bookings_held_until ON bookings(expires_at) WHERE status = 'held'",
         ] + SQLiteMessageTables.retentionIndexes),
         Migration(version: 7, name: "identities and their sessions", statements: SQLiteBookingStore.identityTables),
+        Migration(version: 8, name: "idempotency keys", statements: SQLiteIdempotencyKeys.schema),
     ]
 }

@@ -1,3 +1,4 @@
+import BoxofficeDomain
 import BoxofficeMessaging
 import Foundation
 import SQLiteNIO
@@ -119,7 +120,7 @@ extension SQLiteMessageTables {
         "CREATE INDEX dead_letters_failed ON dead_letters(failed_at)",
     ]
 
-    /// Deletes inbox records, sent outbox rows and dead letters older than their retention.
+    /// Deletes inbox records, sent outbox rows, dead letters and idempotency keys older than their retention.
     static func prune(_ retention: MessageRetention, now: Date, database: SQLiteDatabaseFile) async throws -> Int {
         try await database.write { connection in
             var removed = 0
@@ -127,6 +128,7 @@ extension SQLiteMessageTables {
                 ("DELETE FROM inbox WHERE processed_at < ? RETURNING 1", retention.inbox),
                 ("DELETE FROM outbox WHERE sent_at < ? RETURNING 1", retention.sentOutbox),
                 ("DELETE FROM dead_letters WHERE failed_at < ? RETURNING 1", retention.deadLetters),
+                ("DELETE FROM idempotency_keys WHERE claimed_at < ? RETURNING 1", retention.idempotencyKeys),
             ] {
                 removed += try await connection.query(sql, [ColumnCoding.millis(now.addingTimeInterval(-age))]).count
             }
@@ -170,7 +172,7 @@ extension SQLiteMessageTables {
 }
 
 /// A service store on one SQLite file whose outbox and dead letters are the standard message tables.
-public protocol SQLiteServiceStore: OutboxStore, DeadLetterStore, MessageArchive {
+public protocol SQLiteServiceStore: OutboxStore, DeadLetterStore, MessageArchive, IdempotencyStore {
     /// The store's database file.
     var database: SQLiteDatabaseFile { get }
 }

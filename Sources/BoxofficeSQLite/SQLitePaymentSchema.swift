@@ -38,5 +38,12 @@ public enum SQLitePaymentSchema {
         ] + SQLiteMessageTables.schema),
         Migration(version: 2, name: "outbox rows claimed by one relay at a time", statements: [SQLiteMessageTables.claims]),
         Migration(version: 3, name: "message tables pruned by age", statements: SQLiteMessageTables.retentionIndexes),
+        Migration(version: 4, name: "idempotency keys; deposits by key", statements: SQLiteIdempotencyKeys.schema + [
+            """
+            CREATE TABLE deposit_keys (
+                account_id TEXT NOT NULL, key TEXT NOT NULL, entry_id TEXT NOT NULL, created_at INTEGER NOT NULL,
+                PRIMARY KEY (account_id, key))
+            """,
+        ]),
     ]
 }

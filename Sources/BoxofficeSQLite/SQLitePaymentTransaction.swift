@@ -41,6 +41,24 @@ struct SQLitePaymentTransaction: PaymentTransaction {
         return accounts
     }
 
+    func account(_ id: UUID) async throws -> Account? {
+        try await connection.query("SELECT * FROM accounts WHERE id = ?", [.text(id.lowercased)]).first.map(SQLitePaymentRows.account(from:))
+    }
+
+    func recordDepositKey(_ key: String, account: UUID, entry: UUID, at: Date) async throws -> Bool {
+        !(try await connection.query(
+            "INSERT INTO deposit_keys (account_id, key, entry_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING key",
+            [.text(account.lowercased), .text(key), .text(entry.lowercased), ColumnCoding.millis(at)]
+        )).isEmpty
+    }
+
+    func depositEntry(forKey key: String, account: UUID) async throws -> LedgerEntry? {
+        try await connection.query(
+            "SELECT ledger.* FROM deposit_keys JOIN ledger ON ledger.id = deposit_keys.entry_id WHERE deposit_keys.account_id = ? AND deposit_keys.key = ?",
+            [.text(account.lowercased), .text(key)]
+        ).first.map(SQLitePaymentRows.entry(from:))
+    }
+
     func account(ofUser user: String) async throws -> Account? {
         try await connection.query("SELECT * FROM accounts WHERE user_identifier = ?", [.text(user)]).first.map(SQLitePaymentRows.account(from:))
     }

@@ -56,7 +56,13 @@ struct AccountController {
         let id = try await account(context, ownerOnly: true).id
         let body = try await request.decodeJSON(DepositRequest.self, limit: Self.bodyLimit)
         try WalletRules.checkDeposit(body.amountMinor)
-        guard let deposit = try await store.deposit(body.amountMinor, into: id, at: now()) else { throw notFound(id) }
+        let key = request.headers[.idempotencyKey].flatMap { IdempotencyMiddleware.isValid($0) ? $0 : nil }
+        guard let deposit = try await store.deposit(body.amountMinor, into: id, key: key, at: now()) else { throw notFound(id) }
+        if deposit.repeated {
+            return EditedResponse(
+                status: .created, headers: [.idempotentReplayed: "true"], response: DepositBody(entry: LedgerEntryBody(deposit.entry), account: AccountBody(deposit.account))
+            )
+        }
         live?.publish(.wallet(WalletChange(deposit.account)))
         return EditedResponse(status: .created, response: DepositBody(entry: LedgerEntryBody(deposit.entry), account: AccountBody(deposit.account)))
     }

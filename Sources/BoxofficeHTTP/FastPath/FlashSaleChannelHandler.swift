@@ -203,6 +203,7 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
             return nil
         }
         guard unanswered == 0, !quiescing, engine.isReady, head.headerFields[.expect] == nil, head.headerFields[.upgrade] == nil,
+            head.headerFields[.idempotencyKey] == nil,
             head.headerFields[.connection].map({ $0.lowercased() == "keep-alive" }) ?? true,
             head.headerFields[.requestID].map(RequestIDMiddleware<BoxofficeRequestContext>.isValid) ?? true
         else { return nil }

@@ -1,4 +1,5 @@
 import BoxofficeAuth
+import BoxofficeDomain
 
 /// Everything the HTTP layer needs besides the services' parts.
 public struct APIConfiguration: Sendable {
@@ -6,6 +7,8 @@ public struct APIConfiguration: Sendable {
     public var authenticator: Authenticator
     /// Which web pages may call from a browser and open live sockets.
     public var origins: OriginPolicy
+    /// Where `Idempotency-Key`s and their answers are kept; nil ignores the header.
+    public var idempotency: (any IdempotencyStore)?
     /// Whether `POST /api/init_db` is open to everyone.
     public var demoMode: Bool
     /// Whether to log one line per request at info level.
@@ -17,11 +20,12 @@ public struct APIConfiguration: Sendable {
 
     /// Creates a configuration.
     public init(
-        authenticator: Authenticator, origins: OriginPolicy = OriginPolicy(), demoMode: Bool, logRequests: Bool, metrics: (@Sendable () -> String)? = nil,
+        authenticator: Authenticator, origins: OriginPolicy = OriginPolicy(), idempotency: (any IdempotencyStore)? = nil, demoMode: Bool, logRequests: Bool, metrics: (@Sendable () -> String)? = nil,
         publicDirectory: String? = nil
     ) {
         self.authenticator = authenticator
         self.origins = origins
+        self.idempotency = idempotency
         self.demoMode = demoMode
         self.logRequests = logRequests
         self.metrics = metrics

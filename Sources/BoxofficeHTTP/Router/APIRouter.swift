@@ -25,6 +25,7 @@ public enum APIRouter {
         router.add(middleware: ProblemMiddleware())
         if let folder = configuration.publicDirectory { router.add(middleware: FileMiddleware(folder, searchForIndexHtml: true)) }
         router.add(middleware: AuthenticationMiddleware(authenticator: configuration.authenticator))
+        if let keys = configuration.idempotency { router.add(middleware: IdempotencyMiddleware(store: keys, now: now)) }
         HealthController(checks: [booking?.readiness, payments?.readiness].compactMap { $0 } + readiness).addRoutes(to: router)
         if let metrics = configuration.metrics {
             router.get("metrics") { _, _ in

@@ -8,9 +8,12 @@ public struct BoxofficeRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Who the request acts for.
     public var principal: Principal?
+    /// The IP address the connection comes from (the gateway's, behind one).
+    public let peerAddress: String?
 
     public init(source: Source) {
         coreContext = .init(source: source)
+        peerAddress = source.channel.remoteAddress?.ipAddress
     }
 
     public var requestDecoder: JSONDecoder { APICoding.makeDecoder() }

@@ -5,4 +5,8 @@ extension HTTPField.Name {
     public static let requestID = HTTPField.Name("X-Request-Id")!
     /// `Link` (RFC 8288): where the next page of a list is.
     public static let link = HTTPField.Name("Link")!
+    /// `Idempotency-Key`: a client's name for one write, so a retry of it is done once.
+    public static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+    /// `Idempotent-Replayed: true`: this answer is the first answer to an earlier request with the same key.
+    public static let idempotentReplayed = HTTPField.Name("Idempotent-Replayed")!
 }

@@ -1,0 +1,49 @@
+import Foundation
+
+/// The first answer to a request made with an `Idempotency-Key`, kept to be given again to a repeat.
+public struct RecordedAnswer: Sendable, Equatable {
+    /// The HTTP status.
+    public var status: Int
+    /// Its `Content-Type`, if it had a body.
+    public var contentType: String?
+    /// Its `Location`, if it named one.
+    public var location: String?
+    /// Its body.
+    public var body: [UInt8]
+
+    /// Creates an answer.
+    public init(status: Int, contentType: String?, location: String?, body: [UInt8]) {
+        self.status = status
+        self.contentType = contentType
+        self.location = location
+        self.body = body
+    }
+}
+
+/// What a store says when a request with an idempotency key arrives.
+public enum IdempotencyClaim: Sendable, Equatable {
+    /// The key is new (or its earlier request died without an answer): this request runs, and its answer is kept.
+    case fresh
+    /// The key was used for this same request, which was answered: give that answer again.
+    case replay(RecordedAnswer)
+    /// The key's request is still running.
+    case running
+    /// The key was used for another request (another method, path or body).
+    case differentRequest
+}
+
+/// Idempotency keys, scoped to their owner (an identity, or the address of an anonymous client), kept with the
+/// first answer so a repeated request does nothing twice. Each service database keeps its own; the message pruner
+/// deletes keys older than their retention.
+public protocol IdempotencyStore: Sendable {
+    /// Claims `key` for a request.
+    /// - Parameters:
+    ///   - fingerprint: what identifies the request (a hash of method, path and body); a repeat must match it.
+    ///   - staleBefore: a claim that started before this and has no answer is taken over (its process died).
+    func claimIdempotencyKey(_ key: String, owner: String, fingerprint: String, at: Date, staleBefore: Date) async throws -> IdempotencyClaim
+    /// Keeps the answer of a claimed key's request.
+    func recordIdempotentAnswer(_ answer: RecordedAnswer, key: String, owner: String, at: Date) async throws
+    /// Gives a claimed key up without an answer (the request failed in a way a retry may fix), so the key can be
+    /// used again at once.
+    func releaseIdempotencyKey(_ key: String, owner: String) async throws
+}

@@ -1,0 +1,127 @@
+import BoxofficeAuth
+import BoxofficeDomain
+import Crypto
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// Makes every write (`POST` under `/api/`) with an `Idempotency-Key` happen once.
+///
+/// The key is scoped to the request's identity (an anonymous request's: its address) and claimed in the service's
+/// database with a fingerprint of method, path and body. The same key again with the same request gets the first
+/// answer again, marked `Idempotent-Replayed: true`; with another request `422`; while the first still runs `409`.
+/// Answers below 500 are kept (two days); a `5xx` gives the key up, so the client's retry runs anew — the deposit,
+/// whose `503` may commit after all, also records its key in its own transaction (``PaymentApplier``). `/api/auth/…`
+/// answers carry credentials, which are never stored: there the header is ignored.
+struct IdempotencyMiddleware: RouterMiddleware {
+    typealias Context = BoxofficeRequestContext
+
+    let store: any IdempotencyStore
+    let now: @Sendable () -> Date
+
+    /// A claim unanswered for this long belongs to a request whose process died: a retry may take it over.
+    static let staleAfter: TimeInterval = 120
+    /// The largest body a keyed request may have (every write's own limit is smaller).
+    static let bodyLimit = 64 * 1024
+    /// The longest key.
+    static let keyLimit = 255
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.method == .post, let key = request.headers[.idempotencyKey], Self.appliesTo(request.uri.path) else {
+            return try await next(request, context)
+        }
+        guard Self.isValid(key) else {
+            throw Problem(.badRequest, type: "invalid-idempotency-key", detail: "Idempotency-Key must be 1 to \(Self.keyLimit) visible ASCII characters.")
+        }
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: Self.bodyLimit)
+        } catch is NIOTooManyBytesError {
+            throw Problem.invalid("The request body is larger than the limit of \(Self.bodyLimit) bytes.")
+        }
+        let owner = context.principal?.owner ?? "address:\(context.peerAddress ?? "unknown")"
+        let at = now()
+        switch try await store.claimIdempotencyKey(
+            key, owner: owner, fingerprint: Self.fingerprint(request, body: body), at: at, staleBefore: at.addingTimeInterval(-Self.staleAfter)
+        ) {
+        case .replay(let answer):
+            return Self.response(answer)
+        case .running:
+            throw Problem(.conflict, type: "idempotency-key-in-use", detail: "A request with this Idempotency-Key is still running; try again once it is answered.")
+        case .differentRequest:
+            throw Problem(
+                .unprocessableContent, type: "idempotency-key-reused",
+                detail: "This Idempotency-Key was used for another request (method, path or body); use a new key for a new request."
+            )
+        case .fresh:
+            break
+        }
+        let response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            let problem = ProblemMiddleware<Context>.problem(for: error, logger: context.logger)
+            guard problem.status.code < 500 else {
+                try? await store.releaseIdempotencyKey(key, owner: owner)
+                throw error
+            }
+            response = try problem.response(from: request, context: context)
+        }
+        return try await keep(response, key: key, owner: owner)
+    }
+
+    /// Collects the answer, stores it unless it is a `5xx`, and sends it on.
+    private func keep(_ response: Response, key: String, owner: String) async throws -> Response {
+        var response = response
+        let collector = BodyCollector()
+        try await response.body.write(collector)
+        let body = collector.buffer
+        response.body = ResponseBody(byteBuffer: body)
+        guard response.status.code < 500 else {
+            try? await store.releaseIdempotencyKey(key, owner: owner)
+            return response
+        }
+        let answer = RecordedAnswer(
+            status: response.status.code, contentType: response.headers[.contentType], location: response.headers[.location],
+            body: Array(body.readableBytesView)
+        )
+        try await store.recordIdempotentAnswer(answer, key: key, owner: owner, at: now())
+        return response
+    }
+
+    /// Writes to the API that take keys: every `POST` under `/api/` but `/api/auth/…`.
+    static func appliesTo(_ path: String) -> Bool {
+        path.hasPrefix("/\(APIRoutes.api)/") && !path.hasPrefix("/\(APIRoutes.api)/auth/")
+    }
+
+    static func isValid(_ key: String) -> Bool {
+        !key.isEmpty && key.utf8.count <= keyLimit && key.utf8.allSatisfy { (0x21 ... 0x7E).contains($0) }
+    }
+
+    private static func fingerprint(_ request: Request, body: ByteBuffer) -> String {
+        var hash = SHA256()
+        hash.update(data: Array("\(request.method.rawValue) \(request.uri.path)?\(request.uri.query ?? "")\n".utf8))
+        hash.update(data: Array(body.readableBytesView))
+        return hash.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    private static func response(_ answer: RecordedAnswer) -> Response {
+        var headers: HTTPFields = [.idempotentReplayed: "true"]
+        if let type = answer.contentType { headers[.contentType] = type }
+        if let location = answer.location { headers[.location] = location }
+        return Response(status: HTTPResponse.Status(code: answer.status), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
+    }
+}
+
+/// Gathers a response body's bytes.
+private final class BodyCollector: ResponseBodyWriter, @unchecked Sendable {
+    var buffer = ByteBuffer()
+
+    func write(_ buffer: ByteBuffer) async throws {
+        var buffer = buffer
+        self.buffer.writeBuffer(&buffer)
+    }
+
+    func finish(_ trailingHeaders: HTTPFields?) async throws {}
+}

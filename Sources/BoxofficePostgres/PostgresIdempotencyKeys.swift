@@ -1,0 +1,76 @@
+import BoxofficeDomain
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The idempotency keys every PostgreSQL service schema has: one row per owner and key, with the request's
+/// fingerprint and, once answered, the answer.
+enum PostgresIdempotencyKeys {
+    /// The statements that create the table.
+    static let schema = [
+        """
+        CREATE TABLE idempotency_keys (
+            owner TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL, claimed_at TIMESTAMPTZ NOT NULL,
+            status INTEGER, content_type TEXT, location TEXT, body TEXT, answered_at TIMESTAMPTZ,
+            PRIMARY KEY (owner, key))
+        """,
+        "CREATE INDEX idempotency_keys_claimed ON idempotency_keys(claimed_at)",
+    ]
+
+    static func claim(_ key: String, owner: String, fingerprint: String, at: Date, staleBefore: Date, client: PostgresClient, logger: Logger) async throws -> IdempotencyClaim {
+        // New, or unanswered and stale (its process died): this request takes it. A concurrent claim of the same
+        // key waits on the row's lock, then finds it taken.
+        let taken = try await client.query(
+            """
+            INSERT INTO idempotency_keys (owner, key, fingerprint, claimed_at) VALUES (\(owner), \(key), \(fingerprint), \(at))
+            ON CONFLICT (owner, key) DO UPDATE SET fingerprint = excluded.fingerprint, claimed_at = excluded.claimed_at
+            WHERE idempotency_keys.status IS NULL AND idempotency_keys.claimed_at < \(staleBefore)
+            RETURNING owner
+            """,
+            logger: logger
+        )
+        for try await _ in taken.decode(String.self) { return .fresh }
+        let rows = try await client.query(
+            "SELECT fingerprint, status, content_type, location, body FROM idempotency_keys WHERE owner = \(owner) AND key = \(key)", logger: logger
+        )
+        for try await (stored, status, contentType, location, body) in rows.decode((String, Int?, String?, String?, String?).self) {
+            guard stored == fingerprint else { return .differentRequest }
+            guard let status else { return .running }
+            return .replay(RecordedAnswer(status: status, contentType: contentType, location: location, body: Array((body ?? "").utf8)))
+        }
+        return .running
+    }
+
+    static func record(_ answer: RecordedAnswer, key: String, owner: String, at: Date, client: PostgresClient, logger: Logger) async throws {
+        try await client.query(
+            """
+            UPDATE idempotency_keys SET status = \(answer.status), content_type = \(answer.contentType), location = \(answer.location),
+                body = \(String(decoding: answer.body, as: UTF8.self)), answered_at = \(at)
+            WHERE owner = \(owner) AND key = \(key)
+            """,
+            logger: logger
+        )
+    }
+
+    static func release(_ key: String, owner: String, client: PostgresClient, logger: Logger) async throws {
+        try await client.query("DELETE FROM idempotency_keys WHERE owner = \(owner) AND key = \(key) AND status IS NULL", logger: logger)
+    }
+}
+
+extension PostgresServiceStore {
+    public func claimIdempotencyKey(_ key: String, owner: String, fingerprint: String, at: Date, staleBefore: Date) async throws -> IdempotencyClaim {
+        try await Deadline.run(within: timeout) { [client, logger] in
+            try await PostgresIdempotencyKeys.claim(key, owner: owner, fingerprint: fingerprint, at: at, staleBefore: staleBefore, client: client, logger: logger)
+        }
+    }
+
+    public func recordIdempotentAnswer(_ answer: RecordedAnswer, key: String, owner: String, at: Date) async throws {
+        try await Deadline.run(within: timeout) { [client, logger] in
+            try await PostgresIdempotencyKeys.record(answer, key: key, owner: owner, at: at, client: client, logger: logger)
+        }
+    }
+
+    public func releaseIdempotencyKey(_ key: String, owner: String) async throws {
+        try await Deadline.run(within: timeout) { [client, logger] in try await PostgresIdempotencyKeys.release(key, owner: owner, client: client, logger: logger) }
+    }
+}

@@ -1,0 +1,66 @@
+import BoxofficeDomain
+import Foundation
+import SQLiteNIO
+
+/// The idempotency keys every SQLite service database has: one row per owner and key, with the request's
+/// fingerprint and, once answered, the answer.
+enum SQLiteIdempotencyKeys {
+    /// The statements that create the table.
+    static let schema = [
+        """
+        CREATE TABLE idempotency_keys (
+            owner TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL, claimed_at INTEGER NOT NULL,
+            status INTEGER, content_type TEXT, location TEXT, body TEXT, answered_at INTEGER,
+            PRIMARY KEY (owner, key))
+        """,
+        "CREATE INDEX idempotency_keys_claimed ON idempotency_keys(claimed_at)",
+    ]
+}
+
+extension SQLiteServiceStore {
+    public func claimIdempotencyKey(_ key: String, owner: String, fingerprint: String, at: Date, staleBefore: Date) async throws -> IdempotencyClaim {
+        try await database.write { connection in
+            // New, or unanswered and stale (its process died): this request takes it.
+            let taken = try await connection.query(
+                """
+                INSERT INTO idempotency_keys (owner, key, fingerprint, claimed_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (owner, key) DO UPDATE SET fingerprint = excluded.fingerprint, claimed_at = excluded.claimed_at
+                WHERE idempotency_keys.status IS NULL AND idempotency_keys.claimed_at < ?
+                RETURNING owner
+                """,
+                [.text(owner), .text(key), .text(fingerprint), ColumnCoding.millis(at), ColumnCoding.millis(staleBefore)]
+            )
+            if !taken.isEmpty { return .fresh }
+            let rows = try await connection.query(
+                "SELECT fingerprint, status, content_type, location, body FROM idempotency_keys WHERE owner = ? AND key = ?", [.text(owner), .text(key)]
+            )
+            guard let row = rows.first else { return .running }
+            guard row.column("fingerprint")?.string == fingerprint else { return .differentRequest }
+            guard let status = row.column("status")?.integer else { return .running }
+            return .replay(
+                RecordedAnswer(
+                    status: status, contentType: row.column("content_type")?.string, location: row.column("location")?.string,
+                    body: Array((row.column("body")?.string ?? "").utf8)
+                )
+            )
+        }
+    }
+
+    public func recordIdempotentAnswer(_ answer: RecordedAnswer, key: String, owner: String, at: Date) async throws {
+        _ = try await database.write { connection in
+            try await connection.query(
+                "UPDATE idempotency_keys SET status = ?, content_type = ?, location = ?, body = ?, answered_at = ? WHERE owner = ? AND key = ?",
+                [
+                    ColumnCoding.int(answer.status), answer.contentType.map { .text($0) } ?? .null, answer.location.map { .text($0) } ?? .null,
+                    .text(String(decoding: answer.body, as: UTF8.self)), ColumnCoding.millis(at), .text(owner), .text(key),
+                ]
+            )
+        }
+    }
+
+    public func releaseIdempotencyKey(_ key: String, owner: String) async throws {
+        _ = try await database.write { connection in
+            try await connection.query("DELETE FROM idempotency_keys WHERE owner = ? AND key = ? AND status IS NULL", [.text(owner), .text(key)])
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import BoxofficeDomain
+import BoxofficeMessaging
+import BoxofficePayments
+import BoxofficeTestSupport
+import Foundation
+import Testing
+
+@Suite("Idempotency keys in both services' databases, on SQLite and PostgreSQL")
+struct IdempotencyKeyTests {
+    static let now = Date(timeIntervalSince1970: 1_800_000_000)
+    static let answer = RecordedAnswer(status: 201, contentType: "application/json", location: "/api/bookings/1", body: Array(#"{"id": 1}"#.utf8))
+
+    @Test("a key is claimed once: its request again gets the answer, another request is refused, a running one waits", arguments: TestBackend.all)
+    func claims(backend: TestBackend) async throws {
+        try await FlowHarness.with(backend) { harness in
+            let bookingKeys = try #require(harness.bookings as? any IdempotencyStore)
+            let paymentKeys = try #require(harness.payments as? any IdempotencyStore)
+            for keys in [bookingKeys, paymentKeys] {
+                let stale = Self.now.addingTimeInterval(-120)
+                #expect(try await keys.claimIdempotencyKey("k1", owner: "ann", fingerprint: "f1", at: Self.now, staleBefore: stale) == .fresh)
+                #expect(try await keys.claimIdempotencyKey("k1", owner: "ann", fingerprint: "f1", at: Self.now, staleBefore: stale) == .running)
+                #expect(try await keys.claimIdempotencyKey("k1", owner: "ann", fingerprint: "f2", at: Self.now, staleBefore: stale) == .differentRequest)
+                #expect(try await keys.claimIdempotencyKey("k1", owner: "bob", fingerprint: "f1", at: Self.now, staleBefore: stale) == .fresh, "keys are per owner")
+                try await keys.recordIdempotentAnswer(Self.answer, key: "k1", owner: "ann", at: Self.now)
+                #expect(try await keys.claimIdempotencyKey("k1", owner: "ann", fingerprint: "f1", at: Self.now, staleBefore: stale) == .replay(Self.answer))
+                #expect(try await keys.claimIdempotencyKey("k1", owner: "ann", fingerprint: "f2", at: Self.now, staleBefore: stale) == .differentRequest)
+                let later = Self.now.addingTimeInterval(600)
+                #expect(
+                    try await keys.claimIdempotencyKey("k1", owner: "ann", fingerprint: "f1", at: later, staleBefore: later.addingTimeInterval(-120)) == .replay(Self.answer),
+                    "an answered key is never taken over"
+                )
+                #expect(
+                    try await keys.claimIdempotencyKey("k1", owner: "bob", fingerprint: "f1", at: later, staleBefore: later.addingTimeInterval(-120)) == .fresh,
+                    "an unanswered claim older than the stale limit is taken over"
+                )
+                try await keys.releaseIdempotencyKey("k1", owner: "bob")
+                #expect(try await keys.claimIdempotencyKey("k1", owner: "bob", fingerprint: "f3", at: later, staleBefore: stale) == .fresh, "a released key is new again")
+                try await keys.releaseIdempotencyKey("k1", owner: "ann")
+                #expect(try await keys.claimIdempotencyKey("k1", owner: "ann", fingerprint: "f1", at: later, staleBefore: stale) == .replay(Self.answer), "an answer is not released")
+            }
+        }
+    }
+
+    @Test("keys outlive a day and are pruned after their retention", arguments: TestBackend.all)
+    func retention(backend: TestBackend) async throws {
+        try await FlowHarness.with(backend) { harness in
+            let keys = try #require(harness.payments as? any IdempotencyStore)
+            let archive = try #require(harness.payments as? any MessageArchive)
+            let at = Date()
+            _ = try await keys.claimIdempotencyKey("k", owner: "ann", fingerprint: "f", at: at, staleBefore: at)
+            try await keys.recordIdempotentAnswer(Self.answer, key: "k", owner: "ann", at: at)
+            _ = try await archive.prune(MessageRetention(), now: at.addingTimeInterval(86_400 + 60))
+            #expect(try await keys.claimIdempotencyKey("k", owner: "ann", fingerprint: "f", at: at, staleBefore: at) == .replay(Self.answer), "kept past a day")
+            _ = try await archive.prune(MessageRetention(), now: at.addingTimeInterval(3 * 86_400))
+            #expect(try await keys.claimIdempotencyKey("k", owner: "ann", fingerprint: "other", at: at, staleBefore: at) == .fresh, "gone after two days")
+        }
+    }
+
+    @Test("a deposit made with a key is credited once, however often and however concurrently it is retried", arguments: TestBackend.all)
+    func deposits(backend: TestBackend) async throws {
+        try await FlowHarness.with(backend) { harness in
+            let wallet = try await harness.wallet("ann", balance: 0)
+            let payments = harness.payments
+            let first = try #require(try await payments.deposit(1_000, into: wallet.id, key: "top-up-1", at: Self.now))
+            #expect(!first.repeated && first.account.balanceMinor == 1_000)
+            let results = try await withThrowingTaskGroup(of: Deposit?.self) { group in
+                for _ in 0 ..< 8 { group.addTask { try await payments.deposit(1_000, into: wallet.id, key: "top-up-1", at: Self.now) } }
+                return try await group.reduce(into: [Deposit?]()) { $0.append($1) }
+            }
+            #expect(results.allSatisfy { $0?.repeated == true && $0?.entry.id == first.entry.id })
+            let racing = try await withThrowingTaskGroup(of: Deposit?.self) { group in
+                for _ in 0 ..< 8 { group.addTask { try await payments.deposit(500, into: wallet.id, key: "top-up-2", at: Self.now) } }
+                return try await group.reduce(into: [Deposit?]()) { $0.append($1) }
+            }
+            #expect(racing.filter { $0?.repeated == false }.count == 1, "eight racing deposits with one key: one credit")
+            #expect(Set(racing.compactMap { $0?.entry.id }).count == 1)
+            _ = try await payments.deposit(250, into: wallet.id, at: Self.now)
+            _ = try await payments.deposit(250, into: wallet.id, at: Self.now)
+            #expect(try await payments.account(wallet.id)?.balanceMinor == 2_000, "1,000 + 500 once each, and two unkeyed 250s")
+            #expect(try await payments.ledger(of: wallet.id, limit: 100, before: nil).count == 4)
+            #expect(try await payments.deposit(1_000, into: UUID(), key: "top-up-1", at: Self.now) == nil, "no wallet, no deposit")
+        }
+    }
+}
