@@ -72,10 +72,31 @@ def shutdown_with_clients(data_dir):
     check("... and the server stops cleanly after", server.stop(signal.SIGTERM) == 0)
 
 
+def limits(data_dir):
+    server = Server(BINARY, data_dir, env={"BOXOFFICE_RATE_LIMITS": "default"})
+    def login(n):
+        return request(server.port, "POST", "/api/auth/login", {"email": "nobody@example.test", "password": "wrong-password"},
+                       headers={"X-Forwarded-For": f"198.51.100.{n}"})
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=15) as pool:
+        answers = list(pool.map(login, range(15)))
+    statuses = sorted(status for status, _, _ in answers)
+    waits = [headers.get("Retry-After") for status, _, headers in answers if status == 429]
+    # The address's bucket holds 10 logins and refills 5 a second while the 15 arrive.
+    check("15 logins at once from one address: the bucket's 10 (and its refill) answered 401, the rest refused 429",
+          statuses.count(401) >= 10 and statuses.count(429) >= 3 and len(statuses) == 15 and set(statuses) == {401, 429}, statuses)
+    check("... each 429 says when to come back (Retry-After), and a spoofed X-Forwarded-For is not trusted", all(w and int(w) >= 1 for w in waits), waits)
+    guest = request(server.port, "POST", "/api/auth/guest")[1]["access_token"]
+    status, _, _ = request(server.port, "POST", "/api/book/safe", {"seat_id": 30}, headers={"Authorization": f"Bearer {guest}", "Origin": "https://evil.example"})
+    check("a write from a page of another origin is refused 403", status == 403, status)
+    server.stop()
+
+
 def main():
     data_dir = tempfile.mkdtemp(prefix="boxoffice-blackbox-")
     try:
-        server = Server(BINARY, data_dir)
+        # The default rate limits: the seed's scenarios pass them.
+        server = Server(BINARY, data_dir, env={"BOXOFFICE_RATE_LIMITS": "default"})
         status, events, _ = request(server.port, "GET", "/api/events")
         check("GET /api/events lists the demo events", status == 200 and len(events) == 2, events)
         check("the seed's concert has 50 seats", events[0]["seats_total"] == 50, events[0])
@@ -120,6 +141,7 @@ def main():
         check("a restart keeps the attack's winner", events[0]["seats_available"] == 49, events[0])
         code = server.stop(signal.SIGINT)
         check("SIGINT stops the server cleanly", code == 0, code)
+        limits(data_dir)
         shutdown_with_clients(data_dir)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)

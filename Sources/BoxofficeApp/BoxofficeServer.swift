@@ -23,6 +23,8 @@ public struct BoxofficeServer {
     public let eventLoopAnswers: EventLoopAnswerCount
     /// The HTTP application, with the databases, the start-up, the workers and the broker connections as its services.
     public let application: Application<RouterResponder<BoxofficeRequestContext>>
+    /// Every route the router has, as `METHOD /path/:parameter` (what the authorization matrix test walks).
+    public let routes: [String]
     /// The longest a graceful shutdown may take before what is left is cancelled.
     let shutdownTimeout: Duration
 
@@ -46,6 +48,9 @@ public struct BoxofficeServer {
             now: now
         )
         let origins = OriginPolicy(allowed: configuration.allowedOrigins)
+        let limiter = RateLimiter(configuration.rateLimits)
+        let addresses = ClientAddresses(trustForwardedFor: configuration.trustForwardedFor)
+        let connections = ConnectionLimits(total: configuration.maxConnections, perAddress: configuration.maxConnectionsPerAddress)
         let live = LiveHub(limits: configuration.liveLimits, logger: logger)
         let waiters = BookingStatusWaiters()
         let local = LiveUpdateFanOut([live, waiters])
@@ -101,7 +106,7 @@ public struct BoxofficeServer {
                 makeFastPath = {
                     [FlashSaleChannelHandler(
                         engine: engine, holds: holds, epoch: live.epoch, serverName: Self.serverName, answers: eventLoopAnswers,
-                        authenticator: authenticator, logger: logger
+                        authenticator: authenticator, limiter: limiter, addresses: addresses, logger: logger
                     )]
                 }
             }
@@ -109,7 +114,7 @@ public struct BoxofficeServer {
         let router = APIRouter.build(
             booking: booking, payments: payments, readiness: bus.readiness, live: live,
             configuration: APIConfiguration(
-                authenticator: authenticator, origins: origins, idempotency: keys,
+                authenticator: authenticator, origins: origins, idempotency: keys, limiter: limiter, addresses: addresses,
                 demoMode: configuration.demo, logRequests: configuration.logRequests, metrics: configuration.metrics,
                 publicDirectory: configuration.role.runsBooking ? webAppDirectory(configuration.publicDirectory, logger: logger) : nil
             ),
@@ -118,7 +123,7 @@ public struct BoxofficeServer {
         let fastPath = makeFastPath
         let socket = liveSocket
         // A connection that sends nothing for this long (a request body that never comes) is closed.
-        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: fastPath(), idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))
+        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [connections.handler()] + fastPath(), idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))
         let application = Application(
             router: router,
             server: .http1WebSocketUpgrade(configuration: .init(http1: http1, ws: .init(autoPing: .enabled(timePeriod: .seconds(30))))) { head, channel, _ in
@@ -130,7 +135,7 @@ public struct BoxofficeServer {
             logger: logger
         )
         return BoxofficeServer(
-            live: live, eventLoopAnswers: eventLoopAnswers, application: application, shutdownTimeout: .seconds(configuration.shutdownTimeoutSeconds)
+            live: live, eventLoopAnswers: eventLoopAnswers, application: application, routes: router.routes.map(\.description), shutdownTimeout: .seconds(configuration.shutdownTimeoutSeconds)
         )
     }
 

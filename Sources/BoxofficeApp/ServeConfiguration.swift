@@ -40,6 +40,14 @@ public struct ServeConfiguration: Sendable {
     public var authSecret: String?
     /// Web origins besides the server's own that may call the API and open live sockets from a browser.
     public var allowedOrigins: [String] = []
+    /// How often each kind of write may be made, per identity and per address.
+    public var rateLimits = RateLimits.standard
+    /// The most open connections in all.
+    public var maxConnections = 16_384
+    /// The most open connections from one address.
+    public var maxConnectionsPerAddress = 4_096
+    /// Whether connections come through a gateway that appends the client's address to `X-Forwarded-For`.
+    public var trustForwardedFor = false
     /// Demo mode: demo events on an empty database, and `POST /api/init_db` open to everyone.
     public var demo: Bool = true
     /// Whether to log one line per request at info level.
@@ -92,6 +100,14 @@ public struct ServeConfiguration: Sendable {
         public var paymentRetryAfterSeconds: Int?
         /// `--allowed-origins`, comma-separated.
         public var allowedOrigins: String?
+        /// `--rate-limit`.
+        public var rateLimits: String?
+        /// `--max-connections`.
+        public var maxConnections: Int?
+        /// `--max-connections-per-address`.
+        public var maxConnectionsPerAddress: Int?
+        /// `--trust-forwarded-for`.
+        public var trustForwardedFor: Bool?
         /// `--shutdown-timeout`, in seconds.
         public var shutdownTimeoutSeconds: Int?
         /// `--idle-timeout`, in seconds.
@@ -176,6 +192,24 @@ public struct ServeConfiguration: Sendable {
         guard (1 ... 3_600).contains(configuration.idleTimeoutSeconds) else {
             throw ConfigurationError("The idle timeout must be between 1 and 3600 seconds, not \(configuration.idleTimeoutSeconds).")
         }
+        if let limits = flags.rateLimits ?? environment["BOXOFFICE_RATE_LIMITS"] {
+            do {
+                configuration.rateLimits = try RateLimits(parsing: limits)
+            } catch let error as InvalidRateLimit {
+                throw ConfigurationError(error.description)
+            }
+        }
+        let connections = try environment["BOXOFFICE_MAX_CONNECTIONS"].map { try parseInt($0, name: "BOXOFFICE_MAX_CONNECTIONS") }
+        configuration.maxConnections = flags.maxConnections ?? connections ?? configuration.maxConnections
+        let perAddress = try environment["BOXOFFICE_MAX_CONNECTIONS_PER_ADDRESS"].map { try parseInt($0, name: "BOXOFFICE_MAX_CONNECTIONS_PER_ADDRESS") }
+        configuration.maxConnectionsPerAddress = flags.maxConnectionsPerAddress ?? perAddress ?? configuration.maxConnectionsPerAddress
+        guard (1 ... 1_000_000).contains(configuration.maxConnections), (1 ... configuration.maxConnections).contains(configuration.maxConnectionsPerAddress) else {
+            throw ConfigurationError(
+                "The connection caps must be between 1 and 1000000, the one per address at most the total; not \(configuration.maxConnections) and \(configuration.maxConnectionsPerAddress)."
+            )
+        }
+        let forwarded = try environment["BOXOFFICE_TRUST_FORWARDED_FOR"].map { try parseBool($0, name: "BOXOFFICE_TRUST_FORWARDED_FOR") }
+        configuration.trustForwardedFor = flags.trustForwardedFor ?? forwarded ?? configuration.trustForwardedFor
         let interval = try environment["BOXOFFICE_LIVE_INTERVAL"].map { try parseInt($0, name: "BOXOFFICE_LIVE_INTERVAL") }
         if let milliseconds = flags.liveIntervalMilliseconds ?? interval {
             guard (10 ... 10_000).contains(milliseconds) else {

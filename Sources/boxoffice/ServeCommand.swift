@@ -24,6 +24,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("public-dir"), help: "Folder of the web app served at / (BOXOFFICE_PUBLIC_DIR, default ./public).") var publicDirectory: String?
     @Option(help: "Seconds a booking may wait for its payment's outcome before the payment service is asked again (BOXOFFICE_PAYMENT_RETRY_AFTER, default 30).") var paymentRetryAfter: Int?
     @Option(help: "Web origins besides the server's own allowed to call the API and open live sockets from a browser, comma-separated (BOXOFFICE_ALLOWED_ORIGINS).") var allowedOrigins: String?
+    @Option(name: .customLong("rate-limit"), help: "Write rate limits per identity (ten times that per address): off, or ACTION=N/s or N/min, comma-separated, ACTION one of holds, payments, deposits, signups, logins (BOXOFFICE_RATE_LIMITS, default holds=20/s,payments=5/s,deposits=5/s,signups=30/min,logins=30/min).") var rateLimits: String?
+    @Option(help: "Most open connections in all (BOXOFFICE_MAX_CONNECTIONS, default 16384).") var maxConnections: Int?
+    @Option(help: "Most open connections from one address (BOXOFFICE_MAX_CONNECTIONS_PER_ADDRESS, default 4096).") var maxConnectionsPerAddress: Int?
+    @Flag(help: "Connections come through a gateway that appends the client's address to X-Forwarded-For; limit by that address (BOXOFFICE_TRUST_FORWARDED_FOR).") var trustForwardedFor = false
     @Option(help: "Seconds a graceful shutdown may take before what is left is cancelled (BOXOFFICE_SHUTDOWN_TIMEOUT, default 10).") var shutdownTimeout: Int?
     @Option(help: "Seconds a connection may send nothing before it is closed (BOXOFFICE_IDLE_TIMEOUT, default 30).") var idleTimeout: Int?
     @Option(help: "Shortest time between two seat map deltas of one event, in ms (BOXOFFICE_LIVE_INTERVAL, default 250).") var liveInterval: Int?
@@ -49,6 +53,10 @@ struct ServeCommand: AsyncParsableCommand {
         flags.paymentRetryAfterSeconds = paymentRetryAfter
         flags.allowedOrigins = allowedOrigins
         flags.shutdownTimeoutSeconds = shutdownTimeout
+        flags.rateLimits = rateLimits
+        flags.maxConnections = maxConnections
+        flags.maxConnectionsPerAddress = maxConnectionsPerAddress
+        flags.trustForwardedFor = trustForwardedFor ? true : nil
         flags.idleTimeoutSeconds = idleTimeout
         flags.liveIntervalMilliseconds = liveInterval
         flags.liveFramesPerSecond = liveFramesPerSecond

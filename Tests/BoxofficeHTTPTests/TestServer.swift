@@ -41,6 +41,16 @@ struct TestServer {
         }
     }
 
+    /// Builds the application and runs `body` against its router with the list of its routes.
+    func runWithRoutes<Value: Sendable>(_ body: @Sendable (any TestClientProtocol, [String]) async throws -> Value) async throws -> Value {
+        let boxoffice = try await build()
+        let routes = boxoffice.routes
+        return try await boxoffice.application.test(.router) { client in
+            try await client.waitUntilReady()
+            return try await body(client, routes)
+        }
+    }
+
     /// Builds the application, serves it on a free loopback port and runs `body` against it with the
     /// live hub, for tests that need real sockets (WebSocket).
     func runLive<Value: Sendable>(_ body: @Sendable (any TestClientProtocol, LiveHub) async throws -> Value) async throws -> Value {

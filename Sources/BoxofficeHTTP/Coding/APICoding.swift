@@ -4,6 +4,13 @@ import NIOCore
 
 /// The JSON conventions of the API: snake_case members, ISO 8601 times, integer minor units for money.
 public enum APICoding {
+    /// Whether a `Content-Type` names JSON: `application/json`, with parameters or without.
+    static func isJSON(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let media = contentType.split(separator: ";", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces).lowercased()
+        return media == "application/json"
+    }
+
     /// The encoder every response uses.
     public static func makeEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
@@ -27,8 +34,14 @@ extension Request {
     /// - Parameters:
     ///   - limit: the largest body accepted, in bytes.
     ///   - fast: reads the common shape of the body without `JSONDecoder`; nil hands the body to the decoder.
-    /// - Throws: ``Problem`` 422 when the body is too large, 400 when it is empty, malformed or mistyped.
+    /// - Throws: ``Problem`` 415 when it is not sent as `application/json`, 422 when the body is too large, 400 when it
+    ///   is empty, malformed or mistyped.
     func decodeJSON<Value: Decodable>(_ type: Value.Type, limit: Int, fast: (ByteBuffer) -> Value? = { _ in nil }) async throws -> Value {
+        guard APICoding.isJSON(headers[.contentType]) else {
+            throw Problem(
+                .unsupportedMediaType, type: "unsupported-media-type", detail: "Send the body as JSON, with Content-Type: application/json."
+            )
+        }
         let buffer: ByteBuffer
         do {
             buffer = try await body.collect(upTo: limit)

@@ -34,7 +34,8 @@ struct BookingController {
     /// `confirmed` or `cancelled`, or 202 with `payment_pending` if the outcome takes longer. It waits for the
     /// booking's status change (``BookingStatusWaiters``), not by polling the database.
     private func pay(_ request: Request, context: BoxofficeRequestContext) async throws -> EditedResponse<BookingBody> {
-        let id = try await ownedBookingID(context)
+        // Paying spends the owner's wallet: the owner's alone, not an organizer's to do.
+        let id = try await ownedBookingID(context, ownerOnly: true)
         let ticket = waiters.expect(id, statuses: [.confirmed, .cancelled, .refunded])
         var booking: Booking
         do {
@@ -96,10 +97,11 @@ struct BookingController {
 
     /// The booking the path names, if the token's identity may act on it; 404 otherwise, as for a booking that
     /// does not exist, so nobody learns which ids are someone else's.
-    private func ownedBookingID(_ context: BoxofficeRequestContext) async throws -> BookingID {
+    private func ownedBookingID(_ context: BoxofficeRequestContext, ownerOnly: Bool = false) async throws -> BookingID {
         let principal = try context.requirePrincipal()
         let id = try bookingID(context)
-        guard principal.mayAct(for: try await engine.booking(id).userIdentifier) else { throw DomainError.bookingNotFound(id) }
+        let owner = try await engine.booking(id).userIdentifier
+        guard ownerOnly ? owner == principal.owner : principal.mayAct(for: owner) else { throw DomainError.bookingNotFound(id) }
         return id
     }
 

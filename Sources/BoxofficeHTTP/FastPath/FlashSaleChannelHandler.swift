@@ -56,6 +56,8 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
 
     private let engine: BookingEngine
     private let authenticator: Authenticator
+    private let limiter: RateLimiter?
+    private let addresses: ClientAddresses
     private let holds: any HoldPath
     private let seatMaps: SeatMapCache
     private let serverName: String
@@ -84,11 +86,15 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
     ///   - serverName: the `Server` header, as the application's configuration names it.
     ///   - answers: counts what this handler answers, together with the other connections' handlers.
     ///   - authenticator: reads a booking's token (or makes the guest an anonymous booking is for) without a hop.
+    ///   - limiter: the holds' rate limits; a hold over them goes to the router, which answers `429`.
+    ///   - addresses: which address a request comes from.
     public init(
         engine: BookingEngine, holds: any HoldPath, epoch: String, serverName: String, answers: EventLoopAnswerCount,
-        authenticator: Authenticator, logger: Logger
+        authenticator: Authenticator, limiter: RateLimiter?, addresses: ClientAddresses, logger: Logger
     ) {
         self.authenticator = authenticator
+        self.limiter = limiter
+        self.addresses = addresses
         self.engine = engine
         self.holds = holds
         self.answers = answers
@@ -203,7 +209,7 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
             return nil
         }
         guard unanswered == 0, !quiescing, engine.isReady, head.headerFields[.expect] == nil, head.headerFields[.upgrade] == nil,
-            head.headerFields[.idempotencyKey] == nil,
+            head.headerFields[.idempotencyKey] == nil, head.method != .post || APICoding.isJSON(head.headerFields[.contentType]),
             head.headerFields[.connection].map({ $0.lowercased() == "keep-alive" }) ?? true,
             head.headerFields[.requestID].map(RequestIDMiddleware<BoxofficeRequestContext>.isValid) ?? true
         else { return nil }
@@ -225,6 +231,10 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
             guard let request = SafeBookingRequest(plainJSON: body) else { return false }
             // A token that cannot be used goes to the router, which words the 401.
             guard let owner = try? owner(of: head) else { return false }
+            if let limiter, !limiter.isOff {
+                let address = addresses.client(of: head, peer: context.channel.remoteAddress?.ipAddress)
+                guard limiter.admit(.holds, identity: owner.guestToken == nil ? owner.principal.owner : nil, address: address) == nil else { return false }
+            }
             book(request, for: owner.principal, guestToken: owner.guestToken, context: context)
             return true
         case .seatMapRevalidation(let event):

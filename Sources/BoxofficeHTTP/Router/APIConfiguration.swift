@@ -9,6 +9,10 @@ public struct APIConfiguration: Sendable {
     public var origins: OriginPolicy
     /// Where `Idempotency-Key`s and their answers are kept; nil ignores the header.
     public var idempotency: (any IdempotencyStore)?
+    /// The writes' rate limits; nil limits nothing.
+    public var limiter: RateLimiter?
+    /// Which address a request comes from (for the per-address limits).
+    public var addresses: ClientAddresses
     /// Whether `POST /api/init_db` is open to everyone.
     public var demoMode: Bool
     /// Whether to log one line per request at info level.
@@ -20,12 +24,15 @@ public struct APIConfiguration: Sendable {
 
     /// Creates a configuration.
     public init(
-        authenticator: Authenticator, origins: OriginPolicy = OriginPolicy(), idempotency: (any IdempotencyStore)? = nil, demoMode: Bool, logRequests: Bool, metrics: (@Sendable () -> String)? = nil,
+        authenticator: Authenticator, origins: OriginPolicy = OriginPolicy(), idempotency: (any IdempotencyStore)? = nil,
+        limiter: RateLimiter? = nil, addresses: ClientAddresses = ClientAddresses(trustForwardedFor: false), demoMode: Bool, logRequests: Bool, metrics: (@Sendable () -> String)? = nil,
         publicDirectory: String? = nil
     ) {
         self.authenticator = authenticator
         self.origins = origins
         self.idempotency = idempotency
+        self.limiter = limiter
+        self.addresses = addresses
         self.demoMode = demoMode
         self.logRequests = logRequests
         self.metrics = metrics

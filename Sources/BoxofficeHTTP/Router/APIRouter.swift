@@ -24,7 +24,11 @@ public enum APIRouter {
         if configuration.logRequests { router.add(middleware: LogRequestsMiddleware(.info)) }
         router.add(middleware: ProblemMiddleware())
         if let folder = configuration.publicDirectory { router.add(middleware: FileMiddleware(folder, searchForIndexHtml: true)) }
+        router.add(middleware: CrossOriginMiddleware(origins: configuration.origins))
         router.add(middleware: AuthenticationMiddleware(authenticator: configuration.authenticator))
+        if let limiter = configuration.limiter, !limiter.isOff {
+            router.add(middleware: RateLimitMiddleware(limiter: limiter, addresses: configuration.addresses))
+        }
         if let keys = configuration.idempotency { router.add(middleware: IdempotencyMiddleware(store: keys, now: now)) }
         HealthController(checks: [booking?.readiness, payments?.readiness].compactMap { $0 } + readiness).addRoutes(to: router)
         if let metrics = configuration.metrics {
