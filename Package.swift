@@ -337,10 +337,12 @@ let package = Package(
             name: "BoxofficeHTTPTests",
             dependencies: [
                 "BoxofficeApp",
+                "BoxofficeAuth",
                 "BoxofficeBaselines",
                 "BoxofficeHTTP",
                 "BoxofficeDomain",
                 "BoxofficeTestSupport",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "WSClient", package: "swift-websocket"),
