@@ -74,17 +74,19 @@ def shutdown_with_clients(data_dir):
 
 def limits(data_dir):
     server = Server(BINARY, data_dir, env={"BOXOFFICE_RATE_LIMITS": "default"})
-    def login(n):
-        return request(server.port, "POST", "/api/auth/login", {"email": "nobody@example.test", "password": "wrong-password"},
+    # Refreshes count as logins, and an unknown refresh token is refused without bcrypt's work: the 30 arrive
+    # within a fraction of a second even on a busy machine.
+    def refresh(n):
+        return request(server.port, "POST", "/api/auth/refresh", {"refresh_token": "6f1c3c1e-3f5d-4c47-9d0a-7a1e0b7f2a11.AAAA"},
                        headers={"X-Forwarded-For": f"198.51.100.{n}"})
 
-    with concurrent.futures.ThreadPoolExecutor(max_workers=15) as pool:
-        answers = list(pool.map(login, range(15)))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=30) as pool:
+        answers = list(pool.map(refresh, range(30)))
     statuses = sorted(status for status, _, _ in answers)
     waits = [headers.get("Retry-After") for status, _, headers in answers if status == 429]
-    # The address's bucket holds 10 logins and refills 5 a second while the 15 arrive.
-    check("15 logins at once from one address: the bucket's 10 (and its refill) answered 401, the rest refused 429",
-          statuses.count(401) >= 10 and statuses.count(429) >= 3 and len(statuses) == 15 and set(statuses) == {401, 429}, statuses)
+    # The address's bucket holds 10 and refills 5 a second while the 30 arrive.
+    check("30 logins at once from one address: the bucket's 10 (and its refill) answered 401, the rest refused 429",
+          statuses.count(401) >= 10 and statuses.count(429) >= 10 and set(statuses) == {401, 429}, statuses)
     check("... each 429 says when to come back (Retry-After), and a spoofed X-Forwarded-For is not trusted", all(w and int(w) >= 1 for w in waits), waits)
     guest = request(server.port, "POST", "/api/auth/guest")[1]["access_token"]
     status, _, _ = request(server.port, "POST", "/api/book/safe", {"seat_id": 30}, headers={"Authorization": f"Bearer {guest}", "Origin": "https://evil.example"})

@@ -100,13 +100,13 @@ public struct BoxofficeServer {
                 OutboxRelay(name: "booking", outbox: database.store, transport: bus.transport, wakeup: database.outbox, isReady: { engine.isReady }, logger: logger),
             ]
             booking = BookingRoutes(engine: engine, holds: holds, waiters: waiters, auth: AuthService(codec: authenticator.codec, store: database.store, now: now))
-            liveSocket = LiveSocket(hub: live, engine: engine, authenticator: authenticator, origins: origins)
+            liveSocket = LiveSocket(hub: live, engine: engine, authenticator: authenticator, origins: origins, connections: connections)
             // Logging every request needs every request to reach the router.
             if !configuration.logRequests {
                 makeFastPath = {
                     [FlashSaleChannelHandler(
                         engine: engine, holds: holds, epoch: live.epoch, serverName: Self.serverName, answers: eventLoopAnswers,
-                        authenticator: authenticator, limiter: limiter, addresses: addresses, logger: logger
+                        authenticator: authenticator, limiter: limiter, addresses: addresses, origins: origins, logger: logger
                     )]
                 }
             }

@@ -18,6 +18,7 @@ public enum PaymentApplier {
     /// with its key (after a `503` whose transaction committed after all, say) finds the first and credits nothing.
     /// - Returns: the entry and the wallet after it (for a repeated key, the first entry and the wallet now), or nil
     ///   when there is no such wallet.
+    /// - Throws: ``DomainError/invalid(_:)`` when the key was used for a deposit of another amount.
     public static func deposit(
         _ amountMinor: Int64, into account: UUID, key: String? = nil, at: Date, in transaction: some PaymentTransaction
     ) async throws -> Deposit? {
@@ -26,6 +27,9 @@ public enum PaymentApplier {
         if let key, !(try await transaction.recordDepositKey(key, account: account, entry: id, at: at)) {
             guard let entry = try await transaction.depositEntry(forKey: key, account: account), let wallet = try await transaction.account(account) else {
                 throw MissingAccount(id: account)
+            }
+            guard entry.amountMinor == amountMinor else {
+                throw DomainError.invalid("This Idempotency-Key was used for a deposit of \(entry.amountMinor); use a new key for a new deposit.")
             }
             return Deposit(entry: entry, account: wallet, repeated: true)
         }

@@ -24,7 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("public-dir"), help: "Folder of the web app served at / (BOXOFFICE_PUBLIC_DIR, default ./public).") var publicDirectory: String?
     @Option(help: "Seconds a booking may wait for its payment's outcome before the payment service is asked again (BOXOFFICE_PAYMENT_RETRY_AFTER, default 30).") var paymentRetryAfter: Int?
     @Option(help: "Web origins besides the server's own allowed to call the API and open live sockets from a browser, comma-separated (BOXOFFICE_ALLOWED_ORIGINS).") var allowedOrigins: String?
-    @Option(name: .customLong("rate-limit"), help: "Write rate limits per identity (ten times that per address): off, or ACTION=N/s or N/min, comma-separated, ACTION one of holds, payments, deposits, signups, logins (BOXOFFICE_RATE_LIMITS, default holds=20/s,payments=5/s,deposits=5/s,signups=30/min,logins=30/min).") var rateLimits: String?
+    @Option(name: .customLong("rate-limit"), help: "Write rate limits per identity (ten times that per address): off, or ACTION=N/s or N/min, comma-separated, ACTION one of holds, payments, deposits, signups, logins (BOXOFFICE_RATE_LIMITS, default holds=20/s,payments=5/s,deposits=5/s,signups=30/min,logins=30/min; signups and logins count per address only).") var rateLimits: String?
     @Option(help: "Most open connections in all (BOXOFFICE_MAX_CONNECTIONS, default 16384).") var maxConnections: Int?
     @Option(help: "Most open connections from one address (BOXOFFICE_MAX_CONNECTIONS_PER_ADDRESS, default 4096).") var maxConnectionsPerAddress: Int?
     @Flag(help: "Connections come through a gateway that appends the client's address to X-Forwarded-For; limit by that address (BOXOFFICE_TRUST_FORWARDED_FOR).") var trustForwardedFor = false

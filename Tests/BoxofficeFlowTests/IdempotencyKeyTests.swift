@@ -79,6 +79,10 @@ struct IdempotencyKeyTests {
             #expect(try await payments.account(wallet.id)?.balanceMinor == 2_000, "1,000 + 500 once each, and two unkeyed 250s")
             #expect(try await payments.ledger(of: wallet.id, limit: 100, before: nil).count == 4)
             #expect(try await payments.deposit(1_000, into: UUID(), key: "top-up-1", at: Self.now) == nil, "no wallet, no deposit")
+            await #expect(throws: DomainError.self, "the key of a deposit of 1,000 is refused for one of 999") {
+                try await payments.deposit(999, into: wallet.id, key: "top-up-1", at: Self.now)
+            }
+            #expect(try await payments.account(wallet.id)?.balanceMinor == 2_000)
         }
     }
 }

@@ -15,10 +15,14 @@ public struct OriginPolicy: Sendable {
 
     /// Whether a request's `Origin` may make it.
     public func allows(_ head: HTTPRequest) -> Bool {
-        guard let origin = head.headerFields[.origin]?.lowercased() else { return true }
-        if allowed.contains(origin) { return true }
+        guard let origin = head.headerFields[.origin] else { return true }
+        return allowed.contains(origin.lowercased()) || isSameHost(origin, head)
+    }
+
+    /// Whether an origin is a page of the host the request names (whatever the port).
+    public func isSameHost(_ origin: String, _ head: HTTPRequest) -> Bool {
         guard let authority = head.authority?.lowercased() else { return false }
-        return Self.hostName(ofOrigin: origin) == Self.hostName(ofAuthority: authority)
+        return Self.hostName(ofOrigin: origin.lowercased()) == Self.hostName(ofAuthority: authority)
     }
 
     /// `example.com` of `https://example.com:8443`.

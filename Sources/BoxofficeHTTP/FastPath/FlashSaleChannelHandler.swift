@@ -58,6 +58,7 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
     private let authenticator: Authenticator
     private let limiter: RateLimiter?
     private let addresses: ClientAddresses
+    private let origins: OriginPolicy
     private let holds: any HoldPath
     private let seatMaps: SeatMapCache
     private let serverName: String
@@ -88,10 +89,12 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
     ///   - authenticator: reads a booking's token (or makes the guest an anonymous booking is for) without a hop.
     ///   - limiter: the holds' rate limits; a hold over them goes to the router, which answers `429`.
     ///   - addresses: which address a request comes from.
+    ///   - origins: a request from a page of another host goes to the router, which checks it and adds CORS headers.
     public init(
         engine: BookingEngine, holds: any HoldPath, epoch: String, serverName: String, answers: EventLoopAnswerCount,
-        authenticator: Authenticator, limiter: RateLimiter?, addresses: ClientAddresses, logger: Logger
+        authenticator: Authenticator, limiter: RateLimiter?, addresses: ClientAddresses, origins: OriginPolicy, logger: Logger
     ) {
+        self.origins = origins
         self.authenticator = authenticator
         self.limiter = limiter
         self.addresses = addresses
@@ -209,7 +212,7 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
             return nil
         }
         guard unanswered == 0, !quiescing, engine.isReady, head.headerFields[.expect] == nil, head.headerFields[.upgrade] == nil,
-            head.headerFields[.idempotencyKey] == nil, head.method != .post || APICoding.isJSON(head.headerFields[.contentType]),
+            head.headerFields[.idempotencyKey] == nil, head.headerFields[.origin].map { origins.isSameHost($0, head) } ?? true, head.method != .post || APICoding.isJSON(head.headerFields[.contentType]),
             head.headerFields[.connection].map({ $0.lowercased() == "keep-alive" }) ?? true,
             head.headerFields[.requestID].map(RequestIDMiddleware<BoxofficeRequestContext>.isValid) ?? true
         else { return nil }

@@ -4,7 +4,7 @@ import Synchronization
 /// Caps open connections, in all and per peer address (`--max-connections`, `--max-connections-per-address`).
 ///
 /// A connection is counted from its first request (the server adds its handlers then) and closed there, unanswered,
-/// when it is over a cap; one that never sends a request is closed by the idle timeout. Live sockets count.
+/// when it is over a cap. An upgraded live socket counts from its upgrade (``admitUpgrade(_:)``) until it closes.
 public final class ConnectionLimits: Sendable {
     /// The most connections in all.
     public let total: Int
@@ -37,6 +37,15 @@ public final class ConnectionLimits: Sendable {
             let left = open.byAddress[address, default: 1] - 1
             open.byAddress[address] = left > 0 ? left : nil
         }
+    }
+
+    /// Counts a connection about to become a live socket in, and out when it closes.
+    /// - Returns: false when it is over a cap: it stays plain HTTP.
+    public func admitUpgrade(_ channel: any Channel) -> Bool {
+        let address = channel.remoteAddress?.ipAddress ?? "unknown"
+        guard admit(address) else { return false }
+        channel.closeFuture.whenComplete { [self] _ in release(address) }
+        return true
     }
 
     /// The handler that counts one connection.

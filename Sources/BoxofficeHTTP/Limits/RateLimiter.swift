@@ -6,11 +6,12 @@ import Synchronization
 public final class RateLimiter: Sendable {
     /// The limits it enforces.
     public let limits: RateLimits
-    private let buckets = Mutex<[BucketKey: TokenBucket]>([:])
+    private let buckets = Mutex<(all: [BucketKey: TokenBucket], admitsSinceTidy: Int)>(([:], 0))
     private let clock: @Sendable () -> TimeInterval
 
-    /// Past this many buckets, the full ones (idle keys) are dropped.
+    /// Past this many buckets, the full ones (idle keys) are dropped, at most once every ``tidyEvery`` requests.
     static let tidyAbove = 100_000
+    static let tidyEvery = 10_000
 
     /// Creates a limiter.
     /// - Parameter clock: seconds on a monotonic clock; replaceable in tests.
@@ -27,21 +28,27 @@ public final class RateLimiter: Sendable {
     public func admit(_ action: RateLimits.Action, identity: String?, address: String?) -> TimeInterval? {
         guard let rate = limits.perIdentity[action] else { return nil }
         let now = clock()
+        let capacity = TokenBucket.capacity(rate: rate)
+        let factor = RateLimits.addressFactor
         let keys = [
-            identity.map { (BucketKey(action: action, key: "id:" + $0), rate) },
-            address.map { (BucketKey(action: action, key: "ip:" + $0), rate * RateLimits.addressFactor) },
+            identity.map { (BucketKey(action: action, key: "id:" + $0), rate, capacity) },
+            address.map { (BucketKey(action: action, key: "ip:" + $0), rate * factor, capacity * factor) },
         ].compactMap { $0 }
         return buckets.withLock { buckets in
-            if buckets.count > Self.tidyAbove { buckets = buckets.filter { !$0.value.isFull(at: now) } }
+            buckets.admitsSinceTidy += 1
+            if buckets.all.count > Self.tidyAbove, buckets.admitsSinceTidy >= Self.tidyEvery {
+                buckets.all = buckets.all.filter { !$0.value.isFull(at: now) }
+                buckets.admitsSinceTidy = 0
+            }
             var wait: TimeInterval = 0
-            for (key, rate) in keys {
-                var bucket = buckets[key] ?? TokenBucket(rate: rate, at: now)
+            for (key, rate, capacity) in keys {
+                var bucket = buckets.all[key] ?? TokenBucket(rate: rate, capacity: capacity, at: now)
                 bucket.refill(at: now)
-                buckets[key] = bucket
+                buckets.all[key] = bucket
                 wait = max(wait, bucket.wait)
             }
             guard wait == 0 else { return wait }
-            for (key, _) in keys { buckets[key]?.take() }
+            for (key, _, _) in keys { buckets.all[key]?.take() }
             return nil
         }
     }
@@ -52,16 +59,19 @@ private struct BucketKey: Hashable {
     let key: String
 }
 
-/// A bucket of `2 × rate` tokens (at least one), refilled at `rate` per second.
+/// A bucket of `capacity` tokens, refilled at `rate` per second.
 struct TokenBucket {
     let rate: Double
     let capacity: Double
     private(set) var tokens: Double
     private var updated: TimeInterval
 
-    init(rate: Double, at now: TimeInterval) {
+    /// An identity's bucket holds two seconds' worth of its rate, at least one request; an address's ten times that.
+    static func capacity(rate: Double) -> Double { max(1, 2 * rate) }
+
+    init(rate: Double, capacity: Double, at now: TimeInterval) {
         self.rate = rate
-        self.capacity = max(1, 2 * rate)
+        self.capacity = capacity
         self.tokens = capacity
         self.updated = now
     }

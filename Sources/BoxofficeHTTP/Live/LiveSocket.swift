@@ -20,12 +20,15 @@ public struct LiveSocket: Sendable {
     private let engine: BookingEngine
     private let authenticator: Authenticator
     private let origins: OriginPolicy
+    private let connections: ConnectionLimits?
 
     /// Creates the endpoint over a hub; the engine gives the version an event subscription starts at.
     /// - Parameters:
     ///   - authenticator: reads the token a client sends, to let it watch its own bookings and wallet.
     ///   - origins: the web pages allowed to open a socket.
-    public init(hub: LiveHub, engine: BookingEngine, authenticator: Authenticator, origins: OriginPolicy) {
+    /// - Parameter connections: the connection caps; an upgraded socket counts until it closes.
+    public init(hub: LiveHub, engine: BookingEngine, authenticator: Authenticator, origins: OriginPolicy, connections: ConnectionLimits? = nil) {
+        self.connections = connections
         self.hub = hub
         self.engine = engine
         self.authenticator = authenticator
@@ -37,7 +40,7 @@ public struct LiveSocket: Sendable {
     /// - Parameter channel: the connection's channel, on which the hub writes once the upgrade is done.
     public func shouldUpgrade(_ head: HTTPRequest, channel: any Channel) -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
         let path = head.path.map { $0.split(separator: "?", maxSplits: 1).first.map(String.init) ?? $0 }
-        guard path == Self.path, engine.isReady, origins.allows(head) else { return .dontUpgrade }
+        guard path == Self.path, engine.isReady, origins.allows(head), connections?.admitUpgrade(channel) ?? true else { return .dontUpgrade }
         // A client that can send a header (not a browser) may authenticate with the upgrade itself.
         let principal = try? authenticator.principal(authorization: head.headerFields[.authorization])
         return .upgrade([:]) { inbound, _, _ in

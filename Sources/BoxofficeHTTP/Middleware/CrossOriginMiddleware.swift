@@ -30,10 +30,15 @@ struct CrossOriginMiddleware: RouterMiddleware {
             if request.method == .get || request.method == .head { return try await next(request, context) }
             throw Problem(.forbidden, type: "origin-not-allowed", detail: "Pages of \(origin) may not call this API (--allowed-origins).")
         }
-        var response = try await next(request, context)
-        if configured {
-            for field in corsHeaders(origin, preflight: false) { response.headers.append(field) }
+        guard configured else { return try await next(request, context) }
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            // A refusal too must be readable by the page (its problem, its Retry-After).
+            response = try ProblemMiddleware<Context>.problem(for: error, logger: context.logger).response(from: request, context: context)
         }
+        for field in corsHeaders(origin, preflight: false) { response.headers.append(field) }
         return response
     }
 

@@ -3,14 +3,15 @@ import BoxofficeDomain
 import Crypto
 import Foundation
 import Hummingbird
+import Logging
 import NIOCore
 
 /// Makes every write (`POST` under `/api/`) with an `Idempotency-Key` happen once.
 ///
-/// The key is scoped to the request's identity (an anonymous request's: its address) and claimed in the service's
+/// The key is scoped to the request's identity (a request without a token cannot use one) and claimed in the service's
 /// database with a fingerprint of method, path and body. The same key again with the same request gets the first
 /// answer again, marked `Idempotent-Replayed: true`; with another request `422`; while the first still runs `409`.
-/// Answers below 500 are kept (two days); a `5xx` gives the key up, so the client's retry runs anew — the deposit,
+/// Answers below 500 are kept (two days), but refusals of the request's form; a `5xx` gives the key up, so the client's retry runs anew — the deposit,
 /// whose `503` may commit after all, also records its key in its own transaction (``PaymentApplier``). `/api/auth/…`
 /// answers carry credentials, which are never stored: there the header is ignored.
 struct IdempotencyMiddleware: RouterMiddleware {
@@ -21,8 +22,8 @@ struct IdempotencyMiddleware: RouterMiddleware {
 
     /// A claim unanswered for this long belongs to a request whose process died: a retry may take it over.
     static let staleAfter: TimeInterval = 120
-    /// The largest body a keyed request may have (every write's own limit is smaller).
-    static let bodyLimit = 64 * 1024
+    /// The largest body a keyed request may have: the largest write's (an event's layout).
+    static let bodyLimit = EventController.createBodyLimit
     /// The longest key.
     static let keyLimit = 255
 
@@ -40,7 +41,13 @@ struct IdempotencyMiddleware: RouterMiddleware {
         } catch is NIOTooManyBytesError {
             throw Problem.invalid("The request body is larger than the limit of \(Self.bodyLimit) bytes.")
         }
-        let owner = context.principal?.owner ?? "address:\(context.peerAddress ?? "unknown")"
+        // A key is an identity's: an anonymous answer would carry a new guest's token to whoever repeats the key.
+        guard let owner = context.principal?.owner else {
+            throw Problem(
+                .badRequest, type: "idempotency-key-needs-token",
+                detail: "An Idempotency-Key belongs to an identity: send it with a token (POST /api/auth/guest gives one)."
+            )
+        }
         let at = now()
         switch try await store.claimIdempotencyKey(
             key, owner: owner, fingerprint: Self.fingerprint(request, body: body), at: at, staleBefore: at.addingTimeInterval(-Self.staleAfter)
@@ -68,17 +75,18 @@ struct IdempotencyMiddleware: RouterMiddleware {
             }
             response = try problem.response(from: request, context: context)
         }
-        return try await keep(response, key: key, owner: owner)
+        return try await keep(response, key: key, owner: owner, logger: context.logger)
     }
 
-    /// Collects the answer, stores it unless it is a `5xx`, and sends it on.
-    private func keep(_ response: Response, key: String, owner: String) async throws -> Response {
+    /// Collects the answer, stores it unless a retry may get another (a `5xx`, or a refusal of the request's form
+    /// that ran nothing: 400, 401, 403, 413, 415, 429), and sends it on.
+    private func keep(_ response: Response, key: String, owner: String, logger: Logger) async throws -> Response {
         var response = response
         let collector = BodyCollector()
         try await response.body.write(collector)
         let body = collector.buffer
         response.body = ResponseBody(byteBuffer: body)
-        guard response.status.code < 500 else {
+        guard response.status.code < 500, !Self.formRefusals.contains(response.status.code) else {
             try? await store.releaseIdempotencyKey(key, owner: owner)
             return response
         }
@@ -86,9 +94,18 @@ struct IdempotencyMiddleware: RouterMiddleware {
             status: response.status.code, contentType: response.headers[.contentType], location: response.headers[.location],
             body: Array(body.readableBytesView)
         )
-        try await store.recordIdempotentAnswer(answer, key: key, owner: owner, at: now())
+        do {
+            try await store.recordIdempotentAnswer(answer, key: key, owner: owner, at: now())
+        } catch {
+            // The write is done: its answer goes out. A repeat meanwhile finds the key running (409) until the
+            // claim goes stale.
+            logger.warning("could not keep the answer of an Idempotency-Key: \(String(reflecting: error))")
+        }
         return response
     }
+
+    /// Statuses that refuse a request's form before anything runs; a corrected retry with the key runs anew.
+    static let formRefusals: Set<Int> = [400, 401, 403, 413, 415, 429]
 
     /// Writes to the API that take keys: every `POST` under `/api/` but `/api/auth/…`.
     static func appliesTo(_ path: String) -> Bool {
