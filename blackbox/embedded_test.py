@@ -77,7 +77,7 @@ def limits(data_dir):
     # Refreshes count as logins, and an unknown refresh token is refused without bcrypt's work: the 30 arrive
     # within a fraction of a second even on a busy machine.
     def refresh(n):
-        return request(server.port, "POST", "/api/auth/refresh", {"refresh_token": "6f1c3c1e-3f5d-4c47-9d0a-7a1e0b7f2a11.AAAA"},
+        return request(server.port, "POST", "/api/auth/refresh", {"refresh_token": "6f1c3c1e-3f5d-4c47-9d0a-7a1e0b7f2a11." + "A" * 43},
                        headers={"X-Forwarded-For": f"198.51.100.{n}"})
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=30) as pool:
