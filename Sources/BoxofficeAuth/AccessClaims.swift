@@ -28,6 +28,8 @@ public struct AccessClaims: JWTPayload, Equatable {
     public var identity: UUID? { UUID(uuidString: sub.value) }
     /// The session's id.
     public var session: UUID? { sid.flatMap(UUID.init(uuidString:)) }
+    /// When it stops working.
+    public var expiresAt: Date { exp.value }
 
     public func verify(using algorithm: some JWTAlgorithm) throws {
         try exp.verifyNotExpired()

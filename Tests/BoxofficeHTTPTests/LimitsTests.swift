@@ -76,6 +76,17 @@ struct LimitsTests {
         }
     }
 
+    @Test("Content-Type and Authorization are read byte by byte, in any case")
+    func headerParsing() {
+        for (value, json) in [("application/json", true), ("Application/JSON", true), (" application/json ; charset=utf-8", true),
+                              ("application/jsonx", false), ("application/problem+json", false), ("text/plain", false), ("", false)] {
+            #expect(APICoding.isJSON(value) == json, "\(value)")
+        }
+        #expect(Authenticator.bearerToken("Bearer abc") == "abc")
+        #expect(Authenticator.bearerToken("bEaReR   abc  ") == "abc")
+        #expect(Authenticator.bearerToken("Bearer ") == nil && Authenticator.bearerToken("Basic abc") == nil && Authenticator.bearerToken("Bearer") == nil)
+    }
+
     @Test("a JSON body without Content-Type: application/json is 415, on both paths")
     func mediaType() async throws {
         let server = try await TestServer.make(.sqlite)

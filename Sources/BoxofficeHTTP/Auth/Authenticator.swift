@@ -10,6 +10,7 @@ public struct Authenticator: Sendable {
     public let codec: TokenCodec
     private let organizerToken: [UInt8]
     private let now: @Sendable () -> Date
+    private let verified = VerifiedTokens()
 
     /// Creates an authenticator.
     /// - Parameter organizerToken: the bootstrap organizer token (`BOXOFFICE_ORGANIZER_TOKEN`), which acts as
@@ -24,19 +25,20 @@ public struct Authenticator: Sendable {
     /// - Throws: ``Problem`` 401 for any other scheme than Bearer, a token that is not ours, changed or expired.
     public func principal(authorization: String?) throws(Problem) -> Principal? {
         guard let authorization else { return nil }
-        guard authorization.count > 7, authorization.prefix(7).lowercased() == "bearer " else {
-            throw Self.refusal("Send the token as Authorization: Bearer <token>.")
-        }
-        let token = authorization.dropFirst(7).trimmingCharacters(in: .whitespaces)
+        guard let token = Self.bearerToken(authorization) else { throw Self.refusal("Send the token as Authorization: Bearer <token>.") }
         if Self.constantTimeEqual(Array(token.utf8), organizerToken) { return .bootstrapOrganizer }
+        let at = now()
+        if let known = verified.principal(of: token, now: at) { return known }
         let claims: AccessClaims
         do {
-            claims = try codec.verify(token, now: now())
+            claims = try codec.verify(token, now: at)
         } catch {
             throw Self.refusal(error.detail, expired: error == .expired)
         }
         guard let id = claims.identity else { throw Self.refusal(TokenError.malformed("no subject").detail) }
-        return Principal(id: id, role: claims.role, session: claims.session)
+        let principal = Principal(id: id, role: claims.role, session: claims.session)
+        verified.remember(token, as: principal, until: claims.expiresAt)
+        return principal
     }
 
     /// A new guest's principal and token, for a request without one that makes something of its own.
@@ -45,6 +47,18 @@ public struct Authenticator: Sendable {
         let id = UUID()
         let token = try codec.sign(AccessClaims(identity: id, role: .guest, session: nil, issuedAt: at, expiresAt: at.addingTimeInterval(AuthService.guestLifetime)))
         return (Principal(id: id, role: .guest, session: nil), token)
+    }
+
+    /// The token of `Bearer <token>` (the scheme in any case, spaces around the token allowed), read byte by byte:
+    /// the fast path asks it of every hold.
+    static func bearerToken(_ authorization: String) -> String? {
+        let bytes = authorization.utf8
+        let scheme = "bearer ".utf8
+        guard ASCIICase.hasPrefix(bytes, scheme) else { return nil }
+        let token = bytes.dropFirst(scheme.count).drop { $0 == UInt8(ascii: " ") }
+        let end = token.lastIndex { $0 != UInt8(ascii: " ") }
+        guard let end else { return nil }
+        return String(Substring(token[...end]))
     }
 
     static func refusal(_ detail: String, expired: Bool = false) -> Problem {

@@ -4,11 +4,15 @@ import NIOCore
 
 /// The JSON conventions of the API: snake_case members, ISO 8601 times, integer minor units for money.
 public enum APICoding {
-    /// Whether a `Content-Type` names JSON: `application/json`, with parameters or without.
+    /// Whether a `Content-Type` names JSON: `application/json` in any case, with parameters or without. Read byte
+    /// by byte: the event loop's fast path asks it of every hold.
     static func isJSON(_ contentType: String?) -> Bool {
-        guard let contentType else { return false }
-        let media = contentType.split(separator: ";", maxSplits: 1).first?.trimmingCharacters(in: .whitespaces).lowercased()
-        return media == "application/json"
+        guard var bytes = contentType?.utf8[...] else { return false }
+        while bytes.first == UInt8(ascii: " ") { bytes = bytes.dropFirst() }
+        let media = "application/json".utf8
+        guard ASCIICase.hasPrefix(bytes, media) else { return false }
+        let rest = bytes.dropFirst(media.count).drop { $0 == UInt8(ascii: " ") }
+        return rest.isEmpty || rest.first == UInt8(ascii: ";")
     }
 
     /// The encoder every response uses.
