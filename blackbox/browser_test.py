@@ -132,6 +132,31 @@ def accounts_keep_bookings(base):
         driver.quit()
 
 
+def api_docs(base):
+    """/docs lists every operation of the served document and its "try it" sends with the signed-in token."""
+    driver = browser()
+    try:
+        sign_in(driver, base)
+        port = int(base.rsplit(":", 1)[1])
+        status, document, _ = request(port, "GET", "/openapi.json")
+        expected = {f"{method.upper()} {path}" for path, item in document["paths"].items() for method in item if method in ("get", "post", "put", "patch", "delete")}
+        driver.get(base + "/docs/")
+        wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "[data-testid='operation']")) >= len(expected))
+        listed = {element.get_attribute("data-operation") for element in driver.find_elements(By.CSS_SELECTOR, "[data-testid='operation']")}
+        check(f"/docs lists every operation of /openapi.json ({len(expected)})", status == 200 and listed == expected, sorted(expected ^ listed))
+        me = driver.find_element(By.CSS_SELECTOR, "[data-operation='GET /api/auth/me']")
+        me.find_element(By.TAG_NAME, "summary").click()
+        me.find_element(By.CSS_SELECTOR, "[data-testid='try-send']").click()
+        output = me.find_element(By.CSS_SELECTOR, "[data-testid='try-output']")
+        check("... and its 'try it' sends with the signed-in token: GET /api/auth/me answers 200 with the guest",
+              wait(driver, lambda d: output.text.startswith("200") and '"role": "guest"' in output.text), output.text[:200])
+        shot(driver, "api-docs.png")
+        errors = console_errors(driver)
+        check("/docs logs no errors", not errors, errors)
+    finally:
+        driver.quit()
+
+
 def two_browsers_see_each_other(base):
     first, second = browser(), browser()
     try:
@@ -278,7 +303,7 @@ def main():
     server = Server(BINARY, data_dir, env={"BOXOFFICE_ORGANIZER_TOKEN": TOKEN, "BOXOFFICE_PUBLIC_DIR": os.path.join(ROOT, "public")})
     base = f"http://127.0.0.1:{server.port}"
     try:
-        for scenario in (customer_books_and_pays, accounts_keep_bookings, two_browsers_see_each_other, payment_without_money_is_cancelled, organizer_creates_an_event,
+        for scenario in (customer_books_and_pays, accounts_keep_bookings, api_docs, two_browsers_see_each_other, payment_without_money_is_cancelled, organizer_creates_an_event,
                          big_hall_stays_usable):
             print(f"-- {scenario.__name__.replace('_', ' ')}", flush=True)
             try:
