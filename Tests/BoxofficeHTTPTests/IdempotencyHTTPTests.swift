@@ -40,7 +40,7 @@ struct IdempotencyHTTPTests {
             #expect(try await client.send(.get, "/api/bookings", headers: ann.headers).array.count == 1)
 
             let anonymous = try await client.send(.post, "/api/book/safe", json: #"{"seat_id": 33}"#, headers: [.idempotencyKey: "anonymous-key"])
-            #expect(anonymous.status == .badRequest && anonymous.object["type"] as? String == "https://boxoffice.dev/problems/idempotency-key-needs-token",
+            #expect(anonymous.status == .unauthorized && anonymous.object["type"] as? String == "https://boxoffice.dev/problems/idempotency-key-needs-token",
                     "an answer with a new guest's token is never kept for whoever repeats the key")
         }
     }

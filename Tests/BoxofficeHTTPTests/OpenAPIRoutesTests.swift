@@ -1,6 +1,7 @@
 import BoxofficeApp
 import BoxofficeTestSupport
 import Foundation
+import HTTPTypes
 import Testing
 
 @Suite("The OpenAPI document and the router")
@@ -24,5 +25,18 @@ struct OpenAPIRoutesTests {
         #expect(routes.subtracting(operations).isEmpty, "routes the document lacks: \(routes.subtracting(operations).sorted())")
         #expect(operations.subtracting(routes).isEmpty, "operations no route serves: \(operations.subtracting(routes).sorted())")
         #expect(routes.count >= 26)
+    }
+
+    @Test("a route's path with a method it does not answer is 405 with Allow; an unknown path stays 404")
+    func methodNotAllowed() async throws {
+        let server = try await TestServer.make(.sqlite)
+        defer { server.remove() }
+        try await server.run { client in
+            let put = try await client.send(.put, "/api/events/1")
+            #expect(put.status == .methodNotAllowed && put.headers[.allow] == "GET", "\(put.text)")
+            #expect(put.headers[.contentType] == "application/problem+json")
+            #expect(try await client.send(.delete, "/api/bookings").headers[.allow] == "GET, POST")
+            #expect(try await client.send(.put, "/api/nothing-here").status == .notFound)
+        }
     }
 }

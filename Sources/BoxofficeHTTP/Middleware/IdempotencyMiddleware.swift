@@ -44,8 +44,9 @@ struct IdempotencyMiddleware: RouterMiddleware {
         // A key is an identity's: an anonymous answer would carry a new guest's token to whoever repeats the key.
         guard let owner = context.principal?.owner else {
             throw Problem(
-                .badRequest, type: "idempotency-key-needs-token",
-                detail: "An Idempotency-Key belongs to an identity: send it with a token (POST /api/auth/guest gives one)."
+                .unauthorized, type: "idempotency-key-needs-token",
+                detail: "An Idempotency-Key belongs to an identity: send it with a token (POST /api/auth/guest gives one).",
+                headers: [.wwwAuthenticate: "Bearer"]
             )
         }
         let at = now()

@@ -23,6 +23,8 @@ public enum APIRouter {
         router.add(middleware: RequestIDMiddleware())
         if configuration.logRequests { router.add(middleware: LogRequestsMiddleware(.info)) }
         router.add(middleware: ProblemMiddleware())
+        let routeMethods = RouteMethods()
+        router.add(middleware: MethodNotAllowedMiddleware(routes: routeMethods))
         if let folder = configuration.publicDirectory { router.add(middleware: FileMiddleware(folder, searchForIndexHtml: true)) }
         router.add(middleware: CrossOriginMiddleware(origins: configuration.origins))
         router.add(middleware: AuthenticationMiddleware(authenticator: configuration.authenticator))
@@ -41,6 +43,7 @@ public enum APIRouter {
             let api = router.group(RouterPath(APIRoutes.api)).add(middleware: ReadinessMiddleware(check: payments.readiness))
             AccountController(store: payments.store, live: payments.live, now: now).addRoutes(to: api)
         }
+        routeMethods.set(router.routes.map { ($0.method.rawValue, $0.path.description) })
         return router
     }
 
