@@ -40,7 +40,7 @@ def main():
             ["schemathesis", "run", os.path.join(ROOT, "public", "openapi.yaml"), "--url", f"http://127.0.0.1:{server.port}",
              "-H", f"Authorization: Bearer {TOKEN}", "--seed", args.seed, "--exclude-checks", "positive_data_acceptance",
              "--exclude-path", "/api/ws", "--report", "ndjson", "--report-ndjson-path", events, "--no-color"],
-            capture_output=True, text=True, timeout=900,
+            capture_output=True, text=True, timeout=900, cwd=work,  # its cache goes to the temp dir, not the checkout
         )
         output = result.stdout + result.stderr
         counts = re.search(r"(\d+) generated, (?:(\d+) found \d+ unique failures?, )?(?:(\d+) passed)?", output)
