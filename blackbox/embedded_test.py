@@ -7,6 +7,7 @@ and a restart keeps the bookings; SIGTERM with a live socket (closed with 1001) 
 comes (the shutdown is bounded), and an idle connection closed. Usage: embedded_test.py PATH/TO/boxoffice
 """
 import concurrent.futures
+import http.client
 import json
 import shutil
 import signal
@@ -129,8 +130,24 @@ def main():
         request(server.port, "POST", f"/api/accounts/{account['id']}/deposits", {"amount_minor": 100000}, zoe)
         status, paid, _ = request(server.port, "POST", f"/api/bookings/{booking['id']}/pay", headers=zoe)
         check("paying from the wallet confirms the booking", status == 200 and paid["status"] == "confirmed", paid)
+        # A plain body on a kept-alive connection is answered on the event loop (urllib's Connection: close is not).
+        plain = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        plain.request("POST", "/api/book/safe", body=json.dumps({"seat_id": 102}), headers={"Content-Type": "application/json"})
+        check("a plain hold on a kept-alive connection is held", plain.getresponse().status == 200)
+        plain.close()
         metrics = urllib.request.urlopen(f"http://127.0.0.1:{server.port}/metrics").read().decode()
         check("GET /metrics counts the published messages", 'boxoffice_outbox_published_total{outbox="booking"}' in metrics, metrics[:300])
+        for name, what in [
+            ('http_server_requests_total{http_route="/api/events"', "requests by route, method and status"),
+            ('http_server_request_duration_seconds_bucket{http_route="/api/bookings/{id}/pay"', "... their latency as a histogram"),
+            ('boxoffice_fast_path_answers_total{route="POST /api/book/safe",status="200"}', "the event loop's own answers by route and status"),
+            ('boxoffice_holds_total{event="1"}', "holds per event"),
+            ('boxoffice_batch_changes_bucket{event="1"', "batch sizes per event"),
+            ('boxoffice_outbox_oldest_unsent_seconds{outbox="booking"}', "outbox lag"),
+            ('boxoffice_message_delay_seconds_bucket{consumer=', "consumer lag"),
+            ("boxoffice_live_connections", "live connections"),
+        ]:
+            check(f"GET /metrics has {what}", name in metrics, [line for line in metrics.splitlines() if name.split("{")[0] in line][:3])
 
         code = server.stop(signal.SIGTERM)
         check("SIGTERM stops the server cleanly", code == 0, code)

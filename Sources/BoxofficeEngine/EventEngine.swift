@@ -280,7 +280,9 @@ public actor EventEngine {
                 needsReload = true
                 await reload()
             }
-            publish(touching: decisions.indices.filter { applied[$0] }.flatMap { decisions[$0].change.seatIDs })
+            let written = decisions.indices.filter { applied[$0] }
+            EngineMetrics.wrote(batch: decisions.count, holds: written.filter { decisions[$0].statusChange(in: event.id).status == .held }.count, event: event.id)
+            publish(touching: written.flatMap { decisions[$0].change.seatIDs })
             answer(replies, applied: applied)
             for index in decisions.indices where applied[index] { tell(decisions[index].statusChange(in: event.id)) }
         } catch {

@@ -55,6 +55,9 @@ public struct OutboxRelay: Service {
             if !Task.isCancelled { logger.warning("\(name) outbox unreadable: \(String(reflecting: error))") }
             return 0
         }
+        // The oldest message still waiting (0 when none): how far this outbox lags behind its writes.
+        let lag = messages.map(\.occurredAt).min().map { max(0, Date().timeIntervalSince($0)) } ?? 0
+        Gauge(label: "boxoffice_outbox_oldest_unsent_seconds", dimensions: [("outbox", name)]).record(lag)
         guard !messages.isEmpty else { return 0 }
         let confirmed = await withTaskGroup(of: UUID?.self) { group in
             for message in messages {

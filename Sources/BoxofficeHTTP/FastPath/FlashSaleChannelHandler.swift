@@ -250,7 +250,7 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
             guard let snapshot = try? engine.engine(for: event).snapshot else { return false }
             let etag = seatMaps.etag(of: snapshot)
             guard SeatMapCache.matches(head.headerFields[.ifNoneMatch], etag: etag) else { return false }
-            respond(.notModified, SeatMapCache.revalidationHeaders(etag: etag), body: nil, context: context)
+            respond(.notModified, SeatMapCache.revalidationHeaders(etag: etag), body: nil, route: .seatMap, context: context)
             answered(context: context)
             return true
         }
@@ -287,12 +287,12 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
         guard context.channel.isActive else { return }
         switch answer {
         case .success(let booking):
-            respond(.ok, [.contentType: "application/json; charset=utf-8"], body: SafeBookingBody(booking, guestToken: guestToken).json, context: context)
+            respond(.ok, [.contentType: "application/json; charset=utf-8"], body: SafeBookingBody(booking, guestToken: guestToken).json, route: .safeBooking, context: context)
         case .failure(let error):
             let problem = ProblemMiddleware<BoxofficeRequestContext>.problem(for: error, logger: logger)
             var fields = problem.headers
             fields[.contentType] = "application/problem+json"
-            respond(problem.status, fields, body: problem.json(instance: APIRoutes.safeBookingPath), context: context)
+            respond(problem.status, fields, body: problem.json(instance: APIRoutes.safeBookingPath), route: .safeBooking, context: context)
         }
         answered(context: context)
     }
@@ -327,7 +327,9 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
     }
 
     /// Writes an answer; without a body it has no `Content-Length`, like Hummingbird's `304`.
-    private func respond(_ status: HTTPResponse.Status, _ headers: HTTPFields, body json: String?, context: ChannelHandlerContext) {
+    private func respond(
+        _ status: HTTPResponse.Status, _ headers: HTTPFields, body json: String?, route: EventLoopAnswerCount.Route, context: ChannelHandlerContext
+    ) {
         var fields = headers
         let body = json.map { ByteBuffer(string: $0) }
         if let body { fields[.contentLength] = String(body.readableBytes) }
@@ -337,7 +339,7 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
         context.write(wrapOutboundOut(.head(HTTPResponse(status: status, headerFields: fields))), promise: nil)
         if let body { context.write(wrapOutboundOut(.body(body)), promise: nil) }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        answers.add()
+        answers.add(route, status: status.code)
     }
 
     /// The `Date` header, formatted once a second.

@@ -21,6 +21,8 @@ public enum APIRouter {
     ) -> Router<BoxofficeRequestContext> {
         let router = Router(context: BoxofficeRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
+        // Requests by route and status, and their latency (Hummingbird's names); the fast path counts its own.
+        if configuration.metrics != nil { router.add(middleware: MetricsMiddleware()) }
         if configuration.logRequests { router.add(middleware: LogRequestsMiddleware(.info)) }
         router.add(middleware: ProblemMiddleware())
         let routeMethods = RouteMethods()
