@@ -1,6 +1,8 @@
 """Driving the web app in headless Chromium (Debian's chromium and chromium-driver, via selenium): shared by the
 browser tests and the gateway tests."""
 import shutil
+import threading
+import time
 
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException
@@ -91,3 +93,28 @@ def selected_seats(driver):
 def console_errors(driver):
     """Script errors; failed requests are left out, since 404 and 409 are answers the app expects."""
     return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE" and entry.get("source") != "network"]
+
+
+def hold_seen_after_ms(holder, watcher, seat):
+    """Both browsers select `seat`; `holder` holds it. Returns the milliseconds from the Hold click until `watcher`'s
+    seat map shows the seat taken (10**12 when it never does within 20 s)."""
+    click_seat(watcher, seat)
+    wait(watcher, lambda d: selected_seats(d) == [seat])
+    click_seat(holder, seat)
+    wait(holder, lambda d: selected_seats(d) == [seat])
+    index = seat_index(watcher, seat)
+    seen = {}
+
+    def watch():
+        seen["at"] = watcher.execute_async_script("""
+            const done = arguments[arguments.length - 1];
+            const view = document.querySelector('canvas.seatmap').seatMapView;
+            const timer = setInterval(() => { if (view.model.status[arguments[0]] !== 0) { clearInterval(timer); done(Date.now()); } }, 2);
+        """, index)
+
+    thread = threading.Thread(target=watch)
+    thread.start()
+    time.sleep(0.3)
+    clicked = holder.execute_script("const t = Date.now(); document.querySelector(\"[data-testid='hold']\").click(); return t;")
+    thread.join(20)
+    return seen.get("at", 10**12) - clicked
