@@ -50,7 +50,12 @@ public struct BoxofficeServer {
         let origins = OriginPolicy(allowed: configuration.allowedOrigins)
         let limiter = RateLimiter(configuration.rateLimits)
         let addresses = ClientAddresses(trustForwardedFor: configuration.trustForwardedFor)
-        let connections = ConnectionLimits(total: configuration.maxConnections, perAddress: configuration.maxConnectionsPerAddress)
+        var totalConnections = configuration.maxConnections
+        if let budget = DescriptorBudget.connections(databasePoolSize: configuration.databasePoolSize), budget < totalConnections {
+            logger.notice("the open-file limit leaves room for \(budget) connections: the connection cap is \(budget), not \(totalConnections)")
+            totalConnections = budget
+        }
+        let connections = ConnectionLimits(total: totalConnections, perAddress: min(configuration.maxConnectionsPerAddress, totalConnections))
         let live = LiveHub(limits: configuration.liveLimits, logger: logger)
         let waiters = BookingStatusWaiters()
         let local = LiveUpdateFanOut([live, waiters])
@@ -76,8 +81,8 @@ public struct BoxofficeServer {
             keys = database.keys
         }
         var booking: BookingRoutes?
-        /// The event loop's fast path, one handler per connection.
-        var makeFastPath: @Sendable () -> [any RemovableChannelHandler] = { [] }
+        /// What the event loop's fast path answers from, when it runs.
+        var fastPathParts: (engine: BookingEngine, holds: any HoldPath)?
         let eventLoopAnswers = EventLoopAnswerCount()
         var liveSocket: LiveSocket?
         if configuration.role.runsBooking {
@@ -102,31 +107,34 @@ public struct BoxofficeServer {
             booking = BookingRoutes(engine: engine, holds: holds, waiters: waiters, auth: AuthService(codec: authenticator.codec, store: database.store, now: now))
             liveSocket = LiveSocket(hub: live, engine: engine, authenticator: authenticator, origins: origins, connections: connections)
             // Logging every request needs every request to reach the router.
-            if !configuration.logRequests {
-                makeFastPath = {
-                    [FlashSaleChannelHandler(
-                        engine: engine, holds: holds, epoch: live.epoch, serverName: Self.serverName, answers: eventLoopAnswers,
-                        authenticator: authenticator, limiter: limiter, addresses: addresses, origins: origins, logger: logger
-                    )]
-                }
+            if !configuration.logRequests { fastPathParts = (engine, holds) }
+        }
+        let api = APIConfiguration(
+            authenticator: authenticator, origins: origins, idempotency: keys, limiter: limiter, addresses: addresses,
+            demoMode: configuration.demo, logRequests: configuration.logRequests, metrics: configuration.metrics,
+            publicDirectory: configuration.role.runsBooking ? webAppDirectory(configuration.publicDirectory, logger: logger) : nil
+        )
+        let router = APIRouter.build(booking: booking, payments: payments, readiness: bus.readiness, live: live, configuration: api, now: now)
+        let admission = api.admission
+        /// The event loop's fast path, one handler per connection.
+        var fastPath: @Sendable () -> [any RemovableChannelHandler] = { [] }
+        if let (engine, holds) = fastPathParts {
+            fastPath = {
+                [FlashSaleChannelHandler(
+                    engine: engine, holds: holds, epoch: live.epoch, serverName: Self.serverName, answers: eventLoopAnswers, admission: admission, logger: logger
+                )]
             }
         }
-        let router = APIRouter.build(
-            booking: booking, payments: payments, readiness: bus.readiness, live: live,
-            configuration: APIConfiguration(
-                authenticator: authenticator, origins: origins, idempotency: keys, limiter: limiter, addresses: addresses,
-                demoMode: configuration.demo, logRequests: configuration.logRequests, metrics: configuration.metrics,
-                publicDirectory: configuration.role.runsBooking ? webAppDirectory(configuration.publicDirectory, logger: logger) : nil
-            ),
-            now: now
-        )
-        let fastPath = makeFastPath
         let socket = liveSocket
-        // A connection that sends nothing for this long (a request body that never comes) is closed.
-        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: [connections.handler()] + fastPath(), idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))
+        // A connection that sends nothing for this long between requests is closed.
+        let handlers = fastPath
+        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: handlers(), idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))
         let application = Application(
             router: router,
-            server: .http1WebSocketUpgrade(configuration: .init(http1: http1, ws: .init(autoPing: .enabled(timePeriod: .seconds(30))))) { head, channel, _ in
+            server: .guardedHTTP1WebSocketUpgrade(
+                limits: connections, headerTimeout: .seconds(Int64(configuration.headerTimeoutSeconds)), bodyTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)),
+                configuration: .init(http1: http1, ws: .init(autoPing: .enabled(timePeriod: .seconds(30))))
+            ) { head, channel, _ in
                 socket?.shouldUpgrade(head, channel: channel) ?? .dontUpgrade
             },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: Self.serverName),

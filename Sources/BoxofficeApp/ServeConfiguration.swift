@@ -31,8 +31,11 @@ public struct ServeConfiguration: Sendable {
     public var paymentRetryAfterSeconds: Int = 30
     /// How long a graceful shutdown may take before what is left is cancelled, in seconds.
     public var shutdownTimeoutSeconds: Int = 10
-    /// How long a connection may send nothing (mid-request or between requests) before it is closed, in seconds.
+    /// How long a connection may send nothing (mid-request or between requests) before it is closed, and how
+    /// long a request body may take in all, in seconds.
     public var idleTimeoutSeconds: Int = 30
+    /// How long a request head may take to arrive whole, from the connection's accept or its first byte, in seconds.
+    public var headerTimeoutSeconds: Int = 10
     /// The organizer's bearer token; generated and stored in the data directory when absent.
     public var organizerToken: String?
     /// The key access tokens are signed with (at least 32 bytes); generated and stored in the data directory when
@@ -112,6 +115,8 @@ public struct ServeConfiguration: Sendable {
         public var shutdownTimeoutSeconds: Int?
         /// `--idle-timeout`, in seconds.
         public var idleTimeoutSeconds: Int?
+        /// `--header-timeout`, in seconds.
+        public var headerTimeoutSeconds: Int?
         /// `--live-interval`, in milliseconds.
         public var liveIntervalMilliseconds: Int?
         /// `--live-frames-per-second`.
@@ -191,6 +196,11 @@ public struct ServeConfiguration: Sendable {
         configuration.idleTimeoutSeconds = flags.idleTimeoutSeconds ?? idle ?? configuration.idleTimeoutSeconds
         guard (1 ... 3_600).contains(configuration.idleTimeoutSeconds) else {
             throw ConfigurationError("The idle timeout must be between 1 and 3600 seconds, not \(configuration.idleTimeoutSeconds).")
+        }
+        let header = try environment["BOXOFFICE_HEADER_TIMEOUT"].map { try parseInt($0, name: "BOXOFFICE_HEADER_TIMEOUT") }
+        configuration.headerTimeoutSeconds = flags.headerTimeoutSeconds ?? header ?? configuration.headerTimeoutSeconds
+        guard (1 ... 600).contains(configuration.headerTimeoutSeconds) else {
+            throw ConfigurationError("The header timeout must be between 1 and 600 seconds, not \(configuration.headerTimeoutSeconds).")
         }
         if let limits = flags.rateLimits ?? environment["BOXOFFICE_RATE_LIMITS"] {
             do {

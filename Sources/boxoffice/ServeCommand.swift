@@ -29,7 +29,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Most open connections from one address (BOXOFFICE_MAX_CONNECTIONS_PER_ADDRESS, default 4096).") var maxConnectionsPerAddress: Int?
     @Flag(help: "Connections come through a gateway that appends the client's address to X-Forwarded-For; limit by that address (BOXOFFICE_TRUST_FORWARDED_FOR).") var trustForwardedFor = false
     @Option(help: "Seconds a graceful shutdown may take before what is left is cancelled (BOXOFFICE_SHUTDOWN_TIMEOUT, default 10).") var shutdownTimeout: Int?
-    @Option(help: "Seconds a connection may send nothing before it is closed (BOXOFFICE_IDLE_TIMEOUT, default 30).") var idleTimeout: Int?
+    @Option(help: "Seconds a connection may send nothing before it is closed, and a request body may take (BOXOFFICE_IDLE_TIMEOUT, default 30).") var idleTimeout: Int?
+    @Option(help: "Seconds a request head may take to arrive, from the connection's accept (BOXOFFICE_HEADER_TIMEOUT, default 10).") var headerTimeout: Int?
     @Option(help: "Shortest time between two seat map deltas of one event, in ms (BOXOFFICE_LIVE_INTERVAL, default 250).") var liveInterval: Int?
     @Option(help: "Most delta frames one event's WebSocket subscribers get per second in all; more subscribers, longer interval (BOXOFFICE_LIVE_FRAMES_PER_SECOND, default 30000).") var liveFramesPerSecond: Int?
     @Option(help: "batched (default), or for benchmarks only baseline-lock / baseline-update (BOXOFFICE_HOLD_STRATEGY).") var holdStrategy: String?
@@ -58,6 +59,7 @@ struct ServeCommand: AsyncParsableCommand {
         flags.maxConnectionsPerAddress = maxConnectionsPerAddress
         flags.trustForwardedFor = trustForwardedFor ? true : nil
         flags.idleTimeoutSeconds = idleTimeout
+        flags.headerTimeoutSeconds = headerTimeout
         flags.liveIntervalMilliseconds = liveInterval
         flags.liveFramesPerSecond = liveFramesPerSecond
         flags.demo = demo

@@ -49,7 +49,7 @@ struct BadInputTests {
         Case(name: "GA quantity above the limit", method: .post, path: "/api/bookings", body: #"{"event_id": 2, "ga": [{"pool_id": 1, "quantity": 11}], "user_identifier": "a"}"#, status: .unprocessableContent),
         Case(name: "seats plus GA above the limit", method: .post, path: "/api/bookings", body: #"{"event_id": 2, "seat_ids": [51, 52], "ga": [{"pool_id": 1, "quantity": 9}], "user_identifier": "a"}"#, status: .unprocessableContent),
         Case(name: "pool of another event", method: .post, path: "/api/bookings", body: #"{"event_id": 1, "ga": [{"pool_id": 1, "quantity": 1}], "user_identifier": "a"}"#, status: .unprocessableContent),
-        Case(name: "oversized body", method: .post, path: "/api/bookings", body: #"{"event_id": 1, "user_identifier": "\#(String(repeating: "x", count: 70_000))"}"#, status: .unprocessableContent),
+        Case(name: "oversized body", method: .post, path: "/api/bookings", body: #"{"event_id": 1, "user_identifier": "\#(String(repeating: "x", count: 70_000))"}"#, status: .contentTooLarge),
         Case(name: "hold TTL of zero", method: .post, path: "/api/events", body: validEvent.replacingOccurrences(of: #""title": "T""#, with: #""title": "T", "hold_ttl_seconds": 0"#), organizer: true, status: .unprocessableContent),
         Case(name: "negative hold TTL", method: .post, path: "/api/events", body: validEvent.replacingOccurrences(of: #""title": "T""#, with: #""title": "T", "hold_ttl_seconds": -30"#), organizer: true, status: .unprocessableContent),
         Case(name: "unknown price category", method: .post, path: "/api/events", body: validEvent.replacingOccurrences(of: #""category": "c""#, with: #""category": "x""#), organizer: true, status: .unprocessableContent),

@@ -18,6 +18,8 @@ enum PipelinedClient {
         let path: String
         var headers: [(String, String)] = []
         var json: String?
+        /// A body of another type than JSON, sent instead of `json`.
+        var raw: (type: String, body: String)?
         /// Sends the body in two writes, 20 ms apart, so that the server reads it in two parts.
         var splitBody = false
     }
@@ -39,12 +41,14 @@ enum PipelinedClient {
             .connect(host: "127.0.0.1", port: port).get()
         for request in requests {
             var headers = HTTPHeaders([("Host", "localhost")] + request.headers)
-            if let json = request.json {
+            if let raw = request.raw {
+                headers.add(name: "Content-Type", value: raw.type)
+            } else if request.json != nil {
                 headers.add(name: "Content-Type", value: "application/json")
-                headers.add(name: "Content-Length", value: String(json.utf8.count))
             }
+            if let json = request.json ?? request.raw?.body { headers.add(name: "Content-Length", value: String(json.utf8.count)) }
             channel.write(HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: request.method, uri: request.path, headers: headers)), promise: nil)
-            if let json = request.json {
+            if let json = request.json ?? request.raw?.body {
                 let body = ByteBuffer(string: json)
                 if request.splitBody {
                     let half = body.readableBytes / 2

@@ -38,7 +38,7 @@ extension Request {
     /// - Parameters:
     ///   - limit: the largest body accepted, in bytes.
     ///   - fast: reads the common shape of the body without `JSONDecoder`; nil hands the body to the decoder.
-    /// - Throws: ``Problem`` 415 when it is not sent as `application/json`, 422 when the body is too large, 400 when it
+    /// - Throws: ``Problem`` 415 when it is not sent as `application/json`, 413 when the body is too large, 400 when it
     ///   is empty, malformed or mistyped.
     func decodeJSON<Value: Decodable>(_ type: Value.Type, limit: Int, fast: (ByteBuffer) -> Value? = { _ in nil }) async throws -> Value {
         guard APICoding.isJSON(headers[.contentType]) else {
@@ -50,7 +50,7 @@ extension Request {
         do {
             buffer = try await body.collect(upTo: limit)
         } catch is NIOTooManyBytesError {
-            throw Problem.invalid("The request body is larger than the limit of \(limit) bytes.")
+            throw Problem.bodyTooLarge(limit: limit)
         }
         guard buffer.readableBytes > 0 else { throw Problem.malformed("The request body is empty; send a JSON object.") }
         if let value = fast(buffer) { return value }

@@ -14,8 +14,6 @@ struct AccountController {
     let live: (any LiveUpdatePublisher)?
     let now: @Sendable () -> Date
 
-    static let bodyLimit = 16 * 1024
-
     func addRoutes(to group: RouterGroup<BoxofficeRequestContext>) {
         group.post("accounts", use: create)
         group.get("accounts", use: find)
@@ -26,7 +24,7 @@ struct AccountController {
 
     private func create(_ request: Request, context: BoxofficeRequestContext) async throws -> EditedResponse<AccountBody> {
         let user = try context.requirePrincipal().owner
-        let body = try await request.decodeJSON(CreateAccountRequest.self, limit: Self.bodyLimit)
+        let body = try await request.decodeJSON(CreateAccountRequest.self, limit: context.bodyLimit)
         guard let currency = Currency(body.currency ?? "EUR") else {
             throw Problem.invalid("currency must be a three-letter ISO 4217 code such as EUR.")
         }
@@ -54,9 +52,9 @@ struct AccountController {
 
     private func deposit(_ request: Request, context: BoxofficeRequestContext) async throws -> EditedResponse<DepositBody> {
         let id = try await account(context, ownerOnly: true).id
-        let body = try await request.decodeJSON(DepositRequest.self, limit: Self.bodyLimit)
+        let body = try await request.decodeJSON(DepositRequest.self, limit: context.bodyLimit)
         try WalletRules.checkDeposit(body.amountMinor)
-        let key = request.headers[.idempotencyKey].flatMap { IdempotencyMiddleware.isValid($0) ? $0 : nil }
+        let key = context.admitted?.idempotencyKey
         guard let deposit = try await store.deposit(body.amountMinor, into: id, key: key, at: now()) else { throw notFound(id) }
         if deposit.repeated {
             return EditedResponse(

@@ -7,8 +7,6 @@ import Hummingbird
 struct AuthController {
     let auth: AuthService
 
-    static let bodyLimit = 4 * 1024
-
     func addRoutes(to group: RouterGroup<BoxofficeRequestContext>) {
         group.post("auth/guest", use: guest)
         group.post("auth/signup", use: signup)
@@ -24,13 +22,13 @@ struct AuthController {
 
     /// Signs up; with a guest's token the guest becomes the customer, keeping its bookings and wallet.
     private func signup(_ request: Request, context: BoxofficeRequestContext) async throws -> EditedResponse<GrantBody> {
-        let body = try await request.decodeJSON(CredentialsRequest.self, limit: Self.bodyLimit)
+        let body = try await request.decodeJSON(CredentialsRequest.self, limit: context.bodyLimit)
         let grant = try await auth.signup(email: body.email, password: body.password, upgrading: context.principal)
         return EditedResponse(status: .created, response: GrantBody(grant))
     }
 
     private func login(_ request: Request, context: BoxofficeRequestContext) async throws -> GrantBody {
-        let body = try await request.decodeJSON(CredentialsRequest.self, limit: Self.bodyLimit)
+        let body = try await request.decodeJSON(CredentialsRequest.self, limit: context.bodyLimit)
         do {
             return GrantBody(try await auth.login(email: body.email, password: body.password))
         } catch let refusal as AuthRefusal {
@@ -66,7 +64,7 @@ struct AuthController {
     }
 
     private func refreshToken(_ request: Request) async throws -> RefreshToken {
-        let body = try await request.decodeJSON(RefreshRequest.self, limit: Self.bodyLimit)
+        let body = try await request.decodeJSON(RefreshRequest.self, limit: Admission.credentialsBodyLimit)
         guard let token = RefreshToken(body.refreshToken) else { throw Problem.malformed("refresh_token is not a refresh token of ours.") }
         return token
     }

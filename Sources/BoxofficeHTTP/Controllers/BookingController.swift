@@ -15,9 +15,6 @@ struct BookingController {
     let waiters: BookingStatusWaiters
     let authenticator: Authenticator
 
-    /// The largest booking request accepted.
-    static let bodyLimit = 64 * 1024
-
     func addRoutes(to group: RouterGroup<BoxofficeRequestContext>) {
         group.post(RouterPath(APIRoutes.safeBooking), use: bookSafe)
         group.post("bookings", use: create)
@@ -53,14 +50,14 @@ struct BookingController {
     }
 
     private func bookSafe(_ request: Request, context: BoxofficeRequestContext) async throws -> SafeBookingBody {
-        let body = try await request.decodeJSON(SafeBookingRequest.self, limit: Self.bodyLimit, fast: SafeBookingRequest.init(plainJSON:))
+        let body = try await request.decodeJSON(SafeBookingRequest.self, limit: context.bodyLimit, fast: SafeBookingRequest.init(plainJSON:))
         let (owner, guestToken) = try acting(context)
         let booking = try await holds.hold(try engine.seatHoldRequest(SeatID(rawValue: body.seatId.value), userIdentifier: owner.owner))
         return SafeBookingBody(booking, guestToken: guestToken)
     }
 
     private func create(_ request: Request, context: BoxofficeRequestContext) async throws -> EditedResponse<BookingBody> {
-        let body = try await request.decodeJSON(CreateBookingRequest.self, limit: Self.bodyLimit)
+        let body = try await request.decodeJSON(CreateBookingRequest.self, limit: context.bodyLimit)
         let (owner, guestToken) = try acting(context)
         let booking = try await holds.hold(body.holdRequest(owner: owner.owner))
         return EditedResponse(status: .created, headers: [.location: "/api/bookings/\(booking.id)"], response: BookingBody(booking, guestToken: guestToken))

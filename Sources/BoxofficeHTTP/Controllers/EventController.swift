@@ -9,9 +9,6 @@ struct EventController {
     let seatMaps: SeatMapCache
     let now: @Sendable () -> Date
 
-    /// The largest event description accepted: room for a 200,000-seat map listed seat by seat.
-    static let createBodyLimit = 16 * 1024 * 1024
-
     func addRoutes(to group: RouterGroup<BoxofficeRequestContext>) {
         group.get("events") { _, _ in engine.snapshots().map(EventSummaryBody.init) }
         group.post("events", use: create)
@@ -21,7 +18,7 @@ struct EventController {
 
     private func create(_ request: Request, context: BoxofficeRequestContext) async throws -> EditedResponse<EventBody> {
         _ = try context.requireOrganizer()
-        let body = try await request.decodeJSON(CreateEventRequest.self, limit: Self.createBodyLimit)
+        let body = try await request.decodeJSON(CreateEventRequest.self, limit: context.bodyLimit)
         let event = try await engine.createEvent(try body.draft(now: now()))
         let snapshot = try engine.engine(for: event.id).snapshot
         return EditedResponse(status: .created, headers: [.location: "/api/events/\(event.id)"], response: EventBody(snapshot))

@@ -28,6 +28,11 @@ public struct Problem: HTTPResponseError, Sendable {
     /// The request is well-formed but breaks a rule (422).
     public static func invalid(_ detail: String) -> Problem { Problem(.unprocessableContent, type: "invalid-request", detail: detail) }
 
+    /// The request body is larger than its route takes (413).
+    public static func bodyTooLarge(limit: Int) -> Problem {
+        Problem(.contentTooLarge, type: "body-too-large", detail: "The request body is larger than the limit of \(limit) bytes for this route.")
+    }
+
     /// The addressed resource does not exist (404).
     public static func notFound(_ detail: String) -> Problem { Problem(.notFound, type: "not-found", detail: detail) }
 

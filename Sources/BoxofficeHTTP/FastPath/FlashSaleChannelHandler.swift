@@ -17,12 +17,16 @@ import NIOHTTPTypes
 /// so Hummingbird acts on them in the order it would have seen them. After a graceful shutdown begins, new
 /// requests go to Hummingbird, which closes the connection once they are answered.
 ///
+/// Every request it takes passes the same admission step as the router's (``Admission``), at its head: a refusal
+/// is answered here, with the router's problem, once the request's body has gone by unread.
+///
 /// It answers only a request the route would answer the same way: no `Expect` header, no `Connection` header
-/// but `keep-alive`, no `X-Request-Id` but a valid one, the engine ready, and no earlier request of the connection still with Hummingbird
-/// (answers keep the order of requests). A booking must have the plain body `SafeBookingRequest`'s fast
-/// reader takes; a seat map request must name the map's current ETag (`304`). Requests pipelined behind one
+/// but `keep-alive`, no `X-Request-Id` but a valid one, no admitted `Idempotency-Key` (kept in the database), no
+/// `Origin` of the configured others (they get CORS headers), the engine ready, and no earlier request of the connection still
+/// with Hummingbird (answers keep the order of requests). A booking must have the plain body `SafeBookingRequest`'s
+/// fast reader takes; a seat map request must name the map's current ETag (`304`). Requests pipelined behind one
 /// it answers wait for that answer. The answer is the route's: the same status and body, the same
-/// problem for a refusal, the `Date` and `Server` headers Hummingbird adds, the `X-Request-Id` answered back.
+/// problem for a refusal, the `Date`, `Server` and security headers the router adds, the `X-Request-Id` answered back.
 ///
 /// Add one per connection, after the HTTP/1 codec (Hummingbird's `additionalChannelHandlers`).
 public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChannelHandler {
@@ -48,17 +52,16 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
         case idle
         /// Passing a request's parts to Hummingbird.
         case passing
-        /// Reading a request it may answer.
-        case reading(HTTPRequest, Kind, ByteBuffer)
+        /// Reading a request it may answer, admitted.
+        case reading(HTTPRequest, Kind, ByteBuffer, AdmittedRequest)
+        /// Letting the body of a refused request go by, to answer the refusal at its end.
+        case refusing(HTTPRequest, Problem)
         /// Answering; parts read meanwhile wait in `waiting`.
         case answering
     }
 
     private let engine: BookingEngine
-    private let authenticator: Authenticator
-    private let limiter: RateLimiter?
-    private let addresses: ClientAddresses
-    private let origins: OriginPolicy
+    private let admission: Admission
     private let holds: any HoldPath
     private let seatMaps: SeatMapCache
     private let serverName: String
@@ -86,18 +89,12 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
     ///   - epoch: the live hub's epoch, which names this process's seat map versions in their ETags.
     ///   - serverName: the `Server` header, as the application's configuration names it.
     ///   - answers: counts what this handler answers, together with the other connections' handlers.
-    ///   - authenticator: reads a booking's token (or makes the guest an anonymous booking is for) without a hop.
-    ///   - limiter: the holds' rate limits; a hold over them goes to the router, which answers `429`.
-    ///   - addresses: which address a request comes from.
-    ///   - origins: a request from a page of another host goes to the router, which checks it and adds CORS headers.
+    ///   - admission: the router's admission step, the same rules on this path.
     public init(
         engine: BookingEngine, holds: any HoldPath, epoch: String, serverName: String, answers: EventLoopAnswerCount,
-        authenticator: Authenticator, limiter: RateLimiter?, addresses: ClientAddresses, origins: OriginPolicy, logger: Logger
+        admission: Admission, logger: Logger
     ) {
-        self.origins = origins
-        self.authenticator = authenticator
-        self.limiter = limiter
-        self.addresses = addresses
+        self.admission = admission
         self.engine = engine
         self.holds = holds
         self.answers = answers
@@ -133,10 +130,19 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
 
     public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent { quiescing = true }
-        if event as? ChannelEvent == .inputClosed, case .reading(let head, _, let body) = state {
+        if event as? ChannelEvent == .inputClosed {
             // The request will never end: Hummingbird gets what came of it, as it would have.
-            pass(head, body, context: context)
-            state = .passing
+            switch state {
+            case .reading(let head, _, let body, let admitted):
+                admission.giveBack(admitted)
+                pass(head, body, context: context)
+                state = .passing
+            case .refusing(let head, _):
+                pass(head, context.channel.allocator.buffer(capacity: 0), context: context)
+                state = .passing
+            case .idle, .passing, .answering:
+                break
+            }
         }
         if holdsRequest {
             heldBack.append(.event(event))
@@ -160,7 +166,7 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
     /// Whether a request Hummingbird has not seen is being read or answered here.
     private var holdsRequest: Bool {
         switch state {
-        case .reading, .answering: true
+        case .reading, .refusing, .answering: true
         case .idle, .passing: false
         }
     }
@@ -168,25 +174,37 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
     private func handle(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
         switch (state, part) {
         case (.idle, .head(let head)):
-            if let kind = kind(of: head) {
-                state = .reading(head, kind, context.channel.allocator.buffer(capacity: 64))
-            } else {
+            guard let kind = kind(of: head) else {
                 unanswered += 1
                 state = .passing
                 context.fireChannelRead(wrapInboundOut(part))
+                return
             }
-        case (.reading(let head, let kind, var body), .body(var chunk)):
-            body.writeBuffer(&chunk)
-            if body.readableBytes > BookingController.bodyLimit {
-                pass(head, body, context: context)
+            switch admission.admit(head, peer: context.channel.remoteAddress?.ipAddress) {
+            case .success(let admitted) where admitted.idempotencyKey != nil:
+                // Keys are kept in the database, on the router's path.
+                admission.giveBack(admitted)
+                unanswered += 1
                 state = .passing
-            } else {
-                state = .reading(head, kind, body)
+                context.fireChannelRead(wrapInboundOut(part))
+            case .success(let admitted): state = .reading(head, kind, context.channel.allocator.buffer(capacity: 64), admitted)
+            case .failure(let refusal): state = .refusing(head, refusal.problem)
             }
-        case (.reading(let head, let kind, let body), .end):
+        case (.reading(let head, let kind, var body, let admitted), .body(var chunk)):
+            body.writeBuffer(&chunk)
+            state = body.readableBytes > admitted.bodyLimit ? .refusing(head, .bodyTooLarge(limit: admitted.bodyLimit)) : .reading(head, kind, body, admitted)
+        case (.refusing, .body):
+            break
+        case (.refusing(let head, let problem), .end):
             state = .answering
             requestID = head.headerFields[.requestID]
-            if !answer(head, kind, body, context: context) {
+            respond(problem, to: head, context: context)
+            answered(context: context)
+        case (.reading(let head, let kind, let body, let admitted), .end):
+            state = .answering
+            requestID = head.headerFields[.requestID]
+            if !answer(head, kind, body, admitted, context: context) {
+                admission.giveBack(admitted)
                 state = .idle
                 pass(head, body, context: context)
                 context.fireChannelRead(wrapInboundOut(part))
@@ -212,7 +230,7 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
             return nil
         }
         guard unanswered == 0, !quiescing, engine.isReady, head.headerFields[.expect] == nil, head.headerFields[.upgrade] == nil,
-            head.headerFields[.idempotencyKey] == nil, head.headerFields[.origin].map { origins.isSameHost($0, head) } ?? true, head.method != .post || APICoding.isJSON(head.headerFields[.contentType]),
+            head.headerFields[.origin].map { !admission.origins.isConfigured($0) } ?? true,
             head.headerFields[.connection].map({ $0.lowercased() == "keep-alive" }) ?? true,
             head.headerFields[.requestID].map(RequestIDMiddleware<BoxofficeRequestContext>.isValid) ?? true
         else { return nil }
@@ -228,25 +246,18 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
 
     /// Starts answering a whole request.
     /// - Returns: false when the route must answer it after all.
-    private func answer(_ head: HTTPRequest, _ kind: Kind, _ body: ByteBuffer, context: ChannelHandlerContext) -> Bool {
+    private func answer(_ head: HTTPRequest, _ kind: Kind, _ body: ByteBuffer, _ admitted: AdmittedRequest, context: ChannelHandlerContext) -> Bool {
         switch kind {
         case .safeBooking:
             guard let request = SafeBookingRequest(plainJSON: body) else { return false }
-            // A token that cannot be used goes to the router, which words the 401.
-            guard let owner = try? owner(of: head) else { return false }
-            if let limiter, !limiter.isOff {
-                let address = addresses.client(of: head, peer: context.channel.remoteAddress?.ipAddress)
-                guard limiter.admit(.holds, identity: owner.guestToken == nil ? owner.principal.owner : nil, address: address) == nil else { return false }
+            if let principal = admitted.principal {
+                book(request, for: principal, guestToken: nil, context: context)
+            } else {
+                guard let (guest, token) = try? admission.authenticator.newGuest() else { return false }
+                book(request, for: guest, guestToken: token, context: context)
             }
-            book(request, for: owner.principal, guestToken: owner.guestToken, context: context)
             return true
         case .seatMapRevalidation(let event):
-            // A token that cannot be used goes to the router, which words the 401.
-            do {
-                _ = try authenticator.principal(authorization: head.headerFields[.authorization])
-            } catch {
-                return false
-            }
             guard let snapshot = try? engine.engine(for: event).snapshot else { return false }
             let etag = seatMaps.etag(of: snapshot)
             guard SeatMapCache.matches(head.headerFields[.ifNoneMatch], etag: etag) else { return false }
@@ -254,13 +265,6 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
             answered(context: context)
             return true
         }
-    }
-
-    /// Who a booking is for, as the router decides it: the token's identity, or a new guest.
-    private func owner(of head: HTTPRequest) throws -> (principal: Principal, guestToken: String?) {
-        if let principal = try authenticator.principal(authorization: head.headerFields[.authorization]) { return (principal, nil) }
-        let (guest, token) = try authenticator.newGuest()
-        return (guest, token)
     }
 
     /// Answers at once what the committed state already refuses (most requests of a flash sale), and a hold
@@ -290,9 +294,7 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
             respond(.ok, [.contentType: "application/json; charset=utf-8"], body: SafeBookingBody(booking, guestToken: guestToken).json, route: .safeBooking, context: context)
         case .failure(let error):
             let problem = ProblemMiddleware<BoxofficeRequestContext>.problem(for: error, logger: logger)
-            var fields = problem.headers
-            fields[.contentType] = "application/problem+json"
-            respond(problem.status, fields, body: problem.json(instance: APIRoutes.safeBookingPath), route: .safeBooking, context: context)
+            respond(problem, instance: APIRoutes.safeBookingPath, route: .safeBooking, context: context)
         }
         answered(context: context)
     }
@@ -326,6 +328,18 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
         }
     }
 
+    /// Answers a refusal of the admission step, as the router would.
+    private func respond(_ problem: Problem, to head: HTTPRequest, context: ChannelHandlerContext) {
+        let path = head.path.map { String($0.prefix { $0 != "?" }) } ?? ""
+        respond(problem, instance: path, route: head.method == .post ? .safeBooking : .seatMap, context: context)
+    }
+
+    private func respond(_ problem: Problem, instance: String, route: EventLoopAnswerCount.Route, context: ChannelHandlerContext) {
+        var fields = problem.headers
+        fields[.contentType] = "application/problem+json"
+        respond(problem.status, fields, body: problem.json(instance: instance), route: route, context: context)
+    }
+
     /// Writes an answer; without a body it has no `Content-Length`, like Hummingbird's `304`.
     private func respond(
         _ status: HTTPResponse.Status, _ headers: HTTPFields, body json: String?, route: EventLoopAnswerCount.Route, context: ChannelHandlerContext
@@ -336,6 +350,7 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
         fields[.date] = date()
         fields[.server] = serverName
         if let requestID { fields[.requestID] = requestID }
+        fields.append(contentsOf: SecurityHeadersMiddleware.fields)
         context.write(wrapOutboundOut(.head(HTTPResponse(status: status, headerFields: fields))), promise: nil)
         if let body { context.write(wrapOutboundOut(.body(body)), promise: nil) }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)

@@ -3,8 +3,8 @@ import Synchronization
 
 /// Caps open connections, in all and per peer address (`--max-connections`, `--max-connections-per-address`).
 ///
-/// A connection is counted from its first request (the server adds its handlers then) and closed there, unanswered,
-/// when it is over a cap. An upgraded live socket counts from its upgrade (``admitUpgrade(_:)``) until it closes.
+/// A connection is counted from its accept, before a byte of it is read, until it closes (``ConnectionGuard``),
+/// and closed there, unanswered, when it is over a cap. A live socket counts as the connection it was.
 public final class ConnectionLimits: Sendable {
     /// The most connections in all.
     public let total: Int
@@ -39,53 +39,16 @@ public final class ConnectionLimits: Sendable {
         }
     }
 
-    /// Counts a connection about to become a live socket in, and out when it closes.
-    /// - Returns: false when it is over a cap: it stays plain HTTP.
-    public func admitUpgrade(_ channel: any Channel) -> Bool {
-        let address = channel.remoteAddress?.ipAddress ?? "unknown"
-        guard admit(address) else { return false }
-        channel.closeFuture.whenComplete { [self] _ in release(address) }
-        return true
-    }
-
-    /// The handler that counts one connection.
-    public func handler() -> any RemovableChannelHandler { ConnectionCapHandler(limits: self) }
-}
-
-/// Counts its connection in when added (closing it when over a cap) and out when it closes.
-final class ConnectionCapHandler: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = NIOAny
-
-    private let limits: ConnectionLimits
-    private var counted: String?
-
-    init(limits: ConnectionLimits) {
-        self.limits = limits
-    }
-
-    func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { admit(context: context) }
-    }
-
-    func channelActive(context: ChannelHandlerContext) {
-        if counted == nil { admit(context: context) }
-        context.fireChannelActive()
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        if let address = counted {
-            limits.release(address)
-            counted = nil
+    /// Tells a connection's guard that it became a live socket: no request deadlines from now on. It stays
+    /// counted, from its accept, until it closes.
+    public func upgraded(_ channel: any Channel) {
+        channel.eventLoop.execute {
+            if let connectionGuard = try? channel.pipeline.syncOperations.handler(type: ConnectionGuard.self) { connectionGuard.upgraded() }
         }
-        context.fireChannelInactive()
     }
 
-    private func admit(context: ChannelHandlerContext) {
-        let address = context.channel.remoteAddress?.ipAddress ?? "unknown"
-        if limits.admit(address) {
-            counted = address
-        } else {
-            context.close(promise: nil)
-        }
+    /// The handler that guards one connection from its accept (first in its pipeline).
+    func connectionGuard(headerTimeout: TimeAmount, bodyTimeout: TimeAmount) -> ConnectionGuard {
+        ConnectionGuard(limits: self, headerTimeout: headerTimeout, bodyTimeout: bodyTimeout)
     }
 }

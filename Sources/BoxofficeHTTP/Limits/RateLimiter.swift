@@ -52,6 +52,16 @@ public final class RateLimiter: Sendable {
             return nil
         }
     }
+
+    /// Gives back what ``admit(_:identity:address:)`` took, for a request that will be admitted again elsewhere
+    /// (the fast path handing it to the router).
+    public func giveBack(_ action: RateLimits.Action, identity: String?, address: String?) {
+        guard limits.perIdentity[action] != nil else { return }
+        let keys = [identity.map { BucketKey(action: action, key: "id:" + $0) }, address.map { BucketKey(action: action, key: "ip:" + $0) }]
+        buckets.withLock { buckets in
+            for key in keys.compactMap({ $0 }) { buckets.all[key]?.giveBack() }
+        }
+    }
 }
 
 private struct BucketKey: Hashable {
@@ -85,6 +95,8 @@ struct TokenBucket {
     var wait: TimeInterval { tokens >= 1 ? 0 : (1 - tokens) / rate }
 
     mutating func take() { tokens -= 1 }
+
+    mutating func giveBack() { tokens = min(capacity, tokens + 1) }
 
     func isFull(at now: TimeInterval) -> Bool { tokens + max(0, now - updated) * rate >= capacity }
 }

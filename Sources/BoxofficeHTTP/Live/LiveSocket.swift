@@ -26,7 +26,7 @@ public struct LiveSocket: Sendable {
     /// - Parameters:
     ///   - authenticator: reads the token a client sends, to let it watch its own bookings and wallet.
     ///   - origins: the web pages allowed to open a socket.
-    /// - Parameter connections: the connection caps; an upgraded socket counts until it closes.
+    /// - Parameter connections: the connection caps, whose guard stops timing a connection that becomes a socket.
     public init(hub: LiveHub, engine: BookingEngine, authenticator: Authenticator, origins: OriginPolicy, connections: ConnectionLimits? = nil) {
         self.connections = connections
         self.hub = hub
@@ -40,7 +40,8 @@ public struct LiveSocket: Sendable {
     /// - Parameter channel: the connection's channel, on which the hub writes once the upgrade is done.
     public func shouldUpgrade(_ head: HTTPRequest, channel: any Channel) -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
         let path = head.path.map { $0.split(separator: "?", maxSplits: 1).first.map(String.init) ?? $0 }
-        guard path == Self.path, engine.isReady, origins.allows(head), connections?.admitUpgrade(channel) ?? true else { return .dontUpgrade }
+        guard path == Self.path, engine.isReady, origins.allows(head) else { return .dontUpgrade }
+        connections?.upgraded(channel)
         // A client that can send a header (not a browser) may authenticate with the upgrade itself.
         let principal = try? authenticator.principal(authorization: head.headerFields[.authorization])
         return .upgrade([:]) { inbound, _, _ in

@@ -6,7 +6,7 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// Makes every write (`POST` under `/api/`) with an `Idempotency-Key` happen once.
+/// Makes every write (`POST` under `/api/`, but `/api/auth/…`) with an `Idempotency-Key` happen once.
 ///
 /// The key is scoped to the request's identity (a request without a token cannot use one) and claimed in the service's
 /// database with a fingerprint of method, path and body. The same key again with the same request gets the first
@@ -22,32 +22,18 @@ struct IdempotencyMiddleware: RouterMiddleware {
 
     /// A claim unanswered for this long belongs to a request whose process died: a retry may take it over.
     static let staleAfter: TimeInterval = 120
-    /// The largest body a keyed request may have: the largest write's (an event's layout).
-    static let bodyLimit = EventController.createBodyLimit
-    /// The longest key.
-    static let keyLimit = 255
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.method == .post, let key = request.headers[.idempotencyKey], Self.appliesTo(request.uri.path) else {
+        // The admission step checked the key's form and that a token came with it.
+        guard let admitted = context.admitted, let key = admitted.idempotencyKey, let owner = admitted.principal?.owner else {
             return try await next(request, context)
-        }
-        guard Self.isValid(key) else {
-            throw Problem(.badRequest, type: "invalid-idempotency-key", detail: "Idempotency-Key must be 1 to \(Self.keyLimit) visible ASCII characters.")
         }
         var request = request
         let body: ByteBuffer
         do {
-            body = try await request.collectBody(upTo: Self.bodyLimit)
+            body = try await request.collectBody(upTo: admitted.bodyLimit)
         } catch is NIOTooManyBytesError {
-            throw Problem.invalid("The request body is larger than the limit of \(Self.bodyLimit) bytes.")
-        }
-        // A key is an identity's: an anonymous answer would carry a new guest's token to whoever repeats the key.
-        guard let owner = context.principal?.owner else {
-            throw Problem(
-                .unauthorized, type: "idempotency-key-needs-token",
-                detail: "An Idempotency-Key belongs to an identity: send it with a token (POST /api/auth/guest gives one).",
-                headers: [.wwwAuthenticate: "Bearer"]
-            )
+            throw Problem.bodyTooLarge(limit: admitted.bodyLimit)
         }
         let at = now()
         switch try await store.claimIdempotencyKey(
@@ -107,15 +93,6 @@ struct IdempotencyMiddleware: RouterMiddleware {
 
     /// Statuses that refuse a request's form before anything runs; a corrected retry with the key runs anew.
     static let formRefusals: Set<Int> = [400, 401, 403, 413, 415, 429]
-
-    /// Writes to the API that take keys: every `POST` under `/api/` but `/api/auth/…`.
-    static func appliesTo(_ path: String) -> Bool {
-        path.hasPrefix("/\(APIRoutes.api)/") && !path.hasPrefix("/\(APIRoutes.api)/auth/")
-    }
-
-    static func isValid(_ key: String) -> Bool {
-        !key.isEmpty && key.utf8.count <= keyLimit && key.utf8.allSatisfy { (0x21 ... 0x7E).contains($0) }
-    }
 
     private static func fingerprint(_ request: Request, body: ByteBuffer) -> String {
         var hash = SHA256()

@@ -13,6 +13,10 @@ public struct APIConfiguration: Sendable {
     public var limiter: RateLimiter?
     /// Which address a request comes from (for the per-address limits).
     public var addresses: ClientAddresses
+    /// The admission step of every request, built of the parts above.
+    public var admission: Admission {
+        Admission(authenticator: authenticator, origins: origins, limiter: limiter, addresses: addresses, takesIdempotencyKeys: idempotency != nil)
+    }
     /// Whether `POST /api/init_db` is open to everyone.
     public var demoMode: Bool
     /// Whether to log one line per request at info level.

@@ -24,15 +24,14 @@ public enum APIRouter {
         // Requests by route and status, and their latency (Hummingbird's names); the fast path counts its own.
         if configuration.metrics != nil { router.add(middleware: MetricsMiddleware()) }
         if configuration.logRequests { router.add(middleware: LogRequestsMiddleware(.info)) }
+        router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: ProblemMiddleware())
+        router.add(middleware: CrossOriginMiddleware(origins: configuration.origins))
+        // Every rule about who may send what, before anything else reads the request.
+        router.add(middleware: AdmissionMiddleware(admission: configuration.admission))
         let routeMethods = RouteMethods()
         router.add(middleware: MethodNotAllowedMiddleware(routes: routeMethods))
         if let folder = configuration.publicDirectory { router.add(middleware: FileMiddleware(folder, searchForIndexHtml: true)) }
-        router.add(middleware: CrossOriginMiddleware(origins: configuration.origins))
-        router.add(middleware: AuthenticationMiddleware(authenticator: configuration.authenticator))
-        if let limiter = configuration.limiter, !limiter.isOff {
-            router.add(middleware: RateLimitMiddleware(limiter: limiter, addresses: configuration.addresses))
-        }
         if let keys = configuration.idempotency { router.add(middleware: IdempotencyMiddleware(store: keys, now: now)) }
         HealthController(checks: [booking?.readiness, payments?.readiness].compactMap { $0 } + readiness).addRoutes(to: router)
         if let metrics = configuration.metrics {

@@ -3,11 +3,13 @@ import Foundation
 import Hummingbird
 
 /// The request context of every route: the framework's core storage with the API's JSON conventions, and the
-/// principal the request acts for (set by the authentication middleware; nil for an anonymous request).
+/// principal the request acts for (set by the admission step; nil for an anonymous request).
 public struct BoxofficeRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Who the request acts for.
     public var principal: Principal?
+    /// What the admission step let in; nil only before it ran.
+    public var admitted: AdmittedRequest?
     /// The IP address the connection comes from (the gateway's, behind one).
     public let peerAddress: String?
 

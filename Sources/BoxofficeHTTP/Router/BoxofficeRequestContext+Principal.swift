@@ -2,20 +2,10 @@ import BoxofficeAuth
 import BoxofficeDomain
 import Hummingbird
 
-/// Puts every request's principal into its context; a request whose token cannot be used is answered 401 at once.
-struct AuthenticationMiddleware: RouterMiddleware {
-    typealias Context = BoxofficeRequestContext
-
-    let authenticator: Authenticator
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var context = context
-        context.principal = try authenticator.principal(authorization: request.headers[.authorization])
-        return try await next(request, context)
-    }
-}
-
 extension BoxofficeRequestContext {
+    /// The largest body the request's route takes (the admission step's word).
+    var bodyLimit: Int { admitted?.bodyLimit ?? Admission.jsonBodyLimit }
+
     /// The principal, or 401 asking for a token.
     func requirePrincipal() throws -> Principal {
         guard let principal else {

@@ -1,0 +1,17 @@
+import BoxofficeAuth
+
+/// What the admission step knows of a request it let in; every later step reads it from here.
+public struct AdmittedRequest: Sendable {
+    /// The path, in its one spelling.
+    public let path: CanonicalPath
+    /// Who the request acts for; nil for an anonymous request.
+    public let principal: Principal?
+    /// The client's address (behind a trusted gateway, the one it forwarded).
+    public let address: String?
+    /// The rate-limited action it is, whose allowance it took.
+    public let action: RateLimits.Action?
+    /// The largest body the route takes, in bytes.
+    public let bodyLimit: Int
+    /// The `Idempotency-Key` the write is to be done once under; nil when it has none, or the route takes none.
+    public let idempotencyKey: String?
+}

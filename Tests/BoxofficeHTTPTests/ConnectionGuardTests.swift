@@ -1,0 +1,42 @@
+import BoxofficeApp
+@testable import BoxofficeHTTP
+import BoxofficeTestSupport
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import NIOPosix
+import Testing
+
+/// Connections are guarded from their accept: a head that does not arrive in time closes the connection, a
+/// request that does gets its answer.
+@Suite("Connections guarded from their accept")
+struct ConnectionGuardTests {
+    /// A raw TCP connection to the server, which writes `bytes` and reads nothing back.
+    private static func connect(port: Int, sending bytes: String) async throws -> any Channel {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port).get()
+        if !bytes.isEmpty { try await channel.writeAndFlush(ByteBuffer(string: bytes)) }
+        return channel
+    }
+
+    @Test("silent and half-sent connections are closed after the header timeout; a whole request is answered and kept")
+    func headerTimeout() async throws {
+        var server = try await TestServer.make(.sqlite)
+        defer { server.remove() }
+        server.configuration.headerTimeoutSeconds = 1
+        try await server.runOverSockets { client, _ in
+            let port = try #require(client.port)
+            let silent = try await Self.connect(port: port, sending: "")
+            let trickling = try await Self.connect(port: port, sending: "GET /health/live HTTP/1.1\r\nHost: loc")
+            let whole = try await Self.connect(port: port, sending: "GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            try await Task.sleep(for: .milliseconds(400))
+            #expect(silent.isActive && trickling.isActive, "not before the timeout")
+            try await Task.sleep(for: .milliseconds(1_600))
+            #expect(!silent.isActive, "a connection that sent nothing is closed")
+            #expect(!trickling.isActive, "a connection whose head never ends is closed")
+            #expect(whole.isActive, "an answered keep-alive connection waits for the idle timeout")
+            for channel in [silent, trickling, whole] { try? await channel.close() }
+            #expect(try await client.send(.get, "/health/live").status == .ok)
+        }
+    }
+}
