@@ -87,7 +87,7 @@ public struct BoxofficeServer {
         var liveSocket: LiveSocket?
         if configuration.role.runsBooking {
             let database = try await BookingDatabase.open(configuration, directory: directory, logger: logger)
-            let engine = BookingEngine(store: database.store, live: bus.live, now: now, logger: logger)
+            let engine = BookingEngine(store: database.store, live: bus.live, now: now, logger: logger, enforcesCaps: configuration.rateLimits != .off)
             let holds: any HoldPath = BaselineHolds(configuration.holdStrategy, engine: engine, writer: database.baselineWriter, now: now) ?? engine
             if configuration.holdStrategy != .batched {
                 logger.warning("hold strategy \(configuration.holdStrategy.rawValue) is for benchmarks only: one transaction per hold")

@@ -20,6 +20,10 @@ public enum DomainError: Error, Equatable, Sendable {
     case bookingStateConflict(BookingID, BookingStatus, action: String)
     /// Another identity signed up with this email.
     case emailTaken(String)
+    /// The identity would hold or own more tickets of the event than its cap.
+    case customerCapReached(cap: Int, holding: Int, asked: Int)
+    /// The holds from one client address would hold more tickets than its cap; one of them ends in `retryAfter` seconds.
+    case addressCapReached(cap: Int, retryAfter: Int)
 
     /// The broad class of a refusal, which decides the HTTP status.
     public enum Kind: Sendable {
@@ -29,6 +33,8 @@ public enum DomainError: Error, Equatable, Sendable {
         case notFound
         /// The request is valid but the current state forbids it (409).
         case conflict
+        /// The caller has too much already and may try again later (429).
+        case tooMany
     }
 
     /// The broad class of this refusal.
@@ -36,7 +42,8 @@ public enum DomainError: Error, Equatable, Sendable {
         switch self {
         case .invalid: .invalid
         case .eventNotFound, .seatNotFound, .bookingNotFound: .notFound
-        case .seatsTaken, .poolSoldOut, .salesNotOpen, .bookingStateConflict, .emailTaken: .conflict
+        case .seatsTaken, .poolSoldOut, .salesNotOpen, .bookingStateConflict, .emailTaken, .customerCapReached: .conflict
+        case .addressCapReached: .tooMany
         }
     }
 
@@ -65,6 +72,10 @@ public enum DomainError: Error, Equatable, Sendable {
             "Booking \(id) is \(status.rawValue) and cannot be \(action)."
         case .emailTaken(let email):
             "An account with the email \(email) exists already; log in instead."
+        case .customerCapReached(let cap, let holding, let asked):
+            "One customer may hold or buy at most \(cap) tickets for this event; you have \(holding), and this booking asks for \(asked)."
+        case .addressCapReached(let cap, let retryAfter):
+            "The holds from your network have reached \(cap) tickets for this event; try again in \(retryAfter) s, when one of them ends."
         }
     }
 }

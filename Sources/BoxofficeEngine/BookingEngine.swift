@@ -18,14 +18,20 @@ public final class BookingEngine: HoldPath {
     private let directory = Mutex(SeatDirectory())
     private let started = Atomic<Bool>(false)
     private let live: (any LiveUpdatePublisher)?
+    private let enforcesCaps: Bool
 
     /// Creates an engine over a store; call ``start(demoEvents:)`` before use.
-    /// - Parameter live: told of every committed inventory change and booking status change.
+    /// - Parameters:
+    ///   - live: told of every committed inventory change and booking status change.
+    ///   - enforcesCaps: false lifts every event's customer cap (`--rate-limit off`, for benchmarks that sell a
+    ///     hall as one buyer); what each customer holds is still counted.
     public init(
-        store: any BookingStore, live: (any LiveUpdatePublisher)? = nil, now: @escaping @Sendable () -> Date = Date.init, logger: Logger
+        store: any BookingStore, live: (any LiveUpdatePublisher)? = nil, now: @escaping @Sendable () -> Date = Date.init, logger: Logger,
+        enforcesCaps: Bool = true
     ) {
         self.store = store
         self.live = live
+        self.enforcesCaps = enforcesCaps
         self.now = now
         self.logger = logger
     }
@@ -91,9 +97,9 @@ public final class BookingEngine: HoldPath {
 
     /// The hold request of a single seat, in the event that owns it.
     /// - Throws: ``DomainError/seatNotFound(_:)`` for an unknown seat.
-    public func seatHoldRequest(_ seat: SeatID, userIdentifier: String) throws(DomainError) -> HoldRequest {
+    public func seatHoldRequest(_ seat: SeatID, userIdentifier: String, clientAddress: String? = nil) throws(DomainError) -> HoldRequest {
         guard let eventID = directory.withLock({ $0.event(owning: seat) }) else { throw .seatNotFound(seat) }
-        return HoldRequest(eventID: eventID, seatIDs: [seat], tickets: [], userIdentifier: userIdentifier)
+        return HoldRequest(eventID: eventID, seatIDs: [seat], tickets: [], userIdentifier: userIdentifier, clientAddress: clientAddress)
     }
 
     /// Reads a booking.
@@ -221,7 +227,7 @@ public final class BookingEngine: HoldPath {
         let id = inventory.event.id
         let added = engines.withLock { engines in
             guard engines[id] == nil else { return false }
-            engines[id] = EventEngine(inventory: inventory, store: store, live: live, now: now, logger: logger)
+            engines[id] = EventEngine(inventory: inventory, store: store, live: live, now: now, logger: logger, enforcesCaps: enforcesCaps)
             return true
         }
         if added { directory.withLock { $0.add(inventory.event) } }

@@ -39,6 +39,7 @@ public actor EventEngine {
     private let now: @Sendable () -> Date
     private let logger: Logger
     private let maxBatch: Int
+    private let enforcesCaps: Bool
     private let live: (any LiveUpdatePublisher)?
     private nonisolated let published: Mutex<InventorySnapshot>
 
@@ -47,10 +48,13 @@ public actor EventEngine {
     ///   - live: told of every committed inventory version and booking status change; nil tells no one.
     ///   - maxBatch: the most commands one transaction carries.
     ///   - followInterval: the shortest time between two re-reads that follow other processes' new claims.
+    ///   - enforcesCaps: false lets a customer past the event's cap (its holdings are still counted).
     public init(
         inventory: EventInventory, store: any BookingStore, live: (any LiveUpdatePublisher)? = nil,
-        now: @escaping @Sendable () -> Date, logger: Logger, maxBatch: Int = 4_096, followInterval: Duration = .milliseconds(100)
+        now: @escaping @Sendable () -> Date, logger: Logger, maxBatch: Int = 4_096, followInterval: Duration = .milliseconds(100),
+        enforcesCaps: Bool = true
     ) {
+        self.enforcesCaps = enforcesCaps
         self.event = inventory.event
         self.state = inventory
         self.store = store
@@ -212,7 +216,7 @@ public actor EventEngine {
             switch command {
             case .hold(let request, let reply):
                 do {
-                    let booking = try state.hold(request, id: .random(), now: at)
+                    let booking = try state.hold(request, id: .random(), now: at, enforcingCaps: enforcesCaps)
                     replies.append(.hold(booking, changeIndex: decisions.count, reply))
                     decide(.hold(booking), undo: .held(booking.id), customer: booking.userIdentifier)
                 } catch {
@@ -246,7 +250,7 @@ public actor EventEngine {
                 }
                 replies.append(.settle(changeIndex: decisions.count, reply))
                 let settlement = Settlement(
-                    bookingID: id, seatIDs: hold.seatIndexes.map(event.seatID(at:)), tickets: hold.tickets,
+                    bookingID: id, customer: hold.customer, seatIDs: hold.seatIndexes.map(event.seatID(at:)), tickets: hold.tickets,
                     confirmed: confirmed, messageID: message, at: at
                 )
                 decide(.settle(settlement), undo: .settled(hold, confirmed: confirmed), customer: hold.customer)
@@ -269,7 +273,9 @@ public actor EventEngine {
             return
         }
         do {
-            let applied = try await store.apply(decisions.map(\.change), event: event.id)
+            // A lifted cap still counts what each customer holds, so lifting it leaves no count behind.
+            let cap = event.details.maxTicketsPerCustomer.map { enforcesCaps ? $0 : Int(Int32.max) }
+            let applied = try await store.apply(decisions.map(\.change), event: event.id, customerCap: cap)
             undo(decisions, where: { !applied[$0] })
             if decisions.indices.allSatisfy({ applied[$0] || decisions[$0].isSingleSeatHold }) {
                 // Only one-seat holds lost their seats, to claims another process made: memory's refusals are still
@@ -347,7 +353,7 @@ public actor EventEngine {
 
     private func ended(_ hold: ActiveHold, as status: BookingStatus, at: Date) -> EndedHold {
         EndedHold(
-            bookingID: hold.bookingID, seatIDs: hold.seatIndexes.map(event.seatID(at:)),
+            bookingID: hold.bookingID, customer: hold.customer, seatIDs: hold.seatIndexes.map(event.seatID(at:)),
             tickets: hold.tickets, status: status, at: at
         )
     }
@@ -371,9 +377,14 @@ public actor EventEngine {
         }
     }
 
-    /// The refusal for a hold the database rejected, naming what the reloaded state shows as taken.
+    /// The refusal for a hold the database rejected, naming what the reloaded state shows as taken; with nothing
+    /// taken, the customer cap (another process's holds of the same customer count there).
     private func conflict(for booking: Booking) -> DomainError {
         let taken = booking.seatIDs.filter { seat in event.seatIndex(of: seat).map { state.seats[$0] != .available } ?? true }
+        let poolsHadRoom = booking.tickets.allSatisfy { line in (state.pools[line.poolID]?.available ?? 0) >= line.quantity }
+        if taken.isEmpty, poolsHadRoom, enforcesCaps, let cap = event.details.maxTicketsPerCustomer {
+            return .customerCapReached(cap: cap, holding: state.holdings[booking.userIdentifier, default: 0], asked: booking.ticketCount)
+        }
         if !taken.isEmpty || booking.tickets.isEmpty { return .seatsTaken(taken.isEmpty ? booking.seatIDs : taken) }
         let pool = booking.tickets[0].poolID
         return .poolSoldOut(pool, remaining: state.pools[pool]?.available ?? 0)

@@ -30,7 +30,8 @@ struct LoadAPI {
         return (Int(response.status.code), json)
     }
 
-    /// Creates the run's event: `rows` rows of `perRow` seats, and a GA pool when `pool` is given.
+    /// Creates the run's event: `rows` rows of `perRow` seats, and a GA pool when `pool` is given; no holding caps, since
+    /// the run sells it from one address.
     func createEvent(title: String, rows: Int, perRow: Int, pool: Int? = nil, maxTickets: Int = 10) async throws -> CreatedEvent {
         var sections = "[]"
         if rows > 0 {
@@ -39,7 +40,7 @@ struct LoadAPI {
         let pools = pool.map { #"[{"name": "Standing", "price_minor": 2000, "capacity": \#($0)}]"# } ?? "[]"
         let body = #"""
         {"title": "\#(title)", "venue": "Load Test Arena", "starts_at": "2099-01-01T20:00:00Z", "max_tickets_per_booking": \#(maxTickets),
-         "hold_ttl_seconds": 3600, "categories": [{"id": "std", "price_minor": 5000}],
+         "max_tickets_per_customer": null, "hold_ttl_seconds": 3600, "categories": [{"id": "std", "price_minor": 5000}],
          "seat_map": {"sections": \#(sections)}, "ga_pools": \#(pools)}
         """#
         let (status, json) = try await send(request(.POST, "/api/events", json: body, headers: [("Authorization", "Bearer \(options.organizerToken)")]))

@@ -78,5 +78,17 @@ public enum PostgresBookingSchema {
         ] + PostgresMessageTables.retentionIndexes),
         Migration(version: 7, name: "identities and their sessions", statements: PostgresBookingStore.identityTables),
         Migration(version: 8, name: "idempotency keys", statements: PostgresIdempotencyKeys.schema),
+        // Events made before have no caps (NULL), so no holdings need counting for them.
+        Migration(version: 9, name: "what one customer and one address may hold", statements: [
+            "ALTER TABLE events ADD COLUMN max_tickets_per_customer INTEGER CHECK (max_tickets_per_customer > 0)",
+            "ALTER TABLE events ADD COLUMN held_per_address INTEGER CHECK (held_per_address > 0)",
+            """
+            CREATE TABLE customer_holdings (
+                event_id BIGINT NOT NULL REFERENCES events(id),
+                customer TEXT NOT NULL,
+                tickets INTEGER NOT NULL CHECK (tickets >= 0),
+                PRIMARY KEY (event_id, customer))
+            """,
+        ]),
     ]
 }

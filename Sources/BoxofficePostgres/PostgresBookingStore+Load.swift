@@ -72,22 +72,30 @@ extension PostgresBookingStore {
             )
             if status == "held" { holds.append(hold) } else { pending.append(hold) }
         }
-        return EventInventory(event: event, seats: seats, pools: pools, holds: holds, pending: pending)
+        var holdings: [String: Int] = [:]
+        if event.details.maxTicketsPerCustomer != nil {
+            for try await (customer, tickets) in try await connection.query(
+                "SELECT customer, tickets FROM customer_holdings WHERE event_id = \(id) AND tickets > 0", logger: logger
+            ).decode((String, Int).self) {
+                holdings[customer] = tickets
+            }
+        }
+        return EventInventory(event: event, seats: seats, pools: pools, holds: holds, pending: pending, holdings: holdings)
     }
 
     private func events(where id: EventID?, on connection: PostgresConnection) async throws -> [Event] {
         let query: PostgresQuery = id.map {
             """
             SELECT id, title, description, venue, starts_at, sales_start, sales_end, hold_ttl_seconds, max_tickets, currency,
-                first_seat_id, layout FROM events WHERE id = \($0.rawValue)
+                first_seat_id, layout, max_tickets_per_customer, held_per_address FROM events WHERE id = \($0.rawValue)
             """
         } ?? """
             SELECT id, title, description, venue, starts_at, sales_start, sales_end, hold_ttl_seconds, max_tickets, currency,
-                first_seat_id, layout FROM events ORDER BY id
+                first_seat_id, layout, max_tickets_per_customer, held_per_address FROM events ORDER BY id
             """
-        var rows: [(Int64, String, String, String, Date, Date, Date, Int, Int, String, Int64, String)] = []
+        var rows: [(Int64, String, String, String, Date, Date, Date, Int, Int, String, Int64, String, Int?, Int?)] = []
         for try await row in try await connection.query(query, logger: logger)
-            .decode((Int64, String, String, String, Date, Date, Date, Int, Int, String, Int64, String).self) {
+            .decode((Int64, String, String, String, Date, Date, Date, Int, Int, String, Int64, String, Int?, Int?).self) {
             rows.append(row)
         }
         var events: [Event] = []
@@ -101,7 +109,8 @@ extension PostgresBookingStore {
             }
             let details = EventDetails(
                 title: row.1, description: row.2, venue: row.3, startsAt: row.4, salesStart: row.5, salesEnd: row.6,
-                holdTTLSeconds: row.7, maxTicketsPerBooking: row.8, currency: Currency(row.9) ?? Currency("EUR")!
+                holdTTLSeconds: row.7, maxTicketsPerBooking: row.8, maxTicketsPerCustomer: row.12, heldPerAddress: row.13,
+                currency: Currency(row.9) ?? Currency("EUR")!
             )
             events.append(Event(
                 id: EventID(rawValue: row.0), details: details, categories: layout.priceCategories, seatMap: layout.seatMap,

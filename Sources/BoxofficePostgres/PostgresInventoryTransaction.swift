@@ -107,6 +107,35 @@ public struct PostgresInventoryTransaction: InventoryTransaction {
         return false
     }
 
+    public func addHoldings(_ holdings: [CustomerTickets], event: EventID, cap: Int) async throws -> Set<String> {
+        var fit = Set<String>()
+        for try await customer in try await connection.query(
+            """
+            INSERT INTO customer_holdings (event_id, customer, tickets)
+            SELECT \(event.rawValue), customer, tickets FROM UNNEST(\(holdings.map(\.customer)), \(holdings.map(\.tickets))) AS t(customer, tickets)
+            WHERE tickets <= \(cap)
+            ON CONFLICT (event_id, customer) DO UPDATE SET tickets = customer_holdings.tickets + excluded.tickets
+            WHERE customer_holdings.tickets + excluded.tickets <= \(cap)
+            RETURNING customer
+            """,
+            logger: logger
+        ).decode(String.self) {
+            fit.insert(customer)
+        }
+        return fit
+    }
+
+    public func removeHoldings(_ holdings: [CustomerTickets], event: EventID) async throws {
+        try await connection.query(
+            """
+            UPDATE customer_holdings SET tickets = GREATEST(0, customer_holdings.tickets - t.tickets)
+            FROM UNNEST(\(holdings.map(\.customer)), \(holdings.map(\.tickets))) AS t(customer, tickets)
+            WHERE customer_holdings.event_id = \(event.rawValue) AND customer_holdings.customer = t.customer
+            """,
+            logger: logger
+        )
+    }
+
     public func removeHeld(_ quantity: Int, from pool: PoolID) async throws {
         try await connection.query("UPDATE ga_pools SET held = held - \(quantity) WHERE id = \(pool.rawValue)", logger: logger)
     }
@@ -190,15 +219,17 @@ private enum HeldBookingRows {
 }
 
 extension PostgresBookingStore {
-    public func apply(_ changes: [InventoryChange], event: EventID) async throws -> [Bool] {
-        if let holds = BatchApplier.seatHolds(changes) { return try await apply(seatHolds: holds, event: event) }
+    public func apply(_ changes: [InventoryChange], event: EventID, customerCap: Int?) async throws -> [Bool] {
+        if customerCap == nil, let holds = BatchApplier.seatHolds(changes) { return try await apply(seatHolds: holds, event: event) }
         let applied = try await Deadline.run(within: timeout) { [self] in
             try await client.withTransaction(logger: logger) { connection in
                 // One writer per event across instances: batches queue here instead of deadlocking on rows. The
                 // other instances are told in the same round trip; NOTIFY is delivered only if the batch commits
                 // (one that ends up changing nothing costs them a needless re-read, which is rare and harmless).
                 try await lockAndAnnounce(event, connection: connection)
-                return try await BatchApplier.apply(changes, event: event, in: PostgresInventoryTransaction(connection: connection, logger: logger))
+                return try await BatchApplier.apply(
+                    changes, event: event, customerCap: customerCap, in: PostgresInventoryTransaction(connection: connection, logger: logger)
+                )
             }
         }
         if BatchApplier.writesOutbox(changes) { outboxWakeup.ring() }

@@ -5,9 +5,9 @@ import Foundation
 import SQLiteNIO
 
 extension SQLiteBookingStore {
-    public func apply(_ changes: [InventoryChange], event: EventID) async throws -> [Bool] {
+    public func apply(_ changes: [InventoryChange], event: EventID, customerCap: Int?) async throws -> [Bool] {
         let applied = try await database.write { connection in
-            try await BatchApplier.apply(changes, event: event, in: SQLiteInventoryTransaction(connection: connection))
+            try await BatchApplier.apply(changes, event: event, customerCap: customerCap, in: SQLiteInventoryTransaction(connection: connection))
         }
         if BatchApplier.writesOutbox(changes) { outboxWakeup.ring() }
         return applied

@@ -55,7 +55,14 @@ extension SQLiteBookingStore {
             )
             if row.column("status")?.string == "held" { holds.append(hold) } else { pending.append(hold) }
         }
-        return EventInventory(event: event, seats: seats, pools: pools, holds: holds, pending: pending)
+        var holdings: [String: Int] = [:]
+        if event.details.maxTicketsPerCustomer != nil {
+            for row in try await database.read("SELECT customer, tickets FROM customer_holdings WHERE event_id = ? AND tickets > 0", [eventBind]) {
+                guard let customer = row.column("customer")?.string, let tickets = row.column("tickets")?.integer else { continue }
+                holdings[customer] = tickets
+            }
+        }
+        return EventInventory(event: event, seats: seats, pools: pools, holds: holds, pending: pending, holdings: holdings)
     }
 
     private func event(from row: SQLiteRow) async throws -> Event {
@@ -70,6 +77,8 @@ extension SQLiteBookingStore {
             salesEnd: ColumnCoding.date(row.column("sales_end")),
             holdTTLSeconds: Int(row.column("hold_ttl_seconds")?.integer ?? 1),
             maxTicketsPerBooking: Int(row.column("max_tickets")?.integer ?? 1),
+            maxTicketsPerCustomer: row.column("max_tickets_per_customer")?.integer,
+            heldPerAddress: row.column("held_per_address")?.integer,
             currency: Currency(row.column("currency")?.string ?? "") ?? Currency("EUR")!
         )
         let pools = try await database.read(

@@ -50,14 +50,15 @@ public struct SQLiteBookingStore: BookingStore {
         let rows = try await connection.query(
             """
             INSERT INTO events (title, description, venue, starts_at, sales_start, sales_end, hold_ttl_seconds,
-                max_tickets, currency, first_seat_id, seat_count, layout, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                max_tickets, max_tickets_per_customer, held_per_address, currency, first_seat_id, seat_count, layout, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
             """,
             [
                 .text(details.title), .text(details.description), .text(details.venue),
                 ColumnCoding.millis(details.startsAt), ColumnCoding.millis(details.salesStart),
                 ColumnCoding.millis(details.salesEnd), ColumnCoding.int(details.holdTTLSeconds),
-                ColumnCoding.int(details.maxTicketsPerBooking), .text(details.currency.code),
+                ColumnCoding.int(details.maxTicketsPerBooking), details.maxTicketsPerCustomer.map { ColumnCoding.int($0) } ?? .null,
+                details.heldPerAddress.map { ColumnCoding.int($0) } ?? .null, .text(details.currency.code),
                 ColumnCoding.int(firstSeat.rawValue), ColumnCoding.int(draft.seatMap.seatCount), .text(layout),
                 ColumnCoding.millis(Date()),
             ]

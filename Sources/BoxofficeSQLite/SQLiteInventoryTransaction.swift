@@ -49,6 +49,32 @@ public struct SQLiteInventoryTransaction: InventoryTransaction {
         return !rows.isEmpty
     }
 
+    public func addHoldings(_ holdings: [CustomerTickets], event: EventID, cap: Int) async throws -> Set<String> {
+        var fit = Set<String>()
+        for holding in holdings where holding.tickets <= cap {
+            let rows = try await connection.query(
+                """
+                INSERT INTO customer_holdings (event_id, customer, tickets) VALUES (?, ?, ?)
+                ON CONFLICT (event_id, customer) DO UPDATE SET tickets = customer_holdings.tickets + excluded.tickets
+                WHERE customer_holdings.tickets + excluded.tickets <= ?
+                RETURNING customer
+                """,
+                [ColumnCoding.int(event.rawValue), .text(holding.customer), ColumnCoding.int(holding.tickets), ColumnCoding.int(cap)]
+            )
+            if !rows.isEmpty { fit.insert(holding.customer) }
+        }
+        return fit
+    }
+
+    public func removeHoldings(_ holdings: [CustomerTickets], event: EventID) async throws {
+        for holding in holdings {
+            _ = try await connection.query(
+                "UPDATE customer_holdings SET tickets = MAX(0, tickets - ?) WHERE event_id = ? AND customer = ?",
+                [ColumnCoding.int(holding.tickets), ColumnCoding.int(event.rawValue), .text(holding.customer)]
+            )
+        }
+    }
+
     public func removeHeld(_ quantity: Int, from pool: PoolID) async throws {
         _ = try await connection.query("UPDATE ga_pools SET held = held - ? WHERE id = ?", [ColumnCoding.int(quantity), ColumnCoding.int(pool.rawValue)])
     }

@@ -10,7 +10,11 @@ public enum BatchApplier {
     /// Writes every change conditionally and reports which applied; a change that did not apply leaves no trace.
     ///
     /// Ends go first, because a seat released in a batch may be taken by a hold decided after it.
-    public static func apply(_ changes: [InventoryChange], event: EventID, in transaction: some InventoryTransaction) async throws -> [Bool] {
+    /// - Parameter customerCap: the event's customer cap; with one, every hold must fit in its customer's
+    ///   holdings as the database counts them (across every process), and ends and cancellations give back.
+    public static func apply(
+        _ changes: [InventoryChange], event: EventID, customerCap: Int? = nil, in transaction: some InventoryTransaction
+    ) async throws -> [Bool] {
         var applied = Array(repeating: true, count: changes.count)
         var holds: [(Int, Booking)] = []
         var ends: [(Int, EndedHold)] = []
@@ -27,8 +31,29 @@ public enum BatchApplier {
         try await endHolds(ends, in: transaction, applied: &applied)
         try await settle(settlements, in: transaction, applied: &applied)
         try await startPayments(starts, in: transaction, applied: &applied)
-        try await insertHolds(holds, event: event, in: transaction, applied: &applied)
+        if customerCap != nil {
+            let given = ends.filter { applied[$0.0] }.map { ($0.1.customer, $0.1.ticketCount) }
+                + settlements.filter { applied[$0.0] && !$0.1.confirmed }.map { ($0.1.customer, $0.1.ticketCount) }
+            if !given.isEmpty { try await transaction.removeHoldings(perCustomer(given), event: event) }
+        }
+        guard let customerCap, !holds.isEmpty else {
+            try await insertHolds(holds, event: event, in: transaction, applied: &applied)
+            return applied
+        }
+        let fit = try await transaction.addHoldings(perCustomer(holds.map { ($0.1.userIdentifier, $0.1.ticketCount) }), event: event, cap: customerCap)
+        for (index, booking) in holds where !fit.contains(booking.userIdentifier) { applied[index] = false }
+        let counted = holds.filter { applied[$0.0] }
+        try await insertHolds(counted, event: event, in: transaction, applied: &applied)
+        let lost = counted.filter { !applied[$0.0] }.map { ($0.1.userIdentifier, $0.1.ticketCount) }
+        if !lost.isEmpty { try await transaction.removeHoldings(perCustomer(lost), event: event) }
         return applied
+    }
+
+    /// Tickets summed per customer, in customer order (the order every batch locks their rows in).
+    static func perCustomer(_ lines: [(String, Int)]) -> [CustomerTickets] {
+        var totals: [String: Int] = [:]
+        for (customer, tickets) in lines { totals[customer, default: 0] += tickets }
+        return totals.sorted { $0.key < $1.key }.map { (customer: $0.key, tickets: $0.value) }
     }
 
     /// Deletes seat claims whose booking was never written: what a crash leaves between a seats-only hold that

@@ -37,6 +37,11 @@ public protocol InventoryTransaction {
     func recordInbox(_ messages: [UUID]) async throws -> Set<UUID>
     /// Writes messages to the booking service's outbox.
     func appendOutbox(_ messages: [Message]) async throws
+    /// Adds tickets to customers' holdings of an event (what each holds or owns), each addition only while the
+    /// customer's total stays within `cap`; returns the customers whose addition fit.
+    func addHoldings(_ holdings: [CustomerTickets], event: EventID, cap: Int) async throws -> Set<String>
+    /// Takes tickets back from customers' holdings of an event.
+    func removeHoldings(_ holdings: [CustomerTickets], event: EventID) async throws
     /// Moves `updated_at` to `at` for up to `limit` bookings waiting for their payment since before `cutoff`,
     /// skipping rows another transaction holds; returns the payment request each needs.
     func touchWaitingPayments(since cutoff: Date, at: Date, limit: Int) async throws -> [PaymentRequested]
@@ -44,6 +49,9 @@ public protocol InventoryTransaction {
 
 /// A seat and the booking that claims it.
 public typealias SeatClaim = (seat: SeatID, booking: BookingID)
+
+/// A customer and a number of tickets.
+public typealias CustomerTickets = (customer: String, tickets: Int)
 
 extension InventoryTransaction {
     /// Claims the seats, then inserts the bookings that got all of theirs: two statements.

@@ -52,7 +52,7 @@ final class ScriptedStore: BookingStore {
     func eventsWithOverdueHolds(before: Date) async throws -> Set<EventID> { [] }
     func removeOrphanClaims() async throws -> Set<EventID> { [] }
 
-    func apply(_ changes: [InventoryChange], event: EventID) async throws -> [Bool] {
+    func apply(_ changes: [InventoryChange], event: EventID, customerCap: Int?) async throws -> [Bool] {
         let script = script.withLock { $0 }
         writesStarted.add(1, ordering: .releasing)
         try await Task.sleep(for: script.delay)

@@ -65,6 +65,8 @@ struct LiveSocketTests {
     func mergedDeltas() async throws {
         var server = try await TestServer.make(.sqlite)
         server.configuration.liveLimits.flushInterval = .milliseconds(300)
+        // 200 holds from one address: more than its cap, which is not what this test is about.
+        server.configuration.rateLimits = .off
         defer { server.remove() }
         try await server.runLive { client, _ in
             try await client.ws(LiveSocket.path) { inbound, outbound, _ in

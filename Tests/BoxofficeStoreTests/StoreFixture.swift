@@ -76,12 +76,12 @@ struct StoreFixture {
     }
 
     /// Rows A-B × seats 1-5 and a standing pool of 4.
-    static func draft() throws -> EventDraft {
+    static func draft(customerCap: Int? = nil) throws -> EventDraft {
         try EventDraft(
             details: EventDetails(
                 title: "Store Test", description: "d", venue: "v", startsAt: now.addingTimeInterval(86_400),
                 salesStart: now.addingTimeInterval(-60), salesEnd: now.addingTimeInterval(3_600),
-                holdTTLSeconds: 600, maxTicketsPerBooking: 6, currency: Currency("EUR")!
+                holdTTLSeconds: 600, maxTicketsPerBooking: 6, maxTicketsPerCustomer: customerCap, currency: Currency("EUR")!
             ),
             categories: [PriceCategory(key: "std", name: "Standard", priceMinor: 2_500)],
             seatMap: SeatMapSpec(sections: [.init(name: "Hall", rows: [.block(rows: "A-B", seats: "1-5", category: "std")])]),
@@ -99,6 +99,6 @@ struct StoreFixture {
     }
 
     static func ended(_ booking: Booking, as status: BookingStatus = .released) -> InventoryChange {
-        .endHold(EndedHold(bookingID: booking.id, seatIDs: booking.seatIDs, tickets: booking.tickets, status: status, at: now))
+        .endHold(EndedHold(bookingID: booking.id, customer: booking.userIdentifier, seatIDs: booking.seatIDs, tickets: booking.tickets, status: status, at: now))
     }
 }

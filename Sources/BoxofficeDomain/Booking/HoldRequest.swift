@@ -8,13 +8,16 @@ public struct HoldRequest: Sendable, Hashable {
     public var tickets: [TicketQuantity]
     /// Who asks.
     public var userIdentifier: String
+    /// The client address it comes from, counted against the event's address cap; nil counts nowhere.
+    public var clientAddress: String?
 
     /// Creates a request.
-    public init(eventID: EventID, seatIDs: [SeatID], tickets: [TicketQuantity], userIdentifier: String) {
+    public init(eventID: EventID, seatIDs: [SeatID], tickets: [TicketQuantity], userIdentifier: String, clientAddress: String? = nil) {
         self.eventID = eventID
         self.seatIDs = seatIDs
         self.tickets = tickets
         self.userIdentifier = userIdentifier
+        self.clientAddress = clientAddress
     }
 
     /// Checks the request against the event's rules, without looking at availability.

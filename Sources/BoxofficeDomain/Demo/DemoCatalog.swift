@@ -43,7 +43,7 @@ public enum DemoCatalog {
         return EventDetails(
             title: title, description: description, venue: venue, startsAt: start,
             salesStart: now.addingTimeInterval(-60), salesEnd: start, holdTTLSeconds: 600, maxTicketsPerBooking: 10,
-            currency: Currency("EUR")!
+            maxTicketsPerCustomer: 10, currency: Currency("EUR")!
         )
     }
 }

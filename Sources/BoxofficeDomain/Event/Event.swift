@@ -61,13 +61,18 @@ public struct EventDetails: Sendable, Hashable {
     public var holdTTLSeconds: Int
     /// The most tickets (seats plus GA) one booking may have.
     public var maxTicketsPerBooking: Int
+    /// The most tickets one identity may hold or own in all its bookings of the event together; nil for no cap.
+    public var maxTicketsPerCustomer: Int?
+    /// The most tickets the holds made from one client address may hold at once, across identities; nil for
+    /// ten times ``maxTicketsPerCustomer`` (see ``addressCap``).
+    public var heldPerAddress: Int?
     /// The currency of every price of the event.
     public var currency: Currency
 
     /// Creates event details.
     public init(
         title: String, description: String, venue: String, startsAt: Date, salesStart: Date, salesEnd: Date,
-        holdTTLSeconds: Int, maxTicketsPerBooking: Int, currency: Currency
+        holdTTLSeconds: Int, maxTicketsPerBooking: Int, maxTicketsPerCustomer: Int? = nil, heldPerAddress: Int? = nil, currency: Currency
     ) {
         self.title = title
         self.description = description
@@ -77,8 +82,14 @@ public struct EventDetails: Sendable, Hashable {
         self.salesEnd = salesEnd
         self.holdTTLSeconds = holdTTLSeconds
         self.maxTicketsPerBooking = maxTicketsPerBooking
+        self.maxTicketsPerCustomer = maxTicketsPerCustomer
+        self.heldPerAddress = heldPerAddress
         self.currency = currency
     }
+
+    /// How many holds one client address may have at once across identities: ``heldPerAddress``, else ten times
+    /// the customer cap (many people may buy behind one network), else none.
+    public var addressCap: Int? { heldPerAddress ?? maxTicketsPerCustomer.map { $0 * 10 } }
 
     /// Whether tickets can be held at a moment.
     public func checkSalesOpen(at now: Date) throws(DomainError) {

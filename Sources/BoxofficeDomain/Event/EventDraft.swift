@@ -32,6 +32,8 @@ public struct EventDraft: Sendable, Hashable {
     public static let maxHoldTTLSeconds = 86_400
     /// The most tickets one booking may ever allow.
     public static let maxTicketsLimit = 100
+    /// The largest cap on what one customer or one address may hold.
+    public static let maxCapLimit = 1_000_000
     /// The most price categories of one event (the seat map encodes one per seat in a base-36 digit).
     public static let maxCategories = 36
     /// The most GA pools of one event.
@@ -57,6 +59,12 @@ public struct EventDraft: Sendable, Hashable {
         }
         guard details.maxTicketsPerBooking > 0, details.maxTicketsPerBooking <= Self.maxTicketsLimit else {
             throw .invalid("max_tickets_per_booking must be between 1 and \(Self.maxTicketsLimit).")
+        }
+        if let cap = details.maxTicketsPerCustomer, !(1 ... Self.maxCapLimit).contains(cap) {
+            throw .invalid("max_tickets_per_customer must be between 1 and \(Self.maxCapLimit), or null for no cap.")
+        }
+        if let cap = details.heldPerAddress, !(1 ... Self.maxCapLimit).contains(cap) {
+            throw .invalid("held_per_address must be between 1 and \(Self.maxCapLimit), or null for ten times max_tickets_per_customer.")
         }
         self.details = details
         self.categories = try Self.check(categories)

@@ -16,11 +16,19 @@ public struct EventInventory: Sendable {
     public private(set) var pending: [BookingID: ActiveHold]
     /// How many seats are available.
     public private(set) var availableSeats: Int
+    /// The tickets each customer holds or owns (held, waiting for payment, confirmed), for the customer cap.
+    public private(set) var holdings: [String: Int]
+    /// The tickets the holds made from each client address hold, for the address cap; only holds this process
+    /// made know their address.
+    private var addressHolds: [String: AddressHolds] = [:]
     /// No hold expires before this moment (a lower bound that lets most sweeps skip the scan).
     private var earliestExpiry: Date
 
     /// Rebuilds the state of an event from stored facts.
-    public init(event: Event, seats: [SeatStatus], pools: [PoolID: PoolCounts], holds: [ActiveHold], pending: [ActiveHold] = []) {
+    /// - Parameter holdings: the tickets each customer holds or owns, as the store counts them.
+    public init(
+        event: Event, seats: [SeatStatus], pools: [PoolID: PoolCounts], holds: [ActiveHold], pending: [ActiveHold] = [], holdings: [String: Int] = [:]
+    ) {
         precondition(seats.count == event.seatMap.seatCount, "one status per seat")
         self.event = event
         self.seats = seats
@@ -28,6 +36,7 @@ public struct EventInventory: Sendable {
         self.holds = Dictionary(uniqueKeysWithValues: holds.map { ($0.bookingID, $0) })
         self.pending = Dictionary(uniqueKeysWithValues: pending.map { ($0.bookingID, $0) })
         self.availableSeats = seats.reduce(0) { $0 + ($1 == .available ? 1 : 0) }
+        self.holdings = holdings
         self.earliestExpiry = holds.map(\.expiresAt).min() ?? .distantFuture
     }
 
@@ -38,11 +47,14 @@ public struct EventInventory: Sendable {
     }
 
     /// Holds the requested seats and tickets for a new booking, all or nothing.
-    /// - Throws: ``DomainError`` when the request is invalid, sales are closed, or inventory is taken.
-    public mutating func hold(_ request: HoldRequest, id: BookingID, now: Date) throws(DomainError) -> Booking {
+    /// - Parameter enforcingCaps: false lets the customer past the event's customer cap (still counting it).
+    /// - Throws: ``DomainError`` when the request is invalid, sales are closed, a cap is reached, or inventory is taken.
+    public mutating func hold(_ request: HoldRequest, id: BookingID, now: Date, enforcingCaps: Bool = true) throws(DomainError) -> Booking {
         guard request.eventID == event.id else { throw .invalid("The request is for event \(request.eventID), not \(event.id).") }
         let (indexes, amount, customer) = try request.validated(for: event)
         try event.details.checkSalesOpen(at: now)
+        let quantity = indexes.count + request.tickets.reduce(0) { $0 + $1.quantity }
+        if enforcingCaps { try checkCaps(adding: quantity, customer: customer, address: request.clientAddress, now: now) }
         let taken = indexes.filter { seats[$0] != .available }
         guard taken.isEmpty else { throw .seatsTaken(taken.map(event.seatID(at:))) }
         for line in request.tickets {
@@ -54,7 +66,9 @@ public struct EventInventory: Sendable {
         availableSeats -= indexes.count
         for line in request.tickets { pools[line.poolID]?.held += line.quantity }
         let expiresAt = now.addingTimeInterval(TimeInterval(event.details.holdTTLSeconds))
-        holds[id] = ActiveHold(bookingID: id, customer: customer, seatIndexes: indexes, tickets: request.tickets, expiresAt: expiresAt)
+        let hold = ActiveHold(bookingID: id, customer: customer, seatIndexes: indexes, tickets: request.tickets, expiresAt: expiresAt, address: request.clientAddress)
+        holds[id] = hold
+        count(hold, customer: 1, address: 1)
         earliestExpiry = min(earliestExpiry, expiresAt)
         return Booking(
             id: id, eventID: event.id, status: .held, seatIDs: request.seatIDs, tickets: request.tickets,
@@ -70,6 +84,7 @@ public struct EventInventory: Sendable {
         for index in hold.seatIndexes { seats[index] = .available }
         availableSeats += hold.seatIndexes.count
         for line in hold.tickets { pools[line.poolID]?.held -= line.quantity }
+        count(hold, customer: -1, address: -1)
         return hold
     }
 
@@ -83,7 +98,9 @@ public struct EventInventory: Sendable {
             availableSeats -= 1
         }
         for line in booking.tickets { pools[line.poolID]?.held += line.quantity }
-        holds[booking.id] = ActiveHold(bookingID: booking.id, customer: booking.userIdentifier, seatIndexes: indexes, tickets: booking.tickets, expiresAt: booking.expiresAt)
+        let hold = ActiveHold(bookingID: booking.id, customer: booking.userIdentifier, seatIndexes: indexes, tickets: booking.tickets, expiresAt: booking.expiresAt)
+        holds[booking.id] = hold
+        count(hold, customer: 1, address: 1)
         earliestExpiry = min(earliestExpiry, booking.expiresAt)
     }
 
@@ -94,6 +111,7 @@ public struct EventInventory: Sendable {
         availableSeats -= hold.seatIndexes.count
         for line in hold.tickets { pools[line.poolID]?.held += line.quantity }
         holds[hold.bookingID] = hold
+        count(hold, customer: 1, address: 1)
         earliestExpiry = min(earliestExpiry, hold.expiresAt)
     }
 
@@ -122,6 +140,8 @@ public struct EventInventory: Sendable {
             pools[line.poolID]?.held -= line.quantity
             if confirmed { pools[line.poolID]?.sold += line.quantity }
         }
+        // A paid booking is still the customer's, but no longer a hold of its address.
+        count(hold, customer: confirmed ? 0 : -1, address: -1)
         return hold
     }
 
@@ -134,7 +154,33 @@ public struct EventInventory: Sendable {
             pools[line.poolID]?.held += line.quantity
             if confirmed { pools[line.poolID]?.sold -= line.quantity }
         }
+        count(hold, customer: confirmed ? 0 : 1, address: 1)
         pending[hold.bookingID] = hold
+    }
+
+    /// Refuses a hold of `count` tickets that would take its customer, or its address, over the event's caps.
+    private func checkCaps(adding count: Int, customer: String, address: String?, now: Date) throws(DomainError) {
+        if let cap = event.details.maxTicketsPerCustomer {
+            let holding = holdings[customer, default: 0]
+            guard holding + count <= cap else { throw .customerCapReached(cap: cap, holding: holding, asked: count) }
+        }
+        if let address, let cap = event.details.addressCap, let held = addressHolds[address], held.tickets + count > cap {
+            throw .addressCapReached(cap: cap, retryAfter: max(1, Int(held.earliestExpiry.timeIntervalSince(now).rounded(.up))))
+        }
+    }
+
+    /// Counts a hold's tickets in (+1) or out (-1) of its customer's holdings and its address's holds, or leaves one as it is (0).
+    private mutating func count(_ hold: ActiveHold, customer: Int, address: Int) {
+        let tickets = hold.ticketCount
+        if customer != 0 {
+            let left = holdings[hold.customer, default: 0] + customer * tickets
+            holdings[hold.customer] = left > 0 ? left : nil
+        }
+        guard address != 0, let key = hold.address else { return }
+        var entry = addressHolds[key] ?? AddressHolds(tickets: 0, earliestExpiry: hold.expiresAt)
+        entry.tickets += address * tickets
+        if address > 0 { entry.earliestExpiry = min(entry.earliestExpiry, hold.expiresAt) }
+        addressHolds[key] = entry.tickets > 0 ? entry : nil
     }
 
     /// No hold expires before this moment (it may be earlier than the first expiry, never later).
@@ -151,4 +197,10 @@ public struct EventInventory: Sendable {
         earliestExpiry = due.isEmpty ? next : min(next, now)
         return due
     }
+}
+
+/// The tickets held from one client address, and no hold of them ends before `earliestExpiry` (a lower bound).
+struct AddressHolds: Sendable {
+    var tickets: Int
+    var earliestExpiry: Date
 }

@@ -42,13 +42,19 @@ public struct ActiveHold: Hashable, Sendable {
     public var tickets: [TicketQuantity]
     /// When the hold lapses.
     public var expiresAt: Date
+    /// The client address it was made from, when this process made it.
+    public var address: String?
 
     /// Creates a hold record.
-    public init(bookingID: BookingID, customer: String, seatIndexes: [Int], tickets: [TicketQuantity], expiresAt: Date) {
+    public init(bookingID: BookingID, customer: String, seatIndexes: [Int], tickets: [TicketQuantity], expiresAt: Date, address: String? = nil) {
         self.bookingID = bookingID
         self.customer = customer
         self.seatIndexes = seatIndexes
         self.tickets = tickets
         self.expiresAt = expiresAt
+        self.address = address
     }
+
+    /// Its seats and GA tickets together.
+    public var ticketCount: Int { seatIndexes.count + tickets.reduce(0) { $0 + $1.quantity } }
 }

@@ -26,9 +26,11 @@ public protocol BookingStore: Sendable {
     /// Writes a batch of decisions about one event in one durable transaction. A store may then take back, in
     /// a second one, the seat claims of holds that did not get all their seats; claims left without their
     /// booking by a crash in between are removed by ``loadInventories()``.
+    /// - Parameter customerCap: the event's cap on what one customer holds or owns, checked against the
+    ///   store's count of it (which is kept only for events with a cap); nil for none.
     /// - Returns: for each change, in order, whether it applied (false: the database already disagreed,
     ///   and the change left no trace).
-    func apply(_ changes: [InventoryChange], event: EventID) async throws -> [Bool]
+    func apply(_ changes: [InventoryChange], event: EventID, customerCap: Int?) async throws -> [Bool]
 
     /// Reads one booking.
     func booking(_ id: BookingID) async throws -> Booking?
@@ -97,4 +99,11 @@ public protocol InventoryChangeFeed: Sendable {
     ///   - onChange: called with each event another process changed or created, and what the change was.
     ///   - onResync: called whenever notifications may have been missed (after a reconnection).
     func follow(onChange: @escaping @Sendable (EventID, RemoteInventoryChange) async -> Void, onResync: @escaping @Sendable () async -> Void) async throws
+}
+
+extension BookingStore {
+    /// Writes a batch of decisions about an event without a customer cap.
+    public func apply(_ changes: [InventoryChange], event: EventID) async throws -> [Bool] {
+        try await apply(changes, event: event, customerCap: nil)
+    }
 }

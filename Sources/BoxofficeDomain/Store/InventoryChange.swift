@@ -44,6 +44,8 @@ public struct Settlement: Sendable, Hashable {
     public var seatIDs: [SeatID]
     /// Its GA tickets.
     public var tickets: [TicketQuantity]
+    /// The customer whose booking it is.
+    public var customer: String
     /// True: paid, `confirmed`; false: payment failed, `cancelled`.
     public var confirmed: Bool
     /// The id of the outcome message, recorded in the inbox.
@@ -52,8 +54,9 @@ public struct Settlement: Sendable, Hashable {
     public var at: Date
 
     /// Creates the facts.
-    public init(bookingID: BookingID, seatIDs: [SeatID], tickets: [TicketQuantity], confirmed: Bool, messageID: UUID, at: Date) {
+    public init(bookingID: BookingID, customer: String, seatIDs: [SeatID], tickets: [TicketQuantity], confirmed: Bool, messageID: UUID, at: Date) {
         self.bookingID = bookingID
+        self.customer = customer
         self.seatIDs = seatIDs
         self.tickets = tickets
         self.confirmed = confirmed
@@ -70,19 +73,32 @@ public struct EndedHold: Sendable, Hashable {
     public var seatIDs: [SeatID]
     /// The GA tickets it held.
     public var tickets: [TicketQuantity]
+    /// The customer whose booking it is.
+    public var customer: String
     /// `released` or `expired`.
     public var status: BookingStatus
     /// When the hold ended.
     public var at: Date
 
     /// Creates the facts of an ended hold.
-    public init(bookingID: BookingID, seatIDs: [SeatID], tickets: [TicketQuantity], status: BookingStatus, at: Date) {
+    public init(bookingID: BookingID, customer: String, seatIDs: [SeatID], tickets: [TicketQuantity], status: BookingStatus, at: Date) {
         self.bookingID = bookingID
+        self.customer = customer
         self.seatIDs = seatIDs
         self.tickets = tickets
         self.status = status
         self.at = at
     }
+}
+
+extension EndedHold {
+    /// Its seats and GA tickets together.
+    public var ticketCount: Int { seatIDs.count + tickets.reduce(0) { $0 + $1.quantity } }
+}
+
+extension Settlement {
+    /// Its seats and GA tickets together.
+    public var ticketCount: Int { seatIDs.count + tickets.reduce(0) { $0 + $1.quantity } }
 }
 
 extension InventoryChange {

@@ -108,7 +108,8 @@ public struct Admission: Sendable {
             )))
         }
         return .success(AdmittedRequest(
-            path: path, principal: principal, address: address, action: action, bodyLimit: bodyLimit, idempotencyKey: idempotencyKey
+            path: path, principal: principal, address: address, holdingAddress: limiter == nil ? nil : address, action: action,
+            bodyLimit: bodyLimit, idempotencyKey: idempotencyKey
         ))
     }
 

@@ -8,6 +8,9 @@ public struct AdmittedRequest: Sendable {
     public let principal: Principal?
     /// The client's address (behind a trusted gateway, the one it forwarded).
     public let address: String?
+    /// The address a hold counts against its event's address cap; nil when the limits are off
+    /// (`--rate-limit off`, for benchmarks that sell a hall from one address).
+    public let holdingAddress: String?
     /// The rate-limited action it is, whose allowance it took.
     public let action: RateLimits.Action?
     /// The largest body the route takes, in bytes.

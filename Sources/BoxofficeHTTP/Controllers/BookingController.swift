@@ -52,14 +52,16 @@ struct BookingController {
     private func bookSafe(_ request: Request, context: BoxofficeRequestContext) async throws -> SafeBookingBody {
         let body = try await request.decodeJSON(SafeBookingRequest.self, limit: context.bodyLimit, fast: SafeBookingRequest.init(plainJSON:))
         let (owner, guestToken) = try acting(context)
-        let booking = try await holds.hold(try engine.seatHoldRequest(SeatID(rawValue: body.seatId.value), userIdentifier: owner.owner))
+        let booking = try await holds.hold(
+            try engine.seatHoldRequest(SeatID(rawValue: body.seatId.value), userIdentifier: owner.owner, clientAddress: context.admitted?.holdingAddress)
+        )
         return SafeBookingBody(booking, guestToken: guestToken)
     }
 
     private func create(_ request: Request, context: BoxofficeRequestContext) async throws -> EditedResponse<BookingBody> {
         let body = try await request.decodeJSON(CreateBookingRequest.self, limit: context.bodyLimit)
         let (owner, guestToken) = try acting(context)
-        let booking = try await holds.hold(body.holdRequest(owner: owner.owner))
+        let booking = try await holds.hold(body.holdRequest(owner: owner.owner, clientAddress: context.admitted?.holdingAddress))
         return EditedResponse(status: .created, headers: [.location: "/api/bookings/\(booking.id)"], response: BookingBody(booking, guestToken: guestToken))
     }
 

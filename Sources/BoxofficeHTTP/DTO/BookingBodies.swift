@@ -59,13 +59,13 @@ struct CreateBookingRequest: Decodable {
     /// Accepted and ignored: the booking belongs to the token's identity, or to a new guest.
     let userIdentifier: String?
 
-    /// The hold this body asks for, for its owner.
-    func holdRequest(owner: String) -> HoldRequest {
+    /// The hold this body asks for, for its owner, from a client address counted against the event's address cap.
+    func holdRequest(owner: String, clientAddress: String?) -> HoldRequest {
         HoldRequest(
             eventID: EventID(rawValue: eventId.value),
             seatIDs: (seatIds ?? []).map { SeatID(rawValue: $0.value) },
             tickets: (ga ?? []).map { TicketQuantity(poolID: PoolID(rawValue: $0.poolId.value), quantity: $0.quantity) },
-            userIdentifier: owner
+            userIdentifier: owner, clientAddress: clientAddress
         )
     }
 }

@@ -60,6 +60,10 @@ struct CreateEventRequest: Decodable {
     let salesEnd: Date?
     let holdTtlSeconds: Int?
     let maxTicketsPerBooking: Int?
+    /// Absent: ``defaultCustomerCap``; null: no cap.
+    let maxTicketsPerCustomer: Setting<Int>
+    /// Absent or null: ten times the customer cap.
+    let heldPerAddress: Int?
     let currency: String?
     let categories: [Category]?
     let seatMap: SeatMap?
@@ -67,6 +71,8 @@ struct CreateEventRequest: Decodable {
 
     /// The default hold time: ten minutes.
     static let defaultHoldTTLSeconds = 600
+    /// What one customer may hold or own of an event unless the organizer says otherwise.
+    static let defaultCustomerCap = 10
 
     /// Checks the request and turns it into a draft; sales open now and close at the start by default.
     func draft(now: Date) throws(DomainError) -> EventDraft {
@@ -77,6 +83,7 @@ struct CreateEventRequest: Decodable {
             title: title, description: description ?? "", venue: venue, startsAt: startsAt,
             salesStart: salesStart ?? now, salesEnd: salesEnd ?? startsAt,
             holdTTLSeconds: holdTtlSeconds ?? Self.defaultHoldTTLSeconds, maxTicketsPerBooking: maxTicketsPerBooking ?? 10,
+            maxTicketsPerCustomer: maxTicketsPerCustomer.value(default: Self.defaultCustomerCap), heldPerAddress: heldPerAddress,
             currency: currency
         )
         return try EventDraft(

@@ -72,6 +72,10 @@ struct EventBody: ResponseEncodable {
     let salesEnd: Date
     let holdTtlSeconds: Int
     let maxTicketsPerBooking: Int
+    /// Null: no cap.
+    let maxTicketsPerCustomer: Int?
+    /// What the holds from one address may hold at once; null: no cap.
+    let heldPerAddress: Int?
     let currency: String
     let categories: [CategoryBody]
     let sections: [SectionSummary]
@@ -92,6 +96,8 @@ struct EventBody: ResponseEncodable {
         salesEnd = details.salesEnd
         holdTtlSeconds = details.holdTTLSeconds
         maxTicketsPerBooking = details.maxTicketsPerBooking
+        maxTicketsPerCustomer = details.maxTicketsPerCustomer
+        heldPerAddress = details.addressCap
         currency = details.currency.code
         categories = event.categories.map(CategoryBody.init)
         sections = event.seatMap.sections.map { section in

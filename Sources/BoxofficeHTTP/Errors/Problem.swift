@@ -42,6 +42,9 @@ public struct Problem: HTTPResponseError, Sendable {
         case .invalid: self = .invalid(error.detail)
         case .notFound: self = .notFound(error.detail)
         case .conflict: self.init(.conflict, type: Self.conflictType(error), detail: error.detail)
+        case .tooMany:
+            let wait = if case .addressCapReached(_, let retryAfter) = error { retryAfter } else { 1 }
+            self.init(.tooManyRequests, type: "address-limit-reached", detail: error.detail, headers: [.retryAfter: String(wait)])
         }
     }
 
@@ -51,6 +54,7 @@ public struct Problem: HTTPResponseError, Sendable {
         case .poolSoldOut: "sold-out"
         case .salesNotOpen: "sales-not-open"
         case .emailTaken: "email-taken"
+        case .customerCapReached: "ticket-limit-reached"
         default: "booking-state-conflict"
         }
     }
