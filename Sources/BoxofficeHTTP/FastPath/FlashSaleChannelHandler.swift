@@ -54,8 +54,8 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
         case passing
         /// Reading a request it may answer, admitted.
         case reading(HTTPRequest, Kind, ByteBuffer, AdmittedRequest)
-        /// Letting the body of a refused request go by, to answer the refusal at its end.
-        case refusing(HTTPRequest, Problem)
+        /// Letting the body of a request go by unread: its refusal is answered already.
+        case refusing(HTTPRequest)
         /// Answering; parts read meanwhile wait in `waiting`.
         case answering
     }
@@ -137,9 +137,9 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
                 admission.giveBack(admitted)
                 pass(head, body, context: context)
                 state = .passing
-            case .refusing(let head, _):
-                pass(head, context.channel.allocator.buffer(capacity: 0), context: context)
-                state = .passing
+            case .refusing:
+                // Its refusal is written; the request ends here for Hummingbird too.
+                state = .idle
             case .idle, .passing, .answering:
                 break
             }
@@ -188,17 +188,18 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
                 state = .passing
                 context.fireChannelRead(wrapInboundOut(part))
             case .success(let admitted): state = .reading(head, kind, context.channel.allocator.buffer(capacity: 64), admitted)
-            case .failure(let refusal): state = .refusing(head, refusal.problem)
+            case .failure(let refusal): refuse(head, refusal.problem, context: context)
             }
         case (.reading(let head, let kind, var body, let admitted), .body(var chunk)):
             body.writeBuffer(&chunk)
-            state = body.readableBytes > admitted.bodyLimit ? .refusing(head, .bodyTooLarge(limit: admitted.bodyLimit)) : .reading(head, kind, body, admitted)
+            if body.readableBytes > admitted.bodyLimit {
+                refuse(head, .bodyTooLarge(limit: admitted.bodyLimit), context: context)
+            } else {
+                state = .reading(head, kind, body, admitted)
+            }
         case (.refusing, .body):
             break
-        case (.refusing(let head, let problem), .end):
-            state = .answering
-            requestID = head.headerFields[.requestID]
-            respond(problem, to: head, context: context)
+        case (.refusing, .end):
             answered(context: context)
         case (.reading(let head, let kind, let body, let admitted), .end):
             state = .answering
@@ -328,8 +329,11 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
         }
     }
 
-    /// Answers a refusal of the admission step, as the router would.
-    private func respond(_ problem: Problem, to head: HTTPRequest, context: ChannelHandlerContext) {
+    /// Answers a refused request at once, as the router does, and lets the rest of its body go by unread until its
+    /// end; requests pipelined behind it wait for that.
+    private func refuse(_ head: HTTPRequest, _ problem: Problem, context: ChannelHandlerContext) {
+        state = .refusing(head)
+        requestID = head.headerFields[.requestID]
         let path = head.path.map { String($0.prefix { $0 != "?" }) } ?? ""
         respond(problem, instance: path, route: head.method == .post ? .safeBooking : .seatMap, context: context)
     }
