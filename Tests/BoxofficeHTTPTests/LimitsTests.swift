@@ -1,4 +1,5 @@
 import BoxofficeApp
+import BoxofficeAuth
 @testable import BoxofficeHTTP
 import BoxofficeTestSupport
 import Foundation
@@ -13,6 +14,30 @@ import Testing
 
 @Suite("Rate limits, connection caps, CORS and JSON bodies")
 struct LimitsTests {
+    @Test("new identities from one address: an hour's allowance, then one per refill; anonymous holds count, signed-in ones do not")
+    func guestsPerHour() async throws {
+        let now = Mutex<TimeInterval>(100)
+        let limiter = RateLimiter(try RateLimits(parsing: "guests=3/h"), clock: { now.withLock { $0 } })
+        for _ in 0 ..< 3 { #expect(limiter.admit(.guests, identity: nil, address: "10.0.0.1") == nil) }
+        #expect(limiter.admit(.guests, identity: nil, address: "10.0.0.1").map { (1_199 ... 1_201).contains($0) } == true)
+        #expect(limiter.admit(.guests, identity: nil, address: "10.0.0.2") == nil, "another address has its own")
+        now.withLock { $0 += 1_200 }
+        #expect(limiter.admit(.guests, identity: nil, address: "10.0.0.1") == nil)
+
+        let admission = Admission(
+            authenticator: Authenticator(
+                codec: try await TokenCodec.make(secret: Array("limits-test-secret-that-is-32-bytes-long".utf8)), organizerToken: "limits-test-organizer"
+            ), origins: OriginPolicy(),
+            limiter: RateLimiter(try RateLimits(parsing: "holds=off,signups=off,guests=2/h")), addresses: ClientAddresses(trustForwardedFor: false),
+            takesIdempotencyKeys: false
+        )
+        var head = HTTPRequest(method: .post, scheme: "http", authority: "x", path: "/api/book/safe")
+        let statuses = (0 ..< 3).map { _ in (try? admission.admit(head, peer: "10.0.0.9").get()) != nil }
+        #expect(statuses == [true, true, false], "each anonymous hold mints a guest")
+        head.headerFields[.authorization] = "Bearer limits-test-organizer"
+        #expect((try? admission.admit(head, peer: "10.0.0.9").get()) != nil, "a hold with a token makes no identity")
+    }
+
     @Test("a bucket lets a burst of twice the rate through, then one request per refill; identity and address count apart")
     func buckets() {
         let now = Mutex<TimeInterval>(100)
@@ -37,7 +62,7 @@ struct LimitsTests {
         let limits = try RateLimits(parsing: "holds=100/s, logins=6/min,deposits=off")
         #expect(limits.perIdentity[.holds] == 100 && limits.perIdentity[.logins] == 0.1 && limits.perIdentity[.deposits] == nil)
         #expect(limits.perIdentity[.payments] == RateLimits.standard.perIdentity[.payments], "the others keep their defaults")
-        for bad in ["holds", "holds=0/s", "holds=-1/s", "holds=5/h", "seats=1/s", "holds=x/s"] {
+        for bad in ["holds", "holds=0/s", "holds=-1/s", "holds=5/d", "seats=1/s", "holds=x/s"] {
             #expect(throws: InvalidRateLimit.self, "\(bad)") { try RateLimits(parsing: bad) }
         }
     }

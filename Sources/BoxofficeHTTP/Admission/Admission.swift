@@ -100,16 +100,28 @@ public struct Admission: Sendable {
         }
         let address = addresses.client(of: head, peer: peer)
         let action = RateLimits.Action.of(method: head.method, path: path)
-        if let action, let limiter, let wait = limiter.admit(action, identity: action.isPerIdentity ? principal?.owner : nil, address: address) {
-            let seconds = max(1, Int(wait.rounded(.up)))
-            return .failure(AdmissionRefusal(rule: .rateLimit, problem: Problem(
-                .tooManyRequests, type: "rate-limited", detail: "Too many \(action.rawValue) in a short time; try again in \(seconds) s.",
-                headers: [.retryAfter: String(seconds)]
-            )))
+        let makesIdentity = action == .signups || (action == .holds && principal == nil)
+        if let action, let limiter {
+            if let wait = limiter.admit(action, identity: action.isPerIdentity ? principal?.owner : nil, address: address) {
+                return .failure(Self.tooMany(action, wait: wait))
+            }
+            if makesIdentity, let wait = limiter.admit(.guests, identity: nil, address: address) {
+                limiter.giveBack(action, identity: action.isPerIdentity ? principal?.owner : nil, address: address)
+                return .failure(Self.tooMany(.guests, wait: wait))
+            }
         }
         return .success(AdmittedRequest(
             path: path, principal: principal, address: address, holdingAddress: limiter == nil ? nil : address, action: action,
-            bodyLimit: bodyLimit, idempotencyKey: idempotencyKey
+            makesIdentity: makesIdentity, bodyLimit: bodyLimit, idempotencyKey: idempotencyKey
+        ))
+    }
+
+    private static func tooMany(_ action: RateLimits.Action, wait: TimeInterval) -> AdmissionRefusal {
+        let seconds = max(1, Int(wait.rounded(.up)))
+        let what = action == .guests ? "new identities from your address" : action.rawValue
+        return AdmissionRefusal(rule: .rateLimit, problem: Problem(
+            .tooManyRequests, type: "rate-limited", detail: "Too many \(what) in a short time; try again in \(seconds) s.",
+            headers: [.retryAfter: String(seconds)]
         ))
     }
 
@@ -118,6 +130,7 @@ public struct Admission: Sendable {
     public func giveBack(_ admitted: AdmittedRequest) {
         guard let action = admitted.action, let limiter else { return }
         limiter.giveBack(action, identity: action.isPerIdentity ? admitted.principal?.owner : nil, address: admitted.address)
+        if admitted.makesIdentity { limiter.giveBack(.guests, identity: nil, address: admitted.address) }
     }
 
     /// The largest body a route takes.
@@ -156,7 +169,7 @@ extension RateLimits.Action {
     var isPerIdentity: Bool {
         switch self {
         case .holds, .payments, .deposits: true
-        case .signups, .logins: false
+        case .signups, .logins, .guests: false
         }
     }
 }

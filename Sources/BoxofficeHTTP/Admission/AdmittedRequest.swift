@@ -13,6 +13,9 @@ public struct AdmittedRequest: Sendable {
     public let holdingAddress: String?
     /// The rate-limited action it is, whose allowance it took.
     public let action: RateLimits.Action?
+    /// Whether it makes a new identity (an anonymous hold, a guest, a signup), which took from the address's
+    /// hourly allowance of new identities too.
+    public let makesIdentity: Bool
     /// The largest body the route takes, in bytes.
     public let bodyLimit: Int
     /// The `Idempotency-Key` the write is to be done once under; nil when it has none, or the route takes none.

@@ -28,8 +28,8 @@ public final class RateLimiter: Sendable {
     public func admit(_ action: RateLimits.Action, identity: String?, address: String?) -> TimeInterval? {
         guard let rate = limits.perIdentity[action] else { return nil }
         let now = clock()
-        let capacity = TokenBucket.capacity(rate: rate)
-        let factor = RateLimits.addressFactor
+        let capacity = action == .guests ? rate * 3_600 : TokenBucket.capacity(rate: rate)
+        let factor = action == .guests ? 1 : RateLimits.addressFactor
         let keys = [
             identity.map { (BucketKey(action: action, key: "id:" + $0), rate, capacity) },
             address.map { (BucketKey(action: action, key: "ip:" + $0), rate * factor, capacity * factor) },

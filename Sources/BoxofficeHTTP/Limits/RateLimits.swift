@@ -18,6 +18,9 @@ public struct RateLimits: Sendable, Equatable {
         case signups
         /// `POST /api/auth/login`, `POST /api/auth/refresh`.
         case logins
+        /// New identities from one address, over an hour: guests minted by anonymous holds, `POST /api/auth/guest`,
+        /// `POST /api/auth/signup`. Its rate is the address's own, and its bucket holds an hour's worth.
+        case guests
     }
 
     /// Requests per second for one identity, by action; a missing action is not limited.
@@ -26,7 +29,7 @@ public struct RateLimits: Sendable, Equatable {
     public static let addressFactor = 10.0
 
     /// The defaults: what a person buying tickets never reaches.
-    public static let standard = RateLimits(perIdentity: [.holds: 20, .payments: 5, .deposits: 5, .signups: 0.5, .logins: 0.5])
+    public static let standard = RateLimits(perIdentity: [.holds: 20, .payments: 5, .deposits: 5, .signups: 0.5, .logins: 0.5, .guests: 600.0 / 3_600])
     /// No limits (`--rate-limit off`).
     public static let off = RateLimits(perIdentity: [:])
 
@@ -35,8 +38,8 @@ public struct RateLimits: Sendable, Equatable {
         self.perIdentity = perIdentity
     }
 
-    /// Reads `off`, `default`, or comma-separated `ACTION=N/s` or `ACTION=N/min` (`holds=20/s,logins=10/min`) over the defaults;
-    /// `ACTION=off` lifts one.
+    /// Reads `off`, `default`, or comma-separated `ACTION=N/s`, `ACTION=N/min` or `ACTION=N/h` (`holds=20/s,guests=600/h`)
+    /// over the defaults; `ACTION=off` lifts one.
     public init(parsing text: String) throws {
         self = .standard
         let spec = text.trimmingCharacters(in: .whitespaces)
@@ -57,6 +60,7 @@ public struct RateLimits: Sendable, Equatable {
             switch rate[1] {
             case "s": perIdentity[action] = count
             case "min": perIdentity[action] = count / 60
+            case "h": perIdentity[action] = count / 3_600
             default: throw InvalidRateLimit(text: part)
             }
         }
@@ -68,7 +72,7 @@ public struct InvalidRateLimit: Error, CustomStringConvertible {
     /// The part that does not read.
     public let text: String
     public var description: String {
-        "rate limit '\(text)' does not read: use off, or ACTION=N/s or ACTION=N/min with ACTION one of "
+        "rate limit '\(text)' does not read: use off, or ACTION=N/s, ACTION=N/min or ACTION=N/h with ACTION one of "
             + RateLimits.Action.allCases.map(\.rawValue).joined(separator: ", ")
     }
 }
