@@ -144,8 +144,17 @@ public enum Emails {
         let email = text.trimmingCharacters(in: .whitespaces).lowercased()
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard email.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
-            !email.contains(where: { $0.isWhitespace || $0.isNewline })
-        else { throw .invalid("\(text.prefix(80)) is not an email address.") }
+            !email.contains(where: { $0.isWhitespace || $0.isNewline }), !email.unicodeScalars.contains(where: isHidden)
+        else { throw .invalid("That is not an email address: it must be name@domain, without spaces, control or direction characters.") }
         return email
+    }
+
+    /// Characters that print nothing or change how the rest prints (NUL, control, right-to-left overrides,
+    /// zero-width): an address with one would show as another address.
+    private static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator, .privateUse, .surrogate, .unassigned: true
+        default: false
+        }
     }
 }
