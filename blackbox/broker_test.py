@@ -26,7 +26,7 @@ import pika
 import websocket
 
 from common import Server, check, guest, guest_identity, request, summary
-from distributed import AUTH_SECRET, RabbitNode, Topology, problems, psql, wait_terminal, wallet
+from distributed import AUTH_SECRET, TOKEN, RabbitNode, Topology, problems, psql, wait_terminal, wallet
 
 BINARY = sys.argv[1]
 ADMIN_URL = sys.argv[2]
@@ -248,7 +248,7 @@ def bad_settings(work):
     check("role payments without a broker is refused with a clear message", result.returncode != 0 and "--broker" in result.stderr, result.stderr[-300:])
 
     wrong = AMQP_URL.replace("boxoffice:boxoffice@", "boxoffice:not-the-password@")
-    server = Server(BINARY, os.path.join(work, "wrong"), env={"BOXOFFICE_BROKER_URL": wrong, "BOXOFFICE_ORGANIZER_TOKEN": "x"}, wait=False)
+    server = Server(BINARY, os.path.join(work, "wrong"), env={"BOXOFFICE_BROKER_URL": wrong, "BOXOFFICE_ORGANIZER_TOKEN": TOKEN}, wait=False)
     deadline = time.time() + 15
     while "cannot reach the broker" not in server.log_text() and time.time() < deadline:
         time.sleep(0.1)
@@ -261,7 +261,7 @@ def bad_settings(work):
     server.stop()
 
     NODE.shell(f"rabbitmq_stop '{NODE.directory}'")
-    server = Server(BINARY, os.path.join(work, "down"), env={"BOXOFFICE_BROKER_URL": AMQP_URL, "BOXOFFICE_ORGANIZER_TOKEN": "x"}, wait=False)
+    server = Server(BINARY, os.path.join(work, "down"), env={"BOXOFFICE_BROKER_URL": AMQP_URL, "BOXOFFICE_ORGANIZER_TOKEN": TOKEN}, wait=False)
     deadline = time.time() + 15
     while "cannot reach the broker" not in server.log_text() and time.time() < deadline:
         time.sleep(0.1)

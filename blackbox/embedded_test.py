@@ -135,7 +135,11 @@ def main():
         plain.request("POST", "/api/book/safe", body=json.dumps({"seat_id": 102}), headers={"Content-Type": "application/json"})
         check("a plain hold on a kept-alive connection is held", plain.getresponse().status == 200)
         plain.close()
-        metrics = urllib.request.urlopen(f"http://127.0.0.1:{server.port}/metrics").read().decode()
+        status, _, _ = request(server.port, "GET", "/metrics")
+        check("GET /metrics without the organizer's token is 401", status == 401, status)
+        with open(f"{data_dir}/organizer-token") as file:
+            organizer = {"Authorization": f"Bearer {file.read().strip()}"}
+        metrics = urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{server.port}/metrics", headers=organizer)).read().decode()
         check("GET /metrics counts the published messages", 'boxoffice_outbox_published_total{outbox="booking"}' in metrics, metrics[:300])
         for name, what in [
             ('http_server_requests_total{http_route="/api/events"', "requests by route, method and status"),

@@ -88,9 +88,9 @@ def raw(port, method, path, headers=None, body=None):
         connection.close()
 
 
-def metric(port, name, **labels):
-    """The value of one metric of one instance's /metrics (0 when it was never recorded)."""
-    _, _, body = raw(port, "GET", "/metrics")
+def metric(cluster, service, name, **labels):
+    """The value of one metric of one service's /metrics, read with the organizer token (0 when it was never recorded)."""
+    _, _, body = raw(cluster.service_port(service), "GET", "/metrics", {"Authorization": f"Bearer {cluster.token()}"})
     total = 0.0
     for line in body.decode().splitlines():
         match = re.match(r"^(\w+)(?:\{(.*)\})? ([0-9.e+-]+)$", line)
@@ -236,7 +236,7 @@ def seed_payments(cluster):
     check("... four cancelled", outcomes.count("cancelled") == 4, outcomes)
     check("... balance 0", request(port, "GET", f"/api/accounts/{account}", headers=bob)[1]["balance_minor"] == 0)
     rows = int(psql(cluster.database("booking"), "SELECT count(*) FROM outbox")[0][0])
-    published = sum(metric(cluster.service_port(name), "boxoffice_outbox_published_total", outbox="booking") for name in ("booking-1", "booking-2"))
+    published = sum(metric(cluster, name, "boxoffice_outbox_published_total", outbox="booking") for name in ("booking-1", "booking-2"))
     check(f"the two booking instances' relays publish each message once ({published:.0f} publishes of {rows} outbox rows)",
           rows > 0 and published == rows, (published, rows))
 
@@ -245,7 +245,7 @@ def live_counts(cluster, total=None):
     """The open live connections of each booking instance; with `total`, once they add up to it."""
     deadline = time.time() + 10
     while True:
-        counts = {name: metric(cluster.service_port(name), "boxoffice_live_connections") for name in ("booking-1", "booking-2")}
+        counts = {name: metric(cluster, name, "boxoffice_live_connections") for name in ("booking-1", "booking-2")}
         if total is None or sum(counts.values()) == total or time.time() > deadline:
             return counts
         time.sleep(0.1)
@@ -258,7 +258,7 @@ def connected_instance(cluster):
 
 
 def confirmations(cluster):
-    return {name: metric(cluster.service_port(name), "boxoffice_messages_handled_total", consumer="booking", type="payment.succeeded")
+    return {name: metric(cluster, name, "boxoffice_messages_handled_total", consumer="booking", type="payment.succeeded")
             for name in ("booking-1", "booking-2")}
 
 

@@ -12,7 +12,7 @@ import tempfile
 from common import Server, check, summary
 
 BINARY = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/boxoffice"
-TOKEN = "loadtest-smoke"
+TOKEN = "loadtest-smoke-organizer"
 RUNS = [
     ["attack"],
     ["flash-sale", "--size", "2000"],

@@ -38,9 +38,7 @@ public struct BoxofficeServer {
     /// rebuilt once the application runs, retrying while a database is unreachable (`/health/ready` says when).
     public static func build(_ configuration: ServeConfiguration, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) async throws -> BoxofficeServer {
         let directory = URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        // The data directory holds the databases and the secrets: its owner's alone.
-        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory.path)
+        try DataDirectory.prepare(directory, logger: logger)
         let secret = try StoredSecret.resolve(StoredSecret.authSecret, configured: configuration.authSecret, dataDirectory: directory, logger: logger)
         let authenticator = Authenticator(
             codec: try await TokenCodec.make(secret: Array(secret.utf8)),
@@ -133,7 +131,7 @@ public struct BoxofficeServer {
             router: router,
             server: .guardedHTTP1WebSocketUpgrade(
                 limits: connections, headerTimeout: .seconds(Int64(configuration.headerTimeoutSeconds)), bodyTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)),
-                configuration: .init(http1: http1, ws: .init(autoPing: .enabled(timePeriod: .seconds(30))))
+                configuration: .init(http1: http1, ws: LiveSocket.configuration)
             ) { head, channel, _ in
                 socket?.shouldUpgrade(head, channel: channel) ?? .dontUpgrade
             },

@@ -126,6 +126,9 @@ public struct ServeConfiguration: Sendable {
         public init() {}
     }
 
+    /// The shortest organizer token accepted: a token anyone could guess would be the organizer's.
+    public static let organizerTokenMinimum = 16
+
     /// Resolves each setting from its flag, else its environment variable, else the default.
     /// - Throws: ``ConfigurationError`` naming a value that cannot be used.
     public static func resolve(flags: Flags, environment: [String: String]) throws -> ServeConfiguration {
@@ -153,6 +156,11 @@ public struct ServeConfiguration: Sendable {
         configuration.dataDirectory = flags.dataDirectory ?? environment["BOXOFFICE_DATA_DIR"] ?? configuration.dataDirectory
         configuration.publicDirectory = flags.publicDirectory ?? environment["BOXOFFICE_PUBLIC_DIR"] ?? configuration.publicDirectory
         configuration.organizerToken = environment["BOXOFFICE_ORGANIZER_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        if let token = configuration.organizerToken, token.utf8.count < Self.organizerTokenMinimum {
+            throw ConfigurationError(
+                "BOXOFFICE_ORGANIZER_TOKEN must have at least \(Self.organizerTokenMinimum) bytes; this one has \(token.utf8.count). Leave it out to have one generated."
+            )
+        }
         configuration.authSecret = environment["BOXOFFICE_AUTH_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
         if let secret = configuration.authSecret, secret.utf8.count < 32 {
             throw ConfigurationError("BOXOFFICE_AUTH_SECRET must have at least 32 bytes; this one has \(secret.utf8.count).")

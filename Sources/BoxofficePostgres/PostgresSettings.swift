@@ -24,7 +24,8 @@ public struct PostgresSettings: Sendable {
     /// - Throws: ``PostgresSettingsError`` naming what is missing or wrong.
     public init(url text: String) throws {
         guard let components = URLComponents(string: text), ["postgres", "postgresql"].contains(components.scheme ?? "") else {
-            throw PostgresSettingsError("The database URL must look like postgres://user:password@host:5432/database, not \"\(text)\".")
+            // The URL may hold a password: it is never repeated.
+            throw PostgresSettingsError("The database URL must look like postgres://user:password@host:5432/database; the one given does not.")
         }
         guard let host = components.host, !host.isEmpty else { throw PostgresSettingsError("The database URL names no host.") }
         guard let user = components.user, !user.isEmpty else { throw PostgresSettingsError("The database URL names no user.") }

@@ -18,13 +18,13 @@ struct ServeConfigurationTests {
     func precedence() throws {
         let environment = [
             "BOXOFFICE_HOST": "0.0.0.0", "BOXOFFICE_PORT": "9000", "BOXOFFICE_DATA_DIR": "/srv/box",
-            "BOXOFFICE_ORGANIZER_TOKEN": "secret", "BOXOFFICE_DEMO": "false", "BOXOFFICE_LOG_REQUESTS": "1",
+            "BOXOFFICE_ORGANIZER_TOKEN": "a-secret-organizer-token", "BOXOFFICE_DEMO": "false", "BOXOFFICE_LOG_REQUESTS": "1",
         ]
         let fromEnvironment = try ServeConfiguration.resolve(flags: .init(), environment: environment)
         #expect(fromEnvironment.host == "0.0.0.0")
         #expect(fromEnvironment.port == 9000)
         #expect(fromEnvironment.dataDirectory == "/srv/box")
-        #expect(fromEnvironment.organizerToken == "secret")
+        #expect(fromEnvironment.organizerToken == "a-secret-organizer-token")
         #expect(!fromEnvironment.demo)
         #expect(fromEnvironment.logRequests)
 
@@ -41,6 +41,7 @@ struct ServeConfigurationTests {
 
     @Test("unusable values are refused with a clear message", arguments: [
         ["BOXOFFICE_PORT": "eighty"], ["BOXOFFICE_PORT": "70000"], ["BOXOFFICE_DEMO": "maybe"], ["BOXOFFICE_LOG_LEVEL": "loud"],
+        ["BOXOFFICE_ORGANIZER_TOKEN": "orgtoken123"], ["BOXOFFICE_HEADER_TIMEOUT": "0"],
     ])
     func refused(environment: [String: String]) {
         #expect(throws: ConfigurationError.self) { try ServeConfiguration.resolve(flags: .init(), environment: environment) }

@@ -18,7 +18,7 @@ import uuid
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "blackbox"))
 from common import Server, request  # noqa: E402
 
-TOKEN = "bench-organizer"
+TOKEN = "bench-organizer-token"
 PARSE = {
     "requests": r"requests\s+(\d+) in ([\d.]+) s",
     "successes": r"successes\s+(\d+)",

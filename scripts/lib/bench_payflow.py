@@ -16,7 +16,7 @@ import uuid
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "blackbox"))
 from common import Server  # noqa: E402
 
-TOKEN = "bench-organizer"
+TOKEN = "bench-organizer-token"
 PARSE = {
     "confirmed": r"confirmed\s+(\d+) bookings, (\d+)/s",
     "latency": r"pay→conf ms\s+p50 ([\d.]+)\s+p90 ([\d.]+)\s+p99 ([\d.]+)\s+max ([\d.]+)",

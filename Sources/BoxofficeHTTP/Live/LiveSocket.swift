@@ -15,6 +15,8 @@ public struct LiveSocket: Sendable {
     public static let path = APIRoutes.liveSocketPath
     /// The largest command a client may send, in bytes.
     static let maxCommandSize = 4 * 1024
+    /// The WebSocket settings of the server: no frame larger than a command, a ping every 30 s.
+    public static let configuration = WebSocketServerConfiguration(maxFrameSize: maxCommandSize, autoPing: .enabled(timePeriod: .seconds(30)))
 
     private let hub: LiveHub
     private let engine: BookingEngine

@@ -35,7 +35,10 @@ public enum APIRouter {
         if let keys = configuration.idempotency { router.add(middleware: IdempotencyMiddleware(store: keys, now: now)) }
         HealthController(checks: [booking?.readiness, payments?.readiness].compactMap { $0 } + readiness).addRoutes(to: router)
         if let metrics = configuration.metrics {
-            router.get("metrics") { _, _ in
+            // What a sale is doing is the organizer's to know: Prometheus scrapes with the organizer token.
+            router.get("metrics") { _, context in
+                _ = try context.requireOrganizer()
+                return
                 Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: metrics())))
             }
         }
