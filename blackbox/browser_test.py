@@ -3,8 +3,8 @@
 
 Starts `boxoffice serve` on a free loopback port and drives the app the way customers and organizers do:
 a customer goes from the events list to a confirmed booking; two browsers on one event see each other's
-holds live; a payment with too little money ends `cancelled`; an organizer creates an event that customers
-then see. Screenshots of the main screens go to docs/screenshots/.
+holds live; a payment with too little money ends `cancelled`; an organizer creates an event (with a cap on tickets
+per customer) that customers then see; holds past an event's caps are refused in the server's words. Screenshots of the main screens go to docs/screenshots/.
 Usage: browser_test.py PATH/TO/boxoffice
 """
 import os
@@ -18,7 +18,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from common import Server, check, request, summary
+from common import Server, check, guest, request, summary
 from webapp import browser, click_seat, console_errors, find, hold_seen_after_ms, open_event, open_wallet_with, seat_status, selected_seats, sign_in, token_of, wait
 
 BINARY = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/boxoffice"
@@ -218,6 +218,13 @@ def organizer_creates_an_event(base):
         wait(organizer, lambda d: d.find_element(By.ID, "organizer-token")).send_keys(TOKEN)
         organizer.find_element(By.ID, "event-title").send_keys("Browser Test Gala")
         organizer.find_element(By.ID, "event-venue").send_keys("Loopback Hall")
+        per_customer = organizer.find_element(By.ID, "event-customer-cap")
+        per_address = organizer.find_element(By.ID, "event-address-cap")
+        check("the form has 'Tickets per customer' (10 by default) and 'Tickets held per address' (empty), explained",
+              per_customer.get_attribute("value") == "10" and per_address.get_attribute("value") == ""
+              and "network address" in find(organizer, "caps-hint").text, (per_customer.get_attribute("value"), per_address.get_attribute("value")))
+        per_customer.clear()
+        per_customer.send_keys("3")
         shot(organizer, "organizer.png")
         find(organizer, "create").click()
         created = wait(organizer, lambda d: find(d, "created"))
@@ -233,14 +240,82 @@ def organizer_creates_an_event(base):
         status, _, _ = request(int(base.rsplit(":", 1)[1]), "POST", "/api/bookings",
                                {"event_id": event_id, "seat_ids": [], "ga": [], "user_identifier": "x"})
         _, events, _ = request(int(base.rsplit(":", 1)[1]), "GET", f"/api/events/{event_id}")
+        check("the form's 'Tickets per customer' reaches the event: max_tickets_per_customer == 3",
+              events.get("max_tickets_per_customer") == 3, events.get("max_tickets_per_customer"))
         status, _, _ = request(int(base.rsplit(":", 1)[1]), "POST", "/api/book/safe", {"seat_id": events["first_seat_id"], "user_identifier": "erin"})
         check("a customer holds a seat of the new event", status == 200, status)
         check("the organizer sees the hold in the live sales figures", wait(organizer, lambda d: find(d, "held").text == "1"), find(organizer, "held").text)
         organizer.execute_script("document.querySelector(\"[data-testid='sales']\").scrollIntoView({block: 'start'})")
         shot(organizer, "organizer-sales.png")
+
+        open_event(customer, base, event_id)
+        check("the event page shows the cap", wait(customer, lambda d: find(d, "customer-cap").text == "Up to 3 tickets per customer"),
+              find(customer, "customer-cap").text)
     finally:
         organizer.quit()
         customer.quit()
+
+
+def hold_standing(driver, quantity):
+    """Asks for `quantity` tickets of the event page's first general admission pool and presses Hold."""
+    pool = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "input[data-testid^='pool-']"))
+    pool.clear()
+    pool.send_keys(str(quantity))
+    wait(driver, lambda d: find(d, "hold").is_enabled())
+    find(driver, "hold").click()
+
+
+def caps_are_explained():
+    """Holds past an event's caps are refused in the server's words. The caps hold only with the rate limits on (the
+    suites' `off` lifts them), so this runs on a server of its own, its limits on but for sign-ups and logins."""
+    data_dir = tempfile.mkdtemp(prefix="boxoffice-browser-limits-")
+    server = Server(BINARY, data_dir, env={"BOXOFFICE_ORGANIZER_TOKEN": TOKEN, "BOXOFFICE_PUBLIC_DIR": os.path.join(ROOT, "public"),
+                                            "BOXOFFICE_RATE_LIMITS": "signups=off,logins=off"})
+    base = f"http://127.0.0.1:{server.port}"
+    driver = browser()
+    try:
+        status, capped, _ = request(server.port, "POST", "/api/events", {
+            "title": "Capped Gig", "venue": "Side Stage", "starts_at": "2031-06-01T18:00:00Z", "max_tickets_per_customer": 3,
+            "categories": [{"id": "std", "price_minor": 1000}],
+            "seat_map": {"sections": [{"name": "Floor", "rows": [{"rows": "A", "seats": "1-5", "category": "std"}]}]},
+            "ga_pools": [{"name": "Standing", "price_minor": 500, "capacity": 20}],
+        }, headers={"Authorization": f"Bearer {TOKEN}"})
+        check("an event with 3 tickets per customer is created", status == 201 and capped.get("max_tickets_per_customer") == 3, capped)
+        sign_in(driver, base)
+        open_event(driver, base, capped["id"])
+        hold_standing(driver, 3)
+        check("a customer holds up to the cap", wait(driver, lambda d: find(d, "booking-status").get_attribute("data-status") == "held"))
+        driver.refresh()
+        wait(driver, lambda d: d.execute_script("return !!document.querySelector('canvas.seatmap')?.seatMapView?.model"))
+        hold_standing(driver, 1)
+        check("one more is refused, and the page says so in the server's words",
+              wait(driver, lambda d: "at most 3 tickets" in find(d, "message").text and "you have 3" in find(d, "message").text),
+              find(driver, "message").text)
+
+        status, event, _ = request(server.port, "POST", "/api/events", {
+            "title": "Small Club", "venue": "Back Room", "starts_at": "2031-06-01T18:00:00Z", "max_tickets_per_customer": None, "held_per_address": 2,
+            "categories": [{"id": "std", "price_minor": 1000}],
+            "seat_map": {"sections": [{"name": "Floor", "rows": [{"rows": "A", "seats": "1-5", "category": "std"}]}]},
+            "ga_pools": [{"name": "Standing", "price_minor": 500, "capacity": 20}],
+        }, headers={"Authorization": f"Bearer {TOKEN}"})
+        check("an event with no customer cap and 2 tickets per address is created",
+              status == 201 and event.get("max_tickets_per_customer") is None and event.get("held_per_address") == 2, event)
+        status, _, _ = request(server.port, "POST", "/api/bookings",
+                               {"event_id": event["id"], "seat_ids": [], "ga": [{"pool_id": event["ga_pools"][0]["id"], "quantity": 2}]}, guest(server.port))
+        check("someone else at the same address holds 2", status == 201, status)
+        open_event(driver, base, event["id"])
+        check("an event without a customer cap shows none", not driver.find_elements(By.CSS_SELECTOR, "[data-testid='customer-cap']"))
+        hold_standing(driver, 1)
+        check("a hold past the address's cap says so in the server's words, with when to try again",
+              wait(driver, lambda d: "from your network" in find(d, "message").text and "try again in" in find(d, "message").text),
+              find(driver, "message").text)
+        check("... and the Hold button waits meanwhile", not find(driver, "hold").is_enabled())
+        errors = console_errors(driver)
+        check("the capped events' pages log no errors", not errors, errors)
+    finally:
+        driver.quit()
+        server.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def big_hall_stays_usable(base):
@@ -292,6 +367,11 @@ def main():
     finally:
         server.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
+    print("-- caps are explained", flush=True)
+    try:
+        caps_are_explained()
+    except Exception as error:
+        check("caps_are_explained ran to the end", False, f"{error!r}\n{traceback.format_exc()}")
     return summary("browser")
 
 

@@ -3,12 +3,19 @@
 
 import * as session from "./session.js";
 
-/** A refused request: the HTTP status and the server's sentence. */
+/** A refused request: the HTTP status, the server's sentence, its problem type and, for a 429 or 503, the seconds
+ * its Retry-After asks to wait (null without one). */
 export class ApiError extends Error {
-  constructor(status, detail, type) {
+  constructor(status, detail, type, retryAfter = null) {
     super(detail);
     this.status = status;
     this.type = type || "";
+    this.retryAfter = retryAfter;
+  }
+
+  /** Whether the problem type is `name` (types are URIs such as https://boxoffice.dev/problems/seat-taken). */
+  is(name) {
+    return this.type === name || this.type.endsWith(`/${name}`);
   }
 }
 
@@ -30,7 +37,8 @@ export async function api(path, { method = "GET", body, token, cache, retried = 
     if (await refresh()) return api(path, { method, body, cache, retried: true });
   }
   if (!response.ok) {
-    throw new ApiError(response.status, data?.detail || `${response.status} ${response.statusText}`, data?.type);
+    const wait = Number.parseInt(response.headers.get("Retry-After") ?? "", 10);
+    throw new ApiError(response.status, data?.detail || `${response.status} ${response.statusText}`, data?.type, Number.isNaN(wait) ? null : wait);
   }
   return data;
 }

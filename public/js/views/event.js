@@ -16,6 +16,9 @@ export async function renderEvent(root, { live, params }) {
   let timer = null;
   let requested = new Set();
   let paying = false;
+  /** Until when (Date.now() ms) a 429's Retry-After keeps the Hold button off. */
+  let holdBlockedUntil = 0;
+  let unblockTimer = null;
 
   const announcer = h("p", { class: "sr-only", "aria-live": "polite" });
   const canvas = h("canvas", { class: "seatmap", "data-testid": "seatmap" });
@@ -28,6 +31,10 @@ export async function renderEvent(root, { live, params }) {
   const message = h("div", { "data-testid": "message", "aria-live": "polite" });
   const holdButton = h("button", { type: "button", "data-testid": "hold", disabled: true, onclick: () => hold() }, "Hold selected");
   const holdBox = h("div", { "data-testid": "hold-box", hidden: true });
+  const cap = event.max_tickets_per_customer;
+  const capNote = typeof cap === "number"
+    ? h("p", { class: "muted cap", "data-testid": "customer-cap" }, `Up to ${cap} ${cap === 1 ? "ticket" : "tickets"} per customer`)
+    : null;
   const map = new SeatMapView(canvas, {
     selectable: true,
     announce: (text) => { announcer.textContent = text; },
@@ -57,6 +64,7 @@ export async function renderEvent(root, { live, params }) {
         customer ? null : h("p", { class: "notice warn" }, "Sign in or continue as a guest (top right) to book."),
         selectionList, poolList,
         h("p", {}, "Total: ", total),
+        capNote,
         holdButton, message, holdBox)),
   ].filter(Boolean));
 
@@ -104,7 +112,7 @@ export async function renderEvent(root, { live, params }) {
     let sum = seats.reduce((value, index) => value + model.price(index), 0);
     for (const line of tickets()) sum += model.pools.get(line.pool_id).price_minor * line.quantity;
     total.textContent = money(sum, currency);
-    holdButton.disabled = booking !== null || !customer || (seats.length === 0 && tickets().length === 0);
+    holdButton.disabled = booking !== null || !customer || Date.now() < holdBlockedUntil || (seats.length === 0 && tickets().length === 0);
   }
 
   const feed = new EventFeed(live, eventId, (next, changed) => {
@@ -134,11 +142,23 @@ export async function renderEvent(root, { live, params }) {
       for (const input of poolInputs.values()) input.value = "0";
       showHold();
     } catch (error) {
-      say("bad", error.status === 409 ? `${error.message} Someone was faster; pick other seats.` : error.message);
+      // The server's own sentence always reaches the buyer: over the cap (409 ticket-limit-reached) it names the cap and
+      // what the buyer holds; over the address's cap (429 address-limit-reached) it says when to try again.
+      if (error.is?.("seat-taken") || error.is?.("sold-out")) say("bad", `${error.message} Someone was faster; pick other seats.`);
+      else if (error.is?.("ticket-limit-reached")) say("bad", `${error.message} Pick fewer tickets, or release a hold you no longer need.`);
+      else say(error.status === 429 ? "warn" : "bad", error.message);
+      if (error.status === 429 && error.retryAfter) blockHold(error.retryAfter);
       feed.reload();
     }
     requested = new Set();
     refreshSelection();
+  }
+
+  /** Keeps the Hold button off for the seconds a 429 asked to wait, then turns it back on. */
+  function blockHold(seconds) {
+    holdBlockedUntil = Date.now() + seconds * 1000;
+    clearTimeout(unblockTimer);
+    unblockTimer = setTimeout(refreshSelection, seconds * 1000 + 50);
   }
 
   function showHold() {
@@ -244,6 +264,7 @@ export async function renderEvent(root, { live, params }) {
   ];
   return () => {
     clearInterval(timer);
+    clearTimeout(unblockTimer);
     for (const stop of stops) stop();
   };
 }
