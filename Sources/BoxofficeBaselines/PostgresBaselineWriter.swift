@@ -26,7 +26,7 @@ extension PostgresBookingStore: BaselineHoldWriter {
                     }
                 }
                 let transaction = PostgresInventoryTransaction(connection: connection, logger: logger)
-                return try await BatchApplier.apply([.hold(booking)], event: booking.eventID, in: transaction)[0]
+                return try await BatchApplier.apply([.hold(booking)], event: booking.eventID, in: transaction).applied[0]
             }
         }
     }

@@ -16,7 +16,7 @@ extension SQLiteBookingStore: BaselineHoldWriter {
                 guard taken.first?.column("n")?.integer == 0 else { return false }
             }
             let applied = try await BatchApplier.apply([.hold(booking)], event: booking.eventID, in: SQLiteInventoryTransaction(connection: connection))
-            return applied[0]
+            return applied.applied[0]
         }
     }
 }

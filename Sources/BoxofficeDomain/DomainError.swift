@@ -22,8 +22,9 @@ public enum DomainError: Error, Equatable, Sendable {
     case emailTaken(String)
     /// The identity would hold or own more tickets of the event than its cap.
     case customerCapReached(cap: Int, holding: Int, asked: Int)
-    /// The holds from one client address would hold more tickets than its cap; one of them ends in `retryAfter` seconds.
-    case addressCapReached(cap: Int, retryAfter: Int)
+    /// The holds from one client address would hold more tickets than its cap; one of them ends in `retryAfter` seconds
+    /// (nil: the booking alone is larger than the cap, and waiting will not help).
+    case addressCapReached(cap: Int, retryAfter: Int?)
 
     /// The broad class of a refusal, which decides the HTTP status.
     public enum Kind: Sendable {
@@ -74,8 +75,10 @@ public enum DomainError: Error, Equatable, Sendable {
             "An account with the email \(email) exists already; log in instead."
         case .customerCapReached(let cap, let holding, let asked):
             "One customer may hold or buy at most \(cap) tickets for this event; you have \(holding), and this booking asks for \(asked)."
-        case .addressCapReached(let cap, let retryAfter):
+        case .addressCapReached(let cap, let retryAfter?):
             "The holds from your network have reached \(cap) tickets for this event; try again in \(retryAfter) s, when one of them ends."
+        case .addressCapReached(let cap, nil):
+            "The holds from one network may hold at most \(cap) tickets of this event at once; this booking asks for more."
         }
     }
 }

@@ -269,13 +269,14 @@ public actor EventEngine {
             }
         }
         guard !decisions.isEmpty else {
-            answer(replies, applied: [])
+            answer(replies, applied: [], overCap: [])
             return
         }
         do {
             // A lifted cap still counts what each customer holds, so lifting it leaves no count behind.
             let cap = event.details.maxTicketsPerCustomer.map { enforcesCaps ? $0 : Int(Int32.max) }
-            let applied = try await store.apply(decisions.map(\.change), event: event.id, customerCap: cap)
+            let result = try await store.apply(decisions.map(\.change), event: event.id, customerCap: cap)
+            let applied = result.applied
             undo(decisions, where: { !applied[$0] })
             if decisions.indices.allSatisfy({ applied[$0] || decisions[$0].isSingleSeatHold }) {
                 // Only one-seat holds lost their seats, to claims another process made: memory's refusals are still
@@ -289,7 +290,7 @@ public actor EventEngine {
             let written = decisions.indices.filter { applied[$0] }
             EngineMetrics.wrote(batch: decisions.count, holds: written.filter { decisions[$0].statusChange(in: event.id).status == .held }.count, event: event.id)
             publish(touching: written.flatMap { decisions[$0].change.seatIDs })
-            answer(replies, applied: applied)
+            answer(replies, applied: applied, overCap: result.overCap)
             for index in decisions.indices where applied[index] { tell(decisions[index].statusChange(in: event.id)) }
         } catch {
             logger.error("could not write a batch of \(decisions.count) changes: \(String(reflecting: error))", metadata: ["event": "\(event.id)"])
@@ -319,7 +320,10 @@ public actor EventEngine {
     private func reload() async {
         do {
             let started = ContinuousClock.now
+            let previous = state
             state = try await store.loadInventory(of: event)
+            // The store knows no addresses: the holds this process made keep theirs, and their address caps.
+            state.keepAddresses(of: previous)
             lastReload = .now
             lastReloadTook = lastReload - started
             needsReload = false
@@ -358,13 +362,14 @@ public actor EventEngine {
         )
     }
 
-    private func answer(_ replies: [EngineReply], applied: [Bool]) {
+    /// - Parameter overCap: the holds the database refused for their customer's cap.
+    private func answer(_ replies: [EngineReply], applied: [Bool], overCap: Set<Int>) {
         for reply in replies {
             switch reply {
             case .refused(let error, let reply):
                 reply(.failure(error))
             case .hold(let booking, let index, let reply):
-                reply(applied[index] ? .success(booking) : .failure(conflict(for: booking)))
+                reply(applied[index] ? .success(booking) : .failure(conflict(for: booking, overCap: overCap.contains(index))))
             case .release(let index, let continuation):
                 continuation.resume(returning: applied[index])
             case .expireDue(let indexes, let continuation):
@@ -377,14 +382,14 @@ public actor EventEngine {
         }
     }
 
-    /// The refusal for a hold the database rejected, naming what the reloaded state shows as taken; with nothing
-    /// taken, the customer cap (another process's holds of the same customer count there).
-    private func conflict(for booking: Booking) -> DomainError {
-        let taken = booking.seatIDs.filter { seat in event.seatIndex(of: seat).map { state.seats[$0] != .available } ?? true }
-        let poolsHadRoom = booking.tickets.allSatisfy { line in (state.pools[line.poolID]?.available ?? 0) >= line.quantity }
-        if taken.isEmpty, poolsHadRoom, enforcesCaps, let cap = event.details.maxTicketsPerCustomer {
-            return .customerCapReached(cap: cap, holding: state.holdings[booking.userIdentifier, default: 0], asked: booking.ticketCount)
+    /// The refusal for a hold the database rejected: the customer's cap when the database counted the customer over
+    /// it (another process's holds of the same customer count there), else what the reloaded state shows as taken.
+    private func conflict(for booking: Booking, overCap: Bool) -> DomainError {
+        if overCap, let cap = event.details.maxTicketsPerCustomer {
+            // Memory may not know the other processes' holds of this customer; the database counted more than this.
+            return .customerCapReached(cap: cap, holding: max(state.holdings[booking.userIdentifier, default: 0], cap - booking.ticketCount + 1), asked: booking.ticketCount)
         }
+        let taken = booking.seatIDs.filter { seat in event.seatIndex(of: seat).map { state.seats[$0] != .available } ?? true }
         if !taken.isEmpty || booking.tickets.isEmpty { return .seatsTaken(taken.isEmpty ? booking.seatIDs : taken) }
         let pool = booking.tickets[0].poolID
         return .poolSoldOut(pool, remaining: state.pools[pool]?.available ?? 0)

@@ -117,10 +117,11 @@ public struct PostgresBookingStore: BookingStore {
     }
 
     /// Takes the event's batch lock until commit and announces, at commit, that its inventory changed.
-    func lockAndAnnounce(_ event: EventID, connection: PostgresConnection) async throws {
-        try await connection.query(
-            "SELECT pg_advisory_xact_lock(\(event.rawValue)), pg_notify(\(Self.channel), \("\(instanceID):\(event)"))", logger: logger
-        )
+    /// - Parameter claimsOnly: whether the batch only adds claims (other instances then follow it without stopping
+    ///   their fast refusals).
+    func lockAndAnnounce(_ event: EventID, claimsOnly: Bool = false, connection: PostgresConnection) async throws {
+        let note = claimsOnly ? "\(instanceID):\(event):\(Self.claimsOnly)" : "\(instanceID):\(event)"
+        try await connection.query("SELECT pg_advisory_xact_lock(\(event.rawValue)), pg_notify(\(Self.channel), \(note))", logger: logger)
     }
 
     private func insert(_ draft: EventDraft, connection: PostgresConnection) async throws -> Event {

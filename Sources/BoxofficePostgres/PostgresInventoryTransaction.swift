@@ -219,14 +219,14 @@ private enum HeldBookingRows {
 }
 
 extension PostgresBookingStore {
-    public func apply(_ changes: [InventoryChange], event: EventID, customerCap: Int?) async throws -> [Bool] {
-        if customerCap == nil, let holds = BatchApplier.seatHolds(changes) { return try await apply(seatHolds: holds, event: event) }
+    public func apply(_ changes: [InventoryChange], event: EventID, customerCap: Int?) async throws -> BatchResult {
+        if customerCap == nil, let holds = BatchApplier.seatHolds(changes) { return BatchResult(applied: try await apply(seatHolds: holds, event: event)) }
         let applied = try await Deadline.run(within: timeout) { [self] in
             try await client.withTransaction(logger: logger) { connection in
                 // One writer per event across instances: batches queue here instead of deadlocking on rows. The
                 // other instances are told in the same round trip; NOTIFY is delivered only if the batch commits
                 // (one that ends up changing nothing costs them a needless re-read, which is rare and harmless).
-                try await lockAndAnnounce(event, connection: connection)
+                try await lockAndAnnounce(event, claimsOnly: BatchApplier.holdsOnly(changes), connection: connection)
                 return try await BatchApplier.apply(
                     changes, event: event, customerCap: customerCap, in: PostgresInventoryTransaction(connection: connection, logger: logger)
                 )

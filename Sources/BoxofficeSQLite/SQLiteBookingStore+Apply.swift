@@ -5,7 +5,7 @@ import Foundation
 import SQLiteNIO
 
 extension SQLiteBookingStore {
-    public func apply(_ changes: [InventoryChange], event: EventID, customerCap: Int?) async throws -> [Bool] {
+    public func apply(_ changes: [InventoryChange], event: EventID, customerCap: Int?) async throws -> BatchResult {
         let applied = try await database.write { connection in
             try await BatchApplier.apply(changes, event: event, customerCap: customerCap, in: SQLiteInventoryTransaction(connection: connection))
         }

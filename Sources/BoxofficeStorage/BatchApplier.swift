@@ -14,7 +14,7 @@ public enum BatchApplier {
     ///   holdings as the database counts them (across every process), and ends and cancellations give back.
     public static func apply(
         _ changes: [InventoryChange], event: EventID, customerCap: Int? = nil, in transaction: some InventoryTransaction
-    ) async throws -> [Bool] {
+    ) async throws -> BatchResult {
         var applied = Array(repeating: true, count: changes.count)
         var holds: [(Int, Booking)] = []
         var ends: [(Int, EndedHold)] = []
@@ -38,15 +38,25 @@ public enum BatchApplier {
         }
         guard let customerCap, !holds.isEmpty else {
             try await insertHolds(holds, event: event, in: transaction, applied: &applied)
-            return applied
+            return BatchResult(applied: applied)
         }
         let fit = try await transaction.addHoldings(perCustomer(holds.map { ($0.1.userIdentifier, $0.1.ticketCount) }), event: event, cap: customerCap)
-        for (index, booking) in holds where !fit.contains(booking.userIdentifier) { applied[index] = false }
+        var overCap = Set<Int>()
+        for (index, booking) in holds where !fit.contains(booking.userIdentifier) {
+            applied[index] = false
+            overCap.insert(index)
+        }
         let counted = holds.filter { applied[$0.0] }
         try await insertHolds(counted, event: event, in: transaction, applied: &applied)
         let lost = counted.filter { !applied[$0.0] }.map { ($0.1.userIdentifier, $0.1.ticketCount) }
         if !lost.isEmpty { try await transaction.removeHoldings(perCustomer(lost), event: event) }
-        return applied
+        return BatchResult(applied: applied, overCap: overCap)
+    }
+
+    /// Whether every change of a batch is a hold: written, it only adds claims (those of refused holds are taken back in
+    /// the same transaction), so other processes may follow it as new claims.
+    public static func holdsOnly(_ changes: [InventoryChange]) -> Bool {
+        changes.allSatisfy { if case .hold = $0 { true } else { false } }
     }
 
     /// Tickets summed per customer, in customer order (the order every batch locks their rows in).

@@ -67,6 +67,28 @@ struct HoldingCapTests {
         _ = try inventory.hold(request(seats: [108], user: "g4", address: "10.0.0.1"), id: .random(), now: now)
     }
 
+    @Test("a booking larger than the address cap is refused without a wait; a re-read keeps the addresses of the holds made here")
+    func addressEdges() throws {
+        var event = try Fixtures.event()
+        event.details.heldPerAddress = 4
+        var inventory = EventInventory(newEvent: event)
+        #expect(throws: DomainError.addressCapReached(cap: 4, retryAfter: nil), "a first hold from an address counts too") {
+            try inventory.hold(request(seats: [101, 102, 103, 104, 105], user: "g1", address: "10.0.0.1"), id: .random(), now: now)
+        }
+        let made = try inventory.hold(request(seats: [101, 102, 103], user: "g1", address: "10.0.0.1"), id: .random(), now: now)
+        // What the store gives back on a re-read: the same hold, without its address.
+        var reread = EventInventory(
+            event: inventory.event, seats: inventory.seats, pools: inventory.pools,
+            holds: inventory.holds.values.map { ActiveHold(bookingID: $0.bookingID, customer: $0.customer, seatIndexes: $0.seatIndexes, tickets: $0.tickets, expiresAt: $0.expiresAt) },
+            holdings: inventory.holdings
+        )
+        reread.keepAddresses(of: inventory)
+        #expect(reread.holds[made.id]?.address == "10.0.0.1")
+        #expect(throws: DomainError.addressCapReached(cap: 4, retryAfter: 600)) {
+            try reread.hold(request(seats: [105, 106], user: "g2", address: "10.0.0.1"), id: .random(), now: now)
+        }
+    }
+
     @Test("lifted caps let a customer past them, still counting")
     func lifted() throws {
         var inventory = try inventory()

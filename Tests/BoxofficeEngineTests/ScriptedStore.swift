@@ -52,18 +52,18 @@ final class ScriptedStore: BookingStore {
     func eventsWithOverdueHolds(before: Date) async throws -> Set<EventID> { [] }
     func removeOrphanClaims() async throws -> Set<EventID> { [] }
 
-    func apply(_ changes: [InventoryChange], event: EventID, customerCap: Int?) async throws -> [Bool] {
+    func apply(_ changes: [InventoryChange], event: EventID, customerCap: Int?) async throws -> BatchResult {
         let script = script.withLock { $0 }
         writesStarted.add(1, ordering: .releasing)
         try await Task.sleep(for: script.delay)
         if script.failWrites { throw StoreDown() }
         batches.withLock { $0.append(changes.count) }
-        return changes.map { change in
+        return BatchResult(applied: changes.map { change in
             guard case .hold(let booking) = change else { return true }
             guard script.refuseSeats.isDisjoint(with: booking.seatIDs) else { return false }
             bookings.withLock { $0[booking.id] = booking }
             return true
-        }
+        })
     }
 }
 

@@ -41,4 +41,23 @@ struct ConnectionGuardTests {
             #expect(try await client.send(.get, "/health/live").status == .ok)
         }
     }
+
+    @Test("a request refused at its head, before its body, still leaves the next head timed")
+    func earlyAnswer() async throws {
+        var server = try await TestServer.make(.sqlite)
+        defer { server.remove() }
+        server.configuration.headerTimeoutSeconds = 1
+        try await server.runOverSockets { client, _ in
+            let port = try #require(client.port)
+            let refused = "POST /api/book/safe HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer not-a-token\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n"
+            let channel = try await Self.connect(port: port, sending: refused)
+            try await Task.sleep(for: .milliseconds(200))
+            try await channel.writeAndFlush(ByteBuffer(string: "{}GET /health/live HTTP/1.1\r\nHo"))
+            try await Task.sleep(for: .milliseconds(300))
+            try await channel.writeAndFlush(ByteBuffer(string: "s"))
+            try await Task.sleep(for: .milliseconds(2_500))
+            #expect(!channel.isActive, "the trickled second head is closed after the header timeout")
+            try? await channel.close()
+        }
+    }
 }

@@ -159,13 +159,35 @@ public struct EventInventory: Sendable {
     }
 
     /// Refuses a hold of `count` tickets that would take its customer, or its address, over the event's caps.
-    private func checkCaps(adding count: Int, customer: String, address: String?, now: Date) throws(DomainError) {
+    private mutating func checkCaps(adding count: Int, customer: String, address: String?, now: Date) throws(DomainError) {
         if let cap = event.details.maxTicketsPerCustomer {
             let holding = holdings[customer, default: 0]
             guard holding + count <= cap else { throw .customerCapReached(cap: cap, holding: holding, asked: count) }
         }
-        if let address, let cap = event.details.addressCap, let held = addressHolds[address], held.tickets + count > cap {
-            throw .addressCapReached(cap: cap, retryAfter: max(1, Int(held.earliestExpiry.timeIntervalSince(now).rounded(.up))))
+        guard let address, let cap = event.details.addressCap else { return }
+        guard count <= cap else { throw .addressCapReached(cap: cap, retryAfter: nil) }
+        guard var held = addressHolds[address], held.tickets + count > cap else { return }
+        if held.earliestExpiry <= now {
+            // The hold that ended first is gone (or waits for its payment): find the one that ends next.
+            held.earliestExpiry = holds.values.filter { $0.address == address }.map(\.expiresAt).min() ?? now.addingTimeInterval(TimeInterval(event.details.holdTTLSeconds))
+            addressHolds[address] = held
+        }
+        throw .addressCapReached(cap: cap, retryAfter: max(1, Int(held.earliestExpiry.timeIntervalSince(now).rounded(.up))))
+    }
+
+    /// Takes the addresses of the holds a previous state of this event knew (the store knows none), with their counts
+    /// against the address cap: after a re-read, the holds this process made still count.
+    public mutating func keepAddresses(of previous: EventInventory) {
+        for (id, old) in previous.holds.merging(previous.pending, uniquingKeysWith: { first, _ in first }) where old.address != nil {
+            if var hold = holds[id], hold.address == nil {
+                hold.address = old.address
+                holds[id] = hold
+                count(hold, customer: 0, address: 1)
+            } else if var hold = pending[id], hold.address == nil {
+                hold.address = old.address
+                pending[id] = hold
+                count(hold, customer: 0, address: 1)
+            }
         }
     }
 

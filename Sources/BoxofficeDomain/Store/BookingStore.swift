@@ -29,8 +29,8 @@ public protocol BookingStore: Sendable {
     /// - Parameter customerCap: the event's cap on what one customer holds or owns, checked against the
     ///   store's count of it (which is kept only for events with a cap); nil for none.
     /// - Returns: for each change, in order, whether it applied (false: the database already disagreed,
-    ///   and the change left no trace).
-    func apply(_ changes: [InventoryChange], event: EventID, customerCap: Int?) async throws -> [Bool]
+    ///   and the change left no trace), and which holds the customer cap refused.
+    func apply(_ changes: [InventoryChange], event: EventID, customerCap: Int?) async throws -> BatchResult
 
     /// Reads one booking.
     func booking(_ id: BookingID) async throws -> Booking?
@@ -103,7 +103,23 @@ public protocol InventoryChangeFeed: Sendable {
 
 extension BookingStore {
     /// Writes a batch of decisions about an event without a customer cap.
+    /// - Returns: for each change, in order, whether it applied.
     public func apply(_ changes: [InventoryChange], event: EventID) async throws -> [Bool] {
-        try await apply(changes, event: event, customerCap: nil)
+        try await apply(changes, event: event, customerCap: nil).applied
+    }
+}
+
+/// What a store made of a batch.
+public struct BatchResult: Sendable, Equatable {
+    /// For each change, in order, whether it applied.
+    public var applied: [Bool]
+    /// The indexes of the holds refused because their customer would have gone over the event's cap (as the database
+    /// counts it, with every process's holds).
+    public var overCap: Set<Int>
+
+    /// Creates a result.
+    public init(applied: [Bool], overCap: Set<Int> = []) {
+        self.applied = applied
+        self.overCap = overCap
     }
 }

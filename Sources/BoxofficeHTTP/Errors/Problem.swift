@@ -43,8 +43,9 @@ public struct Problem: HTTPResponseError, Sendable {
         case .notFound: self = .notFound(error.detail)
         case .conflict: self.init(.conflict, type: Self.conflictType(error), detail: error.detail)
         case .tooMany:
-            let wait = if case .addressCapReached(_, let retryAfter) = error { retryAfter } else { 1 }
-            self.init(.tooManyRequests, type: "address-limit-reached", detail: error.detail, headers: [.retryAfter: String(wait)])
+            var headers: HTTPFields = [:]
+            if case .addressCapReached(_, let wait?) = error { headers[.retryAfter] = String(wait) }
+            self.init(.tooManyRequests, type: "address-limit-reached", detail: error.detail, headers: headers)
         }
     }
 

@@ -138,8 +138,9 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
                 pass(head, body, context: context)
                 state = .passing
             case .refusing:
-                // Its refusal is written; the request ends here for Hummingbird too.
+                // Its refusal is written; the request ends here for Hummingbird too, after what was held back.
                 state = .idle
+                passHeldBack(context: context)
             case .idle, .passing, .answering:
                 break
             }
@@ -230,7 +231,9 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
         } else {
             return nil
         }
+        // A chunked body goes to the router, whose reader checks its type (the admission step sees no length to check).
         guard unanswered == 0, !quiescing, engine.isReady, head.headerFields[.expect] == nil, head.headerFields[.upgrade] == nil,
+            head.headerFields[.transferEncoding] == nil,
             head.headerFields[.origin].map { !admission.origins.isConfigured($0) } ?? true,
             head.headerFields[.connection].map({ $0.lowercased() == "keep-alive" }) ?? true,
             head.headerFields[.requestID].map(RequestIDMiddleware<BoxofficeRequestContext>.isValid) ?? true

@@ -13,15 +13,14 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    /// Where the connection is in its requests.
+    /// Where the connection is in reading its requests.
     enum Phase {
         /// Waiting for a request head that must be whole by the deadline.
         case awaitingHead(deadline: NIODeadline)
         /// Reading a request body that must be whole by the deadline.
         case readingBody(deadline: NIODeadline)
-        /// A request is read and being answered.
-        case answering
-        /// Between requests (the idle timeout of the HTTP layer applies).
+        /// Every request begun is read whole (answered or not: see ``unanswered``); the idle timeout of the HTTP
+        /// layer applies until the next byte.
         case betweenRequests
         /// Upgraded to a live socket, or closing: nothing more to guard.
         case done
@@ -32,7 +31,9 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private let bodyTimeout: TimeAmount
     private var counted: String?
     private(set) var phase = Phase.betweenRequests
-    private var timer: Scheduled<Void>?
+    /// Requests whose head arrived and whose answer is not written yet (an answer may go out before its request's end).
+    private var unanswered = 0
+    private var timer: (task: Scheduled<Void>, deadline: NIODeadline)?
     private var context: ChannelHandlerContext?
 
     init(limits: ConnectionLimits, headerTimeout: TimeAmount, bodyTimeout: TimeAmount) {
@@ -48,8 +49,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
-        timer?.cancel()
-        timer = nil
+        cancelTimer()
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -63,8 +63,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             counted = nil
         }
         phase = .done
-        timer?.cancel()
-        timer = nil
+        cancelTimer()
         context.fireChannelInactive()
     }
 
@@ -75,31 +74,35 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent {
+            // A head or a body on its way, and no earlier request still owed its answer: close now rather than hold the
+            // shutdown up. A request being read counts as owed until it is read whole, and it never will be.
+            let owed: Int
             switch phase {
-            case .awaitingHead, .readingBody:
-                // Nothing in hand the client is owed an answer for: close now rather than hold the shutdown up.
+            case .awaitingHead: owed = unanswered
+            case .readingBody: owed = unanswered - 1
+            case .betweenRequests, .done: owed = -1
+            }
+            if owed == 0 {
                 context.close(promise: nil)
                 return
-            case .answering, .betweenRequests, .done:
-                break
             }
         }
         context.fireUserInboundEventTriggered(event)
     }
 
     /// A request head arrived whole.
-    func headReceived() { set(.readingBody(deadline: .now() + bodyTimeout)) }
-    /// A request arrived whole.
-    func requestReceived() { set(.answering) }
-    /// A request's answer is written.
-    func answered() {
-        if case .answering = phase { set(.betweenRequests) }
+    func headReceived() {
+        unanswered += 1
+        set(.readingBody(deadline: .now() + bodyTimeout))
     }
+    /// A request arrived whole: the next byte begins the next head.
+    func requestReceived() { set(.betweenRequests) }
+    /// A request's answer is written.
+    func answered() { unanswered = max(0, unanswered - 1) }
     /// The connection became a live socket.
     func upgraded() {
         phase = .done
-        timer?.cancel()
-        timer = nil
+        cancelTimer()
     }
 
     private func accept(context: ChannelHandlerContext) {
@@ -115,14 +118,18 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func set(_ phase: Phase) {
         self.phase = phase
-        guard let deadline = phase.deadline, timer == nil, let context else { return }
+        guard let deadline = phase.deadline, let context else { return }
+        // One timer at a time, never later than the deadline: a later deadline waits for the timer to fire early.
+        if let timer {
+            guard deadline < timer.deadline else { return }
+            timer.task.cancel()
+        }
         schedule(at: deadline, context: context)
     }
 
-    /// One timer at a time: when it fires early (the deadline moved on), it sets itself again for the new one.
     private func schedule(at deadline: NIODeadline, context: ChannelHandlerContext) {
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
-        timer = context.eventLoop.scheduleTask(deadline: deadline) {
+        let task = context.eventLoop.scheduleTask(deadline: deadline) {
             let (handler, context) = bound.value
             handler.timer = nil
             guard let deadline = handler.phase.deadline else { return }
@@ -133,6 +140,12 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
                 handler.schedule(at: deadline, context: context)
             }
         }
+        timer = (task, deadline)
+    }
+
+    private func cancelTimer() {
+        timer?.task.cancel()
+        timer = nil
     }
 }
 
@@ -141,7 +154,7 @@ extension ConnectionGuard.Phase {
     var deadline: NIODeadline? {
         switch self {
         case .awaitingHead(let deadline), .readingBody(let deadline): deadline
-        case .answering, .betweenRequests, .done: nil
+        case .betweenRequests, .done: nil
         }
     }
 }
