@@ -68,6 +68,37 @@ def seed_scenario(top):
     check("both databases hold every invariant", not found, found)
 
 
+def refused_within(port, path, headers, seconds=5):
+    """How long until `port` answers 401 to a GET of `path` with `headers` (None when it never does within `seconds`)."""
+    started = time.time()
+    while time.time() - started < seconds:
+        if request(port, "GET", path, headers=headers)[0] == 401:
+            return time.time() - started
+        time.sleep(0.05)
+    return None
+
+
+def revoked_tokens(top):
+    """A guest signs up on one instance: its guest token stops working on the other instance and on the payment
+    service (told by `tokens.revoked` through the broker); a logout does the same to the session's access token."""
+    a, b = top.bookings
+    old, _, _ = guest_identity(a.port)
+    wallet(top.payments.port, old, 100)
+    status, grant, _ = request(a.port, "POST", "/api/auth/signup", {"email": "broker-revoke@example.test", "password": "a-password-1"}, old)
+    check("a guest signs up on instance A", status == 201, (status, grant))
+    on_b = refused_within(b.port, "/api/auth/me", old)
+    on_payments = refused_within(top.payments.port, "/api/accounts", old)
+    check(f"... its guest token is refused on instance B ({on_b and round(on_b, 2)} s) and by the payment service "
+          f"({on_payments and round(on_payments, 2)} s) within 5 s", on_b is not None and on_payments is not None, (on_b, on_payments))
+    new = {"Authorization": f"Bearer {grant['access_token']}"}
+    check("... the customer's new token reads the wallet the guest opened", request(top.payments.port, "GET", "/api/accounts", headers=new)[0] == 200)
+    check("... and logs out on instance B", request(b.port, "POST", "/api/auth/logout", {"refresh_token": grant["refresh_token"]})[0] == 204)
+    on_a = refused_within(a.port, "/api/auth/me", new)
+    on_payments = refused_within(top.payments.port, "/api/accounts", new)
+    check(f"... then its access token is refused on instance A ({on_a and round(on_a, 2)} s) and by the payment service "
+          f"({on_payments and round(on_payments, 2)} s) within 5 s", on_a is not None and on_payments is not None, (on_a, on_payments))
+
+
 def pushes_across_instances(top):
     a, b = top.bookings
     wanda, wanda_id, wanda_token = guest_identity(b.port)
@@ -283,6 +314,7 @@ def main():
     try:
         top = Topology(BINARY, ADMIN_URL, AMQP_URL, work)
         seed_scenario(top)
+        revoked_tokens(top)
         pushes_across_instances(top)
         pika_interop(top)
         faults(top)

@@ -6,7 +6,8 @@ open-file limit of 512 (the server keeps answering, closes them after the header
 SIGTERM), a slowloris head sent a byte at a time, non-canonical paths (`//api/...`, `/./`, `%00`) refused 400
 before any limit or redirect, one address hoarding a hall (held seats capped per address, tickets per customer),
 unauthenticated 16 MB bodies refused by their head without the process growing, security headers on pages, API
-answers and refusals, and an oversized declared body refused 413 without being sent.
+answers and refusals, an oversized declared body refused 413 without being sent, and a guest's token after it signed
+up and an access token after its logout refused by the booking and the payment routes.
 Usage: hostile_test.py PATH/TO/boxoffice
 """
 import collections
@@ -371,6 +372,22 @@ def oversized_body(server):
           (status, problem) if status else "no answer within 5 s to the head alone (kept-alive connection)")
 
 
+def revoked_tokens(server):
+    """A guest's token after that guest signed up, and an access token after its session logged out, are refused by
+    the booking routes and the payment routes alike."""
+    old, _, _ = guest_identity(server.port)
+    request(server.port, "POST", "/api/accounts", {"currency": "EUR"}, old)
+    status, grant, _ = request(server.port, "POST", "/api/auth/signup", {"email": "hostile-revoke@example.test", "password": "a-password-1"}, old)
+    check("a guest signs up", status == 201, (status, grant))
+    answers = [request(server.port, "GET", path, headers=old)[0] for path in ("/api/auth/me", "/api/bookings", "/api/accounts")]
+    check("... its old guest token is refused on bookings and on the wallet", answers == [401, 401, 401], answers)
+    new = {"Authorization": f"Bearer {grant['access_token']}"}
+    check("... the new token reads the wallet the guest opened", request(server.port, "GET", "/api/accounts", headers=new)[0] == 200)
+    request(server.port, "POST", "/api/auth/logout", {"refresh_token": grant["refresh_token"]})
+    answers = [request(server.port, "GET", path, headers=new)[0] for path in ("/api/auth/me", "/api/bookings", "/api/accounts")]
+    check("after logout the session's access token is refused on bookings and on the wallet", answers == [401, 401, 401], answers)
+
+
 def main():
     started = time.time()
     try:
@@ -383,6 +400,7 @@ def main():
             big_bodies(server)
             security_headers(server)
             oversized_body(server)
+            revoked_tokens(server)
         finally:
             finish(server)
     finally:

@@ -21,7 +21,7 @@ import tempfile
 import time
 import uuid
 
-from common import Server, check, request, summary
+from common import Server, check, guest_identity, request, summary
 
 BINARY = sys.argv[1]
 ADMIN_URL = sys.argv[2]
@@ -170,7 +170,32 @@ def two_instances(work):
     maps = [request(server.port, "GET", f"/api/events/{short_id}/seats")[1]["seats_available"] for server in (a, b)]
     check("both instances show the expired seats available again", maps == [40, 40], maps)
 
+    revoked_tokens(a, b)
     check("both instances stop cleanly", [a.stop(), b.stop()] == [0, 0])
+
+
+def revoked_tokens(a, b):
+    """A token revoked on one instance (a guest that signed up, a session that logged out) stops working on the
+    other within seconds: each instance follows the revocations in the database."""
+    old, _, _ = guest_identity(a.port)
+    status, grant, _ = request(a.port, "POST", "/api/auth/signup", {"email": "pg-revoke@example.test", "password": "a-password-1"}, old)
+    check("a guest signs up on instance A", status == 201, (status, grant))
+    waited = refused_within(b.port, old)
+    check(f"... its guest token is refused on instance B within 3 s ({waited and round(waited, 2)} s)", waited is not None, waited)
+    new = {"Authorization": f"Bearer {grant['access_token']}"}
+    check("... the customer's token works on B", request(b.port, "GET", "/api/auth/me", headers=new)[0] == 200)
+    request(b.port, "POST", "/api/auth/logout", {"refresh_token": grant["refresh_token"]})
+    waited = refused_within(a.port, new)
+    check(f"... after a logout on B the access token is refused on A within 3 s ({waited and round(waited, 2)} s)", waited is not None, waited)
+
+
+def refused_within(port, headers, seconds=3):
+    started = time.time()
+    while time.time() - started < seconds:
+        if request(port, "GET", "/api/auth/me", headers=headers)[0] == 401:
+            return time.time() - started
+        time.sleep(0.05)
+    return None
 
 
 def faults(work):

@@ -66,12 +66,24 @@ public struct BoxofficeServer {
         var keys: (any IdempotencyStore)?
         if configuration.role.runsPayments {
             let database = try await PaymentsDatabase.open(configuration, directory: directory, logger: logger)
-            let starter = PaymentsStarter(migrate: database.migrate, database: database.description, logger: logger)
+            let revocations = authenticator.revocations
+            // Once migrated, the payment service knows the tokens revoked so far; then `tokens.revoked` tells it more.
+            let starter = PaymentsStarter(
+                migrate: {
+                    try await database.migrate()
+                    let at = now()
+                    revocations.add(try await database.store.tokenRevocations(now: at), now: at)
+                },
+                database: database.description, logger: logger
+            )
             let ready: @Sendable () -> Bool = { starter.isReady }
             databases += database.services
             workers += [
                 starter,
-                PaymentProcessor(store: database.store, transport: bus.transport, wakeup: database.outbox, live: bus.live, now: now),
+                PaymentProcessor(
+                    store: database.store, transport: bus.transport, wakeup: database.outbox, live: bus.live,
+                    revoked: { revocations.add($0, now: now()) }, now: now
+                ),
                 MessagePruner(archive: database.archive, name: "payments", logger: logger),
                 OutboxRelay(name: "payments", outbox: database.store, transport: bus.transport, wakeup: database.outbox, isReady: ready, logger: logger),
             ]
@@ -102,7 +114,11 @@ public struct BoxofficeServer {
                 BookingPaymentConsumer(engine: engine, transport: bus.transport, deadLetters: database.store),
                 OutboxRelay(name: "booking", outbox: database.store, transport: bus.transport, wakeup: database.outbox, isReady: { engine.isReady }, logger: logger),
             ]
-            booking = BookingRoutes(engine: engine, holds: holds, waiters: waiters, auth: AuthService(codec: authenticator.codec, store: database.store, now: now))
+            workers.append(RevocationFollower(store: database.store, list: authenticator.revocations, now: now, logger: logger))
+            booking = BookingRoutes(
+                engine: engine, holds: holds, waiters: waiters,
+                auth: AuthService(codec: authenticator.codec, store: database.store, revocations: authenticator.revocations, now: now)
+            )
             liveSocket = LiveSocket(hub: live, engine: engine, authenticator: authenticator, origins: origins, connections: connections)
             // Logging every request needs every request to reach the router.
             if !configuration.logRequests { fastPathParts = (engine, holds) }

@@ -6,6 +6,7 @@ public struct AuthService: Sendable {
     /// Signs and verifies access tokens.
     public let codec: TokenCodec
     private let store: any IdentityStore
+    private let revocations: RevocationList
     private let now: @Sendable () -> Date
 
     /// How long an access token of a signed-in identity works.
@@ -28,9 +29,12 @@ public struct AuthService: Sendable {
     }
 
     /// Creates the service.
-    public init(codec: TokenCodec, store: any IdentityStore, now: @escaping @Sendable () -> Date = Date.init) {
+    /// - Parameter revocations: this process's list, told at once of the tokens a signup or a logout revokes (other
+    ///   processes learn them from the store or the `tokens.revoked` message).
+    public init(codec: TokenCodec, store: any IdentityStore, revocations: RevocationList = RevocationList(), now: @escaping @Sendable () -> Date = Date.init) {
         self.codec = codec
         self.store = store
+        self.revocations = revocations
         self.now = now
     }
 
@@ -43,7 +47,8 @@ public struct AuthService: Sendable {
         return Grant(identity: identity, accessToken: token, expiresAt: expires, refreshToken: nil)
     }
 
-    /// Signs up with an email and a password; a guest signing up keeps its id, so its bookings and wallet stay its own.
+    /// Signs up with an email and a password; a guest signing up keeps its id, so its bookings and wallet stay its own,
+    /// and its guest tokens stop working (the customer uses the new ones).
     /// - Throws: ``DomainError`` for a bad email or password, or an email taken.
     public func signup(email: String, password: String, upgrading guest: Principal?) async throws -> Grant {
         let email = try Emails.normalized(email)
@@ -55,7 +60,10 @@ public struct AuthService: Sendable {
             id = guest.id
         }
         let identity = Identity(id: id, email: email, role: .customer)
-        try await store.createIdentity(identity, passwordHash: Passwords.hash(password), at: now())
+        let at = now()
+        let revocation = guest.map { TokenRevocation(kind: .guest, subject: $0.id, until: at.addingTimeInterval(Self.guestLifetime)) }
+        try await store.createIdentity(identity, passwordHash: Passwords.hash(password), at: at, revoking: revocation)
+        if let revocation { revocations.add([revocation], now: at) }
         return try await startSession(for: identity)
     }
 
@@ -75,10 +83,14 @@ public struct AuthService: Sendable {
         return try grant(identity, session: session.id, refresh: nil)
     }
 
-    /// Logs a session out: its refresh token stops working at once, its access tokens within their 15 minutes.
+    /// Logs a session out: its refresh token and its access tokens stop working (in this process at once, in the others
+    /// as soon as they follow the revocation, within seconds).
     public func logout(_ token: RefreshToken) async throws {
         guard let session = try await store.session(token.session), session.secretHash == token.secretHash else { throw AuthRefusal.unknownSession }
-        guard try await store.revokeSession(session.id, at: now()) else { throw AuthRefusal.sessionEnded("was logged out already") }
+        let at = now()
+        let revocation = TokenRevocation(kind: .session, subject: session.id, until: at.addingTimeInterval(Self.accessLifetime))
+        guard try await store.revokeSession(session.id, at: at, revoking: revocation) else { throw AuthRefusal.sessionEnded("was logged out already") }
+        revocations.add([revocation], now: at)
     }
 
     /// The identity a principal stands for.
@@ -96,7 +108,7 @@ public struct AuthService: Sendable {
         if try await store.setRole(.organizer, email: email) { return false }
         guard let password else { throw DomainError.invalid("No account has the email \(email): give a password to create it.") }
         try Passwords.check(password)
-        try await store.createIdentity(Identity(id: UUID(), email: email, role: .organizer), passwordHash: Passwords.hash(password), at: now())
+        try await store.createIdentity(Identity(id: UUID(), email: email, role: .organizer), passwordHash: Passwords.hash(password), at: now(), revoking: nil)
         return true
     }
 

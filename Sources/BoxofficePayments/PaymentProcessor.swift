@@ -4,7 +4,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// The payment service's consumer: takes `payment.requested` and `refund.requested` from the transport.
+/// The payment service's consumer: takes `payment.requested`, `refund.requested` and `tokens.revoked` from the transport.
 public struct PaymentProcessor: Service {
     /// The consumer's name in inboxes and dead-letter stores.
     public static let consumer = "payments"
@@ -14,14 +14,16 @@ public struct PaymentProcessor: Service {
     private let transport: any MessageTransport
     private let wakeup: Wakeup
     private let live: (any LiveUpdatePublisher)?
+    private let revoked: @Sendable ([TokenRevocation]) -> Void
     private let now: @Sendable () -> Date
 
-    /// Creates the processor; `wakeup` is rung after each transaction that wrote to the outbox, and `live`
-    /// is told the wallet's balance after each charge or refund.
+    /// Creates the processor; `wakeup` is rung after each transaction that wrote to the outbox, `live`
+    /// is told the wallet's balance after each charge or refund, and `revoked` each revocation once recorded.
     public init(
         store: any PaymentStore, transport: any MessageTransport, wakeup: Wakeup, live: (any LiveUpdatePublisher)? = nil,
-        now: @escaping @Sendable () -> Date = Date.init
+        revoked: @escaping @Sendable ([TokenRevocation]) -> Void = { _ in }, now: @escaping @Sendable () -> Date = Date.init
     ) {
+        self.revoked = revoked
         self.store = store
         self.batcher = PaymentBatcher(store: store, now: now)
         self.transport = transport
@@ -34,7 +36,7 @@ public struct PaymentProcessor: Service {
         do {
             try await cancelWhenGracefulShutdown {
                 try await transport.consume(
-                    as: Self.consumer, types: [PaymentRequested.type, RefundRequested.type], deadLetters: store,
+                    as: Self.consumer, types: [PaymentRequested.type, RefundRequested.type, TokensRevoked.type], deadLetters: store,
                     handler: handle
                 )
             }
@@ -54,6 +56,8 @@ public struct PaymentProcessor: Service {
         case RefundRequested.type:
             let effect = try await store.handle(try message.body(as: RefundRequested.self), message: message.id, at: now())
             tell(effect)
+        case TokensRevoked.type:
+            if let revocation = try await store.handle(try message.body(as: TokensRevoked.self), message: message.id, at: now()) { revoked([revocation]) }
         default:
             return
         }

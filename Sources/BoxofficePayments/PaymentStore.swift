@@ -26,6 +26,9 @@ public protocol PaymentStore: OutboxStore, DeadLetterStore {
 
     /// A payment by booking id.
     func payment(for booking: UUID) async throws -> Payment?
+
+    /// The access tokens revoked before their expiry whose tokens have not all expired at `now`.
+    func tokenRevocations(now: Date) async throws -> [TokenRevocation]
 }
 
 extension PaymentStore {
@@ -47,6 +50,18 @@ extension PaymentStore {
     /// - Returns: what each message changed, by message id; a message processed before is not in it.
     public func handle(_ requests: [PaymentRequest], at: Date) async throws -> [UUID: PaymentEffect] {
         try await write { try await PaymentApplier.pay(requests, at: at, in: $0) }
+    }
+
+    /// Records a `tokens.revoked` message's revocation with its inbox entry, in one transaction.
+    /// - Returns: the revocation; nil when the message was processed before or names no kind of ours.
+    public func handle(_ revoked: TokensRevoked, message: UUID, at: Date) async throws -> TokenRevocation? {
+        guard let kind = TokenRevocation.Kind(rawValue: revoked.kind) else { return nil }
+        let revocation = TokenRevocation(kind: kind, subject: revoked.subject, until: revoked.until)
+        return try await write { transaction in
+            guard try await transaction.recordInbox([message], at: at).contains(message) else { return nil }
+            try await transaction.recordRevocations([revocation], at: at)
+            return revocation
+        }
     }
 
     /// Returns a succeeded payment to the wallet and writes `payment.refunded`, in one transaction.

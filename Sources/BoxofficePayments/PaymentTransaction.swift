@@ -1,3 +1,4 @@
+import BoxofficeDomain
 import BoxofficeMessaging
 import Foundation
 
@@ -46,4 +47,6 @@ public protocol PaymentTransaction {
     func appendLedger(_ entries: [LedgerEntry]) async throws
     /// Writes messages to the payment service's outbox.
     func appendOutbox(_ messages: [Message]) async throws
+    /// Records access tokens revoked before their expiry, and forgets those whose tokens have all expired by `at`.
+    func recordRevocations(_ revocations: [TokenRevocation], at: Date) async throws
 }

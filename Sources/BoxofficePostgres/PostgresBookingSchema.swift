@@ -90,5 +90,6 @@ public enum PostgresBookingSchema {
                 PRIMARY KEY (event_id, customer))
             """,
         ]),
+        Migration(version: 10, name: "access tokens revoked before their expiry", statements: PostgresBookingStore.revocationTable),
     ]
 }

@@ -1,4 +1,5 @@
 import BoxofficeDomain
+import BoxofficeMessaging
 import Foundation
 import PostgresNIO
 
@@ -16,22 +17,64 @@ extension PostgresBookingStore: IdentityStore {
         """,
     ]
 
-    public func createIdentity(_ identity: Identity, passwordHash: String, at: Date) async throws {
+    /// The table of access tokens revoked before their expiry.
+    static let revocationTable = [
+        """
+        CREATE TABLE token_revocations (
+            kind TEXT NOT NULL, subject UUID NOT NULL, revoked_at TIMESTAMPTZ NOT NULL, until TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (kind, subject))
+        """,
+        "CREATE INDEX token_revocations_revoked ON token_revocations(revoked_at)",
+    ]
+
+    public func createIdentity(_ identity: Identity, passwordHash: String, at: Date, revoking: TokenRevocation?) async throws {
         let inserted = try await Deadline.run(within: timeout) { [self] in
-            var inserted = false
-            for try await _ in try await client.query(
-                """
-                INSERT INTO identities (id, email, password_hash, role, created_at)
-                VALUES (\(identity.id), \(identity.email), \(passwordHash), \(identity.role.rawValue), \(at))
-                ON CONFLICT DO NOTHING RETURNING id
-                """,
-                logger: logger
-            ).decode(UUID.self) {
-                inserted = true
+            try await client.withTransaction(logger: logger) { connection in
+                var inserted = false
+                for try await _ in try await connection.query(
+                    """
+                    INSERT INTO identities (id, email, password_hash, role, created_at)
+                    VALUES (\(identity.id), \(identity.email), \(passwordHash), \(identity.role.rawValue), \(at))
+                    ON CONFLICT DO NOTHING RETURNING id
+                    """,
+                    logger: logger
+                ).decode(UUID.self) {
+                    inserted = true
+                }
+                if inserted, let revoking { try await record(revoking, at: at, connection: connection) }
+                return inserted
             }
-            return inserted
         }
         guard inserted else { throw DomainError.emailTaken(identity.email ?? "") }
+        if revoking != nil { outboxWakeup.ring() }
+    }
+
+    public func tokenRevocations(since: Date, now: Date) async throws -> [TokenRevocation] {
+        try await Deadline.run(within: timeout) { [self] in
+            var revocations: [TokenRevocation] = []
+            for try await (kind, subject, until) in try await client.query(
+                "SELECT kind, subject, until FROM token_revocations WHERE revoked_at >= \(since) AND until > \(now)", logger: logger
+            ).decode((String, UUID, Date).self) {
+                guard let kind = TokenRevocation.Kind(rawValue: kind) else { continue }
+                revocations.append(TokenRevocation(kind: kind, subject: subject, until: until))
+            }
+            return revocations
+        }
+    }
+
+    /// Records a revocation and its `tokens.revoked` message, and forgets the revocations whose tokens have expired.
+    private func record(_ revocation: TokenRevocation, at: Date, connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            INSERT INTO token_revocations (kind, subject, revoked_at, until)
+            VALUES (\(revocation.kind.rawValue), \(revocation.subject), \(at), \(revocation.until))
+            ON CONFLICT (kind, subject) DO UPDATE SET revoked_at = excluded.revoked_at, until = GREATEST(token_revocations.until, excluded.until)
+            """,
+            logger: logger
+        )
+        try await connection.query("DELETE FROM token_revocations WHERE until < \(at)", logger: logger)
+        let message = try Message(TokensRevoked(kind: revocation.kind.rawValue, subject: revocation.subject, until: revocation.until), at: at)
+        try await PostgresMessageTables.append([message], connection: connection, logger: logger)
     }
 
     public func identity(email: String) async throws -> (Identity, passwordHash: String)? {
@@ -91,15 +134,20 @@ extension PostgresBookingStore: IdentityStore {
         }
     }
 
-    public func revokeSession(_ id: UUID, at: Date) async throws -> Bool {
-        try await Deadline.run(within: timeout) { [self] in
-            var revoked = false
-            for try await _ in try await client.query(
-                "UPDATE sessions SET revoked_at = \(at) WHERE id = \(id) AND revoked_at IS NULL RETURNING id", logger: logger
-            ).decode(UUID.self) {
-                revoked = true
+    public func revokeSession(_ id: UUID, at: Date, revoking: TokenRevocation) async throws -> Bool {
+        let revoked = try await Deadline.run(within: timeout) { [self] in
+            try await client.withTransaction(logger: logger) { connection in
+                var revoked = false
+                for try await _ in try await connection.query(
+                    "UPDATE sessions SET revoked_at = \(at) WHERE id = \(id) AND revoked_at IS NULL RETURNING id", logger: logger
+                ).decode(UUID.self) {
+                    revoked = true
+                }
+                if revoked { try await record(revoking, at: at, connection: connection) }
+                return revoked
             }
-            return revoked
         }
+        if revoked { outboxWakeup.ring() }
+        return revoked
     }
 }

@@ -50,5 +50,8 @@ public enum PostgresPaymentSchema {
                 PRIMARY KEY (account_id, key))
             """,
         ]),
+        Migration(version: 5, name: "access tokens revoked before their expiry", statements: [
+            "CREATE TABLE token_revocations (kind TEXT NOT NULL, subject UUID NOT NULL, until TIMESTAMPTZ NOT NULL, PRIMARY KEY (kind, subject))",
+        ]),
     ]
 }

@@ -139,6 +139,18 @@ struct PostgresPaymentTransaction: PaymentTransaction {
         try await PostgresMessageTables.append(messages, connection: connection, logger: logger)
     }
 
+    func recordRevocations(_ revocations: [TokenRevocation], at: Date) async throws {
+        try await connection.query(
+            """
+            INSERT INTO token_revocations (kind, subject, until)
+            SELECT * FROM UNNEST(\(revocations.map(\.kind.rawValue)), \(revocations.map(\.subject)), \(revocations.map(\.until)))
+            ON CONFLICT (kind, subject) DO UPDATE SET until = GREATEST(token_revocations.until, excluded.until)
+            """,
+            logger: logger
+        )
+        try await connection.query("DELETE FROM token_revocations WHERE until < \(at)", logger: logger)
+    }
+
     private func returnsRow(_ query: PostgresQuery) async throws -> Bool {
         for try await _ in try await connection.query(query, logger: logger) { return true }
         return false

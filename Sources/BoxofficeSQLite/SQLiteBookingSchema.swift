@@ -88,5 +88,6 @@ public enum SQLiteBookingSchema {
                 PRIMARY KEY (event_id, customer))
             """,
         ]),
+        Migration(version: 10, name: "access tokens revoked before their expiry", statements: SQLiteBookingStore.revocationTable),
     ]
 }

@@ -1,4 +1,5 @@
 import BoxofficeDomain
+import BoxofficeMessaging
 import Foundation
 import SQLiteNIO
 
@@ -16,14 +17,52 @@ extension SQLiteBookingStore: IdentityStore {
         """,
     ]
 
-    public func createIdentity(_ identity: Identity, passwordHash: String, at: Date) async throws {
+    /// The table of access tokens revoked before their expiry.
+    static let revocationTable = [
+        """
+        CREATE TABLE token_revocations (
+            kind TEXT NOT NULL, subject TEXT NOT NULL, revoked_at INTEGER NOT NULL, until INTEGER NOT NULL,
+            PRIMARY KEY (kind, subject))
+        """,
+        "CREATE INDEX token_revocations_revoked ON token_revocations(revoked_at)",
+    ]
+
+    public func createIdentity(_ identity: Identity, passwordHash: String, at: Date, revoking: TokenRevocation?) async throws {
         let rows = try await database.write { connection in
-            try await connection.query(
+            let rows = try await connection.query(
                 "INSERT INTO identities (id, email, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
                 [.text(identity.owner), identity.email.map { .text($0) } ?? .null, .text(passwordHash), .text(identity.role.rawValue), ColumnCoding.millis(at)]
             )
+            if !rows.isEmpty, let revoking { try await Self.record(revoking, at: at, connection: connection) }
+            return rows
         }
         guard !rows.isEmpty else { throw DomainError.emailTaken(identity.email ?? "") }
+        if revoking != nil { outboxWakeup.ring() }
+    }
+
+    public func tokenRevocations(since: Date, now: Date) async throws -> [TokenRevocation] {
+        try await database.read(
+            "SELECT kind, subject, until FROM token_revocations WHERE revoked_at >= ? AND until > ?", [ColumnCoding.millis(since), ColumnCoding.millis(now)]
+        ).compactMap { row in
+            guard let kind = row.column("kind")?.string.flatMap(TokenRevocation.Kind.init(rawValue:)),
+                let subject = row.column("subject")?.string.flatMap(UUID.init(uuidString:))
+            else { return nil }
+            return TokenRevocation(kind: kind, subject: subject, until: ColumnCoding.date(row.column("until")))
+        }
+    }
+
+    /// Records a revocation and its `tokens.revoked` message, and forgets the revocations whose tokens have expired.
+    private static func record(_ revocation: TokenRevocation, at: Date, connection: SQLiteConnection) async throws {
+        _ = try await connection.query(
+            """
+            INSERT INTO token_revocations (kind, subject, revoked_at, until) VALUES (?, ?, ?, ?)
+            ON CONFLICT (kind, subject) DO UPDATE SET revoked_at = excluded.revoked_at, until = MAX(token_revocations.until, excluded.until)
+            """,
+            [.text(revocation.kind.rawValue), .text(revocation.subject.uuidString.lowercased()), ColumnCoding.millis(at), ColumnCoding.millis(revocation.until)]
+        )
+        _ = try await connection.query("DELETE FROM token_revocations WHERE until < ?", [ColumnCoding.millis(at)])
+        let message = try Message(TokensRevoked(kind: revocation.kind.rawValue, subject: revocation.subject, until: revocation.until), at: at)
+        try await SQLiteMessageTables.append([message], connection: connection)
     }
 
     public func identity(email: String) async throws -> (Identity, passwordHash: String)? {
@@ -66,12 +105,15 @@ extension SQLiteBookingStore: IdentityStore {
         return Session(id: id, identity: identity, secretHash: hash, expiresAt: ColumnCoding.date(row.column("expires_at")), revokedAt: revoked)
     }
 
-    public func revokeSession(_ id: UUID, at: Date) async throws -> Bool {
+    public func revokeSession(_ id: UUID, at: Date, revoking: TokenRevocation) async throws -> Bool {
         let rows = try await database.write { connection in
-            try await connection.query(
+            let rows = try await connection.query(
                 "UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL RETURNING id", [ColumnCoding.millis(at), .text(id.uuidString.lowercased())]
             )
+            if !rows.isEmpty { try await Self.record(revoking, at: at, connection: connection) }
+            return rows
         }
+        if !rows.isEmpty { outboxWakeup.ring() }
         return !rows.isEmpty
     }
 

@@ -45,5 +45,8 @@ public enum SQLitePaymentSchema {
                 PRIMARY KEY (account_id, key))
             """,
         ]),
+        Migration(version: 5, name: "access tokens revoked before their expiry", statements: [
+            "CREATE TABLE token_revocations (kind TEXT NOT NULL, subject TEXT NOT NULL, until INTEGER NOT NULL, PRIMARY KEY (kind, subject))",
+        ]),
     ]
 }

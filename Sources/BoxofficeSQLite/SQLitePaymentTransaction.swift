@@ -132,4 +132,17 @@ struct SQLitePaymentTransaction: PaymentTransaction {
     func appendOutbox(_ messages: [Message]) async throws {
         try await SQLiteMessageTables.append(messages, connection: connection)
     }
+
+    func recordRevocations(_ revocations: [TokenRevocation], at: Date) async throws {
+        for revocation in revocations {
+            _ = try await connection.query(
+                """
+                INSERT INTO token_revocations (kind, subject, until) VALUES (?, ?, ?)
+                ON CONFLICT (kind, subject) DO UPDATE SET until = MAX(token_revocations.until, excluded.until)
+                """,
+                [.text(revocation.kind.rawValue), .text(revocation.subject.lowercased), ColumnCoding.millis(revocation.until)]
+            )
+        }
+        _ = try await connection.query("DELETE FROM token_revocations WHERE until < ?", [ColumnCoding.millis(at)])
+    }
 }

@@ -59,8 +59,10 @@ public struct Session: Sendable, Equatable {
 public protocol IdentityStore: Sendable {
     /// Stores a new identity with an email and a password hash; an identity of that id (a guest signing up)
     /// keeps its id, so its bookings and wallet stay its own.
+    /// - Parameter revoking: tokens the new identity ends (a guest's, when it signs up), recorded in the same
+    ///   transaction, and told to the other services through the outbox (`tokens.revoked`).
     /// - Throws: ``DomainError/emailTaken(_:)`` when the email is another identity's.
-    func createIdentity(_ identity: Identity, passwordHash: String, at: Date) async throws
+    func createIdentity(_ identity: Identity, passwordHash: String, at: Date, revoking: TokenRevocation?) async throws
     /// The identity signing in with an email, with its password hash.
     func identity(email: String) async throws -> (Identity, passwordHash: String)?
     /// An identity by id; nil for a guest that never signed up.
@@ -72,7 +74,10 @@ public protocol IdentityStore: Sendable {
     func createSession(_ session: Session, at: Date) async throws
     /// A session by id.
     func session(_ id: UUID) async throws -> Session?
-    /// Logs a session out.
+    /// Logs a session out, and revokes its access tokens in the same transaction (recorded, and told through the
+    /// outbox as `tokens.revoked`).
     /// - Returns: false when it was already logged out, or does not exist.
-    func revokeSession(_ id: UUID, at: Date) async throws -> Bool
+    func revokeSession(_ id: UUID, at: Date, revoking: TokenRevocation) async throws -> Bool
+    /// The revocations recorded at or after `since` whose tokens have not all expired at `now`.
+    func tokenRevocations(since: Date, now: Date) async throws -> [TokenRevocation]
 }

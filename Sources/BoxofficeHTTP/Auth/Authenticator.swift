@@ -8,15 +8,20 @@ import HTTPTypes
 public struct Authenticator: Sendable {
     /// Signs and verifies the tokens.
     public let codec: TokenCodec
+    /// The tokens revoked before their expiry, which this process follows.
+    public let revocations: RevocationList
     private let organizerToken: [UInt8]
     private let now: @Sendable () -> Date
     private let verified = VerifiedTokens()
 
     /// Creates an authenticator.
-    /// - Parameter organizerToken: the bootstrap organizer token (`BOXOFFICE_ORGANIZER_TOKEN`), which acts as
-    ///   ``Principal/bootstrapOrganizer``.
-    public init(codec: TokenCodec, organizerToken: String, now: @escaping @Sendable () -> Date = Date.init) {
+    /// - Parameters:
+    ///   - organizerToken: the bootstrap organizer token (`BOXOFFICE_ORGANIZER_TOKEN`), which acts as
+    ///     ``Principal/bootstrapOrganizer``.
+    ///   - revocations: the tokens revoked before their expiry: a guest's that signed up, a logged-out session's.
+    public init(codec: TokenCodec, organizerToken: String, revocations: RevocationList = RevocationList(), now: @escaping @Sendable () -> Date = Date.init) {
         self.codec = codec
+        self.revocations = revocations
         self.organizerToken = Array(organizerToken.utf8)
         self.now = now
     }
@@ -28,7 +33,7 @@ public struct Authenticator: Sendable {
         guard let token = Self.bearerToken(authorization) else { throw Self.refusal("Send the token as Authorization: Bearer <token>.") }
         if Self.constantTimeEqual(Array(token.utf8), organizerToken) { return .bootstrapOrganizer }
         let at = now()
-        if let known = verified.principal(of: token, now: at) { return known }
+        if let known = verified.principal(of: token, now: at) { return try unrevoked(known, at: at) }
         let claims: AccessClaims
         do {
             claims = try codec.verify(token, now: at)
@@ -38,6 +43,13 @@ public struct Authenticator: Sendable {
         guard let id = claims.identity else { throw Self.refusal(TokenError.malformed("no subject").detail) }
         let principal = Principal(id: id, role: claims.role, session: claims.session)
         verified.remember(token, as: principal, until: claims.expiresAt)
+        return try unrevoked(principal, at: at)
+    }
+
+    private func unrevoked(_ principal: Principal, at: Date) throws(Problem) -> Principal {
+        guard !revocations.isRevoked(principal, now: at) else {
+            throw Self.refusal("The token was revoked: its session logged out, or its guest signed up. Sign in again.")
+        }
         return principal
     }
 
