@@ -91,5 +91,6 @@ public enum PostgresBookingSchema {
             """,
         ]),
         Migration(version: 10, name: "access tokens revoked before their expiry", statements: PostgresBookingStore.revocationTable),
+        Migration(version: 11, name: "idempotency claims with their own id, renewed while their request runs", statements: PostgresIdempotencyKeys.claimIDs),
     ]
 }

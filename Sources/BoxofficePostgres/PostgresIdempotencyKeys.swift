@@ -17,13 +17,18 @@ enum PostgresIdempotencyKeys {
         "CREATE INDEX idempotency_keys_claimed ON idempotency_keys(claimed_at)",
     ]
 
-    static func claim(_ key: String, owner: String, fingerprint: String, at: Date, staleBefore: Date, client: PostgresClient, logger: Logger) async throws -> IdempotencyClaim {
+    /// Claims carry their own id (and `claimed_at` is renewed while the request runs).
+    static let claimIDs = ["ALTER TABLE idempotency_keys ADD COLUMN claim TEXT"]
+
+    static func claim(
+        _ key: String, owner: String, fingerprint: String, claim: UUID, at: Date, staleBefore: Date, client: PostgresClient, logger: Logger
+    ) async throws -> IdempotencyClaim {
         // New, or unanswered and stale (its process died): this request takes it. A concurrent claim of the same
         // key waits on the row's lock, then finds it taken.
         let taken = try await client.query(
             """
-            INSERT INTO idempotency_keys (owner, key, fingerprint, claimed_at) VALUES (\(owner), \(key), \(fingerprint), \(at))
-            ON CONFLICT (owner, key) DO UPDATE SET fingerprint = excluded.fingerprint, claimed_at = excluded.claimed_at
+            INSERT INTO idempotency_keys (owner, key, fingerprint, claimed_at, claim) VALUES (\(owner), \(key), \(fingerprint), \(at), \(claim.uuidString))
+            ON CONFLICT (owner, key) DO UPDATE SET fingerprint = excluded.fingerprint, claimed_at = excluded.claimed_at, claim = excluded.claim
             WHERE idempotency_keys.status IS NULL AND idempotency_keys.claimed_at < \(staleBefore)
             RETURNING owner
             """,
@@ -41,36 +46,55 @@ enum PostgresIdempotencyKeys {
         return .running
     }
 
-    static func record(_ answer: RecordedAnswer, key: String, owner: String, at: Date, client: PostgresClient, logger: Logger) async throws {
+    static func renew(_ key: String, owner: String, claim: UUID, at: Date, client: PostgresClient, logger: Logger) async throws {
+        try await client.query(
+            "UPDATE idempotency_keys SET claimed_at = \(at) WHERE owner = \(owner) AND key = \(key) AND claim = \(claim.uuidString) AND status IS NULL",
+            logger: logger
+        )
+    }
+
+    static func record(_ answer: RecordedAnswer, key: String, owner: String, claim: UUID, at: Date, client: PostgresClient, logger: Logger) async throws {
         try await client.query(
             """
             UPDATE idempotency_keys SET status = \(answer.status), content_type = \(answer.contentType), location = \(answer.location),
                 body = \(String(decoding: answer.body, as: UTF8.self)), answered_at = \(at)
-            WHERE owner = \(owner) AND key = \(key)
+            WHERE owner = \(owner) AND key = \(key) AND claim = \(claim.uuidString)
             """,
             logger: logger
         )
     }
 
-    static func release(_ key: String, owner: String, client: PostgresClient, logger: Logger) async throws {
-        try await client.query("DELETE FROM idempotency_keys WHERE owner = \(owner) AND key = \(key) AND status IS NULL", logger: logger)
+    static func release(_ key: String, owner: String, claim: UUID, client: PostgresClient, logger: Logger) async throws {
+        try await client.query(
+            "DELETE FROM idempotency_keys WHERE owner = \(owner) AND key = \(key) AND claim = \(claim.uuidString) AND status IS NULL", logger: logger
+        )
     }
 }
 
 extension PostgresServiceStore {
-    public func claimIdempotencyKey(_ key: String, owner: String, fingerprint: String, at: Date, staleBefore: Date) async throws -> IdempotencyClaim {
+    public func claimIdempotencyKey(_ key: String, owner: String, fingerprint: String, claim: UUID, at: Date, staleBefore: Date) async throws -> IdempotencyClaim {
         try await Deadline.run(within: timeout) { [client, logger] in
-            try await PostgresIdempotencyKeys.claim(key, owner: owner, fingerprint: fingerprint, at: at, staleBefore: staleBefore, client: client, logger: logger)
+            try await PostgresIdempotencyKeys.claim(
+                key, owner: owner, fingerprint: fingerprint, claim: claim, at: at, staleBefore: staleBefore, client: client, logger: logger
+            )
         }
     }
 
-    public func recordIdempotentAnswer(_ answer: RecordedAnswer, key: String, owner: String, at: Date) async throws {
+    public func renewIdempotencyClaim(_ key: String, owner: String, claim: UUID, at: Date) async throws {
         try await Deadline.run(within: timeout) { [client, logger] in
-            try await PostgresIdempotencyKeys.record(answer, key: key, owner: owner, at: at, client: client, logger: logger)
+            try await PostgresIdempotencyKeys.renew(key, owner: owner, claim: claim, at: at, client: client, logger: logger)
         }
     }
 
-    public func releaseIdempotencyKey(_ key: String, owner: String) async throws {
-        try await Deadline.run(within: timeout) { [client, logger] in try await PostgresIdempotencyKeys.release(key, owner: owner, client: client, logger: logger) }
+    public func recordIdempotentAnswer(_ answer: RecordedAnswer, key: String, owner: String, claim: UUID, at: Date) async throws {
+        try await Deadline.run(within: timeout) { [client, logger] in
+            try await PostgresIdempotencyKeys.record(answer, key: key, owner: owner, claim: claim, at: at, client: client, logger: logger)
+        }
+    }
+
+    public func releaseIdempotencyKey(_ key: String, owner: String, claim: UUID) async throws {
+        try await Deadline.run(within: timeout) { [client, logger] in
+            try await PostgresIdempotencyKeys.release(key, owner: owner, claim: claim, client: client, logger: logger)
+        }
     }
 }

@@ -53,5 +53,6 @@ public enum PostgresPaymentSchema {
         Migration(version: 5, name: "access tokens revoked before their expiry", statements: [
             "CREATE TABLE token_revocations (kind TEXT NOT NULL, subject UUID NOT NULL, until TIMESTAMPTZ NOT NULL, PRIMARY KEY (kind, subject))",
         ]),
+        Migration(version: 6, name: "idempotency claims with their own id, renewed while their request runs", statements: PostgresIdempotencyKeys.claimIDs),
     ]
 }

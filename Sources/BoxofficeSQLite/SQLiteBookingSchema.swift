@@ -89,5 +89,6 @@ public enum SQLiteBookingSchema {
             """,
         ]),
         Migration(version: 10, name: "access tokens revoked before their expiry", statements: SQLiteBookingStore.revocationTable),
+        Migration(version: 11, name: "idempotency claims with their own id, renewed while their request runs", statements: SQLiteIdempotencyKeys.claimIDs),
     ]
 }

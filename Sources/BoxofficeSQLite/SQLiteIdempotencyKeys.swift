@@ -15,20 +15,23 @@ enum SQLiteIdempotencyKeys {
         """,
         "CREATE INDEX idempotency_keys_claimed ON idempotency_keys(claimed_at)",
     ]
+
+    /// Claims carry their own id (and `claimed_at` is renewed while the request runs).
+    static let claimIDs = ["ALTER TABLE idempotency_keys ADD COLUMN claim TEXT"]
 }
 
 extension SQLiteServiceStore {
-    public func claimIdempotencyKey(_ key: String, owner: String, fingerprint: String, at: Date, staleBefore: Date) async throws -> IdempotencyClaim {
+    public func claimIdempotencyKey(_ key: String, owner: String, fingerprint: String, claim: UUID, at: Date, staleBefore: Date) async throws -> IdempotencyClaim {
         try await database.write { connection in
             // New, or unanswered and stale (its process died): this request takes it.
             let taken = try await connection.query(
                 """
-                INSERT INTO idempotency_keys (owner, key, fingerprint, claimed_at) VALUES (?, ?, ?, ?)
-                ON CONFLICT (owner, key) DO UPDATE SET fingerprint = excluded.fingerprint, claimed_at = excluded.claimed_at
+                INSERT INTO idempotency_keys (owner, key, fingerprint, claimed_at, claim) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (owner, key) DO UPDATE SET fingerprint = excluded.fingerprint, claimed_at = excluded.claimed_at, claim = excluded.claim
                 WHERE idempotency_keys.status IS NULL AND idempotency_keys.claimed_at < ?
                 RETURNING owner
                 """,
-                [.text(owner), .text(key), .text(fingerprint), ColumnCoding.millis(at), ColumnCoding.millis(staleBefore)]
+                [.text(owner), .text(key), .text(fingerprint), ColumnCoding.millis(at), .text(claim.uuidString), ColumnCoding.millis(staleBefore)]
             )
             if !taken.isEmpty { return .fresh }
             let rows = try await connection.query(
@@ -46,21 +49,32 @@ extension SQLiteServiceStore {
         }
     }
 
-    public func recordIdempotentAnswer(_ answer: RecordedAnswer, key: String, owner: String, at: Date) async throws {
+    public func renewIdempotencyClaim(_ key: String, owner: String, claim: UUID, at: Date) async throws {
         _ = try await database.write { connection in
             try await connection.query(
-                "UPDATE idempotency_keys SET status = ?, content_type = ?, location = ?, body = ?, answered_at = ? WHERE owner = ? AND key = ?",
+                "UPDATE idempotency_keys SET claimed_at = ? WHERE owner = ? AND key = ? AND claim = ? AND status IS NULL",
+                [ColumnCoding.millis(at), .text(owner), .text(key), .text(claim.uuidString)]
+            )
+        }
+    }
+
+    public func recordIdempotentAnswer(_ answer: RecordedAnswer, key: String, owner: String, claim: UUID, at: Date) async throws {
+        _ = try await database.write { connection in
+            try await connection.query(
+                "UPDATE idempotency_keys SET status = ?, content_type = ?, location = ?, body = ?, answered_at = ? WHERE owner = ? AND key = ? AND claim = ?",
                 [
                     ColumnCoding.int(answer.status), answer.contentType.map { .text($0) } ?? .null, answer.location.map { .text($0) } ?? .null,
-                    .text(String(decoding: answer.body, as: UTF8.self)), ColumnCoding.millis(at), .text(owner), .text(key),
+                    .text(String(decoding: answer.body, as: UTF8.self)), ColumnCoding.millis(at), .text(owner), .text(key), .text(claim.uuidString),
                 ]
             )
         }
     }
 
-    public func releaseIdempotencyKey(_ key: String, owner: String) async throws {
+    public func releaseIdempotencyKey(_ key: String, owner: String, claim: UUID) async throws {
         _ = try await database.write { connection in
-            try await connection.query("DELETE FROM idempotency_keys WHERE owner = ? AND key = ? AND status IS NULL", [.text(owner), .text(key)])
+            try await connection.query(
+                "DELETE FROM idempotency_keys WHERE owner = ? AND key = ? AND claim = ? AND status IS NULL", [.text(owner), .text(key), .text(claim.uuidString)]
+            )
         }
     }
 }

@@ -48,5 +48,6 @@ public enum SQLitePaymentSchema {
         Migration(version: 5, name: "access tokens revoked before their expiry", statements: [
             "CREATE TABLE token_revocations (kind TEXT NOT NULL, subject TEXT NOT NULL, until INTEGER NOT NULL, PRIMARY KEY (kind, subject))",
         ]),
+        Migration(version: 6, name: "idempotency claims with their own id, renewed while their request runs", statements: SQLiteIdempotencyKeys.claimIDs),
     ]
 }

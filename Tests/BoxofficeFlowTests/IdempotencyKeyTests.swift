@@ -16,28 +16,53 @@ struct IdempotencyKeyTests {
             let bookingKeys = try #require(harness.bookings as? any IdempotencyStore)
             let paymentKeys = try #require(harness.payments as? any IdempotencyStore)
             for keys in [bookingKeys, paymentKeys] {
-                let stale = Self.now.addingTimeInterval(-120)
-                #expect(try await keys.claimIdempotencyKey("k1", owner: "ann", fingerprint: "f1", at: Self.now, staleBefore: stale) == .fresh)
-                #expect(try await keys.claimIdempotencyKey("k1", owner: "ann", fingerprint: "f1", at: Self.now, staleBefore: stale) == .running)
-                #expect(try await keys.claimIdempotencyKey("k1", owner: "ann", fingerprint: "f2", at: Self.now, staleBefore: stale) == .differentRequest)
-                #expect(try await keys.claimIdempotencyKey("k1", owner: "bob", fingerprint: "f1", at: Self.now, staleBefore: stale) == .fresh, "keys are per owner")
-                try await keys.recordIdempotentAnswer(Self.answer, key: "k1", owner: "ann", at: Self.now)
-                #expect(try await keys.claimIdempotencyKey("k1", owner: "ann", fingerprint: "f1", at: Self.now, staleBefore: stale) == .replay(Self.answer))
-                #expect(try await keys.claimIdempotencyKey("k1", owner: "ann", fingerprint: "f2", at: Self.now, staleBefore: stale) == .differentRequest)
+                let stale = Self.now.addingTimeInterval(-10)
+                let (ann, annAgain, bob, bobLater) = (UUID(), UUID(), UUID(), UUID())
+                #expect(try await keys.claimIdempotencyKey("k1", owner: "ann", fingerprint: "f1", claim: ann, at: Self.now, staleBefore: stale) == .fresh)
+                #expect(try await keys.claimIdempotencyKey("k1", owner: "ann", fingerprint: "f1", claim: annAgain, at: Self.now, staleBefore: stale) == .running)
+                #expect(try await keys.claimIdempotencyKey("k1", owner: "ann", fingerprint: "f2", claim: annAgain, at: Self.now, staleBefore: stale) == .differentRequest)
+                #expect(try await keys.claimIdempotencyKey("k1", owner: "bob", fingerprint: "f1", claim: bob, at: Self.now, staleBefore: stale) == .fresh, "keys are per owner")
+                try await keys.recordIdempotentAnswer(Self.answer, key: "k1", owner: "ann", claim: ann, at: Self.now)
+                #expect(try await keys.claimIdempotencyKey("k1", owner: "ann", fingerprint: "f1", claim: annAgain, at: Self.now, staleBefore: stale) == .replay(Self.answer))
+                #expect(try await keys.claimIdempotencyKey("k1", owner: "ann", fingerprint: "f2", claim: annAgain, at: Self.now, staleBefore: stale) == .differentRequest)
                 let later = Self.now.addingTimeInterval(600)
                 #expect(
-                    try await keys.claimIdempotencyKey("k1", owner: "ann", fingerprint: "f1", at: later, staleBefore: later.addingTimeInterval(-120)) == .replay(Self.answer),
+                    try await keys.claimIdempotencyKey("k1", owner: "ann", fingerprint: "f1", claim: annAgain, at: later, staleBefore: later.addingTimeInterval(-10)) == .replay(Self.answer),
                     "an answered key is never taken over"
                 )
                 #expect(
-                    try await keys.claimIdempotencyKey("k1", owner: "bob", fingerprint: "f1", at: later, staleBefore: later.addingTimeInterval(-120)) == .fresh,
-                    "an unanswered claim older than the stale limit is taken over"
+                    try await keys.claimIdempotencyKey("k1", owner: "bob", fingerprint: "f1", claim: bobLater, at: later, staleBefore: later.addingTimeInterval(-10)) == .fresh,
+                    "an unanswered claim not renewed within the lease is taken over"
                 )
-                try await keys.releaseIdempotencyKey("k1", owner: "bob")
-                #expect(try await keys.claimIdempotencyKey("k1", owner: "bob", fingerprint: "f3", at: later, staleBefore: stale) == .fresh, "a released key is new again")
-                try await keys.releaseIdempotencyKey("k1", owner: "ann")
-                #expect(try await keys.claimIdempotencyKey("k1", owner: "ann", fingerprint: "f1", at: later, staleBefore: stale) == .replay(Self.answer), "an answer is not released")
+                try await keys.releaseIdempotencyKey("k1", owner: "bob", claim: bob)
+                #expect(try await keys.claimIdempotencyKey("k1", owner: "bob", fingerprint: "f1", claim: UUID(), at: later, staleBefore: later.addingTimeInterval(-10)) == .running,
+                        "the first claim, taken over, cannot release the key from the one that took it")
+                try await keys.releaseIdempotencyKey("k1", owner: "bob", claim: bobLater)
+                #expect(try await keys.claimIdempotencyKey("k1", owner: "bob", fingerprint: "f3", claim: UUID(), at: later, staleBefore: stale) == .fresh, "a released key is new again")
+                try await keys.releaseIdempotencyKey("k1", owner: "ann", claim: ann)
+                #expect(try await keys.claimIdempotencyKey("k1", owner: "ann", fingerprint: "f1", claim: UUID(), at: later, staleBefore: stale) == .replay(Self.answer), "an answer is not released")
             }
+        }
+    }
+
+    @Test("a running request renews its claim; a claim taken over after its process stopped renewing keeps the new request's answer", arguments: TestBackend.all)
+    func leases(backend: TestBackend) async throws {
+        try await FlowHarness.with(backend) { harness in
+            let keys = try #require(harness.bookings as? any IdempotencyStore)
+            let (first, second) = (UUID(), UUID())
+            #expect(try await keys.claimIdempotencyKey("k", owner: "ann", fingerprint: "f", claim: first, at: Self.now, staleBefore: Self.now.addingTimeInterval(-10)) == .fresh)
+            try await keys.renewIdempotencyClaim("k", owner: "ann", claim: first, at: Self.now.addingTimeInterval(8))
+            let at12 = Self.now.addingTimeInterval(12)
+            #expect(try await keys.claimIdempotencyKey("k", owner: "ann", fingerprint: "f", claim: second, at: at12, staleBefore: at12.addingTimeInterval(-10)) == .running,
+                    "renewed at 8 s, the claim holds at 12 s")
+            let at19 = Self.now.addingTimeInterval(19)
+            #expect(try await keys.claimIdempotencyKey("k", owner: "ann", fingerprint: "f", claim: second, at: at19, staleBefore: at19.addingTimeInterval(-10)) == .fresh,
+                    "not renewed since 8 s, it has lapsed at 19 s")
+            let late = RecordedAnswer(status: 201, contentType: nil, location: nil, body: Array("first".utf8))
+            try await keys.recordIdempotentAnswer(late, key: "k", owner: "ann", claim: first, at: at19)
+            try await keys.recordIdempotentAnswer(Self.answer, key: "k", owner: "ann", claim: second, at: at19)
+            #expect(try await keys.claimIdempotencyKey("k", owner: "ann", fingerprint: "f", claim: UUID(), at: at19, staleBefore: at19) == .replay(Self.answer),
+                    "the request that lost its claim does not answer for the one that took it")
         }
     }
 
@@ -47,12 +72,13 @@ struct IdempotencyKeyTests {
             let keys = try #require(harness.payments as? any IdempotencyStore)
             let archive = try #require(harness.payments as? any MessageArchive)
             let at = Date()
-            _ = try await keys.claimIdempotencyKey("k", owner: "ann", fingerprint: "f", at: at, staleBefore: at)
-            try await keys.recordIdempotentAnswer(Self.answer, key: "k", owner: "ann", at: at)
+            let claim = UUID()
+            _ = try await keys.claimIdempotencyKey("k", owner: "ann", fingerprint: "f", claim: claim, at: at, staleBefore: at)
+            try await keys.recordIdempotentAnswer(Self.answer, key: "k", owner: "ann", claim: claim, at: at)
             _ = try await archive.prune(MessageRetention(), now: at.addingTimeInterval(86_400 + 60))
-            #expect(try await keys.claimIdempotencyKey("k", owner: "ann", fingerprint: "f", at: at, staleBefore: at) == .replay(Self.answer), "kept past a day")
+            #expect(try await keys.claimIdempotencyKey("k", owner: "ann", fingerprint: "f", claim: UUID(), at: at, staleBefore: at) == .replay(Self.answer), "kept past a day")
             _ = try await archive.prune(MessageRetention(), now: at.addingTimeInterval(3 * 86_400))
-            #expect(try await keys.claimIdempotencyKey("k", owner: "ann", fingerprint: "other", at: at, staleBefore: at) == .fresh, "gone after two days")
+            #expect(try await keys.claimIdempotencyKey("k", owner: "ann", fingerprint: "other", claim: UUID(), at: at, staleBefore: at) == .fresh, "gone after two days")
         }
     }
 

@@ -35,15 +35,22 @@ public enum IdempotencyClaim: Sendable, Equatable {
 /// Idempotency keys, scoped to their owner (an identity, or the address of an anonymous client), kept with the
 /// first answer so a repeated request does nothing twice. Each service database keeps its own; the message pruner
 /// deletes keys older than their retention.
+///
+/// A claim is a lease: the request holding it renews it while it runs, so a claim whose process died lapses within the
+/// lease and a retry takes it over; each claim has its own id, so a request whose claim was taken over can neither
+/// answer nor release the key for the request that took it.
 public protocol IdempotencyStore: Sendable {
     /// Claims `key` for a request.
     /// - Parameters:
     ///   - fingerprint: what identifies the request (a hash of method, path and body); a repeat must match it.
-    ///   - staleBefore: a claim that started before this and has no answer is taken over (its process died).
-    func claimIdempotencyKey(_ key: String, owner: String, fingerprint: String, at: Date, staleBefore: Date) async throws -> IdempotencyClaim
-    /// Keeps the answer of a claimed key's request.
-    func recordIdempotentAnswer(_ answer: RecordedAnswer, key: String, owner: String, at: Date) async throws
+    ///   - claim: this request's claim id.
+    ///   - staleBefore: a claim last renewed before this and without an answer is taken over (its process died).
+    func claimIdempotencyKey(_ key: String, owner: String, fingerprint: String, claim: UUID, at: Date, staleBefore: Date) async throws -> IdempotencyClaim
+    /// Renews a claim that is still this request's and unanswered.
+    func renewIdempotencyClaim(_ key: String, owner: String, claim: UUID, at: Date) async throws
+    /// Keeps the answer of a claimed key's request, if the claim is still this request's.
+    func recordIdempotentAnswer(_ answer: RecordedAnswer, key: String, owner: String, claim: UUID, at: Date) async throws
     /// Gives a claimed key up without an answer (the request failed in a way a retry may fix), so the key can be
-    /// used again at once.
-    func releaseIdempotencyKey(_ key: String, owner: String) async throws
+    /// used again at once; nothing when the claim is no longer this request's.
+    func releaseIdempotencyKey(_ key: String, owner: String, claim: UUID) async throws
 }

@@ -20,8 +20,10 @@ struct IdempotencyMiddleware: RouterMiddleware {
     let store: any IdempotencyStore
     let now: @Sendable () -> Date
 
-    /// A claim unanswered for this long belongs to a request whose process died: a retry may take it over.
-    static let staleAfter: TimeInterval = 120
+    /// A claim not renewed for this long belongs to a request whose process died: a retry may take it over.
+    static let lease: TimeInterval = 10
+    /// How often a running request renews its claim.
+    static let renewEvery: Duration = .seconds(3)
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         // The admission step checked the key's form and that a token came with it.
@@ -36,8 +38,9 @@ struct IdempotencyMiddleware: RouterMiddleware {
             throw Problem.bodyTooLarge(limit: admitted.bodyLimit)
         }
         let at = now()
+        let claim = UUID()
         switch try await store.claimIdempotencyKey(
-            key, owner: owner, fingerprint: Self.fingerprint(request, body: body), at: at, staleBefore: at.addingTimeInterval(-Self.staleAfter)
+            key, owner: owner, fingerprint: Self.fingerprint(request, body: body), claim: claim, at: at, staleBefore: at.addingTimeInterval(-Self.lease)
         ) {
         case .replay(let answer):
             return Self.response(answer)
@@ -51,30 +54,38 @@ struct IdempotencyMiddleware: RouterMiddleware {
         case .fresh:
             break
         }
+        // While the request runs its claim is renewed; should this process die, the claim lapses within the lease.
+        let renewal = Task { [store, now] in
+            while !Task.isCancelled {
+                try await Task.sleep(for: Self.renewEvery)
+                try? await store.renewIdempotencyClaim(key, owner: owner, claim: claim, at: now())
+            }
+        }
+        defer { renewal.cancel() }
         let response: Response
         do {
             response = try await next(request, context)
         } catch {
             let problem = ProblemMiddleware<Context>.problem(for: error, logger: context.logger)
             guard problem.status.code < 500 else {
-                try? await store.releaseIdempotencyKey(key, owner: owner)
+                try? await store.releaseIdempotencyKey(key, owner: owner, claim: claim)
                 throw error
             }
             response = try problem.response(from: request, context: context)
         }
-        return try await keep(response, key: key, owner: owner, logger: context.logger)
+        return try await keep(response, key: key, owner: owner, claim: claim, logger: context.logger)
     }
 
     /// Collects the answer, stores it unless a retry may get another (a `5xx`, or a refusal of the request's form
     /// that ran nothing: 400, 401, 403, 413, 415, 429), and sends it on.
-    private func keep(_ response: Response, key: String, owner: String, logger: Logger) async throws -> Response {
+    private func keep(_ response: Response, key: String, owner: String, claim: UUID, logger: Logger) async throws -> Response {
         var response = response
         let collector = BodyCollector()
         try await response.body.write(collector)
         let body = collector.buffer
         response.body = ResponseBody(byteBuffer: body)
         guard response.status.code < 500, !Self.formRefusals.contains(response.status.code) else {
-            try? await store.releaseIdempotencyKey(key, owner: owner)
+            try? await store.releaseIdempotencyKey(key, owner: owner, claim: claim)
             return response
         }
         let answer = RecordedAnswer(
@@ -82,7 +93,7 @@ struct IdempotencyMiddleware: RouterMiddleware {
             body: Array(body.readableBytesView)
         )
         do {
-            try await store.recordIdempotentAnswer(answer, key: key, owner: owner, at: now())
+            try await store.recordIdempotentAnswer(answer, key: key, owner: owner, claim: claim, at: now())
         } catch {
             // The write is done: its answer goes out. A repeat meanwhile finds the key running (409) until the
             // claim goes stale.
