@@ -194,7 +194,8 @@ public struct EventInventory: Sendable {
     /// Counts a hold's tickets in (+1) or out (-1) of its customer's holdings and its address's holds, or leaves one as it is (0).
     private mutating func count(_ hold: ActiveHold, customer: Int, address: Int) {
         let tickets = hold.ticketCount
-        if customer != 0 {
+        // Only an event with a customer cap needs its customers counted (the store keeps no count for the others).
+        if customer != 0, event.details.maxTicketsPerCustomer != nil {
             let left = holdings[hold.customer, default: 0] + customer * tickets
             holdings[hold.customer] = left > 0 ? left : nil
         }

@@ -44,8 +44,8 @@ public struct Admission: Sendable {
     }
 
     /// Admits or refuses a request by its head.
-    /// - Parameter peer: the connection's peer address.
-    public func admit(_ head: HTTPRequest, peer: String?) -> Result<AdmittedRequest, AdmissionRefusal> {
+    /// - Parameter peer: the connection's peer address, asked only when limits are on.
+    public func admit(_ head: HTTPRequest, peer: @autoclosure () -> String?) -> Result<AdmittedRequest, AdmissionRefusal> {
         guard let path = head.path.flatMap(CanonicalPath.init(target:)) else {
             return .failure(AdmissionRefusal(rule: .canonicalPath, problem: Problem(
                 .badRequest, type: "non-canonical-path",
@@ -81,7 +81,7 @@ public struct Admission: Sendable {
         if let length = head.headerFields[.contentLength].flatMap(Int.init), length > bodyLimit {
             return .failure(AdmissionRefusal(rule: .bodyLimit, problem: .bodyTooLarge(limit: bodyLimit)))
         }
-        let idempotencyKey = takesIdempotencyKeys && head.method == .post && path.isAPI && path.apiSegments.first != "auth"
+        let idempotencyKey = takesIdempotencyKeys && head.method == .post && path.isAPI && !path.starts(with: "/api/auth/")
             ? head.headerFields[.idempotencyKey] : nil
         if let key = idempotencyKey {
             guard Self.isValidKey(key) else {
@@ -98,8 +98,9 @@ public struct Admission: Sendable {
                 )))
             }
         }
-        let address = addresses.client(of: head, peer: peer)
-        let action = RateLimits.Action.of(method: head.method, path: path)
+        // Without limits no rule needs the address or the action: not working them out keeps the fast path fast.
+        let address = limiter == nil ? nil : addresses.client(of: head, peer: peer())
+        let action = limiter == nil ? nil : RateLimits.Action.of(method: head.method, path: path)
         let makesIdentity = action == .signups || (action == .holds && principal == nil)
         if let action, let limiter {
             if let wait = limiter.admit(action, identity: action.isPerIdentity ? principal?.owner : nil, address: address) {
@@ -135,13 +136,10 @@ public struct Admission: Sendable {
 
     /// The largest body a route takes.
     static func bodyLimit(_ method: HTTPRequest.Method, _ path: CanonicalPath) -> Int {
-        let api = path.apiSegments
-        switch api.first {
-        case "auth": return credentialsBodyLimit
-        case "accounts": return walletBodyLimit
-        case "events" where api.count == 1 && method == .post: return eventBodyLimit
-        default: return jsonBodyLimit
-        }
+        if path.starts(with: "/api/auth/") { return credentialsBodyLimit }
+        if path.text == "/api/accounts" || path.starts(with: "/api/accounts/") { return walletBodyLimit }
+        if method == .post, path.text == "/api/events" { return eventBodyLimit }
+        return jsonBodyLimit
     }
 
     /// Whether a value may serve as an `Idempotency-Key`.

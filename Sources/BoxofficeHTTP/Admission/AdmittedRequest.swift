@@ -6,12 +6,12 @@ public struct AdmittedRequest: Sendable {
     public let path: CanonicalPath
     /// Who the request acts for; nil for an anonymous request.
     public let principal: Principal?
-    /// The client's address (behind a trusted gateway, the one it forwarded).
+    /// The client's address (behind a trusted gateway, the one it forwarded); nil when the limits are off.
     public let address: String?
     /// The address a hold counts against its event's address cap; nil when the limits are off
     /// (`--rate-limit off`, for benchmarks that sell a hall from one address).
     public let holdingAddress: String?
-    /// The rate-limited action it is, whose allowance it took.
+    /// The rate-limited action it is, whose allowance it took; nil when the limits are off.
     public let action: RateLimits.Action?
     /// Whether it makes a new identity (an anonymous hold, a guest, a signup), which took from the address's
     /// hourly allowance of new identities too.

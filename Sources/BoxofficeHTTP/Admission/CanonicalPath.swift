@@ -8,50 +8,57 @@
 public struct CanonicalPath: Sendable, Equatable {
     /// The path, without its query.
     public let text: String
-    /// Its segments, without the empty one of a trailing `/`.
-    public let segments: [Substring]
 
-    /// Reads the path of a request target (`/api/events?x=1`); nil when it is not canonical.
+    /// Reads the path of a request target (`/api/events?x=1`); nil when it is not canonical. One pass over its bytes,
+    /// no allocation for a short path: every request of a flash sale comes through here.
     public init?(target: String) {
-        let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        guard path.first == "/", Self.bytesAreCanonical(path.utf8) else { return nil }
-        var segments = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
-        if segments.last == "" {
-            // `/` itself, and a folder of the web app (`/docs/`); never an API path.
-            guard segments.count == 1 || segments.first != Self.api else {
-                return nil
-            }
-            segments.removeLast()
-        }
-        guard segments.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }) else { return nil }
+        let path = target.utf8.firstIndex(of: UInt8(ascii: "?")).map { target[..<$0] } ?? target[...]
+        guard path.utf8.first == UInt8(ascii: "/"), Self.isCanonical(path.utf8) else { return nil }
         text = String(path)
-        self.segments = segments
     }
 
     /// Whether the path is under `/api/`.
-    public var isAPI: Bool { segments.first == Self.api }
+    public var isAPI: Bool { text.utf8.starts(with: "/api/".utf8) }
+
+    /// Its segments, without the empty one of a trailing `/`.
+    public var segments: [Substring] { text.dropFirst().split(separator: "/") }
 
     /// The segments after `api`, for an API path.
     public var apiSegments: ArraySlice<Substring> { isAPI ? segments.dropFirst() : [] }
 
-    static let api: Substring = "api"
+    /// Whether the path starts with `prefix` (such as `/api/auth/`).
+    public func starts(with prefix: String) -> Bool { text.utf8.starts(with: prefix.utf8) }
 
-    /// No backslash, no control or non-ASCII byte, and no percent-encoded `/`, `\`, `.` or control byte.
-    private static func bytesAreCanonical(_ bytes: Substring.UTF8View) -> Bool {
-        var iterator = bytes.makeIterator()
+    /// Segments neither empty (but a trailing `/` outside `/api`), `.` nor `..`; no backslash, no control or non-ASCII
+    /// byte, and no percent-encoded `/`, `\`, `.` or control byte.
+    private static func isCanonical(_ bytes: Substring.UTF8View) -> Bool {
+        var segment = 0
+        var dots = 0
+        var iterator = bytes.dropFirst().makeIterator()
         while let byte = iterator.next() {
             switch byte {
+            case UInt8(ascii: "/"):
+                guard segment > 0, dots != segment || segment > 2 else { return false }
+                segment = 0
+                dots = 0
+                continue
             case 0 ..< 0x21, 0x7F..., UInt8(ascii: "\\"): return false
+            case UInt8(ascii: "."): dots += 1
             case UInt8(ascii: "%"):
                 guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else { return false }
                 let decoded = high << 4 | low
                 if decoded < 0x21 || decoded == 0x7F || decoded == UInt8(ascii: "/") || decoded == UInt8(ascii: "\\") || decoded == UInt8(ascii: ".") {
                     return false
                 }
-            default: continue
+            default: break
             }
+            segment += 1
         }
-        return true
+        if segment == 0 {
+            // A trailing `/`: `/` itself, or a folder of the web app (`/docs/`); never an API path.
+            return bytes.count == 1 || !bytes.starts(with: "/api/".utf8)
+        }
+        return dots != segment || segment > 2
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {
