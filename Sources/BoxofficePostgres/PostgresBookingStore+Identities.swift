@@ -50,15 +50,10 @@ extension PostgresBookingStore: IdentityStore {
     }
 
     public func tokenRevocations(since: Date, now: Date) async throws -> [TokenRevocation] {
-        try await Deadline.run(within: timeout) { [self] in
-            var revocations: [TokenRevocation] = []
-            for try await (kind, subject, until) in try await client.query(
-                "SELECT kind, subject, until FROM token_revocations WHERE revoked_at >= \(since) AND until > \(now)", logger: logger
-            ).decode((String, UUID, Date).self) {
-                guard let kind = TokenRevocation.Kind(rawValue: kind) else { continue }
-                revocations.append(TokenRevocation(kind: kind, subject: subject, until: until))
-            }
-            return revocations
+        try await Deadline.run(within: timeout) { [client, logger] in
+            try await PostgresRevocationRows.revocations(
+                "SELECT kind, subject, until FROM token_revocations WHERE revoked_at >= \(since) AND until > \(now)", client: client, logger: logger
+            )
         }
     }
 

@@ -86,14 +86,7 @@ public struct PostgresPaymentStore: PaymentStore {
 
     public func tokenRevocations(now: Date) async throws -> [TokenRevocation] {
         try await read { client, logger in
-            var revocations: [TokenRevocation] = []
-            for try await (kind, subject, until) in try await client.query(
-                "SELECT kind, subject, until FROM token_revocations WHERE until > \(now)", logger: logger
-            ).decode((String, UUID, Date).self) {
-                guard let kind = TokenRevocation.Kind(rawValue: kind) else { continue }
-                revocations.append(TokenRevocation(kind: kind, subject: subject, until: until))
-            }
-            return revocations
+            try await PostgresRevocationRows.revocations("SELECT kind, subject, until FROM token_revocations WHERE until > \(now)", client: client, logger: logger)
         }
     }
 

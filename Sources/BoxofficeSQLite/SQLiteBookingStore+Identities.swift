@@ -43,12 +43,7 @@ extension SQLiteBookingStore: IdentityStore {
     public func tokenRevocations(since: Date, now: Date) async throws -> [TokenRevocation] {
         try await database.read(
             "SELECT kind, subject, until FROM token_revocations WHERE revoked_at >= ? AND until > ?", [ColumnCoding.millis(since), ColumnCoding.millis(now)]
-        ).compactMap { row in
-            guard let kind = row.column("kind")?.string.flatMap(TokenRevocation.Kind.init(rawValue:)),
-                let subject = row.column("subject")?.string.flatMap(UUID.init(uuidString:))
-            else { return nil }
-            return TokenRevocation(kind: kind, subject: subject, until: ColumnCoding.date(row.column("until")))
-        }
+        ).compactMap(SQLiteRevocationRows.revocation)
     }
 
     /// Records a revocation and its `tokens.revoked` message, and forgets the revocations whose tokens have expired.

@@ -53,12 +53,8 @@ public struct SQLitePaymentStore: PaymentStore {
     }
 
     public func tokenRevocations(now: Date) async throws -> [TokenRevocation] {
-        try await database.read("SELECT kind, subject, until FROM token_revocations WHERE until > ?", [ColumnCoding.millis(now)]).compactMap { row in
-            guard let kind = row.column("kind")?.string.flatMap(TokenRevocation.Kind.init(rawValue:)),
-                let subject = row.column("subject")?.string.flatMap(UUID.init(uuidString:))
-            else { return nil }
-            return TokenRevocation(kind: kind, subject: subject, until: ColumnCoding.date(row.column("until")))
-        }
+        try await database.read("SELECT kind, subject, until FROM token_revocations WHERE until > ?", [ColumnCoding.millis(now)])
+            .compactMap(SQLiteRevocationRows.revocation)
     }
 }
 
