@@ -36,7 +36,7 @@ postgres_start() {
         return 0
     fi
     postgres_as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on -c max_connections=300" start >/dev/null
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on -c max_connections=1000" start >/dev/null
     "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -qtAc \
         "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'boxoffice') THEN CREATE ROLE boxoffice LOGIN SUPERUSER PASSWORD 'boxoffice'; END IF; END \$\$;" >/dev/null
     if [ -z "$("$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -qtAc "SELECT 1 FROM pg_database WHERE datname = 'boxoffice'")" ]; then
