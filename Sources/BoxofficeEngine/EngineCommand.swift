@@ -80,3 +80,17 @@ enum EngineReply {
     /// A payment outcome settled in memory.
     case settle(changeIndex: Int, CheckedContinuation<SettleOutcome, any Error>)
 }
+
+extension EngineReply {
+    /// Answers the waiting caller with an error: the batch it waited for was not written.
+    func fail(with error: any Error) {
+        switch self {
+        case .refused(_, let reply): reply(.failure(error))
+        case .hold(_, _, let reply): reply(.failure(error))
+        case .release(_, let continuation): continuation.resume(throwing: error)
+        case .expireDue(_, let continuation): continuation.resume(throwing: error)
+        case .payment(_, let continuation): continuation.resume(throwing: error)
+        case .settle(_, let continuation): continuation.resume(throwing: error)
+        }
+    }
+}

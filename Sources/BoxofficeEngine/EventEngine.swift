@@ -296,7 +296,7 @@ public actor EventEngine {
             logger.error("could not write a batch of \(decisions.count) changes: \(String(reflecting: error))", metadata: ["event": "\(event.id)"])
             undo(decisions, where: { _ in true })
             needsReload = true
-            for reply in replies { fail(reply, with: error) }
+            for reply in replies { reply.fail(with: error) }
             // A write that timed out may still commit: read the truth back soon, even if no batch comes to do it.
             Task {
                 try? await Task.sleep(for: .seconds(1))
@@ -393,16 +393,5 @@ public actor EventEngine {
         if !taken.isEmpty || booking.tickets.isEmpty { return .seatsTaken(taken.isEmpty ? booking.seatIDs : taken) }
         let pool = booking.tickets[0].poolID
         return .poolSoldOut(pool, remaining: state.pools[pool]?.available ?? 0)
-    }
-
-    private func fail(_ reply: EngineReply, with error: any Error) {
-        switch reply {
-        case .refused(_, let reply): reply(.failure(error))
-        case .hold(_, _, let reply): reply(.failure(error))
-        case .release(_, let continuation): continuation.resume(throwing: error)
-        case .expireDue(_, let continuation): continuation.resume(throwing: error)
-        case .payment(_, let continuation): continuation.resume(throwing: error)
-        case .settle(_, let continuation): continuation.resume(throwing: error)
-        }
     }
 }
