@@ -25,7 +25,7 @@ import uuid
 import pika
 import websocket
 
-from common import Server, check, guest, guest_identity, request, summary
+from common import CUT_OFF, Server, check, guest, guest_identity, request, summary
 from distributed import AUTH_SECRET, TOKEN, RabbitNode, Topology, problems, psql, wait_terminal, wallet
 
 BINARY = sys.argv[1]
@@ -192,7 +192,7 @@ def payment_storm(top, count, start_seat):
     def pay(n):
         try:
             return request((a, b)[n % 2].port, "POST", f"/api/bookings/{bookings[n]}/pay", headers=users[n], timeout=30)[0]
-        except OSError:
+        except CUT_OFF:
             return None
 
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=16)

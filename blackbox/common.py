@@ -1,4 +1,5 @@
 """Helpers shared by the black-box suites: HTTP calls, starting and stopping `boxoffice serve`, results."""
+import http.client
 import json
 import os
 import signal
@@ -9,6 +10,9 @@ import urllib.error
 import urllib.request
 
 RESULTS = {"passed": 0, "failed": 0}
+
+# What a request raises when the server dies under it: no connection, or an answer cut off mid-body.
+CUT_OFF = (OSError, http.client.HTTPException)
 
 
 def free_port():

@@ -14,7 +14,7 @@ import tempfile
 import threading
 import time
 
-from common import Server, check, guest, request, summary
+from common import CUT_OFF, Server, check, guest, request, summary
 
 BINARY = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/boxoffice"
 TOKEN = "kill-test-organizer"
