@@ -1,10 +1,12 @@
 """Helpers shared by the black-box suites: HTTP calls, starting and stopping `boxoffice serve`, results."""
 import http.client
+import concurrent.futures
 import json
 import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -96,3 +98,42 @@ def check(name, condition, detail=""):
 def summary(suite):
     print(f"{suite}: {RESULTS['passed']} passed, {RESULTS['failed']} failed")
     return 1 if RESULTS["failed"] else 0
+
+
+def answered(port, method, path, headers, body=None, seconds=30):
+    """Sends a keyed request again and again, as a client whose answer was lost does, until it gets an answer other
+    than "still running" (`409 idempotency-key-in-use`); returns it and how many tries it took."""
+    started, tries = time.time(), 0
+    while True:
+        tries += 1
+        try:
+            status, answer, headers_back = request(port, method, path, body, headers, timeout=10)
+            running = status == 409 and (answer or {}).get("type", "").endswith("/idempotency-key-in-use")
+            if not running or time.time() - started > seconds:
+                return status, answer, headers_back, tries
+        except CUT_OFF:
+            if time.time() - started > seconds:
+                return None, None, {}, tries
+        time.sleep(0.5)
+
+
+def keyed(owner, key):
+    """`owner`'s headers with an Idempotency-Key."""
+    return dict(owner, **{"Idempotency-Key": key})
+
+
+def storm(calls, after, kill):
+    """Runs `calls` on 32 threads and calls `kill` (a process's kill -9) `after` seconds in; returns each call's answer,
+    or "killed" for one cut off."""
+    def run(call):
+        try:
+            return call()
+        except CUT_OFF:
+            return "killed"
+
+    killer = threading.Timer(after, kill)
+    killer.start()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=32) as pool:
+        answers = list(pool.map(run, calls))
+    killer.join()
+    return answers

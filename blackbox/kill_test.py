@@ -1,27 +1,27 @@
 #!/usr/bin/env python3
-"""Black-box: `kill -9` the embedded server in the middle of a payment storm, restart it, and check that
-every booking still reaches a terminal state, nobody is charged twice, and money is conserved.
+"""Black-box: `kill -9` the embedded server in the middle of a storm of keyed holds, then of keyed payments, restart
+it, and check that every retry with its `Idempotency-Key` gets the one effect its key made (never a second booking,
+never a key stuck "in use"), every booking still reaches a terminal state, nobody is charged twice, and money is
+conserved.
 
 Usage: kill_test.py BINARY
 """
-import concurrent.futures
 import os
 import shutil
 import signal
 import sqlite3
 import sys
 import tempfile
-import threading
 import time
 
-from common import CUT_OFF, Server, check, guest, request, summary
+from common import Server, answered, check, guest, keyed, request, storm, summary
 
 BINARY = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/boxoffice"
 TOKEN = "kill-test-organizer"
 EVENT = {
     "title": "Kill Test", "venue": "Lab", "starts_at": "2030-01-01T20:00:00Z", "hold_ttl_seconds": 4,
     "categories": [{"id": "std", "price_minor": 4000}],
-    "seat_map": {"sections": [{"name": "Floor", "rows": [{"rows": "A-D", "seats": "1-25", "category": "std"}]}]},
+    "seat_map": {"sections": [{"name": "Floor", "rows": [{"rows": "A-H", "seats": "1-25", "category": "std"}]}]},
 }
 USERS = 30
 BOOKINGS_PER_USER = 3
@@ -67,9 +67,47 @@ def main():
         server = Server(BINARY, data_dir, env=env)
         status, event, _ = request(server.port, "POST", "/api/events", EVENT, {"Authorization": f"Bearer {TOKEN}"})
         first_seat = event["first_seat_id"]
-        booking_ids, owners = [], {}
+        owners = [guest(server.port) for _ in range(USERS)]
+
+        # Keyed holds cut by kill -9: every retry with its key after the restart gets the one booking its key made.
+        holds = [(user, n) for user in range(USERS) for n in range(BOOKINGS_PER_USER)]
+
+        def hold_call(user, n):
+            path_body = {"event_id": event["id"], "seat_ids": [first_seat + USERS * BOOKINGS_PER_USER + user * BOOKINGS_PER_USER + n]}
+            return lambda: request(server.port, "POST", "/api/bookings", path_body, keyed(owners[user], f"hold-{user}-{n}"), timeout=10), path_body
+
+        calls = [hold_call(user, n) for user, n in holds]
+        first = storm([call for call, _ in calls], 0.1, server.process.kill)
+        server.process.wait(timeout=10)
+        server.log.close()
+        made = {holds[i]: answer[1]["id"] for i, answer in enumerate(first) if answer != "killed" and answer[0] == 201}
+        print(f"     {len(holds)} keyed holds sent, {len(made)} answered 201 before kill -9, {sum(1 for a in first if a == 'killed')} cut off")
+        check("the server was killed mid-hold", server.process.returncode == -signal.SIGKILL, server.process.returncode)
+        server = Server(BINARY, data_dir, env=env)
+        started = time.time()
+        retried, found = {}, 0
+        stuck = []
+        for i, (user, n) in enumerate(holds):
+            status, answer, headers, _ = answered(server.port, "POST", "/api/bookings", keyed(owners[user], f"hold-{user}-{n}"), calls[i][1])
+            if status in (200, 201) and answer.get("id"):
+                retried[(user, n)] = answer["id"]
+                found += (user, n) not in made and headers.get("Idempotent-Replayed") == "true"
+            elif status != 409 or not answer.get("type", "").endswith("/seat-taken"):
+                stuck.append((user, n, status, answer))
+        print(f"     every keyed hold retried after the restart in {time.time() - started:.1f} s; "
+              f"{found} committed but unanswered at the kill were found by their retry, not written again")
+        check("every retried hold gets an answer (no key left 'in use')", not stuck, stuck[:3])
+        check("a hold answered before the kill is the same booking when retried", all(retried.get(k) == v for k, v in made.items()),
+              [(k, v, retried.get(k)) for k, v in made.items() if retried.get(k) != v][:3])
+        bookings = sqlite3.connect(os.path.join(data_dir, "booking.sqlite"))
+        per_user = dict(bookings.execute("SELECT user_identifier, COUNT(*) FROM bookings GROUP BY user_identifier"))
+        doubled = {user: count for user, count in per_user.items() if count > BOOKINGS_PER_USER}
+        check("no key made two bookings: at most one booking per key in the database", not doubled and len(retried) == sum(per_user.values()), (doubled, len(retried), sum(per_user.values())))
+
+        # Keyed pays cut by kill -9.
+        booking_ids, by_booking = [], {}
         for user in range(USERS):
-            owner = guest(server.port)
+            owner = owners[user]
             _, account, _ = request(server.port, "POST", "/api/accounts", {}, owner)
             # Some wallets can pay for one booking only, so cancellations and confirmations interleave.
             request(server.port, "POST", f"/api/accounts/{account['id']}/deposits", {"amount_minor": 4000 * (1 + user % BOOKINGS_PER_USER)}, owner)
@@ -77,24 +115,17 @@ def main():
                 seat = first_seat + user * BOOKINGS_PER_USER + n
                 _, hold, _ = request(server.port, "POST", "/api/book/safe", {"seat_id": seat}, owner)
                 booking_ids.append(hold["booking_id"])
-                owners[hold["booking_id"]] = owner
+                by_booking[hold["booking_id"]] = owner
 
-        def pay(booking):
-            try:
-                return request(server.port, "POST", f"/api/bookings/{booking}/pay", headers=owners[booking], timeout=10)[0]
-            except OSError:
-                return "killed"
+        def pay_call(booking):
+            return lambda: request(server.port, "POST", f"/api/bookings/{booking}/pay", headers=keyed(by_booking[booking], f"pay-{booking}"), timeout=10)[0]
 
-        killer = threading.Timer(0.15, lambda: server.process.send_signal(signal.SIGKILL))
-        killer.start()
-        with concurrent.futures.ThreadPoolExecutor(max_workers=32) as pool:
-            answers = list(pool.map(pay, booking_ids))
-        killer.join()
+        answers = storm([pay_call(booking) for booking in booking_ids], 0.15, server.process.kill)
         server.process.wait(timeout=10)
         server.log.close()
-        answered = sum(1 for answer in answers if answer != "killed")
-        print(f"     {len(booking_ids)} payments sent, {answered} answered before kill -9, {len(booking_ids) - answered} cut off")
-        check("the server was killed mid-flow", server.process.returncode == -signal.SIGKILL, server.process.returncode)
+        answered_before = sum(1 for answer in answers if answer != "killed")
+        print(f"     {len(booking_ids)} keyed payments sent, {answered_before} answered before kill -9, {len(booking_ids) - answered_before} cut off")
+        check("the server was killed mid-payment", server.process.returncode == -signal.SIGKILL, server.process.returncode)
 
         server = Server(BINARY, data_dir, env=env)
         started = time.time()
@@ -104,13 +135,22 @@ def main():
         check(f"after restart every booking reaches a terminal state ({time.time() - started:.1f} s)", left == 0, f"{left} unfinished")
         problems = money_problems(data_dir)
         check("no negative balance, no double charge, money conserved, every success confirmed", not problems, problems)
-        counts = {}
+        counts, disagree = {}, []
         for booking in booking_ids:
-            state = request(server.port, "GET", f"/api/bookings/{booking}", headers=owners[booking])[1]["status"]
+            state = request(server.port, "GET", f"/api/bookings/{booking}", headers=by_booking[booking])[1]["status"]
             counts[state] = counts.get(state, 0) + 1
+            status, answer, _, _ = answered(server.port, "POST", f"/api/bookings/{booking}/pay", keyed(by_booking[booking], f"pay-{booking}"))
+            # A pay that reached the database answers with its outcome (or the 202 it answered before the kill, again);
+            # one cut off before it runs now, on an expired hold.
+            outcome = (status, (answer or {}).get("status"))
+            if outcome not in ((200, state), (202, "payment_pending")) and not (status == 409 and state == "expired"):
+                disagree.append((booking, state, status, answer))
         settled = counts.get("confirmed", 0) + counts.get("cancelled", 0)
-        print(f"     outcome: {counts}; {max(settled - answered, 0)} payments in flight at the kill were completed after restart")
+        print(f"     outcome: {counts}; {max(settled - answered_before, 0)} payments in flight at the kill were completed after restart")
         check("the API agrees: no booking left held or pending", not ({"held", "payment_pending"} & set(counts)), counts)
+        check("every pay retried with its key answers with the booking's outcome", not disagree, disagree[:3])
+        problems = money_problems(data_dir)
+        check("the retries charged nobody again", not problems, problems)
         check("the restarted server stops cleanly", server.stop() == 0)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)

@@ -25,6 +25,9 @@ public enum DomainError: Error, Equatable, Sendable {
     /// The holds from one client address would hold more tickets than its cap; one of them ends in `retryAfter` seconds
     /// (nil: the booking alone is larger than the cap, and waiting will not help).
     case addressCapReached(cap: Int, retryAfter: Int?)
+    /// The request's claim on its `Idempotency-Key` was given up or taken over by a retry before its effect was
+    /// written: nothing was done, and the retry's answer is the one that counts.
+    case keyClaimLost
 
     /// The broad class of a refusal, which decides the HTTP status.
     public enum Kind: Sendable {
@@ -43,7 +46,7 @@ public enum DomainError: Error, Equatable, Sendable {
         switch self {
         case .invalid: .invalid
         case .eventNotFound, .seatNotFound, .bookingNotFound: .notFound
-        case .seatsTaken, .poolSoldOut, .salesNotOpen, .bookingStateConflict, .emailTaken, .customerCapReached: .conflict
+        case .seatsTaken, .poolSoldOut, .salesNotOpen, .bookingStateConflict, .emailTaken, .customerCapReached, .keyClaimLost: .conflict
         case .addressCapReached: .tooMany
         }
     }
@@ -79,6 +82,8 @@ public enum DomainError: Error, Equatable, Sendable {
             "The holds from your network have reached \(cap) tickets for this event; try again in \(retryAfter) s, when one of them ends."
         case .addressCapReached(let cap, nil):
             "The holds from one network may hold at most \(cap) tickets of this event at once; this booking asks for more."
+        case .keyClaimLost:
+            "A retry with this Idempotency-Key took it over before this request's effect was written: nothing was done here; the retry's answer counts."
         }
     }
 }

@@ -164,17 +164,19 @@ public final class BookingEngine: HoldPath {
     /// Asks for a held booking to be paid: it moves to `payment_pending` (and stops expiring) and a
     /// `payment.requested` message is written in the same transaction. Paying a booking that is already
     /// pending or confirmed changes nothing and succeeds.
-    /// - Throws: ``DomainError/bookingStateConflict(_:_:action:)`` when the booking is past holding.
-    public func pay(_ id: BookingID) async throws -> Booking {
+    /// - Parameter keyClaim: the request's claim on its `Idempotency-Key`, recorded in the same transaction.
+    /// - Throws: ``DomainError/bookingStateConflict(_:_:action:)`` when the booking is past holding;
+    ///   ``DomainError/keyClaimLost`` when the key's claim is no longer the request's.
+    public func pay(_ id: BookingID, keyClaim: KeyClaim? = nil) async throws -> Booking {
         var booking = try await booking(id)
         if booking.status == .held {
             let engine = try engine(for: booking.eventID)
             booking.status = .paymentPending
-            if try await engine.requestPayment(booking) { return booking }
+            if try await engine.requestPayment(booking, keyClaim: keyClaim) { return booking }
             // Memory refused a booking the database holds: another instance made it a moment ago. Catch up once.
             if try await self.booking(id).status == .held {
                 await engine.refresh()
-                if try await engine.requestPayment(booking) { return booking }
+                if try await engine.requestPayment(booking, keyClaim: keyClaim) { return booking }
             }
         }
         let current = try await self.booking(id)

@@ -13,7 +13,7 @@ enum EngineCommand {
     /// End every hold whose time ran out; answered with how many ended.
     case expireDue(CheckedContinuation<Int, any Error>)
     /// Move a held booking to payment and write the payment request; answered with whether it moved.
-    case requestPayment(Booking, CheckedContinuation<Bool, any Error>)
+    case requestPayment(Booking, KeyClaim?, CheckedContinuation<Bool, any Error>)
     /// Confirm or cancel a booking waiting for its payment; answered with what happened.
     case settle(BookingID, confirmed: Bool, message: UUID, CheckedContinuation<SettleOutcome, any Error>)
     /// Take into memory a hold a writer outside the engine already committed; answered once the snapshot shows it.
@@ -44,7 +44,7 @@ struct Decision {
     /// Whether this decision is a new hold of one seat and no tickets: one the database refuses only for a claim
     /// made elsewhere, and whose refusal names that seat without a re-read.
     var isSingleSeatHold: Bool {
-        if case .hold(let booking) = change { booking.seatIDs.count == 1 && booking.tickets.isEmpty } else { false }
+        if case .hold(let booking, nil) = change { booking.seatIDs.count == 1 && booking.tickets.isEmpty } else { false }
     }
 
     /// The booking status change this decision makes, once written.

@@ -139,8 +139,8 @@ public actor EventEngine {
 
     /// Moves a held booking to `payment_pending` and writes its payment request in the same transaction.
     /// - Returns: false when the booking is not held here any more.
-    public nonisolated func requestPayment(_ booking: Booking) async throws -> Bool {
-        try await withCheckedThrowingContinuation { submit(.requestPayment(booking, $0)) }
+    public nonisolated func requestPayment(_ booking: Booking, keyClaim: KeyClaim? = nil) async throws -> Bool {
+        try await withCheckedThrowingContinuation { submit(.requestPayment(booking, keyClaim, $0)) }
     }
 
     /// Confirms (seats sold) or cancels (seats back on sale) a booking waiting for its payment, recording the
@@ -218,7 +218,7 @@ public actor EventEngine {
                 do {
                     let booking = try state.hold(request, id: .random(), now: at, enforcingCaps: enforcesCaps)
                     replies.append(.hold(booking, changeIndex: decisions.count, reply))
-                    decide(.hold(booking), undo: .held(booking.id), customer: booking.userIdentifier)
+                    decide(.hold(booking, keyClaim: request.keyClaim), undo: .held(booking.id), customer: booking.userIdentifier)
                 } catch {
                     replies.append(.refused(error, reply))
                 }
@@ -236,13 +236,14 @@ public actor EventEngine {
                     decide(.endHold(ended(hold, as: .expired, at: at)), undo: .ended(hold), customer: hold.customer)
                 }
                 replies.append(.expireDue(changeIndexes: first ..< decisions.count, reply))
-            case .requestPayment(let booking, let reply):
+            case .requestPayment(let booking, let keyClaim, let reply):
                 guard let hold = state.beginPayment(booking.id) else {
                     reply.resume(returning: false)
                     continue
                 }
                 replies.append(.payment(changeIndex: decisions.count, reply))
-                decide(.requestPayment(PaymentStart(booking: booking, messageID: UUID(), at: at)), undo: .paymentStarted(hold), customer: hold.customer)
+                let start = PaymentStart(booking: booking, messageID: UUID(), at: at, keyClaim: keyClaim)
+                decide(.requestPayment(start), undo: .paymentStarted(hold), customer: hold.customer)
             case .settle(let id, let confirmed, let message, let reply):
                 guard let hold = state.settle(id, confirmed: confirmed) else {
                     reply.resume(returning: .notPending)
@@ -269,7 +270,7 @@ public actor EventEngine {
             }
         }
         guard !decisions.isEmpty else {
-            answer(replies, applied: [], overCap: [])
+            answer(replies, applied: [], refusals: BatchResult(applied: []))
             return
         }
         do {
@@ -278,7 +279,7 @@ public actor EventEngine {
             let result = try await store.apply(decisions.map(\.change), event: event.id, customerCap: cap)
             let applied = result.applied
             undo(decisions, where: { !applied[$0] })
-            if decisions.indices.allSatisfy({ applied[$0] || decisions[$0].isSingleSeatHold }) {
+            if decisions.indices.allSatisfy({ applied[$0] || decisions[$0].isSingleSeatHold || result.lostKeyClaims.contains($0) }) {
                 // Only one-seat holds lost their seats, to claims another process made: memory's refusals are still
                 // right, and each refusal names its seat. Memory catches up soon.
                 if applied.contains(false) { followNewClaims() }
@@ -290,7 +291,7 @@ public actor EventEngine {
             let written = decisions.indices.filter { applied[$0] }
             EngineMetrics.wrote(batch: decisions.count, holds: written.filter { decisions[$0].statusChange(in: event.id).status == .held }.count, event: event.id)
             publish(touching: written.flatMap { decisions[$0].change.seatIDs })
-            answer(replies, applied: applied, overCap: result.overCap)
+            answer(replies, applied: applied, refusals: result)
             for index in decisions.indices where applied[index] { tell(decisions[index].statusChange(in: event.id)) }
         } catch {
             logger.error("could not write a batch of \(decisions.count) changes: \(String(reflecting: error))", metadata: ["event": "\(event.id)"])
@@ -362,14 +363,18 @@ public actor EventEngine {
         )
     }
 
-    /// - Parameter overCap: the holds the database refused for their customer's cap.
-    private func answer(_ replies: [EngineReply], applied: [Bool], overCap: Set<Int>) {
+    /// - Parameter refusals: why the database refused what it refused (a customer's cap, a lost key claim).
+    private func answer(_ replies: [EngineReply], applied: [Bool], refusals: BatchResult) {
         for reply in replies {
             switch reply {
             case .refused(let error, let reply):
                 reply(.failure(error))
+            case .hold(_, let index, let reply) where refusals.lostKeyClaims.contains(index):
+                reply(.failure(DomainError.keyClaimLost))
             case .hold(let booking, let index, let reply):
-                reply(applied[index] ? .success(booking) : .failure(conflict(for: booking, overCap: overCap.contains(index))))
+                reply(applied[index] ? .success(booking) : .failure(conflict(for: booking, overCap: refusals.overCap.contains(index))))
+            case .payment(let index, let continuation) where refusals.lostKeyClaims.contains(index):
+                continuation.resume(throwing: DomainError.keyClaimLost)
             case .release(let index, let continuation):
                 continuation.resume(returning: applied[index])
             case .expireDue(let indexes, let continuation):

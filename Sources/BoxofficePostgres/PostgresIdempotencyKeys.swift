@@ -1,4 +1,5 @@
 import BoxofficeDomain
+import BoxofficeStorage
 import Foundation
 import Logging
 import PostgresNIO
@@ -20,21 +21,26 @@ enum PostgresIdempotencyKeys {
     /// Claims carry their own id (and `claimed_at` is renewed while the request runs).
     static let claimIDs = ["ALTER TABLE idempotency_keys ADD COLUMN claim TEXT"]
 
+    /// A keyed write records what it made (a booking's id) in its own transaction (``IdempotencyClaim/effectCommitted(_:)``).
+    static let effects = ["ALTER TABLE idempotency_keys ADD COLUMN effect TEXT"]
+
     static func claim(
         _ key: String, owner: String, fingerprint: String, claim: UUID, at: Date, staleBefore: Date, client: PostgresClient, logger: Logger
     ) async throws -> IdempotencyClaim {
-        // New, or unanswered and stale (its process died): this request takes it. A concurrent claim of the same
-        // key waits on the row's lock, then finds it taken.
+        // New, or unanswered and stale (its process died, or it was given up): this request takes it; one whose write
+        // committed only for the same request. A concurrent claim of the same key waits on the row's lock, then finds
+        // it taken.
         let taken = try await client.query(
             """
             INSERT INTO idempotency_keys (owner, key, fingerprint, claimed_at, claim) VALUES (\(owner), \(key), \(fingerprint), \(at), \(claim.uuidString))
             ON CONFLICT (owner, key) DO UPDATE SET fingerprint = excluded.fingerprint, claimed_at = excluded.claimed_at, claim = excluded.claim
-            WHERE idempotency_keys.status IS NULL AND idempotency_keys.claimed_at < \(staleBefore)
-            RETURNING owner
+            WHERE idempotency_keys.status IS NULL AND (idempotency_keys.claimed_at < \(staleBefore) OR idempotency_keys.claim IS NULL)
+                AND (idempotency_keys.effect IS NULL OR idempotency_keys.fingerprint = excluded.fingerprint)
+            RETURNING effect
             """,
             logger: logger
         )
-        for try await _ in taken.decode(String.self) { return .fresh }
+        for try await effect in taken.decode(String?.self) { return effect.map(IdempotencyClaim.effectCommitted) ?? .fresh }
         let rows = try await client.query(
             "SELECT fingerprint, status, content_type, location, body FROM idempotency_keys WHERE owner = \(owner) AND key = \(key)", logger: logger
         )
@@ -65,8 +71,16 @@ enum PostgresIdempotencyKeys {
     }
 
     static func release(_ key: String, owner: String, claim: UUID, client: PostgresClient, logger: Logger) async throws {
+        // A write that committed keeps its effect: the row stays, without a claim, for a retry to take over at once.
         try await client.query(
-            "DELETE FROM idempotency_keys WHERE owner = \(owner) AND key = \(key) AND claim = \(claim.uuidString) AND status IS NULL", logger: logger
+            """
+            WITH gone AS (
+                DELETE FROM idempotency_keys WHERE owner = \(owner) AND key = \(key) AND claim = \(claim.uuidString) AND status IS NULL AND effect IS NULL
+                RETURNING 1)
+            UPDATE idempotency_keys SET claim = NULL
+            WHERE owner = \(owner) AND key = \(key) AND claim = \(claim.uuidString) AND status IS NULL AND effect IS NOT NULL
+            """,
+            logger: logger
         )
     }
 }
@@ -95,6 +109,33 @@ extension PostgresServiceStore {
     public func releaseIdempotencyKey(_ key: String, owner: String, claim: UUID) async throws {
         try await Deadline.run(within: timeout) { [client, logger] in
             try await PostgresIdempotencyKeys.release(key, owner: owner, claim: claim, client: client, logger: logger)
+        }
+    }
+}
+
+extension PostgresInventoryTransaction {
+    public func recordKeyEffects(_ effects: [KeyEffect]) async throws -> Set<KeyClaim> {
+        var recorded = Set<KeyClaim>()
+        for (claim, booking) in effects {
+            let rows = try await connection.query(
+                """
+                UPDATE idempotency_keys SET effect = \(booking.description)
+                WHERE owner = \(claim.owner) AND key = \(claim.key) AND claim = \(claim.claim.uuidString) AND status IS NULL AND effect IS NULL
+                RETURNING owner
+                """,
+                logger: logger
+            )
+            for try await _ in rows.decode(String.self) { recorded.insert(claim) }
+        }
+        return recorded
+    }
+
+    public func clearKeyEffects(_ claims: [KeyClaim]) async throws {
+        for claim in claims {
+            try await connection.query(
+                "UPDATE idempotency_keys SET effect = NULL WHERE owner = \(claim.owner) AND key = \(claim.key) AND claim = \(claim.claim.uuidString)",
+                logger: logger
+            )
         }
     }
 }

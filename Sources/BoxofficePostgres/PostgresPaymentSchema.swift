@@ -54,5 +54,6 @@ public enum PostgresPaymentSchema {
             "CREATE TABLE token_revocations (kind TEXT NOT NULL, subject UUID NOT NULL, until TIMESTAMPTZ NOT NULL, PRIMARY KEY (kind, subject))",
         ]),
         Migration(version: 6, name: "idempotency claims with their own id, renewed while their request runs", statements: PostgresIdempotencyKeys.claimIDs),
+        Migration(version: 7, name: "a keyed write records its effect with itself, for a retry after a crash", statements: PostgresIdempotencyKeys.effects),
     ]
 }

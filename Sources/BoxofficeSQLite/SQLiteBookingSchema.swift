@@ -90,5 +90,6 @@ public enum SQLiteBookingSchema {
         ]),
         Migration(version: 10, name: "access tokens revoked before their expiry", statements: SQLiteBookingStore.revocationTable),
         Migration(version: 11, name: "idempotency claims with their own id, renewed while their request runs", statements: SQLiteIdempotencyKeys.claimIDs),
+        Migration(version: 12, name: "a keyed write records its effect with itself, for a retry after a crash", statements: SQLiteIdempotencyKeys.effects),
     ]
 }

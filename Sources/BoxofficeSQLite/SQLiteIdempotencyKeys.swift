@@ -1,4 +1,5 @@
 import BoxofficeDomain
+import BoxofficeStorage
 import Foundation
 import SQLiteNIO
 
@@ -18,22 +19,27 @@ enum SQLiteIdempotencyKeys {
 
     /// Claims carry their own id (and `claimed_at` is renewed while the request runs).
     static let claimIDs = ["ALTER TABLE idempotency_keys ADD COLUMN claim TEXT"]
+
+    /// A keyed write records what it made (a booking's id) in its own transaction (``IdempotencyClaim/effectCommitted(_:)``).
+    static let effects = ["ALTER TABLE idempotency_keys ADD COLUMN effect TEXT"]
 }
 
 extension SQLiteServiceStore {
     public func claimIdempotencyKey(_ key: String, owner: String, fingerprint: String, claim: UUID, at: Date, staleBefore: Date) async throws -> IdempotencyClaim {
         try await database.write { connection in
-            // New, or unanswered and stale (its process died): this request takes it.
+            // New, or unanswered and stale (its process died, or it was given up): this request takes it; one whose
+            // write committed only for the same request.
             let taken = try await connection.query(
                 """
                 INSERT INTO idempotency_keys (owner, key, fingerprint, claimed_at, claim) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (owner, key) DO UPDATE SET fingerprint = excluded.fingerprint, claimed_at = excluded.claimed_at, claim = excluded.claim
-                WHERE idempotency_keys.status IS NULL AND idempotency_keys.claimed_at < ?
-                RETURNING owner
+                WHERE idempotency_keys.status IS NULL AND (idempotency_keys.claimed_at < ? OR idempotency_keys.claim IS NULL)
+                    AND (idempotency_keys.effect IS NULL OR idempotency_keys.fingerprint = excluded.fingerprint)
+                RETURNING effect
                 """,
                 [.text(owner), .text(key), .text(fingerprint), ColumnCoding.millis(at), .text(claim.uuidString), ColumnCoding.millis(staleBefore)]
             )
-            if !taken.isEmpty { return .fresh }
+            if let row = taken.first { return row.column("effect")?.string.map(IdempotencyClaim.effectCommitted) ?? .fresh }
             let rows = try await connection.query(
                 "SELECT fingerprint, status, content_type, location, body FROM idempotency_keys WHERE owner = ? AND key = ?", [.text(owner), .text(key)]
             )
@@ -73,7 +79,40 @@ extension SQLiteServiceStore {
     public func releaseIdempotencyKey(_ key: String, owner: String, claim: UUID) async throws {
         _ = try await database.write { connection in
             try await connection.query(
-                "DELETE FROM idempotency_keys WHERE owner = ? AND key = ? AND claim = ? AND status IS NULL", [.text(owner), .text(key), .text(claim.uuidString)]
+                "DELETE FROM idempotency_keys WHERE owner = ? AND key = ? AND claim = ? AND status IS NULL AND effect IS NULL",
+                [.text(owner), .text(key), .text(claim.uuidString)]
+            )
+            // A write that committed keeps its effect: the row stays, without a claim, for a retry to take over at once.
+            _ = try await connection.query(
+                "UPDATE idempotency_keys SET claim = NULL WHERE owner = ? AND key = ? AND claim = ? AND status IS NULL",
+                [.text(owner), .text(key), .text(claim.uuidString)]
+            )
+        }
+    }
+}
+
+extension SQLiteInventoryTransaction {
+    public func recordKeyEffects(_ effects: [KeyEffect]) async throws -> Set<KeyClaim> {
+        var recorded = Set<KeyClaim>()
+        for (claim, booking) in effects {
+            let rows = try await connection.query(
+                """
+                UPDATE idempotency_keys SET effect = ?
+                WHERE owner = ? AND key = ? AND claim = ? AND status IS NULL AND effect IS NULL
+                RETURNING owner
+                """,
+                [.text(booking.description), .text(claim.owner), .text(claim.key), .text(claim.claim.uuidString)]
+            )
+            if !rows.isEmpty { recorded.insert(claim) }
+        }
+        return recorded
+    }
+
+    public func clearKeyEffects(_ claims: [KeyClaim]) async throws {
+        for claim in claims {
+            _ = try await connection.query(
+                "UPDATE idempotency_keys SET effect = NULL WHERE owner = ? AND key = ? AND claim = ?",
+                [.text(claim.owner), .text(claim.key), .text(claim.claim.uuidString)]
             )
         }
     }

@@ -49,5 +49,6 @@ public enum SQLitePaymentSchema {
             "CREATE TABLE token_revocations (kind TEXT NOT NULL, subject TEXT NOT NULL, until INTEGER NOT NULL, PRIMARY KEY (kind, subject))",
         ]),
         Migration(version: 6, name: "idempotency claims with their own id, renewed while their request runs", statements: SQLiteIdempotencyKeys.claimIDs),
+        Migration(version: 7, name: "a keyed write records its effect with itself, for a retry after a crash", statements: SQLiteIdempotencyKeys.effects),
     ]
 }

@@ -20,14 +20,24 @@ public enum BatchApplier {
         var ends: [(Int, EndedHold)] = []
         var starts: [(Int, PaymentStart)] = []
         var settlements: [(Int, Settlement)] = []
+        var keyed: [(Int, KeyEffect)] = []
         for (index, change) in changes.enumerated() {
             switch change {
-            case .hold(let booking): holds.append((index, booking))
-            case .endHold(let end): ends.append((index, end))
-            case .requestPayment(let start): starts.append((index, start))
-            case .settle(let settlement): settlements.append((index, settlement))
+            case .hold(let booking, let claim):
+                holds.append((index, booking))
+                if let claim { keyed.append((index, (claim, booking.id))) }
+            case .endHold(let end):
+                ends.append((index, end))
+            case .requestPayment(let start):
+                starts.append((index, start))
+                if let claim = start.keyClaim { keyed.append((index, (claim, start.booking.id))) }
+            case .settle(let settlement):
+                settlements.append((index, settlement))
             }
         }
+        let lostClaims = try await recordKeyEffects(keyed, in: transaction, applied: &applied)
+        holds.removeAll { !applied[$0.0] }
+        starts.removeAll { !applied[$0.0] }
         try await endHolds(ends, in: transaction, applied: &applied)
         try await settle(settlements, in: transaction, applied: &applied)
         try await startPayments(starts, in: transaction, applied: &applied)
@@ -36,9 +46,20 @@ public enum BatchApplier {
                 + settlements.filter { applied[$0.0] && !$0.1.confirmed }.map { ($0.1.customer, $0.1.ticketCount) }
             if !given.isEmpty { try await transaction.removeHoldings(perCustomer(given), event: event) }
         }
+        let overCap = try await insertHolds(holds, event: event, customerCap: customerCap, in: transaction, applied: &applied)
+        let unapplied = keyed.filter { !applied[$0.0] && !lostClaims.contains($0.0) }.map(\.1.claim)
+        if !unapplied.isEmpty { try await transaction.clearKeyEffects(unapplied) }
+        return BatchResult(applied: applied, overCap: overCap, lostKeyClaims: lostClaims)
+    }
+
+    /// Inserts the holds; with a customer cap, only those that fit in their customer's holdings as the database counts them.
+    /// - Returns: the indexes of the holds refused for the cap.
+    private static func insertHolds(
+        _ holds: [(Int, Booking)], event: EventID, customerCap: Int?, in transaction: some InventoryTransaction, applied: inout [Bool]
+    ) async throws -> Set<Int> {
         guard let customerCap, !holds.isEmpty else {
             try await insertHolds(holds, event: event, in: transaction, applied: &applied)
-            return BatchResult(applied: applied)
+            return []
         }
         let fit = try await transaction.addHoldings(perCustomer(holds.map { ($0.1.userIdentifier, $0.1.ticketCount) }), event: event, cap: customerCap)
         var overCap = Set<Int>()
@@ -50,7 +71,21 @@ public enum BatchApplier {
         try await insertHolds(counted, event: event, in: transaction, applied: &applied)
         let lost = counted.filter { !applied[$0.0] }.map { ($0.1.userIdentifier, $0.1.ticketCount) }
         if !lost.isEmpty { try await transaction.removeHoldings(perCustomer(lost), event: event) }
-        return BatchResult(applied: applied, overCap: overCap)
+        return overCap
+    }
+
+    /// Records each keyed write's booking as its key's effect, first, so a write whose claim is no longer its request's
+    /// makes nothing (the claim was given up, or a retry took it over).
+    /// - Returns: the indexes of the writes refused for that.
+    private static func recordKeyEffects(_ keyed: [(Int, KeyEffect)], in transaction: some InventoryTransaction, applied: inout [Bool]) async throws -> Set<Int> {
+        guard !keyed.isEmpty else { return [] }
+        let recorded = try await transaction.recordKeyEffects(keyed.map(\.1))
+        var lost = Set<Int>()
+        for (index, effect) in keyed where !recorded.contains(effect.claim) {
+            applied[index] = false
+            lost.insert(index)
+        }
+        return lost
     }
 
     /// Whether every change of a batch is a hold: written, it only adds claims (those of refused holds are taken back in
@@ -73,12 +108,12 @@ public enum BatchApplier {
     /// The events with a hold past its expiry (one bound parameter: the moment).
     public static let overdueHoldEvents = "SELECT DISTINCT event_id FROM bookings WHERE status = 'held' AND expires_at < $1"
 
-    /// The bookings of a batch made only of holds of seats only (a flash sale's batches), which a store can
-    /// write in one statement; nil for any other batch.
+    /// The bookings of a batch made only of holds of seats only without an idempotency key (a flash sale's batches),
+    /// which a store can write in one statement; nil for any other batch.
     public static func seatHolds(_ changes: [InventoryChange]) -> [Booking]? {
         var bookings: [Booking] = []
         for change in changes {
-            guard case .hold(let booking) = change, booking.holdsSeatsOnly else { return nil }
+            guard case .hold(let booking, nil) = change, booking.holdsSeatsOnly else { return nil }
             bookings.append(booking)
         }
         return bookings

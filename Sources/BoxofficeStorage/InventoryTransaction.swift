@@ -45,7 +45,15 @@ public protocol InventoryTransaction {
     /// Moves `updated_at` to `at` for up to `limit` bookings waiting for their payment since before `cutoff`,
     /// skipping rows another transaction holds; returns the payment request each needs.
     func touchWaitingPayments(since cutoff: Date, at: Date, limit: Int) async throws -> [PaymentRequested]
+    /// Records each booking as its `Idempotency-Key`'s effect where the claim is still the request's (unanswered, and
+    /// neither given up nor taken over) and no effect is recorded yet; returns the claims recorded.
+    func recordKeyEffects(_ effects: [KeyEffect]) async throws -> Set<KeyClaim>
+    /// Takes back effects this transaction recorded for writes that then did not apply.
+    func clearKeyEffects(_ claims: [KeyClaim]) async throws
 }
+
+/// A keyed write's claim and the booking the write is about.
+public typealias KeyEffect = (claim: KeyClaim, booking: BookingID)
 
 /// A seat and the booking that claims it.
 public typealias SeatClaim = (seat: SeatID, booking: BookingID)

@@ -95,7 +95,7 @@ struct SharedDatabaseTests {
                     for round in 0 ..< 20 {
                         let writer = round.isMultiple(of: 2) ? store : sibling
                         let bookings = (0 ..< 3).map { StoreFixture.booking(event, seats: [($0 + round) % 10], ga: 1) }
-                        group.addTask { try await writer.apply(bookings.map(InventoryChange.hold), event: event.id) }
+                        group.addTask { try await writer.apply(bookings.map { InventoryChange.hold($0) }, event: event.id) }
                     }
                     return try await group.reduce(into: [Bool]()) { $0 += $1 }
                 }

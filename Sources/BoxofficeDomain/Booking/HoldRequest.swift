@@ -10,14 +10,19 @@ public struct HoldRequest: Sendable, Hashable {
     public var userIdentifier: String
     /// The client address it comes from, counted against the event's address cap; nil counts nowhere.
     public var clientAddress: String?
+    /// The request's claim on its `Idempotency-Key`, recorded with the hold; nil without a key.
+    public var keyClaim: KeyClaim?
 
     /// Creates a request.
-    public init(eventID: EventID, seatIDs: [SeatID], tickets: [TicketQuantity], userIdentifier: String, clientAddress: String? = nil) {
+    public init(
+        eventID: EventID, seatIDs: [SeatID], tickets: [TicketQuantity], userIdentifier: String, clientAddress: String? = nil, keyClaim: KeyClaim? = nil
+    ) {
         self.eventID = eventID
         self.seatIDs = seatIDs
         self.tickets = tickets
         self.userIdentifier = userIdentifier
         self.clientAddress = clientAddress
+        self.keyClaim = keyClaim
     }
 
     /// Checks the request against the event's rules, without looking at availability.

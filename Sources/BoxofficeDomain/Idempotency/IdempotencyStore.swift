@@ -24,6 +24,10 @@ public struct RecordedAnswer: Sendable, Equatable {
 public enum IdempotencyClaim: Sendable, Equatable {
     /// The key is new (or its earlier request died without an answer): this request runs, and its answer is kept.
     case fresh
+    /// The key's earlier request, the same as this one, died (or gave its claim up) after its write committed and before
+    /// its answer was kept: this request takes the claim over and answers from what the write made (`effect`, a
+    /// booking's id) instead of writing again.
+    case effectCommitted(String)
     /// The key was used for this same request, which was answered: give that answer again.
     case replay(RecordedAnswer)
     /// The key's request is still running.
@@ -51,6 +55,7 @@ public protocol IdempotencyStore: Sendable {
     /// Keeps the answer of a claimed key's request, if the claim is still this request's.
     func recordIdempotentAnswer(_ answer: RecordedAnswer, key: String, owner: String, claim: UUID, at: Date) async throws
     /// Gives a claimed key up without an answer (the request failed in a way a retry may fix), so the key can be
-    /// used again at once; nothing when the claim is no longer this request's.
+    /// used again at once — by the same request only, when its write committed after all; nothing when the claim is
+    /// no longer this request's.
     func releaseIdempotencyKey(_ key: String, owner: String, claim: UUID) async throws
 }

@@ -116,10 +116,14 @@ public struct BatchResult: Sendable, Equatable {
     /// The indexes of the holds refused because their customer would have gone over the event's cap (as the database
     /// counts it, with every process's holds).
     public var overCap: Set<Int>
+    /// The indexes of the keyed writes refused because their request's claim on its `Idempotency-Key` was no longer
+    /// the request's (given up, or taken over by a retry).
+    public var lostKeyClaims: Set<Int>
 
     /// Creates a result.
-    public init(applied: [Bool], overCap: Set<Int> = []) {
+    public init(applied: [Bool], overCap: Set<Int> = [], lostKeyClaims: Set<Int> = []) {
         self.applied = applied
         self.overCap = overCap
+        self.lostKeyClaims = lostKeyClaims
     }
 }

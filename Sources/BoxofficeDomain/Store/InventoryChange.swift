@@ -6,12 +6,14 @@ import Foundation
 /// processes sharing a database can never both win the same seat.
 public enum InventoryChange: Sendable, Hashable {
     /// A new booking holds its seats and tickets; applies only if every seat is still available
-    /// and every pool still has room.
-    case hold(Booking)
+    /// and every pool still has room, and, with a key claim, only while the claim is still the request's (the key then
+    /// records the booking as its effect).
+    case hold(Booking, keyClaim: KeyClaim? = nil)
     /// An unpaid hold ends as `released` or `expired`; applies only if the booking is still `held`.
     case endHold(EndedHold)
     /// A held booking asks for payment (`payment_pending`), and the request goes to the outbox in the same
-    /// transaction; applies only if the booking is still `held`.
+    /// transaction; applies only if the booking is still `held`, and, with a key claim, only while the claim is still
+    /// the request's.
     case requestPayment(PaymentStart)
     /// A payment's outcome confirms the booking (seats sold) or cancels it (seats back on sale), recording the
     /// outcome message in the inbox in the same transaction; applies only if the booking is `payment_pending`
@@ -27,12 +29,15 @@ public struct PaymentStart: Sendable, Hashable {
     public var messageID: UUID
     /// When payment was asked for.
     public var at: Date
+    /// The request's claim on its `Idempotency-Key`, recorded with the start; nil without a key.
+    public var keyClaim: KeyClaim?
 
     /// Creates the facts.
-    public init(booking: Booking, messageID: UUID, at: Date) {
+    public init(booking: Booking, messageID: UUID, at: Date, keyClaim: KeyClaim? = nil) {
         self.booking = booking
         self.messageID = messageID
         self.at = at
+        self.keyClaim = keyClaim
     }
 }
 
@@ -105,7 +110,7 @@ extension InventoryChange {
     /// The booking the change is about.
     public var bookingID: BookingID {
         switch self {
-        case .hold(let booking): booking.id
+        case .hold(let booking, _): booking.id
         case .endHold(let ended): ended.bookingID
         case .requestPayment(let start): start.booking.id
         case .settle(let settlement): settlement.bookingID
@@ -125,7 +130,7 @@ extension InventoryChange {
     /// The seats whose status the change alters.
     public var seatIDs: [SeatID] {
         switch self {
-        case .hold(let booking): booking.seatIDs
+        case .hold(let booking, _): booking.seatIDs
         case .endHold(let ended): ended.seatIDs
         case .requestPayment: []
         case .settle(let settlement): settlement.seatIDs

@@ -14,7 +14,6 @@ struct AdmissionMiddleware: RouterMiddleware {
         case .success(let admitted):
             var context = context
             context.admitted = admitted
-            context.principal = admitted.principal
             return try await next(request, context)
         }
     }

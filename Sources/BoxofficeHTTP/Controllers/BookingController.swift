@@ -34,9 +34,11 @@ struct BookingController {
         // Paying spends the owner's wallet: the owner's alone, not an organizer's to do.
         let id = try await ownedBookingID(context, ownerOnly: true)
         let ticket = waiters.expect(id, statuses: [.confirmed, .cancelled, .refunded])
+        // An earlier run of this same keyed request asked for payment and died before its answer was kept.
+        let asked = context.committedEffect == id.description
         var booking: Booking
         do {
-            booking = try await engine.pay(id)
+            booking = asked ? try await engine.booking(id) : try await engine.pay(id, keyClaim: context.keyClaim)
         } catch {
             waiters.forget(ticket)
             throw error
@@ -46,22 +48,38 @@ struct BookingController {
         } else {
             waiters.forget(ticket)
         }
-        return EditedResponse(status: booking.status == .paymentPending ? .accepted : .ok, response: BookingBody(booking))
+        return EditedResponse(
+            status: booking.status == .paymentPending ? .accepted : .ok, headers: asked ? Self.replayed : [:], response: BookingBody(booking)
+        )
     }
 
-    private func bookSafe(_ request: Request, context: BoxofficeRequestContext) async throws -> SafeBookingBody {
+    /// Marks an answer given from what an earlier run of the same keyed request wrote.
+    private static let replayed: HTTPFields = [.idempotentReplayed: "true"]
+
+    /// The booking an earlier run of this same keyed request made before it died unanswered, if any.
+    private func committedHold(_ context: BoxofficeRequestContext) async throws -> Booking? {
+        guard let effect = context.committedEffect, let id = BookingID(effect) else { return nil }
+        return try await engine.booking(id)
+    }
+
+    private func bookSafe(_ request: Request, context: BoxofficeRequestContext) async throws -> EditedResponse<SafeBookingBody> {
         let body = try await request.decodeJSON(SafeBookingRequest.self, limit: context.bodyLimit, fast: SafeBookingRequest.init(plainJSON:))
+        if let booking = try await committedHold(context) { return EditedResponse(headers: Self.replayed, response: SafeBookingBody(booking, guestToken: nil)) }
         let (owner, guestToken) = try acting(context)
-        let booking = try await holds.hold(
-            try engine.seatHoldRequest(SeatID(rawValue: body.seatId.value), userIdentifier: owner.owner, clientAddress: context.admitted?.holdingAddress)
-        )
-        return SafeBookingBody(booking, guestToken: guestToken)
+        var hold = try engine.seatHoldRequest(SeatID(rawValue: body.seatId.value), userIdentifier: owner.owner, clientAddress: context.admitted?.holdingAddress)
+        hold.keyClaim = context.keyClaim
+        return EditedResponse(response: SafeBookingBody(try await holds.hold(hold), guestToken: guestToken))
     }
 
     private func create(_ request: Request, context: BoxofficeRequestContext) async throws -> EditedResponse<BookingBody> {
         let body = try await request.decodeJSON(CreateBookingRequest.self, limit: context.bodyLimit)
+        if let booking = try await committedHold(context) {
+            return EditedResponse(status: .created, headers: [.location: "/api/bookings/\(booking.id)", .idempotentReplayed: "true"], response: BookingBody(booking))
+        }
         let (owner, guestToken) = try acting(context)
-        let booking = try await holds.hold(body.holdRequest(owner: owner.owner, clientAddress: context.admitted?.holdingAddress))
+        var hold = body.holdRequest(owner: owner.owner, clientAddress: context.admitted?.holdingAddress)
+        hold.keyClaim = context.keyClaim
+        let booking = try await holds.hold(hold)
         return EditedResponse(status: .created, headers: [.location: "/api/bookings/\(booking.id)"], response: BookingBody(booking, guestToken: guestToken))
     }
 

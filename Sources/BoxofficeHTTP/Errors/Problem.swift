@@ -56,6 +56,7 @@ public struct Problem: HTTPResponseError, Sendable {
         case .salesNotOpen: "sales-not-open"
         case .emailTaken: "email-taken"
         case .customerCapReached: "ticket-limit-reached"
+        case .keyClaimLost: "idempotency-key-in-use"
         default: "booking-state-conflict"
         }
     }

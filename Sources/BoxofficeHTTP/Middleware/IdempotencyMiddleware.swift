@@ -11,9 +11,12 @@ import NIOCore
 /// The key is scoped to the request's identity (a request without a token cannot use one) and claimed in the service's
 /// database with a fingerprint of method, path and body. The same key again with the same request gets the first
 /// answer again, marked `Idempotent-Replayed: true`; with another request `422`; while the first still runs `409`.
-/// Answers below 500 are kept (two days), but refusals of the request's form; a `5xx` gives the key up, so the client's retry runs anew — the deposit,
-/// whose `503` may commit after all, also records its key in its own transaction (``PaymentApplier``). `/api/auth/…`
-/// answers carry credentials, which are never stored: there the header is ignored.
+/// Answers below 500 are kept (two days), but refusals of the request's form; a `5xx` gives the key up, so the client's
+/// retry runs anew. The writes themselves record their key in their own transaction — a hold or a pay as its claim's
+/// effect (``KeyClaim``), a deposit in the payment service (``PaymentApplier``) — so a retry after a crash between the
+/// write's commit and its answer being kept finds what was written and answers from it (``IdempotencyClaim/effectCommitted(_:)``),
+/// and a write whose claim was given up or taken over writes nothing. `/api/auth/…` answers carry credentials, which
+/// are never stored: there the header is ignored.
 struct IdempotencyMiddleware: RouterMiddleware {
     typealias Context = BoxofficeRequestContext
 
@@ -39,9 +42,13 @@ struct IdempotencyMiddleware: RouterMiddleware {
         }
         let at = now()
         let claim = UUID()
+        var context = context
+        context.keyClaim = KeyClaim(owner: owner, key: key, claim: claim)
         switch try await store.claimIdempotencyKey(
             key, owner: owner, fingerprint: Self.fingerprint(request, body: body), claim: claim, at: at, staleBefore: at.addingTimeInterval(-Self.lease)
         ) {
+        case .effectCommitted(let effect):
+            context.committedEffect = effect
         case .replay(let answer):
             return Self.response(answer)
         case .running:

@@ -1,4 +1,5 @@
 import BoxofficeAuth
+import BoxofficeDomain
 import Foundation
 import Hummingbird
 
@@ -6,10 +7,14 @@ import Hummingbird
 /// principal the request acts for (set by the admission step; nil for an anonymous request).
 public struct BoxofficeRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// Who the request acts for.
-    public var principal: Principal?
     /// What the admission step let in; nil only before it ran.
     public var admitted: AdmittedRequest?
+    /// The request's claim on its `Idempotency-Key` (set by the idempotency step), for its write to record; nil
+    /// without a key.
+    public var keyClaim: KeyClaim?
+    /// What an earlier run of this same keyed request wrote (a booking's id) before it died unanswered: the request
+    /// answers from it instead of writing again.
+    public var committedEffect: String?
     /// The IP address the connection comes from (the gateway's, behind one).
     public let peerAddress: String?
 
@@ -20,4 +25,7 @@ public struct BoxofficeRequestContext: RequestContext {
 
     public var requestDecoder: JSONDecoder { APICoding.makeDecoder() }
     public var responseEncoder: JSONEncoder { APICoding.makeEncoder() }
+
+    /// Who the request acts for.
+    public var principal: Principal? { admitted?.principal }
 }
