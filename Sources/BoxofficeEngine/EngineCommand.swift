@@ -44,7 +44,7 @@ struct Decision {
     /// Whether this decision is a new hold of one seat and no tickets: one the database refuses only for a claim
     /// made elsewhere, and whose refusal names that seat without a re-read.
     var isSingleSeatHold: Bool {
-        if case .hold(let booking, nil) = change { booking.seatIDs.count == 1 && booking.tickets.isEmpty } else { false }
+        if case .hold(let booking, _) = change { booking.seatIDs.count == 1 && booking.tickets.isEmpty } else { false }
     }
 
     /// The booking status change this decision makes, once written.

@@ -71,16 +71,15 @@ enum PostgresIdempotencyKeys {
     }
 
     static func release(_ key: String, owner: String, claim: UUID, client: PostgresClient, logger: Logger) async throws {
-        // A write that committed keeps its effect: the row stays, without a claim, for a retry to take over at once.
+        // The claim goes first: should the request's write still be running, this waits for it, and its effect stays
+        // for a retry to take over at once; a write not yet at the key finds the claim gone and writes nothing. Then
+        // the row goes unless an effect was recorded. Two statements, so the second sees the first's result.
         try await client.query(
-            """
-            WITH gone AS (
-                DELETE FROM idempotency_keys WHERE owner = \(owner) AND key = \(key) AND claim = \(claim.uuidString) AND status IS NULL AND effect IS NULL
-                RETURNING 1)
-            UPDATE idempotency_keys SET claim = NULL
-            WHERE owner = \(owner) AND key = \(key) AND claim = \(claim.uuidString) AND status IS NULL AND effect IS NOT NULL
-            """,
+            "UPDATE idempotency_keys SET claim = NULL WHERE owner = \(owner) AND key = \(key) AND claim = \(claim.uuidString) AND status IS NULL",
             logger: logger
+        )
+        try await client.query(
+            "DELETE FROM idempotency_keys WHERE owner = \(owner) AND key = \(key) AND claim IS NULL AND status IS NULL AND effect IS NULL", logger: logger
         )
     }
 }

@@ -78,14 +78,15 @@ extension SQLiteServiceStore {
 
     public func releaseIdempotencyKey(_ key: String, owner: String, claim: UUID) async throws {
         _ = try await database.write { connection in
-            try await connection.query(
-                "DELETE FROM idempotency_keys WHERE owner = ? AND key = ? AND claim = ? AND status IS NULL AND effect IS NULL",
-                [.text(owner), .text(key), .text(claim.uuidString)]
-            )
-            // A write that committed keeps its effect: the row stays, without a claim, for a retry to take over at once.
+            // The claim goes, and then the row unless the request's write recorded an effect, which stays for a retry
+            // to take over at once (as PostgreSQL does it).
             _ = try await connection.query(
                 "UPDATE idempotency_keys SET claim = NULL WHERE owner = ? AND key = ? AND claim = ? AND status IS NULL",
                 [.text(owner), .text(key), .text(claim.uuidString)]
+            )
+            return try await connection.query(
+                "DELETE FROM idempotency_keys WHERE owner = ? AND key = ? AND claim IS NULL AND status IS NULL AND effect IS NULL",
+                [.text(owner), .text(key)]
             )
         }
     }
