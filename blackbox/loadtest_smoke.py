@@ -20,6 +20,7 @@ RUNS = [
     ["ga-rush", "--size", "1000"],
     ["seat-map", "--size", "2000"],
     ["watchers", "--size", "2000", "--watchers", "200"],
+    ["best-available", "--size", "2000"],
 ]
 
 

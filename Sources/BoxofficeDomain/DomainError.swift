@@ -28,6 +28,10 @@ public enum DomainError: Error, Equatable, Sendable {
     /// The request's claim on its `Idempotency-Key` was given up or taken over by a retry before its effect was
     /// written: nothing was done, and the retry's answer is the one that counts.
     case keyClaimLost
+    /// Best available found no seats for the request; the detail says what is left.
+    case notEnoughSeats(String)
+    /// A pick would leave a seat alone between taken seats or at a row's end, and the event refuses that.
+    case orphanSeat(SeatID, String)
 
     /// The broad class of a refusal, which decides the HTTP status.
     public enum Kind: Sendable {
@@ -46,7 +50,7 @@ public enum DomainError: Error, Equatable, Sendable {
         switch self {
         case .invalid: .invalid
         case .eventNotFound, .seatNotFound, .bookingNotFound: .notFound
-        case .seatsTaken, .poolSoldOut, .salesNotOpen, .bookingStateConflict, .emailTaken, .customerCapReached, .keyClaimLost: .conflict
+        case .seatsTaken, .poolSoldOut, .salesNotOpen, .bookingStateConflict, .emailTaken, .customerCapReached, .keyClaimLost, .notEnoughSeats, .orphanSeat: .conflict
         case .addressCapReached: .tooMany
         }
     }
@@ -82,6 +86,10 @@ public enum DomainError: Error, Equatable, Sendable {
             "The holds from your network have reached \(cap) tickets for this event; try again in \(retryAfter) s, when one of them ends."
         case .addressCapReached(let cap, nil):
             "The holds from one network may hold at most \(cap) tickets of this event at once; this booking asks for more."
+        case .notEnoughSeats(let detail):
+            detail
+        case .orphanSeat(let seat, let label):
+            "This pick would leave seat \(seat) (\(label)) alone between taken seats or at the end of its row, where nobody will buy it; take it too, or pick other seats."
         case .keyClaimLost:
             "A retry with this Idempotency-Key took it over before this request's effect was written: nothing was done here; the retry's answer counts."
         }

@@ -6,8 +6,9 @@ public typealias HoldReply = @Sendable (Result<Booking, any Error>) -> Void
 
 /// A request waiting in an event engine's queue for the next batch.
 enum EngineCommand {
-    /// Hold inventory for a new booking; answered with the booking once it is durable.
-    case hold(HoldRequest, HoldReply)
+    /// Hold inventory for a new booking; answered with the booking once it is durable. `retried`: a best-available
+    /// hold decided again after the database refused its first choice.
+    case hold(HoldRequest, HoldReply, retried: Bool = false)
     /// End an unpaid hold at the customer's wish; answered with whether this call ended it.
     case release(BookingID, CheckedContinuation<Bool, any Error>)
     /// End every hold whose time ran out; answered with how many ended.
@@ -69,8 +70,9 @@ enum UndoStep {
 enum EngineReply {
     /// A hold refused in memory; told only once the batch it was decided against is durable.
     case refused(any Error, HoldReply)
-    /// A hold decided in memory, waiting for its row; `changeIndex` points at its decision.
-    case hold(Booking, changeIndex: Int, HoldReply)
+    /// A hold decided in memory, waiting for its row; `changeIndex` points at its decision. `retry`: a best-available
+    /// request to decide once more, on the state read again, should the database refuse its seats.
+    case hold(Booking, changeIndex: Int, HoldReply, retry: HoldRequest?)
     /// A release decided in memory.
     case release(changeIndex: Int, CheckedContinuation<Bool, any Error>)
     /// A sweep that produced the changes in `changeIndexes`.
@@ -86,7 +88,7 @@ extension EngineReply {
     func fail(with error: any Error) {
         switch self {
         case .refused(_, let reply): reply(.failure(error))
-        case .hold(_, _, let reply): reply(.failure(error))
+        case .hold(_, _, let reply, _): reply(.failure(error))
         case .release(_, let continuation): continuation.resume(throwing: error)
         case .expireDue(_, let continuation): continuation.resume(throwing: error)
         case .payment(_, let continuation): continuation.resume(throwing: error)

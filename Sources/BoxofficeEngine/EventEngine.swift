@@ -70,6 +70,11 @@ public actor EventEngine {
     /// The latest committed state; never waits for the engine.
     public nonisolated var snapshot: InventorySnapshot { published.withLock { $0 } }
 
+    /// Whether seats of this event are side by side in one row.
+    public nonisolated func together(_ seats: [SeatID]) -> Bool {
+        event.seatMap.together(seats.compactMap(event.seatIndex(of:)))
+    }
+
     /// Holds seats and tickets for a new booking, answering once the booking is durable.
     ///
     /// A request the committed state already refuses — invalid, outside the sales window, or asking for a seat
@@ -214,10 +219,11 @@ public actor EventEngine {
         }
         for command in batch {
             switch command {
-            case .hold(let request, let reply):
+            case .hold(let request, let reply, let retried):
                 do {
                     let booking = try state.hold(request, id: .random(), now: at, enforcingCaps: enforcesCaps)
-                    replies.append(.hold(booking, changeIndex: decisions.count, reply))
+                    let retry = request.bestAvailable != nil && !retried ? request : nil
+                    replies.append(.hold(booking, changeIndex: decisions.count, reply, retry: retry))
                     decide(.hold(booking, keyClaim: request.keyClaim), undo: .held(booking.id), customer: booking.userIdentifier)
                 } catch {
                     replies.append(.refused(error, reply))
@@ -324,7 +330,7 @@ public actor EventEngine {
             let previous = state
             state = try await store.loadInventory(of: event)
             // The store knows no addresses: the holds this process made keep theirs, and their address caps.
-            state.keepAddresses(of: previous)
+            state.keepProcessState(of: previous)
             lastReload = .now
             lastReloadTook = lastReload - started
             needsReload = false
@@ -369,9 +375,13 @@ public actor EventEngine {
             switch reply {
             case .refused(let error, let reply):
                 reply(.failure(error))
-            case .hold(_, let index, let reply) where refusals.lostKeyClaims.contains(index):
+            case .hold(_, let index, let reply, _) where refusals.lostKeyClaims.contains(index):
                 reply(.failure(DomainError.keyClaimLost))
-            case .hold(let booking, let index, let reply):
+            case .hold(_, let index, let reply, let retry?) where !applied[index] && !refusals.overCap.contains(index):
+                // Another process claimed a seat memory chose: choose again once, on the state read again.
+                needsReload = true
+                submit(.hold(retry, reply, retried: true))
+            case .hold(let booking, let index, let reply, _):
                 reply(applied[index] ? .success(booking) : .failure(conflict(for: booking, overCap: refusals.overCap.contains(index))))
             case .payment(let index, let continuation) where refusals.lostKeyClaims.contains(index):
                 continuation.resume(throwing: DomainError.keyClaimLost)

@@ -20,6 +20,8 @@ public enum LoadScenario: String, CaseIterable, Sendable {
     case watchers
     /// Clients hold seats and pay for them from funded wallets, through the payment service and back.
     case payFlow = "pay-flow"
+    /// Buyers of 1–4 seats let the engine choose the best available until the hall is sold out.
+    case bestAvailable = "best-available"
 
     /// Runs the scenario against a server and checks the invariants from its API afterwards.
     public func run(_ options: LoadOptions) async throws -> LoadReport {
@@ -49,6 +51,7 @@ public enum LoadScenario: String, CaseIterable, Sendable {
         case .seatMap: try await seatMap(options, api: api)
         case .watchers: try await watchers(options, api: api)
         case .payFlow: try await payFlow(options, api: api)
+        case .bestAvailable: try await bestAvailable(options, api: api)
         }
     }
 

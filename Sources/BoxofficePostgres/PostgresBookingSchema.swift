@@ -93,5 +93,8 @@ public enum PostgresBookingSchema {
         Migration(version: 10, name: "access tokens revoked before their expiry", statements: PostgresBookingStore.revocationTable),
         Migration(version: 11, name: "idempotency claims with their own id, renewed while their request runs", statements: PostgresIdempotencyKeys.claimIDs),
         Migration(version: 12, name: "a keyed write records its effect with itself, for a retry after a crash", statements: PostgresIdempotencyKeys.effects),
+        Migration(version: 13, name: "what an event does about seats left alone", statements: [
+            "ALTER TABLE events ADD COLUMN orphan_rule TEXT NOT NULL DEFAULT 'avoid' CHECK (orphan_rule IN ('avoid', 'refuse', 'off'))",
+        ]),
     ]
 }

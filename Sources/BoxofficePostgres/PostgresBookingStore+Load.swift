@@ -87,15 +87,15 @@ extension PostgresBookingStore {
         let query: PostgresQuery = id.map {
             """
             SELECT id, title, description, venue, starts_at, sales_start, sales_end, hold_ttl_seconds, max_tickets, currency,
-                first_seat_id, layout, max_tickets_per_customer, held_per_address FROM events WHERE id = \($0.rawValue)
+                first_seat_id, layout, max_tickets_per_customer, held_per_address, orphan_rule FROM events WHERE id = \($0.rawValue)
             """
         } ?? """
             SELECT id, title, description, venue, starts_at, sales_start, sales_end, hold_ttl_seconds, max_tickets, currency,
-                first_seat_id, layout, max_tickets_per_customer, held_per_address FROM events ORDER BY id
+                first_seat_id, layout, max_tickets_per_customer, held_per_address, orphan_rule FROM events ORDER BY id
             """
-        var rows: [(Int64, String, String, String, Date, Date, Date, Int, Int, String, Int64, String, Int?, Int?)] = []
+        var rows: [(Int64, String, String, String, Date, Date, Date, Int, Int, String, Int64, String, Int?, Int?, String)] = []
         for try await row in try await connection.query(query, logger: logger)
-            .decode((Int64, String, String, String, Date, Date, Date, Int, Int, String, Int64, String, Int?, Int?).self) {
+            .decode((Int64, String, String, String, Date, Date, Date, Int, Int, String, Int64, String, Int?, Int?, String).self) {
             rows.append(row)
         }
         var events: [Event] = []
@@ -110,7 +110,7 @@ extension PostgresBookingStore {
             let details = EventDetails(
                 title: row.1, description: row.2, venue: row.3, startsAt: row.4, salesStart: row.5, salesEnd: row.6,
                 holdTTLSeconds: row.7, maxTicketsPerBooking: row.8, maxTicketsPerCustomer: row.12, heldPerAddress: row.13,
-                currency: Currency(row.9) ?? Currency("EUR")!
+                currency: Currency(row.9) ?? Currency("EUR")!, orphanRule: OrphanRule(rawValue: row.14) ?? .avoid
             )
             events.append(Event(
                 id: EventID(rawValue: row.0), details: details, categories: layout.priceCategories, seatMap: layout.seatMap,

@@ -79,7 +79,8 @@ extension SQLiteBookingStore {
             maxTicketsPerBooking: Int(row.column("max_tickets")?.integer ?? 1),
             maxTicketsPerCustomer: row.column("max_tickets_per_customer")?.integer,
             heldPerAddress: row.column("held_per_address")?.integer,
-            currency: Currency(row.column("currency")?.string ?? "") ?? Currency("EUR")!
+            currency: Currency(row.column("currency")?.string ?? "") ?? Currency("EUR")!,
+            orphanRule: OrphanRule(rawValue: row.column("orphan_rule")?.string ?? "") ?? .avoid
         )
         let pools = try await database.read(
             "SELECT id, name, price_minor, capacity FROM ga_pools WHERE event_id = ? ORDER BY id", [ColumnCoding.int(id.rawValue)]

@@ -12,26 +12,31 @@ public struct StoredLayout: Codable, Sendable {
     struct Section: Codable {
         var name: String
         var rows: [Row]
+        var rank: Int?
     }
 
     struct Row: Codable {
         var label: String
         var firstIndex: Int
         var numbers: [Int32]
+        var rank: Int?
     }
 
     var categories: [Category]
     var sections: [Section]
     /// One byte per seat: the index of its category, base64-encoded.
     var categoryOfSeat: String
+    /// The accessible seats' indexes (absent in layouts written before there were any).
+    var accessible: [Int]?
 
     /// The layout of an event's categories and seat map.
     public init(categories: [PriceCategory], seatMap: SeatMap) {
         self.categories = categories.map { Category(key: $0.key, name: $0.name, priceMinor: $0.priceMinor) }
         self.sections = seatMap.sections.map { section in
-            Section(name: section.name, rows: section.rows.map { Row(label: $0.label, firstIndex: $0.firstIndex, numbers: $0.numbers) })
+            Section(name: section.name, rows: section.rows.map { Row(label: $0.label, firstIndex: $0.firstIndex, numbers: $0.numbers, rank: $0.rank) }, rank: section.rank)
         }
         self.categoryOfSeat = Data(seatMap.categoryOfSeat).base64EncodedString()
+        self.accessible = seatMap.accessible.isEmpty ? nil : seatMap.accessible
     }
 
     /// The price categories.
@@ -44,10 +49,11 @@ public struct StoredLayout: Codable, Sendable {
         SeatMap(
             sections: sections.map { section in
                 SeatMap.Section(name: section.name, rows: section.rows.map {
-                    SeatMap.Row(label: $0.label, firstIndex: $0.firstIndex, numbers: $0.numbers)
-                })
+                    SeatMap.Row(label: $0.label, firstIndex: $0.firstIndex, numbers: $0.numbers, rank: $0.rank)
+                }, rank: section.rank)
             },
-            categoryOfSeat: [UInt8](Data(base64Encoded: categoryOfSeat) ?? Data())
+            categoryOfSeat: [UInt8](Data(base64Encoded: categoryOfSeat) ?? Data()),
+            accessible: accessible ?? []
         )
     }
 

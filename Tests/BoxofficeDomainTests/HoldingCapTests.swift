@@ -82,7 +82,7 @@ struct HoldingCapTests {
             holds: inventory.holds.values.map { ActiveHold(bookingID: $0.bookingID, customer: $0.customer, seatIndexes: $0.seatIndexes, tickets: $0.tickets, expiresAt: $0.expiresAt) },
             holdings: inventory.holdings
         )
-        reread.keepAddresses(of: inventory)
+        reread.keepProcessState(of: inventory)
         #expect(reread.holds[made.id]?.address == "10.0.0.1")
         #expect(throws: DomainError.addressCapReached(cap: 4, retryAfter: 600)) {
             try reread.hold(request(seats: [105, 106], user: "g2", address: "10.0.0.1"), id: .random(), now: now)

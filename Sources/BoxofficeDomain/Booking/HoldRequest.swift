@@ -12,10 +12,13 @@ public struct HoldRequest: Sendable, Hashable {
     public var clientAddress: String?
     /// The request's claim on its `Idempotency-Key`, recorded with the hold; nil without a key.
     public var keyClaim: KeyClaim?
+    /// Seats for the engine to choose, instead of `seatIDs`.
+    public var bestAvailable: BestAvailableRequest?
 
     /// Creates a request.
     public init(
-        eventID: EventID, seatIDs: [SeatID], tickets: [TicketQuantity], userIdentifier: String, clientAddress: String? = nil, keyClaim: KeyClaim? = nil
+        eventID: EventID, seatIDs: [SeatID], tickets: [TicketQuantity], userIdentifier: String, clientAddress: String? = nil, keyClaim: KeyClaim? = nil,
+        bestAvailable: BestAvailableRequest? = nil
     ) {
         self.eventID = eventID
         self.seatIDs = seatIDs
@@ -23,6 +26,7 @@ public struct HoldRequest: Sendable, Hashable {
         self.userIdentifier = userIdentifier
         self.clientAddress = clientAddress
         self.keyClaim = keyClaim
+        self.bestAvailable = bestAvailable
     }
 
     /// Checks the request against the event's rules, without looking at availability.
@@ -30,8 +34,8 @@ public struct HoldRequest: Sendable, Hashable {
     /// - Throws: ``DomainError/invalid(_:)`` naming the first broken rule.
     public func validated(for event: Event) throws(DomainError) -> (seatIndexes: [Int], amountMinor: Int64, customer: String) {
         let customer = try TextRules.required(userIdentifier, field: "user_identifier")
-        guard !seatIDs.isEmpty || !tickets.isEmpty else {
-            throw .invalid("A booking needs at least one seat in seat_ids or one ticket in ga.")
+        guard !seatIDs.isEmpty || !tickets.isEmpty || bestAvailable != nil else {
+            throw .invalid("A booking needs at least one seat in seat_ids, seats in best_available, or one ticket in ga.")
         }
         var indexes: [Int] = []
         var seen = Set<SeatID>()
@@ -46,6 +50,11 @@ public struct HoldRequest: Sendable, Hashable {
         }
         var pools = Set<PoolID>()
         var count = seatIDs.count
+        if let wanted = bestAvailable {
+            guard seatIDs.isEmpty else { throw .invalid("Ask for seats either in seat_ids or in best_available, not both.") }
+            try wanted.check(for: event)
+            count += wanted.quantity
+        }
         for line in tickets {
             guard let pool = event.pool(line.poolID) else {
                 throw .invalid("General admission pool \(line.poolID) does not belong to event \(event.id).")

@@ -68,11 +68,14 @@ public struct EventDetails: Sendable, Hashable {
     public var heldPerAddress: Int?
     /// The currency of every price of the event.
     public var currency: Currency
+    /// What best available and picks do about seats left alone.
+    public var orphanRule: OrphanRule
 
     /// Creates event details.
     public init(
         title: String, description: String, venue: String, startsAt: Date, salesStart: Date, salesEnd: Date,
-        holdTTLSeconds: Int, maxTicketsPerBooking: Int, maxTicketsPerCustomer: Int? = nil, heldPerAddress: Int? = nil, currency: Currency
+        holdTTLSeconds: Int, maxTicketsPerBooking: Int, maxTicketsPerCustomer: Int? = nil, heldPerAddress: Int? = nil, currency: Currency,
+        orphanRule: OrphanRule = .avoid
     ) {
         self.title = title
         self.description = description
@@ -85,6 +88,7 @@ public struct EventDetails: Sendable, Hashable {
         self.maxTicketsPerCustomer = maxTicketsPerCustomer
         self.heldPerAddress = heldPerAddress
         self.currency = currency
+        self.orphanRule = orphanRule
     }
 
     /// How many holds one client address may have at once across identities: ``heldPerAddress``, else ten times

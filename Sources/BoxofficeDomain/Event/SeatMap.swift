@@ -8,13 +8,16 @@ public struct SeatMap: Hashable, Sendable {
     public struct Section: Hashable, Sendable {
         /// The section's name, unique within the map.
         public var name: String
-        /// The rows, in display order.
+        /// The rows, in display order, the first nearest the stage.
         public var rows: [Row]
+        /// The rank of its front row on the event-wide scale (lower is better); nil for 0.
+        public var rank: Int?
 
         /// Creates a section.
-        public init(name: String, rows: [Row]) {
+        public init(name: String, rows: [Row], rank: Int? = nil) {
             self.name = name
             self.rows = rows
+            self.rank = rank
         }
     }
 
@@ -26,12 +29,16 @@ public struct SeatMap: Hashable, Sendable {
         public var firstIndex: Int
         /// The seat numbers as printed on the tickets, in display order.
         public var numbers: [Int32]
+        /// How good the row is on the event-wide scale (lower is better), set by the organizer; nil for its
+        /// section's rank plus its place from the front.
+        public var rank: Int?
 
         /// Creates a row.
-        public init(label: String, firstIndex: Int, numbers: [Int32]) {
+        public init(label: String, firstIndex: Int, numbers: [Int32], rank: Int? = nil) {
             self.label = label
             self.firstIndex = firstIndex
             self.numbers = numbers
+            self.rank = rank
         }
 
         /// The event-wide indexes of this row's seats.
@@ -42,11 +49,15 @@ public struct SeatMap: Hashable, Sendable {
     public var sections: [Section]
     /// For every seat index, the index of its price category in the event's category list.
     public var categoryOfSeat: [UInt8]
+    /// The indexes of the accessible seats, ascending: best available gives them only to requests that ask for
+    /// them, or last.
+    public var accessible: [Int]
 
     /// Creates a map; `categoryOfSeat` must have one entry per seat of the rows.
-    public init(sections: [Section], categoryOfSeat: [UInt8]) {
+    public init(sections: [Section], categoryOfSeat: [UInt8], accessible: [Int] = []) {
         self.sections = sections
         self.categoryOfSeat = categoryOfSeat
+        self.accessible = accessible
     }
 
     /// A map without seats, for GA-only events.
@@ -54,4 +65,12 @@ public struct SeatMap: Hashable, Sendable {
 
     /// How many seats the map has.
     public var seatCount: Int { categoryOfSeat.count }
+
+    /// Whether seats (by index) are side by side in one row.
+    public func together(_ indexes: [Int]) -> Bool {
+        let sorted = indexes.sorted()
+        guard let first = sorted.first, let last = sorted.last else { return true }
+        guard let row = sections.lazy.flatMap(\.rows).first(where: { $0.indexes.contains(first) }) else { return false }
+        return row.indexes.contains(last) && zip(sorted, sorted.dropFirst()).allSatisfy { $1 == $0 + 1 }
+    }
 }

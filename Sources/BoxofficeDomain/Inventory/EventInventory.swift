@@ -23,6 +23,10 @@ public struct EventInventory: Sendable {
     private var addressHolds: [String: AddressHolds] = [:]
     /// No hold expires before this moment (a lower bound that lets most sweeps skip the scan).
     private var earliestExpiry: Date
+    /// The seats' ranking, built when an allocation or the orphan rule first needs it.
+    var ranking: SeatRanking?
+    /// The free runs of every row, kept once an allocation first needs them.
+    var freeRuns: FreeRuns?
 
     /// Rebuilds the state of an event from stored facts.
     /// - Parameter holdings: the tickets each customer holds or owns, as the store counts them.
@@ -51,9 +55,9 @@ public struct EventInventory: Sendable {
     /// - Throws: ``DomainError`` when the request is invalid, sales are closed, a cap is reached, or inventory is taken.
     public mutating func hold(_ request: HoldRequest, id: BookingID, now: Date, enforcingCaps: Bool = true) throws(DomainError) -> Booking {
         guard request.eventID == event.id else { throw .invalid("The request is for event \(request.eventID), not \(event.id).") }
-        let (indexes, amount, customer) = try request.validated(for: event)
+        var (indexes, amount, customer) = try request.validated(for: event)
         try event.details.checkSalesOpen(at: now)
-        let quantity = indexes.count + request.tickets.reduce(0) { $0 + $1.quantity }
+        let quantity = indexes.count + (request.bestAvailable?.quantity ?? 0) + request.tickets.reduce(0) { $0 + $1.quantity }
         if enforcingCaps { try checkCaps(adding: quantity, customer: customer, address: request.clientAddress, now: now) }
         let taken = indexes.filter { seats[$0] != .available }
         guard taken.isEmpty else { throw .seatsTaken(taken.map(event.seatID(at:))) }
@@ -61,8 +65,18 @@ public struct EventInventory: Sendable {
             let available = pools[line.poolID]?.available ?? 0
             guard line.quantity <= available else { throw .poolSoldOut(line.poolID, remaining: available) }
         }
+        if event.details.orphanRule == .refuse, !indexes.isEmpty, let alone = orphan(leftBy: indexes) {
+            throw .orphanSeat(event.seatID(at: alone), ranking?.label(of: alone) ?? "")
+        }
+        var seatIDs = request.seatIDs
+        if let wanted = request.bestAvailable {
+            let chosen = try allocate(wanted)
+            indexes += chosen
+            seatIDs += chosen.map(event.seatID(at:))
+            amount += chosen.reduce(0) { $0 + event.price(ofSeatAt: $1) }
+        }
 
-        for index in indexes { seats[index] = .held }
+        for index in indexes { mark(index, .held) }
         availableSeats -= indexes.count
         for line in request.tickets { pools[line.poolID]?.held += line.quantity }
         let expiresAt = now.addingTimeInterval(TimeInterval(event.details.holdTTLSeconds))
@@ -71,7 +85,7 @@ public struct EventInventory: Sendable {
         count(hold, customer: 1, address: 1)
         earliestExpiry = min(earliestExpiry, expiresAt)
         return Booking(
-            id: id, eventID: event.id, status: .held, seatIDs: request.seatIDs, tickets: request.tickets,
+            id: id, eventID: event.id, status: .held, seatIDs: seatIDs, tickets: request.tickets,
             amountMinor: amount, currency: event.details.currency, userIdentifier: customer,
             expiresAt: expiresAt, createdAt: now
         )
@@ -81,7 +95,7 @@ public struct EventInventory: Sendable {
     /// - Returns: the hold that ended, or nil when the booking holds nothing here any more.
     public mutating func endHold(_ id: BookingID) -> ActiveHold? {
         guard let hold = holds.removeValue(forKey: id) else { return nil }
-        for index in hold.seatIndexes { seats[index] = .available }
+        for index in hold.seatIndexes { mark(index, .available) }
         availableSeats += hold.seatIndexes.count
         for line in hold.tickets { pools[line.poolID]?.held -= line.quantity }
         count(hold, customer: -1, address: -1)
@@ -94,7 +108,7 @@ public struct EventInventory: Sendable {
         guard holds[booking.id] == nil else { return }
         let indexes = booking.seatIDs.compactMap(event.seatIndex(of:))
         for index in indexes where seats[index] == .available {
-            seats[index] = .held
+            mark(index, .held)
             availableSeats -= 1
         }
         for line in booking.tickets { pools[line.poolID]?.held += line.quantity }
@@ -107,7 +121,7 @@ public struct EventInventory: Sendable {
     /// Puts back a hold that ``endHold(_:)`` ended, when the end could not be written.
     public mutating func restore(_ hold: ActiveHold) {
         guard holds[hold.bookingID] == nil else { return }
-        for index in hold.seatIndexes { seats[index] = .held }
+        for index in hold.seatIndexes { mark(index, .held) }
         availableSeats -= hold.seatIndexes.count
         for line in hold.tickets { pools[line.poolID]?.held += line.quantity }
         holds[hold.bookingID] = hold
@@ -134,7 +148,7 @@ public struct EventInventory: Sendable {
     /// - Returns: the hold, or nil when the booking is not waiting for a payment here.
     public mutating func settle(_ id: BookingID, confirmed: Bool) -> ActiveHold? {
         guard let hold = pending.removeValue(forKey: id) else { return nil }
-        for index in hold.seatIndexes { seats[index] = confirmed ? .sold : .available }
+        for index in hold.seatIndexes { mark(index, confirmed ? .sold : .available) }
         if !confirmed { availableSeats += hold.seatIndexes.count }
         for line in hold.tickets {
             pools[line.poolID]?.held -= line.quantity
@@ -148,7 +162,7 @@ public struct EventInventory: Sendable {
     /// Takes back ``settle(_:confirmed:)`` when it could not be written.
     public mutating func unsettle(_ hold: ActiveHold, confirmed: Bool) {
         guard pending[hold.bookingID] == nil else { return }
-        for index in hold.seatIndexes { seats[index] = .held }
+        for index in hold.seatIndexes { mark(index, .held) }
         if !confirmed { availableSeats -= hold.seatIndexes.count }
         for line in hold.tickets {
             pools[line.poolID]?.held += line.quantity
@@ -156,6 +170,12 @@ public struct EventInventory: Sendable {
         }
         count(hold, customer: confirmed ? 0 : 1, address: 1)
         pending[hold.bookingID] = hold
+    }
+
+    /// Sets a seat's status, and tells the free runs its row changed.
+    mutating func mark(_ index: Int, _ status: SeatStatus) {
+        seats[index] = status
+        freeRuns?.seatChanged(index)
     }
 
     /// Refuses a hold of `count` tickets that would take its customer, or its address, over the event's caps.
@@ -175,9 +195,11 @@ public struct EventInventory: Sendable {
         throw .addressCapReached(cap: cap, retryAfter: max(1, Int(held.earliestExpiry.timeIntervalSince(now).rounded(.up))))
     }
 
-    /// Takes the addresses of the holds a previous state of this event knew (the store knows none), with their counts
-    /// against the address cap: after a re-read, the holds this process made still count.
-    public mutating func keepAddresses(of previous: EventInventory) {
+    /// Takes what only this process knew from a previous state of this event: the addresses of its holds (the store
+    /// knows none), with their counts against the address cap, so that after a re-read the holds this process made
+    /// still count; and the seats' ranking, which never changes.
+    public mutating func keepProcessState(of previous: EventInventory) {
+        ranking = previous.ranking
         for (id, old) in previous.holds.merging(previous.pending, uniquingKeysWith: { first, _ in first }) where old.address != nil {
             if var hold = holds[id], hold.address == nil {
                 hold.address = old.address

@@ -80,7 +80,10 @@ struct BookingController {
         var hold = body.holdRequest(owner: owner.owner, clientAddress: context.admitted?.holdingAddress)
         hold.keyClaim = context.keyClaim
         let booking = try await holds.hold(hold)
-        return EditedResponse(status: .created, headers: [.location: "/api/bookings/\(booking.id)"], response: BookingBody(booking, guestToken: guestToken))
+        let together = try hold.bestAvailable.map { _ in try engine.engine(for: booking.eventID).together(booking.seatIDs) }
+        return EditedResponse(
+            status: .created, headers: [.location: "/api/bookings/\(booking.id)"], response: BookingBody(booking, guestToken: guestToken, together: together)
+        )
     }
 
     /// How many bookings `GET /api/bookings` lists.

@@ -53,8 +53,18 @@ struct CreateBookingRequest: Decodable {
         let quantity: Int
     }
 
+    /// Seats for the engine to choose.
+    struct BestAvailable: Decodable {
+        let quantity: Int
+        let categories: [String]?
+        let sections: [String]?
+        let together: Bool?
+        let accessible: Int?
+    }
+
     let eventId: LenientID
     let seatIds: [LenientID]?
+    let bestAvailable: BestAvailable?
     let ga: [TicketLine]?
     /// Accepted and ignored: the booking belongs to the token's identity, or to a new guest.
     let userIdentifier: String?
@@ -65,7 +75,12 @@ struct CreateBookingRequest: Decodable {
             eventID: EventID(rawValue: eventId.value),
             seatIDs: (seatIds ?? []).map { SeatID(rawValue: $0.value) },
             tickets: (ga ?? []).map { TicketQuantity(poolID: PoolID(rawValue: $0.poolId.value), quantity: $0.quantity) },
-            userIdentifier: owner, clientAddress: clientAddress
+            userIdentifier: owner, clientAddress: clientAddress,
+            bestAvailable: bestAvailable.map {
+                BestAvailableRequest(
+                    quantity: $0.quantity, categories: $0.categories ?? [], sections: $0.sections ?? [], together: $0.together ?? true, accessible: $0.accessible ?? 0
+                )
+            }
         )
     }
 }
@@ -89,9 +104,12 @@ struct BookingBody: ResponseEncodable {
     let createdAt: Date
     /// The token of the guest the booking was made for, when the request came without one.
     let guestToken: String?
+    /// For seats chosen by best available: whether they are side by side in one row.
+    let together: Bool?
 
-    init(_ booking: Booking, guestToken: String? = nil) {
+    init(_ booking: Booking, guestToken: String? = nil, together: Bool? = nil) {
         self.guestToken = guestToken
+        self.together = together
         id = booking.id.description
         eventId = booking.eventID.rawValue
         status = booking.status.rawValue

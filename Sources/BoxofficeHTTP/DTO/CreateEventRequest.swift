@@ -16,6 +16,7 @@ struct CreateEventRequest: Decodable {
     struct Section: Decodable {
         let name: String
         let rows: [Row]
+        let rank: Int?
     }
 
     struct Seat: Decodable {
@@ -27,20 +28,24 @@ struct CreateEventRequest: Decodable {
     struct Row: Decodable {
         let spec: SeatMapSpec.RowSpec
 
-        private enum Keys: String, CodingKey { case label, seats, rows, category }
+        private enum Keys: String, CodingKey { case label, seats, rows, category, rank, accessible }
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: Keys.self)
+            let options = SeatMapSpec.RowOptions(
+                rank: try container.decodeIfPresent(Int.self, forKey: .rank), accessible: try container.decodeIfPresent(String.self, forKey: .accessible)
+            )
             if container.contains(.label) {
                 let seats = try container.decode([Seat].self, forKey: .seats)
                 spec = .row(label: try container.decode(String.self, forKey: .label), seats: seats.map {
                     SeatMapSpec.Seat(number: $0.number, category: $0.category)
-                })
+                }, options: options)
             } else {
                 spec = .block(
                     rows: try container.decode(String.self, forKey: .rows),
                     seats: try container.decode(String.self, forKey: .seats),
-                    category: try container.decode(String.self, forKey: .category)
+                    category: try container.decode(String.self, forKey: .category),
+                    options: options
                 )
             }
         }
@@ -65,6 +70,8 @@ struct CreateEventRequest: Decodable {
     /// Absent or null: ten times the customer cap.
     let heldPerAddress: Int?
     let currency: String?
+    /// Absent: ``OrphanRule/avoid``.
+    let orphanRule: String?
     let categories: [Category]?
     let seatMap: SeatMap?
     let gaPools: [Pool]?
@@ -79,17 +86,20 @@ struct CreateEventRequest: Decodable {
         guard let currency = Currency(currency ?? "EUR") else {
             throw .invalid("currency must be a three-letter ISO 4217 code such as EUR.")
         }
+        guard let orphanRule = OrphanRule(rawValue: orphanRule ?? OrphanRule.avoid.rawValue) else {
+            throw .invalid("orphan_rule must be one of \(OrphanRule.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
         let details = EventDetails(
             title: title, description: description ?? "", venue: venue, startsAt: startsAt,
             salesStart: salesStart ?? now, salesEnd: salesEnd ?? startsAt,
             holdTTLSeconds: holdTtlSeconds ?? Self.defaultHoldTTLSeconds, maxTicketsPerBooking: maxTicketsPerBooking ?? 10,
             maxTicketsPerCustomer: maxTicketsPerCustomer.value(default: Self.defaultCustomerCap), heldPerAddress: heldPerAddress,
-            currency: currency
+            currency: currency, orphanRule: orphanRule
         )
         return try EventDraft(
             details: details,
             categories: (categories ?? []).map { PriceCategory(key: $0.id, name: $0.name ?? "", priceMinor: $0.priceMinor) },
-            seatMap: SeatMapSpec(sections: (seatMap?.sections ?? []).map { SeatMapSpec.Section(name: $0.name, rows: $0.rows.map(\.spec)) }),
+            seatMap: SeatMapSpec(sections: (seatMap?.sections ?? []).map { SeatMapSpec.Section(name: $0.name, rows: $0.rows.map(\.spec), rank: $0.rank) }),
             gaPools: (gaPools ?? []).map { EventDraft.Pool(name: $0.name, priceMinor: $0.priceMinor, capacity: $0.capacity) }
         )
     }

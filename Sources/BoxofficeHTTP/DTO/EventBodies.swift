@@ -77,6 +77,8 @@ struct EventBody: ResponseEncodable {
     /// What the holds from one address may hold at once; null: no cap.
     let heldPerAddress: Int?
     let currency: String
+    /// What best available and picks do about seats left alone.
+    let orphanRule: String
     let categories: [CategoryBody]
     let sections: [SectionSummary]
     let gaPools: [PoolBody]
@@ -99,6 +101,7 @@ struct EventBody: ResponseEncodable {
         maxTicketsPerCustomer = details.maxTicketsPerCustomer
         heldPerAddress = details.addressCap
         currency = details.currency.code
+        orphanRule = details.orphanRule.rawValue
         categories = event.categories.map(CategoryBody.init)
         sections = event.seatMap.sections.map { section in
             SectionSummary(name: section.name, rows: section.rows.count, seats: section.rows.reduce(0) { $0 + $1.numbers.count })

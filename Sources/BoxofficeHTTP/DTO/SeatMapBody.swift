@@ -23,6 +23,8 @@ struct SeatMapBody: Encodable {
         let category: String?
         let categories: String?
         let status: String
+        /// The numbers of its accessible seats, like `"1-2"`; absent when it has none.
+        let accessible: String?
     }
 
     let eventId: Int64
@@ -43,27 +45,30 @@ struct SeatMapBody: Encodable {
         seatsAvailable = snapshot.availableSeats
         categories = event.categories.map(CategoryBody.init)
         gaPools = event.gaPools.map { PoolBody($0, counts: snapshot.pools[$0.id]) }
+        let accessible = Set(event.seatMap.accessible)
         sections = event.seatMap.sections.map { section in
-            Section(name: section.name, rows: section.rows.map { Self.row($0, of: event, seats: snapshot.seats) })
+            Section(name: section.name, rows: section.rows.map { Self.row($0, of: event, seats: snapshot.seats, accessible: accessible) })
         }
     }
 
     private static let statusLetters: [UInt8] = [UInt8(ascii: "a"), UInt8(ascii: "h"), UInt8(ascii: "s")]
     private static let digits = Array("0123456789abcdefghijklmnopqrstuvwxyz".utf8)
 
-    private static func row(_ row: SeatMap.Row, of event: Event, seats: [SeatStatus]) -> Row {
+    private static func row(_ row: SeatMap.Row, of event: Event, seats: [SeatStatus], accessible: Set<Int>) -> Row {
         let indexes = row.indexes
         let status = String(decoding: indexes.map { statusLetters[Int(seats[$0].rawValue)] }, as: UTF8.self)
         let categoryIndexes = event.seatMap.categoryOfSeat[indexes]
         let first = categoryIndexes.first ?? 0
         let uniform = categoryIndexes.allSatisfy { $0 == first }
+        let accessibleNumbers = accessible.isEmpty ? [] : row.indexes.filter(accessible.contains).map { row.numbers[$0 - row.firstIndex] }
         return Row(
             label: row.label,
             firstSeatId: event.seatID(at: row.firstIndex).rawValue,
             numbers: ranges(row.numbers),
             category: uniform ? event.categories[Int(first)].key : nil,
             categories: uniform ? nil : String(decoding: categoryIndexes.map { digits[Int($0)] }, as: UTF8.self),
-            status: status
+            status: status,
+            accessible: accessibleNumbers.isEmpty ? nil : ranges(accessibleNumbers)
         )
     }
 

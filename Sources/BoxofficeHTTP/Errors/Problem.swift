@@ -57,6 +57,8 @@ public struct Problem: HTTPResponseError, Sendable {
         case .emailTaken: "email-taken"
         case .customerCapReached: "ticket-limit-reached"
         case .keyClaimLost: "idempotency-key-in-use"
+        case .notEnoughSeats: "not-enough-seats"
+        case .orphanSeat: "orphan-seat"
         default: "booking-state-conflict"
         }
     }
