@@ -15,6 +15,48 @@ export const HELD_COLOUR = "#c5cbd3";
 export const SOLD_COLOUR = "#424a53";
 export const SELECTED_COLOUR = "#ff7b00";
 
+/** The wheelchair mark of an accessible seat, drawn over the seat's square at (x, y) in map units. */
+function drawAccessibleMark(g, x, y, colour) {
+  g.save();
+  g.strokeStyle = colour;
+  g.fillStyle = colour;
+  g.lineWidth = 1.1;
+  g.lineCap = "round";
+  g.lineJoin = "round";
+  g.beginPath();
+  g.arc(x + 4.6, y + 2.3, 1.3, 0, Math.PI * 2);
+  g.fill();
+  g.beginPath();
+  g.moveTo(x + 4.6, y + 4.2);
+  g.lineTo(x + 4.6, y + 6.6);
+  g.lineTo(x + 7.4, y + 6.6);
+  g.lineTo(x + 8.6, y + 9.4);
+  g.stroke();
+  g.beginPath();
+  g.arc(x + 4.4, y + 7.4, 2.5, 0, Math.PI * 1.5);
+  g.stroke();
+  g.restore();
+}
+
+/** A legend swatch: an available seat of the first category with the accessible mark, drawn as on the map. */
+export function accessibleSwatch() {
+  const canvas = document.createElement("canvas");
+  const ratio = window.devicePixelRatio || 1;
+  const size = SEAT + 2;
+  canvas.width = Math.round(size * ratio);
+  canvas.height = Math.round(size * ratio);
+  canvas.className = "swatch-mark";
+  canvas.setAttribute("aria-hidden", "true");
+  const g = canvas.getContext("2d");
+  g.setTransform(ratio, 0, 0, ratio, 0, 0);
+  g.fillStyle = PALETTE[0];
+  g.beginPath();
+  g.roundRect(1, 1, SEAT, SEAT, 2.5);
+  g.fill();
+  drawAccessibleMark(g, 1, 1, "#ffffff");
+  return canvas;
+}
+
 export class SeatMapView {
   /**
    * @param canvas the canvas to draw on (focusable).
@@ -177,6 +219,7 @@ export class SeatMapView {
     const size = SEAT;
     const radius = this.scale * size > 6 ? 2.5 : 0;
     const labels = this.scale > 0.45;
+    const marks = this.scale * size >= 8;
     g.font = "9px system-ui, sans-serif";
     this.model.rows.forEach((row, rowIndex) => {
       const y = this.rowY[rowIndex];
@@ -197,6 +240,7 @@ export class SeatMapView {
         } else {
           g.fillRect(x, y, size, size);
         }
+        if (marks && this.model.accessible[index]) drawAccessibleMark(g, x, y, this.colour(index) === HELD_COLOUR ? "#1b1f24" : "#ffffff");
         if (this.selected.has(index)) {
           g.strokeStyle = "#1b1f24";
           g.lineWidth = 1.5;
@@ -233,6 +277,14 @@ export class SeatMapView {
     };
   }
 
+  /** The seat under the pointer as the canvas's tooltip, naming accessible seats. */
+  hover(clientX, clientY) {
+    if (!this.model) return;
+    const index = this.seatAt(clientX, clientY);
+    const title = index < 0 ? "" : `${this.model.describe(index)}${this.model.isAccessible(index) ? " · Accessible seat" : ""}`;
+    if (this.canvas.title !== title) this.canvas.title = title;
+  }
+
   toggle(index) {
     if (!this.options.selectable || index < 0) return;
     const model = this.model;
@@ -265,7 +317,8 @@ export class SeatMapView {
     const status = ["available", "taken", "sold"][this.model.status[index]];
     const state = this.selected.has(index) ? "selected" : this.mine.has(index) ? "yours" : status;
     const price = (this.model.price(index) / 100).toFixed(2);
-    this.options.announce?.(`${this.model.describe(index)}, ${price}, ${state}.`);
+    const accessible = this.model.isAccessible(index) ? ", accessible seat" : "";
+    this.options.announce?.(`${this.model.describe(index)}${accessible}, ${price}, ${state}.`);
     this.redraw();
   }
 
@@ -293,7 +346,10 @@ export class SeatMapView {
       canvas.setPointerCapture(event.pointerId);
     });
     canvas.addEventListener("pointermove", (event) => {
-      if (!drag) return;
+      if (!drag) {
+        this.hover(event.clientX, event.clientY);
+        return;
+      }
       const dx = event.clientX - drag.x;
       const dy = event.clientY - drag.y;
       if (Math.abs(dx) + Math.abs(dy) > 4) drag.moved = true;

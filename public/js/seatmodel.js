@@ -51,16 +51,20 @@ export class SeatModel {
     this.category = new Uint8Array(count);
     this.number = new Int32Array(count);
     this.rowOf = new Int32Array(count);
+    /** 1 for a seat its row lists as accessible (`"accessible": "1-2"`, seat numbers). */
+    this.accessible = new Uint8Array(count);
     this.rows = [];
     const categoryIndex = new Map(this.categories.map((category, index) => [category.id, index]));
     rows.forEach((row, rowIndex) => {
       const numbers = expandNumbers(row.numbers);
       const start = row.first_seat_id - this.firstId;
+      const accessible = new Set(row.accessible ? expandNumbers(row.accessible) : []);
       this.rows.push({ label: row.label, section: row.section, sectionIndex: row.sectionIndex, start, length: numbers.length });
       numbers.forEach((number, i) => {
         const index = start + i;
         this.number[index] = number;
         this.rowOf[index] = rowIndex;
+        this.accessible[index] = accessible.has(number) ? 1 : 0;
         this.status[index] = statusCodes[row.status[i]];
         this.category[index] = row.category !== null && row.category !== undefined
           ? categoryIndex.get(row.category) ?? 0
@@ -80,6 +84,29 @@ export class SeatModel {
   describe(index) {
     const row = this.rows[this.rowOf[index]];
     return `${row.section}, row ${row.label}, seat ${this.number[index]}`;
+  }
+
+  isAccessible(index) { return this.accessible[index] === 1; }
+
+  /** The seats as a buyer reads them, row by row in seat order: "Stalls, row C, seats 24–26". */
+  describeSeats(indexes) {
+    const byRow = new Map();
+    for (const index of [...indexes].sort((a, b) => a - b)) {
+      const rowIndex = this.rowOf[index];
+      if (!byRow.has(rowIndex)) byRow.set(rowIndex, []);
+      byRow.get(rowIndex).push(this.number[index]);
+    }
+    return [...byRow.entries()].map(([rowIndex, numbers]) => {
+      const row = this.rows[rowIndex];
+      const runs = [];
+      for (const number of numbers.sort((a, b) => a - b)) {
+        const last = runs[runs.length - 1];
+        if (last && number === last[1] + 1) last[1] = number;
+        else runs.push([number, number]);
+      }
+      const text = runs.map(([from, to]) => (from === to ? `${from}` : to === from + 1 ? `${from}, ${to}` : `${from}–${to}`)).join(", ");
+      return `${row.section}, row ${row.label}, ${numbers.length === 1 ? "seat" : "seats"} ${text}`;
+    }).join("; ");
   }
 
   price(index) { return this.categories[this.category[index]]?.price_minor ?? 0; }

@@ -137,7 +137,11 @@ extension EventInventory {
     private mutating func bestWindow(_ quantity: Int, _ filter: SeatFilter, orphanFree: Bool) -> Window? {
         guard let ranking, quantity > 0 else { return nil }
         var best: Window?
-        for (rowIndex, row) in ranking.rows.enumerated() where row.count >= quantity && filter.allows(row) {
+        for rowIndex in ranking.byRank {
+            let row = ranking.rows[rowIndex]
+            // Every seat of this row and of the rows after it scores at least its rank.
+            if let found = best, found.score <= Float(quantity) * Float(row.rank) { break }
+            guard row.count >= quantity, filter.allows(row) else { continue }
             for run in freeRuns!.runs(ofRow: rowIndex, seats: seats) where run.length >= quantity {
                 for segment in segments(of: run, in: row, filter) where segment.length >= quantity {
                     guard let window = bestWindow(quantity, in: segment, of: run, row: rowIndex, orphanFree: orphanFree) else { continue }

@@ -24,6 +24,8 @@ public final class SeatRanking: Sendable {
         let label: String
         /// Its seat numbers, for messages.
         let numbers: [Int32]
+        /// Its rank: no seat of it scores less.
+        let rank: Double
     }
 
     /// How much a seat to the side counts against a row back: a seat is about half as wide as a row is deep.
@@ -31,6 +33,9 @@ public final class SeatRanking: Sendable {
 
     /// Every row, in seat-index order.
     let rows: [Row]
+    /// The indexes of ``rows`` from the best rank to the worst (then in seat-index order): a search that has found a
+    /// group scoring less than `quantity × rank` of a row can stop there.
+    let byRank: [Int]
     /// Every seat's score.
     let score: [Float]
     /// Every seat's accessibility; empty when the event has no accessible seat.
@@ -58,13 +63,14 @@ public final class SeatRanking: Sendable {
                     Row(
                         section: sectionIndex, firstIndex: row.firstIndex, count: row.numbers.count, category: categories.count == 1 ? categories.first : nil,
                         hasAccessible: !accessible.isEmpty && row.indexes.contains { accessible[$0] }, label: row.label,
-                        numbers: row.numbers
+                        numbers: row.numbers, rank: rank
                     )
                 )
             }
         }
         rows.sort { $0.firstIndex < $1.firstIndex }
         self.rows = rows
+        self.byRank = rows.indices.sorted { (rows[$0].rank, $0) < (rows[$1].rank, $1) }
         self.score = score
         self.accessible = accessible
         self.sectionNames = map.sections.map(\.name)
