@@ -4,7 +4,9 @@
 Starts `boxoffice serve` on a free loopback port and drives the app the way customers and organizers do:
 a customer goes from the events list to a confirmed booking; two browsers on one event see each other's
 holds live; a payment with too little money ends `cancelled`; an organizer creates an event (with a cap on tickets
-per customer) that customers then see; holds past an event's caps are refused in the server's words. Screenshots of the main screens go to docs/screenshots/.
+per customer) that customers then see; a customer lets best available choose seats side by side and pays, and when none
+are left side by side takes them split in one click; holds past an event's caps are refused in the server's words.
+Screenshots of the main screens go to docs/screenshots/.
 Usage: browser_test.py PATH/TO/boxoffice
 """
 import os
@@ -17,6 +19,7 @@ import traceback
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
 
 from common import Server, check, guest, request, summary
 from webapp import browser, click_seat, console_errors, find, hold_seen_after_ms, open_event, open_wallet_with, seat_status, selected_seats, sign_in, token_of, wait
@@ -256,6 +259,145 @@ def organizer_creates_an_event(base):
         customer.quit()
 
 
+def mine(driver):
+    """The seat ids the map draws as the customer's own booking, ascending."""
+    return driver.execute_script(
+        "const v = document.querySelector('canvas.seatmap').seatMapView; return [...v.mine].map((i) => v.model.seatId(i)).sort((a, b) => a - b)")
+
+
+def places(driver, seat_ids):
+    """[section, row label, seat number] of each seat, from the page's own seat map."""
+    return driver.execute_script("""
+        const m = document.querySelector('canvas.seatmap').seatMapView.model;
+        return arguments[0].map((id) => { const i = m.indexOf(id), row = m.rows[m.rowOf[i]]; return [row.section, row.label, m.number[i]]; });
+    """, seat_ids)
+
+
+def best_available_seats(base):
+    """A customer asks Best available for 3 seats, sees them lit as held, named as together, pays and sees them sold. On
+    a phone, with no 3 seats left side by side, the page gives the server's reason and one click takes them split; a
+    release gives them back and the seats can be picked by hand again."""
+    port = int(base.rsplit(":", 1)[1])
+    organizer = {"Authorization": f"Bearer {TOKEN}"}
+    status, hall, _ = request(port, "POST", "/api/events", {
+        "title": "Best Seats Hall", "venue": "Front Row", "starts_at": "2031-06-01T18:00:00Z", "max_tickets_per_booking": 6,
+        "categories": [{"id": "stalls", "name": "Stalls", "price_minor": 4000}, {"id": "balcony", "name": "Balcony", "price_minor": 2000}],
+        "seat_map": {"sections": [
+            {"name": "Stalls", "rows": [{"rows": "A", "seats": "1-8", "category": "stalls", "accessible": "1-2"},
+                                        {"rows": "B-D", "seats": "1-8", "category": "stalls"}]},
+            {"name": "Balcony", "rank": 6, "rows": [{"rows": "A-B", "seats": "1-6", "category": "balcony"}]}]},
+    }, headers=organizer)
+    check("an event with accessible seats and 6 tickets per booking is created", status == 201 and hall.get("seats_total") == 44, hall)
+    driver = browser()
+    try:
+        sign_in(driver, base, "bea")
+        open_wallet_with(driver, base, 200)
+        open_event(driver, base, hall["id"])
+        quantity = Select(find(driver, "best-quantity"))
+        values = [option.get_attribute("value") for option in quantity.options]
+        check("Best available offers 1 … the event's 6 tickets per booking, 2 by default",
+              values == ["1", "2", "3", "4", "5", "6"] and quantity.first_selected_option.get_attribute("value") == "2",
+              (values, quantity.first_selected_option.get_attribute("value")))
+        categories = [(option.get_attribute("value"), option.text) for option in Select(find(driver, "best-category")).options]
+        check("... in any category or in one of the event's", [value for value, _ in categories] == ["", "stalls", "balcony"]
+              and categories[0][1] == "Any category" and categories[1][1].startswith("Stalls"), categories)
+        first = hall["first_seat_id"]
+        accessible = driver.execute_script(
+            "const m = document.querySelector('canvas.seatmap').seatMapView.model; return arguments[0].map((id) => m.isAccessible(m.indexOf(id)))",
+            [first, first + 1, first + 2, first + 8])
+        check("the map marks row A's seats 1-2 as accessible, and only those", accessible == [True, True, False, False], accessible)
+        legend = driver.find_elements(By.CSS_SELECTOR, "[data-testid='legend-accessible']")
+        check("... and the legend explains the mark", len(legend) == 1 and legend[0].get_attribute("title") == "Accessible seat"
+              and "accessible seat" in legend[0].text, [element.text for element in legend])
+        check("no split offer before anything was refused", not driver.find_elements(By.CSS_SELECTOR, "[data-testid='best-split']"))
+
+        quantity.select_by_value("3")
+        find(driver, "best-available").click()
+        status = wait(driver, lambda d: find(d, "booking-status"))
+        check("Find best seats holds a booking", status.get_attribute("data-status") == "held", status.text)
+        lit = wait(driver, lambda d: mine(d) if len(mine(d)) == 3 else None)
+        _, bookings, _ = request(port, "GET", "/api/bookings", headers={"Authorization": f"Bearer {token_of(driver)}"})
+        held = [booking for booking in bookings if booking["event_id"] == hall["id"]]
+        check("exactly the 3 seats the server chose light up as the customer's", len(held) == 1 and sorted(held[0]["seat_ids"]) == lit, (held, lit))
+        check("... drawn as held", [seat_status(driver, seat) for seat in lit] == [1, 1, 1], [seat_status(driver, seat) for seat in lit])
+        named = places(driver, lit)
+        rows = {(section, label) for section, label, _ in named}
+        numbers = [number for _, _, number in named]
+        check("... side by side in one row", len(rows) == 1 and numbers == list(range(numbers[0], numbers[0] + 3)), named)
+        section, label, _ = named[0]
+        expected = f"Together in row {label}: {section}, row {label}, seats {numbers[0]}–{numbers[2]}."
+        check("the message names the seats and says they are together", find(driver, "best-message").text.startswith(expected),
+              (find(driver, "best-message").text, expected))
+        first_count = find(driver, "countdown").text
+        time.sleep(1.2)
+        check("the hold counts down", ":" in first_count and find(driver, "countdown").text != first_count, (first_count, find(driver, "countdown").text))
+        check("Find best seats waits while the customer holds a booking", not find(driver, "best-available").is_enabled())
+        shot(driver, "best-available-hold.png")
+
+        find(driver, "pay").click()
+        check("paying the best seats confirms the booking",
+              wait(driver, lambda d: find(d, "booking-status").get_attribute("data-status") == "confirmed"), find(driver, "booking-status").text)
+        check("... and the seats turn sold", wait(driver, lambda d: [seat_status(d, seat) for seat in lit] == [2, 2, 2]),
+              [seat_status(driver, seat) for seat in lit])
+        errors = console_errors(driver)
+        check("the best-available page logs no errors", not errors, errors)
+    finally:
+        driver.quit()
+
+    status, small, _ = request(port, "POST", "/api/events", {
+        "title": "Split Club", "venue": "Two Rows", "starts_at": "2031-06-01T18:00:00Z",
+        "categories": [{"id": "std", "price_minor": 1000}],
+        "seat_map": {"sections": [{"name": "Floor", "rows": [{"rows": "A-B", "seats": "1-5", "category": "std"}]}]},
+    }, headers=organizer)
+    first = small["first_seat_id"]
+    status, _, _ = request(port, "POST", "/api/bookings", {"event_id": small["id"], "seat_ids": [first + 2, first + 7]}, guest(port))
+    check("someone takes the middle seat of both rows over the API, leaving at most 2 side by side", status == 201, status)
+    status, refused, _ = request(port, "POST", "/api/bookings", {"event_id": small["id"], "best_available": {"quantity": 3}}, guest(port))
+    check("... so the API refuses 3 together: 409 not-enough-seats", status == 409 and refused["type"].endswith("/not-enough-seats"), refused)
+    phone = browser(390, 844)
+    try:
+        sign_in(phone, base)
+        open_event(phone, base, small["id"])
+        above = phone.execute_script("""
+            const best = document.querySelector("[data-testid='best-available']").getBoundingClientRect();
+            return best.bottom <= document.querySelector('canvas.seatmap').getBoundingClientRect().top && best.bottom <= innerHeight;""")
+        check("on a phone Best available comes first, on screen above the seat map", above)
+        Select(find(phone, "best-quantity")).select_by_value("3")
+        find(phone, "best-available").click()
+        split = wait(phone, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid='best-split']"))
+        check("the page says why in the server's words", refused["detail"] in find(phone, "best-message").text,
+              (find(phone, "best-message").text, refused["detail"]))
+        check("... holds nothing", find(phone, "hold-box").get_attribute("hidden") is not None and mine(phone) == [])
+        check("... and offers 'Allow split seats'", split[0].text == "Allow split seats" and split[0].is_enabled(), split[0].text)
+        shot(phone, "best-available-split.png")
+        split[0].click()
+        check("one click holds the seats split",
+              wait(phone, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid='booking-status'][data-status='held']")))
+        lit = wait(phone, lambda d: mine(d) if len(mine(d)) == 3 else None)
+        check("... 3 of them, drawn as held", [seat_status(phone, seat) for seat in lit] == [1, 1, 1], lit)
+        named = places(phone, lit)
+        check("... which are not all side by side", not (len({label for _, label, _ in named}) == 1
+              and [number for _, _, number in named] == list(range(named[0][2], named[0][2] + 3))), named)
+        text = find(phone, "best-message").text
+        check("the message says they are not side by side and names them",
+              text.startswith("Not side by side: ") and all(f"row {label}" in text and str(number) in text for _, label, number in named), text)
+
+        find(phone, "release").click()
+        check("releasing gives the seats back", wait(phone, lambda d: [seat_status(d, seat) for seat in lit] == [0, 0, 0] and mine(d) == []),
+              [seat_status(phone, seat) for seat in lit])
+        check("... hides the booking and enables Find best seats again",
+              wait(phone, lambda d: find(d, "hold-box").get_attribute("hidden") is not None and find(d, "best-available").is_enabled()))
+        click_seat(phone, lit[0])
+        check("a seat can then be picked by hand", wait(phone, lambda d: selected_seats(d) == [lit[0]]), selected_seats(phone))
+        find(phone, "hold").click()
+        check("... and held", wait(phone, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid='booking-status'][data-status='held']"))
+              and wait(phone, lambda d: mine(d) == [lit[0]]), mine(phone))
+        errors = console_errors(phone)
+        check("the split page logs no errors", not errors, errors)
+    finally:
+        phone.quit()
+
+
 def hold_standing(driver, quantity):
     """Asks for `quantity` tickets of the event page's first general admission pool and presses Hold."""
     pool = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "input[data-testid^='pool-']"))
@@ -358,7 +500,7 @@ def main():
     base = f"http://127.0.0.1:{server.port}"
     try:
         for scenario in (customer_books_and_pays, accounts_keep_bookings, api_docs, two_browsers_see_each_other, payment_without_money_is_cancelled, organizer_creates_an_event,
-                         big_hall_stays_usable):
+                         best_available_seats, big_hall_stays_usable):
             print(f"-- {scenario.__name__.replace('_', ' ')}", flush=True)
             try:
                 scenario(base)

@@ -1,9 +1,10 @@
-// One event: the live seat map, GA pools, and the way from selection to hold to payment.
+// One event: the live seat map, GA pools, and the way from selection (picked by hand, or chosen by the server's
+// best available) to hold to payment.
 
 import * as api from "../api.js";
 import { EventFeed } from "../eventfeed.js";
 import { clock, dateTime, h, money, statusLabel } from "../format.js";
-import { HELD_COLOUR, PALETTE, SELECTED_COLOUR, SOLD_COLOUR, SeatMapView } from "../seatmap.js";
+import { HELD_COLOUR, PALETTE, SELECTED_COLOUR, SOLD_COLOUR, SeatMapView, accessibleSwatch } from "../seatmap.js";
 import * as session from "../session.js";
 
 export async function renderEvent(root, { live, params }) {
@@ -16,6 +17,8 @@ export async function renderEvent(root, { live, params }) {
   let timer = null;
   let requested = new Set();
   let paying = false;
+  /** A hold request is on its way: both ways to hold wait for its answer. */
+  let busy = false;
   /** Until when (Date.now() ms) a 429's Retry-After keeps the Hold button off. */
   let holdBlockedUntil = 0;
   let unblockTimer = null;
@@ -31,6 +34,27 @@ export async function renderEvent(root, { live, params }) {
   const message = h("div", { "data-testid": "message", "aria-live": "polite" });
   const holdButton = h("button", { type: "button", "data-testid": "hold", disabled: true, onclick: () => hold() }, "Hold selected");
   const holdBox = h("div", { "data-testid": "hold-box", hidden: true });
+  const signInNotice = customer ? null : h("p", { class: "notice warn" }, "Sign in or continue as a guest (top right) to book.");
+
+  // Best available: the server chooses the best seats side by side, the quickest way to buy on a phone, so it comes
+  // first (above the map on a narrow screen, at the top of the side panel on a wide one).
+  const bestLimit = Math.min(event.max_tickets_per_booking, event.max_tickets_per_customer ?? Infinity);
+  const bestQuantity = h("select", { id: "best-quantity", "data-testid": "best-quantity" },
+    Array.from({ length: bestLimit }, (_, i) => h("option", { value: String(i + 1), selected: i + 1 === Math.min(2, bestLimit) }, String(i + 1))));
+  const bestCategory = h("select", { id: "best-category", "data-testid": "best-category" },
+    h("option", { value: "" }, "Any category"),
+    event.categories.map((category) => h("option", { value: category.id }, `${category.name || category.id} · ${money(category.price_minor, currency)}`)));
+  const bestButton = h("button", { type: "button", "data-testid": "best-available", disabled: true, onclick: () => findBest(true) }, "Find best seats");
+  const bestMessage = h("div", { "data-testid": "best-message", "aria-live": "polite" });
+  const bestBox = event.seats_total ? h("section", { class: "best card", "aria-labelledby": "best-title" },
+    h("h2", { id: "best-title" }, "Best available"),
+    h("p", { class: "muted hint" }, "We pick the best seats left, side by side and closest to the stage."),
+    signInNotice,
+    h("div", { class: "row" },
+      h("div", {}, h("label", { for: "best-quantity" }, "Seats"), bestQuantity),
+      h("div", { class: "grow" }, h("label", { for: "best-category" }, "Category"), bestCategory),
+      bestButton),
+    bestMessage) : null;
   const cap = event.max_tickets_per_customer;
   const capNote = typeof cap === "number"
     ? h("p", { class: "muted cap", "data-testid": "customer-cap" }, `Up to ${cap} ${cap === 1 ? "ticket" : "tickets"} per customer`)
@@ -50,8 +74,9 @@ export async function renderEvent(root, { live, params }) {
     h("h1", {}, event.title),
     h("p", { class: "muted" }, `${event.venue} · ${dateTime(event.starts_at)}`),
     event.description ? h("p", {}, event.description) : null,
-    h("div", { class: "event-layout" },
-      h("section", { "aria-label": "Seats" },
+    h("div", { class: bestBox ? "event-layout with-best" : "event-layout" },
+      bestBox,
+      h("section", { class: "seats", "aria-label": "Seats" },
         event.seats_total ? h("div", { class: "map-wrap" },
           h("div", { class: "map-tools" },
             h("button", { type: "button", class: "secondary", "aria-label": "Zoom out", onclick: () => map.zoom(0.8) }, "−"),
@@ -61,16 +86,21 @@ export async function renderEvent(root, { live, params }) {
           canvas, legend, announcer) : h("p", { class: "muted" }, "This event has general admission only.")),
       h("aside", { class: "panel card", "aria-label": "Your booking" },
         h("h2", { style: "margin-top:0" }, "Your selection"),
-        customer ? null : h("p", { class: "notice warn" }, "Sign in or continue as a guest (top right) to book."),
+        bestBox ? null : signInNotice,
         selectionList, poolList,
         h("p", {}, "Total: ", total),
         capNote,
         holdButton, message, holdBox)),
   ].filter(Boolean));
 
-  function say(kind, text) {
-    message.replaceChildren(text ? h("p", { class: `notice ${kind}` }, text) : "");
+  /** Shows one message: by the Hold button, or (`where` = bestMessage) by Find best seats; the other one is cleared. */
+  function say(kind, text, where = message, ...extra) {
+    message.replaceChildren();
+    bestMessage.replaceChildren();
+    if (text) where.replaceChildren(h("p", { class: `notice ${kind}` }, text, ...extra));
   }
+
+  const sayBest = (kind, text, ...extra) => say(kind, text, bestMessage, ...extra);
 
   function renderLegend() {
     legend.replaceChildren(
@@ -78,7 +108,8 @@ export async function renderEvent(root, { live, params }) {
         h("i", { class: "swatch", style: `background:${PALETTE[index % PALETTE.length]}` }), `${category.name || category.id} ${money(category.price_minor, currency)}`)),
       h("span", {}, h("i", { class: "swatch", style: `background:${SELECTED_COLOUR}` }), "your selection and seats"),
       h("span", {}, h("i", { class: "swatch", style: `background:${HELD_COLOUR}` }), "held"),
-      h("span", {}, h("i", { class: "swatch", style: `background:${SOLD_COLOUR}` }), "sold"));
+      h("span", {}, h("i", { class: "swatch", style: `background:${SOLD_COLOUR}` }), "sold"),
+      ...(model.accessible.includes(1) ? [h("span", { "data-testid": "legend-accessible", title: "Accessible seat" }, accessibleSwatch(), "accessible seat")] : []));
   }
 
   const poolLeft = new Map();
@@ -108,11 +139,16 @@ export async function renderEvent(root, { live, params }) {
     if (!model) return;
     const seats = [...map.selected].sort((a, b) => a - b);
     selectionList.replaceChildren(...seats.map((index) => h("li", { "data-seat-id": model.seatId(index) },
-      h("span", {}, model.describe(index)), h("span", {}, money(model.price(index), currency)))));
+      h("span", {}, model.describe(index), model.isAccessible(index)
+        ? [" ", h("span", { class: "accessible", title: "Accessible seat", "aria-label": "accessible seat" }, "♿")] : null),
+      h("span", {}, money(model.price(index), currency)))));
     let sum = seats.reduce((value, index) => value + model.price(index), 0);
     for (const line of tickets()) sum += model.pools.get(line.pool_id).price_minor * line.quantity;
     total.textContent = money(sum, currency);
-    holdButton.disabled = booking !== null || !customer || Date.now() < holdBlockedUntil || (seats.length === 0 && tickets().length === 0);
+    const canHold = booking === null && customer && !busy && Date.now() >= holdBlockedUntil;
+    holdButton.disabled = !canHold || (seats.length === 0 && tickets().length === 0);
+    bestButton.disabled = !canHold;
+    for (const button of bestMessage.querySelectorAll("[data-testid=best-split]")) button.disabled = !canHold;
   }
 
   const feed = new EventFeed(live, eventId, (next, changed) => {
@@ -129,27 +165,67 @@ export async function renderEvent(root, { live, params }) {
   });
   await feed.reload();
 
-  async function hold() {
+  /** Holds the seats picked on the map and the GA tickets asked for. */
+  function hold() {
+    const seatIds = [...map.selected].map((index) => model.seatId(index));
+    return placeHold({ event_id: eventId, seat_ids: seatIds, ga: tickets() }, say);
+  }
+
+  /** Asks the server for the best `quantity` seats (side by side unless `together` is false), with the GA tickets asked for. */
+  function findBest(together, quantity = Number(bestQuantity.value), category = bestCategory.value) {
+    const request = { quantity, together };
+    if (category) request.categories = [category];
+    return placeHold({ event_id: eventId, best_available: request, ga: tickets() }, sayBest, (held) => {
+      const seats = held.seat_ids.map((id) => model.indexOf(id)).filter((index) => index >= 0 && index < model.count);
+      if (seats.length === 0) return;
+      const names = model.describeSeats(seats);
+      // On a narrow screen the booking box is below the map: one tap takes the buyer there.
+      const toPay = h("span", { class: "actions narrow-only" },
+        h("button", { type: "button", class: "secondary", onclick: () => holdBox.scrollIntoView({ behavior: "smooth", block: "center" }) }, "Go to payment"));
+      if (seats.length === 1) sayBest("ok", `Your seat: ${names}.`, toPay);
+      else if (held.together) sayBest("ok", `Together in row ${model.rows[model.rowOf[seats[0]]].label}: ${names}.`, toPay);
+      else sayBest("warn", `Not side by side: ${names}.`, toPay);
+    }, (error) => {
+      if (!error.is?.("not-enough-seats")) return false;
+      // Nothing side by side is left: offer the same request with the seats split, in one click.
+      const split = together ? h("button", { type: "button", class: "secondary", "data-testid": "best-split", onclick: () => findBest(false, quantity, category) },
+        "Allow split seats") : null;
+      sayBest("bad", error.message, split ? h("span", { class: "actions" }, split) : null);
+      return true;
+    });
+  }
+
+  /**
+   * Sends a hold (picked seats or best available) and shows the booking with its countdown. `report(kind, text)` shows
+   * its messages; `onHeld(booking)` may describe the seats held; `onError(error)` may handle a refusal (true when it did).
+   */
+  async function placeHold(body, report, onHeld = () => {}, onError = () => false) {
+    // The selection stays the customer's own while the request runs: seats of it that turn taken meanwhile may be
+    // the ones this request takes, not someone else's.
     requested = new Set(map.selected);
-    const seatIds = [...requested].map((index) => model.seatId(index));
-    holdButton.disabled = true;
+    busy = true;
+    refreshSelection();
     say("", "");
     try {
-      booking = await api.hold({ event_id: eventId, seat_ids: seatIds, ga: tickets() });
+      booking = await api.hold(body);
       booking.localDeadline = Date.now() + (new Date(booking.expires_at) - new Date(booking.created_at));
       map.clearSelection();
-      map.setMine(requested);
+      map.setMine(booking.seat_ids.map((id) => model.indexOf(id)));
       for (const input of poolInputs.values()) input.value = "0";
       showHold();
+      onHeld(booking);
     } catch (error) {
       // The server's own sentence always reaches the buyer: over the cap (409 ticket-limit-reached) it names the cap and
       // what the buyer holds; over the address's cap (429 address-limit-reached) it says when to try again.
-      if (error.is?.("seat-taken") || error.is?.("sold-out")) say("bad", `${error.message} Someone was faster; pick other seats.`);
-      else if (error.is?.("ticket-limit-reached")) say("bad", `${error.message} Pick fewer tickets, or release a hold you no longer need.`);
-      else say(error.status === 429 ? "warn" : "bad", error.message);
+      if (!onError(error)) {
+        if (error.is?.("seat-taken") || error.is?.("sold-out")) report("bad", `${error.message} Someone was faster; pick other seats.`);
+        else if (error.is?.("ticket-limit-reached")) report("bad", `${error.message} Pick fewer tickets, or release a hold you no longer need.`);
+        else report(error.status === 429 ? "warn" : "bad", error.message);
+      }
       if (error.status === 429 && error.retryAfter) blockHold(error.retryAfter);
       feed.reload();
     }
+    busy = false;
     requested = new Set();
     refreshSelection();
   }
@@ -242,6 +318,7 @@ export async function renderEvent(root, { live, params }) {
     if (booking.status === "payment_pending") say("warn", "Payment is being processed…");
     if (booking.status === "cancelled") {
       map.setMine([]);
+      bestMessage.replaceChildren();
       message.replaceChildren(h("p", { class: "notice bad" }, "The payment was declined (is there enough money in your wallet?) and the seats went back on sale. ",
         h("a", { href: "#/wallet" }, "Top up your wallet"), " and book again."));
     }

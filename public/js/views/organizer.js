@@ -53,21 +53,24 @@ export async function renderOrganizer(root, { live }) {
     categories.append(line);
   }
 
-  function blockRow(list, rows = "", seats = "", category = "") {
+  function blockRow(list, rows = "", seats = "", category = "", accessible = "") {
     const line = h("div", { class: "row block" },
       input({ "aria-label": "Rows", placeholder: "rows, e.g. A-J", value: rows, class: "block-rows", style: "width:8rem" }),
       h("span", {}, "×"),
       input({ "aria-label": "Seats per row", placeholder: "seats, e.g. 1-20", value: seats, class: "block-seats", style: "width:8rem" }),
       input({ "aria-label": "Category id", placeholder: "category id", value: category, class: "block-category", style: "width:7rem" }),
+      input({ "aria-label": "Accessible seats in each row", placeholder: "accessible, e.g. 1-2", value: accessible, class: "block-accessible", style: "width:9rem" }),
       h("button", { type: "button", class: "danger", onclick: () => { line.remove(); recount(); } }, "Remove"));
     list.append(line);
   }
 
-  function sectionRow(name = "", blocks = []) {
+  function sectionRow(name = "", blocks = [], rank = "") {
     const list = h("div");
     const box = h("fieldset", { class: "section" },
       h("legend", {}, "Section"),
       input({ "aria-label": "Section name", placeholder: "section name", value: name, class: "section-name" }),
+      input({ "aria-label": "Rank of the section's front row", placeholder: "rank (0 best)", value: rank, type: "number", min: "0",
+        class: "section-rank", style: "width:8rem" }),
       list,
       h("div", { class: "row" },
         h("button", { type: "button", class: "secondary", onclick: () => blockRow(list) }, "Add rows"),
@@ -96,7 +99,7 @@ export async function renderOrganizer(root, { live }) {
   categoryRow("std", "Standard", "50.00");
   categoryRow("vip", "VIP", "120.00");
   sectionRow("Stalls", [["A-J", "1-20", "std"]]);
-  sectionRow("Balcony", [["A-C", "1-16", "vip"]]);
+  sectionRow("Balcony", [["A-C", "1-16", "vip"]], "6");
   poolRow("Standing", "25.00", "200");
   recount();
 
@@ -114,6 +117,7 @@ export async function renderOrganizer(root, { live }) {
       // Empty "Tickets per customer" means no cap (null); empty "per address" leaves the server's default.
       max_tickets_per_customer: value("event-customer-cap") === "" ? null : Number(value("event-customer-cap")),
       ...(value("event-address-cap") === "" ? {} : { held_per_address: Number(value("event-address-cap")) }),
+      orphan_rule: form.querySelector("#event-orphan-rule").value,
       categories: [...categories.querySelectorAll(".category")].map((line) => ({
         id: line.querySelector(".category-id").value.trim(),
         name: line.querySelector(".category-name").value.trim(),
@@ -121,10 +125,12 @@ export async function renderOrganizer(root, { live }) {
       })),
       seat_map: { sections: [...sections.querySelectorAll(".section")].map((box) => ({
         name: box.querySelector(".section-name").value.trim(),
+        ...(box.querySelector(".section-rank").value === "" ? {} : { rank: Number(box.querySelector(".section-rank").value) }),
         rows: [...box.querySelectorAll(".block")].map((line) => ({
           rows: line.querySelector(".block-rows").value.trim(),
           seats: line.querySelector(".block-seats").value.trim(),
           category: line.querySelector(".block-category").value.trim(),
+          ...(line.querySelector(".block-accessible").value.trim() === "" ? {} : { accessible: line.querySelector(".block-accessible").value.trim() }),
         })),
       })) },
       ga_pools: [...pools.querySelectorAll(".pool")].map((line) => ({
@@ -158,9 +164,15 @@ export async function renderOrganizer(root, { live }) {
   h("p", { id: "event-caps-hint", class: "muted hint", "data-testid": "caps-hint" },
     "Tickets per customer: what one buyer may hold or buy in all (empty: no cap). ",
     "Tickets held per address: what all buyers behind one network address may hold at once (empty: ten times the first)."),
+  h("label", { for: "event-orphan-rule" }, "Single seats left alone"),
+  h("select", { id: "event-orphan-rule", "data-testid": "orphan-rule" },
+    h("option", { value: "avoid", selected: true }, "Best available avoids them (default)"),
+    h("option", { value: "refuse" }, "…and picks that strand a seat are refused"),
+    h("option", { value: "off" }, "Allowed: best available takes the closest seats")),
   h("fieldset", {}, h("legend", {}, "Price categories"), categories,
     h("button", { type: "button", class: "secondary", onclick: () => categoryRow() }, "Add category")),
-  h("fieldset", {}, h("legend", {}, "Seat map"), h("p", { class: "muted" }, "Rows like A-J or 1-12, seats like 1-20; ", seatCount, " seats."), sections,
+  h("fieldset", {}, h("legend", {}, "Seat map"), h("p", { class: "muted" }, "Rows like A-J or 1-12, seats like 1-20, the front row first; ", seatCount,
+    " seats. A section's rank places its front row on the event's scale for best available (0 is best; each row behind one more)."), sections,
     h("button", { type: "button", class: "secondary", onclick: () => sectionRow() }, "Add section")),
   h("fieldset", {}, h("legend", {}, "General admission"), pools,
     h("button", { type: "button", class: "secondary", onclick: () => poolRow() }, "Add pool")),
