@@ -24,7 +24,9 @@ public struct BaselineHolds: HoldPath {
     }
 
     public func hold(_ request: HoldRequest) async throws -> Booking {
-        let event = try engine.engine(for: request.eventID).event
+        let event = try engine.engine(for: request.eventID).snapshot.event
+        // A baseline writes the seats a request names; it chooses none.
+        guard request.bestAvailable == nil else { throw DomainError.invalid("best_available needs the batched engine; this server runs a baseline hold strategy.") }
         let (_, amount, customer) = try request.validated(for: event)
         let at = now()
         try event.details.checkSalesOpen(at: at)

@@ -71,8 +71,9 @@ enum EngineReply {
     /// A hold refused in memory; told only once the batch it was decided against is durable.
     case refused(any Error, HoldReply)
     /// A hold decided in memory, waiting for its row; `changeIndex` points at its decision. `retry`: a best-available
-    /// request to decide once more, on the state read again, should the database refuse its seats.
-    case hold(Booking, changeIndex: Int, HoldReply, retry: HoldRequest?)
+    /// request to decide once more, on the state read again, should the database refuse its seats; `chosen`: whether
+    /// the engine chose the seats (best available).
+    case hold(Booking, changeIndex: Int, HoldReply, retry: HoldRequest?, chosen: Bool)
     /// A release decided in memory.
     case release(changeIndex: Int, CheckedContinuation<Bool, any Error>)
     /// A sweep that produced the changes in `changeIndexes`.
@@ -88,7 +89,7 @@ extension EngineReply {
     func fail(with error: any Error) {
         switch self {
         case .refused(_, let reply): reply(.failure(error))
-        case .hold(_, _, let reply, _): reply(.failure(error))
+        case .hold(_, _, let reply, _, _): reply(.failure(error))
         case .release(_, let continuation): continuation.resume(throwing: error)
         case .expireDue(_, let continuation): continuation.resume(throwing: error)
         case .payment(_, let continuation): continuation.resume(throwing: error)

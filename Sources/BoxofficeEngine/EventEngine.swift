@@ -100,9 +100,11 @@ public actor EventEngine {
     /// must wait for one, and always while memory may be behind the database.
     private nonisolated func immediateRefusal(of request: HoldRequest) -> DomainError? {
         guard request.eventID == event.id, !stale.load(ordering: .acquiring) else { return nil }
+        // The committed event: its details (a waiting room switched on, say) may have changed since this engine began.
+        let snapshot = self.snapshot
         do {
-            let (indexes, _, _) = try request.validated(for: event)
-            try event.details.checkSalesOpen(at: now())
+            let (indexes, _, _) = try request.validated(for: snapshot.event)
+            try snapshot.event.details.checkSalesOpen(at: now())
             return snapshot.refusal(of: request, seatIndexes: indexes)
         } catch {
             return error
@@ -223,7 +225,7 @@ public actor EventEngine {
                 do {
                     let booking = try state.hold(request, id: .random(), now: at, enforcingCaps: enforcesCaps)
                     let retry = request.bestAvailable != nil && !retried ? request : nil
-                    replies.append(.hold(booking, changeIndex: decisions.count, reply, retry: retry))
+                    replies.append(.hold(booking, changeIndex: decisions.count, reply, retry: retry, chosen: request.bestAvailable != nil))
                     decide(.hold(booking, keyClaim: request.keyClaim), undo: .held(booking.id), customer: booking.userIdentifier)
                 } catch {
                     replies.append(.refused(error, reply))
@@ -375,13 +377,16 @@ public actor EventEngine {
             switch reply {
             case .refused(let error, let reply):
                 reply(.failure(error))
-            case .hold(_, let index, let reply, _) where refusals.lostKeyClaims.contains(index):
+            case .hold(_, let index, let reply, _, _) where refusals.lostKeyClaims.contains(index):
                 reply(.failure(DomainError.keyClaimLost))
-            case .hold(_, let index, let reply, let retry?) where !applied[index] && !refusals.overCap.contains(index):
+            case .hold(_, let index, let reply, let retry?, _) where !applied[index] && !refusals.overCap.contains(index):
                 // Another process claimed a seat memory chose: choose again once, on the state read again.
                 needsReload = true
                 submit(.hold(retry, reply, retried: true))
-            case .hold(let booking, let index, let reply, _):
+            case .hold(_, let index, let reply, nil, true) where !applied[index] && !refusals.overCap.contains(index):
+                // Chosen twice, and lost twice to other processes: the buyer never chose these seats; say so.
+                reply(.failure(DomainError.notEnoughSeats("The seats chosen for you were taken by another sale at the same moment, twice; try again.")))
+            case .hold(let booking, let index, let reply, _, _):
                 reply(applied[index] ? .success(booking) : .failure(conflict(for: booking, overCap: refusals.overCap.contains(index))))
             case .payment(let index, let continuation) where refusals.lostKeyClaims.contains(index):
                 continuation.resume(throwing: DomainError.keyClaimLost)

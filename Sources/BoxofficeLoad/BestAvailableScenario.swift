@@ -39,14 +39,14 @@ extension LoadScenario {
                 let seats = BestAvailableCounts.seatIDs(in: answer.body).map { $0 - event.firstSeat }
                 for seat in seats where seat >= 0 && seat < event.seats { tally.record(seat) }
                 counts.record(seats, asked: quantity, together: tag > 0, sold: tally.sum, of: event.seats, perRow: perRow)
+            case 409 where !BestAvailableCounts.isShortage(answer.body):
+                counts.refusedOtherwise.add(1, ordering: .relaxed)
             case 409 where tag > 0:
                 split.withLock { $0[worker] = quantity }
-            case 409 where quantity > 1:
+            case 409:
                 // Fewer seats are left than this buyer wants, even apart; in-flight holds may explain it only at the end.
                 if tally.sum < event.seats - 4 * options.clients { counts.refusedWhileFree.add(1, ordering: .relaxed) }
-                singlesOnly.store(true, ordering: .relaxed)
-            case 409:
-                soldOut.store(true, ordering: .relaxed)
+                if quantity > 1 { singlesOnly.store(true, ordering: .relaxed) } else { soldOut.store(true, ordering: .relaxed) }
             default:
                 break
             }
@@ -64,6 +64,8 @@ extension LoadScenario {
         if apart > 0 { report.violations.append("\(apart) bookings said together were not side by side in one row") }
         let refused = counts.refusedWhileFree.load(ordering: .relaxed)
         if refused > 0 { report.violations.append("\(refused) buyers were refused while seats remained") }
+        let otherwise = counts.refusedOtherwise.load(ordering: .relaxed)
+        if otherwise > 0 { report.violations.append("\(otherwise) buyers were refused with a 409 other than not-enough-seats") }
         let available = try await api.settledCount(of: event.id, expected: event.seats - sold) { $0["seats_available"] as? Int }
         if available != event.seats - sold { report.violations.append("the server shows \(available ?? -1) seats available, \(event.seats - sold) expected") }
         return report
@@ -87,6 +89,14 @@ final class BestAvailableCounts: Sendable {
     let notTogether = Atomic(0)
     /// Buyers refused for want of seats while many remained.
     let refusedWhileFree = Atomic(0)
+    /// Buyers refused with a conflict other than a shortage of seats.
+    let refusedOtherwise = Atomic(0)
+
+    /// Whether a refusal's body is best available's `not-enough-seats`.
+    static func isShortage(_ body: ByteBuffer?) -> Bool {
+        guard let body else { return false }
+        return body.getString(at: body.readerIndex, length: body.readableBytes)?.contains("/not-enough-seats") ?? false
+    }
 
     func record(_ seats: [Int], asked: Int, together wanted: Bool, sold: Int, of total: Int, perRow: Int) {
         let sorted = seats.sorted()

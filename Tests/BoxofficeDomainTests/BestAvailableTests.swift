@@ -179,7 +179,7 @@ struct BestAvailableTests {
 
     @Test("on random halls and buyers: no seat twice, groups side by side, no needless orphan, no better group skipped")
     func randomHalls() async {
-        await propertyCheck(count: 300, input: Gen.int(in: 0 ... Int(Int32.max))) { seed in
+        await propertyCheck(count: 200, input: Gen.int(in: 0 ... Int(Int32.max))) { seed in
             var random = SplitMix(state: UInt64(seed))
             let sections = (0 ..< Int.random(in: 1 ... 3, using: &random)).map { section in
                 (name: "S\(section)", rank: Bool.random(using: &random) ? Int.random(in: 0 ... 4, using: &random) : nil,

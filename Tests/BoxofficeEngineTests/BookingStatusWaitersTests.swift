@@ -36,6 +36,7 @@ struct BookingStatusWaitersTests {
         let ticket = waiters.expect(.random(), statuses: [.confirmed])
         let started = ContinuousClock.now
         #expect(await waiters.wait(ticket, timeout: .milliseconds(50)) == nil)
-        #expect(ContinuousClock.now - started < .seconds(2))
+        // A guard against waiting forever, not a timing: a busy machine may take a while to wake the waiter.
+        #expect(ContinuousClock.now - started < .seconds(30))
     }
 }

@@ -18,7 +18,7 @@ struct BestAvailableRaceTests {
                 salesEnd: Date().addingTimeInterval(3_600), holdTTLSeconds: 600, maxTicketsPerBooking: 4, currency: Currency("EUR")!
             ),
             categories: [PriceCategory(key: "std", name: "Standard", priceMinor: 1_000)],
-            seatMap: SeatMapSpec(sections: [.init(name: "Hall", rows: [.block(rows: "1-10", seats: "1-20", category: "std")])]),
+            seatMap: SeatMapSpec(sections: [.init(name: "Hall", rows: [.block(rows: "1-6", seats: "1-20", category: "std")])]),
             gaPools: []
         )
     }
@@ -42,16 +42,16 @@ struct BestAvailableRaceTests {
 
         // Each worker returns what it won and how often a split was refused while many seats were left.
         let results = try await withThrowingTaskGroup(of: ([BookingID: Set<Int64>], Int).self) { group in
-            for worker in 0 ..< 24 {
+            for worker in 0 ..< 12 {
                 group.addTask {
                     let engine = engines[worker % 2]
                     var won: [BookingID: Set<Int64>] = [:]
                     var refusedWithSeatsLeft = 0
-                    for attempt in 0 ..< 40 {
+                    for attempt in 0 ..< 30 {
                         let quantity = 1 + (worker + attempt) % 4
                         let together = attempt % 2 == 0
                         let request = attempt % 3 == 0
-                            ? HoldRequest(eventID: event.id, seatIDs: [event.seatID(at: Int.random(in: 0 ..< 200))], tickets: [], userIdentifier: "w\(worker)")
+                            ? HoldRequest(eventID: event.id, seatIDs: [event.seatID(at: Int.random(in: 0 ..< 120))], tickets: [], userIdentifier: "w\(worker)")
                             : HoldRequest(eventID: event.id, seatIDs: [], tickets: [], userIdentifier: "w\(worker)",
                                           bestAvailable: BestAvailableRequest(quantity: quantity, together: together))
                         do {
@@ -60,9 +60,10 @@ struct BestAvailableRaceTests {
                         } catch DomainError.notEnoughSeats {
                             // Refused apart: fewer seats than asked were left, but for what the other workers hold in flight.
                             guard request.bestAvailable != nil, !together else { continue }
-                            let free = try await database.count("SELECT CAST(200 - COUNT(*) AS TEXT) FROM seat_claims")
-                            if free >= quantity + 4 * 24 { refusedWithSeatsLeft += 1 }
-                        } catch DomainError.seatsTaken {
+                            let free = try await database.count("SELECT CAST(120 - COUNT(*) AS TEXT) FROM seat_claims")
+                            if free >= quantity + 4 * 12 { refusedWithSeatsLeft += 1 }
+                        } catch DomainError.seatsTaken where request.bestAvailable == nil {
+                            // A picked seat someone else won; a chosen seat is never refused so.
                             continue
                         }
                     }
@@ -85,6 +86,6 @@ struct BestAvailableRaceTests {
         for (id, seats) in answered { #expect(storedByID[id.description] == seats, "booking \(id) answered \(seats.sorted()), stored \(storedByID[id.description]?.sorted() ?? [])") }
         #expect(try await database.count("SELECT CAST(COUNT(*) AS TEXT) FROM seat_claims") == seen.count)
         #expect(refusedWithSeatsLeft == 0, "a split request was refused while many seats were left")
-        #expect(seen.count > 150, "the race sold most of the hall (\(seen.count) of 200)")
+        #expect(seen.count > 90, "the race sold most of the hall (\(seen.count) of 120)")
     }
 }

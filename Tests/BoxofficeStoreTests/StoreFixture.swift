@@ -30,7 +30,7 @@ struct StoreFixture {
         case .postgres:
             let client = PostgresClient(configuration: try PostgresSettings(url: database.url ?? "").clientConfiguration, backgroundLogger: logger)
             let running = Task { await client.run() }
-            let store = PostgresBookingStore(client: client, timeout: .seconds(10), logger: logger)
+            let store = PostgresBookingStore(client: client, timeout: .seconds(30), logger: logger)
             return StoreFixture(database: database, store: store, migrate: { try await store.migrate() }, close: { running.cancel() })
         }
     }
@@ -71,7 +71,7 @@ struct StoreFixture {
             let client = PostgresClient(configuration: try PostgresSettings(url: database.url ?? "").clientConfiguration, backgroundLogger: logger)
             let running = Task { await client.run() }
             defer { running.cancel() }
-            return try await body(PostgresBookingStore(client: client, timeout: .seconds(10), logger: logger))
+            return try await body(PostgresBookingStore(client: client, timeout: .seconds(30), logger: logger))
         }
     }
 

@@ -25,7 +25,9 @@ public struct BestAvailableRequest: Sendable, Hashable {
     /// - Throws: ``DomainError/invalid(_:)`` naming the first broken rule.
     func check(for event: Event) throws(DomainError) {
         guard event.seatMap.seatCount > 0 else { throw .invalid("Event \(event.id) has no seats to choose from.") }
-        guard quantity >= 1 else { throw .invalid("best_available.quantity must be at least 1.") }
+        guard (1 ... event.details.maxTicketsPerBooking).contains(quantity) else {
+            throw .invalid("best_available.quantity must be between 1 and \(event.details.maxTicketsPerBooking), the most one booking may have.")
+        }
         guard (0 ... quantity).contains(accessible) else { throw .invalid("best_available.accessible must be between 0 and the quantity.") }
         let keys = Set(event.categories.map(\.key))
         if let unknown = categories.first(where: { !keys.contains($0) }) {

@@ -23,7 +23,8 @@ public struct SeatMapSpec: Sendable, Equatable {
 
     /// What a row may say beyond its seats.
     public struct RowOptions: Sendable, Equatable {
-        /// The row's rank, overriding the one its place in the section gives it.
+        /// The row's rank, overriding the one its place in the section gives it; for a block, its first row's (each
+        /// row behind it one more).
         public var rank: Int?
         /// The numbers of its accessible seats, like "1-2,29-30".
         public var accessible: String?
@@ -110,12 +111,14 @@ public struct SeatMapSpec: Sendable, Equatable {
                 let options = Self.options(of: spec)
                 var accessibleNumbers = Set<Int>()
                 if let text = options.accessible { accessibleNumbers = Set(try LabelRange.numbers(text, field: "accessible")) }
-                for (label, seats) in try Self.expand(spec) {
+                for (place, (label, seats)) in try Self.expand(spec).enumerated() {
                     guard labels.insert(label).inserted else {
                         throw .invalid("Row \"\(label)\" appears twice in section \"\(section.name)\".")
                     }
-                    try SeatMapSpec.checkRank(options.rank, of: "row \"\(label)\" in section \"\(section.name)\"")
-                    let row = try row(label: label, seats: seats, section: section.name, rank: options.rank)
+                    // A block's rank is its first row's; each row behind it one more.
+                    let rank = options.rank.map { $0 + place }
+                    try SeatMapSpec.checkRank(rank, of: "row \"\(label)\" in section \"\(section.name)\"")
+                    let row = try row(label: label, seats: seats, section: section.name, rank: rank)
                     let numbers = Set(row.numbers.map(Int.init))
                     if let missing = accessibleNumbers.subtracting(numbers).min() {
                         throw .invalid("Accessible seat \(missing) is not a seat of row \"\(label)\" in section \"\(section.name)\".")

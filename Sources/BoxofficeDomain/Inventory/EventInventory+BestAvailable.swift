@@ -32,7 +32,7 @@ extension EventInventory {
 
         /// Whether every seat of a row the filter allows is allowed, so its runs need no splitting.
         func allowsEverySeat(of row: SeatRanking.Row) -> Bool {
-            row.category != nil && (accessible == .allowed || (accessible == .excluded && !row.hasAccessible))
+            (categories == nil || row.category != nil) && (accessible == .allowed || (accessible == .excluded && !row.hasAccessible))
         }
     }
 
@@ -71,7 +71,7 @@ extension EventInventory {
             if let window = mixedWindow(quantity, accessible: wanted.accessible, filter) { return indexes(of: window) }
             if !wanted.together, let chosen = companions(quantity, accessible: wanted.accessible, filter) { return chosen }
         }
-        throw .notEnoughSeats(shortage(quantity, filter, together: wanted.together))
+        throw .notEnoughSeats(shortage(quantity, filter, together: wanted.together, accessible: wanted.accessible))
     }
 
     /// The seat a pick of `indexes` would leave alone in its row, if any.
@@ -111,7 +111,7 @@ extension EventInventory {
         return bestWindow(quantity, filter, orphanFree: false)
     }
 
-    /// The seats split into as few groups as possible, the largest first, each the best of its size; nil when there are
+    /// The seats split into as few groups as possible: the largest group left first, each the best of its size; nil when there are
     /// not enough. The groups are taken while the next is sought, and given back before returning.
     private mutating func split(_ quantity: Int, _ filter: SeatFilter) -> [Int]? {
         var chosen: [Int] = []
@@ -195,23 +195,26 @@ extension EventInventory {
         guard let ranking else { return nil }
         var companions = filter
         companions.accessible = .allowed
-        var best: Window?
-        var bestOrphanFree: Window?
+        // The fewest accessible seats beyond those asked for (the next wheelchair user needs them), then no orphan
+        // (unless the event allows them), then the best score.
+        let avoid = event.details.orphanRule != .off
+        var best: (key: (Int, Int, Float), window: Window)?
         for (rowIndex, row) in ranking.rows.enumerated() where row.hasAccessible && row.count >= quantity && companions.allows(row) {
             for run in freeRuns!.runs(ofRow: rowIndex, seats: seats) where run.length >= quantity {
                 for segment in segments(of: run, in: row, companions) where segment.length >= quantity {
                     for start in segment.start ... segment.end - quantity + 1 {
                         let seats = (row.firstIndex + start ..< row.firstIndex + start + quantity)
-                        guard seats.filter(ranking.isAccessible).count >= accessible else { continue }
-                        let window = Window(row: rowIndex, start: start, count: quantity, score: ranking.score(from: seats.lowerBound, count: quantity))
-                        if best == nil || window.score < best!.score { best = window }
+                        let wheelchair = seats.filter(ranking.isAccessible).count
+                        guard wheelchair >= accessible else { continue }
                         let orphan = start - run.start == 1 || run.end - (start + quantity - 1) == 1
-                        if !orphan, bestOrphanFree == nil || window.score < bestOrphanFree!.score { bestOrphanFree = window }
+                        let score = ranking.score(from: seats.lowerBound, count: quantity)
+                        let key = (wheelchair - accessible, avoid && orphan ? 1 : 0, score)
+                        if best == nil || key < best!.key { best = (key, Window(row: rowIndex, start: start, count: quantity, score: score)) }
                     }
                 }
             }
         }
-        return event.details.orphanRule == .off ? best : bestOrphanFree ?? best
+        return best?.window
     }
 
     /// `accessible` accessible seats and the rest anywhere, when they cannot sit together.
@@ -229,7 +232,12 @@ extension EventInventory {
     }
 
     /// What is left, for the refusal: the largest group side by side, or how many seats in all.
-    private mutating func shortage(_ quantity: Int, _ filter: SeatFilter, together: Bool) -> String {
+    private mutating func shortage(_ quantity: Int, _ filter: SeatFilter, together: Bool, accessible: Int) -> String {
+        if accessible > 0 {
+            var only = filter
+            only.accessible = .only
+            return "Only \(free(only)) accessible seats are left\(filter.sections == nil && filter.categories == nil ? "" : " in the sections and categories asked for"); \(accessible) were asked for\(together ? ", with the rest beside them" : "")."
+        }
         var any = filter
         if any.accessible == .excluded { any.accessible = .allowed }
         let asked = filter.sections == nil && filter.categories == nil ? "" : " in the sections and categories asked for"
