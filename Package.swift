@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "boxoffice", targets: ["boxoffice"]),
         .library(name: "BoxofficeDomain", targets: ["BoxofficeDomain"]),
+        .library(name: "BoxofficeWaitingRoom", targets: ["BoxofficeWaitingRoom"]),
         .library(name: "BoxofficeEngine", targets: ["BoxofficeEngine"]),
         .library(name: "BoxofficeStorage", targets: ["BoxofficeStorage"]),
         .library(name: "BoxofficeMessaging", targets: ["BoxofficeMessaging"]),
@@ -50,6 +51,11 @@ let package = Package(
     targets: [
         .target(
             name: "BoxofficeDomain",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BoxofficeWaitingRoom",
+            dependencies: ["BoxofficeDomain", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -113,6 +119,7 @@ let package = Package(
         .target(
             name: "BoxofficePostgres",
             dependencies: [
+                "BoxofficeWaitingRoom",
                 "BoxofficeDomain",
                 "BoxofficeStorage",
                 "BoxofficeMessaging",
@@ -125,6 +132,7 @@ let package = Package(
         .target(
             name: "BoxofficeSQLite",
             dependencies: [
+                "BoxofficeWaitingRoom",
                 "BoxofficeDomain",
                 "BoxofficeStorage",
                 "BoxofficeMessaging",
@@ -162,6 +170,7 @@ let package = Package(
         .target(
             name: "BoxofficeHTTP",
             dependencies: [
+                "BoxofficeWaitingRoom",
                 "BoxofficeDomain",
                 "BoxofficeEngine",
                 "BoxofficePayments",
@@ -184,6 +193,7 @@ let package = Package(
         .target(
             name: "BoxofficeApp",
             dependencies: [
+                "BoxofficeWaitingRoom",
                 "BoxofficeAuth",
                 "BoxofficeBaselines",
                 "BoxofficeBroker",
@@ -240,6 +250,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "BoxofficeWaitingRoomTests",
+            dependencies: ["BoxofficeWaitingRoom", "BoxofficeDomain"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "BoxofficeDomainTests",
             dependencies: ["BoxofficeDomain", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: swiftSettings
@@ -267,6 +282,7 @@ let package = Package(
             name: "BoxofficeStoreTests",
             dependencies: [
                 "BoxofficeDomain",
+                "BoxofficeWaitingRoom",
                 "BoxofficeSQLite",
                 "BoxofficePostgres",
                 "BoxofficeStorage",

@@ -5,6 +5,7 @@ import BoxofficeEngine
 import BoxofficeHTTP
 import BoxofficeMessaging
 import BoxofficePayments
+import BoxofficeWaitingRoom
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -45,6 +46,8 @@ public struct BoxofficeServer {
             organizerToken: try StoredSecret.resolve(StoredSecret.organizerToken, configured: configuration.organizerToken, dataDirectory: directory, logger: logger),
             now: now
         )
+        // Admission passes are signed with a key derived from the same secret: every instance checks every pass.
+        let passes = PassSigner(secret: Array(secret.utf8))
         let origins = OriginPolicy(allowed: configuration.allowedOrigins)
         let limiter = RateLimiter(configuration.rateLimits)
         let addresses = ClientAddresses(trustForwardedFor: configuration.trustForwardedFor)
@@ -115,9 +118,11 @@ public struct BoxofficeServer {
                 OutboxRelay(name: "booking", outbox: database.store, transport: bus.transport, wakeup: database.outbox, isReady: { engine.isReady }, logger: logger),
             ]
             workers.append(RevocationFollower(store: database.store, list: authenticator.revocations, now: now, logger: logger))
+            workers.append(QueueAdvancer(store: database.store, now: now, logger: logger))
             booking = BookingRoutes(
                 engine: engine, holds: holds, waiters: waiters,
-                auth: AuthService(codec: authenticator.codec, store: database.store, revocations: authenticator.revocations, now: now)
+                auth: AuthService(codec: authenticator.codec, store: database.store, revocations: authenticator.revocations, now: now),
+                waitingRooms: (WaitingRoom(store: database.store, signer: passes), database.store)
             )
             liveSocket = LiveSocket(hub: live, engine: engine, authenticator: authenticator, origins: origins, connections: connections)
             // Logging every request needs every request to reach the router.
@@ -126,7 +131,8 @@ public struct BoxofficeServer {
         let api = APIConfiguration(
             authenticator: authenticator, origins: origins, idempotency: keys, limiter: limiter, addresses: addresses,
             demoMode: configuration.demo, logRequests: configuration.logRequests, metrics: configuration.metrics,
-            publicDirectory: configuration.role.runsBooking ? webAppDirectory(configuration.publicDirectory, logger: logger) : nil
+            publicDirectory: configuration.role.runsBooking ? webAppDirectory(configuration.publicDirectory, logger: logger) : nil,
+            passes: configuration.role.runsBooking ? passes : nil, now: now
         )
         let router = APIRouter.build(booking: booking, payments: payments, readiness: bus.readiness, live: live, configuration: api, now: now)
         let admission = api.admission

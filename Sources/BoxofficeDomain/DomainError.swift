@@ -32,6 +32,12 @@ public enum DomainError: Error, Equatable, Sendable {
     case notEnoughSeats(String)
     /// A pick would leave a seat alone between taken seats or at a row's end, and the event refuses that.
     case orphanSeat(SeatID, String)
+    /// The event sells behind a waiting room, and the request has no admission pass for it.
+    case queuePassRequired(EventID)
+    /// The event has no waiting room running.
+    case noWaitingRoom(EventID)
+    /// The visitor has not joined the event's waiting room.
+    case notInQueue(EventID)
 
     /// The broad class of a refusal, which decides the HTTP status.
     public enum Kind: Sendable {
@@ -43,13 +49,16 @@ public enum DomainError: Error, Equatable, Sendable {
         case conflict
         /// The caller has too much already and may try again later (429).
         case tooMany
+        /// The caller may not do this without something it lacks (403).
+        case forbidden
     }
 
     /// The broad class of this refusal.
     public var kind: Kind {
         switch self {
         case .invalid: .invalid
-        case .eventNotFound, .seatNotFound, .bookingNotFound: .notFound
+        case .eventNotFound, .seatNotFound, .bookingNotFound, .noWaitingRoom, .notInQueue: .notFound
+        case .queuePassRequired: .forbidden
         case .seatsTaken, .poolSoldOut, .salesNotOpen, .bookingStateConflict, .emailTaken, .customerCapReached, .keyClaimLost, .notEnoughSeats, .orphanSeat: .conflict
         case .addressCapReached: .tooMany
         }
@@ -90,6 +99,12 @@ public enum DomainError: Error, Equatable, Sendable {
             detail
         case .orphanSeat(let seat, let label):
             "This pick would leave seat \(seat) (\(label)) alone between taken seats or at the end of its row, where nobody will buy it; take it too, or pick other seats."
+        case .queuePassRequired(let event):
+            "Event \(event) sells through its waiting room: join it (POST /api/events/\(event)/queue), and hold with the pass it gives you once admitted, in the Queue-Pass header."
+        case .noWaitingRoom(let event):
+            "Event \(event) has no waiting room."
+        case .notInQueue(let event):
+            "You have not joined the waiting room of event \(event); join it with POST /api/events/\(event)/queue."
         case .keyClaimLost:
             "A retry with this Idempotency-Key took it over before this request's effect was written: nothing was done here; the retry's answer counts."
         }

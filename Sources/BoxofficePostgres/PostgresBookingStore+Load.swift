@@ -16,7 +16,31 @@ extension PostgresBookingStore {
     }
 
     public func loadInventory(of event: Event) async throws -> EventInventory {
-        try await Deadline.run(within: timeout) { [self] in try await snapshot { try await inventory(of: event, on: $0) } }
+        try await Deadline.run(within: timeout) { [self] in
+            try await snapshot { connection in
+                var event = event
+                event.details = try await details(of: event.id, on: connection) ?? event.details
+                return try await inventory(of: event, on: connection)
+            }
+        }
+    }
+
+    /// An event's details as they are now (an organizer may have changed them); its layout never changes.
+    private func details(of id: EventID, on connection: PostgresConnection) async throws -> EventDetails? {
+        for try await row in try await connection.query(
+            """
+            SELECT title, description, venue, starts_at, sales_start, sales_end, hold_ttl_seconds, max_tickets, currency,
+                max_tickets_per_customer, held_per_address, orphan_rule, queued FROM events WHERE id = \(id.rawValue)
+            """,
+            logger: logger
+        ).decode((String, String, String, Date, Date, Date, Int, Int, String, Int?, Int?, String, Bool).self) {
+            return EventDetails(
+                title: row.0, description: row.1, venue: row.2, startsAt: row.3, salesStart: row.4, salesEnd: row.5,
+                holdTTLSeconds: row.6, maxTicketsPerBooking: row.7, maxTicketsPerCustomer: row.9, heldPerAddress: row.10,
+                currency: Currency(row.8) ?? Currency("EUR")!, orphanRule: OrphanRule(rawValue: row.11) ?? .avoid, queued: row.12
+            )
+        }
+        return nil
     }
 
     public func loadInventory(of id: EventID) async throws -> EventInventory? {
@@ -87,15 +111,15 @@ extension PostgresBookingStore {
         let query: PostgresQuery = id.map {
             """
             SELECT id, title, description, venue, starts_at, sales_start, sales_end, hold_ttl_seconds, max_tickets, currency,
-                first_seat_id, layout, max_tickets_per_customer, held_per_address, orphan_rule FROM events WHERE id = \($0.rawValue)
+                first_seat_id, layout, max_tickets_per_customer, held_per_address, orphan_rule, queued FROM events WHERE id = \($0.rawValue)
             """
         } ?? """
             SELECT id, title, description, venue, starts_at, sales_start, sales_end, hold_ttl_seconds, max_tickets, currency,
-                first_seat_id, layout, max_tickets_per_customer, held_per_address, orphan_rule FROM events ORDER BY id
+                first_seat_id, layout, max_tickets_per_customer, held_per_address, orphan_rule, queued FROM events ORDER BY id
             """
-        var rows: [(Int64, String, String, String, Date, Date, Date, Int, Int, String, Int64, String, Int?, Int?, String)] = []
+        var rows: [(Int64, String, String, String, Date, Date, Date, Int, Int, String, Int64, String, Int?, Int?, String, Bool)] = []
         for try await row in try await connection.query(query, logger: logger)
-            .decode((Int64, String, String, String, Date, Date, Date, Int, Int, String, Int64, String, Int?, Int?, String).self) {
+            .decode((Int64, String, String, String, Date, Date, Date, Int, Int, String, Int64, String, Int?, Int?, String, Bool).self) {
             rows.append(row)
         }
         var events: [Event] = []
@@ -110,7 +134,7 @@ extension PostgresBookingStore {
             let details = EventDetails(
                 title: row.1, description: row.2, venue: row.3, startsAt: row.4, salesStart: row.5, salesEnd: row.6,
                 holdTTLSeconds: row.7, maxTicketsPerBooking: row.8, maxTicketsPerCustomer: row.12, heldPerAddress: row.13,
-                currency: Currency(row.9) ?? Currency("EUR")!, orphanRule: OrphanRule(rawValue: row.14) ?? .avoid
+                currency: Currency(row.9) ?? Currency("EUR")!, orphanRule: OrphanRule(rawValue: row.14) ?? .avoid, queued: row.15
             )
             events.append(Event(
                 id: EventID(rawValue: row.0), details: details, categories: layout.priceCategories, seatMap: layout.seatMap,

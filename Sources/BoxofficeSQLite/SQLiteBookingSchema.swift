@@ -94,5 +94,6 @@ public enum SQLiteBookingSchema {
         Migration(version: 13, name: "what an event does about seats left alone", statements: [
             "ALTER TABLE events ADD COLUMN orphan_rule TEXT NOT NULL DEFAULT 'avoid' CHECK (orphan_rule IN ('avoid', 'refuse', 'off'))",
         ]),
+        Migration(version: 14, name: "waiting rooms: each event's queue and its visitors", statements: SQLiteQueueTables.schema),
     ]
 }

@@ -14,7 +14,12 @@ extension SQLiteBookingStore {
     }
 
     public func loadInventory(of event: Event) async throws -> EventInventory {
-        try await inventory(of: event)
+        // Its details as they are now (an organizer may have changed them); its layout never changes.
+        var event = event
+        if let row = try await database.read("SELECT * FROM events WHERE id = ?", [ColumnCoding.int(event.id.rawValue)]).first {
+            event.details = Self.details(from: row)
+        }
+        return try await inventory(of: event)
     }
 
     public func loadInventory(of id: EventID) async throws -> EventInventory? {
@@ -68,20 +73,7 @@ extension SQLiteBookingStore {
     private func event(from row: SQLiteRow) async throws -> Event {
         let id = EventID(rawValue: Int64(row.column("id")?.integer ?? 0))
         let layout = try StoredLayout.decode(row.column("layout")?.string ?? "")
-        let details = EventDetails(
-            title: row.column("title")?.string ?? "",
-            description: row.column("description")?.string ?? "",
-            venue: row.column("venue")?.string ?? "",
-            startsAt: ColumnCoding.date(row.column("starts_at")),
-            salesStart: ColumnCoding.date(row.column("sales_start")),
-            salesEnd: ColumnCoding.date(row.column("sales_end")),
-            holdTTLSeconds: Int(row.column("hold_ttl_seconds")?.integer ?? 1),
-            maxTicketsPerBooking: Int(row.column("max_tickets")?.integer ?? 1),
-            maxTicketsPerCustomer: row.column("max_tickets_per_customer")?.integer,
-            heldPerAddress: row.column("held_per_address")?.integer,
-            currency: Currency(row.column("currency")?.string ?? "") ?? Currency("EUR")!,
-            orphanRule: OrphanRule(rawValue: row.column("orphan_rule")?.string ?? "") ?? .avoid
-        )
+        let details = Self.details(from: row)
         let pools = try await database.read(
             "SELECT id, name, price_minor, capacity FROM ga_pools WHERE event_id = ? ORDER BY id", [ColumnCoding.int(id.rawValue)]
         ).map { pool in
@@ -95,6 +87,25 @@ extension SQLiteBookingStore {
         return Event(
             id: id, details: details, categories: layout.priceCategories, seatMap: layout.seatMap,
             firstSeatID: SeatID(rawValue: Int64(row.column("first_seat_id")?.integer ?? 1)), gaPools: pools
+        )
+    }
+
+    /// An event's details from its row.
+    static func details(from row: SQLiteRow) -> EventDetails {
+        EventDetails(
+            title: row.column("title")?.string ?? "",
+            description: row.column("description")?.string ?? "",
+            venue: row.column("venue")?.string ?? "",
+            startsAt: ColumnCoding.date(row.column("starts_at")),
+            salesStart: ColumnCoding.date(row.column("sales_start")),
+            salesEnd: ColumnCoding.date(row.column("sales_end")),
+            holdTTLSeconds: Int(row.column("hold_ttl_seconds")?.integer ?? 1),
+            maxTicketsPerBooking: Int(row.column("max_tickets")?.integer ?? 1),
+            maxTicketsPerCustomer: row.column("max_tickets_per_customer")?.integer,
+            heldPerAddress: row.column("held_per_address")?.integer,
+            currency: Currency(row.column("currency")?.string ?? "") ?? Currency("EUR")!,
+            orphanRule: OrphanRule(rawValue: row.column("orphan_rule")?.string ?? "") ?? .avoid,
+            queued: row.column("queued")?.integer == 1
         )
     }
 }

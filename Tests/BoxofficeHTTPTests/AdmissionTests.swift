@@ -46,6 +46,7 @@ struct AdmissionTests {
         case .canonicalPath: return (hold("//api/book/safe", headers: bearer), hold("/api/book/./safe", headers: bearer))
         case .requestHead: return both(headers: bearer + (0 ..< Admission.maxHeaderFields).map { ("X-Filler-\($0)", "x") })
         case .identity: return both(headers: [("Authorization", "Bearer not.a.token")])
+        case .queuePass: return both(headers: bearer + [("Queue-Pass", "not.a-pass")])
         case .origin: return both(headers: bearer + [("Origin", "https://evil.example")])
         case .contentType: return both(json: nil, raw: ("text/plain", plain))
         case .bodyLimit: return both(json: #"{"seat_id": 40, "x": "\#(String(repeating: "x", count: Admission.jsonBodyLimit))"}"#)
@@ -78,7 +79,7 @@ struct AdmissionTests {
             return results
         }
         let expected: [AdmissionRule: Int] = [
-            .canonicalPath: 400, .requestHead: 431, .identity: 401, .origin: 403, .contentType: 415, .bodyLimit: 413, .rateLimit: 429, .idempotencyKey: 401,
+            .canonicalPath: 400, .requestHead: 431, .identity: 401, .queuePass: 403, .origin: 403, .contentType: 415, .bodyLimit: 413, .rateLimit: 429, .idempotencyKey: 401,
         ]
         for (rule, fast, routed, onEventLoop) in results {
             #expect(fast.status == expected[rule] && routed.status == expected[rule], "\(rule): \(fast.status) \(routed.status)")

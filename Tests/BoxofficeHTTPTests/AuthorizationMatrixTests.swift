@@ -88,6 +88,10 @@ struct AuthorizationMatrixTests {
             let aToken = String(try #require(a[.authorization]).dropFirst("Bearer ".count))
             let aID = try #require(try await client.send(.get, "/api/auth/me", headers: a).object["id"] as? String)
             let bad = try await Self.badTokens(aToken: aToken, identity: aID)
+            // A second event sells behind a waiting room, which every signed-in caller has joined.
+            let queued = try #require(try await client.send(.post, "/api/events", json: Self.eventJSON, headers: client.organizer).object["id"] as? Int)
+            #expect(try await client.send(.put, "/api/events/\(queued)/queue", json: #"{"enabled": true}"#, headers: client.organizer).status == .ok)
+            for headers in [a, b, guest, client.organizer] { _ = try await client.send(.post, "/api/events/\(queued)/queue", headers: headers) }
             func headers(_ caller: Caller) -> HTTPFields {
                 switch caller {
                 case .anonymous: [:]
@@ -114,6 +118,10 @@ struct AuthorizationMatrixTests {
                 "POST /api/events": (.organizers, { ("/api/events", Self.eventJSON) }),
                 "GET /api/events/{id}": (.anyone, { ("/api/events/\(event)", nil) }),
                 "GET /api/events/{id}/seats": (.anyone, { ("/api/events/\(event)/seats", nil) }),
+                "GET /api/events/{id}/queue": (.anyone, { ("/api/events/\(queued)/queue", nil) }),
+                "PUT /api/events/{id}/queue": (.organizers, { ("/api/events/\(queued)/queue", #"{"admit_per_minute": 600}"#) }),
+                "POST /api/events/{id}/queue": (.anyone, { ("/api/events/\(queued)/queue", nil) }),
+                "GET /api/events/{id}/queue/me": (.signedIn, { ("/api/events/\(queued)/queue/me", nil) }),
                 "POST /api/book/safe": (.anyone, { ("/api/book/safe", #"{"seat_id": \#(seat.next())}"#) }),
                 "POST /api/bookings": (.anyone, { ("/api/bookings", #"{"event_id": \#(event), "seat_ids": [\#(seat.next())]}"#) }),
                 "GET /api/bookings": (.signedIn, { ("/api/bookings", nil) }),

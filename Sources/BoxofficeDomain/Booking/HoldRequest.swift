@@ -14,6 +14,9 @@ public struct HoldRequest: Sendable, Hashable {
     public var keyClaim: KeyClaim?
     /// Seats for the engine to choose, instead of `seatIDs`.
     public var bestAvailable: BestAvailableRequest?
+    /// The event the request's admission pass admits it to (the admission step checked the pass); an event sold
+    /// behind a waiting room refuses a hold without one for it.
+    public var admittedTo: EventID?
 
     /// Creates a request.
     public init(
@@ -34,6 +37,7 @@ public struct HoldRequest: Sendable, Hashable {
     /// - Throws: ``DomainError/invalid(_:)`` naming the first broken rule.
     public func validated(for event: Event) throws(DomainError) -> (seatIndexes: [Int], amountMinor: Int64, customer: String) {
         let customer = try TextRules.required(userIdentifier, field: "user_identifier")
+        if event.details.queued, admittedTo != event.id { throw .queuePassRequired(event.id) }
         guard !seatIDs.isEmpty || !tickets.isEmpty || bestAvailable != nil else {
             throw .invalid("A booking needs at least one seat in seat_ids, seats in best_available, or one ticket in ga.")
         }

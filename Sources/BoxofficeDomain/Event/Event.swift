@@ -70,12 +70,14 @@ public struct EventDetails: Sendable, Hashable {
     public var currency: Currency
     /// What best available and picks do about seats left alone.
     public var orphanRule: OrphanRule
+    /// Whether the event sells behind a waiting room: every hold needs an admission pass for it.
+    public var queued: Bool
 
     /// Creates event details.
     public init(
         title: String, description: String, venue: String, startsAt: Date, salesStart: Date, salesEnd: Date,
         holdTTLSeconds: Int, maxTicketsPerBooking: Int, maxTicketsPerCustomer: Int? = nil, heldPerAddress: Int? = nil, currency: Currency,
-        orphanRule: OrphanRule = .avoid
+        orphanRule: OrphanRule = .avoid, queued: Bool = false
     ) {
         self.title = title
         self.description = description
@@ -89,6 +91,7 @@ public struct EventDetails: Sendable, Hashable {
         self.heldPerAddress = heldPerAddress
         self.currency = currency
         self.orphanRule = orphanRule
+        self.queued = queued
     }
 
     /// How many holds one client address may have at once across identities: ``heldPerAddress``, else ten times

@@ -17,7 +17,8 @@ public protocol BookingStore: Sendable {
     /// seat claims whose booking was never written.
     func loadInventories() async throws -> [EventInventory]
 
-    /// Reads one event's inventory state again, after the database disagreed with memory.
+    /// Reads one event's inventory state again, and its details (an organizer may change them; its layout never changes),
+    /// after another process changed it or the database disagreed with memory.
     func loadInventory(of event: Event) async throws -> EventInventory
 
     /// Reads an event this process has not seen (another process created it), with its inventory.

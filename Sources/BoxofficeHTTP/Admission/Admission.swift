@@ -1,4 +1,6 @@
 import BoxofficeAuth
+import BoxofficeDomain
+import BoxofficeWaitingRoom
 import Foundation
 import HTTPTypes
 
@@ -20,6 +22,10 @@ public struct Admission: Sendable {
     public let addresses: ClientAddresses
     /// Whether writes take an `Idempotency-Key` (the service keeps them).
     public let takesIdempotencyKeys: Bool
+    /// Checks waiting rooms' admission passes; nil ignores `Queue-Pass`.
+    public let passes: PassSigner?
+    /// The time, for passes' expiry.
+    public let now: @Sendable () -> Date
 
     /// The most header fields a request may have.
     public static let maxHeaderFields = 64
@@ -35,7 +41,12 @@ public struct Admission: Sendable {
     public static let idempotencyKeyLimit = 255
 
     /// Creates the step.
-    public init(authenticator: Authenticator, origins: OriginPolicy, limiter: RateLimiter?, addresses: ClientAddresses, takesIdempotencyKeys: Bool) {
+    public init(
+        authenticator: Authenticator, origins: OriginPolicy, limiter: RateLimiter?, addresses: ClientAddresses, takesIdempotencyKeys: Bool,
+        passes: PassSigner? = nil, now: @escaping @Sendable () -> Date = Date.init
+    ) {
+        self.passes = passes
+        self.now = now
         self.authenticator = authenticator
         self.origins = origins
         self.limiter = limiter.flatMap { $0.isOff ? nil : $0 }
@@ -62,6 +73,16 @@ public struct Admission: Sendable {
             principal = try authenticator.principal(authorization: head.headerFields[.authorization])
         } catch {
             return .failure(AdmissionRefusal(rule: .identity, problem: error))
+        }
+        var admittedTo: EventID?
+        if let passes, let text = head.headerFields[.queuePass] {
+            guard let holder = principal?.owner, let pass = passes.verify(Substring(text), holder: holder, now: now()) else {
+                return .failure(AdmissionRefusal(rule: .queuePass, problem: Problem(
+                    .forbidden, type: "queue-pass-invalid",
+                    detail: "This Queue-Pass is not valid: it has run out, belongs to another identity, or was not issued here. Read a new one from GET /api/events/{id}/queue/me."
+                )))
+            }
+            admittedTo = pass.event
         }
         let isWrite = head.method != .get && head.method != .head && head.method != .options
         let isPreflight = head.method == .options && head.headerFields[.accessControlRequestMethod] != nil
@@ -113,7 +134,7 @@ public struct Admission: Sendable {
         }
         return .success(AdmittedRequest(
             path: path, principal: principal, address: address, holdingAddress: limiter == nil ? nil : address, action: action,
-            makesIdentity: makesIdentity, bodyLimit: bodyLimit, idempotencyKey: idempotencyKey
+            makesIdentity: makesIdentity, bodyLimit: bodyLimit, idempotencyKey: idempotencyKey, admittedTo: admittedTo
         ))
     }
 

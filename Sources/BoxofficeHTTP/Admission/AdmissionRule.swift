@@ -6,6 +6,8 @@ public enum AdmissionRule: String, Sendable, CaseIterable {
     case requestHead
     /// A token that is ours, unchanged and unexpired, when one is sent: `401`.
     case identity
+    /// A `Queue-Pass`, when one is sent, signed by this service, unexpired and its holder's (the token's identity): `403`.
+    case queuePass
     /// Writes only from pages of this host or the configured origins, preflights only from the configured: `403`.
     case origin
     /// Bodies of writes to the API only as JSON: `415`.

@@ -1,4 +1,5 @@
 import BoxofficeAuth
+import BoxofficeDomain
 
 /// What the admission step knows of a request it let in; every later step reads it from here.
 public struct AdmittedRequest: Sendable {
@@ -20,4 +21,7 @@ public struct AdmittedRequest: Sendable {
     public let bodyLimit: Int
     /// The `Idempotency-Key` the write is to be done once under; nil when it has none, or the route takes none.
     public let idempotencyKey: String?
+    /// The event its checked `Queue-Pass` admits it to; nil without one. A hold of an event sold behind a waiting
+    /// room needs it (``HoldRequest/admittedTo``).
+    public let admittedTo: EventID?
 }

@@ -68,6 +68,7 @@ struct BookingController {
         let (owner, guestToken) = try acting(context)
         var hold = try engine.seatHoldRequest(SeatID(rawValue: body.seatId.value), userIdentifier: owner.owner, clientAddress: context.admitted?.holdingAddress)
         hold.keyClaim = context.keyClaim
+        hold.admittedTo = context.admitted?.admittedTo
         return EditedResponse(response: SafeBookingBody(try await holds.hold(hold), guestToken: guestToken))
     }
 
@@ -79,6 +80,7 @@ struct BookingController {
         let (owner, guestToken) = try acting(context)
         var hold = body.holdRequest(owner: owner.owner, clientAddress: context.admitted?.holdingAddress)
         hold.keyClaim = context.keyClaim
+        hold.admittedTo = context.admitted?.admittedTo
         let booking = try await holds.hold(hold)
         let together = try hold.bestAvailable.map { _ in try engine.engine(for: booking.eventID).together(booking.seatIDs) }
         return EditedResponse(

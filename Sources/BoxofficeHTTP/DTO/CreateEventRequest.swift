@@ -72,6 +72,8 @@ struct CreateEventRequest: Decodable {
     let currency: String?
     /// Absent: ``OrphanRule/avoid``.
     let orphanRule: String?
+    /// A waiting room to sell behind, from its defaults; absent: none.
+    let queue: QueueSettingsRequest?
     let categories: [Category]?
     let seatMap: SeatMap?
     let gaPools: [Pool]?

@@ -79,6 +79,8 @@ struct EventBody: ResponseEncodable {
     let currency: String
     /// What best available and picks do about seats left alone.
     let orphanRule: String
+    /// Whether the event sells behind a waiting room (`/api/events/{id}/queue`): holds need a pass.
+    let waitingRoom: Bool
     let categories: [CategoryBody]
     let sections: [SectionSummary]
     let gaPools: [PoolBody]
@@ -102,6 +104,7 @@ struct EventBody: ResponseEncodable {
         heldPerAddress = details.addressCap
         currency = details.currency.code
         orphanRule = details.orphanRule.rawValue
+        waitingRoom = details.queued
         categories = event.categories.map(CategoryBody.init)
         sections = event.seatMap.sections.map { section in
             SectionSummary(name: section.name, rows: section.rows.count, seats: section.rows.reduce(0) { $0 + $1.numbers.count })

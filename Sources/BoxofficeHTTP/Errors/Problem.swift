@@ -46,6 +46,8 @@ public struct Problem: HTTPResponseError, Sendable {
             var headers: HTTPFields = [:]
             if case .addressCapReached(_, let wait?) = error { headers[.retryAfter] = String(wait) }
             self.init(.tooManyRequests, type: "address-limit-reached", detail: error.detail, headers: headers)
+        case .forbidden:
+            self.init(.forbidden, type: "queue-pass-required", detail: error.detail)
         }
     }
 

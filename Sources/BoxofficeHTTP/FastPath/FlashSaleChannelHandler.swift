@@ -255,10 +255,10 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
         case .safeBooking:
             guard let request = SafeBookingRequest(plainJSON: body) else { return false }
             if let principal = admitted.principal {
-                book(request, for: principal, guestToken: nil, address: admitted.holdingAddress, context: context)
+                book(request, for: principal, guestToken: nil, admitted: admitted, context: context)
             } else {
                 guard let (guest, token) = try? admission.authenticator.newGuest() else { return false }
-                book(request, for: guest, guestToken: token, address: admitted.holdingAddress, context: context)
+                book(request, for: guest, guestToken: token, admitted: admitted, context: context)
             }
             return true
         case .seatMapRevalidation(let event):
@@ -273,10 +273,11 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
 
     /// Answers at once what the committed state already refuses (most requests of a flash sale), and a hold
     /// once its batch is written.
-    private func book(_ request: SafeBookingRequest, for principal: Principal, guestToken: String?, address: String?, context: ChannelHandlerContext) {
-        let hold: HoldRequest
+    private func book(_ request: SafeBookingRequest, for principal: Principal, guestToken: String?, admitted: AdmittedRequest, context: ChannelHandlerContext) {
+        var hold: HoldRequest
         do {
-            hold = try engine.seatHoldRequest(SeatID(rawValue: request.seatId.value), userIdentifier: principal.owner, clientAddress: address)
+            hold = try engine.seatHoldRequest(SeatID(rawValue: request.seatId.value), userIdentifier: principal.owner, clientAddress: admitted.holdingAddress)
+            hold.admittedTo = admitted.admittedTo
         } catch {
             return booked(.failure(error), guestToken: nil, context: context)
         }

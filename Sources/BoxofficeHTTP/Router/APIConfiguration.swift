@@ -1,5 +1,7 @@
 import BoxofficeAuth
 import BoxofficeDomain
+import BoxofficeWaitingRoom
+import Foundation
 
 /// Everything the HTTP layer needs besides the services' parts.
 public struct APIConfiguration: Sendable {
@@ -13,9 +15,13 @@ public struct APIConfiguration: Sendable {
     public var limiter: RateLimiter?
     /// Which address a request comes from (for the per-address limits).
     public var addresses: ClientAddresses
+    /// Signs and checks waiting rooms' admission passes; nil runs no waiting rooms.
+    public var passes: PassSigner?
+    /// The time, for passes' expiry.
+    public var now: @Sendable () -> Date
     /// The admission step of every request, built of the parts above.
     public var admission: Admission {
-        Admission(authenticator: authenticator, origins: origins, limiter: limiter, addresses: addresses, takesIdempotencyKeys: idempotency != nil)
+        Admission(authenticator: authenticator, origins: origins, limiter: limiter, addresses: addresses, takesIdempotencyKeys: idempotency != nil, passes: passes, now: now)
     }
     /// Whether `POST /api/init_db` is open to everyone.
     public var demoMode: Bool
@@ -30,8 +36,10 @@ public struct APIConfiguration: Sendable {
     public init(
         authenticator: Authenticator, origins: OriginPolicy = OriginPolicy(), idempotency: (any IdempotencyStore)? = nil,
         limiter: RateLimiter? = nil, addresses: ClientAddresses = ClientAddresses(trustForwardedFor: false), demoMode: Bool, logRequests: Bool, metrics: (@Sendable () -> String)? = nil,
-        publicDirectory: String? = nil
+        publicDirectory: String? = nil, passes: PassSigner? = nil, now: @escaping @Sendable () -> Date = Date.init
     ) {
+        self.passes = passes
+        self.now = now
         self.authenticator = authenticator
         self.origins = origins
         self.idempotency = idempotency

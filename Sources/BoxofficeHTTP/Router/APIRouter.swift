@@ -56,9 +56,13 @@ public enum APIRouter {
     ) {
         let engine = booking.engine
         let api = router.group(RouterPath(APIRoutes.api)).add(middleware: ReadinessMiddleware(check: booking.readiness))
-        EventController(engine: engine, seatMaps: SeatMapCache(epoch: live?.epoch ?? LiveHub.makeEpoch()), now: now).addRoutes(to: api)
+        EventController(engine: engine, seatMaps: SeatMapCache(epoch: live?.epoch ?? LiveHub.makeEpoch()), queues: booking.waitingRooms?.queues, now: now)
+            .addRoutes(to: api)
         BookingController(engine: engine, holds: booking.holds, waiters: booking.waiters, authenticator: configuration.authenticator).addRoutes(to: api)
         AuthController(auth: booking.auth).addRoutes(to: api)
+        if let (room, queues) = booking.waitingRooms {
+            QueueController(engine: engine, room: room, queues: queues, authenticator: configuration.authenticator, now: now).addRoutes(to: api)
+        }
         api.get(RouterPath(APIRoutes.liveSocket)) { request, _ -> Response in
             guard configuration.origins.allows(request.head) else {
                 throw Problem(.forbidden, type: "origin-not-allowed", detail: "A page of another origin may not open a live socket here (--allowed-origins).")

@@ -9,4 +9,6 @@ extension HTTPField.Name {
     public static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
     /// `Idempotent-Replayed: true`: this answer is the first answer to an earlier request with the same key.
     public static let idempotentReplayed = HTTPField.Name("Idempotent-Replayed")!
+    /// A waiting room's admission pass, sent with every hold of a queued event.
+    public static let queuePass = HTTPField.Name("Queue-Pass")!
 }

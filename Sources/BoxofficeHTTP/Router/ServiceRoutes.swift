@@ -2,6 +2,7 @@ import BoxofficeAuth
 import BoxofficeDomain
 import BoxofficeEngine
 import BoxofficePayments
+import BoxofficeWaitingRoom
 
 /// What the booking service's routes need: events, seats, bookings, `/api/ws`.
 public struct BookingRoutes: Sendable {
@@ -13,13 +14,19 @@ public struct BookingRoutes: Sendable {
     public var waiters: BookingStatusWaiters
     /// Identities: signup, login, guests (`/api/auth/…`).
     public var auth: AuthService
+    /// Events' waiting rooms and where they are kept; nil serves none.
+    public var waitingRooms: (room: WaitingRoom, queues: any QueueStore)?
 
     /// Creates the booking routes' parts; `holds` defaults to the engine.
-    public init(engine: BookingEngine, holds: (any HoldPath)? = nil, waiters: BookingStatusWaiters, auth: AuthService) {
+    public init(
+        engine: BookingEngine, holds: (any HoldPath)? = nil, waiters: BookingStatusWaiters, auth: AuthService,
+        waitingRooms: (room: WaitingRoom, queues: any QueueStore)? = nil
+    ) {
         self.engine = engine
         self.holds = holds ?? engine
         self.waiters = waiters
         self.auth = auth
+        self.waitingRooms = waitingRooms
     }
 
     /// Ready once the engine loaded its state.

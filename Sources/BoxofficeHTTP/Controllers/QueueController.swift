@@ -1,0 +1,137 @@
+import BoxofficeAuth
+import BoxofficeDomain
+import BoxofficeEngine
+import BoxofficeWaitingRoom
+import Foundation
+import Hummingbird
+
+/// Waiting rooms: an event's queue (its settings, its cursor), joining it, one's place and admission pass; the
+/// organizer sets it up and changes it while it runs.
+struct QueueController {
+    let engine: BookingEngine
+    let room: WaitingRoom
+    let queues: any QueueStore
+    let authenticator: Authenticator
+    let now: @Sendable () -> Date
+
+    func addRoutes(to group: RouterGroup<BoxofficeRequestContext>) {
+        group.get("events/:id/queue", use: show)
+        group.put("events/:id/queue", use: configure)
+        group.post("events/:id/queue", use: join)
+        group.get("events/:id/queue/me", use: me)
+    }
+
+    /// The queue as anyone may see it: its settings, where the cursor is and how many joined.
+    private func show(_ request: Request, context: BoxofficeRequestContext) async throws -> QueueBody {
+        let event = try self.event(context)
+        guard let state = try await queues.queueState(of: event.id) else { throw DomainError.noWaitingRoom(event.id) }
+        return QueueBody(state)
+    }
+
+    /// Sets up or changes an event's waiting room (organizer): enable, pause, resume, change the rate.
+    private func configure(_ request: Request, context: BoxofficeRequestContext) async throws -> QueueBody {
+        _ = try context.requireOrganizer()
+        let event = try self.event(context)
+        let body = try await request.decodeJSON(QueueSettingsRequest.self, limit: context.bodyLimit)
+        let current = try await queues.queueState(of: event.id)?.settings ?? QueueSettings.defaults(for: event.details, enabled: true)
+        let settings = body.applied(to: current)
+        try settings.check(for: event.details)
+        let state = try await queues.saveQueueSettings(settings, of: event.id, salesStart: event.details.salesStart, at: now())
+        // This instance asks its holds for a pass (or stops) at once; the others re-read the event when told.
+        await engine.follow(event.id, .any)
+        return QueueBody(state)
+    }
+
+    /// Joins the queue; an anonymous visitor gets a new guest, whose token comes back with its place.
+    private func join(_ request: Request, context: BoxofficeRequestContext) async throws -> EditedResponse<QueuePlaceBody> {
+        let event = try self.event(context)
+        let (principal, guestToken): (Principal, String?) = if let principal = context.principal { (principal, nil) } else { try authenticator.newGuest() }
+        let place = try await room.join(event, identity: principal.owner, now: now())
+        return EditedResponse(status: .ok, response: QueuePlaceBody(place, guestToken: guestToken))
+    }
+
+    /// The caller's place, and its pass once admitted.
+    private func me(_ request: Request, context: BoxofficeRequestContext) async throws -> QueuePlaceBody {
+        let principal = try context.requirePrincipal()
+        return QueuePlaceBody(try await room.place(in: try self.event(context).id, identity: principal.owner, now: now()))
+    }
+
+    private func event(_ context: BoxofficeRequestContext) throws -> Event {
+        let text = context.parameters.get("id") ?? ""
+        guard let id = Int64(text) else { throw Problem.notFound("There is no event with id \(text).") }
+        return try engine.engine(for: EventID(rawValue: id)).snapshot.event
+    }
+}
+
+/// `PUT /api/events/{id}/queue`: what to change; what is left out stays.
+struct QueueSettingsRequest: Decodable {
+    let enabled: Bool?
+    let opensAt: Date?
+    let admitPerMinute: Int?
+    let passMinutes: Int?
+    let paused: Bool?
+
+    func applied(to settings: QueueSettings) -> QueueSettings {
+        var settings = settings
+        if let enabled { settings.enabled = enabled }
+        if let opensAt { settings.opensAt = opensAt }
+        if let admitPerMinute { settings.admitPerMinute = admitPerMinute }
+        if let passMinutes { settings.passMinutes = passMinutes }
+        if let paused { settings.paused = paused }
+        return settings
+    }
+}
+
+/// An event's queue as the API shows it.
+struct QueueBody: ResponseEncodable {
+    let enabled: Bool
+    let opensAt: Date
+    let salesStart: Date
+    let admitPerMinute: Int
+    let passMinutes: Int
+    let paused: Bool
+    /// Positions up to this one are admitted.
+    let cursor: Int
+    /// How many hold a position (the pre-queue counts once it is drawn).
+    let joined: Int
+    /// How many wait behind the cursor.
+    let waiting: Int
+
+    init(_ state: QueueState) {
+        enabled = state.settings.enabled
+        opensAt = state.settings.opensAt
+        salesStart = state.salesStart
+        admitPerMinute = state.settings.admitPerMinute
+        passMinutes = state.settings.passMinutes
+        paused = state.settings.paused
+        cursor = state.cursor
+        joined = state.positioned
+        waiting = state.positioned - state.cursor
+    }
+}
+
+/// A visitor's place as the API shows it.
+struct QueuePlaceBody: ResponseEncodable {
+    let state: String
+    let position: Int?
+    let ahead: Int?
+    let etaSeconds: Int?
+    let opensAt: Date
+    let salesStart: Date
+    let pass: String?
+    let passExpiresAt: Date?
+    /// The token of the guest made for an anonymous visitor.
+    let guestToken: String?
+
+    init(_ place: QueuePlace, guestToken: String? = nil) {
+        state = place.state.rawValue
+        position = place.position
+        ahead = place.ahead
+        etaSeconds = place.etaSeconds
+        opensAt = place.opensAt
+        salesStart = place.salesStart
+        pass = place.pass
+        passExpiresAt = place.passExpiresAt
+        self.guestToken = guestToken
+    }
+}

@@ -1,0 +1,217 @@
+import BoxofficeDomain
+import BoxofficeWaitingRoom
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The waiting rooms' tables in the PostgreSQL booking database.
+enum PostgresQueueTables {
+    static let schema = [
+        "ALTER TABLE events ADD COLUMN queued BOOLEAN NOT NULL DEFAULT false",
+        """
+        CREATE TABLE queues (
+            event_id BIGINT PRIMARY KEY REFERENCES events(id), enabled BOOLEAN NOT NULL, opens_at TIMESTAMPTZ NOT NULL,
+            admit_per_minute INTEGER NOT NULL, pass_minutes INTEGER NOT NULL, paused BOOLEAN NOT NULL, sales_start TIMESTAMPTZ NOT NULL,
+            cursor BIGINT NOT NULL DEFAULT 0, next_position BIGINT NOT NULL DEFAULT 1, ordered BOOLEAN NOT NULL DEFAULT false,
+            advanced_at TIMESTAMPTZ NOT NULL, carry DOUBLE PRECISION NOT NULL DEFAULT 0)
+        """,
+        """
+        CREATE TABLE queue_entries (
+            event_id BIGINT NOT NULL, identity TEXT NOT NULL, joined_at TIMESTAMPTZ NOT NULL, draw BIGINT NOT NULL,
+            position BIGINT, pass_issued_at TIMESTAMPTZ, PRIMARY KEY (event_id, identity))
+        """,
+    ]
+
+    static let stateColumns = "enabled, opens_at, admit_per_minute, pass_minutes, paused, sales_start, cursor, next_position, ordered, advanced_at, carry"
+    typealias StateRow = (Bool, Date, Int, Int, Bool, Date, Int, Int, Bool, Date, Double)
+
+    static func state(_ row: StateRow) -> QueueState {
+        QueueState(
+            settings: QueueSettings(enabled: row.0, opensAt: row.1, admitPerMinute: row.2, passMinutes: row.3, paused: row.4),
+            salesStart: row.5, cursor: row.6, nextPosition: row.7, ordered: row.8, advancedAt: row.9, carry: row.10
+        )
+    }
+
+    /// How a read of a queue's row locks it until commit.
+    enum Lock: String {
+        case none = ""
+        case share = " FOR SHARE"
+        case update = " FOR UPDATE"
+    }
+
+    static func state(of event: EventID, locking: Lock = .none, connection: PostgresConnection, logger: Logger) async throws -> QueueState? {
+        let query = PostgresQuery(unsafeSQL: "SELECT \(stateColumns) FROM queues WHERE event_id = $1\(locking.rawValue)", binds: binds(event.rawValue))
+        for try await row in try await connection.query(query, logger: logger).decode(StateRow.self) { return state(row) }
+        return nil
+    }
+
+    /// Gives the pre-queue its positions in the order of its draws, once, from the sale's start.
+    static func order(_ event: EventID, connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query(
+            """
+            UPDATE queue_entries SET position = ranked.n FROM (
+                SELECT identity, ROW_NUMBER() OVER (ORDER BY draw, identity) AS n FROM queue_entries WHERE event_id = \(event.rawValue) AND position IS NULL
+            ) AS ranked WHERE queue_entries.event_id = \(event.rawValue) AND queue_entries.identity = ranked.identity
+            """,
+            logger: logger
+        )
+        try await connection.query(
+            """
+            UPDATE queues SET ordered = true, next_position = (SELECT COUNT(*) FROM queue_entries WHERE event_id = \(event.rawValue)) + 1,
+                advanced_at = sales_start
+            WHERE event_id = \(event.rawValue)
+            """,
+            logger: logger
+        )
+    }
+
+    private static func binds(_ value: Int64) -> PostgresBindings {
+        var binds = PostgresBindings()
+        binds.append(value)
+        return binds
+    }
+}
+
+extension PostgresBookingStore: QueueStore {
+    public func queueState(of event: EventID) async throws -> QueueState? {
+        try await Deadline.run(within: timeout) { [self] in
+            try await client.withConnection { try await PostgresQueueTables.state(of: event, connection: $0, logger: logger) }
+        }
+    }
+
+    public func saveQueueSettings(_ settings: QueueSettings, of event: EventID, salesStart: Date, at: Date) async throws -> QueueState {
+        try await Deadline.run(within: timeout) { [self] in
+            try await client.withTransaction(logger: logger) { connection in
+                try await connection.query(
+                    """
+                    INSERT INTO queues (event_id, enabled, opens_at, admit_per_minute, pass_minutes, paused, sales_start, advanced_at)
+                    VALUES (\(event.rawValue), \(settings.enabled), \(settings.opensAt), \(settings.admitPerMinute), \(settings.passMinutes),
+                        \(settings.paused), \(salesStart), \(at))
+                    ON CONFLICT (event_id) DO UPDATE SET enabled = excluded.enabled, opens_at = excluded.opens_at,
+                        admit_per_minute = excluded.admit_per_minute, pass_minutes = excluded.pass_minutes, paused = excluded.paused
+                    """,
+                    logger: logger
+                )
+                try await connection.query("UPDATE events SET queued = \(settings.enabled) WHERE id = \(event.rawValue)", logger: logger)
+                // Every instance re-reads the event, and asks its holds for a pass or stops asking.
+                try await announce(event, connection: connection)
+                guard let state = try await PostgresQueueTables.state(of: event, connection: connection, logger: logger) else { throw DomainError.noWaitingRoom(event) }
+                return state
+            }
+        }
+    }
+
+    public func joinQueue(of event: EventID, identity: String, at: Date, draw: Int64) async throws -> QueueEntry {
+        if let entry = try await joinPreQueue(of: event, identity: identity, at: at, draw: draw) { return entry }
+        return try await Deadline.run(within: timeout) { [self] in
+            try await client.withTransaction(logger: logger) { connection in
+                // After the pre-queue: the next position, one join at a time on the queue's row.
+                guard var state = try await PostgresQueueTables.state(of: event, locking: .update, connection: connection, logger: logger) else {
+                    throw DomainError.noWaitingRoom(event)
+                }
+                if let found = try await entry(of: event, identity: identity, connection: connection) { return found }
+                if !state.ordered {
+                    try await PostgresQueueTables.order(event, connection: connection, logger: logger)
+                    state = try await PostgresQueueTables.state(of: event, connection: connection, logger: logger) ?? state
+                }
+                let position = state.nextPosition
+                try await connection.query("UPDATE queues SET next_position = next_position + 1 WHERE event_id = \(event.rawValue)", logger: logger)
+                try await connection.query(
+                    """
+                    INSERT INTO queue_entries (event_id, identity, joined_at, draw, position) VALUES (\(event.rawValue), \(identity), \(at), \(draw), \(position))
+                    """,
+                    logger: logger
+                )
+                return QueueEntry(identity: identity, position: position)
+            }
+        }
+    }
+
+    /// A join before sales start, under a shared lock of the queue's row (so the pre-queue cannot be ordered meanwhile,
+    /// while joins do not wait for each other); nil when the pre-queue is over and the visitor needs a position.
+    private func joinPreQueue(of event: EventID, identity: String, at: Date, draw: Int64) async throws -> QueueEntry? {
+        try await Deadline.run(within: timeout) { [self] in
+            try await client.withTransaction(logger: logger) { connection in
+                guard let state = try await PostgresQueueTables.state(of: event, locking: .share, connection: connection, logger: logger) else {
+                    throw DomainError.noWaitingRoom(event)
+                }
+                if let found = try await entry(of: event, identity: identity, connection: connection) { return found }
+                guard !state.ordered, at < state.salesStart else { return nil }
+                try await connection.query(
+                    "INSERT INTO queue_entries (event_id, identity, joined_at, draw) VALUES (\(event.rawValue), \(identity), \(at), \(draw)) ON CONFLICT DO NOTHING",
+                    logger: logger
+                )
+                return try await entry(of: event, identity: identity, connection: connection) ?? QueueEntry(identity: identity, position: nil)
+            }
+        }
+    }
+
+    public func queueEntry(of event: EventID, identity: String) async throws -> QueueEntry? {
+        try await Deadline.run(within: timeout) { [self] in
+            try await client.withConnection { try await entry(of: event, identity: identity, connection: $0) }
+        }
+    }
+
+    public func recordPassIssued(of event: EventID, identity: String, at: Date) async throws -> Date {
+        try await Deadline.run(within: timeout) { [self] in
+            for try await issued in try await client.query(
+                """
+                UPDATE queue_entries SET pass_issued_at = COALESCE(pass_issued_at, \(at)) WHERE event_id = \(event.rawValue) AND identity = \(identity)
+                RETURNING pass_issued_at
+                """,
+                logger: logger
+            ).decode(Date.self) {
+                return issued
+            }
+            return at
+        }
+    }
+
+    public func advanceQueues(to now: Date) async throws -> [EventID: QueueState] {
+        let events: [EventID] = try await Deadline.run(within: timeout) { [self] in
+            var events: [EventID] = []
+            for try await id in try await client.query("SELECT event_id FROM queues WHERE enabled", logger: logger).decode(Int64.self) {
+                events.append(EventID(rawValue: id))
+            }
+            return events
+        }
+        var states: [EventID: QueueState] = [:]
+        for event in events {
+            // One process at a time moves a queue: another instance busy with it is skipped, not waited for.
+            let moved: QueueState? = try await Deadline.run(within: timeout) { [self] in
+                try await client.withTransaction(logger: logger) { connection in
+                    var locked = false
+                    for try await row in try await connection.query(
+                        "SELECT event_id FROM queues WHERE event_id = \(event.rawValue) FOR UPDATE SKIP LOCKED", logger: logger
+                    ).decode(Int64.self) {
+                        locked = row == event.rawValue
+                    }
+                    guard locked, var state = try await PostgresQueueTables.state(of: event, connection: connection, logger: logger) else { return nil }
+                    if !state.ordered, now >= state.salesStart {
+                        try await PostgresQueueTables.order(event, connection: connection, logger: logger)
+                        state = try await PostgresQueueTables.state(of: event, connection: connection, logger: logger) ?? state
+                    }
+                    state.advance(to: now)
+                    try await connection.query(
+                        """
+                        UPDATE queues SET cursor = \(state.cursor), carry = \(state.carry), advanced_at = \(state.advancedAt) WHERE event_id = \(event.rawValue)
+                        """,
+                        logger: logger
+                    )
+                    return state
+                }
+            }
+            if let moved { states[event] = moved }
+        }
+        return states
+    }
+
+    private func entry(of event: EventID, identity: String, connection: PostgresConnection) async throws -> QueueEntry? {
+        for try await (position, issued) in try await connection.query(
+            "SELECT position, pass_issued_at FROM queue_entries WHERE event_id = \(event.rawValue) AND identity = \(identity)", logger: logger
+        ).decode((Int?, Date?).self) {
+            return QueueEntry(identity: identity, position: position, passIssuedAt: issued)
+        }
+        return nil
+    }
+}

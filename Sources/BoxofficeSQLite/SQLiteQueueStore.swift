@@ -1,0 +1,152 @@
+import BoxofficeDomain
+import BoxofficeWaitingRoom
+import Foundation
+import SQLiteNIO
+
+/// The waiting rooms' tables in the SQLite booking database.
+enum SQLiteQueueTables {
+    static let schema = [
+        "ALTER TABLE events ADD COLUMN queued INTEGER NOT NULL DEFAULT 0",
+        """
+        CREATE TABLE queues (
+            event_id INTEGER PRIMARY KEY REFERENCES events(id), enabled INTEGER NOT NULL, opens_at INTEGER NOT NULL,
+            admit_per_minute INTEGER NOT NULL, pass_minutes INTEGER NOT NULL, paused INTEGER NOT NULL, sales_start INTEGER NOT NULL,
+            cursor INTEGER NOT NULL DEFAULT 0, next_position INTEGER NOT NULL DEFAULT 1, ordered INTEGER NOT NULL DEFAULT 0,
+            advanced_at INTEGER NOT NULL, carry REAL NOT NULL DEFAULT 0)
+        """,
+        """
+        CREATE TABLE queue_entries (
+            event_id INTEGER NOT NULL, identity TEXT NOT NULL, joined_at INTEGER NOT NULL, draw INTEGER NOT NULL,
+            position INTEGER, pass_issued_at INTEGER, PRIMARY KEY (event_id, identity))
+        """,
+    ]
+
+    static func state(_ row: SQLiteRow) -> QueueState {
+        QueueState(
+            settings: QueueSettings(
+                enabled: row.column("enabled")?.integer == 1, opensAt: ColumnCoding.date(row.column("opens_at")),
+                admitPerMinute: row.column("admit_per_minute")?.integer ?? 1, passMinutes: row.column("pass_minutes")?.integer ?? 10,
+                paused: row.column("paused")?.integer == 1
+            ),
+            salesStart: ColumnCoding.date(row.column("sales_start")), cursor: row.column("cursor")?.integer ?? 0,
+            nextPosition: row.column("next_position")?.integer ?? 1, ordered: row.column("ordered")?.integer == 1,
+            advancedAt: ColumnCoding.date(row.column("advanced_at")), carry: row.column("carry")?.double ?? 0
+        )
+    }
+
+    static func entry(_ row: SQLiteRow) -> QueueEntry {
+        QueueEntry(
+            identity: row.column("identity")?.string ?? "", position: row.column("position")?.integer,
+            passIssuedAt: row.column("pass_issued_at")?.integer.map { _ in ColumnCoding.date(row.column("pass_issued_at")) }
+        )
+    }
+
+    /// Gives the pre-queue its positions in the order of its draws, once, from the sale's start.
+    static func order(_ event: EventID, connection: SQLiteConnection) async throws {
+        let id = ColumnCoding.int(event.rawValue)
+        _ = try await connection.query(
+            """
+            UPDATE queue_entries SET position = ranked.n FROM (
+                SELECT identity, ROW_NUMBER() OVER (ORDER BY draw, identity) AS n FROM queue_entries WHERE event_id = ? AND position IS NULL
+            ) AS ranked WHERE queue_entries.event_id = ? AND queue_entries.identity = ranked.identity
+            """,
+            [id, id]
+        )
+        _ = try await connection.query(
+            """
+            UPDATE queues SET ordered = 1, next_position = (SELECT COUNT(*) FROM queue_entries WHERE event_id = ?) + 1, advanced_at = sales_start
+            WHERE event_id = ?
+            """,
+            [id, id]
+        )
+    }
+}
+
+extension SQLiteBookingStore: QueueStore {
+    public func queueState(of event: EventID) async throws -> QueueState? {
+        try await database.read("SELECT * FROM queues WHERE event_id = ?", [ColumnCoding.int(event.rawValue)]).first.map(SQLiteQueueTables.state)
+    }
+
+    public func saveQueueSettings(_ settings: QueueSettings, of event: EventID, salesStart: Date, at: Date) async throws -> QueueState {
+        try await database.write { connection in
+            let id = ColumnCoding.int(event.rawValue)
+            _ = try await connection.query(
+                """
+                INSERT INTO queues (event_id, enabled, opens_at, admit_per_minute, pass_minutes, paused, sales_start, advanced_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (event_id) DO UPDATE SET enabled = excluded.enabled, opens_at = excluded.opens_at,
+                    admit_per_minute = excluded.admit_per_minute, pass_minutes = excluded.pass_minutes, paused = excluded.paused
+                """,
+                [
+                    id, ColumnCoding.int(settings.enabled ? 1 : 0), ColumnCoding.millis(settings.opensAt), ColumnCoding.int(settings.admitPerMinute),
+                    ColumnCoding.int(settings.passMinutes), ColumnCoding.int(settings.paused ? 1 : 0), ColumnCoding.millis(salesStart), ColumnCoding.millis(at),
+                ]
+            )
+            _ = try await connection.query("UPDATE events SET queued = ? WHERE id = ?", [ColumnCoding.int(settings.enabled ? 1 : 0), id])
+            let rows = try await connection.query("SELECT * FROM queues WHERE event_id = ?", [id])
+            return SQLiteQueueTables.state(rows[0])
+        }
+    }
+
+    public func joinQueue(of event: EventID, identity: String, at: Date, draw: Int64) async throws -> QueueEntry {
+        try await database.write { connection in
+            let id = ColumnCoding.int(event.rawValue)
+            let found = try await connection.query("SELECT * FROM queue_entries WHERE event_id = ? AND identity = ?", [id, .text(identity)])
+            if let row = found.first { return SQLiteQueueTables.entry(row) }
+            guard let stateRow = try await connection.query("SELECT * FROM queues WHERE event_id = ?", [id]).first else {
+                throw DomainError.noWaitingRoom(event)
+            }
+            var state = SQLiteQueueTables.state(stateRow)
+            var position: Int?
+            if at >= state.salesStart {
+                if !state.ordered {
+                    try await SQLiteQueueTables.order(event, connection: connection)
+                    state = SQLiteQueueTables.state(try await connection.query("SELECT * FROM queues WHERE event_id = ?", [id])[0])
+                }
+                position = state.nextPosition
+                _ = try await connection.query("UPDATE queues SET next_position = next_position + 1 WHERE event_id = ?", [id])
+            }
+            _ = try await connection.query(
+                "INSERT INTO queue_entries (event_id, identity, joined_at, draw, position) VALUES (?, ?, ?, ?, ?)",
+                [id, .text(identity), ColumnCoding.millis(at), .integer(SQLiteInt64(draw)), position.map { ColumnCoding.int($0) } ?? .null]
+            )
+            return QueueEntry(identity: identity, position: position)
+        }
+    }
+
+    public func queueEntry(of event: EventID, identity: String) async throws -> QueueEntry? {
+        try await database.read("SELECT * FROM queue_entries WHERE event_id = ? AND identity = ?", [ColumnCoding.int(event.rawValue), .text(identity)])
+            .first.map(SQLiteQueueTables.entry)
+    }
+
+    public func recordPassIssued(of event: EventID, identity: String, at: Date) async throws -> Date {
+        try await database.write { connection in
+            let rows = try await connection.query(
+                "UPDATE queue_entries SET pass_issued_at = COALESCE(pass_issued_at, ?) WHERE event_id = ? AND identity = ? RETURNING pass_issued_at",
+                [ColumnCoding.millis(at), ColumnCoding.int(event.rawValue), .text(identity)]
+            )
+            return rows.first.map { ColumnCoding.date($0.column("pass_issued_at")) } ?? at
+        }
+    }
+
+    public func advanceQueues(to now: Date) async throws -> [EventID: QueueState] {
+        try await database.write { connection in
+            var states: [EventID: QueueState] = [:]
+            for row in try await connection.query("SELECT * FROM queues WHERE enabled = 1") {
+                let event = EventID(rawValue: Int64(row.column("event_id")?.integer ?? 0))
+                var state = SQLiteQueueTables.state(row)
+                if !state.ordered, now >= state.salesStart {
+                    try await SQLiteQueueTables.order(event, connection: connection)
+                    state = SQLiteQueueTables.state(try await connection.query("SELECT * FROM queues WHERE event_id = ?", [ColumnCoding.int(event.rawValue)])[0])
+                }
+                state.advance(to: now)
+                _ = try await connection.query(
+                    "UPDATE queues SET cursor = ?, carry = ?, advanced_at = ? WHERE event_id = ?",
+                    [ColumnCoding.int(state.cursor), .float(state.carry), ColumnCoding.millis(state.advancedAt), ColumnCoding.int(event.rawValue)]
+                )
+                states[event] = state
+            }
+            return states
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import BoxofficeDomain
+import Crypto
+import Foundation
+
+/// What an admitted visitor shows with every hold of a queued event: the event, its holder, its position and its
+/// end, signed with a key every booking instance shares, so any instance checks it without reading the database.
+public struct AdmissionPass: Sendable, Equatable {
+    /// The event it admits to.
+    public var event: EventID
+    /// Whose it is: only this identity may use it.
+    public var holder: String
+    /// The holder's position in the queue.
+    public var position: Int
+    /// When it ends.
+    public var expiresAt: Date
+
+    /// Creates a pass.
+    public init(event: EventID, holder: String, position: Int, expiresAt: Date) {
+        self.event = event
+        self.holder = holder
+        self.position = position
+        self.expiresAt = expiresAt
+    }
+}
+
+/// Signs and checks admission passes: `v1.<event>.<holder>.<position>.<expiry>` in base64url, a dot, and its
+/// HMAC-SHA256 in base64url.
+public struct PassSigner: Sendable {
+    private let key: SymmetricKey
+
+    /// A signer whose key is derived from the service's signing secret (kept apart from the tokens' key).
+    public init(secret: [UInt8]) {
+        key = SymmetricKey(data: SHA256.hash(data: Array("boxoffice admission pass".utf8) + secret))
+    }
+
+    /// The pass as text, for the `Queue-Pass` header.
+    public func sign(_ pass: AdmissionPass) -> String {
+        let payload = Array("v1.\(pass.event.rawValue).\(pass.holder).\(pass.position).\(Int64(pass.expiresAt.timeIntervalSince1970))".utf8)
+        let mac = HMAC<SHA256>.authenticationCode(for: payload, using: key)
+        return Self.base64URL(payload) + "." + Self.base64URL(Array(mac))
+    }
+
+    /// The pass a text carries, if it is one this service signed, held by `holder` and not ended at `now`.
+    public func verify(_ text: Substring, holder: String, now: Date) -> AdmissionPass? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, let payload = Self.bytes(base64URL: parts[0]), let mac = Self.bytes(base64URL: parts[1]),
+            HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: payload, using: key)
+        else { return nil }
+        let fields = String(decoding: payload, as: UTF8.self).split(separator: ".", omittingEmptySubsequences: false)
+        guard fields.count == 5, fields[0] == "v1", let event = Int64(fields[1]), let position = Int(fields[3]), let expiry = Int64(fields[4]),
+            String(fields[2]) == holder, Double(expiry) > now.timeIntervalSince1970
+        else { return nil }
+        return AdmissionPass(event: EventID(rawValue: event), holder: holder, position: position, expiresAt: Date(timeIntervalSince1970: Double(expiry)))
+    }
+
+    private static func base64URL(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    private static func bytes(base64URL text: Substring) -> [UInt8]? {
+        guard !text.isEmpty, text.allSatisfy({ $0.isLetter && $0.isASCII || $0.isNumber && $0.isASCII || $0 == "-" || $0 == "_" }) else { return nil }
+        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        standard += String(repeating: "=", count: (4 - standard.count % 4) % 4)
+        return Data(base64Encoded: standard).map(Array.init)
+    }
+}

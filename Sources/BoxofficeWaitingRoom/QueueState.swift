@@ -1,0 +1,52 @@
+import Foundation
+
+/// One event's queue as the database keeps it: its settings and the cursor that admits visitors.
+///
+/// Visitors who joined before sales start (the pre-queue) are put in random order once, when sales start; later
+/// visitors get the next position, first in, first out. Admission moves one cursor — "positions up to `cursor` are
+/// in" — so letting in a thousand visitors costs the same as letting in one.
+public struct QueueState: Sendable, Equatable {
+    /// The settings.
+    public var settings: QueueSettings
+    /// When sales start: the pre-queue is ordered then.
+    public var salesStart: Date
+    /// Positions up to this one are admitted.
+    public var cursor: Int
+    /// The position the next visitor to join after the pre-queue gets.
+    public var nextPosition: Int
+    /// Whether the pre-queue has been given its positions.
+    public var ordered: Bool
+    /// When the cursor last moved (or stood, paused).
+    public var advancedAt: Date
+    /// The fraction of a visitor the rate allowed but not yet admitted.
+    public var carry: Double
+
+    /// Creates a state.
+    public init(settings: QueueSettings, salesStart: Date, cursor: Int = 0, nextPosition: Int = 1, ordered: Bool = false, advancedAt: Date, carry: Double = 0) {
+        self.settings = settings
+        self.salesStart = salesStart
+        self.cursor = cursor
+        self.nextPosition = nextPosition
+        self.ordered = ordered
+        self.advancedAt = advancedAt
+        self.carry = carry
+    }
+
+    /// How many have joined and hold a position.
+    public var positioned: Int { nextPosition - 1 }
+
+    /// Moves the cursor for the time since it last moved, at the set rate, never past the last visitor; a paused queue
+    /// and a queue with nobody left waiting bank nothing, so resuming does not let a crowd in at once.
+    public mutating func advance(to now: Date) {
+        defer { advancedAt = max(advancedAt, now) }
+        guard ordered, now > advancedAt else { return }
+        guard !settings.paused, cursor < positioned else {
+            carry = 0
+            return
+        }
+        let allowance = carry + Double(settings.admitPerMinute) * now.timeIntervalSince(advancedAt) / 60
+        let admitted = min(Int(allowance), positioned - cursor)
+        cursor += admitted
+        carry = cursor < positioned ? allowance - Double(admitted) : 0
+    }
+}

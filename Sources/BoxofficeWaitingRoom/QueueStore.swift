@@ -1,0 +1,24 @@
+import BoxofficeDomain
+import Foundation
+
+/// Where an event's queue is kept: one state row per event (settings and cursor) and one entry per visitor. Every
+/// booking instance on the database serves the same queue; the cursor moves under the state row's lock, by one
+/// process at a time.
+public protocol QueueStore: Sendable {
+    /// The queue of an event, if it has one.
+    func queueState(of event: EventID) async throws -> QueueState?
+    /// Creates or changes an event's queue settings (a new queue starts with its cursor at 0), and marks the event
+    /// queued or not, so every instance's engine asks holds for a pass.
+    func saveQueueSettings(_ settings: QueueSettings, of event: EventID, salesStart: Date, at: Date) async throws -> QueueState
+    /// Adds a visitor to a queue, or returns the entry it has: before sales start without a position (the pre-queue),
+    /// after it with the next position (ordering the pre-queue first if nobody has). `draw` places a pre-queue visitor in
+    /// the random order: the pre-queue is ordered by it.
+    func joinQueue(of event: EventID, identity: String, at: Date, draw: Int64) async throws -> QueueEntry
+    /// A visitor's entry.
+    func queueEntry(of event: EventID, identity: String) async throws -> QueueEntry?
+    /// Records when a visitor was first given a pass (kept from the first call); returns that moment.
+    func recordPassIssued(of event: EventID, identity: String, at: Date) async throws -> Date
+    /// Moves the cursor of every queue under way to `now` (ordering a pre-queue whose sales started), one process at
+    /// a time per queue.
+    func advanceQueues(to now: Date) async throws -> [EventID: QueueState]
+}

@@ -1,0 +1,68 @@
+import BoxofficeDomain
+import BoxofficeTestSupport
+import BoxofficeWaitingRoom
+import Foundation
+import Testing
+
+/// Waiting rooms as the database keeps them: one place per visitor, the pre-queue drawn once at sales start, later
+/// visitors first in first out, one cursor moved by one process at a time.
+@Suite("Waiting rooms in the database, on SQLite and PostgreSQL")
+struct QueueStoreTests {
+    static let now = StoreFixture.now
+
+    static func settings() -> QueueSettings {
+        QueueSettings(enabled: true, opensAt: now.addingTimeInterval(-3_600), admitPerMinute: 60, passMinutes: 10)
+    }
+
+    @Test("the pre-queue is drawn at sales start in the order of its draws; later visitors follow in arrival order", arguments: TestBackend.all)
+    func ordering(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { (fixture: StoreFixture) async throws in
+            let queues = try #require(fixture.store as? any QueueStore)
+            let event = try await fixture.store.createEvent(try StoreFixture.draft())
+            let salesStart = Self.now.addingTimeInterval(60)
+            _ = try await queues.saveQueueSettings(Self.settings(), of: event.id, salesStart: salesStart, at: Self.now)
+            #expect(try await fixture.store.loadInventory(of: event.id)?.event.details.queued == true, "the event asks holds for a pass")
+            // Arrival order a, b, c, d; draws put them d, b, a, c.
+            for (visitor, draw) in [("a", Int64(30)), ("b", -5), ("c", 99), ("d", -700)] {
+                let entry = try await queues.joinQueue(of: event.id, identity: visitor, at: Self.now, draw: draw)
+                #expect(entry.position == nil, "no position before the draw")
+            }
+            #expect(try await queues.joinQueue(of: event.id, identity: "a", at: Self.now, draw: 1).position == nil, "one place per visitor")
+            #expect(try await queues.advanceQueues(to: Self.now.addingTimeInterval(30))[event.id]?.ordered == false, "not drawn before sales start")
+            let late = try await queues.joinQueue(of: event.id, identity: "e", at: salesStart.addingTimeInterval(1), draw: -1_000_000)
+            #expect(late.position == 5, "a later visitor joins at the back, whatever it drew")
+            var positions: [String: Int] = [:]
+            for visitor in ["a", "b", "c", "d", "e"] { positions[visitor] = try await queues.queueEntry(of: event.id, identity: visitor)?.position }
+            #expect(positions == ["d": 1, "b": 2, "a": 3, "c": 4, "e": 5])
+            #expect(try await queues.joinQueue(of: event.id, identity: "f", at: salesStart.addingTimeInterval(2), draw: 0).position == 6)
+        }
+    }
+
+    @Test("the cursor moves at the rate from sales start, by one process at a time, and never admits a visitor twice", arguments: TestBackend.all)
+    func cursor(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { (fixture: StoreFixture) async throws in
+            let queues = try #require(fixture.store as? any QueueStore)
+            let event = try await fixture.store.createEvent(try StoreFixture.draft())
+            let salesStart = Self.now
+            _ = try await queues.saveQueueSettings(Self.settings(), of: event.id, salesStart: salesStart, at: Self.now.addingTimeInterval(-100))
+            for visitor in 0 ..< 100 { _ = try await queues.joinQueue(of: event.id, identity: "v\(visitor)", at: Self.now.addingTimeInterval(-10), draw: Int64(visitor)) }
+            // Two processes move the cursor at once, again and again: the rate decides, not how many move it.
+            for second in 1 ... 10 {
+                let at = salesStart.addingTimeInterval(Double(second) * 3)
+                async let mine = queues.advanceQueues(to: at)
+                async let theirs = fixture.sibling { try await ($0 as! any QueueStore).advanceQueues(to: at) }
+                _ = try await (mine, theirs)
+            }
+            let state = try #require(try await queues.queueState(of: event.id))
+            #expect(state.cursor == 30, "60 a minute for 30 s: \(state.cursor)")
+            #expect(state.positioned == 100)
+            let issued = try await queues.recordPassIssued(of: event.id, identity: "v0", at: Self.now.addingTimeInterval(31))
+            #expect(try await queues.recordPassIssued(of: event.id, identity: "v0", at: Self.now.addingTimeInterval(99)) == issued, "the first issue counts")
+            var paused = Self.settings()
+            paused.paused = true
+            _ = try await queues.saveQueueSettings(paused, of: event.id, salesStart: salesStart, at: Self.now)
+            _ = try await queues.advanceQueues(to: salesStart.addingTimeInterval(90))
+            #expect(try await queues.queueState(of: event.id)?.cursor == 30, "paused")
+        }
+    }
+}
