@@ -388,6 +388,45 @@ def revoked_tokens(server):
     check("after logout the session's access token is refused on bookings and on the wallet", answers == [401, 401, 401], answers)
 
 
+def queue_bypass():
+    """An event behind a waiting room: every way around its pass is refused, on the event loop's path and the router's."""
+    token = "hostile-queue-organizer-token"
+    server = start({"BOXOFFICE_ORGANIZER_TOKEN": token})
+    try:
+        organizer = {"Authorization": f"Bearer {token}"}
+        status, queue, _ = request(server.port, "PUT", "/api/events/1/queue", {"enabled": True, "admit_per_minute": 600}, organizer)
+        check("an organizer puts the demo concert behind a waiting room", status == 200 and queue.get("enabled") is True, (status, queue))
+        ann, _, _ = guest_identity(server.port)
+        bob, _, _ = guest_identity(server.port)
+        request(server.port, "POST", "/api/events/1/queue", headers=ann)
+        deadline, place = time.time() + 10, {}
+        while place.get("state") != "admitted" and time.time() < deadline:
+            place = request(server.port, "GET", "/api/events/1/queue/me", headers=ann)[1]
+            time.sleep(0.2)
+        check("a visitor who joined is admitted and reads a pass", bool(place.get("pass")), place)
+        tampered = place.get("pass", "x.y")[:-2] + ("AA" if not place.get("pass", "").endswith("AA") else "BB")
+        attempts = {
+            "no pass (event loop)": ("/api/book/safe", {"seat_id": 11}, ann),
+            "no pass (router)": ("/api/bookings", {"event_id": 1, "seat_ids": [12]}, ann),
+            "no pass, best available": ("/api/bookings", {"event_id": 1, "best_available": {"quantity": 2}}, ann),
+            "no pass, anonymous": ("/api/book/safe", {"seat_id": 13}, {}),
+            "another identity's pass": ("/api/book/safe", {"seat_id": 14}, dict(bob, **{"Queue-Pass": place.get("pass", "")})),
+            "a tampered pass": ("/api/book/safe", {"seat_id": 15}, dict(ann, **{"Queue-Pass": tampered})),
+            "a made-up pass": ("/api/bookings", {"event_id": 1, "seat_ids": [16]}, dict(ann, **{"Queue-Pass": "v1.1.someone.1.9999999999"})),
+            "a pass without a token": ("/api/book/safe", {"seat_id": 17}, {"Queue-Pass": place.get("pass", "")}),
+        }
+        answers = {name: request(server.port, "POST", path, body, headers)[0] for name, (path, body, headers) in attempts.items()}
+        check("every way around the pass is refused 403", all(status == 403 for status in answers.values()), answers)
+        spelled = request(server.port, "POST", "//api/book/safe", {"seat_id": 18}, ann)[0]
+        check("... and the path's other spellings are refused before that (400)", spelled == 400, spelled)
+        held = request(server.port, "POST", "/api/book/safe", {"seat_id": 19}, dict(ann, **{"Queue-Pass": place.get("pass", "")}))
+        check("the holder's own pass holds", held[0] == 200, held)
+        seats = request(server.port, "GET", "/api/events/1/seats")[1].get("seats_available")
+        check("... and only that hold took a seat", seats == 49, seats)
+    finally:
+        finish(server)
+
+
 def main():
     started = time.time()
     try:
@@ -395,6 +434,7 @@ def main():
         slowloris()
         non_canonical_paths()
         hoarding()
+        queue_bypass()
         server = start({"BOXOFFICE_PUBLIC_DIR": PUBLIC})
         try:
             big_bodies(server)

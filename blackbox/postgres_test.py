@@ -21,7 +21,7 @@ import tempfile
 import time
 import uuid
 
-from common import Server, check, guest_identity, request, summary
+from common import Server, check, guest, guest_identity, request, summary
 
 BINARY = sys.argv[1]
 ADMIN_URL = sys.argv[2]
@@ -171,7 +171,56 @@ def two_instances(work):
     check("both instances show the expired seats available again", maps == [40, 40], maps)
 
     revoked_tokens(a, b)
+    waiting_room(a, b, url)
     check("both instances stop cleanly", [a.stop(), b.stop()] == [0, 0])
+
+
+def waiting_room(a, b, url):
+    """One queue served by two instances: visitors join on either, one cursor admits them at the set rate (both
+    instances move it, one at a time), a pass issued by one is accepted by the other, and no hold gets past without."""
+    organizer = {"Authorization": f"Bearer {TOKEN}"}
+    queued = dict(STORM_EVENT, title="Queued", queue={"admit_per_minute": 120})
+    event, _ = create_shared_event(a, b, queued)
+    check("an event created with a waiting room says so on both instances", event.get("waiting_room") is True and
+          all(request(s.port, "GET", f"/api/events/{event['id']}")[1].get("waiting_room") is True for s in (a, b)))
+    visitors = [guest((a, b)[n % 2].port) for n in range(8)]
+    places = [request((a, b)[n % 2].port, "POST", f"/api/events/{event['id']}/queue", headers=visitors[n])[1] for n in range(8)]
+    positions = sorted(place.get("position") or 0 for place in places)
+    check("eight visitors joining on two instances get positions 1 … 8, once each", positions == list(range(1, 9)), places)
+    refused = request(b.port, "POST", "/api/book/safe", {"seat_id": event["first_seat_id"]}, visitors[0])
+    check("a hold without a pass is refused on either instance", refused[0] == 403 and refused[1]["type"].endswith("/queue-pass-required"), refused)
+    started = time.time()
+    admitted = {}
+    while len(admitted) < 8 and time.time() - started < 15:
+        for n, visitor in enumerate(visitors):
+            if n in admitted:
+                continue
+            place = request((b, a)[n % 2].port, "GET", f"/api/events/{event['id']}/queue/me", headers=visitor)[1]
+            if place.get("state") == "admitted":
+                admitted[n] = (time.time() - started, place)
+        time.sleep(0.1)
+    took = max((when for when, _ in admitted.values()), default=None)
+    # 120 a minute is one every half second: eight in about 4 s, whichever instance moves the cursor.
+    check(f"the cursor admits all eight at the set rate, though both instances move it ({took and round(took, 1)} s)",
+          len(admitted) == 8 and 2.5 <= took <= 8, (len(admitted), took))
+    cursor = request(a.port, "GET", f"/api/events/{event['id']}/queue")[1]
+    check("... and never past the last visitor", cursor.get("cursor") == 8 and cursor.get("waiting") == 0, cursor)
+    n, (_, place) = next(iter(admitted.items()))
+    visitor = dict(visitors[n], **{"Queue-Pass": place["pass"]})
+    other = (b, a)[n % 2]
+    held = request(other.port, "POST", "/api/book/safe", {"seat_id": event["first_seat_id"] + 1}, visitor)
+    check("a pass read on one instance is accepted by the other", held[0] == 200, held)
+    stolen = dict(visitors[(n + 1) % 8], **{"Queue-Pass": place["pass"]})
+    check("... and refused with another identity's token", request(other.port, "POST", "/api/book/safe", {"seat_id": event["first_seat_id"] + 2}, stolen)[0] == 403)
+    stored = psql(url, f"SELECT count(*) FROM bookings WHERE event_id = {event['id']}")
+    check("only the hold with a pass was stored", stored == [["1"]], stored)
+    status, _, _ = request(a.port, "PUT", f"/api/events/{event['id']}/queue", {"enabled": False}, organizer)
+    opened = False
+    deadline = time.time() + 5
+    while not opened and time.time() < deadline:
+        opened = request(b.port, "POST", "/api/book/safe", {"seat_id": event["first_seat_id"] + 3}, visitors[2])[0] == 200
+        time.sleep(0.1)
+    check("switching the waiting room off on one instance opens the sale on the other within 5 s", status == 200 and opened, status)
 
 
 def revoked_tokens(a, b):

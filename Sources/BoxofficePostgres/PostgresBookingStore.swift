@@ -138,10 +138,10 @@ public struct PostgresBookingStore: BookingStore {
         for try await inserted in try await connection.query(
             """
             INSERT INTO events (title, description, venue, starts_at, sales_start, sales_end, hold_ttl_seconds, max_tickets,
-                max_tickets_per_customer, held_per_address, currency, first_seat_id, seat_count, layout, orphan_rule)
+                max_tickets_per_customer, held_per_address, currency, first_seat_id, seat_count, layout, orphan_rule, queued)
             VALUES (\(details.title), \(details.description), \(details.venue), \(details.startsAt), \(details.salesStart),
                 \(details.salesEnd), \(details.holdTTLSeconds), \(details.maxTicketsPerBooking), \(details.maxTicketsPerCustomer),
-                \(details.heldPerAddress), \(details.currency.code), \(firstSeat), \(draft.seatMap.seatCount), \(layout), \(details.orphanRule.rawValue))
+                \(details.heldPerAddress), \(details.currency.code), \(firstSeat), \(draft.seatMap.seatCount), \(layout), \(details.orphanRule.rawValue), \(details.queued))
             RETURNING id
             """,
             logger: logger

@@ -45,7 +45,8 @@ enum PostgresQueueTables {
         return nil
     }
 
-    /// Gives the pre-queue its positions in the order of its draws, once, from the sale's start.
+    /// Gives the pre-queue its positions in the order of its draws, once; the cursor moves from the sale's start, or from
+    /// when the queue was switched on if that was later (an on-sale already under way banks no time).
     static func order(_ event: EventID, connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query(
             """
@@ -58,7 +59,7 @@ enum PostgresQueueTables {
         try await connection.query(
             """
             UPDATE queues SET ordered = true, next_position = (SELECT COUNT(*) FROM queue_entries WHERE event_id = \(event.rawValue)) + 1,
-                advanced_at = sales_start
+                advanced_at = GREATEST(sales_start, advanced_at)
             WHERE event_id = \(event.rawValue)
             """,
             logger: logger

@@ -50,8 +50,8 @@ public struct SQLiteBookingStore: BookingStore {
         let rows = try await connection.query(
             """
             INSERT INTO events (title, description, venue, starts_at, sales_start, sales_end, hold_ttl_seconds,
-                max_tickets, max_tickets_per_customer, held_per_address, currency, first_seat_id, seat_count, layout, created_at, orphan_rule)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                max_tickets, max_tickets_per_customer, held_per_address, currency, first_seat_id, seat_count, layout, created_at, orphan_rule, queued)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
             """,
             [
                 .text(details.title), .text(details.description), .text(details.venue),
@@ -60,7 +60,7 @@ public struct SQLiteBookingStore: BookingStore {
                 ColumnCoding.int(details.maxTicketsPerBooking), details.maxTicketsPerCustomer.map { ColumnCoding.int($0) } ?? .null,
                 details.heldPerAddress.map { ColumnCoding.int($0) } ?? .null, .text(details.currency.code),
                 ColumnCoding.int(firstSeat.rawValue), ColumnCoding.int(draft.seatMap.seatCount), .text(layout),
-                ColumnCoding.millis(Date()), .text(details.orphanRule.rawValue),
+                ColumnCoding.millis(Date()), .text(details.orphanRule.rawValue), ColumnCoding.int(details.queued ? 1 : 0),
             ]
         )
         let id = EventID(rawValue: Int64(rows[0].column("id")?.integer ?? 0))

@@ -41,7 +41,8 @@ enum SQLiteQueueTables {
         )
     }
 
-    /// Gives the pre-queue its positions in the order of its draws, once, from the sale's start.
+    /// Gives the pre-queue its positions in the order of its draws, once; the cursor moves from the sale's start, or from
+    /// when the queue was switched on if that was later (an on-sale already under way banks no time).
     static func order(_ event: EventID, connection: SQLiteConnection) async throws {
         let id = ColumnCoding.int(event.rawValue)
         _ = try await connection.query(
@@ -54,7 +55,7 @@ enum SQLiteQueueTables {
         )
         _ = try await connection.query(
             """
-            UPDATE queues SET ordered = 1, next_position = (SELECT COUNT(*) FROM queue_entries WHERE event_id = ?) + 1, advanced_at = sales_start
+            UPDATE queues SET ordered = 1, next_position = (SELECT COUNT(*) FROM queue_entries WHERE event_id = ?) + 1, advanced_at = MAX(sales_start, advanced_at)
             WHERE event_id = ?
             """,
             [id, id]

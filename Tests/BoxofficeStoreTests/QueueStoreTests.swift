@@ -65,4 +65,17 @@ struct QueueStoreTests {
             #expect(try await queues.queueState(of: event.id)?.cursor == 30, "paused")
         }
     }
+
+    @Test("a waiting room switched on during a sale admits from that moment, not from the sale's start", arguments: TestBackend.all)
+    func switchedOnLate(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { (fixture: StoreFixture) async throws in
+            let queues = try #require(fixture.store as? any QueueStore)
+            let event = try await fixture.store.createEvent(try StoreFixture.draft())
+            let salesStart = Self.now.addingTimeInterval(-86_400)
+            _ = try await queues.saveQueueSettings(Self.settings(), of: event.id, salesStart: salesStart, at: Self.now)
+            for visitor in 0 ..< 20 { _ = try await queues.joinQueue(of: event.id, identity: "v\(visitor)", at: Self.now.addingTimeInterval(1), draw: 0) }
+            _ = try await queues.advanceQueues(to: Self.now.addingTimeInterval(5))
+            #expect(try await queues.queueState(of: event.id)?.cursor == 5, "60 a minute from the moment it was switched on: 5 in 5 s, not a day's worth")
+        }
+    }
 }

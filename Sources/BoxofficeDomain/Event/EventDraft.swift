@@ -20,7 +20,7 @@ public struct EventDraft: Sendable, Hashable {
     }
 
     /// The checked facts.
-    public let details: EventDetails
+    public var details: EventDetails
     /// The checked categories.
     public let categories: [PriceCategory]
     /// The built seat map.

@@ -22,15 +22,15 @@ struct EventController {
     private func create(_ request: Request, context: BoxofficeRequestContext) async throws -> EditedResponse<EventBody> {
         _ = try context.requireOrganizer()
         let body = try await request.decodeJSON(CreateEventRequest.self, limit: context.bodyLimit)
-        let draft = try body.draft(now: now())
-        // A waiting room given with the event is checked before the event is made.
+        var draft = try body.draft(now: now())
+        // A waiting room given with the event is checked before the event is made, and the event is made queued.
         let queue = body.queue.map { $0.applied(to: QueueSettings.defaults(for: draft.details, enabled: true)) }
         try queue?.check(for: draft.details)
         if queue != nil, queues == nil { throw DomainError.invalid("This server runs no waiting rooms.") }
+        draft.details.queued = queue?.enabled ?? false
         let event = try await engine.createEvent(draft)
         if let queue, let queues {
             _ = try await queues.saveQueueSettings(queue, of: event.id, salesStart: event.details.salesStart, at: now())
-            await engine.follow(event.id, .any)
         }
         let snapshot = try engine.engine(for: event.id).snapshot
         return EditedResponse(status: .created, headers: [.location: "/api/events/\(event.id)"], response: EventBody(snapshot))
