@@ -1,6 +1,8 @@
+import BoxofficeDomain
 import BoxofficeWaitingRoom
 import Foundation
 import Logging
+import Metrics
 import ServiceLifecycle
 
 /// Moves every waiting room's cursor once a second, at its organizer's rate. Every booking instance runs one; the
@@ -18,7 +20,7 @@ struct QueueAdvancer: Service {
             try await cancelWhenGracefulShutdown {
                 while true {
                     do {
-                        _ = try await store.advanceQueues(to: now())
+                        for (event, state) in try await store.advanceQueues(to: now()) { Self.record(state, of: event.rawValue) }
                     } catch {
                         // The database is away (or not migrated yet): the next round makes up for the time lost.
                         logger.debug("could not move the waiting rooms' cursors: \(String(reflecting: error))")
@@ -29,5 +31,14 @@ struct QueueAdvancer: Service {
         } catch is CancellationError {
             return
         }
+    }
+
+    /// The queue's numbers as gauges: who joined, who is in, who still waits.
+    private static func record(_ state: QueueState, of event: Int64) {
+        let dimensions = [("event", String(event))]
+        Gauge(label: "boxoffice_queue_joined", dimensions: dimensions).record(state.positioned)
+        Gauge(label: "boxoffice_queue_admitted", dimensions: dimensions).record(state.cursor)
+        Gauge(label: "boxoffice_queue_waiting", dimensions: dimensions).record(state.positioned - state.cursor)
+        Gauge(label: "boxoffice_queue_admit_per_minute", dimensions: dimensions).record(state.settings.paused ? 0 : state.settings.admitPerMinute)
     }
 }
