@@ -5,7 +5,8 @@ Starts `boxoffice serve` on a free loopback port and drives the app the way cust
 a customer goes from the events list to a confirmed booking; two browsers on one event see each other's
 holds live; a payment with too little money ends `cancelled`; an organizer creates an event (with a cap on tickets
 per customer) that customers then see; a customer lets best available choose seats side by side and pays, and when none
-are left side by side takes them split in one click; holds past an event's caps are refused in the server's words.
+are left side by side takes them split in one click; holds past an event's caps are refused in the server's words; a
+visitor waits in an event's waiting room, is let in and holds with the pass, while the organizer watches and pauses it.
 Screenshots of the main screens go to docs/screenshots/.
 Usage: browser_test.py PATH/TO/boxoffice
 """
@@ -398,6 +399,137 @@ def best_available_seats(base):
         phone.quit()
 
 
+def waiting_room(base):
+    """A visitor without a session opens an event sold behind a waiting room: the queue instead of the ways to hold. It
+    joins (and becomes a guest), waits behind people who joined over the API, is let in at 60 a minute and holds a seat
+    with its pass; over the API a hold without the pass is refused. The organizer creates an event with a waiting room
+    from the form, sees the queue's numbers of the first event and pauses its admission from the page."""
+    port = int(base.rsplit(":", 1)[1])
+    organizer_headers = {"Authorization": f"Bearer {TOKEN}"}
+    status, event, _ = request(port, "POST", "/api/events", {
+        "title": "Queue Night", "venue": "Front Door", "starts_at": "2031-06-01T18:00:00Z",
+        "categories": [{"id": "std", "name": "Standard", "price_minor": 1500}],
+        "seat_map": {"sections": [{"name": "Floor", "rows": [{"rows": "A-B", "seats": "1-6", "category": "std"}]}]},
+        "queue": {"admit_per_minute": 60},
+    }, headers=organizer_headers)
+    check("an event with a waiting room letting in 60 a minute is created", status == 201, event)
+    event_id, first = event["id"], event["first_seat_id"]
+    _, shown, _ = request(port, "GET", f"/api/events/{event_id}")
+    check("... and it says so: waiting_room is true", shown.get("waiting_room") is True, shown.get("waiting_room"))
+    queue_path = f"/api/events/{event_id}/queue"
+
+    visitor = browser()
+    try:
+        open_event(visitor, base, event_id)
+        state = wait(visitor, lambda d: find(d, "queue-state") if find(d, "queue-state").get_attribute("data-state") == "not_joined" else None)
+        check("the event page shows the waiting room to a visitor who has not joined", state.is_displayed(), state.text)
+        hidden = [test_id for test_id in ("best-available", "hold") if not find(visitor, test_id).is_displayed()]
+        check("... instead of Best available and the Hold button", hidden == ["best-available", "hold"], hidden)
+        click_seat(visitor, first + 2)
+        time.sleep(0.3)
+        check("... and seats cannot be picked on the map yet", selected_seats(visitor) == [], selected_seats(visitor))
+        check("... and offers 'Join the queue'", find(visitor, "queue-join").is_displayed() and find(visitor, "queue-join").is_enabled())
+
+        # People ahead, so that the visitor waits some seconds at 60 a minute.
+        for _ in range(8):
+            status, joined, _ = request(port, "POST", queue_path, headers=guest(port))
+        check("others join the queue over the API", status == 200 and joined.get("state") in ("waiting", "admitted"), joined)
+        find(visitor, "queue-join").click()
+        check("joining makes the visitor a guest", wait(visitor, lambda d: find(d, "customer-name").text == "Guest"), find(visitor, "customer-name").text)
+        check("... who waits in the queue", wait(visitor, lambda d: find(d, "queue-state").get_attribute("data-state") == "waiting"),
+              find(visitor, "queue-state").get_attribute("data-state"))
+        figures = {test_id: find(visitor, test_id).text for test_id in ("queue-position", "queue-ahead", "queue-eta")}
+        _, place, _ = request(port, "GET", f"{queue_path}/me", headers={"Authorization": f"Bearer {token_of(visitor)}"})
+        check("... shown with its place (as the API has it), the people ahead and when its turn comes",
+              figures["queue-position"] == str(place.get("position")) and figures["queue-ahead"].isdigit() and int(figures["queue-ahead"]) >= 1
+              and figures["queue-eta"] != "", (figures, place))
+        check("... and a progress bar", find(visitor, "queue-progress").is_displayed())
+        shot(visitor, "waiting-room.png")
+        aheads = [int(find(visitor, "queue-ahead").text)]
+        admitted = wait(visitor, lambda d: (aheads.append(int(find(d, "queue-ahead").text)) if find(d, "queue-ahead").text.isdigit() else None)
+                        or find(d, "queue-state").get_attribute("data-state") == "admitted", 20)
+        check("the visitor is let in within seconds, without reloading", admitted, find(visitor, "queue-state").get_attribute("data-state"))
+        check("... the people ahead counting down meanwhile", aheads == sorted(aheads, reverse=True) and aheads[0] > aheads[-1], aheads)
+        pass_time = find(visitor, "queue-pass-time")
+        minutes, _, seconds = pass_time.text.partition(":")
+        left = int(minutes) * 60 + int(seconds) if minutes.isdigit() and seconds.isdigit() else -1
+        check("the page shows the pass's time left, about 10 minutes", pass_time.is_displayed() and 580 <= left <= 600, pass_time.text)
+        check("... and Best available and the Hold button appear",
+              wait(visitor, lambda d: find(d, "best-available").is_displayed() and find(d, "hold").is_displayed()))
+        click_seat(visitor, first + 2)
+        check("seats can now be picked", wait(visitor, lambda d: selected_seats(d) == [first + 2]), selected_seats(visitor))
+        find(visitor, "hold").click()
+        check("holding with the pass holds the seat",
+              wait(visitor, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid='booking-status'][data-status='held']")), find(visitor, "message").text)
+        check("... drawn as held", wait(visitor, lambda d: seat_status(d, first + 2) == 1))
+        shot(visitor, "waiting-room-admitted.png")
+        _, bookings, _ = request(port, "GET", "/api/bookings", headers={"Authorization": f"Bearer {token_of(visitor)}"})
+        check("... and the API has the visitor's hold of it", [b["seat_ids"] for b in bookings if b["event_id"] == event_id] == [[first + 2]], bookings)
+
+        me = {"Authorization": f"Bearer {token_of(visitor)}"}
+        status, refused, _ = request(port, "POST", "/api/bookings", {"event_id": event_id, "seat_ids": [first + 3]}, me)
+        check("over the API a hold without the pass is refused: 403 queue-pass-required",
+              status == 403 and refused.get("type", "").endswith("/queue-pass-required"), (status, refused))
+        status, refused, _ = request(port, "POST", "/api/book/safe", {"seat_id": first + 3}, dict(me, **{"Queue-Pass": "not-a-pass"}))
+        check("... and one with a made-up pass: 403 queue-pass-invalid", status == 403 and refused.get("type", "").endswith("/queue-pass-invalid"), (status, refused))
+        errors = console_errors(visitor)
+        check("the waiting room's pages log no errors", not errors, errors)
+    finally:
+        visitor.quit()
+
+    organizer = browser()
+    try:
+        organizer.get(base + "/#/organizer")
+        wait(organizer, lambda d: d.find_element(By.ID, "organizer-token")).send_keys(TOKEN)
+        organizer.find_element(By.ID, "event-title").send_keys("Queue Form Gig")
+        organizer.find_element(By.ID, "event-venue").send_keys("Side Door")
+        find(organizer, "event-queue").click()
+        find(organizer, "create").click()
+        wait(organizer, lambda d: find(d, "created"))
+        created = int(wait(organizer, lambda d: d.find_element(By.ID, "sales-event").get_attribute("value")))
+        _, made, _ = request(port, "GET", f"/api/events/{created}")
+        status, room, _ = request(port, "GET", f"/api/events/{created}/queue")
+        check("the New event form's 'Sell behind a waiting room' makes an event with one, from the defaults",
+              made.get("title") == "Queue Form Gig" and made.get("waiting_room") is True and status == 200
+              and room.get("enabled") is True and room.get("admit_per_minute") == 600, (made.get("waiting_room"), status, room))
+        check("... and the Waiting room card shows it for the new event",
+              wait(organizer, lambda d: find(d, "queue-status").text == "letting in" and find(d, "queue-rate").get_attribute("value") == "600"),
+              find(organizer, "queue-stats").text)
+
+        Select(organizer.find_element(By.ID, "sales-event")).select_by_value(str(event_id))
+        _, room, _ = request(port, "GET", queue_path)
+        check("for the chosen event the card shows the queue's numbers as the API has them",
+              wait(organizer, lambda d: find(d, "queue-joined").text == str(room["joined"]) and find(d, "queue-cursor").text == str(room["cursor"])
+                   and find(d, "queue-admit-rate").text == "60 / min" and find(d, "queue-rate").get_attribute("value") == "60"),
+              (find(organizer, "queue-stats").text, room))
+        check("... 9 joined, none waiting any more", room["joined"] == 9 and room["waiting"] == 0, room)
+        status, _, _ = request(port, "POST", queue_path, headers=guest(port))
+        check("someone else joins over the API, and the card's count follows within its 2 s refresh",
+              status == 200 and wait(organizer, lambda d: find(d, "queue-joined").text == "10", 6), find(organizer, "queue-joined").text)
+        check("the card offers to pause admission", find(organizer, "queue-pause").text == "Pause")
+        find(organizer, "queue-pause").click()
+        check("pausing from the page pauses the queue: GET …/queue has paused true",
+              wait(organizer, lambda d: request(port, "GET", queue_path)[1].get("paused") is True), request(port, "GET", queue_path)[1])
+        check("... and the card says so and offers Resume",
+              wait(organizer, lambda d: find(d, "queue-status").text == "paused" and find(d, "queue-pause").text == "Resume"),
+              (find(organizer, "queue-status").text, find(organizer, "queue-pause").text))
+        rate = find(organizer, "queue-rate")
+        rate.clear()
+        rate.send_keys("120")
+        time.sleep(2.5)
+        check("a refresh leaves a field being edited alone", rate.get_attribute("value") == "120", rate.get_attribute("value"))
+        find(organizer, "queue-save").click()
+        check("Save sends the new rate: GET …/queue has admit_per_minute 120, still paused",
+              wait(organizer, lambda d: request(port, "GET", queue_path)[1].get("admit_per_minute") == 120), request(port, "GET", queue_path)[1])
+        check("... and it stays paused", request(port, "GET", queue_path)[1].get("paused") is True)
+        organizer.execute_script("document.querySelector(\"[data-testid='queue-card']\").scrollIntoView({block: 'center'})")
+        shot(organizer, "organizer-queue.png")
+        errors = console_errors(organizer)
+        check("the organizer's page logs no errors", not errors, errors)
+    finally:
+        organizer.quit()
+
+
 def hold_standing(driver, quantity):
     """Asks for `quantity` tickets of the event page's first general admission pool and presses Hold."""
     pool = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "input[data-testid^='pool-']"))
@@ -500,7 +632,7 @@ def main():
     base = f"http://127.0.0.1:{server.port}"
     try:
         for scenario in (customer_books_and_pays, accounts_keep_bookings, api_docs, two_browsers_see_each_other, payment_without_money_is_cancelled, organizer_creates_an_event,
-                         best_available_seats, big_hall_stays_usable):
+                         best_available_seats, waiting_room, big_hall_stays_usable):
             print(f"-- {scenario.__name__.replace('_', ' ')}", flush=True)
             try:
                 scenario(base)

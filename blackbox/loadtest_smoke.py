@@ -21,6 +21,7 @@ RUNS = [
     ["seat-map", "--size", "2000"],
     ["watchers", "--size", "2000", "--watchers", "200"],
     ["best-available", "--size", "2000"],
+    ["waiting-room", "--size", "1000"],
 ]
 
 

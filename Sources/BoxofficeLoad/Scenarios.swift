@@ -22,6 +22,8 @@ public enum LoadScenario: String, CaseIterable, Sendable {
     case payFlow = "pay-flow"
     /// Buyers of 1–4 seats let the engine choose the best available until the hall is sold out.
     case bestAvailable = "best-available"
+    /// Visitors join a waiting room's pre-queue, are let in at the set rate, and hold with their passes.
+    case waitingRoom = "waiting-room"
 
     /// Runs the scenario against a server and checks the invariants from its API afterwards.
     public func run(_ options: LoadOptions) async throws -> LoadReport {
@@ -40,7 +42,7 @@ public enum LoadScenario: String, CaseIterable, Sendable {
 
     private func run(_ options: LoadOptions, api: LoadAPI) async throws -> LoadReport {
         var options = options
-        if options.withTokens, self != .payFlow {
+        if options.withTokens, self != .payFlow, self != .waitingRoom {
             for _ in 0 ..< options.clients { options.tokens.append(try await api.guestToken()) }
         }
         return switch self {
@@ -52,6 +54,7 @@ public enum LoadScenario: String, CaseIterable, Sendable {
         case .watchers: try await watchers(options, api: api)
         case .payFlow: try await payFlow(options, api: api)
         case .bestAvailable: try await bestAvailable(options, api: api)
+        case .waitingRoom: try await waitingRoom(options, api: api)
         }
     }
 

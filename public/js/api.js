@@ -19,9 +19,9 @@ export class ApiError extends Error {
   }
 }
 
-/** Sends a request and returns the parsed JSON body (null for an empty one). */
-export async function api(path, { method = "GET", body, token, cache, retried = false } = {}) {
-  const headers = { Accept: "application/json" };
+/** Sends a request and returns the parsed JSON body (null for an empty one). `headers` adds request headers. */
+export async function api(path, { method = "GET", body, token, cache, headers: extra, retried = false } = {}) {
+  const headers = { Accept: "application/json", ...extra };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const bearer = token || session.accessToken();
   if (bearer) headers.Authorization = `Bearer ${bearer}`;
@@ -34,7 +34,7 @@ export async function api(path, { method = "GET", body, token, cache, retried = 
   const text = await response.text();
   const data = text ? JSON.parse(text) : null;
   if (response.status === 401 && data?.type?.endsWith("token-expired") && !token && !retried && session.current()?.refreshToken) {
-    if (await refresh()) return api(path, { method, body, cache, retried: true });
+    if (await refresh()) return api(path, { method, body, cache, headers: extra, retried: true });
   }
   if (!response.ok) {
     const wait = Number.parseInt(response.headers.get("Retry-After") ?? "", 10);
@@ -49,6 +49,25 @@ export const event = (id) => api(`/api/events/${id}`);
 export const seatMap = (id) => api(`/api/events/${id}/seats`, { cache: "no-cache" });
 export const createEvent = (body, token) => api("/api/events", { method: "POST", body, token });
 
+/** The answer of a read, or null when the server answers 404 (nothing there, or not yet). */
+async function orNull(read) {
+  try {
+    return await read();
+  } catch (error) {
+    if (error.status === 404) return null;
+    throw error;
+  }
+}
+
+/** An event's waiting room (settings, cursor and counts), or null when the event has none. */
+export const queue = (id) => orNull(() => api(`/api/events/${id}/queue`, { cache: "no-store" }));
+/** Sets up or changes an event's waiting room (organizer); what `body` leaves out stays. */
+export const configureQueue = (id, body, token) => api(`/api/events/${id}/queue`, { method: "PUT", body, token });
+/** Joins an event's waiting room; without a session the answer carries a new guest's `guest_token`. */
+export const joinQueue = (id) => api(`/api/events/${id}/queue`, { method: "POST" });
+/** The signed-in identity's place in an event's waiting room (with its pass once admitted), or null before it joined. */
+export const queuePlace = (id) => orNull(() => api(`/api/events/${id}/queue/me`, { cache: "no-store" }));
+
 /** A new access token for the session; false (and signed out) when the session is over. */
 async function refresh() {
   try {
@@ -62,11 +81,14 @@ async function refresh() {
 }
 
 export const guest = () => api("/api/auth/guest", { method: "POST", retried: true });
+/** The identity a token belongs to ({ id, role, email? }). */
+export const me = (token) => api("/api/auth/me", { token, retried: true });
 export const signup = (email, password) => api("/api/auth/signup", { method: "POST", body: { email, password } });
 export const login = (email, password) => api("/api/auth/login", { method: "POST", body: { email, password }, retried: true });
 export const logout = (refreshToken) => api("/api/auth/logout", { method: "POST", body: { refresh_token: refreshToken }, retried: true });
 
-export const hold = (body) => api("/api/bookings", { method: "POST", body });
+/** Holds seats; `headers` go with the request, such as the `Queue-Pass` of an event sold behind a waiting room. */
+export const hold = (body, headers) => api("/api/bookings", { method: "POST", body, headers });
 export const booking = (id) => api(`/api/bookings/${id}`);
 /** The signed-in identity's bookings, newest first. */
 export const myBookings = () => api("/api/bookings");
@@ -74,14 +96,7 @@ export const release = (id) => api(`/api/bookings/${id}/release`, { method: "POS
 export const pay = (id) => api(`/api/bookings/${id}/pay`, { method: "POST" });
 
 /** The signed-in identity's wallet, or null before it opened one. */
-export const myWallet = async () => {
-  try {
-    return await api("/api/accounts");
-  } catch (error) {
-    if (error.status === 404) return null;
-    throw error;
-  }
-};
+export const myWallet = () => orNull(() => api("/api/accounts"));
 export const createWallet = (currency) => api("/api/accounts", { method: "POST", body: { currency } });
 export const deposit = (account, amountMinor) => api(`/api/accounts/${account}/deposits`, { method: "POST", body: { amount_minor: amountMinor } });
 export const ledger = (account) => api(`/api/accounts/${account}/ledger`);

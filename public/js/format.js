@@ -13,10 +13,25 @@ export function dateTime(iso) {
   return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 }
 
-/** Seconds left → "4:05". */
+/** Seconds left → "4:05"; from an hour "1:04:05", from a day "2 d 1:04:05". */
 export function clock(seconds) {
   const s = Math.max(0, Math.ceil(seconds));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+  const pad = (n) => String(n).padStart(2, "0");
+  const days = Math.floor(s / 86400);
+  const hours = Math.floor((s % 86400) / 3600);
+  const minutes = Math.floor((s % 3600) / 60);
+  if (s < 3600) return `${minutes}:${pad(s % 60)}`;
+  return `${days ? `${days} d ` : ""}${hours}:${pad(minutes)}:${pad(s % 60)}`;
+}
+
+/** About how long a wait of `seconds` is: "a few seconds", "40 s", "about 3 min", "about 1 h 20 min". */
+export function duration(seconds) {
+  const s = Math.max(0, Math.round(seconds));
+  if (s <= 5) return "a few seconds";
+  if (s < 60) return `${s} s`;
+  const minutes = Math.round(s / 60);
+  if (minutes < 60) return `about ${minutes} min`;
+  return `about ${Math.floor(minutes / 60)} h${minutes % 60 ? ` ${minutes % 60} min` : ""}`;
 }
 
 export function statusLabel(status) {

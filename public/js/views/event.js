@@ -1,9 +1,10 @@
 // One event: the live seat map, GA pools, and the way from selection (picked by hand, or chosen by the server's
-// best available) to hold to payment.
+// best available) to hold to payment. An event sold behind a waiting room shows its queue first: the ways to hold
+// appear once the server admits the visitor, and every hold then carries the admission pass.
 
 import * as api from "../api.js";
 import { EventFeed } from "../eventfeed.js";
-import { clock, dateTime, h, money, statusLabel } from "../format.js";
+import { clock, dateTime, duration, h, money, statusLabel } from "../format.js";
 import { HELD_COLOUR, PALETTE, SELECTED_COLOUR, SOLD_COLOUR, SeatMapView, accessibleSwatch } from "../seatmap.js";
 import * as session from "../session.js";
 
@@ -22,6 +23,19 @@ export async function renderEvent(root, { live, params }) {
   /** Until when (Date.now() ms) a 429's Retry-After keeps the Hold button off. */
   let holdBlockedUntil = 0;
   let unblockTimer = null;
+  /** The waiting room: whether holds need a pass, the room (GET …/queue), the visitor's place in it (GET …/queue/me,
+   * null before joining), whether the visitor was ever admitted, and the most people seen ahead (the progress bar's length). */
+  let queued = Boolean(event.waiting_room);
+  let room = null;
+  let place = null;
+  let wasAdmitted = false;
+  let mostAhead = 0;
+  let joining = false;
+  let queuePoll = null;
+  let queueClock = null;
+  let polling = false;
+  let polls = 0;
+  let stopped = false;
 
   const announcer = h("p", { class: "sr-only", "aria-live": "polite" });
   const canvas = h("canvas", { class: "seatmap", "data-testid": "seatmap" });
@@ -60,7 +74,7 @@ export async function renderEvent(root, { live, params }) {
     ? h("p", { class: "muted cap", "data-testid": "customer-cap" }, `Up to ${cap} ${cap === 1 ? "ticket" : "tickets"} per customer`)
     : null;
   const map = new SeatMapView(canvas, {
-    selectable: true,
+    selectable: !queued,
     announce: (text) => { announcer.textContent = text; },
     onSelect: (_, taken) => {
       const lost = taken.filter((index) => !requested.has(index));
@@ -70,12 +84,43 @@ export async function renderEvent(root, { live, params }) {
   });
   canvas.seatMapView = map;
 
-  root.append(...[
-    h("h1", {}, event.title),
-    h("p", { class: "muted" }, `${event.venue} · ${dateTime(event.starts_at)}`),
-    event.description ? h("p", {}, event.description) : null,
-    h("div", { class: bestBox ? "event-layout with-best" : "event-layout" },
-      bestBox,
+  // The waiting room's panel: before the visitor joins, the way in; then the place, until it is the visitor's turn.
+  const queueState = h("p", { class: "queue-state", "data-testid": "queue-state", "data-state": "loading" });
+  const queueNote = h("p", { class: "muted hint" });
+  const queueCountdownLabel = h("span");
+  const queueCountdown = h("span", { class: "countdown", "data-testid": "queue-countdown" });
+  const queueCountdownLine = h("p", { hidden: true }, queueCountdownLabel, " ", queueCountdown);
+  const queuePosition = h("strong", { class: "big", "data-testid": "queue-position" });
+  const queueAhead = h("strong", { class: "big", "data-testid": "queue-ahead" });
+  const queueEta = h("strong", { "data-testid": "queue-eta" });
+  const queueProgress = h("progress", { class: "queue-progress", "data-testid": "queue-progress", max: "1", value: "0", "aria-label": "Your way through the queue" });
+  const queueFigures = h("div", { hidden: true },
+    h("div", { class: "stats" },
+      h("div", {}, h("div", { class: "muted" }, "Your place"), queuePosition),
+      h("div", {}, h("div", { class: "muted" }, "People ahead"), queueAhead)),
+    h("p", {}, "Your turn in ", queueEta),
+    queueProgress);
+  const passTime = h("span", { class: "countdown", "data-testid": "queue-pass-time" });
+  const passLine = h("p", { hidden: true }, "Time left to hold seats: ", passTime);
+  const joinButton = h("button", { type: "button", "data-testid": "queue-join", hidden: true, onclick: () => joinQueue() }, "Join the queue");
+  const queueMessage = h("div", { "data-testid": "queue-message", "aria-live": "polite" });
+  const queueBox = h("section", { class: "queue card", "data-testid": "queue", "aria-labelledby": "queue-title", hidden: !queued },
+    h("h2", { id: "queue-title" }, "Waiting room"),
+    h("div", { "aria-live": "polite" }, queueState, queueNote),
+    queueCountdownLine, queueFigures, passLine, joinButton, queueMessage);
+
+  const panel = h("aside", { class: "panel card", "aria-label": "Your booking", hidden: queued },
+    h("h2", { style: "margin-top:0" }, "Your selection"),
+    bestBox ? null : signInNotice,
+    selectionList, poolList,
+    h("p", {}, "Total: ", total),
+    capNote,
+    holdButton, message, holdBox);
+  if (bestBox) bestBox.hidden = queued;
+  const layoutClass = ["event-layout", bestBox ? "with-best" : "", queued ? "with-queue" : ""].filter(Boolean).join(" ");
+  const layout = h("div", { class: layoutClass },
+    queueBox,
+    bestBox,
       h("section", { class: "seats", "aria-label": "Seats" },
         event.seats_total ? h("div", { class: "map-wrap" },
           h("div", { class: "map-tools" },
@@ -84,13 +129,13 @@ export async function renderEvent(root, { live, params }) {
             h("button", { type: "button", class: "secondary", onclick: () => map.fit() }, "Fit"),
             h("span", { class: "muted" }, available, ` of ${event.seats_total} seats available`)),
           canvas, legend, announcer) : h("p", { class: "muted" }, "This event has general admission only.")),
-      h("aside", { class: "panel card", "aria-label": "Your booking" },
-        h("h2", { style: "margin-top:0" }, "Your selection"),
-        bestBox ? null : signInNotice,
-        selectionList, poolList,
-        h("p", {}, "Total: ", total),
-        capNote,
-        holdButton, message, holdBox)),
+    panel);
+
+  root.append(...[
+    h("h1", {}, event.title),
+    h("p", { class: "muted" }, `${event.venue} · ${dateTime(event.starts_at)}`),
+    event.description ? h("p", {}, event.description) : null,
+    layout,
   ].filter(Boolean));
 
   /** Shows one message: by the Hold button, or (`where` = bestMessage) by Find best seats; the other one is cleared. */
@@ -145,7 +190,7 @@ export async function renderEvent(root, { live, params }) {
     let sum = seats.reduce((value, index) => value + model.price(index), 0);
     for (const line of tickets()) sum += model.pools.get(line.pool_id).price_minor * line.quantity;
     total.textContent = money(sum, currency);
-    const canHold = booking === null && customer && !busy && Date.now() >= holdBlockedUntil;
+    const canHold = booking === null && customer && !busy && Date.now() >= holdBlockedUntil && !gated();
     holdButton.disabled = !canHold || (seats.length === 0 && tickets().length === 0);
     bestButton.disabled = !canHold;
     for (const button of bestMessage.querySelectorAll("[data-testid=best-split]")) button.disabled = !canHold;
@@ -163,7 +208,9 @@ export async function renderEvent(root, { live, params }) {
     renderPools();
     refreshSelection();
   });
+  showQueue();
   await feed.reload();
+  if (queued) await startQueue();
 
   /** Holds the seats picked on the map and the GA tickets asked for. */
   function hold() {
@@ -207,7 +254,7 @@ export async function renderEvent(root, { live, params }) {
     refreshSelection();
     say("", "");
     try {
-      booking = await api.hold(body);
+      booking = await api.hold(body, queueHeaders());
       booking.localDeadline = Date.now() + (new Date(booking.expires_at) - new Date(booking.created_at));
       map.clearSelection();
       map.setMine(booking.seat_ids.map((id) => model.indexOf(id)));
@@ -218,7 +265,8 @@ export async function renderEvent(root, { live, params }) {
       // The server's own sentence always reaches the buyer: over the cap (409 ticket-limit-reached) it names the cap and
       // what the buyer holds; over the address's cap (429 address-limit-reached) it says when to try again.
       if (!onError(error)) {
-        if (error.is?.("seat-taken") || error.is?.("sold-out")) report("bad", `${error.message} Someone was faster; pick other seats.`);
+        if (error.is?.("queue-pass-required") || error.is?.("queue-pass-invalid")) refusedForPass();
+        else if (error.is?.("seat-taken") || error.is?.("sold-out")) report("bad", `${error.message} Someone was faster; pick other seats.`);
         else if (error.is?.("ticket-limit-reached")) report("bad", `${error.message} Pick fewer tickets, or release a hold you no longer need.`);
         else report(error.status === 429 ? "warn" : "bad", error.message);
       }
@@ -330,7 +378,199 @@ export async function renderEvent(root, { live, params }) {
     refreshSelection();
   }
 
+  /** Whether the visitor holds a pass the server gave: admitted, until the server says the time is up. */
+  function admitted() {
+    return place?.state === "admitted" && Boolean(place.pass);
+  }
+
+  /** Whether the waiting room keeps this visitor from holding. */
+  function gated() {
+    return queued && !admitted();
+  }
+
+  /** What a hold sends besides its body: the pass, while the event sells behind a waiting room. */
+  function queueHeaders() {
+    return queued && admitted() ? { "Queue-Pass": place.pass } : undefined;
+  }
+
+  /** Where the visitor stands: `loading`, `not_open` (the room opens later) or `not_joined`; once joined the server's
+   * `pre_queue`, `waiting`, `admitted` or `expired`. */
+  function queueStage() {
+    if (place) return place.state;
+    if (!room) return "loading";
+    return Date.now() < Date.parse(room.opens_at) ? "not_open" : "not_joined";
+  }
+
+  /** Reads the room and, for a signed-in visitor, its place; then shows them and keeps them fresh. */
+  async function startQueue() {
+    queued = true;
+    try {
+      room = await api.queue(eventId);
+      if (!room?.enabled) return leaveQueue();
+      place = customer ? await api.queuePlace(eventId) : null;
+    } catch (error) {
+      queueMessage.replaceChildren(h("p", { class: "notice bad" }, error.message));
+    }
+    if (stopped) return;
+    if (!queueClock) queueClock = setInterval(tickQueue, 1000);
+    showQueue();
+    scheduleQueuePoll();
+  }
+
+  /** The room was switched off: holds go without a pass again. */
+  function leaveQueue() {
+    queued = false;
+    place = null;
+    clearTimeout(queuePoll);
+    showQueue();
+  }
+
+  /** Shows the visitor's stage, and the ways to hold only when the waiting room lets the visitor in. */
+  function showQueue() {
+    const stage = queueStage();
+    layout.classList.toggle("with-queue", queued);
+    queueBox.hidden = !queued;
+    queueState.dataset.state = stage;
+    const opens = room ? dateTime(room.opens_at) : "";
+    const salesStart = place?.sales_start || room?.sales_start;
+    const random = "When sales start, everyone in the pre-queue is put in a random order: joining early or a minute before makes no difference.";
+    const [state, note] = {
+      loading: ["Checking the waiting room…", ""],
+      not_open: ["This sale runs through a waiting room. It opens soon.",
+        `Come back at ${opens} and join the queue to get your turn to buy.${salesStart && Date.parse(salesStart) > Date.now() ? ` ${random}` : ""}`],
+      not_joined: ["This sale runs through a waiting room.",
+        "Join the queue to get your turn to buy. Keep this page open: it lets you in by itself when your turn comes."],
+      pre_queue: ["You are in the pre-queue.", `${random} Keep this page open: it lets you in by itself when your turn comes.`],
+      waiting: ["You are in the queue.", room?.paused
+        ? "Admission is paused for the moment; your place is kept. Keep this page open."
+        : "Keep this page open: it lets you in by itself when your turn comes."],
+      admitted: ["It is your turn: pick your seats and hold them.", "Seats you hold in time stay yours until their hold ends, even after this clock runs out."],
+      expired: ["Your time to hold seats has run out.", booking
+        ? "You can still pay for the seats you hold."
+        : "Your turn in the waiting room is over; the seats went to the next people in the queue."],
+    }[stage] || [stage, ""];
+    queueState.textContent = state;
+    queueNote.textContent = note;
+    queueNote.hidden = !note;
+    joinButton.hidden = !["not_open", "not_joined"].includes(stage);
+    joinButton.disabled = stage !== "not_joined" || joining;
+    queueFigures.hidden = stage !== "waiting";
+    if (stage === "waiting") {
+      mostAhead = Math.max(mostAhead, place.ahead ?? 0);
+      queuePosition.textContent = place.position === undefined ? "–" : String(place.position);
+      queueAhead.textContent = String(place.ahead ?? 0);
+      queueEta.textContent = duration(place.eta_seconds ?? 0);
+      // You count as well: the bar is full when you are next in line.
+      queueProgress.max = mostAhead + 1;
+      queueProgress.value = mostAhead + 1 - (place.ahead ?? 0);
+    }
+    passLine.hidden = stage !== "admitted";
+    if (admitted()) {
+      if (!wasAdmitted) queueMessage.replaceChildren();
+      wasAdmitted = true;
+    }
+    tickQueue();
+    applyGate();
+  }
+
+  /** The clocks of the waiting room, once a second: until it opens, until sales start, the pass's time left. */
+  function tickQueue() {
+    const stage = queueStage();
+    const target = stage === "not_open" ? room.opens_at : stage === "pre_queue" ? place.sales_start : null;
+    queueCountdownLine.hidden = !target;
+    if (target) {
+      queueCountdownLabel.textContent = stage === "not_open" ? "Opens in" : "Sales start in";
+      queueCountdown.textContent = clock((Date.parse(target) - Date.now()) / 1000);
+    }
+    // The room opened meanwhile: Join turns on.
+    if (stage === "not_open" && Date.now() >= Date.parse(room.opens_at)) showQueue();
+    if (stage === "admitted") {
+      const left = (Date.parse(place.pass_expires_at) - Date.now()) / 1000;
+      passTime.textContent = clock(left);
+      // The server has the last word on when the pass ends: ask it now rather than at the next poll.
+      if (left <= 0) pollQueue();
+    }
+  }
+
+  /** Lets the visitor hold (a selectable map, Best available, the booking panel) or not. */
+  function applyGate() {
+    const gate = gated();
+    map.options.selectable = !gate;
+    if (gate && map.selected.size) map.clearSelection();
+    if (bestBox) bestBox.hidden = gate;
+    // Once admitted the panel stays: a hold made in time is still paid there after the pass ran out.
+    panel.hidden = gate && !wasAdmitted;
+    refreshSelection();
+  }
+
+  /** There is no live topic for the queue yet: the place is read every 1.5 s (2 s once admitted). */
+  function scheduleQueuePoll() {
+    clearTimeout(queuePoll);
+    if (stopped || !queued || !place || place.state === "expired") return;
+    queuePoll = setTimeout(pollQueue, place.state === "admitted" ? 2000 : 1500);
+  }
+
+  async function pollQueue() {
+    if (polling || stopped) return;
+    polling = true;
+    clearTimeout(queuePoll);
+    try {
+      // Every fourth time the room too: paused, or switched off.
+      if (polls++ % 4 === 0) {
+        const read = await api.queue(eventId);
+        if (!stopped && !read?.enabled) {
+          polling = false;
+          leaveQueue();
+          return;
+        }
+        room = read;
+      }
+      if (customer) place = await api.queuePlace(eventId);
+    } catch {
+      // A read that failed is tried again at the next poll.
+    }
+    polling = false;
+    if (stopped) return;
+    showQueue();
+    scheduleQueuePoll();
+  }
+
+  async function joinQueue() {
+    joining = true;
+    showQueue();
+    queueMessage.replaceChildren();
+    try {
+      const answer = await api.joinQueue(eventId);
+      if (answer.guest_token) {
+        // A visitor without a session became a new guest: keep it as this browser's session, as Continue as guest
+        // does. The page renders again for it and reads the place it joined.
+        session.setGrant({ identity: await api.me(answer.guest_token), access_token: answer.guest_token });
+        return;
+      }
+      place = answer;
+    } catch (error) {
+      queueMessage.replaceChildren(h("p", { class: "notice bad" }, error.message));
+    }
+    joining = false;
+    if (stopped) return;
+    showQueue();
+    scheduleQueuePoll();
+  }
+
+  /** A hold was refused for its pass: the event turned to a waiting room meanwhile, or the pass ran out. */
+  function refusedForPass() {
+    const text = queued ? "Your time to hold seats has run out, or your pass is not valid here." : "This event now sells through a waiting room: join the queue to buy.";
+    queueMessage.replaceChildren(h("p", { class: "notice bad" }, text));
+    if (queued) pollQueue();
+    else startQueue();
+  }
+
   const stops = [
+    () => {
+      stopped = true;
+      clearTimeout(queuePoll);
+      clearInterval(queueClock);
+    },
     feed.stop.bind(feed),
     customer ? live.subscribe({ customer }) : () => {},
     live.on("booking", (change) => { if (booking && change.booking_id === booking.id) showStatus({ id: change.booking_id, status: change.status }); }),

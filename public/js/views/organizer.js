@@ -1,8 +1,8 @@
-// The organizer's page: create an event from a compact layout, and watch any event's sales live.
+// The organizer's page: create an event from a compact layout, watch any event's sales live, and run its waiting room.
 
 import * as api from "../api.js";
 import { EventFeed } from "../eventfeed.js";
-import { h, money } from "../format.js";
+import { dateTime, h, money } from "../format.js";
 import { SeatMapView } from "../seatmap.js";
 import { SOLD } from "../seatmodel.js";
 import * as session from "../session.js";
@@ -118,6 +118,8 @@ export async function renderOrganizer(root, { live }) {
       max_tickets_per_customer: value("event-customer-cap") === "" ? null : Number(value("event-customer-cap")),
       ...(value("event-address-cap") === "" ? {} : { held_per_address: Number(value("event-address-cap")) }),
       orphan_rule: form.querySelector("#event-orphan-rule").value,
+      // A waiting room from the server's defaults; its settings are changed under Waiting room below.
+      ...(form.querySelector("#event-queue").checked ? { queue: {} } : {}),
       categories: [...categories.querySelectorAll(".category")].map((line) => ({
         id: line.querySelector(".category-id").value.trim(),
         name: line.querySelector(".category-name").value.trim(),
@@ -169,6 +171,11 @@ export async function renderOrganizer(root, { live }) {
     h("option", { value: "avoid", selected: true }, "Best available avoids them (default)"),
     h("option", { value: "refuse" }, "…and picks that strand a seat are refused"),
     h("option", { value: "off" }, "Allowed: best available takes the closest seats")),
+  h("label", { class: "check" }, h("input", { id: "event-queue", type: "checkbox", "data-testid": "event-queue", "aria-describedby": "event-queue-hint" }),
+    "Sell behind a waiting room"),
+  h("p", { id: "event-queue-hint", class: "muted hint" },
+    "Buyers join a queue and are let in a few at a time, each with some minutes to hold seats (by default 600 a minute, ",
+    "10 minutes each, the queue opening 30 minutes before sales start). Change it under Waiting room once the event exists."),
   h("fieldset", {}, h("legend", {}, "Price categories"), categories,
     h("button", { type: "button", class: "secondary", onclick: () => categoryRow() }, "Add category")),
   h("fieldset", {}, h("legend", {}, "Seat map"), h("p", { class: "muted" }, "Rows like A-J or 1-12, seats like 1-20, the front row first; ", seatCount,
@@ -187,8 +194,37 @@ export async function renderOrganizer(root, { live }) {
   root.append(h("h2", {}, "Sales, live"), h("div", { class: "card" },
     h("label", { for: "sales-event" }, "Event"), picker, stats, h("div", { class: "map-wrap", style: "margin-top:.75rem" }, canvas)));
 
+  // The chosen event's waiting room: its numbers, read every 2 s, and its settings, changed while it runs.
+  const queueTitle = h("span");
+  const queueStats = h("div", { class: "stats", "data-testid": "queue-stats" });
+  const queueEnabled = h("input", { id: "queue-enabled", type: "checkbox", "data-testid": "queue-enabled", onchange: () => { queueEdited = true; } });
+  const queueRate = h("input", { id: "queue-rate", type: "number", min: "1", max: "1000000", step: "1", class: "count-input", "data-testid": "queue-rate",
+    oninput: () => { queueEdited = true; } });
+  const queuePassMinutes = h("input", { id: "queue-pass-minutes", type: "number", min: "1", max: "240", step: "1", class: "count-input",
+    "data-testid": "queue-pass-minutes", oninput: () => { queueEdited = true; } });
+  const queuePause = h("button", { type: "button", class: "secondary", "data-testid": "queue-pause", disabled: true, onclick: () => pauseQueue() }, "Pause");
+  const queueSave = h("button", { type: "button", "data-testid": "queue-save", onclick: () => saveQueue() }, "Save");
+  const queueMessage = h("div", { "aria-live": "polite", "data-testid": "queue-message" });
+  root.append(h("h2", {}, "Waiting room"), h("div", { class: "card", "data-testid": "queue-card" },
+    h("p", { class: "muted" }, "For ", queueTitle, ". Buyers wait in line and are let in at the rate set here, each with a pass to hold seats for the minutes set here."),
+    queueStats,
+    h("div", { class: "queue-controls" },
+      h("label", { class: "check" }, queueEnabled, "Sell behind a waiting room"),
+      h("div", { class: "row" },
+        h("div", {}, h("label", { for: "queue-rate" }, "Let in per minute"), queueRate),
+        h("div", {}, h("label", { for: "queue-pass-minutes" }, "Minutes to hold seats"), queuePassMinutes),
+        queueSave, queuePause)),
+    queueMessage));
+
   let feed = null;
   let watching = 0;
+  /** The event whose waiting room the card shows, what the server last said of it (null: none), and whether the
+   * organizer changed a field since (then the 2 s refresh leaves the fields alone). */
+  let queueEvent = 0;
+  let queueRoom = null;
+  let queueEdited = false;
+  let queueReads = 0;
+  const queueTimer = setInterval(() => refreshQueue(), 2000);
   async function refreshEvents(select) {
     const events = await api.events();
     picker.replaceChildren(...events.map((event) => h("option", { value: event.id }, `${event.title} (#${event.id})`)));
@@ -204,6 +240,11 @@ export async function renderOrganizer(root, { live }) {
     feed = null;
     const event = await api.event(eventId);
     if (mine !== watching) return;
+    queueTitle.textContent = `${event.title} (#${event.id})`;
+    queueEvent = eventId;
+    queueEdited = false;
+    queueMessage.replaceChildren();
+    refreshQueue();
     feed = new EventFeed(live, eventId, (model, changed) => {
       if (changed === null) map.show(model);
       else map.changed(changed);
@@ -224,6 +265,84 @@ export async function renderOrganizer(root, { live }) {
     await feed.reload();
   }
 
+  /** Reads the chosen event's waiting room and shows it. */
+  async function refreshQueue() {
+    if (!queueEvent) return;
+    const eventId = queueEvent;
+    const mine = ++queueReads;
+    let room;
+    try {
+      room = await api.queue(eventId);
+    } catch {
+      return; // tried again in 2 s
+    }
+    if (mine !== queueReads || eventId !== queueEvent) return;
+    showQueue(room);
+  }
+
+  function showQueue(room) {
+    queueRoom = room;
+    const figure = (label, testId, value) => h("div", {}, h("div", { class: "muted" }, label), h("strong", { "data-testid": testId }, String(value)));
+    if (!room) {
+      queueStats.replaceChildren(figure("Waiting room", "queue-status", "none"));
+    } else {
+      const status = !room.enabled ? "off" : room.paused ? "paused" : Date.now() < Date.parse(room.sales_start) ? "pre-queue" : "letting in";
+      queueStats.replaceChildren(
+        figure("Waiting room", "queue-status", status),
+        figure("Joined", "queue-joined", room.joined),
+        figure("Waiting", "queue-waiting", room.waiting),
+        figure("Let in up to place", "queue-cursor", room.cursor),
+        figure("Rate", "queue-admit-rate", `${room.admit_per_minute} / min`),
+        figure("Pass", "queue-pass", `${room.pass_minutes} min`),
+        figure("Opens", "queue-opens", dateTime(room.opens_at)),
+        figure("Sales start", "queue-sales-start", dateTime(room.sales_start)));
+    }
+    queueStats.dataset.paused = String(Boolean(room?.paused));
+    queuePause.disabled = !room;
+    queuePause.textContent = room?.paused ? "Resume" : "Pause";
+    if (!queueEdited) {
+      // A new waiting room starts from the server's defaults.
+      queueEnabled.checked = Boolean(room?.enabled);
+      queueRate.value = String(room?.admit_per_minute ?? 600);
+      queuePassMinutes.value = String(room?.pass_minutes ?? 10);
+    }
+  }
+
+  /** Sends settings to the chosen event's waiting room with the organizer token and shows the room as it is now;
+   * the fields take the server's values when they were what was sent (`saving`), and stay as typed otherwise. */
+  async function configureQueue(body, done, saving = false) {
+    session.setOrganizerToken(token.value);
+    const eventId = queueEvent;
+    try {
+      const room = await api.configureQueue(eventId, body, token.value.trim());
+      if (eventId !== queueEvent) return;
+      queueReads += 1; // a read sent before this answer would show the room as it was
+      if (saving) queueEdited = false;
+      showQueue(room);
+      queueMessage.replaceChildren(h("p", { class: "notice ok" }, done(room)));
+    } catch (error) {
+      queueMessage.replaceChildren(h("p", { class: "notice bad" }, error.status === 401 ? "The organizer token is wrong." : error.message));
+    }
+  }
+
+  function saveQueue() {
+    // An empty field leaves its setting as it is.
+    const number = (field, key) => (field.value.trim() === "" ? {} : { [key]: Number(field.value) });
+    return configureQueue({ enabled: queueEnabled.checked, ...number(queueRate, "admit_per_minute"), ...number(queuePassMinutes, "pass_minutes") },
+      (room) => (room.enabled ? `Saved: ${room.admit_per_minute} let in a minute, ${room.pass_minutes} minutes each to hold seats.`
+        : "Saved: the waiting room is off; everyone may buy."), true);
+  }
+
+  function pauseQueue() {
+    if (!queueRoom) return;
+    return configureQueue({ paused: !queueRoom.paused }, (room) => (room.paused
+      ? "Admission paused: the queue keeps its order and new visitors still join."
+      : "Admission resumed."));
+  }
+
   await refreshEvents();
-  return () => feed?.stop();
+  return () => {
+    clearInterval(queueTimer);
+    feed?.stop();
+  };
 }

@@ -1,0 +1,144 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// `loadtest waiting-room`: `--size` visitors join an event's pre-queue, the sale opens, the cursor lets them in at the
+/// set rate, and admitted visitors hold seats with their passes while others try to hold without one.
+///
+/// Reports joins/s, the admission rate achieved against the one set, the fairness of the draw (Kendall's τ between the
+/// order visitors joined the pre-queue in and their positions: near 0 when arriving first earns nothing), and how
+/// every way around the pass fared. The invariants: one place per visitor, every bypass refused, and only holds with a
+/// pass stored.
+extension LoadScenario {
+    /// How many visitors' positions are read back for the fairness measure.
+    static let fairnessSample = 4_000
+    /// How many admitted visitors hold a seat, and how many holds try to get around the pass.
+    static let holders = 100
+
+    func waitingRoom(_ options: LoadOptions, api: LoadAPI) async throws -> LoadReport {
+        let visitors = options.size ?? 10_000
+        let rate = max(60, visitors * 6)  // everyone in within about ten seconds of the opening
+        let opening = Date().addingTimeInterval(max(6, Double(visitors) / 2_000 + 4))
+        let event = try await queuedEvent(api, opening: opening, rate: rate)
+        // Joining: one anonymous join per visitor, in arrival order; each answer brings the visitor's guest token.
+        let next = Atomic(0)
+        let tokens = Mutex([String?](repeating: nil, count: visitors))
+        let misplaced = Atomic(0)
+        // Every visitor joins once: bounded by the visitors, not by --duration.
+        var joinOptions = options
+        joinOptions.maxRequests = visitors
+        joinOptions.duration = .seconds(600)
+        let stats = try await LoadDriver(options: joinOptions).run { _ in
+            let visitor = next.add(1, ordering: .relaxed).oldValue
+            guard visitor < visitors else { return nil }
+            var request = LoadRequest(.POST, "/api/events/\(event.id)/queue")
+            request.keepsBody = true
+            return .init(request: request, tag: visitor)
+        } answered: { _, visitor, answer in
+            guard answer?.status == 200, let json = Self.object(answer?.body) else { return }
+            if json["state"] as? String != "pre_queue" { misplaced.add(1, ordering: .relaxed) }
+            tokens.withLock { $0[visitor] = json["guest_token"] as? String }
+        }
+        let joined = tokens.withLock { $0 }
+        var report = LoadReport(scenario: rawValue, stats: stats)
+        let missing = joined.filter { $0 == nil }.count
+        if missing > 0 { report.violations.append("\(missing) visitors could not join") }
+        if misplaced.load(ordering: .relaxed) > 0 { report.violations.append("\(misplaced.load(ordering: .relaxed)) visitors joined the pre-queue with another state") }
+        // A visitor joining again keeps its place; a hold before admission is refused.
+        let again = try await api.send(api.request(.POST, "/api/events/\(event.id)/queue", headers: Self.bearer(joined[0])))
+        if again.json["state"] as? String != "pre_queue" { report.violations.append("joining again changed a visitor's place: \(again.json)") }
+        // The opening: the draw, then the cursor at the set rate.
+        try await Task.sleep(for: .seconds(max(0, opening.timeIntervalSinceNow) + 1.5))
+        let first = try await queueState(api, event.id)
+        let measured = ContinuousClock.now
+        try await Task.sleep(for: .seconds(3))
+        let second = try await queueState(api, event.id)
+        let seconds = Double((ContinuousClock.now - measured).components.seconds) + Double((ContinuousClock.now - measured).components.attoseconds) / 1e18
+        let achieved = Double(second.cursor - first.cursor) * 60 / seconds
+        let capped = second.cursor >= visitors
+        // Fairness: arrival order against position, for a sample.
+        let sample = Array(stride(from: 0, to: visitors, by: max(1, visitors / Self.fairnessSample)))
+        var positions: [(arrival: Int, position: Int)] = []
+        for visitor in sample {
+            let place = try await api.send(api.request(.GET, "/api/events/\(event.id)/queue/me", headers: Self.bearer(joined[visitor])))
+            if let position = place.json["position"] as? Int { positions.append((visitor, position)) }
+        }
+        let tau = Self.kendallTau(positions)
+        // Holds: admitted visitors with their passes, and every way around the pass (once everyone is in, or a minute).
+        let patience = ContinuousClock.now + .seconds(60)
+        while try await queueState(api, event.id).cursor < visitors, ContinuousClock.now < patience { try await Task.sleep(for: .milliseconds(200)) }
+        var held = 0
+        var bypassed = 0
+        var attempts = 0
+        for holder in 0 ..< min(Self.holders, visitors) {
+            let token = joined[holder]
+            let place = try await api.send(api.request(.GET, "/api/events/\(event.id)/queue/me", headers: Self.bearer(token)))
+            guard let pass = place.json["pass"] as? String else { continue }
+            let seat = event.firstSeat + holder
+            let mine = try await api.send(api.request(.POST, "/api/book/safe", json: #"{"seat_id": \#(seat)}"#, headers: Self.bearer(token) + [("Queue-Pass", pass)]))
+            if mine.status == 200 { held += 1 }
+            let other = joined[(holder + 1) % visitors]
+            for headers in [Self.bearer(other), Self.bearer(other) + [("Queue-Pass", pass)], Self.bearer(token) + [("Queue-Pass", pass + "x")]] {
+                attempts += 1
+                let attempt = try await api.send(api.request(.POST, "/api/book/safe", json: #"{"seat_id": \#(seat + 500)}"#, headers: headers))
+                if attempt.status != 403 { bypassed += 1 }
+            }
+        }
+        report.facts = [
+            ("visitors", "\(visitors) joined the pre-queue, \(Int(Double(visitors) / stats.seconds)) joins/s"),
+            ("admission", "\(Int(achieved)) a minute achieved over 3 s, \(rate) set (\(String(format: "%+.1f", (achieved / Double(rate) - 1) * 100)) %)\(capped ? ", cut short: everyone was in" : "")"),
+            ("fairness", "Kendall's τ between arrival and position \(String(format: "%.4f", tau)) over \(positions.count) pre-queue visitors"),
+            ("passes", "\(held) admitted visitors held with their pass; \(attempts - bypassed) of \(attempts) holds without a valid pass refused"),
+        ]
+        if bypassed > 0 { report.violations.append("\(bypassed) holds got past the waiting room without a valid pass") }
+        if held == 0 { report.violations.append("no admitted visitor could hold with its pass") }
+        let available = try await api.settledCount(of: event.id, expected: event.seats - held) { $0["seats_available"] as? Int }
+        if available != event.seats - held { report.violations.append("the server shows \(available ?? -1) seats available, \(event.seats - held) expected: a hold without a pass was stored") }
+        return report
+    }
+
+    /// The run's event: 1,000 seats on sale from `opening`, behind a waiting room open now, admitting `rate` a minute.
+    private func queuedEvent(_ api: LoadAPI, opening: Date, rate: Int) async throws -> CreatedEvent {
+        let time = ISO8601DateFormatter()
+        let body = #"""
+        {"title": "Waiting room", "venue": "Load Test Arena", "starts_at": "2099-01-01T20:00:00Z", "sales_start": "\#(time.string(from: opening))",
+         "max_tickets_per_customer": null, "hold_ttl_seconds": 3600, "categories": [{"id": "std", "price_minor": 5000}],
+         "seat_map": {"sections": [{"name": "Floor", "rows": [{"rows": "1-10", "seats": "1-100", "category": "std"}]}]},
+         "queue": {"opens_at": "\#(time.string(from: Date().addingTimeInterval(-60)))", "admit_per_minute": \#(rate), "pass_minutes": 30}}
+        """#
+        let (status, json) = try await api.send(api.request(.POST, "/api/events", json: body, headers: [("Authorization", "Bearer \(api.options.organizerToken)")]))
+        guard status == 201, let id = json["id"] as? Int, let first = json["first_seat_id"] as? Int else {
+            throw LoadError("could not create the queued event (HTTP \(status)): \(json["detail"] ?? json)")
+        }
+        return CreatedEvent(id: id, firstSeat: first, seats: 1_000, poolID: nil)
+    }
+
+    private func queueState(_ api: LoadAPI, _ event: Int) async throws -> (cursor: Int, joined: Int) {
+        let json = try await api.send(api.request(.GET, "/api/events/\(event)/queue")).json
+        return (json["cursor"] as? Int ?? 0, json["joined"] as? Int ?? 0)
+    }
+
+    private static func bearer(_ token: String?) -> [(String, String)] {
+        token.map { [("Authorization", "Bearer \($0)")] } ?? []
+    }
+
+    private static func object(_ body: ByteBuffer?) -> [String: Any]? {
+        guard let body else { return nil }
+        return (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any]
+    }
+
+    /// Kendall's τ of pairs (arrival, position): 1 when the queue keeps the arrival order, 0 when it is unrelated to it.
+    static func kendallTau(_ pairs: [(arrival: Int, position: Int)]) -> Double {
+        guard pairs.count > 1 else { return 0 }
+        var concordant = 0
+        var discordant = 0
+        for i in 0 ..< pairs.count {
+            for j in i + 1 ..< pairs.count {
+                let product = (pairs[i].arrival - pairs[j].arrival).signum() * (pairs[i].position - pairs[j].position).signum()
+                if product > 0 { concordant += 1 } else if product < 0 { discordant += 1 }
+            }
+        }
+        return Double(concordant - discordant) / Double(pairs.count * (pairs.count - 1) / 2)
+    }
+}
