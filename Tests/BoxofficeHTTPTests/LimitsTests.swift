@@ -36,6 +36,19 @@ struct LimitsTests {
         #expect(statuses == [true, true, false], "each anonymous hold mints a guest")
         head.headerFields[.authorization] = "Bearer limits-test-organizer"
         #expect((try? admission.admit(head, peer: "10.0.0.9").get()) != nil, "a hold with a token makes no identity")
+        let join = HTTPRequest(method: .post, scheme: "http", authority: "x", path: "/api/events/1/queue")
+        #expect((try? admission.admit(join, peer: "10.0.0.8").get()) != nil)
+        #expect((try? admission.admit(join, peer: "10.0.0.8").get()) != nil)
+        #expect((try? admission.admit(join, peer: "10.0.0.8").get()) == nil, "each anonymous join mints a guest, counted like a hold's")
+    }
+
+    @Test("waiting-room joins are limited per identity and per address")
+    func joins() throws {
+        let limiter = RateLimiter(try RateLimits(parsing: "joins=1/s"), clock: { 100 })
+        #expect(limiter.admit(.joins, identity: "ann", address: "10.0.0.1") == nil)
+        #expect(limiter.admit(.joins, identity: "ann", address: "10.0.0.1") == nil, "a burst of two seconds' worth")
+        #expect(limiter.admit(.joins, identity: "ann", address: "10.0.0.1") != nil)
+        #expect(RateLimits.standard.perIdentity[.joins] == 2)
     }
 
     @Test("a bucket lets a burst of twice the rate through, then one request per refill; identity and address count apart")

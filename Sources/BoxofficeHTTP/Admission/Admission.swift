@@ -122,7 +122,7 @@ public struct Admission: Sendable {
         // Without limits no rule needs the address or the action: not working them out keeps the fast path fast.
         let address = limiter == nil ? nil : addresses.client(of: head, peer: peer())
         let action = limiter == nil ? nil : RateLimits.Action.of(method: head.method, path: path)
-        let makesIdentity = action == .signups || (action == .holds && principal == nil)
+        let makesIdentity = action == .signups || ((action == .holds || action == .joins) && principal == nil)
         if let action, let limiter {
             if let wait = limiter.admit(action, identity: action.isPerIdentity ? principal?.owner : nil, address: address) {
                 return .failure(Self.tooMany(action, wait: wait))
@@ -180,6 +180,7 @@ extension RateLimits.Action {
         case (3, "accounts", "deposits"): return .deposits
         case (2, "auth", "signup"), (2, "auth", "guest"): return .signups
         case (2, "auth", "login"), (2, "auth", "refresh"): return .logins
+        case (3, "events", "queue"): return .joins
         default: return nil
         }
     }
@@ -187,7 +188,7 @@ extension RateLimits.Action {
     /// Whether the identity's own bucket counts too; signups and logins come before there is one.
     var isPerIdentity: Bool {
         switch self {
-        case .holds, .payments, .deposits: true
+        case .holds, .payments, .deposits, .joins: true
         case .signups, .logins, .guests: false
         }
     }

@@ -18,9 +18,11 @@ public struct RateLimits: Sendable, Equatable {
         case signups
         /// `POST /api/auth/login`, `POST /api/auth/refresh`.
         case logins
-        /// New identities from one address, over an hour: guests minted by anonymous holds, `POST /api/auth/guest`,
+        /// New identities from one address, over an hour: guests minted by anonymous holds and joins, `POST /api/auth/guest`,
         /// `POST /api/auth/signup`. Its rate is the address's own, and its bucket holds an hour's worth.
         case guests
+        /// Joining a waiting room: `POST /api/events/{id}/queue`.
+        case joins
     }
 
     /// Requests per second for one identity, by action; a missing action is not limited.
@@ -29,7 +31,7 @@ public struct RateLimits: Sendable, Equatable {
     public static let addressFactor = 10.0
 
     /// The defaults: what a person buying tickets never reaches.
-    public static let standard = RateLimits(perIdentity: [.holds: 20, .payments: 5, .deposits: 5, .signups: 0.5, .logins: 0.5, .guests: 600.0 / 3_600])
+    public static let standard = RateLimits(perIdentity: [.holds: 20, .payments: 5, .deposits: 5, .signups: 0.5, .logins: 0.5, .guests: 600.0 / 3_600, .joins: 2])
     /// No limits (`--rate-limit off`).
     public static let off = RateLimits(perIdentity: [:])
 

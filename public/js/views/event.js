@@ -483,7 +483,7 @@ export async function renderEvent(root, { live, params }) {
       queueCountdown.textContent = clock((Date.parse(target) - Date.now()) / 1000);
     }
     // The room opened meanwhile: Join turns on.
-    if (stage === "not_open" && Date.now() >= Date.parse(room.opens_at)) showQueue();
+    if (queueState.dataset.state !== stage) showQueue();
     if (stage === "admitted") {
       const left = (Date.parse(place.pass_expires_at) - Date.now()) / 1000;
       passTime.textContent = clock(left);
