@@ -22,6 +22,9 @@ enum PostgresQueueTables {
         """,
     ]
 
+    /// The first key of the advisory lock that lets one process at a time move a queue's cursor (the second is the event).
+    static let advancerLock: Int32 = 7_301
+
     static let stateColumns = "enabled, opens_at, admit_per_minute, pass_minutes, paused, sales_start, cursor, next_position, ordered, advanced_at, carry"
     typealias StateRow = (Bool, Date, Int, Int, Bool, Date, Int, Int, Bool, Date, Double)
 
@@ -89,7 +92,10 @@ extension PostgresBookingStore: QueueStore {
                     VALUES (\(event.rawValue), \(settings.enabled), \(settings.opensAt), \(settings.admitPerMinute), \(settings.passMinutes),
                         \(settings.paused), \(salesStart), \(at))
                     ON CONFLICT (event_id) DO UPDATE SET enabled = excluded.enabled, opens_at = excluded.opens_at,
-                        admit_per_minute = excluded.admit_per_minute, pass_minutes = excluded.pass_minutes, paused = excluded.paused
+                        admit_per_minute = excluded.admit_per_minute, pass_minutes = excluded.pass_minutes, paused = excluded.paused,
+                        advanced_at = CASE WHEN NOT queues.enabled AND excluded.enabled THEN GREATEST(queues.advanced_at, excluded.advanced_at)
+                            ELSE queues.advanced_at END,
+                        carry = CASE WHEN NOT queues.enabled AND excluded.enabled THEN 0 ELSE queues.carry END
                     """,
                     logger: logger
                 )
@@ -178,16 +184,19 @@ extension PostgresBookingStore: QueueStore {
         }
         var states: [EventID: QueueState] = [:]
         for event in events {
-            // One process at a time moves a queue: another instance busy with it is skipped, not waited for.
+            // One process at a time moves a queue: another instance moving it is skipped, not waited for.
             let moved: QueueState? = try await Deadline.run(within: timeout) { [self] in
                 try await client.withTransaction(logger: logger) { connection in
+                    // The advancers' own lock (joins lock the row, and must not keep the cursor still); then the row.
                     var locked = false
-                    for try await row in try await connection.query(
-                        "SELECT event_id FROM queues WHERE event_id = \(event.rawValue) FOR UPDATE SKIP LOCKED", logger: logger
-                    ).decode(Int64.self) {
-                        locked = row == event.rawValue
+                    for try await taken in try await connection.query(
+                        "SELECT pg_try_advisory_xact_lock(\(PostgresQueueTables.advancerLock), \(Int32(truncatingIfNeeded: event.rawValue)))", logger: logger
+                    ).decode(Bool.self) {
+                        locked = taken
                     }
-                    guard locked, var state = try await PostgresQueueTables.state(of: event, connection: connection, logger: logger) else { return nil }
+                    guard locked, var state = try await PostgresQueueTables.state(of: event, locking: .update, connection: connection, logger: logger) else {
+                        return nil
+                    }
                     if !state.ordered, now >= state.salesStart {
                         try await PostgresQueueTables.order(event, connection: connection, logger: logger)
                         state = try await PostgresQueueTables.state(of: event, connection: connection, logger: logger) ?? state

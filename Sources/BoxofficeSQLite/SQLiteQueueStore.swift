@@ -76,7 +76,9 @@ extension SQLiteBookingStore: QueueStore {
                 INSERT INTO queues (event_id, enabled, opens_at, admit_per_minute, pass_minutes, paused, sales_start, advanced_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (event_id) DO UPDATE SET enabled = excluded.enabled, opens_at = excluded.opens_at,
-                    admit_per_minute = excluded.admit_per_minute, pass_minutes = excluded.pass_minutes, paused = excluded.paused
+                    admit_per_minute = excluded.admit_per_minute, pass_minutes = excluded.pass_minutes, paused = excluded.paused,
+                    advanced_at = CASE WHEN queues.enabled = 0 AND excluded.enabled = 1 THEN MAX(queues.advanced_at, excluded.advanced_at) ELSE queues.advanced_at END,
+                    carry = CASE WHEN queues.enabled = 0 AND excluded.enabled = 1 THEN 0 ELSE queues.carry END
                 """,
                 [
                     id, ColumnCoding.int(settings.enabled ? 1 : 0), ColumnCoding.millis(settings.opensAt), ColumnCoding.int(settings.admitPerMinute),
@@ -99,7 +101,8 @@ extension SQLiteBookingStore: QueueStore {
             }
             var state = SQLiteQueueTables.state(stateRow)
             var position: Int?
-            if at >= state.salesStart {
+            // Ordered already (the advancer may have drawn the pre-queue while this join waited): a position at the back.
+            if state.ordered || at >= state.salesStart {
                 if !state.ordered {
                     try await SQLiteQueueTables.order(event, connection: connection)
                     state = SQLiteQueueTables.state(try await connection.query("SELECT * FROM queues WHERE event_id = ?", [id])[0])

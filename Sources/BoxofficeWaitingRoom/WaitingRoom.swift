@@ -53,8 +53,11 @@ public struct WaitingRoom: Sendable {
             place.etaSeconds = Int((Double(ahead + 1) * 60 / Double(settings.admitPerMinute)).rounded(.up))
             return place
         }
+        // The pass's time runs from the visitor's admission, not from its first look: when the cursor passed its
+        // position, worked out from the rate (a visitor who comes back late has had its turn).
+        let admittedAt = state.advancedAt.addingTimeInterval(-Double(state.cursor - position) * 60 / Double(settings.admitPerMinute))
         var issued = entry.passIssuedAt ?? now
-        if entry.passIssuedAt == nil { issued = try await store.recordPassIssued(of: event, identity: entry.identity, at: now) }
+        if entry.passIssuedAt == nil { issued = try await store.recordPassIssued(of: event, identity: entry.identity, at: min(now, admittedAt)) }
         let expiresAt = issued.addingTimeInterval(TimeInterval(settings.passMinutes * 60))
         place.ahead = 0
         place.etaSeconds = 0

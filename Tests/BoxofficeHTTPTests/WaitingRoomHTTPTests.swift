@@ -54,6 +54,15 @@ struct WaitingRoomHTTPTests {
             var forged = ann.headers
             forged[Self.queuePass] = pass.replacingOccurrences(of: ".", with: "x.")
             #expect(try await client.send(.post, "/api/book/safe", json: #"{"seat_id": 7}"#, headers: forged).status == .forbidden)
+            // A second event behind its own waiting room: the first event's pass is no pass there, for seats or GA tickets.
+            #expect(try await client.send(.put, "/api/events/2/queue", json: #"{"enabled": true}"#, headers: client.organizer).status == .ok)
+            let pools = try #require(try await client.send(.get, "/api/events/2").object["ga_pools"] as? [[String: Any]])
+            let pool = try #require(pools.first?["id"] as? Int)
+            for body in [#"{"event_id": 2, "ga": [{"pool_id": \#(pool), "quantity": 1}]}"#, #"{"event_id": 2, "best_available": {"quantity": 1}}"#] {
+                let elsewhere = try await client.send(.post, "/api/bookings", json: body, headers: withPass)
+                #expect(elsewhere.status == .forbidden && elsewhere.object["type"] as? String == "https://boxoffice.dev/problems/queue-pass-required",
+                        "a pass is its event's: \(elsewhere.text)")
+            }
             let anonymous = try await client.send(.post, "/api/events/1/queue")
             #expect(anonymous.status == .ok && anonymous.object["guest_token"] is String, "an anonymous visitor joins as a new guest")
 

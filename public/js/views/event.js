@@ -447,7 +447,7 @@ export async function renderEvent(root, { live, params }) {
       admitted: ["It is your turn: pick your seats and hold them.", "Seats you hold in time stay yours until their hold ends, even after this clock runs out."],
       expired: ["Your time to hold seats has run out.", booking
         ? "You can still pay for the seats you hold."
-        : "Your turn in the waiting room is over; the seats went to the next people in the queue."],
+        : "Your turn in the waiting room is over."],
     }[stage] || [stage, ""];
     queueState.textContent = state;
     queueNote.textContent = note;
@@ -498,8 +498,8 @@ export async function renderEvent(root, { live, params }) {
     map.options.selectable = !gate;
     if (gate && map.selected.size) map.clearSelection();
     if (bestBox) bestBox.hidden = gate;
-    // Once admitted the panel stays: a hold made in time is still paid there after the pass ran out.
-    panel.hidden = gate && !wasAdmitted;
+    // A hold made in time stays on show: it is still paid there after the pass ran out.
+    panel.hidden = gate && holdBox.hidden;
     refreshSelection();
   }
 
