@@ -19,7 +19,8 @@ extension LoadScenario {
     func waitingRoom(_ options: LoadOptions, api: LoadAPI) async throws -> LoadReport {
         let visitors = options.size ?? 10_000
         let rate = max(60, visitors * 6)  // everyone in within about ten seconds of the opening
-        let opening = Date().addingTimeInterval(max(6, Double(visitors) / 2_000 + 4))
+        // The pre-queue must hold everyone: sales open once a thousand joins a second would have let all of them in.
+        let opening = Date().addingTimeInterval(Double(visitors) / 1_000 + 6)
         let event = try await queuedEvent(api, opening: opening, rate: rate)
         // Joining: one anonymous join per visitor, in arrival order; each answer brings the visitor's guest token.
         let next = Atomic(0)
