@@ -108,7 +108,18 @@ extension PostgresBookingStore: QueueStore {
         }
     }
 
-    public func joinQueue(of event: EventID, identity: String, at: Date, draw: Int64) async throws -> QueueEntry {
+    public func joinQueue(of event: EventID, _ joins: [QueueJoin]) async throws -> [QueueEntry] {
+        // PostgreSQL commits concurrent transactions together: each join keeps its own (and its locks short), all at once.
+        try await withThrowingTaskGroup(of: (Int, QueueEntry).self) { group in
+            for (index, join) in joins.enumerated() { group.addTask { (index, try await self.join(join, of: event)) } }
+            var entries = [QueueEntry?](repeating: nil, count: joins.count)
+            for try await (index, entry) in group { entries[index] = entry }
+            return entries.compactMap { $0 }
+        }
+    }
+
+    private func join(_ join: QueueJoin, of event: EventID) async throws -> QueueEntry {
+        let (identity, at, draw) = (join.identity, join.at, join.draw)
         if let entry = try await joinPreQueue(of: event, identity: identity, at: at, draw: draw) { return entry }
         return try await Deadline.run(within: timeout) { [self] in
             try await client.withTransaction(logger: logger) { connection in

@@ -61,6 +61,32 @@ enum SQLiteQueueTables {
             [id, id]
         )
     }
+
+    /// Adds one visitor to a queue inside an open transaction, or returns the entry it has.
+    static func join(_ join: QueueJoin, of event: EventID, connection: SQLiteConnection) async throws -> QueueEntry {
+        let id = ColumnCoding.int(event.rawValue)
+        let found = try await connection.query("SELECT * FROM queue_entries WHERE event_id = ? AND identity = ?", [id, .text(join.identity)])
+        if let row = found.first { return SQLiteQueueTables.entry(row) }
+        guard let stateRow = try await connection.query("SELECT * FROM queues WHERE event_id = ?", [id]).first else {
+            throw DomainError.noWaitingRoom(event)
+        }
+        var state = SQLiteQueueTables.state(stateRow)
+        var position: Int?
+        // Ordered already (the advancer may have drawn the pre-queue while this join waited): a position at the back.
+        if state.ordered || join.at >= state.salesStart {
+            if !state.ordered {
+                try await SQLiteQueueTables.order(event, connection: connection)
+                state = SQLiteQueueTables.state(try await connection.query("SELECT * FROM queues WHERE event_id = ?", [id])[0])
+            }
+            position = state.nextPosition
+            _ = try await connection.query("UPDATE queues SET next_position = next_position + 1 WHERE event_id = ?", [id])
+        }
+        _ = try await connection.query(
+            "INSERT INTO queue_entries (event_id, identity, joined_at, draw, position) VALUES (?, ?, ?, ?, ?)",
+            [id, .text(join.identity), ColumnCoding.millis(join.at), .integer(SQLiteInt64(join.draw)), position.map { ColumnCoding.int($0) } ?? .null]
+        )
+        return QueueEntry(identity: join.identity, position: position)
+    }
 }
 
 extension SQLiteBookingStore: QueueStore {
@@ -91,30 +117,12 @@ extension SQLiteBookingStore: QueueStore {
         }
     }
 
-    public func joinQueue(of event: EventID, identity: String, at: Date, draw: Int64) async throws -> QueueEntry {
+    public func joinQueue(of event: EventID, _ joins: [QueueJoin]) async throws -> [QueueEntry] {
+        // One transaction for the lot: one durable commit, however many visitors join together.
         try await database.write { connection in
-            let id = ColumnCoding.int(event.rawValue)
-            let found = try await connection.query("SELECT * FROM queue_entries WHERE event_id = ? AND identity = ?", [id, .text(identity)])
-            if let row = found.first { return SQLiteQueueTables.entry(row) }
-            guard let stateRow = try await connection.query("SELECT * FROM queues WHERE event_id = ?", [id]).first else {
-                throw DomainError.noWaitingRoom(event)
-            }
-            var state = SQLiteQueueTables.state(stateRow)
-            var position: Int?
-            // Ordered already (the advancer may have drawn the pre-queue while this join waited): a position at the back.
-            if state.ordered || at >= state.salesStart {
-                if !state.ordered {
-                    try await SQLiteQueueTables.order(event, connection: connection)
-                    state = SQLiteQueueTables.state(try await connection.query("SELECT * FROM queues WHERE event_id = ?", [id])[0])
-                }
-                position = state.nextPosition
-                _ = try await connection.query("UPDATE queues SET next_position = next_position + 1 WHERE event_id = ?", [id])
-            }
-            _ = try await connection.query(
-                "INSERT INTO queue_entries (event_id, identity, joined_at, draw, position) VALUES (?, ?, ?, ?, ?)",
-                [id, .text(identity), ColumnCoding.millis(at), .integer(SQLiteInt64(draw)), position.map { ColumnCoding.int($0) } ?? .null]
-            )
-            return QueueEntry(identity: identity, position: position)
+            var entries: [QueueEntry] = []
+            for join in joins { entries.append(try await SQLiteQueueTables.join(join, of: event, connection: connection)) }
+            return entries
         }
     }
 

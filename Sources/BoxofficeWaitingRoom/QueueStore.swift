@@ -10,10 +10,10 @@ public protocol QueueStore: Sendable {
     /// Creates or changes an event's queue settings (a new queue starts with its cursor at 0), and marks the event
     /// queued or not, so every instance's engine asks holds for a pass.
     func saveQueueSettings(_ settings: QueueSettings, of event: EventID, salesStart: Date, at: Date) async throws -> QueueState
-    /// Adds a visitor to a queue, or returns the entry it has: before sales start without a position (the pre-queue),
-    /// after it with the next position (ordering the pre-queue first if nobody has). `draw` places a pre-queue visitor in
-    /// the random order: the pre-queue is ordered by it.
-    func joinQueue(of event: EventID, identity: String, at: Date, draw: Int64) async throws -> QueueEntry
+    /// Adds visitors to a queue, in order, or returns the entries they have: before sales start without a position (the
+    /// pre-queue), after it with the next position (ordering the pre-queue first if nobody has). A store may write them
+    /// all in one transaction.
+    func joinQueue(of event: EventID, _ joins: [QueueJoin]) async throws -> [QueueEntry]
     /// A visitor's entry.
     func queueEntry(of event: EventID, identity: String) async throws -> QueueEntry?
     /// Records when a visitor was first given a pass (kept from the first call); returns that moment.
@@ -21,4 +21,29 @@ public protocol QueueStore: Sendable {
     /// Moves the cursor of every queue under way to `now` (ordering a pre-queue whose sales started), one process at
     /// a time per queue.
     func advanceQueues(to now: Date) async throws -> [EventID: QueueState]
+}
+
+/// A visitor joining a queue: who, when, and its draw, which places a pre-queue visitor in the random order (the
+/// pre-queue is ordered by it).
+public struct QueueJoin: Sendable {
+    /// The visitor's identity.
+    public var identity: String
+    /// When it joined.
+    public var at: Date
+    /// Its draw.
+    public var draw: Int64
+
+    /// Creates a join.
+    public init(identity: String, at: Date, draw: Int64) {
+        self.identity = identity
+        self.at = at
+        self.draw = draw
+    }
+}
+
+extension QueueStore {
+    /// Adds one visitor to a queue, or returns the entry it has.
+    public func joinQueue(of event: EventID, identity: String, at: Date, draw: Int64) async throws -> QueueEntry {
+        try await joinQueue(of: event, [QueueJoin(identity: identity, at: at, draw: draw)])[0]
+    }
 }

@@ -7,6 +7,7 @@ public struct WaitingRoom: Sendable {
     let store: any QueueStore
     let signer: PassSigner
     let draw: @Sendable () -> Int64
+    private let joins: JoinBatcher
 
     /// A waiting room over a store, signing passes with `signer`; `draw` orders the pre-queue (``uniformDraw`` by default;
     /// tests pass a seeded one).
@@ -14,6 +15,7 @@ public struct WaitingRoom: Sendable {
         self.store = store
         self.signer = signer
         self.draw = draw
+        joins = JoinBatcher(store: store)
     }
 
     /// A uniformly random draw from the system's generator: ordering a pre-queue by its draws puts it in a uniformly
@@ -29,7 +31,7 @@ public struct WaitingRoom: Sendable {
             throw DomainError.salesNotOpen("The waiting room for \"\(event.details.title)\" opens at \(state.settings.opensAt.formatted(.iso8601)).")
         }
         if now >= event.details.salesEnd { throw DomainError.salesNotOpen("Sales for \"\(event.details.title)\" closed at \(event.details.salesEnd.formatted(.iso8601)).") }
-        let entry = try await store.joinQueue(of: event.id, identity: identity, at: now, draw: draw())
+        let entry = try await joins.join(QueueJoin(identity: identity, at: now, draw: draw()), to: event.id)
         return try await place(of: entry, in: try await store.queueState(of: event.id) ?? state, event: event.id, now: now)
     }
 

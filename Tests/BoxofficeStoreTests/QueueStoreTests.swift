@@ -110,4 +110,20 @@ struct QueueStoreTests {
             #expect(after - running == 5, "5 s at 60 a minute after switching it on again, not the ten minutes it was off: \(running) → \(after)")
         }
     }
+
+    @Test("joins written together: in order, each once, a visitor twice in one batch gets one place", arguments: TestBackend.all)
+    func batches(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { (fixture: StoreFixture) async throws in
+            let queues = try #require(fixture.store as? any QueueStore)
+            let event = try await fixture.store.createEvent(try StoreFixture.draft())
+            _ = try await queues.saveQueueSettings(Self.settings(), of: event.id, salesStart: Self.now.addingTimeInterval(-60), at: Self.now)
+            let joins = (0 ..< 40).map { QueueJoin(identity: "v\($0 % 30)", at: Self.now, draw: Int64($0)) }
+            let entries = try await queues.joinQueue(of: event.id, joins)
+            #expect(entries.map(\.identity) == joins.map(\.identity), "answered in order")
+            #expect(Set(entries.compactMap(\.position)) == Set(1 ... 30), "thirty visitors, thirty places")
+            for (index, entry) in entries.enumerated() where index >= 30 {
+                #expect(entry.position == entries[index - 30].position, "a visitor twice keeps its place")
+            }
+        }
+    }
 }
