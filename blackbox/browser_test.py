@@ -446,8 +446,15 @@ def waiting_room(base):
         check("... and a progress bar", find(visitor, "queue-progress").is_displayed())
         shot(visitor, "waiting-room.png")
         aheads = [int(find(visitor, "queue-ahead").text)]
-        admitted = wait(visitor, lambda d: (aheads.append(int(find(d, "queue-ahead").text)) if find(d, "queue-ahead").text.isdigit() else None)
-                        or find(d, "queue-state").get_attribute("data-state") == "admitted", 20)
+
+        def counting_down(d):
+            # The panel redraws as the place changes: read the figure once per look.
+            text = find(d, "queue-ahead").text
+            if text.isdigit():
+                aheads.append(int(text))
+            return find(d, "queue-state").get_attribute("data-state") == "admitted"
+
+        admitted = wait(visitor, counting_down, 20)
         check("the visitor is let in within seconds, without reloading", admitted, find(visitor, "queue-state").get_attribute("data-state"))
         check("... the people ahead counting down meanwhile", aheads == sorted(aheads, reverse=True) and aheads[0] > aheads[-1], aheads)
         pass_time = find(visitor, "queue-pass-time")
