@@ -1,3 +1,4 @@
+import BoxofficeDomain
 import Crypto
 import Foundation
 

@@ -37,13 +37,13 @@ public struct PassSigner: Sendable {
     public func sign(_ pass: AdmissionPass) -> String {
         let payload = Array("v1.\(pass.event.rawValue).\(pass.holder).\(pass.position).\(Int64(pass.expiresAt.timeIntervalSince1970))".utf8)
         let mac = HMAC<SHA256>.authenticationCode(for: payload, using: key)
-        return Self.base64URL(payload) + "." + Self.base64URL(Array(mac))
+        return Base64URL.encode(payload) + "." + Base64URL.encode(Array(mac))
     }
 
     /// The pass a text carries, if it is one this service signed, held by `holder` and not ended at `now`.
     public func verify(_ text: Substring, holder: String, now: Date) -> AdmissionPass? {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, let payload = Self.bytes(base64URL: parts[0]), let mac = Self.bytes(base64URL: parts[1]),
+        guard parts.count == 2, let payload = Base64URL.decode(parts[0]), let mac = Base64URL.decode(parts[1]),
             HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: payload, using: key)
         else { return nil }
         let fields = String(decoding: payload, as: UTF8.self).split(separator: ".", omittingEmptySubsequences: false)
@@ -51,17 +51,5 @@ public struct PassSigner: Sendable {
             String(fields[2]) == holder, Double(expiry) > now.timeIntervalSince1970
         else { return nil }
         return AdmissionPass(event: EventID(rawValue: event), holder: holder, position: position, expiresAt: Date(timeIntervalSince1970: Double(expiry)))
-    }
-
-    private static func base64URL(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    private static func bytes(base64URL text: Substring) -> [UInt8]? {
-        guard !text.isEmpty, text.allSatisfy({ $0.isLetter && $0.isASCII || $0.isNumber && $0.isASCII || $0 == "-" || $0 == "_" }) else { return nil }
-        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        standard += String(repeating: "=", count: (4 - standard.count % 4) % 4)
-        return Data(base64Encoded: standard).map(Array.init)
     }
 }
