@@ -251,7 +251,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BoxofficeWaitingRoomTests",
-            dependencies: ["BoxofficeWaitingRoom", "BoxofficeDomain"],
+            dependencies: ["BoxofficeWaitingRoom", "BoxofficeDomain", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -361,6 +361,8 @@ let package = Package(
                 "BoxofficeHTTP",
                 "BoxofficeDomain",
                 "BoxofficeTestSupport",
+                "BoxofficeWaitingRoom",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -48,6 +48,7 @@ public struct BoxofficeServer {
         )
         // Admission passes are signed with a key derived from the same secret: every instance checks every pass.
         let passes = PassSigner(secret: Array(secret.utf8))
+        let proofs = ProofOfWork(secret: Array(secret.utf8))
         let origins = OriginPolicy(allowed: configuration.allowedOrigins)
         let limiter = RateLimiter(configuration.rateLimits)
         let addresses = ClientAddresses(trustForwardedFor: configuration.trustForwardedFor)
@@ -118,11 +119,11 @@ public struct BoxofficeServer {
                 OutboxRelay(name: "booking", outbox: database.store, transport: bus.transport, wakeup: database.outbox, isReady: { engine.isReady }, logger: logger),
             ]
             workers.append(RevocationFollower(store: database.store, list: authenticator.revocations, now: now, logger: logger))
-            workers.append(QueueAdvancer(store: database.store, now: now, logger: logger))
+            workers.append(QueueAdvancer(store: database.store, live: live, now: now, logger: logger))
             booking = BookingRoutes(
                 engine: engine, holds: holds, waiters: waiters,
                 auth: AuthService(codec: authenticator.codec, store: database.store, revocations: authenticator.revocations, now: now),
-                waitingRooms: (WaitingRoom(store: database.store, signer: passes), database.store)
+                waitingRooms: (WaitingRoom(store: database.store, signer: passes, proofs: proofs), database.store)
             )
             liveSocket = LiveSocket(hub: live, engine: engine, authenticator: authenticator, origins: origins, connections: connections)
             // Logging every request needs every request to reach the router.

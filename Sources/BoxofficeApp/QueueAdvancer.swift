@@ -5,11 +5,13 @@ import Logging
 import Metrics
 import ServiceLifecycle
 
-/// Moves every waiting room's cursor once a second, at its organizer's rate. Every booking instance runs one; the
-/// store lets one process at a time move a queue, and the rate is worked out from the time since the cursor last
-/// moved, so how many instances run changes nothing.
+/// Moves every waiting room's cursor once a second, at its organizer's rate, and tells the visitors watching it where
+/// it stands. Every booking instance runs one; the store lets one process at a time move a queue, and the rate is
+/// worked out from the time since the cursor last moved, so how many instances run changes nothing. Each instance
+/// reports the queue to its own visitors, whichever instance moved it.
 struct QueueAdvancer: Service {
     let store: any QueueStore
+    let live: any LiveUpdatePublisher
     let now: @Sendable () -> Date
     let logger: Logger
     /// How often the cursors move.
@@ -20,7 +22,10 @@ struct QueueAdvancer: Service {
             try await cancelWhenGracefulShutdown {
                 while true {
                     do {
-                        for (event, state) in try await store.advanceQueues(to: now()) { Self.record(state, of: event.rawValue) }
+                        for (event, state) in try await store.advanceQueues(to: now()) {
+                            live.publish(.queue(state.progress(of: event)))
+                            Self.record(state, of: event.rawValue)
+                        }
                     } catch {
                         // The database is away (or not migrated yet): the next round makes up for the time lost.
                         logger.debug("could not move the waiting rooms' cursors: \(String(reflecting: error))")
@@ -33,12 +38,13 @@ struct QueueAdvancer: Service {
         }
     }
 
-    /// The queue's numbers as gauges: who joined, who is in, who still waits.
+    /// The queue's numbers as gauges: who joined, who is in, who still waits, who shops.
     private static func record(_ state: QueueState, of event: Int64) {
         let dimensions = [("event", String(event))]
         Gauge(label: "boxoffice_queue_joined", dimensions: dimensions).record(state.positioned)
         Gauge(label: "boxoffice_queue_admitted", dimensions: dimensions).record(state.cursor)
         Gauge(label: "boxoffice_queue_waiting", dimensions: dimensions).record(state.positioned - state.cursor)
-        Gauge(label: "boxoffice_queue_admit_per_minute", dimensions: dimensions).record(state.settings.paused ? 0 : state.settings.admitPerMinute)
+        Gauge(label: "boxoffice_queue_admit_per_minute", dimensions: dimensions).record(state.settings.paused ? 0 : state.pace)
+        if let shopping = state.shopping { Gauge(label: "boxoffice_queue_shopping", dimensions: dimensions).record(shopping) }
     }
 }

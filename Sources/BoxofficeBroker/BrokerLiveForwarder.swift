@@ -34,9 +34,12 @@ public final class BrokerLiveForwarder: LiveUpdatePublisher {
     }
 
     public func publish(_ update: LiveUpdate) {
-        if case .inventory = update {
+        switch update {
+        case .inventory, .queue:
             local?.publish(update)
             return
+        case .booking, .wallet:
+            break
         }
         let first = pending.withLock { pending in
             pending.append(update)

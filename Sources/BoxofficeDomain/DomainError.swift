@@ -38,6 +38,11 @@ public enum DomainError: Error, Equatable, Sendable {
     case noWaitingRoom(EventID)
     /// The visitor has not joined the event's waiting room.
     case notInQueue(EventID)
+    /// The holder of the admission pass has paid for a booking of the event: the pass has done its work.
+    case queuePassUsed(EventID)
+    /// The waiting room asks for a proof of work with every join, and the join has none, or one that does not hold
+    /// (the reason says which).
+    case proofOfWorkRequired(EventID, String)
 
     /// The broad class of a refusal, which decides the HTTP status.
     public enum Kind: Sendable {
@@ -58,7 +63,7 @@ public enum DomainError: Error, Equatable, Sendable {
         switch self {
         case .invalid: .invalid
         case .eventNotFound, .seatNotFound, .bookingNotFound, .noWaitingRoom, .notInQueue: .notFound
-        case .queuePassRequired: .forbidden
+        case .queuePassRequired, .queuePassUsed, .proofOfWorkRequired: .forbidden
         case .seatsTaken, .poolSoldOut, .salesNotOpen, .bookingStateConflict, .emailTaken, .customerCapReached, .keyClaimLost, .notEnoughSeats, .orphanSeat: .conflict
         case .addressCapReached: .tooMany
         }
@@ -101,6 +106,10 @@ public enum DomainError: Error, Equatable, Sendable {
             "This pick would leave seat \(seat) (\(label)) alone between taken seats or at the end of its row, where nobody will buy it; take it too, or pick other seats."
         case .queuePassRequired(let event):
             "Event \(event) sells through its waiting room: join it (POST /api/events/\(event)/queue), and hold with the pass it gives you once admitted, in the Queue-Pass header."
+        case .queuePassUsed(let event):
+            "Your admission pass for event \(event) ended when you paid for your booking; one pass buys once."
+        case .proofOfWorkRequired(let event, let reason):
+            "\(reason) Read a challenge from GET /api/events/\(event)/queue/challenge, find a nonce, and join with {\"proof\": {\"challenge\", \"nonce\"}}."
         case .noWaitingRoom(let event):
             "Event \(event) has no waiting room."
         case .notInQueue(let event):

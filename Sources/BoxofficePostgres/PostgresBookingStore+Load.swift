@@ -104,7 +104,15 @@ extension PostgresBookingStore {
                 holdings[customer] = tickets
             }
         }
-        return EventInventory(event: event, seats: seats, pools: pools, holds: holds, pending: pending, holdings: holdings)
+        var paid: Set<String> = []
+        if event.details.queued {
+            for try await customer in try await connection.query(
+                "SELECT DISTINCT user_identifier FROM bookings WHERE event_id = \(id) AND status = 'confirmed'", logger: logger
+            ).decode(String.self) {
+                paid.insert(customer)
+            }
+        }
+        return EventInventory(event: event, seats: seats, pools: pools, holds: holds, pending: pending, holdings: holdings, paidCustomers: paid)
     }
 
     private func events(where id: EventID?, on connection: PostgresConnection) async throws -> [Event] {

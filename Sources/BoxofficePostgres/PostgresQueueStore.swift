@@ -22,17 +22,60 @@ enum PostgresQueueTables {
         """,
     ]
 
+    /// Migration 15: active shoppers, proof of work, and every move of a cursor (when each position was let in).
+    static let movesSchema = [
+        "ALTER TABLE queues ADD COLUMN active_shoppers INTEGER",
+        "ALTER TABLE queues ADD COLUMN proof_of_work INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE queues ADD COLUMN shopping BIGINT",
+        "ALTER TABLE queues ADD COLUMN admitted_last_minute BIGINT",
+        "CREATE TABLE queue_moves (event_id BIGINT NOT NULL, cursor BIGINT NOT NULL, at TIMESTAMPTZ NOT NULL, PRIMARY KEY (event_id, cursor))",
+        "CREATE INDEX queue_entries_position ON queue_entries(event_id, position)",
+    ]
+
     /// The first key of the advisory lock that lets one process at a time move a queue's cursor (the second is the event).
     static let advancerLock: Int32 = 7_301
 
-    static let stateColumns = "enabled, opens_at, admit_per_minute, pass_minutes, paused, sales_start, cursor, next_position, ordered, advanced_at, carry"
-    typealias StateRow = (Bool, Date, Int, Int, Bool, Date, Int, Int, Bool, Date, Double)
+    static let stateColumns = """
+        enabled, opens_at, admit_per_minute, pass_minutes, paused, sales_start, cursor, next_position, ordered, advanced_at, carry, active_shoppers,
+        proof_of_work, shopping, admitted_last_minute
+        """
+    typealias StateRow = (Bool, Date, Int, Int, Bool, Date, Int, Int, Bool, Date, Double, Int?, Int, Int?, Int?)
 
     static func state(_ row: StateRow) -> QueueState {
-        QueueState(
-            settings: QueueSettings(enabled: row.0, opensAt: row.1, admitPerMinute: row.2, passMinutes: row.3, paused: row.4),
+        var state = QueueState(
+            settings: QueueSettings(
+                enabled: row.0, opensAt: row.1, admitPerMinute: row.2, passMinutes: row.3, paused: row.4, activeShoppers: row.11, proofOfWork: row.12
+            ),
             salesStart: row.5, cursor: row.6, nextPosition: row.7, ordered: row.8, advancedAt: row.9, carry: row.10
         )
+        state.shopping = row.13
+        state.admittedLastMinute = row.14
+        return state
+    }
+
+    /// The cursor as it stood at a moment: the last recorded move at or before it.
+    static func cursor(of event: EventID, at moment: Date, connection: PostgresConnection, logger: Logger) async throws -> Int {
+        for try await cursor in try await connection.query(
+            "SELECT COALESCE(MAX(cursor), 0) FROM queue_moves WHERE event_id = \(event.rawValue) AND at <= \(moment)", logger: logger
+        ).decode(Int.self) {
+            return cursor
+        }
+        return 0
+    }
+
+    /// The admitted visitors still shopping: let in within the pass's time, and not yet paid for a booking of the event.
+    static func shopping(in state: QueueState, of event: EventID, now: Date, connection: PostgresConnection, logger: Logger) async throws -> Int {
+        let since = try await cursor(of: event, at: now.addingTimeInterval(-Double(state.settings.passMinutes * 60)), connection: connection, logger: logger)
+        for try await count in try await connection.query(
+            """
+            SELECT COUNT(*) FROM queue_entries q WHERE q.event_id = \(event.rawValue) AND q.position > \(since) AND q.position <= \(state.cursor)
+                AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.event_id = q.event_id AND b.user_identifier = q.identity AND b.status = 'confirmed')
+            """,
+            logger: logger
+        ).decode(Int.self) {
+            return count
+        }
+        return 0
     }
 
     /// How a read of a queue's row locks it until commit.
@@ -88,11 +131,12 @@ extension PostgresBookingStore: QueueStore {
             try await client.withTransaction(logger: logger) { connection in
                 try await connection.query(
                     """
-                    INSERT INTO queues (event_id, enabled, opens_at, admit_per_minute, pass_minutes, paused, sales_start, advanced_at)
+                    INSERT INTO queues (event_id, enabled, opens_at, admit_per_minute, pass_minutes, paused, sales_start, advanced_at, active_shoppers, proof_of_work)
                     VALUES (\(event.rawValue), \(settings.enabled), \(settings.opensAt), \(settings.admitPerMinute), \(settings.passMinutes),
-                        \(settings.paused), \(salesStart), \(at))
+                        \(settings.paused), \(salesStart), \(at), \(settings.activeShoppers), \(settings.proofOfWork))
                     ON CONFLICT (event_id) DO UPDATE SET enabled = excluded.enabled, opens_at = excluded.opens_at,
                         admit_per_minute = excluded.admit_per_minute, pass_minutes = excluded.pass_minutes, paused = excluded.paused,
+                        active_shoppers = excluded.active_shoppers, proof_of_work = excluded.proof_of_work,
                         advanced_at = CASE WHEN NOT queues.enabled AND excluded.enabled THEN GREATEST(queues.advanced_at, excluded.advanced_at)
                             ELSE queues.advanced_at END,
                         carry = CASE WHEN NOT queues.enabled AND excluded.enabled THEN 0 ELSE queues.carry END
@@ -212,26 +256,62 @@ extension PostgresBookingStore: QueueStore {
                         try await PostgresQueueTables.order(event, connection: connection, logger: logger)
                         state = try await PostgresQueueTables.state(of: event, connection: connection, logger: logger) ?? state
                     }
-                    state.advance(to: now)
+                    let before = state.cursor
+                    if state.settings.activeShoppers != nil {
+                        state.advance(to: now, shopping: try await PostgresQueueTables.shopping(in: state, of: event, now: now, connection: connection, logger: logger))
+                    } else {
+                        state.advance(to: now)
+                    }
+                    if state.cursor > before {
+                        try await connection.query(
+                            "INSERT INTO queue_moves (event_id, cursor, at) VALUES (\(event.rawValue), \(state.cursor), \(now))", logger: logger
+                        )
+                    }
+                    if state.settings.activeShoppers != nil {
+                        let minuteAgo = try await PostgresQueueTables.cursor(of: event, at: now.addingTimeInterval(-60), connection: connection, logger: logger)
+                        state.admittedLastMinute = state.cursor - minuteAgo
+                    }
                     try await connection.query(
                         """
-                        UPDATE queues SET cursor = \(state.cursor), carry = \(state.carry), advanced_at = \(state.advancedAt) WHERE event_id = \(event.rawValue)
+                        UPDATE queues SET cursor = \(state.cursor), carry = \(state.carry), advanced_at = \(state.advancedAt), shopping = \(state.shopping),
+                            admitted_last_minute = \(state.admittedLastMinute)
+                        WHERE event_id = \(event.rawValue)
                         """,
                         logger: logger
                     )
                     return state
                 }
             }
-            if let moved { states[event] = moved }
+            if let moved {
+                states[event] = moved
+            } else if let standing = try await queueState(of: event) {
+                states[event] = standing
+            }
         }
         return states
     }
 
+    public func admissionTime(of event: EventID, position: Int) async throws -> Date? {
+        try await Deadline.run(within: timeout) { [self] in
+            for try await at in try await client.query(
+                "SELECT MIN(at) FROM queue_moves WHERE event_id = \(event.rawValue) AND cursor >= \(position)", logger: logger
+            ).decode(Date?.self) {
+                return at
+            }
+            return nil
+        }
+    }
+
     private func entry(of event: EventID, identity: String, connection: PostgresConnection) async throws -> QueueEntry? {
-        for try await (position, issued) in try await connection.query(
-            "SELECT position, pass_issued_at FROM queue_entries WHERE event_id = \(event.rawValue) AND identity = \(identity)", logger: logger
-        ).decode((Int?, Date?).self) {
-            return QueueEntry(identity: identity, position: position, passIssuedAt: issued)
+        for try await (position, issued, paid) in try await connection.query(
+            """
+            SELECT q.position, q.pass_issued_at,
+                EXISTS (SELECT 1 FROM bookings b WHERE b.event_id = q.event_id AND b.user_identifier = q.identity AND b.status = 'confirmed')
+            FROM queue_entries q WHERE q.event_id = \(event.rawValue) AND q.identity = \(identity)
+            """,
+            logger: logger
+        ).decode((Int?, Date?, Bool).self) {
+            return QueueEntry(identity: identity, position: position, passIssuedAt: issued, paid: paid)
         }
         return nil
     }

@@ -95,5 +95,6 @@ public enum SQLiteBookingSchema {
             "ALTER TABLE events ADD COLUMN orphan_rule TEXT NOT NULL DEFAULT 'avoid' CHECK (orphan_rule IN ('avoid', 'refuse', 'off'))",
         ]),
         Migration(version: 14, name: "waiting rooms: each event's queue and its visitors", statements: SQLiteQueueTables.schema),
+        Migration(version: 15, name: "waiting rooms: active shoppers, proof of work, and when each visitor was let in", statements: SQLiteQueueTables.movesSchema),
     ]
 }

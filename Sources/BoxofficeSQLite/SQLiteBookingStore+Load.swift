@@ -67,7 +67,13 @@ extension SQLiteBookingStore {
                 holdings[customer] = tickets
             }
         }
-        return EventInventory(event: event, seats: seats, pools: pools, holds: holds, pending: pending, holdings: holdings)
+        var paid: Set<String> = []
+        if event.details.queued {
+            for row in try await database.read("SELECT DISTINCT user_identifier FROM bookings WHERE event_id = ? AND status = 'confirmed'", [eventBind]) {
+                if let customer = row.column("user_identifier")?.string { paid.insert(customer) }
+            }
+        }
+        return EventInventory(event: event, seats: seats, pools: pools, holds: holds, pending: pending, holdings: holdings, paidCustomers: paid)
     }
 
     private func event(from row: SQLiteRow) async throws -> Event {

@@ -21,23 +21,57 @@ enum SQLiteQueueTables {
         """,
     ]
 
+    /// Migration 15: active shoppers, proof of work, and every move of a cursor (when each position was let in).
+    static let movesSchema = [
+        "ALTER TABLE queues ADD COLUMN active_shoppers INTEGER",
+        "ALTER TABLE queues ADD COLUMN proof_of_work INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE queues ADD COLUMN shopping INTEGER",
+        "ALTER TABLE queues ADD COLUMN admitted_last_minute INTEGER",
+        "CREATE TABLE queue_moves (event_id INTEGER NOT NULL, cursor INTEGER NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (event_id, cursor))",
+        "CREATE INDEX queue_entries_position ON queue_entries(event_id, position)",
+    ]
+
     static func state(_ row: SQLiteRow) -> QueueState {
-        QueueState(
+        var state = QueueState(
             settings: QueueSettings(
                 enabled: row.column("enabled")?.integer == 1, opensAt: ColumnCoding.date(row.column("opens_at")),
                 admitPerMinute: row.column("admit_per_minute")?.integer ?? 1, passMinutes: row.column("pass_minutes")?.integer ?? 10,
-                paused: row.column("paused")?.integer == 1
+                paused: row.column("paused")?.integer == 1, activeShoppers: row.column("active_shoppers")?.integer,
+                proofOfWork: row.column("proof_of_work")?.integer ?? 0
             ),
             salesStart: ColumnCoding.date(row.column("sales_start")), cursor: row.column("cursor")?.integer ?? 0,
             nextPosition: row.column("next_position")?.integer ?? 1, ordered: row.column("ordered")?.integer == 1,
             advancedAt: ColumnCoding.date(row.column("advanced_at")), carry: row.column("carry")?.double ?? 0
         )
+        state.shopping = row.column("shopping")?.integer
+        state.admittedLastMinute = row.column("admitted_last_minute")?.integer
+        return state
+    }
+
+    /// The cursor as it stood at a moment: the last recorded move at or before it.
+    static func cursor(of event: EventID, at moment: Date, connection: SQLiteConnection) async throws -> Int {
+        try await connection.query(
+            "SELECT COALESCE(MAX(cursor), 0) AS cursor FROM queue_moves WHERE event_id = ? AND at <= ?", [ColumnCoding.int(event.rawValue), ColumnCoding.millis(moment)]
+        ).first?.column("cursor")?.integer ?? 0
+    }
+
+    /// The admitted visitors still shopping: let in within the pass's time, and not yet paid for a booking of the event.
+    static func shopping(in state: QueueState, of event: EventID, now: Date, connection: SQLiteConnection) async throws -> Int {
+        let since = try await cursor(of: event, at: now.addingTimeInterval(-Double(state.settings.passMinutes * 60)), connection: connection)
+        return try await connection.query(
+            """
+            SELECT COUNT(*) AS n FROM queue_entries q WHERE q.event_id = ? AND q.position > ? AND q.position <= ?
+                AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.event_id = q.event_id AND b.user_identifier = q.identity AND b.status = 'confirmed')
+            """,
+            [ColumnCoding.int(event.rawValue), ColumnCoding.int(since), ColumnCoding.int(state.cursor)]
+        ).first?.column("n")?.integer ?? 0
     }
 
     static func entry(_ row: SQLiteRow) -> QueueEntry {
         QueueEntry(
             identity: row.column("identity")?.string ?? "", position: row.column("position")?.integer,
-            passIssuedAt: row.column("pass_issued_at")?.integer.map { _ in ColumnCoding.date(row.column("pass_issued_at")) }
+            passIssuedAt: row.column("pass_issued_at")?.integer.map { _ in ColumnCoding.date(row.column("pass_issued_at")) },
+            paid: row.column("paid")?.integer == 1
         )
     }
 
@@ -99,16 +133,18 @@ extension SQLiteBookingStore: QueueStore {
             let id = ColumnCoding.int(event.rawValue)
             _ = try await connection.query(
                 """
-                INSERT INTO queues (event_id, enabled, opens_at, admit_per_minute, pass_minutes, paused, sales_start, advanced_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO queues (event_id, enabled, opens_at, admit_per_minute, pass_minutes, paused, sales_start, advanced_at, active_shoppers, proof_of_work)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (event_id) DO UPDATE SET enabled = excluded.enabled, opens_at = excluded.opens_at,
                     admit_per_minute = excluded.admit_per_minute, pass_minutes = excluded.pass_minutes, paused = excluded.paused,
+                    active_shoppers = excluded.active_shoppers, proof_of_work = excluded.proof_of_work,
                     advanced_at = CASE WHEN queues.enabled = 0 AND excluded.enabled = 1 THEN MAX(queues.advanced_at, excluded.advanced_at) ELSE queues.advanced_at END,
                     carry = CASE WHEN queues.enabled = 0 AND excluded.enabled = 1 THEN 0 ELSE queues.carry END
                 """,
                 [
                     id, ColumnCoding.int(settings.enabled ? 1 : 0), ColumnCoding.millis(settings.opensAt), ColumnCoding.int(settings.admitPerMinute),
                     ColumnCoding.int(settings.passMinutes), ColumnCoding.int(settings.paused ? 1 : 0), ColumnCoding.millis(salesStart), ColumnCoding.millis(at),
+                    settings.activeShoppers.map { ColumnCoding.int($0) } ?? .null, ColumnCoding.int(settings.proofOfWork),
                 ]
             )
             _ = try await connection.query("UPDATE events SET queued = ? WHERE id = ?", [ColumnCoding.int(settings.enabled ? 1 : 0), id])
@@ -127,8 +163,21 @@ extension SQLiteBookingStore: QueueStore {
     }
 
     public func queueEntry(of event: EventID, identity: String) async throws -> QueueEntry? {
-        try await database.read("SELECT * FROM queue_entries WHERE event_id = ? AND identity = ?", [ColumnCoding.int(event.rawValue), .text(identity)])
-            .first.map(SQLiteQueueTables.entry)
+        try await database.read(
+            """
+            SELECT q.*, EXISTS (SELECT 1 FROM bookings b WHERE b.event_id = q.event_id AND b.user_identifier = q.identity AND b.status = 'confirmed') AS paid
+            FROM queue_entries q WHERE q.event_id = ? AND q.identity = ?
+            """,
+            [ColumnCoding.int(event.rawValue), .text(identity)]
+        ).first.map(SQLiteQueueTables.entry)
+    }
+
+    public func admissionTime(of event: EventID, position: Int) async throws -> Date? {
+        let rows = try await database.read(
+            "SELECT MIN(at) AS at FROM queue_moves WHERE event_id = ? AND cursor >= ?", [ColumnCoding.int(event.rawValue), ColumnCoding.int(position)]
+        )
+        guard let at = rows.first?.column("at"), at.integer != nil else { return nil }
+        return ColumnCoding.date(at)
     }
 
     public func recordPassIssued(of event: EventID, identity: String, at: Date) async throws -> Date {
@@ -151,10 +200,28 @@ extension SQLiteBookingStore: QueueStore {
                     try await SQLiteQueueTables.order(event, connection: connection)
                     state = SQLiteQueueTables.state(try await connection.query("SELECT * FROM queues WHERE event_id = ?", [ColumnCoding.int(event.rawValue)])[0])
                 }
-                state.advance(to: now)
+                let before = state.cursor
+                if state.settings.activeShoppers != nil {
+                    state.advance(to: now, shopping: try await SQLiteQueueTables.shopping(in: state, of: event, now: now, connection: connection))
+                } else {
+                    state.advance(to: now)
+                }
+                if state.cursor > before {
+                    _ = try await connection.query(
+                        "INSERT INTO queue_moves (event_id, cursor, at) VALUES (?, ?, ?)",
+                        [ColumnCoding.int(event.rawValue), ColumnCoding.int(state.cursor), ColumnCoding.millis(now)]
+                    )
+                }
+                if state.settings.activeShoppers != nil {
+                    state.admittedLastMinute = state.cursor - (try await SQLiteQueueTables.cursor(of: event, at: now.addingTimeInterval(-60), connection: connection))
+                }
                 _ = try await connection.query(
-                    "UPDATE queues SET cursor = ?, carry = ?, advanced_at = ? WHERE event_id = ?",
-                    [ColumnCoding.int(state.cursor), .float(state.carry), ColumnCoding.millis(state.advancedAt), ColumnCoding.int(event.rawValue)]
+                    "UPDATE queues SET cursor = ?, carry = ?, advanced_at = ?, shopping = ?, admitted_last_minute = ? WHERE event_id = ?",
+                    [
+                        ColumnCoding.int(state.cursor), .float(state.carry), ColumnCoding.millis(state.advancedAt),
+                        state.shopping.map { ColumnCoding.int($0) } ?? .null, state.admittedLastMinute.map { ColumnCoding.int($0) } ?? .null,
+                        ColumnCoding.int(event.rawValue),
+                    ]
                 )
                 states[event] = state
             }

@@ -12,6 +12,8 @@ public struct QueuePlace: Sendable, Equatable {
         case admitted
         /// Was admitted, and the pass ran out.
         case expired
+        /// Was admitted and paid for a booking: the pass has done its work.
+        case done
     }
 
     /// The state.
@@ -52,11 +54,14 @@ public struct QueueEntry: Sendable, Equatable {
     public var position: Int?
     /// When the visitor was first given a pass; its end follows from it.
     public var passIssuedAt: Date?
+    /// Whether the visitor has paid for a booking of the event (which ends its pass).
+    public var paid: Bool
 
     /// Creates an entry.
-    public init(identity: String, position: Int?, passIssuedAt: Date? = nil) {
+    public init(identity: String, position: Int?, passIssuedAt: Date? = nil, paid: Bool = false) {
         self.identity = identity
         self.position = position
         self.passIssuedAt = passIssuedAt
+        self.paid = paid
     }
 }

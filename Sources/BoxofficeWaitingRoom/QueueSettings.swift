@@ -13,15 +13,30 @@ public struct QueueSettings: Sendable, Equatable {
     public var passMinutes: Int
     /// Whether admission is paused (the cursor stands still; joining goes on).
     public var paused: Bool
+    /// At most this many admitted visitors shop at once: the next are let in as others pay, or their pass ends; nil
+    /// admits at the rate alone.
+    public var activeShoppers: Int?
+    /// How many leading zero bits the proof of work of a join needs (more for an address that joins often); 0 asks
+    /// for none.
+    public var proofOfWork: Int
 
     /// Creates settings.
-    public init(enabled: Bool, opensAt: Date, admitPerMinute: Int, passMinutes: Int, paused: Bool = false) {
+    public init(
+        enabled: Bool, opensAt: Date, admitPerMinute: Int, passMinutes: Int, paused: Bool = false, activeShoppers: Int? = nil, proofOfWork: Int = 0
+    ) {
         self.enabled = enabled
         self.opensAt = opensAt
         self.admitPerMinute = admitPerMinute
         self.passMinutes = passMinutes
         self.paused = paused
+        self.activeShoppers = activeShoppers
+        self.proofOfWork = proofOfWork
     }
+
+    /// The proof of work a waiting room asks for when it asks for one: about a second of a phone's CPU.
+    public static let defaultProofOfWork = 18
+    /// The most leading zero bits an organizer may ask for.
+    public static let maxProofOfWork = 28
 
     /// The defaults for an event: the pre-queue opens 30 minutes before sales start; 600 visitors a minute; 10
     /// minutes to shop.
@@ -40,5 +55,11 @@ public struct QueueSettings: Sendable, Equatable {
         }
         guard (1 ... 240).contains(passMinutes) else { throw .invalid("queue.pass_minutes must be between 1 and 240.") }
         guard opensAt <= details.salesStart else { throw .invalid("queue.opens_at must not be after sales_start.") }
+        if let activeShoppers, !(1 ... Self.maxAdmitPerMinute).contains(activeShoppers) {
+            throw .invalid("queue.active_shoppers must be between 1 and \(Self.maxAdmitPerMinute), or null.")
+        }
+        guard (0 ... Self.maxProofOfWork).contains(proofOfWork) else {
+            throw .invalid("queue.proof_of_work must be between 0 (none) and \(Self.maxProofOfWork) leading zero bits.")
+        }
     }
 }

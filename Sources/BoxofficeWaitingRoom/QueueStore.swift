@@ -14,12 +14,16 @@ public protocol QueueStore: Sendable {
     /// pre-queue), after it with the next position (ordering the pre-queue first if nobody has). A store may write them
     /// all in one transaction.
     func joinQueue(of event: EventID, _ joins: [QueueJoin]) async throws -> [QueueEntry]
-    /// A visitor's entry.
+    /// A visitor's entry, with whether it has paid for a booking of the event.
     func queueEntry(of event: EventID, identity: String) async throws -> QueueEntry?
+    /// When the cursor first passed a position (nil when no recorded move did).
+    func admissionTime(of event: EventID, position: Int) async throws -> Date?
     /// Records when a visitor was first given a pass (kept from the first call); returns that moment.
     func recordPassIssued(of event: EventID, identity: String, at: Date) async throws -> Date
     /// Moves the cursor of every queue under way to `now` (ordering a pre-queue whose sales started), one process at
-    /// a time per queue.
+    /// a time per queue, recording each move; for a queue with ``QueueSettings/activeShoppers`` it first counts the
+    /// visitors still shopping (admitted within the pass's time, nothing paid) and the last minute's admissions.
+    /// Returns every queue under way as it stands (moved here, or by another process).
     func advanceQueues(to now: Date) async throws -> [EventID: QueueState]
 }
 

@@ -6,14 +6,16 @@ import Foundation
 public struct WaitingRoom: Sendable {
     let store: any QueueStore
     let signer: PassSigner
+    let proofs: ProofOfWork
     let draw: @Sendable () -> Int64
     private let joins: JoinBatcher
 
-    /// A waiting room over a store, signing passes with `signer`; `draw` orders the pre-queue (``uniformDraw`` by default;
-    /// tests pass a seeded one).
-    public init(store: any QueueStore, signer: PassSigner, draw: @escaping @Sendable () -> Int64 = WaitingRoom.uniformDraw) {
+    /// A waiting room over a store, signing passes with `signer` and checking joins' proofs of work with `proofs`; `draw`
+    /// orders the pre-queue (``uniformDraw`` by default; tests pass a seeded one).
+    public init(store: any QueueStore, signer: PassSigner, proofs: ProofOfWork, draw: @escaping @Sendable () -> Int64 = WaitingRoom.uniformDraw) {
         self.store = store
         self.signer = signer
+        self.proofs = proofs
         self.draw = draw
         joins = JoinBatcher(store: store)
     }
@@ -22,17 +24,39 @@ public struct WaitingRoom: Sendable {
     /// random order, whoever arrived first.
     public static let uniformDraw: @Sendable () -> Int64 = { Int64.random(in: .min ... .max) }
 
-    /// Puts a visitor in an event's queue, or finds the place it has (one place per identity and event).
+    /// A proof-of-work challenge for a join from `address`, or nil when the event's waiting room asks for none.
+    /// - Throws: ``DomainError/noWaitingRoom(_:)`` when the event has no queue running.
+    public func challenge(for event: EventID, address: String?, now: Date) async throws -> ProofOfWork.Challenge? {
+        guard let state = try await store.queueState(of: event), state.settings.enabled else { throw DomainError.noWaitingRoom(event) }
+        guard state.settings.proofOfWork > 0 else { return nil }
+        return proofs.challenge(for: event, baseDifficulty: state.settings.proofOfWork, address: address, now: now)
+    }
+
+    /// Checks a join's proof of work when the event's waiting room asks for one (a challenge and its nonce), before the
+    /// visitor gets an identity; the answer goes to ``join(_:identity:now:checked:)``.
     /// - Throws: ``DomainError/noWaitingRoom(_:)`` when the event has no queue running; ``DomainError/salesNotOpen(_:)``
-    ///   before the pre-queue opens or once sales are over.
-    public func join(_ event: Event, identity: String, now: Date) async throws -> QueuePlace {
+    ///   before the pre-queue opens or once sales are over; ``DomainError/proofOfWorkRequired(_:_:)``.
+    public func checkProof(_ event: Event, proof: (challenge: String, nonce: String)?, address: String?, now: Date) async throws -> CheckedJoin {
         guard let state = try await store.queueState(of: event.id), state.settings.enabled else { throw DomainError.noWaitingRoom(event.id) }
         if now < state.settings.opensAt {
             throw DomainError.salesNotOpen("The waiting room for \"\(event.details.title)\" opens at \(state.settings.opensAt.formatted(.iso8601)).")
         }
         if now >= event.details.salesEnd { throw DomainError.salesNotOpen("Sales for \"\(event.details.title)\" closed at \(event.details.salesEnd.formatted(.iso8601)).") }
-        let entry = try await joins.join(QueueJoin(identity: identity, at: now, draw: draw()), to: event.id)
-        return try await place(of: entry, in: try await store.queueState(of: event.id) ?? state, event: event.id, now: now)
+        if state.settings.proofOfWork > 0 {
+            try proofs.check(challenge: proof?.challenge, nonce: proof?.nonce, for: event.id, address: address, now: now)
+        }
+        return CheckedJoin(state: state)
+    }
+
+    /// Puts a visitor in an event's queue, or finds the place it has (one place per identity and event), once
+    /// ``checkProof(_:proof:address:now:)`` let it.
+    public func join(_ event: Event, identity: String, now: Date, checked: CheckedJoin) async throws -> QueuePlace {
+        let state = checked.state
+        var entry = try await joins.join(QueueJoin(identity: identity, at: now, draw: draw()), to: event.id)
+        let current = try await store.queueState(of: event.id) ?? state
+        // A visitor joining again once admitted may have paid since: its whole entry says so.
+        if let position = entry.position, position <= current.cursor { entry = try await store.queueEntry(of: event.id, identity: identity) ?? entry }
+        return try await place(of: entry, in: current, event: event.id, now: now)
     }
 
     /// A visitor's place in an event's queue, with the pass once admitted.
@@ -52,17 +76,23 @@ public struct WaitingRoom: Sendable {
             let ahead = position - state.cursor - 1
             place.state = .waiting
             place.ahead = ahead
-            place.etaSeconds = Int((Double(ahead + 1) * 60 / Double(settings.admitPerMinute)).rounded(.up))
+            place.etaSeconds = Int((Double(ahead + 1) * 60 / Double(state.pace)).rounded(.up))
+            return place
+        }
+        place.ahead = 0
+        place.etaSeconds = 0
+        guard !entry.paid else {
+            place.state = .done
             return place
         }
         // The pass's time runs from the visitor's admission, not from its first look: when the cursor passed its
-        // position, worked out from the rate (a visitor who comes back late has had its turn).
-        let admittedAt = state.advancedAt.addingTimeInterval(-Double(state.cursor - position) * 60 / Double(settings.admitPerMinute))
+        // position (a visitor who comes back late has had its turn).
         var issued = entry.passIssuedAt ?? now
-        if entry.passIssuedAt == nil { issued = try await store.recordPassIssued(of: event, identity: entry.identity, at: min(now, admittedAt)) }
+        if entry.passIssuedAt == nil {
+            let admittedAt = try await store.admissionTime(of: event, position: position) ?? now
+            issued = try await store.recordPassIssued(of: event, identity: entry.identity, at: min(now, admittedAt))
+        }
         let expiresAt = issued.addingTimeInterval(TimeInterval(settings.passMinutes * 60))
-        place.ahead = 0
-        place.etaSeconds = 0
         place.passExpiresAt = expiresAt
         guard now < expiresAt else {
             place.state = .expired
@@ -72,4 +102,9 @@ public struct WaitingRoom: Sendable {
         place.pass = signer.sign(AdmissionPass(event: event, holder: entry.identity, position: position, expiresAt: expiresAt))
         return place
     }
+}
+
+/// A join whose waiting room is open and whose proof of work (if asked for) holds.
+public struct CheckedJoin: Sendable {
+    let state: QueueState
 }

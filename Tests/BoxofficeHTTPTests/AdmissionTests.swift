@@ -65,7 +65,8 @@ struct AdmissionTests {
             let port = try #require(client.port)
             let guest = try await client.guest()
             let token = try #require(guest.headers[.authorization]).replacingOccurrences(of: "Bearer ", with: "")
-            let first = try await client.send(.post, "/api/book/safe", json: #"{"seat_id": 39}"#, headers: guest.headers)
+            // Through the router: an answer of the event loop's path counted after it was read would be taken for the next's.
+            let first = try await client.send(.post, "/api/book/safe?via=router", json: #"{"seat_id": 39}"#, headers: guest.headers)
             #expect(first.status == .ok)
             var results: [(AdmissionRule, PipelinedClient.Answer, PipelinedClient.Answer, fastOnEventLoop: Bool)] = []
             for rule in AdmissionRule.allCases {

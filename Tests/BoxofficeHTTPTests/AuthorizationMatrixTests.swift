@@ -92,6 +92,9 @@ struct AuthorizationMatrixTests {
             let queued = try #require(try await client.send(.post, "/api/events", json: Self.eventJSON, headers: client.organizer).object["id"] as? Int)
             #expect(try await client.send(.put, "/api/events/\(queued)/queue", json: #"{"enabled": true}"#, headers: client.organizer).status == .ok)
             for headers in [a, b, guest, client.organizer] { _ = try await client.send(.post, "/api/events/\(queued)/queue", headers: headers) }
+            // A third asks its visitors for a proof of work.
+            let proven = try #require(try await client.send(.post, "/api/events", json: Self.eventJSON, headers: client.organizer).object["id"] as? Int)
+            #expect(try await client.send(.put, "/api/events/\(proven)/queue", json: #"{"proof_of_work": 4}"#, headers: client.organizer).status == .ok)
             func headers(_ caller: Caller) -> HTTPFields {
                 switch caller {
                 case .anonymous: [:]
@@ -122,6 +125,7 @@ struct AuthorizationMatrixTests {
                 "PUT /api/events/{id}/queue": (.organizers, { ("/api/events/\(queued)/queue", #"{"admit_per_minute": 600}"#) }),
                 "POST /api/events/{id}/queue": (.anyone, { ("/api/events/\(queued)/queue", nil) }),
                 "GET /api/events/{id}/queue/me": (.signedIn, { ("/api/events/\(queued)/queue/me", nil) }),
+                "GET /api/events/{id}/queue/challenge": (.anyone, { ("/api/events/\(proven)/queue/challenge", nil) }),
                 "POST /api/book/safe": (.anyone, { ("/api/book/safe", #"{"seat_id": \#(seat.next())}"#) }),
                 "POST /api/bookings": (.anyone, { ("/api/bookings", #"{"event_id": \#(event), "seat_ids": [\#(seat.next())]}"#) }),
                 "GET /api/bookings": (.signedIn, { ("/api/bookings", nil) }),

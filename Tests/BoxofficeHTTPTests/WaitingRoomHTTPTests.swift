@@ -1,8 +1,12 @@
+@testable import BoxofficeHTTP
 import BoxofficeTestSupport
+import BoxofficeWaitingRoom
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import HummingbirdWSTesting
 import Testing
 
 @Suite("Waiting rooms over HTTP")
@@ -77,6 +81,88 @@ struct WaitingRoomHTTPTests {
             let check = try await InventoryCheck.run(server.database)
             #expect(check.violations.isEmpty)
             #expect(try await server.database.count("SELECT CAST(COUNT(*) AS TEXT) FROM bookings") == 2, "only the holds with a pass, and the one after")
+        }
+    }
+
+    @Test("a pass buys once: after its holder pays, its holds are refused and its place says done", arguments: TestBackend.all)
+    func passBuysOnce(backend: TestBackend) async throws {
+        let server = try await TestServer.make(backend)
+        defer { server.remove() }
+        try await server.run { client in
+            #expect(try await client.send(.put, "/api/events/1/queue", json: #"{"enabled": true, "admit_per_minute": 6000}"#, headers: client.organizer).status == .ok)
+            let ann = try await client.guest()
+            let account = try #require(try await client.send(.post, "/api/accounts", json: "{}", headers: ann.headers).object["id"] as? String)
+            #expect(try await client.send(.post, "/api/accounts/\(account)/deposits", json: #"{"amount_minor": 100000}"#, headers: ann.headers).status == .created)
+            #expect(try await client.send(.post, "/api/events/1/queue", headers: ann.headers).status == .ok)
+            var withPass = ann.headers
+            withPass[Self.queuePass] = try #require(try await Self.admitted(client, event: 1, headers: ann.headers)["pass"] as? String)
+            let held = try await client.send(.post, "/api/bookings", json: #"{"event_id": 1, "seat_ids": [31]}"#, headers: withPass)
+            let booking = try #require(held.object["id"] as? String, "\(held.text)")
+            let another = try await client.send(.post, "/api/bookings", json: #"{"event_id": 1, "seat_ids": [32]}"#, headers: withPass)
+            #expect(another.status == .created, "a pass may hold more than once before paying: \(another.text)")
+            let paid = try await client.send(.post, "/api/bookings/\(booking)/pay", headers: ann.headers)
+            #expect(paid.object["status"] as? String == "confirmed", "\(paid.text)")
+            let after = try await client.send(.post, "/api/bookings", json: #"{"event_id": 1, "seat_ids": [33]}"#, headers: withPass)
+            #expect(after.status == .forbidden && after.object["type"] as? String == "https://boxoffice.dev/problems/queue-pass-used", "\(after.text)")
+            let place = try await client.send(.get, "/api/events/1/queue/me", headers: ann.headers).object
+            #expect(place["state"] as? String == "done" && place["pass"] == nil, "\(place)")
+            #expect(try await client.send(.post, "/api/events/1/queue", headers: ann.headers).object["state"] as? String == "done", "joining again gives no new pass")
+        }
+    }
+
+    @Test("a waiting room with proof of work lets in only joins that solved a fresh challenge")
+    func proofOfWork() async throws {
+        let server = try await TestServer.make(.sqlite)
+        defer { server.remove() }
+        try await server.run { client in
+            #expect(try await client.send(.get, "/api/events/1/queue/challenge").status == .notFound, "no waiting room")
+            let set = try await client.send(.put, "/api/events/1/queue", json: #"{"enabled": true, "proof_of_work": 6}"#, headers: client.organizer)
+            #expect(set.object["proof_of_work"] as? Int == 6, "\(set.text)")
+            let bare = try await client.send(.post, "/api/events/1/queue")
+            #expect(bare.status == .forbidden && bare.object["type"] as? String == "https://boxoffice.dev/problems/proof-of-work-required", "\(bare.text)")
+            let challenge = try await client.send(.get, "/api/events/1/queue/challenge").object
+            let text = try #require(challenge["challenge"] as? String)
+            let difficulty = try #require(challenge["difficulty"] as? Int)
+            #expect(difficulty == 6)
+            var nonce = 0
+            while ProofOfWork.leadingZeroBits(of: Array(SHA256.hash(data: Array((text + String(nonce)).utf8)))) < difficulty { nonce += 1 }
+            let proof = #"{"proof": {"challenge": "\#(text)", "nonce": "\#(nonce)"}}"#
+            let joined = try await client.send(.post, "/api/events/1/queue", json: proof)
+            #expect(joined.status == .ok && joined.object["guest_token"] is String, "\(joined.text)")
+            let replayed = try await client.send(.post, "/api/events/1/queue", json: proof)
+            #expect(replayed.status == .forbidden && (replayed.object["detail"] as? String ?? "").contains("used"), "one join per challenge: \(replayed.text)")
+            #expect(try await client.send(.post, "/api/events/1/queue", json: #"{"proof": 5}"#).status == .badRequest)
+            #expect(try await server.database.count("SELECT CAST(COUNT(*) AS TEXT) FROM queue_entries") == 1, "refused joins leave nothing behind")
+        }
+    }
+
+    @Test("the queue is a live topic: each tick one frame with the cursor and the pace, and the latest at once on subscribing")
+    func liveTopic() async throws {
+        let server = try await TestServer.make(.sqlite)
+        defer { server.remove() }
+        try await server.runLive { client, _ in
+            #expect(try await client.send(.put, "/api/events/1/queue", json: #"{"enabled": true, "admit_per_minute": 120}"#, headers: client.organizer).status == .ok)
+            try await Task.sleep(for: .milliseconds(1_200))
+            var joined: [Int] = []
+            for _ in 0 ..< 5 { joined.append(try #require(try await client.send(.post, "/api/events/1/queue").object["position"] as? Int)) }
+            let last = joined.max() ?? 0
+            try await client.ws(LiveSocket.path) { inbound, outbound, _ in
+                try await LiveClient.session(inbound: inbound, outbound: outbound) { live in
+                    try await live.send(#"{"action": "subscribe", "queue": 999}"#)
+                    #expect(try await live.next("error")["detail"] as? String == "There is no event with id 999.")
+                    try await live.send(#"{"action": "subscribe", "queue": 1}"#)
+                    #expect(try await live.next("subscribed")["queue"] as? Int == 1)
+                    // The server has told this queue's progress before (its advancer ticked): the latest comes at once.
+                    var cursors = [try #require(try await live.next("queue", within: 0.2)["cursor"] as? Int)]
+                    while cursors.last ?? 0 < last {
+                        let frame = try await live.next("queue", within: 5)
+                        #expect(frame["event_id"] as? Int == 1 && frame["joined"] as? Int == 5 && frame["admit_per_minute"] as? Int == 120, "\(frame)")
+                        cursors.append(try #require(frame["cursor"] as? Int))
+                    }
+                    #expect(cursors == cursors.sorted(), "the cursor only moves forward: \(cursors)")
+                    #expect(cursors.count >= 2, "the frames follow the cursor, two a second at this rate: \(cursors)")
+                }
+            }
         }
     }
 }

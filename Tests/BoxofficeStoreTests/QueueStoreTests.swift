@@ -126,4 +126,41 @@ struct QueueStoreTests {
             }
         }
     }
+
+    @Test("with active shoppers the cursor lets in as visitors pay or their pass ends, and each move says when a position came in", arguments: TestBackend.all)
+    func activeShoppers(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { (fixture: StoreFixture) async throws in
+            let queues = try #require(fixture.store as? any QueueStore)
+            let event = try await fixture.store.createEvent(try StoreFixture.draft())
+            var settings = Self.settings()
+            settings.admitPerMinute = 6_000
+            settings.activeShoppers = 3
+            settings.passMinutes = 1
+            _ = try await queues.saveQueueSettings(settings, of: event.id, salesStart: Self.now, at: Self.now)
+            for visitor in 1 ... 10 { _ = try await queues.joinQueue(of: event.id, identity: "v\(visitor)", at: Self.now.addingTimeInterval(1), draw: 0) }
+            var state = try #require(try await queues.advanceQueues(to: Self.now.addingTimeInterval(2))[event.id])
+            #expect(state.cursor == 3 && state.shopping == 3, "three shop at once: \(state.cursor)")
+            #expect(try await queues.advanceQueues(to: Self.now.addingTimeInterval(5))[event.id]?.cursor == 3, "nobody left: nobody more")
+            #expect(try await queues.admissionTime(of: event.id, position: 2) == Self.now.addingTimeInterval(2))
+            #expect(try await queues.admissionTime(of: event.id, position: 4) == nil)
+
+            // v1 pays for a booking of the event: its place is free, and its entry says it paid.
+            let sql = switch backend {
+            case .sqlite:
+                "INSERT INTO bookings VALUES ('b1', \(event.id.rawValue), 'confirmed', '1', '', 100, 'EUR', 'v1', 0, 0, 0)"
+            case .postgres:
+                "INSERT INTO bookings VALUES (gen_random_uuid(), \(event.id.rawValue), 'confirmed', '1', '', 100, 'EUR', 'v1', now(), now(), now())"
+            }
+            _ = try await fixture.database.rows(sql)
+            #expect(try await queues.queueEntry(of: event.id, identity: "v1")?.paid == true)
+            #expect(try await queues.queueEntry(of: event.id, identity: "v2")?.paid == false)
+            state = try #require(try await queues.advanceQueues(to: Self.now.addingTimeInterval(6))[event.id])
+            #expect(state.cursor == 4 && state.shopping == 3, "one paid, one more in: \(state.cursor)")
+            #expect(state.admittedLastMinute == 4, "four let in within the minute")
+            // A minute after the first three came in their passes have ended: two more come in (v4 still shops).
+            state = try #require(try await queues.advanceQueues(to: Self.now.addingTimeInterval(63))[event.id])
+            #expect(state.cursor == 6, "v2 and v3's passes ended (v4's runs): \(state.cursor)")
+            #expect(try await queues.queueState(of: event.id)?.shopping == 3, "kept for the organizer's view")
+        }
+    }
 }

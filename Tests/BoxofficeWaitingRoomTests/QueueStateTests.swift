@@ -44,6 +44,24 @@ struct QueueStateTests {
         #expect(early.cursor == 0)
     }
 
+    @Test("with active shoppers the cursor lets in only as many as leave room, at most at the rate, and banks nothing while full")
+    func activeShoppers() {
+        var state = Self.state(rate: 600)
+        state.settings.activeShoppers = 20
+        state.advance(to: Self.start.addingTimeInterval(1), shopping: 0)
+        #expect(state.cursor == 10 && state.shopping == 10, "the rate (10 a second) is the ceiling")
+        state.advance(to: Self.start.addingTimeInterval(3), shopping: 10)
+        #expect(state.cursor == 20 && state.carry == 0, "room for 10 more, not the 20 the rate allows")
+        state.advance(to: Self.start.addingTimeInterval(60), shopping: 20)
+        #expect(state.cursor == 20, "full: nobody more")
+        state.advance(to: Self.start.addingTimeInterval(61), shopping: 17)
+        #expect(state.cursor == 23, "three left (paid, or their pass ended): three in, not a minute's worth")
+        state.admittedLastMinute = 23
+        #expect(state.pace == 23 && state.progress(of: EventID(rawValue: 1)).admitPerMinute == 23, "visitors are told the pace seen")
+        state.admittedLastMinute = 0
+        #expect(state.pace == 1, "a pace of at least one, so an ETA stays finite")
+    }
+
     @Test("settings are checked against the event")
     func settings() throws {
         let details = EventDetails(
@@ -55,6 +73,12 @@ struct QueueStateTests {
         try defaults.check(for: details)
         var bad = defaults
         bad.admitPerMinute = 0
+        #expect(throws: DomainError.self) { try bad.check(for: details) }
+        bad = defaults
+        bad.activeShoppers = 0
+        #expect(throws: DomainError.self) { try bad.check(for: details) }
+        bad = defaults
+        bad.proofOfWork = QueueSettings.maxProofOfWork + 1
         #expect(throws: DomainError.self) { try bad.check(for: details) }
         bad = defaults
         bad.opensAt = Self.start.addingTimeInterval(1)

@@ -8,6 +8,8 @@ public enum LiveUpdate: Sendable, Hashable {
     case booking(BookingStatusChange)
     /// A customer's wallet balance changed.
     case wallet(WalletChange)
+    /// Where an event's waiting room stands, once per tick of its cursor.
+    case queue(QueueProgress)
 }
 
 /// Takes live updates and forwards them to whoever watches; never blocks and never throws, so publishing

@@ -60,4 +60,26 @@ extension Request {
             throw Problem.malformed(DecodingErrorText.describe(error))
         }
     }
+
+    /// Reads and decodes a JSON body a request may leave out: nil for an empty body.
+    /// - Throws: as ``decodeJSON(_:limit:fast:)`` for a body that is there.
+    func decodeOptionalJSON<Value: Decodable>(_ type: Value.Type, limit: Int) async throws -> Value? {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw Problem.bodyTooLarge(limit: limit)
+        }
+        guard buffer.readableBytes > 0 else { return nil }
+        guard APICoding.isJSON(headers[.contentType]) else {
+            throw Problem(
+                .unsupportedMediaType, type: "unsupported-media-type", detail: "Send the body as JSON, with Content-Type: application/json."
+            )
+        }
+        do {
+            return try APICoding.makeDecoder().decode(Value.self, from: Data(buffer.readableBytesView))
+        } catch let error as DecodingError {
+            throw Problem.malformed(DecodingErrorText.describe(error))
+        }
+    }
 }

@@ -47,7 +47,15 @@ public struct Problem: HTTPResponseError, Sendable {
             if case .addressCapReached(_, let wait?) = error { headers[.retryAfter] = String(wait) }
             self.init(.tooManyRequests, type: "address-limit-reached", detail: error.detail, headers: headers)
         case .forbidden:
-            self.init(.forbidden, type: "queue-pass-required", detail: error.detail)
+            self.init(.forbidden, type: Self.forbiddenType(error), detail: error.detail)
+        }
+    }
+
+    private static func forbiddenType(_ error: DomainError) -> String {
+        switch error {
+        case .queuePassUsed: "queue-pass-used"
+        case .proofOfWorkRequired: "proof-of-work-required"
+        default: "queue-pass-required"
         }
     }
 

@@ -4,8 +4,8 @@ import Foundation
 /// A message a client sends on `/api/ws`.
 ///
 /// `{"action": "auth", "token": "…"}` (browsers cannot send a header with a WebSocket), `{"action": "subscribe",
-/// "event_id": 1}`, `{"action": "subscribe", "customer": "<identity id>"}`, the same with `"unsubscribe"`, and
-/// `{"action": "ping"}`.
+/// "event_id": 1}`, `{"action": "subscribe", "customer": "<identity id>"}`, `{"action": "subscribe", "queue": 1}` (an
+/// event's waiting room), the same with `"unsubscribe"`, and `{"action": "ping"}`.
 enum LiveCommand: Equatable {
     case authenticate(String)
     case subscribe(LiveTopic)
@@ -16,6 +16,7 @@ enum LiveCommand: Equatable {
         let action: String
         let eventId: Int64?
         let customer: String?
+        let queue: Int64?
         let token: String?
     }
 
@@ -44,17 +45,19 @@ enum LiveCommand: Equatable {
     }
 
     private static func topic(of body: Body) throws(LiveCommandError) -> LiveTopic {
-        switch (body.eventId, body.customer) {
-        case (let event?, nil):
+        switch (body.eventId, body.customer, body.queue) {
+        case (let event?, nil, nil):
             return .event(EventID(rawValue: event))
-        case (nil, let customer?):
+        case (nil, nil, let queue?):
+            return .queue(EventID(rawValue: queue))
+        case (nil, let customer?, nil):
             do {
                 return .customer(try TextRules.required(customer, field: "customer"))
             } catch {
                 throw LiveCommandError(detail: "customer must be a non-empty name without control characters.")
             }
         default:
-            throw LiveCommandError(detail: "Name exactly one of event_id or customer.")
+            throw LiveCommandError(detail: "Name exactly one of event_id, customer or queue.")
         }
     }
 }

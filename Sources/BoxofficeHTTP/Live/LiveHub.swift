@@ -13,7 +13,8 @@ import Synchronization
 /// hop per loop, with no Swift task or copy per subscriber. The interval is ``Limits/flushInterval``, longer for an
 /// event with so many subscribers that their frames would pass ``Limits/framesPerSecond``: every frame costs a
 /// system call, so the fan-out's cost stays bounded however many watch.
-/// Booking and wallet changes go at once to their customer's few connections. Publishing never waits, and the
+/// Booking and wallet changes go at once to their customer's few connections; a waiting room's progress (once a
+/// second) goes, encoded once, to every visitor watching it. Publishing never waits, and the
 /// engine's work does not grow with the number of subscribers.
 public final class LiveHub: LiveUpdatePublisher {
     /// How much one client may cost, and how often a busy event's subscribers hear of it.
@@ -51,6 +52,8 @@ public final class LiveHub: LiveUpdatePublisher {
         var topicsOf: [Int: Set<LiveTopic>] = [:]
         var watchers: [LiveTopic: [Int: LiveConnection]] = [:]
         var fanouts: [EventID: EventFanout] = [:]
+        /// The latest progress frame of each waiting room, for a visitor who subscribes between two ticks.
+        var progress: [EventID: ByteBuffer] = [:]
     }
 
     private let state = Mutex(State())
@@ -148,7 +151,20 @@ public final class LiveHub: LiveUpdatePublisher {
             send({ try LiveMessage.encode(change) }, to: .customer(change.customer))
         case .wallet(let change):
             send({ try LiveMessage.encode(change) }, to: .customer(change.customer))
+        case .queue(let progress):
+            guard let frame = encode({ try LiveMessage.encode(progress) }) else { return }
+            let watching = state.withLock { state in
+                state.progress[progress.eventID] = frame
+                return Array((state.watchers[.queue(progress.eventID)] ?? [:]).values)
+            }
+            deliver(frame, to: watching, droppedFor: nil) {}
         }
+    }
+
+    /// Sends a waiting room's latest progress to a visitor who just subscribed, so it need not wait for the next tick.
+    func sendLatestProgress(of event: EventID, to connection: LiveConnection) {
+        guard let frame = state.withLock({ $0.progress[event] }) else { return }
+        connection.send(frame)
     }
 
     private func send(_ message: () throws -> ByteBuffer, to topic: LiveTopic) {
@@ -172,6 +188,13 @@ public final class LiveHub: LiveUpdatePublisher {
         guard !watching.isEmpty, let frame = encode({ try LiveMessage.encode(merged, epoch: epoch) }) else {
             return finish(fanout, subscribers: watching.count)
         }
+        deliver(frame, to: watching, droppedFor: merged.eventID) { self.finish(fanout, subscribers: watching.count) }
+    }
+
+    /// Writes one frame to many connections, one hop to each event loop that has some, and calls `done` once every
+    /// loop has written it.
+    private func deliver(_ frame: ByteBuffer, to watching: [LiveConnection], droppedFor event: EventID?, done: @escaping @Sendable () -> Void) {
+        guard !watching.isEmpty else { return done() }
         var byLoop: [ObjectIdentifier: (loop: any EventLoop, connections: [LiveConnection])] = [:]
         for connection in watching {
             byLoop[ObjectIdentifier(connection.eventLoop), default: (connection.eventLoop, [])].connections.append(connection)
@@ -179,8 +202,8 @@ public final class LiveHub: LiveUpdatePublisher {
         let remaining = Countdown(byLoop.count)
         for (loop, connections) in byLoop.values {
             loop.execute {
-                for connection in connections { connection.deliver(frame, droppedFor: merged.eventID) }
-                if remaining.countDown() { self.finish(fanout, subscribers: watching.count) }
+                for connection in connections { connection.deliver(frame, droppedFor: event) }
+                if remaining.countDown() { done() }
             }
         }
     }

@@ -43,12 +43,25 @@ enum LiveMessage {
         let currency: String
     }
 
+    /// `queue`: where an event's waiting room stands; a visitor at `position` has `position - cursor - 1` ahead of it
+    /// and is in once `cursor >= position`.
+    struct Queue: Encodable {
+        let type = "queue"
+        let eventId: Int64
+        let cursor: Int
+        let joined: Int
+        let ordered: Bool
+        let admitPerMinute: Int
+        let at: Date
+    }
+
     /// `subscribed` / `unsubscribed`: a command took effect; for an event, `version` is the version at that
     /// moment, so a client holding an older seat map knows to read it again.
     struct Subscription: Encodable {
         let type: String
         let eventId: Int64?
         let customer: String?
+        let queue: Int64?
         let epoch: String?
         let version: UInt64?
     }
@@ -79,6 +92,14 @@ enum LiveMessage {
             pools: merged.pools.sorted { $0.key < $1.key }.map {
                 Inventory.Pool(id: $0.key.rawValue, capacity: $0.value.capacity, held: $0.value.held, sold: $0.value.sold, available: $0.value.available)
             }
+        ))
+    }
+
+    /// Encodes where a waiting room stands.
+    static func encode(_ progress: QueueProgress) throws -> ByteBuffer {
+        try encode(Queue(
+            eventId: progress.eventID.rawValue, cursor: progress.cursor, joined: progress.joined, ordered: progress.ordered,
+            admitPerMinute: progress.admitPerMinute, at: progress.at
         ))
     }
 

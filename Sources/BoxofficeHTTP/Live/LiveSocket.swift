@@ -93,7 +93,7 @@ public struct LiveSocket: Sendable {
             }
         case .subscribe(let topic):
             switch topic {
-            case .event(let id) where (try? engine.engine(for: id)) == nil:
+            case .event(let id) where (try? engine.engine(for: id)) == nil, .queue(let id) where (try? engine.engine(for: id)) == nil:
                 reply(LiveMessage.Refusal(detail: "There is no event with id \(id)."), on: connection)
                 return
             case .customer(let customer) where !(principal?.mayAct(for: customer) ?? false):
@@ -107,6 +107,7 @@ public struct LiveSocket: Sendable {
                 return
             }
             reply(subscription("subscribed", topic), on: connection)
+            if case .queue(let id) = topic { hub.sendLatestProgress(of: id, to: connection) }
         case .unsubscribe(let topic):
             hub.unsubscribe(connection, from: topic)
             reply(subscription("unsubscribed", topic), on: connection)
@@ -117,10 +118,12 @@ public struct LiveSocket: Sendable {
         switch topic {
         case .event(let id):
             LiveMessage.Subscription(
-                type: type, eventId: id.rawValue, customer: nil, epoch: hub.epoch, version: try? engine.engine(for: id).snapshot.version
+                type: type, eventId: id.rawValue, customer: nil, queue: nil, epoch: hub.epoch, version: try? engine.engine(for: id).snapshot.version
             )
         case .customer(let name):
-            LiveMessage.Subscription(type: type, eventId: nil, customer: name, epoch: nil, version: nil)
+            LiveMessage.Subscription(type: type, eventId: nil, customer: name, queue: nil, epoch: nil, version: nil)
+        case .queue(let id):
+            LiveMessage.Subscription(type: type, eventId: nil, customer: nil, queue: id.rawValue, epoch: nil, version: nil)
         }
     }
 

@@ -6,4 +6,6 @@ public enum LiveTopic: Hashable, Sendable {
     case event(EventID)
     /// One customer's bookings and wallet.
     case customer(String)
+    /// Where one event's waiting room stands.
+    case queue(EventID)
 }

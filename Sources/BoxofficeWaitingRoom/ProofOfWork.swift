@@ -1,0 +1,120 @@
+import BoxofficeDomain
+import Crypto
+import Foundation
+import Synchronization
+
+/// The proof of work a waiting room may ask of every join: the visitor reads a challenge, finds a nonce whose
+/// SHA-256 with it starts with the challenge's number of zero bits, and joins with both. A visitor pays about a
+/// second of a phone's CPU once; a script joining a thousand times pays a thousand times, and more, since the
+/// difficulty grows with the joins from one address.
+///
+/// Challenges are signed, not stored: `v1.<event>.<difficulty>.<expiry>.<random>` and its HMAC-SHA256, in
+/// base64url. Each is good for one join within ``validity``: this process remembers the challenges it has taken
+/// until they expire.
+public final class ProofOfWork: Sendable {
+    /// A challenge as the visitor gets it.
+    public struct Challenge: Sendable, Equatable {
+        /// The challenge text, to be hashed with the nonce.
+        public var text: String
+        /// How many leading zero bits the hash must have.
+        public var difficulty: Int
+        /// When the challenge stops being accepted.
+        public var expiresAt: Date
+    }
+
+    /// How long a challenge is accepted.
+    public static let validity: TimeInterval = 300
+    /// The most leading zero bits a difficulty reaches, however many joins an address made.
+    public static let maxDifficulty = 32
+
+    private let key: SymmetricKey
+    private let taken = Mutex<[String: Date]>([:])
+    private let joins = Mutex<[String: AddressJoins]>([:])
+
+    /// A proof-of-work checker whose key is derived from the service's signing secret.
+    public init(secret: [UInt8]) {
+        key = SymmetricKey(data: SHA256.hash(data: Array("boxoffice queue challenge".utf8) + secret))
+    }
+
+    /// A new challenge for a join from `address` to an event whose waiting room asks for `baseDifficulty` bits: one
+    /// bit more for every doubling of the address's joins in the last hour past the first four.
+    public func challenge(for event: EventID, baseDifficulty: Int, address: String?, now: Date) -> Challenge {
+        let difficulty = min(Self.maxDifficulty, baseDifficulty + extraBits(for: address, now: now))
+        let expiresAt = now.addingTimeInterval(Self.validity)
+        let random = (0 ..< 12).map { _ in UInt8.random(in: .min ... .max) }
+        let payload = Array("v1.\(event.rawValue).\(difficulty).\(Int64(expiresAt.timeIntervalSince1970)).\(Base64URL.encode(random))".utf8)
+        let mac = HMAC<SHA256>.authenticationCode(for: payload, using: key)
+        return Challenge(text: Base64URL.encode(payload) + "." + Base64URL.encode(Array(mac)), difficulty: difficulty, expiresAt: expiresAt)
+    }
+
+    /// Checks a join's proof, and takes its challenge so that it cannot be used again; counts the join against the
+    /// address.
+    /// - Throws: ``DomainError/proofOfWorkRequired(_:_:)`` saying what is wrong.
+    public func check(challenge text: String?, nonce: String?, for event: EventID, address: String?, now: Date) throws(DomainError) {
+        guard let text, let nonce else { throw .proofOfWorkRequired(event, "This waiting room asks for a proof of work with every join.") }
+        guard nonce.utf8.count <= 64 else { throw .proofOfWorkRequired(event, "The nonce is longer than 64 characters.") }
+        guard let difficulty = verified(text, event: event, now: now) else {
+            throw .proofOfWorkRequired(event, "The challenge is not one this service gave for this event, or it ran out.")
+        }
+        guard Self.leadingZeroBits(of: Array(SHA256.hash(data: Array((text + nonce).utf8)))) >= difficulty else {
+            throw .proofOfWorkRequired(event, "SHA-256 of the challenge and the nonce does not start with \(difficulty) zero bits.")
+        }
+        let fresh = taken.withLock { taken in
+            if taken.count > 100_000 { taken = taken.filter { $0.value > now } }
+            guard taken[text] == nil else { return false }
+            taken[text] = now.addingTimeInterval(Self.validity)
+            return true
+        }
+        guard fresh else { throw .proofOfWorkRequired(event, "This challenge was used for a join already; read a new one.") }
+        if let address { count(address, now: now) }
+    }
+
+    /// The leading zero bits of a hash.
+    public static func leadingZeroBits(of bytes: [UInt8]) -> Int {
+        var bits = 0
+        for byte in bytes {
+            guard byte == 0 else { return bits + byte.leadingZeroBitCount }
+            bits += 8
+        }
+        return bits
+    }
+
+    private func verified(_ text: String, event: EventID, now: Date) -> Int? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, let payload = Base64URL.decode(parts[0]), let mac = Base64URL.decode(parts[1]),
+            HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: payload, using: key)
+        else { return nil }
+        let fields = String(decoding: payload, as: UTF8.self).split(separator: ".", omittingEmptySubsequences: false)
+        guard fields.count == 5, fields[0] == "v1", Int64(fields[1]) == event.rawValue, let difficulty = Int(fields[2]), let expiry = Int64(fields[3]),
+            Double(expiry) > now.timeIntervalSince1970
+        else { return nil }
+        return difficulty
+    }
+
+    private func extraBits(for address: String?, now: Date) -> Int {
+        guard let address else { return 0 }
+        let recent = joins.withLock { $0[address]?.count(at: now) ?? 0 }
+        guard recent >= 4 else { return 0 }
+        return Int(log2(Double(recent) / 4).rounded(.down)) + 1
+    }
+
+    private func count(_ address: String, now: Date) {
+        joins.withLock { joins in
+            if joins.count > 100_000 { joins = joins.filter { $0.value.count(at: now) > 0 } }
+            var entry = joins[address] ?? AddressJoins(since: now, count: 0)
+            if now.timeIntervalSince(entry.since) >= 3600 { entry = AddressJoins(since: now, count: 0) }
+            entry.count += 1
+            joins[address] = entry
+        }
+    }
+}
+
+/// An address's joins in the hour that started at `since`.
+private struct AddressJoins {
+    var since: Date
+    var count: Int
+
+    func count(at now: Date) -> Int {
+        now.timeIntervalSince(since) < 3600 ? count : 0
+    }
+}
