@@ -6,10 +6,13 @@ a customer goes from the events list to a confirmed booking; two browsers on one
 holds live; a payment with too little money ends `cancelled`; an organizer creates an event (with a cap on tickets
 per customer) that customers then see; a customer lets best available choose seats side by side and pays, and when none
 are left side by side takes them split in one click; holds past an event's caps are refused in the server's words; a
-visitor waits in an event's waiting room, is let in and holds with the pass, while the organizer watches and pauses it.
+visitor waits in an event's waiting room, moved by its live topic, is let in, holds with the pass and pays (which ends
+the pass), while the organizer watches and pauses it; a visitor joins a waiting room that asks for a proof of work, which
+its browser solves in a worker.
 Screenshots of the main screens go to docs/screenshots/.
 Usage: browser_test.py PATH/TO/boxoffice
 """
+import hashlib
 import os
 import shutil
 import sys
@@ -399,11 +402,29 @@ def best_available_seats(base):
         phone.quit()
 
 
+def requests_to(driver, suffix):
+    """How many requests the page sent to a path ending in `suffix` (from the page's resource timing)."""
+    return driver.execute_script(
+        "return performance.getEntriesByType('resource').filter((e) => new URL(e.name).pathname.endsWith(arguments[0])).length", suffix)
+
+
+def queue_look(driver):
+    """The waiting room panel in one look (it redraws as frames come): its state and figures."""
+    return driver.execute_script("""
+        const text = (id) => document.querySelector(`[data-testid='${id}']`)?.textContent ?? null;
+        return { state: document.querySelector("[data-testid='queue-state']")?.dataset.state ?? null,
+                 position: text('queue-position'), ahead: text('queue-ahead'), eta: text('queue-eta') };
+    """)
+
+
 def waiting_room(base):
     """A visitor without a session opens an event sold behind a waiting room: the queue instead of the ways to hold. It
     joins (and becomes a guest), waits behind people who joined over the API, is let in at 60 a minute and holds a seat
-    with its pass; over the API a hold without the pass is refused. The organizer creates an event with a waiting room
-    from the form, sees the queue's numbers of the first event and pauses its admission from the page."""
+    with its pass; over the API a hold without the pass is refused. Its figures follow the queue's live topic: the page
+    reads its place once for the pass, not every second or so. It pays, and the page says its pass has ended; a hold
+    with that pass is refused. The organizer creates an event with a waiting room from the form, sees the queue's numbers
+    of the first event and pauses its admission from the page; then sets the new event's room to let 2 shop at once and
+    ask for a 12-bit proof of work, which a second visitor's browser solves in a worker to join."""
     port = int(base.rsplit(":", 1)[1])
     organizer_headers = {"Authorization": f"Bearer {TOKEN}"}
     status, event, _ = request(port, "POST", "/api/events", {
@@ -421,6 +442,8 @@ def waiting_room(base):
     visitor = browser()
     try:
         open_event(visitor, base, event_id)
+        # The page's requests are counted from its resource timing: room for all of them.
+        visitor.execute_script("performance.setResourceTimingBufferSize(100000)")
         state = wait(visitor, lambda d: find(d, "queue-state") if find(d, "queue-state").get_attribute("data-state") == "not_joined" else None)
         check("the event page shows the waiting room to a visitor who has not joined", state.is_displayed(), state.text)
         hidden = [test_id for test_id in ("best-available", "hold") if not find(visitor, test_id).is_displayed()]
@@ -445,18 +468,29 @@ def waiting_room(base):
               and figures["queue-eta"] != "", (figures, place))
         check("... and a progress bar", find(visitor, "queue-progress").is_displayed())
         shot(visitor, "waiting-room.png")
-        aheads = [int(find(visitor, "queue-ahead").text)]
+        place_reads = requests_to(visitor, "/queue/me")
+        look = queue_look(visitor)
+        # At 60 a minute the turn of a visitor with N ahead comes in about N + 1 seconds (format.js's duration()).
+        due = int(look["ahead"]) + 1 if (look["ahead"] or "").isdigit() else -1
+        check("... its turn worked out from the rate: (ahead + 1) × 60 / 60 seconds",
+              look["state"] == "waiting" and look["eta"] == ("a few seconds" if 0 < due <= 5 else f"{due} s"), look)
+        aheads = [int(look["ahead"])]
+        looks = []
 
         def counting_down(d):
-            # The panel redraws as the place changes: read the figure once per look.
-            text = find(d, "queue-ahead").text
-            if text.isdigit():
-                aheads.append(int(text))
-            return find(d, "queue-state").get_attribute("data-state") == "admitted"
+            # The panel redraws as frames come: read the state and the figures in one look.
+            look = queue_look(d)
+            looks.append(look)
+            if look["state"] == "waiting" and (look["ahead"] or "").isdigit():
+                aheads.append(int(look["ahead"]))
+            return look["state"] == "admitted"
 
         admitted = wait(visitor, counting_down, 20)
         check("the visitor is let in within seconds, without reloading", admitted, find(visitor, "queue-state").get_attribute("data-state"))
         check("... the people ahead counting down meanwhile", aheads == sorted(aheads, reverse=True) and aheads[0] > aheads[-1], aheads)
+        reads = requests_to(visitor, "/queue/me") - place_reads
+        check("... moved by the live queue topic: while waiting the page read its place (GET …/queue/me) only once, for its pass "
+              "(a poll every 1.5 s would have read it several times)", reads == 1, reads)
         pass_time = find(visitor, "queue-pass-time")
         minutes, _, seconds = pass_time.text.partition(":")
         left = int(minutes) * 60 + int(seconds) if minutes.isdigit() and seconds.isdigit() else -1
@@ -479,6 +513,24 @@ def waiting_room(base):
               status == 403 and refused.get("type", "").endswith("/queue-pass-required"), (status, refused))
         status, refused, _ = request(port, "POST", "/api/book/safe", {"seat_id": first + 3}, dict(me, **{"Queue-Pass": "not-a-pass"}))
         check("... and one with a made-up pass: 403 queue-pass-invalid", status == 403 and refused.get("type", "").endswith("/queue-pass-invalid"), (status, refused))
+
+        # The visitor pays: its pass has done its work.
+        _, place, _ = request(port, "GET", f"{queue_path}/me", headers=me)
+        queue_pass = place.get("pass") or ""
+        _, account, _ = request(port, "POST", "/api/accounts", {"currency": event.get("currency", "EUR")}, me)
+        request(port, "POST", f"/api/accounts/{account['id']}/deposits", {"amount_minor": 5000}, me)
+        held = next(b for b in bookings if b["event_id"] == event_id)
+        status, paid, _ = request(port, "POST", f"/api/bookings/{held['id']}/pay", headers=me)
+        check("the admitted visitor pays for its hold (over the API)", status == 200 and paid.get("status") in ("confirmed", "payment_pending"), (status, paid))
+        check("... and the page says so: its pass has ended (state done), the ways to hold gone",
+              wait(visitor, lambda d: find(d, "queue-state").get_attribute("data-state") == "done"
+                   and "bought your tickets" in find(d, "queue-state").text and not find(d, "hold").is_displayed()),
+              (queue_look(visitor), find(visitor, "hold").is_displayed()))
+        _, place, _ = request(port, "GET", f"{queue_path}/me", headers=me)
+        check("... as the API has it: GET …/queue/me says done, with no pass", place.get("state") == "done" and not place.get("pass"), place)
+        status, refused, _ = request(port, "POST", "/api/book/safe", {"seat_id": first + 3}, dict(me, **{"Queue-Pass": queue_pass}))
+        check("... and a hold with the pass it paid with is refused: 403 queue-pass-used",
+              bool(queue_pass) and status == 403 and refused.get("type", "").endswith("/queue-pass-used"), (status, refused))
         errors = console_errors(visitor)
         check("the waiting room's pages log no errors", not errors, errors)
     finally:
@@ -531,10 +583,87 @@ def waiting_room(base):
         check("... and it stays paused", request(port, "GET", queue_path)[1].get("paused") is True)
         organizer.execute_script("document.querySelector(\"[data-testid='queue-card']\").scrollIntoView({block: 'center'})")
         shot(organizer, "organizer-queue.png")
+        proof_of_work_to_join(base, organizer, created)
         errors = console_errors(organizer)
         check("the organizer's page logs no errors", not errors, errors)
     finally:
         organizer.quit()
+
+
+def proof_of_work_to_join(base, organizer, event_id):
+    """The organizer's card sets a waiting room to let 2 shop at once and ask for a 12-bit proof of work, and pauses it;
+    a visitor's browser solves the proof in a worker and joins, waits while admission is paused, and is let in live when
+    the organizer resumes it."""
+    port = int(base.rsplit(":", 1)[1])
+    queue_path = f"/api/events/{event_id}/queue"
+    Select(organizer.find_element(By.ID, "sales-event")).select_by_value(str(event_id))
+    wait(organizer, lambda d: find(d, "queue-rate").get_attribute("value") == "600" and find(d, "queue-proof-of-work").get_attribute("value") == "0")
+    check("the card offers 'Shopping at once' (empty: no limit) and 'Proof of work' (0: off)",
+          find(organizer, "queue-active-shoppers").get_attribute("value") == "" and find(organizer, "queue-proof").text == "off",
+          find(organizer, "queue-stats").text)
+    find(organizer, "queue-active-shoppers").send_keys("2")
+    proof = find(organizer, "queue-proof-of-work")
+    proof.clear()
+    proof.send_keys("12")
+    find(organizer, "queue-save").click()
+
+    def room():
+        return request(port, "GET", queue_path)[1]
+
+    check("Save sends them: GET …/queue has active_shoppers 2 and proof_of_work 12",
+          wait(organizer, lambda d: room().get("active_shoppers") == 2 and room().get("proof_of_work") == 12), room())
+    check("... and the card shows them: the proof's bits, and who shops of the 2",
+          wait(organizer, lambda d: find(d, "queue-proof").text == "12 bits" and find(d, "queue-shopping").text == "0 / 2"),
+          find(organizer, "queue-stats").text)
+    find(organizer, "queue-pause").click()
+    wait(organizer, lambda d: room().get("paused") is True)
+    status, refused, _ = request(port, "POST", queue_path, headers=guest(port))
+    check("over the API a join without a proof is refused: 403 proof-of-work-required",
+          status == 403 and refused.get("type", "").endswith("/proof-of-work-required"), (status, refused))
+    status, challenge, _ = request(port, "GET", f"{queue_path}/challenge")
+    check("... and GET …/queue/challenge gives one of 12 bits", status == 200 and challenge.get("difficulty") == 12, (status, challenge))
+    before = room()
+
+    visitor = browser()
+    try:
+        open_event(visitor, base, event_id)
+        visitor.execute_script("performance.setResourceTimingBufferSize(100000)")
+        wait(visitor, lambda d: find(d, "queue-state").get_attribute("data-state") == "not_joined")
+        samples = ["", "abc", "é✓ queue 😀", "x" * 55, "y" * 56, "z" * 64, "w" * 119]
+        digests = visitor.execute_async_script("""
+            const [texts, done] = arguments;
+            const worker = new Worker('/js/powworker.js');
+            const out = [];
+            worker.onerror = (error) => done(['error: ' + error.message]);
+            worker.onmessage = ({ data }) => {
+              out.push(data.hex);
+              if (out.length === texts.length) { worker.terminate(); done(out); } else worker.postMessage({ hash: texts[out.length] });
+            };
+            worker.postMessage({ hash: texts[0] });
+        """, samples)
+        check("the page may start the proof-of-work worker, whose SHA-256 agrees with Python's hashlib",
+              digests == [hashlib.sha256(text.encode()).hexdigest() for text in samples], digests)
+        find(visitor, "queue-join").click()
+        check("Join the queue solves the proof of work in the browser and joins: the visitor (a new guest) waits",
+              wait(visitor, lambda d: find(d, "queue-state").get_attribute("data-state") == "waiting", 20), queue_look(visitor))
+        check("... having read a challenge for it", requests_to(visitor, "/queue/challenge") == 1, requests_to(visitor, "/queue/challenge"))
+        look = queue_look(visitor)
+        check("... told that admission is paused", look["eta"] == "paused", look)
+        after = room()
+        _, place, _ = request(port, "GET", f"{queue_path}/me", headers={"Authorization": f"Bearer {token_of(visitor)}"})
+        check("the API has the visitor in the queue: joined one more, the visitor waiting at the last place",
+              after["joined"] == before["joined"] + 1 and place.get("state") == "waiting" and place.get("position") == after["joined"]
+              and look["position"] == str(after["joined"]), (before, after, place, look))
+        find(organizer, "queue-pause").click()
+        check("the organizer resumes admission from the card, and the visitor is let in live",
+              wait(visitor, lambda d: find(d, "queue-state").get_attribute("data-state") == "admitted", 15), queue_look(visitor))
+        check("... and the card counts it shopping, 1 of 2 (as the API has it)",
+              wait(organizer, lambda d: find(d, "queue-shopping").text == "1 / 2" and room().get("shopping") == 1, 8),
+              (find(organizer, "queue-stats").text, room()))
+        errors = console_errors(visitor)
+        check("the proof-of-work visitor's page logs no errors", not errors, errors)
+    finally:
+        visitor.quit()
 
 
 def hold_standing(driver, quantity):

@@ -63,8 +63,12 @@ async function orNull(read) {
 export const queue = (id) => orNull(() => api(`/api/events/${id}/queue`, { cache: "no-store" }));
 /** Sets up or changes an event's waiting room (organizer); what `body` leaves out stays. */
 export const configureQueue = (id, body, token) => api(`/api/events/${id}/queue`, { method: "PUT", body, token });
-/** Joins an event's waiting room; without a session the answer carries a new guest's `guest_token`. */
-export const joinQueue = (id) => api(`/api/events/${id}/queue`, { method: "POST" });
+/** Joins an event's waiting room, with `{ challenge, nonce }` when it asks for a proof of work; without a session the
+ * answer carries a new guest's `guest_token`. */
+export const joinQueue = (id, proof) => api(`/api/events/${id}/queue`, { method: "POST", body: proof ? { proof } : undefined });
+/** A proof-of-work challenge to join an event's waiting room with ({ challenge, difficulty, expires_at }), or null when
+ * the room asks for none. */
+export const queueChallenge = (id) => orNull(() => api(`/api/events/${id}/queue/challenge`, { cache: "no-store" }));
 /** The signed-in identity's place in an event's waiting room (with its pass once admitted), or null before it joined. */
 export const queuePlace = (id) => orNull(() => api(`/api/events/${id}/queue/me`, { cache: "no-store" }));
 

@@ -5,8 +5,16 @@
 import * as api from "../api.js";
 import { EventFeed } from "../eventfeed.js";
 import { clock, dateTime, duration, h, money, statusLabel } from "../format.js";
+import { solveChallenge } from "../pow.js";
 import { HELD_COLOUR, PALETTE, SELECTED_COLOUR, SOLD_COLOUR, SeatMapView, accessibleSwatch } from "../seatmap.js";
 import * as session from "../session.js";
+
+/** While the live socket is down, the waiting room is read this often instead (ms). */
+const QUEUE_FALLBACK_POLL = 10000;
+/** With the socket up, a room that sent no frame for this long is read once (switched off?) (ms). */
+const QUEUE_SILENCE = 6000;
+/** The least time between two reads of the visitor's place that a frame asks for (ms). */
+const PLACE_READ_GAP = 2000;
 
 export async function renderEvent(root, { live, params }) {
   const eventId = Number(params[0]);
@@ -31,11 +39,23 @@ export async function renderEvent(root, { live, params }) {
   let wasAdmitted = false;
   let mostAhead = 0;
   let joining = false;
-  let queuePoll = null;
   let queueClock = null;
-  let polling = false;
-  let polls = 0;
   let stopped = false;
+  /** The live queue topic: the last frame (null while the socket is down), when it came, the highest cursor seen (from
+   * frames or the place), and whether the topic was answered before (a later `subscribed` is a reconnect). */
+  let frame = null;
+  let frameSeenAt = 0;
+  let knownCursor = 0;
+  let stopQueueTopic = null;
+  let queueSubscribed = false;
+  /** Reads of the place (one at a time, another asked for meanwhile runs after it) and of the room. */
+  let readingPlace = false;
+  let placeAgain = false;
+  let placeReadAt = 0;
+  let roomReadAt = 0;
+  let readingRoom = false;
+  /** The proof of work being solved for a join (cancelled when the page goes). */
+  let proofTask = null;
 
   const announcer = h("p", { class: "sr-only", "aria-live": "polite" });
   const canvas = h("canvas", { class: "seatmap", "data-testid": "seatmap" });
@@ -103,19 +123,25 @@ export async function renderEvent(root, { live, params }) {
   const passTime = h("span", { class: "countdown", "data-testid": "queue-pass-time" });
   const passLine = h("p", { hidden: true }, "Time left to hold seats: ", passTime);
   const joinButton = h("button", { type: "button", "data-testid": "queue-join", hidden: true, onclick: () => joinQueue() }, "Join the queue");
+  const queueCheckText = h("span", { "data-testid": "queue-check-text" }, "Checking your browser…");
+  const queueCheckProgress = h("progress", { class: "queue-progress", "data-testid": "queue-check-progress", max: "1", value: "0",
+    "aria-label": "Checking your browser" });
+  const queueCheck = h("div", { class: "queue-check", "data-testid": "queue-check", role: "status", hidden: true }, h("p", {}, queueCheckText), queueCheckProgress);
   const queueMessage = h("div", { "data-testid": "queue-message", "aria-live": "polite" });
   const queueBox = h("section", { class: "queue card", "data-testid": "queue", "aria-labelledby": "queue-title", hidden: !queued },
     h("h2", { id: "queue-title" }, "Waiting room"),
     h("div", { "aria-live": "polite" }, queueState, queueNote),
-    queueCountdownLine, queueFigures, passLine, joinButton, queueMessage);
+    queueCountdownLine, queueFigures, passLine, joinButton, queueCheck, queueMessage);
 
-  const panel = h("aside", { class: "panel card", "aria-label": "Your booking", hidden: queued },
+  // The ways to pick and hold; behind a waiting room they show only while the visitor's pass runs.
+  const buying = h("div", { class: "buying" },
     h("h2", { style: "margin-top:0" }, "Your selection"),
     bestBox ? null : signInNotice,
     selectionList, poolList,
     h("p", {}, "Total: ", total),
     capNote,
-    holdButton, message, holdBox);
+    holdButton);
+  const panel = h("aside", { class: "panel card", "aria-label": "Your booking", hidden: queued }, buying, message, holdBox);
   if (bestBox) bestBox.hidden = queued;
   const layoutClass = ["event-layout", bestBox ? "with-best" : "", queued ? "with-queue" : ""].filter(Boolean).join(" ");
   const layout = h("div", { class: layoutClass },
@@ -266,6 +292,7 @@ export async function renderEvent(root, { live, params }) {
       // what the buyer holds; over the address's cap (429 address-limit-reached) it says when to try again.
       if (!onError(error)) {
         if (error.is?.("queue-pass-required") || error.is?.("queue-pass-invalid")) refusedForPass();
+        else if (error.is?.("queue-pass-used")) passUsed(error);
         else if (error.is?.("seat-taken") || error.is?.("sold-out")) report("bad", `${error.message} Someone was faster; pick other seats.`);
         else if (error.is?.("ticket-limit-reached")) report("bad", `${error.message} Pick fewer tickets, or release a hold you no longer need.`);
         else report(error.status === 429 ? "warn" : "bad", error.message);
@@ -394,34 +421,62 @@ export async function renderEvent(root, { live, params }) {
   }
 
   /** Where the visitor stands: `loading`, `not_open` (the room opens later) or `not_joined`; once joined the server's
-   * `pre_queue`, `waiting`, `admitted` or `expired`. */
+   * `pre_queue`, `waiting`, `admitted`, `expired` or `done` (paid: the pass has done its work). */
   function queueStage() {
     if (place) return place.state;
     if (!room) return "loading";
     return Date.now() < Date.parse(room.opens_at) ? "not_open" : "not_joined";
   }
 
-  /** Reads the room and, for a signed-in visitor, its place; then shows them and keeps them fresh. */
+  /** Whether admission stands still: a live frame letting in 0 a minute, or (without one) the room as last read. */
+  function queuePaused() {
+    return frame ? frame.admit_per_minute === 0 : Boolean(room?.paused);
+  }
+
+  /** A waiting visitor's figures, worked out from the highest cursor seen: the people ahead, and about when its turn
+   * comes (seconds; null while paused). Without a live frame, the server's estimate in the place. */
+  function waitingFigures() {
+    const ahead = Math.max(0, place.position - knownCursor - 1);
+    if (queuePaused()) return { ahead, eta: null };
+    if (!frame) return { ahead, eta: place.eta_seconds ?? 0 };
+    return { ahead, eta: Math.ceil(((ahead + 1) * 60) / frame.admit_per_minute) };
+  }
+
+  /** Takes what a place says of the cursor: a visitor waiting at `position` with `ahead` before it means the cursor
+   * stands at `position - ahead - 1` (the cursor never goes back, so a late frame does not undo it). */
+  function notePlace() {
+    if (place?.state === "waiting" && Number.isInteger(place.position) && Number.isInteger(place.ahead)) {
+      knownCursor = Math.max(knownCursor, place.position - place.ahead - 1);
+    }
+  }
+
+  /** Reads the room and, for a signed-in visitor, its place; then shows them and follows the room's live topic. */
   async function startQueue() {
     queued = true;
     try {
       room = await api.queue(eventId);
+      roomReadAt = Date.now();
       if (!room?.enabled) return leaveQueue();
       place = customer ? await api.queuePlace(eventId) : null;
+      placeReadAt = Date.now();
+      notePlace();
     } catch (error) {
       queueMessage.replaceChildren(h("p", { class: "notice bad" }, error.message));
     }
     if (stopped) return;
     if (!queueClock) queueClock = setInterval(tickQueue, 1000);
+    if (!stopQueueTopic) stopQueueTopic = live.subscribe({ queue: eventId });
     showQueue();
-    scheduleQueuePoll();
   }
 
   /** The room was switched off: holds go without a pass again. */
   function leaveQueue() {
     queued = false;
     place = null;
-    clearTimeout(queuePoll);
+    frame = null;
+    stopQueueTopic?.();
+    stopQueueTopic = null;
+    queueSubscribed = false;
     showQueue();
   }
 
@@ -441,13 +496,14 @@ export async function renderEvent(root, { live, params }) {
       not_joined: ["This sale runs through a waiting room.",
         "Join the queue to get your turn to buy. Keep this page open: it lets you in by itself when your turn comes."],
       pre_queue: ["You are in the pre-queue.", `${random} Keep this page open: it lets you in by itself when your turn comes.`],
-      waiting: ["You are in the queue.", room?.paused
+      waiting: ["You are in the queue.", queuePaused()
         ? "Admission is paused for the moment; your place is kept. Keep this page open."
         : "Keep this page open: it lets you in by itself when your turn comes."],
       admitted: ["It is your turn: pick your seats and hold them.", "Seats you hold in time stay yours until their hold ends, even after this clock runs out."],
       expired: ["Your time to hold seats has run out.", booking
         ? "You can still pay for the seats you hold."
         : "Your turn in the waiting room is over."],
+      done: ["You have bought your tickets; your pass has ended.", "Enjoy the show! Your tickets are under My bookings."],
     }[stage] || [stage, ""];
     queueState.textContent = state;
     queueNote.textContent = note;
@@ -456,25 +512,27 @@ export async function renderEvent(root, { live, params }) {
     joinButton.disabled = stage !== "not_joined" || joining;
     queueFigures.hidden = stage !== "waiting";
     if (stage === "waiting") {
-      mostAhead = Math.max(mostAhead, place.ahead ?? 0);
-      queuePosition.textContent = place.position === undefined ? "–" : String(place.position);
-      queueAhead.textContent = String(place.ahead ?? 0);
-      queueEta.textContent = duration(place.eta_seconds ?? 0);
+      const { ahead, eta } = waitingFigures();
+      mostAhead = Math.max(mostAhead, ahead);
+      queuePosition.textContent = Number.isInteger(place.position) ? String(place.position) : "–";
+      queueAhead.textContent = String(ahead);
+      queueEta.textContent = eta === null ? "paused" : duration(eta);
+      queueEta.dataset.paused = String(eta === null);
       // You count as well: the bar is full when you are next in line.
       queueProgress.max = mostAhead + 1;
-      queueProgress.value = mostAhead + 1 - (place.ahead ?? 0);
+      queueProgress.value = mostAhead + 1 - ahead;
     }
     passLine.hidden = stage !== "admitted";
     if (admitted()) {
       if (!wasAdmitted) queueMessage.replaceChildren();
       wasAdmitted = true;
     }
-    tickQueue();
+    tickClocks();
     applyGate();
   }
 
-  /** The clocks of the waiting room, once a second: until it opens, until sales start, the pass's time left. */
-  function tickQueue() {
+  /** The clocks of the waiting room: until it opens, until sales start, the pass's time left. */
+  function tickClocks() {
     const stage = queueStage();
     const target = stage === "not_open" ? room.opens_at : stage === "pre_queue" ? place.sales_start : null;
     queueCountdownLine.hidden = !target;
@@ -482,13 +540,28 @@ export async function renderEvent(root, { live, params }) {
       queueCountdownLabel.textContent = stage === "not_open" ? "Opens in" : "Sales start in";
       queueCountdown.textContent = clock((Date.parse(target) - Date.now()) / 1000);
     }
+    if (stage === "admitted") passTime.textContent = clock((Date.parse(place.pass_expires_at) - Date.now()) / 1000);
+  }
+
+  /** Once a second: the clocks, and what no frame tells. */
+  function tickQueue() {
+    if (stopped || !queued) return;
+    const stage = queueStage();
     // The room opened meanwhile: Join turns on.
     if (queueState.dataset.state !== stage) showQueue();
-    if (stage === "admitted") {
-      const left = (Date.parse(place.pass_expires_at) - Date.now()) / 1000;
-      passTime.textContent = clock(left);
-      // The server has the last word on when the pass ends: ask it now rather than at the next poll.
-      if (left <= 0) pollQueue();
+    else tickClocks();
+    const now = Date.now();
+    // The server has the last word on when the pass ends: ask it as the clock runs out.
+    if (stage === "admitted" && Date.parse(place.pass_expires_at) <= now) readPlace();
+    if (live.state !== "live") {
+      // No live topic: read the room (and the place, while it can still change) now and then.
+      if (now - roomReadAt >= QUEUE_FALLBACK_POLL) {
+        readRoom();
+        if (["pre_queue", "waiting", "admitted"].includes(stage)) readPlace(true);
+      }
+    } else if (now - frameSeenAt >= QUEUE_SILENCE && now - roomReadAt >= QUEUE_SILENCE) {
+      // A room switched off sends no more frames: see whether it still runs.
+      readRoom();
     }
   }
 
@@ -498,49 +571,104 @@ export async function renderEvent(root, { live, params }) {
     map.options.selectable = !gate;
     if (gate && map.selected.size) map.clearSelection();
     if (bestBox) bestBox.hidden = gate;
+    buying.hidden = gate;
     // A hold made in time stays on show: it is still paid there after the pass ran out.
     panel.hidden = gate && holdBox.hidden;
     refreshSelection();
   }
 
-  /** There is no live topic for the queue yet: the place is read every 1.5 s (2 s once admitted). */
-  function scheduleQueuePoll() {
-    clearTimeout(queuePoll);
-    if (stopped || !queued || !place || place.state === "expired") return;
-    queuePoll = setTimeout(pollQueue, place.state === "admitted" ? 2000 : 1500);
+  /** A frame of the live queue topic: where the room's cursor stands. */
+  function onQueueFrame(message) {
+    if (message.event_id !== eventId || !queued || stopped) return;
+    frame = message;
+    frameSeenAt = Date.now();
+    knownCursor = Math.max(knownCursor, message.cursor);
+    const stage = queueStage();
+    // The pre-queue was drawn, or the cursor reached the visitor: the place (and its pass) is the server's to tell.
+    if (stage === "pre_queue" && message.ordered) readPlace();
+    if (stage === "waiting" && Number.isInteger(place.position) && knownCursor >= place.position) readPlace();
+    showQueue();
   }
 
-  async function pollQueue() {
-    if (polling || stopped) return;
-    polling = true;
-    clearTimeout(queuePoll);
-    try {
-      // Every fourth time the room too: paused, or switched off.
-      if (polls++ % 4 === 0) {
-        const read = await api.queue(eventId);
-        if (!stopped && !read?.enabled) {
-          polling = false;
-          leaveQueue();
-          return;
-        }
-        room = read;
-      }
-      if (customer) place = await api.queuePlace(eventId);
-    } catch {
-      // A read that failed is tried again at the next poll.
+  /** Reads the visitor's place; a read asked for within PLACE_READ_GAP of the last one waits for a later frame, unless
+   * `now` (a reconnect, a payment, the fallback poll). */
+  async function readPlace(now = false) {
+    if (!customer || stopped || !queued) return;
+    if (readingPlace) {
+      placeAgain = placeAgain || now;
+      return;
     }
-    polling = false;
+    if (!now && Date.now() - placeReadAt < PLACE_READ_GAP) return;
+    readingPlace = true;
+    try {
+      const read = await api.queuePlace(eventId);
+      if (!stopped) {
+        place = read;
+        notePlace();
+      }
+    } catch {
+      // Tried again at the next frame, tick or reconnect.
+    }
+    placeReadAt = Date.now();
+    readingPlace = false;
     if (stopped) return;
     showQueue();
-    scheduleQueuePoll();
+    if (placeAgain) {
+      placeAgain = false;
+      readPlace(true);
+    }
   }
 
+  /** Reads the room: switched off, paused, its cursor (while the socket is down). */
+  async function readRoom() {
+    if (readingRoom || stopped) return;
+    readingRoom = true;
+    roomReadAt = Date.now();
+    try {
+      const read = await api.queue(eventId);
+      if (stopped) return;
+      if (!read?.enabled) {
+        leaveQueue();
+        return;
+      }
+      room = read;
+      knownCursor = Math.max(knownCursor, read.cursor);
+      // The cursor reached the visitor: its pass is to be read now (after a read under way, if one is).
+      if (queueStage() === "waiting" && Number.isInteger(place.position) && knownCursor >= place.position) readPlace(true);
+      showQueue();
+    } catch {
+      // Read again at a later tick.
+    } finally {
+      readingRoom = false;
+    }
+  }
+
+  /** The socket came back and the topic was answered again: frames may have been missed, so read the place once. */
+  function onQueueSubscribed(message) {
+    if (message.queue !== eventId || stopped) return;
+    if (queueSubscribed && place) readPlace(true);
+    queueSubscribed = true;
+  }
+
+  /** Joins the queue; a room that asks for a proof of work gets one, solved in a worker. */
   async function joinQueue() {
     joining = true;
     showQueue();
     queueMessage.replaceChildren();
     try {
-      const answer = await api.joinQueue(eventId);
+      let answer;
+      if ((room?.proof_of_work ?? 0) > 0) {
+        answer = await joinWithProof();
+      } else {
+        try {
+          answer = await api.joinQueue(eventId);
+        } catch (error) {
+          // The room began to ask for a proof after it was read.
+          if (!error.is?.("proof-of-work-required")) throw error;
+          answer = await joinWithProof();
+        }
+      }
+      if (stopped) return;
       if (answer.guest_token) {
         // A visitor without a session became a new guest: keep it as this browser's session, as Continue as guest
         // does. The page renders again for it and reads the place it joined.
@@ -548,35 +676,91 @@ export async function renderEvent(root, { live, params }) {
         return;
       }
       place = answer;
+      placeReadAt = Date.now();
+      notePlace();
     } catch (error) {
+      if (stopped) return;
       queueMessage.replaceChildren(h("p", { class: "notice bad" }, error.message));
+    } finally {
+      queueCheck.hidden = true;
     }
     joining = false;
     if (stopped) return;
     showQueue();
-    scheduleQueuePoll();
+  }
+
+  /** Reads a challenge, solves it and joins with the proof; a challenge refused (run out meanwhile) is replaced once. */
+  async function joinWithProof() {
+    for (let attempt = 1; ; attempt += 1) {
+      const challenge = await api.queueChallenge(eventId);
+      // The room stopped asking for one meanwhile.
+      if (!challenge) return api.joinQueue(eventId);
+      const nonce = await solveProof(challenge);
+      try {
+        return await api.joinQueue(eventId, { challenge: challenge.challenge, nonce });
+      } catch (error) {
+        if (attempt >= 2 || !error.is?.("proof-of-work-required")) throw error;
+      }
+    }
+  }
+
+  /** Solves a challenge in a Web Worker, showing "Checking your browser…" and how far it got. */
+  async function solveProof(challenge) {
+    queueCheck.hidden = false;
+    queueCheckText.textContent = "Checking your browser…";
+    queueCheckProgress.value = 0;
+    proofTask = solveChallenge(challenge.challenge, challenge.difficulty, (share) => {
+      queueCheckProgress.value = share;
+      queueCheckText.textContent = `Checking your browser… ${Math.floor(share * 100)}%`;
+    });
+    try {
+      const nonce = await proofTask.promise;
+      queueCheckText.textContent = "Checked. Joining the queue…";
+      return nonce;
+    } finally {
+      proofTask = null;
+    }
   }
 
   /** A hold was refused for its pass: the event turned to a waiting room meanwhile, or the pass ran out. */
   function refusedForPass() {
     const text = queued ? "Your time to hold seats has run out, or your pass is not valid here." : "This event now sells through a waiting room: join the queue to buy.";
     queueMessage.replaceChildren(h("p", { class: "notice bad" }, text));
-    if (queued) pollQueue();
+    if (queued) readPlace(true);
     else startQueue();
+  }
+
+  /** A hold was refused because the visitor already paid with this pass: the place now says `done`. */
+  function passUsed(error) {
+    queueMessage.replaceChildren(h("p", { class: "notice warn" }, error.message));
+    readPlace(true);
   }
 
   const stops = [
     () => {
       stopped = true;
-      clearTimeout(queuePoll);
       clearInterval(queueClock);
+      proofTask?.cancel();
+      stopQueueTopic?.();
     },
     feed.stop.bind(feed),
     customer ? live.subscribe({ customer }) : () => {},
-    live.on("booking", (change) => { if (booking && change.booking_id === booking.id) showStatus({ id: change.booking_id, status: change.status }); }),
+    live.on("booking", (change) => {
+      if (booking && change.booking_id === booking.id) showStatus({ id: change.booking_id, status: change.status });
+      // A booking of this event paid (here or elsewhere) ends the visitor's pass: the place says `done`.
+      if (queued && change.event_id === eventId && change.status === "confirmed" && place?.state === "admitted") readPlace(true);
+    }),
     // After a reconnect the push of a change made meanwhile may be lost: read the booking once again.
     live.on("subscribed", (message) => {
       if (message.customer === customer && booking) api.booking(booking.id).then(showStatus).catch(() => {});
+      onQueueSubscribed(message);
+    }),
+    live.on("queue", onQueueFrame),
+    // Without the socket the last frame says nothing any more: the figures fall back on the place, read every 10 s.
+    live.on("connection", ({ state }) => {
+      if (state === "live" || !queued) return;
+      frame = null;
+      if (!stopped) showQueue();
     }),
   ];
   return () => {

@@ -202,6 +202,10 @@ export async function renderOrganizer(root, { live }) {
     oninput: () => { queueEdited = true; } });
   const queuePassMinutes = h("input", { id: "queue-pass-minutes", type: "number", min: "1", max: "240", step: "1", class: "count-input",
     "data-testid": "queue-pass-minutes", oninput: () => { queueEdited = true; } });
+  const queueShoppers = h("input", { id: "queue-active-shoppers", type: "number", min: "1", max: "1000000", step: "1", class: "count-input",
+    placeholder: "no limit", "data-testid": "queue-active-shoppers", "aria-describedby": "queue-settings-hint", oninput: () => { queueEdited = true; } });
+  const queueProof = h("input", { id: "queue-proof-of-work", type: "number", min: "0", max: "28", step: "1", class: "count-input",
+    "data-testid": "queue-proof-of-work", "aria-describedby": "queue-settings-hint", oninput: () => { queueEdited = true; } });
   const queuePause = h("button", { type: "button", class: "secondary", "data-testid": "queue-pause", disabled: true, onclick: () => pauseQueue() }, "Pause");
   const queueSave = h("button", { type: "button", "data-testid": "queue-save", onclick: () => saveQueue() }, "Save");
   const queueMessage = h("div", { "aria-live": "polite", "data-testid": "queue-message" });
@@ -213,7 +217,13 @@ export async function renderOrganizer(root, { live }) {
       h("div", { class: "row" },
         h("div", {}, h("label", { for: "queue-rate" }, "Let in per minute"), queueRate),
         h("div", {}, h("label", { for: "queue-pass-minutes" }, "Minutes to hold seats"), queuePassMinutes),
-        queueSave, queuePause)),
+        h("div", {}, h("label", { for: "queue-active-shoppers" }, "Shopping at once"), queueShoppers),
+        h("div", {}, h("label", { for: "queue-proof-of-work" }, "Proof of work (bits)"), queueProof),
+        queueSave, queuePause),
+      h("p", { id: "queue-settings-hint", class: "muted hint" },
+        "Shopping at once: at most this many admitted buyers shop together, the next let in as others pay or their time runs out ",
+        "(empty: the rate alone). Proof of work: each join first costs the buyer's browser a small puzzle, about a second of a phone ",
+        "at 18 bits, each bit more doubling it, which slows down scripts joining many times (0: off).")),
     queueMessage));
 
   let feed = null;
@@ -293,7 +303,9 @@ export async function renderOrganizer(root, { live }) {
         figure("Waiting", "queue-waiting", room.waiting),
         figure("Let in up to place", "queue-cursor", room.cursor),
         figure("Rate", "queue-admit-rate", `${room.admit_per_minute} / min`),
+        ...(room.active_shoppers == null ? [] : [figure("Shopping", "queue-shopping", `${room.shopping ?? 0} / ${room.active_shoppers}`)]),
         figure("Pass", "queue-pass", `${room.pass_minutes} min`),
+        figure("Proof of work", "queue-proof", room.proof_of_work > 0 ? `${room.proof_of_work} bits` : "off"),
         figure("Opens", "queue-opens", dateTime(room.opens_at)),
         figure("Sales start", "queue-sales-start", dateTime(room.sales_start)));
     }
@@ -305,6 +317,8 @@ export async function renderOrganizer(root, { live }) {
       queueEnabled.checked = Boolean(room?.enabled);
       queueRate.value = String(room?.admit_per_minute ?? 600);
       queuePassMinutes.value = String(room?.pass_minutes ?? 10);
+      queueShoppers.value = room?.active_shoppers == null ? "" : String(room.active_shoppers);
+      queueProof.value = String(room?.proof_of_work ?? 0);
     }
   }
 
@@ -328,9 +342,14 @@ export async function renderOrganizer(root, { live }) {
   function saveQueue() {
     // An empty field leaves its setting as it is.
     const number = (field, key) => (field.value.trim() === "" ? {} : { [key]: Number(field.value) });
-    return configureQueue({ enabled: queueEnabled.checked, ...number(queueRate, "admit_per_minute"), ...number(queuePassMinutes, "pass_minutes") },
-      (room) => (room.enabled ? `Saved: ${room.admit_per_minute} let in a minute, ${room.pass_minutes} minutes each to hold seats.`
-        : "Saved: the waiting room is off; everyone may buy."), true);
+    return configureQueue({
+      enabled: queueEnabled.checked, ...number(queueRate, "admit_per_minute"), ...number(queuePassMinutes, "pass_minutes"),
+      // An empty "Shopping at once" lets in at the rate alone (null).
+      active_shoppers: queueShoppers.value.trim() === "" ? null : Number(queueShoppers.value), ...number(queueProof, "proof_of_work"),
+    }, (room) => (room.enabled
+      ? `Saved: ${room.admit_per_minute} let in a minute${room.active_shoppers == null ? "" : `, at most ${room.active_shoppers} shopping at once`}, `
+        + `${room.pass_minutes} minutes each to hold seats; ${room.proof_of_work > 0 ? `a ${room.proof_of_work}-bit proof of work to join` : "no proof of work"}.`
+      : "Saved: the waiting room is off; everyone may buy."), true);
   }
 
   function pauseQueue() {
