@@ -20,12 +20,19 @@ struct QueueAdvancer: Service {
     func run() async throws {
         do {
             try await cancelWhenGracefulShutdown {
+                var running: Set<EventID> = []
                 while true {
                     do {
-                        for (event, state) in try await store.advanceQueues(to: now()) {
+                        let states = try await store.advanceQueues(to: now())
+                        for (event, state) in states {
                             live.publish(.queue(state.progress(of: event)))
                             Self.record(state, of: event.rawValue)
                         }
+                        // A queue switched off is told once, so its visitors stop waiting for a cursor that stands still.
+                        for event in running.subtracting(states.keys) {
+                            live.publish(.queue(QueueProgress(eventID: event, enabled: false, cursor: 0, joined: 0, ordered: true, admitPerMinute: 0, at: now())))
+                        }
+                        running = Set(states.keys)
                     } catch {
                         // The database is away (or not migrated yet): the next round makes up for the time lost.
                         logger.debug("could not move the waiting rooms' cursors: \(String(reflecting: error))")

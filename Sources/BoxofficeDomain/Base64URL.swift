@@ -3,10 +3,26 @@ import Foundation
 /// Base64 with the URL alphabet and no padding (RFC 4648 §5), as JWT uses it (RFC 7515 §2): strictly, so one token
 /// (or pass, or challenge) has one spelling.
 public enum Base64URL {
-    /// The bytes in base64url, without padding.
+    /// The bytes in base64url, without padding; byte by byte (every token a guest is given is encoded here).
     public static func encode(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+        return alphabet.withUTF8Buffer { table in
+            String(unsafeUninitializedCapacity: (bytes.count * 4 + 2) / 3) { output in
+                var written = 0
+                var index = 0
+                while index + 2 < bytes.count {
+                    let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
+                    for shift in [18, 12, 6, 0] { output[written] = table[Int(value >> UInt32(shift) & 63)]; written += 1 }
+                    index += 3
+                }
+                let left = bytes.count - index
+                if left > 0 {
+                    let value = UInt32(bytes[index]) << 16 | (left == 2 ? UInt32(bytes[index + 1]) << 8 : 0)
+                    for shift in [18, 12, 6].prefix(left + 1) { output[written] = table[Int(value >> UInt32(shift) & 63)]; written += 1 }
+                }
+                return written
+            }
+        }
     }
 
     /// The bytes of a base64url text; nil for padding, the standard alphabet's `+` and `/`, any other character, or

@@ -21,7 +21,8 @@ public struct LoadOptions: Sendable {
     public var threads: Int = 1
     /// seat-map: every how many clients one holds seats instead of reading the map; 0 for readers only.
     public var holdEvery: Int = 8
-    /// watchers: how many WebSocket subscribers watch each watched sale's seat map.
+    /// watchers: how many WebSocket subscribers watch each watched sale's seat map; waiting-room: how many visitors watch
+    /// the queue's live topic.
     public var watchers: Int = 1_000
     /// watchers: how many watched sales, each followed by one nobody watches.
     public var rounds: Int = 2

@@ -3,8 +3,9 @@ import NIOCore
 import NIOPosix
 
 /// One subscriber of `/api/ws` in the load generator, on a raw connection: it sends the upgrade and one
-/// subscribe command, answers pings, and counts the frames it reads. A *sampled* watcher also reads which seats
-/// each delta names as held, to measure how long a hold took to become visible.
+/// subscribe command (an event's seat map, or its waiting room), answers pings, and counts the frames it reads. A
+/// *sampled* watcher also times what it sees: which seats each delta names as held (how long a hold took to become
+/// visible), or when each queue frame's cursor stood there (how long the cursor's move took to reach it).
 ///
 /// It is a plain channel handler, so 10,000 of them cost the generator little more than their sockets.
 final class LoadWatcher: ChannelInboundHandler {
@@ -20,17 +21,45 @@ final class LoadWatcher: ChannelInboundHandler {
         case closed
     }
 
-    private let eventID: Int
-    private let seats: SeatClock?
+    /// What a watcher subscribes to, and whether it times what it sees.
+    enum Topic: Sendable {
+        /// An event's seat map; with a clock, a sampled watcher.
+        case seats(eventID: Int, clock: SeatClock?)
+        /// An event's waiting room; sampled watchers time each frame.
+        case queue(eventID: Int, sampled: Bool)
+
+        var command: String {
+            switch self {
+            case .seats(let event, _): #"{"action": "subscribe", "event_id": \#(event)}"#
+            case .queue(let event, _): #"{"action": "subscribe", "queue": \#(event)}"#
+            }
+        }
+
+        /// How the server's confirmation starts (its members are sorted).
+        var confirmation: [UInt8] {
+            switch self {
+            case .seats: Array(#"{"epoch""#.utf8)
+            case .queue: Array(#"{"queue""#.utf8)
+            }
+        }
+
+        var sampled: Bool {
+            switch self {
+            case .seats(_, let clock): clock != nil
+            case .queue(_, let sampled): sampled
+            }
+        }
+    }
+
+    private let topic: Topic
     private let counts: WatcherCounts
     private var phase = Phase.upgrading
     private var buffer = ByteBuffer()
     private var subscribed: EventLoopPromise<Void>?
 
-    /// Creates a watcher of one event; `seats` makes it a sampled watcher.
-    init(eventID: Int, seats: SeatClock?, counts: WatcherCounts, subscribed: EventLoopPromise<Void>) {
-        self.eventID = eventID
-        self.seats = seats
+    /// Creates a watcher of a topic.
+    init(topic: Topic, counts: WatcherCounts, subscribed: EventLoopPromise<Void>) {
+        self.topic = topic
         self.counts = counts
         self.subscribed = subscribed
     }
@@ -41,12 +70,12 @@ final class LoadWatcher: ChannelInboundHandler {
     static let countingReadSize = 16_384
 
     /// Opens a watcher's connection; the future completes once the server confirmed the subscription.
-    static func connect(to address: SocketAddress, eventID: Int, seats: SeatClock?, counts: WatcherCounts, on eventLoop: any EventLoop) -> EventLoopFuture<any Channel> {
+    static func connect(to address: SocketAddress, topic: Topic, counts: WatcherCounts, on eventLoop: any EventLoop) -> EventLoopFuture<any Channel> {
         let subscribed = eventLoop.makePromise(of: Void.self)
         return ClientBootstrap(group: eventLoop)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(LoadWatcher(eventID: eventID, seats: seats, counts: counts, subscribed: subscribed))
+                    try channel.pipeline.syncOperations.addHandler(LoadWatcher(topic: topic, counts: counts, subscribed: subscribed))
                 }
             }
             .connect(to: address)
@@ -77,7 +106,7 @@ final class LoadWatcher: ChannelInboundHandler {
                 return
             }
             phase = .open
-            send(opcode: 0x1, ByteBuffer(string: #"{"action": "subscribe", "event_id": \#(eventID)}"#), context: context)
+            send(opcode: 0x1, ByteBuffer(string: topic.command), context: context)
         }
         while case .open = phase, let frame = WebSocketFrameReader.next(in: &buffer) {
             handle(frame, context: context)
@@ -107,13 +136,13 @@ final class LoadWatcher: ChannelInboundHandler {
 
     private func handle(_ frame: (opcode: UInt8, payload: ByteBuffer), context: ChannelHandlerContext) {
         switch frame.opcode {
-        case 0x1 where subscribed != nil && !frame.payload.readableBytesView.starts(with: Array(#"{"epoch""#.utf8)):
+        case 0x1 where subscribed != nil && !frame.payload.readableBytesView.starts(with: topic.confirmation):
             fail(LoadError("the server refused the subscription: \(String(buffer: frame.payload))"), context: context)
             context.close(promise: nil)
         case 0x1:
             if let subscribed {
                 self.subscribed = nil
-                if seats == nil {
+                if !topic.sampled {
                     context.channel.setOption(.socketOption(NIOBSDSocket.Option(rawValue: SO_RCVLOWAT)), value: SocketOptionValue(Self.countingReadSize))
                         .cascade(to: subscribed)
                 } else {
@@ -122,7 +151,16 @@ final class LoadWatcher: ChannelInboundHandler {
                 return
             }
             counts.received(bytes: frame.payload.readableBytes)
-            if let seats { seats.seen(DeltaSeats.held(in: frame.payload), counts: counts) }
+            switch topic {
+            case .seats(_, let clock?):
+                clock.seen(DeltaSeats.held(in: frame.payload), counts: counts)
+            case .queue(_, true):
+                if let at = QueueFrameTime.milliseconds(in: frame.payload) {
+                    counts.visible(after: UInt64(max(0, Date().timeIntervalSince1970 * 1_000 - Double(at)) * 1_000))
+                }
+            default:
+                break
+            }
         case 0x8:
             counts.dropped()
             phase = .closed
@@ -178,6 +216,22 @@ enum WebSocketFrameReader {
         guard buffer.readableBytes >= header + length, let payload = buffer.getSlice(at: start + header, length: length) else { return nil }
         buffer.moveReaderIndex(forwardBy: header + length)
         return (first & 0x0F, payload)
+    }
+}
+
+/// Finds when a `queue` message's cursor stood where it says (`"at_ms"`), without a JSON decoder.
+enum QueueFrameTime {
+    static func milliseconds(in payload: ByteBuffer) -> Int64? {
+        let bytes = payload.readableBytesView
+        guard let key = bytes.firstRange(of: Array(#""at_ms":"#.utf8)) else { return nil }
+        var value: Int64 = 0
+        var digits = 0
+        for byte in bytes[key.upperBound...] {
+            guard (UInt8(ascii: "0") ... UInt8(ascii: "9")).contains(byte) else { break }
+            value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+            digits += 1
+        }
+        return digits > 0 ? value : nil
     }
 }
 

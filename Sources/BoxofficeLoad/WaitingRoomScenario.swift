@@ -1,20 +1,26 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import Synchronization
 
 /// `loadtest waiting-room`: `--size` visitors join an event's pre-queue, the sale opens, the cursor lets them in at the
 /// set rate, and admitted visitors hold seats with their passes while others try to hold without one.
 ///
 /// Reports joins/s, the admission rate achieved against the one set, the fairness of the draw (Kendall's τ between the
-/// order visitors joined the pre-queue in and their positions: near 0 when arriving first earns nothing), and how
-/// every way around the pass fared. The invariants: one place per visitor, every bypass refused, and only holds with a
-/// pass stored.
+/// order visitors joined the pre-queue in and their positions: near 0 when arriving first earns nothing; and for
+/// visitors joining after the opening, exactly 1), how soon `--watchers` visitors connected to the queue's live topic
+/// saw the cursor move, and how every way around the pass fared. The invariants: one place per visitor, later
+/// arrivals first in first out, every bypass refused, and only holds with a pass stored.
 extension LoadScenario {
     /// How many visitors' positions are read back for the fairness measure.
     static let fairnessSample = 4_000
     /// How many admitted visitors hold a seat, and how many holds try to get around the pass.
     static let holders = 100
+    /// How many visitors join one by one after the opening, to check they keep their arrival order.
+    static let lateArrivals = 200
+    /// How many of the queue's watchers time every frame.
+    static let sampledQueueWatchers = 200
 
     func waitingRoom(_ options: LoadOptions, api: LoadAPI) async throws -> LoadReport {
         let visitors = options.size ?? 10_000
@@ -49,15 +55,35 @@ extension LoadScenario {
         // A visitor joining again keeps its place; a hold before admission is refused.
         let again = try await api.send(api.request(.POST, "/api/events/\(event.id)/queue", headers: Self.bearer(joined[0])))
         if again.json["state"] as? String != "pre_queue" { report.violations.append("joining again changed a visitor's place: \(again.json)") }
-        // The opening: the draw, then the cursor at the set rate.
+        // Visitors watching the queue's live topic, connected before the opening.
+        let counts = WatcherCounts()
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { group.shutdownGracefully { _ in } }
+        let address = try options.serverAddress()
+        var channels: [any Channel] = []
+        for start in stride(from: 0, to: options.watchers, by: 256) {
+            let batch = (start ..< min(start + 256, options.watchers)).map { index in
+                LoadWatcher.connect(to: address, topic: .queue(eventID: event.id, sampled: index < Self.sampledQueueWatchers), counts: counts, on: group.next())
+            }
+            for connection in batch { channels.append(try await connection.get()) }
+        }
+        // The opening: the draw, then the cursor at the set rate, measured by the server's own tick times.
         try await Task.sleep(for: .seconds(max(0, opening.timeIntervalSinceNow) + 1.5))
         let first = try await queueState(api, event.id)
-        let measured = ContinuousClock.now
         try await Task.sleep(for: .seconds(3))
         let second = try await queueState(api, event.id)
-        let seconds = Double((ContinuousClock.now - measured).components.seconds) + Double((ContinuousClock.now - measured).components.attoseconds) / 1e18
-        let achieved = Double(second.cursor - first.cursor) * 60 / seconds
+        let achieved = Double(second.cursor - first.cursor) * 60_000 / Double(max(1, second.tickedAtMs - first.tickedAtMs))
         let capped = second.cursor >= visitors
+        // Later arrivals, one at a time: first in, first out.
+        var late: [(arrival: Int, position: Int)] = []
+        for arrival in 0 ..< Self.lateArrivals {
+            let answer = try await api.send(api.request(.POST, "/api/events/\(event.id)/queue"))
+            if let position = answer.json["position"] as? Int { late.append((arrival, position)) }
+        }
+        let lateTau = Self.kendallTau(late)
+        if late.count < Self.lateArrivals || lateTau != 1 {
+            report.violations.append("later arrivals did not keep their order: τ \(lateTau) over \(late.count) of \(Self.lateArrivals)")
+        }
         // Fairness: arrival order against position, for a sample.
         let sample = Array(stride(from: 0, to: visitors, by: max(1, visitors / Self.fairnessSample)))
         var positions: [(arrival: Int, position: Int)] = []
@@ -69,6 +95,10 @@ extension LoadScenario {
         // Holds: admitted visitors with their passes, and every way around the pass (once everyone is in, or a minute).
         let patience = ContinuousClock.now + .seconds(60)
         while try await queueState(api, event.id).cursor < visitors, ContinuousClock.now < patience { try await Task.sleep(for: .milliseconds(200)) }
+        for channel in channels { try? await LoadWatcher.close(channel).get() }
+        func ms(_ percentile: Double) -> String {
+            counts.visibleMilliseconds(atPercentile: percentile).map { String(format: "%.0f", $0) } ?? "none seen"
+        }
         var held = 0
         var bypassed = 0
         var attempts = 0
@@ -89,7 +119,8 @@ extension LoadScenario {
         report.facts = [
             ("visitors", "\(visitors) joined the pre-queue, \(Int(Double(visitors) / stats.seconds)) joins/s"),
             ("admission", "\(Int(achieved)) a minute achieved over 3 s, \(rate) set (\(String(format: "%+.1f", (achieved / Double(rate) - 1) * 100)) %)\(capped ? ", cut short: everyone was in" : "")"),
-            ("fairness", "Kendall's τ between arrival and position \(String(format: "%.4f", tau)) over \(positions.count) pre-queue visitors"),
+            ("fairness", "Kendall's τ between arrival and position \(String(format: "%.4f", tau)) over \(positions.count) pre-queue visitors, \(String(format: "%.4f", lateTau)) over \(late.count) later arrivals"),
+            ("live", "\(options.watchers) visitors on the queue's topic: the cursor's move seen after p50 \(ms(50)) ms, p99 \(ms(99)) ms, max \(ms(100)) ms (\(min(options.watchers, Self.sampledQueueWatchers)) sampled); \(counts.dropCount) dropped"),
             ("passes", "\(held) admitted visitors held with their pass; \(attempts - bypassed) of \(attempts) holds without a valid pass refused"),
         ]
         if bypassed > 0 { report.violations.append("\(bypassed) holds got past the waiting room without a valid pass") }
@@ -115,9 +146,9 @@ extension LoadScenario {
         return CreatedEvent(id: id, firstSeat: first, seats: 1_000, poolID: nil)
     }
 
-    private func queueState(_ api: LoadAPI, _ event: Int) async throws -> (cursor: Int, joined: Int) {
+    private func queueState(_ api: LoadAPI, _ event: Int) async throws -> (cursor: Int, joined: Int, tickedAtMs: Int) {
         let json = try await api.send(api.request(.GET, "/api/events/\(event)/queue")).json
-        return (json["cursor"] as? Int ?? 0, json["joined"] as? Int ?? 0)
+        return (json["cursor"] as? Int ?? 0, json["joined"] as? Int ?? 0, json["ticked_at_ms"] as? Int ?? 0)
     }
 
     private static func bearer(_ token: String?) -> [(String, String)] {

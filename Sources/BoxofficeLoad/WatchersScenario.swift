@@ -63,7 +63,7 @@ extension LoadScenario {
         for start in stride(from: 0, to: options.watchers, by: 256) {
             let batch = (start ..< min(start + 256, options.watchers)).map { index in
                 LoadWatcher.connect(
-                    to: address, eventID: event.id, seats: index < Self.sampledWatchers ? clock : nil, counts: counts, on: group.next()
+                    to: address, topic: .seats(eventID: event.id, clock: index < Self.sampledWatchers ? clock : nil), counts: counts, on: group.next()
                 )
             }
             for connection in batch { channels.append(try await connection.get()) }

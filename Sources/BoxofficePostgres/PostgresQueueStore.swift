@@ -152,14 +152,22 @@ extension PostgresBookingStore: QueueStore {
         }
     }
 
-    public func joinQueue(of event: EventID, _ joins: [QueueJoin]) async throws -> [QueueEntry] {
+    public func joinQueue(of event: EventID, _ joins: [QueueJoin]) async throws -> QueueJoined {
         // PostgreSQL commits concurrent transactions together: each join keeps its own (and its locks short), all at once.
-        try await withThrowingTaskGroup(of: (Int, QueueEntry).self) { group in
+        var entries = try await withThrowingTaskGroup(of: (Int, QueueEntry).self) { group in
             for (index, join) in joins.enumerated() { group.addTask { (index, try await self.join(join, of: event)) } }
             var entries = [QueueEntry?](repeating: nil, count: joins.count)
             for try await (index, entry) in group { entries[index] = entry }
             return entries.compactMap { $0 }
         }
+        guard let state = try await queueState(of: event) else { throw DomainError.noWaitingRoom(event) }
+        // A pre-queue join of the batch may have been drawn by a later one: its position is read again.
+        if state.ordered {
+            for index in entries.indices where entries[index].position == nil {
+                entries[index] = try await queueEntry(of: event, identity: entries[index].identity) ?? entries[index]
+            }
+        }
+        return QueueJoined(entries: entries, state: state)
     }
 
     private func join(_ join: QueueJoin, of event: EventID) async throws -> QueueEntry {

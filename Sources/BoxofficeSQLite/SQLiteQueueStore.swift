@@ -96,30 +96,74 @@ enum SQLiteQueueTables {
         )
     }
 
-    /// Adds one visitor to a queue inside an open transaction, or returns the entry it has.
-    static func join(_ join: QueueJoin, of event: EventID, connection: SQLiteConnection) async throws -> QueueEntry {
+    /// Adds visitors to a queue inside an open transaction, or finds the entries they have, in a few statements for the
+    /// lot: the entries found, the new ones inserted together (before the draw without a position; after it with the
+    /// next positions, in order), the next position written once.
+    static func join(_ joins: [QueueJoin], of event: EventID, connection: SQLiteConnection) async throws -> QueueJoined {
         let id = ColumnCoding.int(event.rawValue)
-        let found = try await connection.query("SELECT * FROM queue_entries WHERE event_id = ? AND identity = ?", [id, .text(join.identity)])
-        if let row = found.first { return SQLiteQueueTables.entry(row) }
         guard let stateRow = try await connection.query("SELECT * FROM queues WHERE event_id = ?", [id]).first else {
             throw DomainError.noWaitingRoom(event)
         }
         var state = SQLiteQueueTables.state(stateRow)
-        var position: Int?
-        // Ordered already (the advancer may have drawn the pre-queue while this join waited): a position at the back.
-        if state.ordered || join.at >= state.salesStart {
+        var entries = try await found(Array(Set(joins.map(\.identity))), of: event, connection: connection)
+        var fresh: [QueueJoin] = []
+        for join in joins where entries[join.identity] == nil && !fresh.contains(where: { $0.identity == join.identity }) { fresh.append(join) }
+        // Joins before sales start wait for the draw; a join after it (or after the draw) orders the pre-queue first.
+        let preQueue = state.ordered ? [] : fresh.prefix { $0.at < state.salesStart }
+        try await insert(preQueue.map { ($0, nil) }, of: event, connection: connection)
+        let positioned = fresh.dropFirst(preQueue.count)
+        if !positioned.isEmpty {
             if !state.ordered {
                 try await SQLiteQueueTables.order(event, connection: connection)
                 state = SQLiteQueueTables.state(try await connection.query("SELECT * FROM queues WHERE event_id = ?", [id])[0])
+                let undrawn = preQueue.map(\.identity) + entries.values.filter { $0.position == nil }.map(\.identity)
+                entries.merge(try await found(undrawn, of: event, connection: connection)) { _, drawn in drawn }
             }
-            position = state.nextPosition
-            _ = try await connection.query("UPDATE queues SET next_position = next_position + 1 WHERE event_id = ?", [id])
+            try await insert(positioned.enumerated().map { ($1, state.nextPosition + $0) }, of: event, connection: connection)
+            state.nextPosition += positioned.count
+            _ = try await connection.query("UPDATE queues SET next_position = ? WHERE event_id = ?", [ColumnCoding.int(state.nextPosition), id])
         }
-        _ = try await connection.query(
-            "INSERT INTO queue_entries (event_id, identity, joined_at, draw, position) VALUES (?, ?, ?, ?, ?)",
-            [id, .text(join.identity), ColumnCoding.millis(join.at), .integer(SQLiteInt64(join.draw)), position.map { ColumnCoding.int($0) } ?? .null]
-        )
-        return QueueEntry(identity: join.identity, position: position)
+        for join in preQueue where entries[join.identity] == nil { entries[join.identity] = QueueEntry(identity: join.identity, position: nil) }
+        for (offset, join) in positioned.enumerated() {
+            entries[join.identity] = QueueEntry(identity: join.identity, position: state.nextPosition - positioned.count + offset)
+        }
+        return QueueJoined(entries: joins.map { entries[$0.identity] ?? QueueEntry(identity: $0.identity, position: nil) }, state: state)
+    }
+
+    /// The entries visitors have, by identity.
+    private static func found(_ identities: [String], of event: EventID, connection: SQLiteConnection) async throws -> [String: QueueEntry] {
+        var entries: [String: QueueEntry] = [:]
+        for start in stride(from: 0, to: identities.count, by: 500) {
+            let chunk = identities[start ..< min(start + 500, identities.count)]
+            for row in try await connection.query(
+                "SELECT * FROM queue_entries WHERE event_id = ? AND identity IN (\(ColumnCoding.placeholders(chunk.count)))",
+                [ColumnCoding.int(event.rawValue)] + chunk.map { .text($0) }
+            ) {
+                let entry = SQLiteQueueTables.entry(row)
+                entries[entry.identity] = entry
+            }
+        }
+        return entries
+    }
+
+    /// Inserts new entries, 200 to a statement.
+    private static func insert(_ rows: [(QueueJoin, Int?)], of event: EventID, connection: SQLiteConnection) async throws {
+        for start in stride(from: 0, to: rows.count, by: 200) {
+            let chunk = rows[start ..< min(start + 200, rows.count)]
+            var binds: [SQLiteData] = []
+            binds.reserveCapacity(chunk.count * 5)
+            for (join, position) in chunk {
+                binds += [
+                    ColumnCoding.int(event.rawValue), .text(join.identity), ColumnCoding.millis(join.at), .integer(SQLiteInt64(join.draw)),
+                    position.map { ColumnCoding.int($0) } ?? .null,
+                ]
+            }
+            _ = try await connection.query(
+                "INSERT INTO queue_entries (event_id, identity, joined_at, draw, position) VALUES "
+                    + Array(repeating: "(?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", "),
+                binds
+            )
+        }
     }
 }
 
@@ -153,13 +197,9 @@ extension SQLiteBookingStore: QueueStore {
         }
     }
 
-    public func joinQueue(of event: EventID, _ joins: [QueueJoin]) async throws -> [QueueEntry] {
+    public func joinQueue(of event: EventID, _ joins: [QueueJoin]) async throws -> QueueJoined {
         // One transaction for the lot: one durable commit, however many visitors join together.
-        try await database.write { connection in
-            var entries: [QueueEntry] = []
-            for join in joins { entries.append(try await SQLiteQueueTables.join(join, of: event, connection: connection)) }
-            return entries
-        }
+        try await database.write { connection in try await SQLiteQueueTables.join(joins, of: event, connection: connection) }
     }
 
     public func queueEntry(of event: EventID, identity: String) async throws -> QueueEntry? {

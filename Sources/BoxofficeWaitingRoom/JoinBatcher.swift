@@ -8,7 +8,7 @@ final class JoinBatcher: Sendable {
     private struct Pending {
         let event: EventID
         let join: QueueJoin
-        let continuation: CheckedContinuation<QueueEntry, any Error>
+        let continuation: CheckedContinuation<(QueueEntry, QueueState), any Error>
     }
 
     private let store: any QueueStore
@@ -18,8 +18,8 @@ final class JoinBatcher: Sendable {
         self.store = store
     }
 
-    /// Joins a visitor with the next batch; answers once the batch is written.
-    func join(_ join: QueueJoin, to event: EventID) async throws -> QueueEntry {
+    /// Joins a visitor with the next batch; answers once the batch is written, with the queue as it stood then.
+    func join(_ join: QueueJoin, to event: EventID) async throws -> (QueueEntry, QueueState) {
         try await withCheckedThrowingContinuation { continuation in
             let starts = waiting.withLock { waiting in
                 waiting.pending.append(Pending(event: event, join: join, continuation: continuation))
@@ -41,8 +41,8 @@ final class JoinBatcher: Sendable {
             guard !batch.isEmpty else { return }
             for (event, joins) in Dictionary(grouping: batch, by: \.event) {
                 do {
-                    let entries = try await store.joinQueue(of: event, joins.map(\.join))
-                    for (pending, entry) in zip(joins, entries) { pending.continuation.resume(returning: entry) }
+                    let joined = try await store.joinQueue(of: event, joins.map(\.join))
+                    for (pending, entry) in zip(joins, joined.entries) { pending.continuation.resume(returning: (entry, joined.state)) }
                 } catch {
                     for pending in joins { pending.continuation.resume(throwing: error) }
                 }

@@ -22,7 +22,8 @@ public struct QueuePlace: Sendable, Equatable {
     public var position: Int?
     /// How many are before the visitor (0 once admitted); nil in the pre-queue.
     public var ahead: Int?
-    /// About how long until admission at the current rate; nil in the pre-queue, 0 once admitted.
+    /// About how long until admission at the current pace; nil in the pre-queue and while admission is paused, 0 once
+    /// admitted.
     public var etaSeconds: Int?
     /// When the pre-queue opens.
     public var opensAt: Date

@@ -64,9 +64,9 @@ public struct QueueState: Sendable, Equatable {
     }
 
     /// How many visitors a minute are let in, as a waiting visitor should expect it: the rate, or for an
-    /// active-shopper queue the last minute's admissions (at least one, at most the rate).
+    /// active-shopper queue that is full the last minute's admissions (at least one, at most the rate).
     public var pace: Int {
-        guard settings.activeShoppers != nil, let admittedLastMinute else { return settings.admitPerMinute }
+        guard let limit = settings.activeShoppers, let admittedLastMinute, (shopping ?? 0) >= limit else { return settings.admitPerMinute }
         return min(settings.admitPerMinute, max(1, admittedLastMinute))
     }
 }
@@ -75,8 +75,8 @@ extension QueueState {
     /// Where the queue stands, as its visitors are told.
     public func progress(of event: EventID) -> QueueProgress {
         QueueProgress(
-            eventID: event, cursor: cursor, joined: positioned, ordered: ordered, admitPerMinute: settings.paused ? 0 : pace,
-            at: advancedAt
+            eventID: event, enabled: settings.enabled, cursor: cursor, joined: positioned, ordered: ordered,
+            admitPerMinute: settings.paused ? 0 : pace, at: advancedAt
         )
     }
 }

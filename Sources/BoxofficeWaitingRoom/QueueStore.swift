@@ -12,8 +12,8 @@ public protocol QueueStore: Sendable {
     func saveQueueSettings(_ settings: QueueSettings, of event: EventID, salesStart: Date, at: Date) async throws -> QueueState
     /// Adds visitors to a queue, in order, or returns the entries they have: before sales start without a position (the
     /// pre-queue), after it with the next position (ordering the pre-queue first if nobody has). A store may write them
-    /// all in one transaction.
-    func joinQueue(of event: EventID, _ joins: [QueueJoin]) async throws -> [QueueEntry]
+    /// all in one transaction. Returns the entries, in the joins' order, and the queue as it stood after them.
+    func joinQueue(of event: EventID, _ joins: [QueueJoin]) async throws -> QueueJoined
     /// A visitor's entry, with whether it has paid for a booking of the event.
     func queueEntry(of event: EventID, identity: String) async throws -> QueueEntry?
     /// When the cursor first passed a position (nil when no recorded move did).
@@ -45,9 +45,23 @@ public struct QueueJoin: Sendable {
     }
 }
 
+/// What a store answers to joins: each visitor's entry, in the joins' order, and the queue after them.
+public struct QueueJoined: Sendable {
+    /// The entries.
+    public var entries: [QueueEntry]
+    /// The queue as it stood once they joined.
+    public var state: QueueState
+
+    /// Creates an answer.
+    public init(entries: [QueueEntry], state: QueueState) {
+        self.entries = entries
+        self.state = state
+    }
+}
+
 extension QueueStore {
     /// Adds one visitor to a queue, or returns the entry it has.
     public func joinQueue(of event: EventID, identity: String, at: Date, draw: Int64) async throws -> QueueEntry {
-        try await joinQueue(of: event, [QueueJoin(identity: identity, at: at, draw: draw)])[0]
+        try await joinQueue(of: event, [QueueJoin(identity: identity, at: at, draw: draw)]).entries[0]
     }
 }

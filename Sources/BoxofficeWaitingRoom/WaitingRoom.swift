@@ -45,15 +45,13 @@ public struct WaitingRoom: Sendable {
         if state.settings.proofOfWork > 0 {
             try proofs.check(challenge: proof?.challenge, nonce: proof?.nonce, for: event.id, address: address, now: now)
         }
-        return CheckedJoin(state: state)
+        return CheckedJoin()
     }
 
     /// Puts a visitor in an event's queue, or finds the place it has (one place per identity and event), once
     /// ``checkProof(_:proof:address:now:)`` let it.
     public func join(_ event: Event, identity: String, now: Date, checked: CheckedJoin) async throws -> QueuePlace {
-        let state = checked.state
-        var entry = try await joins.join(QueueJoin(identity: identity, at: now, draw: draw()), to: event.id)
-        let current = try await store.queueState(of: event.id) ?? state
+        var (entry, current) = try await joins.join(QueueJoin(identity: identity, at: now, draw: draw()), to: event.id)
         // A visitor joining again once admitted may have paid since: its whole entry says so.
         if let position = entry.position, position <= current.cursor { entry = try await store.queueEntry(of: event.id, identity: identity) ?? entry }
         return try await place(of: entry, in: current, event: event.id, now: now)
@@ -76,7 +74,8 @@ public struct WaitingRoom: Sendable {
             let ahead = position - state.cursor - 1
             place.state = .waiting
             place.ahead = ahead
-            place.etaSeconds = Int((Double(ahead + 1) * 60 / Double(state.pace)).rounded(.up))
+            // No time can be told while admission is paused.
+            place.etaSeconds = settings.paused ? nil : Int((Double(ahead + 1) * 60 / Double(state.pace)).rounded(.up))
             return place
         }
         place.ahead = 0
@@ -104,7 +103,7 @@ public struct WaitingRoom: Sendable {
     }
 }
 
-/// A join whose waiting room is open and whose proof of work (if asked for) holds.
+/// A join whose waiting room is open and whose proof of work (if asked for) holds; only ``WaitingRoom`` makes one.
 public struct CheckedJoin: Sendable {
-    let state: QueueState
+    init() {}
 }

@@ -18,7 +18,7 @@ struct LoadtestCommand: AsyncParsableCommand {
     @Option(help: "The longest the run lasts, in seconds.") var duration = 10.0
     @Option(help: "Attackers (attack, default 50), seats (flash-sale and best-available 100000, hot-seat 10, seat-map 20000), visitors (waiting-room 10000) or GA tickets (ga-rush 100000).") var size: Int?
     @Option(help: "seat-map: one client in this many holds seats while the others read; 0 for readers only (default 8).") var holdEvery = 8
-    @Option(help: "watchers: WebSocket subscribers on each watched sale's seat map (default 1000).") var watchers = 1_000
+    @Option(help: "watchers: WebSocket subscribers on each watched sale's seat map; waiting-room: visitors on the queue's live topic (default 1000).") var watchers = 1_000
     @Option(help: "watchers: watched sales, each followed by one nobody watches (default 2).") var rounds = 2
     @Flag(help: "Each client holds with a guest token of its own instead of anonymously (the server then makes a guest per hold).") var tokens = false
     @Option(help: "Threads of the load generator (default 1, which leaves the other core to the server).") var threads = 1

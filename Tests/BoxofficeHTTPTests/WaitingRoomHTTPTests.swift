@@ -161,6 +161,10 @@ struct WaitingRoomHTTPTests {
                     }
                     #expect(cursors == cursors.sorted(), "the cursor only moves forward: \(cursors)")
                     #expect(cursors.count >= 2, "the frames follow the cursor, two a second at this rate: \(cursors)")
+                    #expect(try await client.send(.put, "/api/events/1/queue", json: #"{"enabled": false}"#, headers: client.organizer).status == .ok)
+                    var off = false
+                    for _ in 0 ..< 5 where !off { off = try await live.next("queue", within: 3)["enabled"] as? Bool == false }
+                    #expect(off, "a queue switched off says so once on its topic")
                 }
             }
         }

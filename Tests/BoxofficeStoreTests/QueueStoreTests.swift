@@ -118,12 +118,22 @@ struct QueueStoreTests {
             let event = try await fixture.store.createEvent(try StoreFixture.draft())
             _ = try await queues.saveQueueSettings(Self.settings(), of: event.id, salesStart: Self.now.addingTimeInterval(-60), at: Self.now)
             let joins = (0 ..< 40).map { QueueJoin(identity: "v\($0 % 30)", at: Self.now, draw: Int64($0)) }
-            let entries = try await queues.joinQueue(of: event.id, joins)
+            let entries = try await queues.joinQueue(of: event.id, joins).entries
             #expect(entries.map(\.identity) == joins.map(\.identity), "answered in order")
             #expect(Set(entries.compactMap(\.position)) == Set(1 ... 30), "thirty visitors, thirty places")
             for (index, entry) in entries.enumerated() where index >= 30 {
                 #expect(entry.position == entries[index - 30].position, "a visitor twice keeps its place")
             }
+            // A batch across sales start: the earlier joins are drawn, then the later ones follow, all in one call.
+            let other = try await fixture.store.createEvent(try StoreFixture.draft())
+            _ = try await queues.saveQueueSettings(Self.settings(), of: other.id, salesStart: Self.now, at: Self.now.addingTimeInterval(-60))
+            _ = try await queues.joinQueue(of: other.id, identity: "early", at: Self.now.addingTimeInterval(-30), draw: 5)
+            let across = try await queues.joinQueue(of: other.id, [
+                QueueJoin(identity: "p1", at: Self.now.addingTimeInterval(-2), draw: -5), QueueJoin(identity: "early", at: Self.now, draw: 0),
+                QueueJoin(identity: "late", at: Self.now.addingTimeInterval(1), draw: -99),
+            ])
+            #expect(across.entries.map(\.position) == [1, 2, 3], "drawn p1 (-5) before early (5), then late: \(across.entries.map(\.position))")
+            #expect(across.state.ordered && across.state.positioned == 3)
         }
     }
 

@@ -5,6 +5,8 @@ import Foundation
 public struct QueueProgress: Sendable, Hashable {
     /// The event.
     public var eventID: EventID
+    /// Whether the waiting room runs; false once, when it was switched off (holds need no pass any more).
+    public var enabled: Bool
     /// Positions up to this one are admitted.
     public var cursor: Int
     /// How many hold a position.
@@ -17,8 +19,9 @@ public struct QueueProgress: Sendable, Hashable {
     public var at: Date
 
     /// Creates a progress report.
-    public init(eventID: EventID, cursor: Int, joined: Int, ordered: Bool, admitPerMinute: Int, at: Date) {
+    public init(eventID: EventID, enabled: Bool, cursor: Int, joined: Int, ordered: Bool, admitPerMinute: Int, at: Date) {
         self.eventID = eventID
+        self.enabled = enabled
         self.cursor = cursor
         self.joined = joined
         self.ordered = ordered

@@ -155,6 +155,9 @@ struct QueueBody: ResponseEncodable {
     let proofOfWork: Int
     /// Positions up to this one are admitted.
     let cursor: Int
+    /// When the cursor last ticked (moved, or stood while paused or full), in milliseconds since 1970: the admission
+    /// rate achieved is the cursor's change over this one's.
+    let tickedAtMs: Int64
     /// How many hold a position (the pre-queue counts once it is drawn).
     let joined: Int
     /// How many wait behind the cursor.
@@ -173,6 +176,7 @@ struct QueueBody: ResponseEncodable {
         proofOfWork = state.settings.proofOfWork
         shopping = state.shopping
         cursor = state.cursor
+        tickedAtMs = Int64((state.advancedAt.timeIntervalSince1970 * 1_000).rounded())
         joined = state.positioned
         waiting = state.positioned - state.cursor
     }

@@ -48,11 +48,14 @@ enum LiveMessage {
     struct Queue: Encodable {
         let type = "queue"
         let eventId: Int64
+        let enabled: Bool
         let cursor: Int
         let joined: Int
         let ordered: Bool
         let admitPerMinute: Int
         let at: Date
+        /// `at` in milliseconds since 1970, for a client that times the frame.
+        let atMs: Int64
     }
 
     /// `subscribed` / `unsubscribed`: a command took effect; for an event, `version` is the version at that
@@ -98,8 +101,8 @@ enum LiveMessage {
     /// Encodes where a waiting room stands.
     static func encode(_ progress: QueueProgress) throws -> ByteBuffer {
         try encode(Queue(
-            eventId: progress.eventID.rawValue, cursor: progress.cursor, joined: progress.joined, ordered: progress.ordered,
-            admitPerMinute: progress.admitPerMinute, at: progress.at
+            eventId: progress.eventID.rawValue, enabled: progress.enabled, cursor: progress.cursor, joined: progress.joined, ordered: progress.ordered,
+            admitPerMinute: progress.admitPerMinute, at: progress.at, atMs: Int64((progress.at.timeIntervalSince1970 * 1_000).rounded())
         ))
     }
 
