@@ -30,6 +30,11 @@ public struct LoadOptions: Sendable {
     public var withTokens = false
     /// The clients' tokens, when ``withTokens``.
     var tokens: [String] = []
+    /// flash-sale: sell behind a waiting room; every client (with a token of its own) joins it, is let in, and holds with
+    /// its admission pass.
+    public var queued = false
+    /// The clients' admission passes, when ``queued``.
+    var passes: [String] = []
 
     /// The defaults.
     public init() {}

@@ -43,10 +43,12 @@ final class LoadWatcher: ChannelInboundHandler {
             }
         }
 
-        var sampled: Bool {
+        /// Whether the watcher lets frames gather before it reads: a seat map's unsampled watchers, whose deltas come
+        /// many a second. A queue's watchers read each frame (one a second) and answer the server's pings in time.
+        var gathersReads: Bool {
             switch self {
-            case .seats(_, let clock): clock != nil
-            case .queue(_, let sampled): sampled
+            case .seats(_, let clock): clock == nil
+            case .queue: false
             }
         }
     }
@@ -142,7 +144,7 @@ final class LoadWatcher: ChannelInboundHandler {
         case 0x1:
             if let subscribed {
                 self.subscribed = nil
-                if !topic.sampled {
+                if topic.gathersReads {
                     context.channel.setOption(.socketOption(NIOBSDSocket.Option(rawValue: SO_RCVLOWAT)), value: SocketOptionValue(Self.countingReadSize))
                         .cascade(to: subscribed)
                 } else {

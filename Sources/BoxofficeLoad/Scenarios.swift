@@ -47,6 +47,7 @@ public enum LoadScenario: String, CaseIterable, Sendable {
         }
         return switch self {
         case .attack: try await attack(options, api: api)
+        case .flashSale where options.queued: try await queuedFlashSale(options, api: api)
         case .flashSale: try await seats(options, api: api, size: options.size ?? 100_000, perRow: 250, untilSoldOut: true)
         case .hotSeat: try await seats(options, api: api, size: options.size ?? 10, perRow: 10, untilSoldOut: false)
         case .gaRush: try await gaRush(options, api: api)
@@ -58,10 +59,43 @@ public enum LoadScenario: String, CaseIterable, Sendable {
         }
     }
 
-    /// The seed's one-seat hold: anonymous (the server makes a guest for each), or with the worker's own token.
+    /// The seed's one-seat hold: anonymous (the server makes a guest for each), or with the worker's own token (and its
+    /// admission pass, behind a waiting room).
     private func hold(seat: Int, worker: Int, options: LoadOptions) -> LoadRequest {
         guard worker < options.tokens.count else { return LoadRequest(.POST, "/api/book/safe", json: #"{"seat_id": \#(seat)}"#) }
-        return LoadRequest(.POST, "/api/book/safe", json: #"{"seat_id": \#(seat)}"#, headers: [("Authorization", "Bearer \(options.tokens[worker])")])
+        var headers = [("Authorization", "Bearer \(options.tokens[worker])")]
+        if worker < options.passes.count { headers.append(("Queue-Pass", options.passes[worker])) }
+        return LoadRequest(.POST, "/api/book/safe", json: #"{"seat_id": \#(seat)}"#, headers: headers)
+    }
+
+    /// flash-sale --queued: the same sale behind a waiting room letting everyone in at once; every client joins with its
+    /// token, reads its pass once the cursor passed it, and holds with it.
+    private func queuedFlashSale(_ options: LoadOptions, api: LoadAPI) async throws -> LoadReport {
+        let event = try await seatEvent(api, size: options.size ?? 100_000, perRow: 250)
+        let organizer = [("Authorization", "Bearer \(options.organizerToken)")]
+        let queue = #"{"enabled": true, "admit_per_minute": 1000000, "pass_minutes": 240}"#
+        let (status, answer) = try await api.send(api.request(.PUT, "/api/events/\(event.id)/queue", json: queue, headers: organizer))
+        guard status == 200 else { throw LoadError("could not put the sale behind a waiting room (HTTP \(status)): \(answer)") }
+        var options = options
+        for token in options.tokens {
+            let (joined, place) = try await api.send(api.request(.POST, "/api/events/\(event.id)/queue", headers: [("Authorization", "Bearer \(token)")]))
+            guard joined == 200 else { throw LoadError("a client could not join the waiting room (HTTP \(joined)): \(place)") }
+        }
+        let patience = ContinuousClock.now + .seconds(30)
+        for token in options.tokens {
+            while true {
+                let (_, place) = try await api.send(api.request(.GET, "/api/events/\(event.id)/queue/me", headers: [("Authorization", "Bearer \(token)")]))
+                if let pass = place["pass"] as? String {
+                    options.passes.append(pass)
+                    break
+                }
+                guard ContinuousClock.now < patience else { throw LoadError("a client was not let in within 30 s: \(place)") }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+        }
+        var report = try await seats(options, api: api, event: event, untilSoldOut: true)
+        report.facts.append(("queue", "behind a waiting room: \(options.passes.count) clients let in, every hold with its pass"))
+        return report
     }
 
     private func attack(_ options: LoadOptions, api: LoadAPI) async throws -> LoadReport {

@@ -153,67 +153,78 @@ extension PostgresBookingStore: QueueStore {
     }
 
     public func joinQueue(of event: EventID, _ joins: [QueueJoin]) async throws -> QueueJoined {
-        // PostgreSQL commits concurrent transactions together: each join keeps its own (and its locks short), all at once.
-        var entries = try await withThrowingTaskGroup(of: (Int, QueueEntry).self) { group in
-            for (index, join) in joins.enumerated() { group.addTask { (index, try await self.join(join, of: event)) } }
-            var entries = [QueueEntry?](repeating: nil, count: joins.count)
-            for try await (index, entry) in group { entries[index] = entry }
-            return entries.compactMap { $0 }
-        }
-        guard let state = try await queueState(of: event) else { throw DomainError.noWaitingRoom(event) }
-        // A pre-queue join of the batch may have been drawn by a later one: its position is read again.
-        if state.ordered {
-            for index in entries.indices where entries[index].position == nil {
-                entries[index] = try await queueEntry(of: event, identity: entries[index].identity) ?? entries[index]
-            }
-        }
-        return QueueJoined(entries: entries, state: state)
-    }
-
-    private func join(_ join: QueueJoin, of event: EventID) async throws -> QueueEntry {
-        let (identity, at, draw) = (join.identity, join.at, join.draw)
-        if let entry = try await joinPreQueue(of: event, identity: identity, at: at, draw: draw) { return entry }
-        return try await Deadline.run(within: timeout) { [self] in
-            try await client.withTransaction(logger: logger) { connection in
-                // After the pre-queue: the next position, one join at a time on the queue's row.
-                guard var state = try await PostgresQueueTables.state(of: event, locking: .update, connection: connection, logger: logger) else {
-                    throw DomainError.noWaitingRoom(event)
-                }
-                if let found = try await entry(of: event, identity: identity, connection: connection) { return found }
-                if !state.ordered {
-                    try await PostgresQueueTables.order(event, connection: connection, logger: logger)
-                    state = try await PostgresQueueTables.state(of: event, connection: connection, logger: logger) ?? state
-                }
-                let position = state.nextPosition
-                try await connection.query("UPDATE queues SET next_position = next_position + 1 WHERE event_id = \(event.rawValue)", logger: logger)
-                try await connection.query(
-                    """
-                    INSERT INTO queue_entries (event_id, identity, joined_at, draw, position) VALUES (\(event.rawValue), \(identity), \(at), \(draw), \(position))
-                    """,
-                    logger: logger
-                )
-                return QueueEntry(identity: identity, position: position)
-            }
+        // Joins before the draw share the queue's row (instances joining at once do not wait for each other); joins that
+        // need positions lock it. Should the draw happen between choosing and locking, the batch runs again locked.
+        let standing = try await queueState(of: event)
+        var exclusive = standing.map { $0.ordered || joins.contains { [salesStart = $0.salesStart] join in join.at >= salesStart } } ?? true
+        while true {
+            if let joined = try await join(joins, of: event, exclusive: exclusive) { return joined }
+            exclusive = true
         }
     }
 
-    /// A join before sales start, under a shared lock of the queue's row (so the pre-queue cannot be ordered meanwhile,
-    /// while joins do not wait for each other); nil when the pre-queue is over and the visitor needs a position.
-    private func joinPreQueue(of event: EventID, identity: String, at: Date, draw: Int64) async throws -> QueueEntry? {
+    /// Joins a batch in one transaction, in a few statements for the lot; nil when the queue's row, shared, turns out
+    /// to need positions (the caller runs it again, locked).
+    private func join(_ joins: [QueueJoin], of event: EventID, exclusive: Bool) async throws -> QueueJoined? {
         try await Deadline.run(within: timeout) { [self] in
             try await client.withTransaction(logger: logger) { connection in
-                guard let state = try await PostgresQueueTables.state(of: event, locking: .share, connection: connection, logger: logger) else {
+                guard var state = try await PostgresQueueTables.state(of: event, locking: exclusive ? .update : .share, connection: connection, logger: logger) else {
                     throw DomainError.noWaitingRoom(event)
                 }
-                if let found = try await entry(of: event, identity: identity, connection: connection) { return found }
-                guard !state.ordered, at < state.salesStart else { return nil }
-                try await connection.query(
-                    "INSERT INTO queue_entries (event_id, identity, joined_at, draw) VALUES (\(event.rawValue), \(identity), \(at), \(draw)) ON CONFLICT DO NOTHING",
-                    logger: logger
-                )
-                return try await entry(of: event, identity: identity, connection: connection) ?? QueueEntry(identity: identity, position: nil)
+                var entries = try await found(Array(Set(joins.map(\.identity))), of: event, connection: connection)
+                var fresh: [QueueJoin] = []
+                var seen = Set(entries.keys)
+                for join in joins where seen.insert(join.identity).inserted { fresh.append(join) }
+                let preQueue = state.ordered ? [] : Array(fresh.prefix { $0.at < state.salesStart })
+                let positioned = Array(fresh.dropFirst(preQueue.count))
+                if !positioned.isEmpty, !exclusive { return nil }
+                // Before the draw: no positions; another instance may add the same visitor at the same moment.
+                if !preQueue.isEmpty {
+                    try await connection.query(
+                        """
+                        INSERT INTO queue_entries (event_id, identity, joined_at, draw)
+                        SELECT \(event.rawValue), * FROM UNNEST(\(preQueue.map(\.identity)), \(preQueue.map(\.at)), \(preQueue.map(\.draw)))
+                        ON CONFLICT DO NOTHING
+                        """,
+                        logger: logger
+                    )
+                }
+                if !positioned.isEmpty {
+                    if !state.ordered {
+                        try await PostgresQueueTables.order(event, connection: connection, logger: logger)
+                        state = try await PostgresQueueTables.state(of: event, connection: connection, logger: logger) ?? state
+                    }
+                    let positions = positioned.indices.map { state.nextPosition + $0 }
+                    try await connection.query(
+                        """
+                        INSERT INTO queue_entries (event_id, identity, joined_at, draw, position)
+                        SELECT \(event.rawValue), * FROM UNNEST(\(positioned.map(\.identity)), \(positioned.map(\.at)), \(positioned.map(\.draw)), \(positions))
+                        """,
+                        logger: logger
+                    )
+                    state.nextPosition += positioned.count
+                    try await connection.query("UPDATE queues SET next_position = \(state.nextPosition) WHERE event_id = \(event.rawValue)", logger: logger)
+                }
+                // What the pre-queue joins hold now: their own row, another instance's, or a position from the draw.
+                let undrawn = preQueue.map(\.identity) + entries.values.filter { $0.position == nil }.map(\.identity)
+                if !undrawn.isEmpty { entries.merge(try await found(undrawn, of: event, connection: connection)) { _, now in now } }
+                for (offset, join) in positioned.enumerated() {
+                    entries[join.identity] = QueueEntry(identity: join.identity, position: state.nextPosition - positioned.count + offset)
+                }
+                return QueueJoined(entries: joins.map { entries[$0.identity] ?? QueueEntry(identity: $0.identity, position: nil) }, state: state)
             }
         }
+    }
+
+    /// The entries visitors have, by identity.
+    private func found(_ identities: [String], of event: EventID, connection: PostgresConnection) async throws -> [String: QueueEntry] {
+        var entries: [String: QueueEntry] = [:]
+        for try await (identity, position, issued) in try await connection.query(
+            "SELECT identity, position, pass_issued_at FROM queue_entries WHERE event_id = \(event.rawValue) AND identity = ANY(\(identities))", logger: logger
+        ).decode((String, Int?, Date?).self) {
+            entries[identity] = QueueEntry(identity: identity, position: position, passIssuedAt: issued)
+        }
+        return entries
     }
 
     public func queueEntry(of event: EventID, identity: String) async throws -> QueueEntry? {

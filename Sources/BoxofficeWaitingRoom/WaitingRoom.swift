@@ -9,6 +9,7 @@ public struct WaitingRoom: Sendable {
     let proofs: ProofOfWork
     let draw: @Sendable () -> Int64
     private let joins: JoinBatcher
+    private let settings: SettingsCache
 
     /// A waiting room over a store, signing passes with `signer` and checking joins' proofs of work with `proofs`; `draw`
     /// orders the pre-queue (``uniformDraw`` by default; tests pass a seeded one).
@@ -18,6 +19,7 @@ public struct WaitingRoom: Sendable {
         self.proofs = proofs
         self.draw = draw
         joins = JoinBatcher(store: store)
+        settings = SettingsCache(store: store)
     }
 
     /// A uniformly random draw from the system's generator: ordering a pre-queue by its draws puts it in a uniformly
@@ -33,11 +35,12 @@ public struct WaitingRoom: Sendable {
     }
 
     /// Checks a join's proof of work when the event's waiting room asks for one (a challenge and its nonce), before the
-    /// visitor gets an identity; the answer goes to ``join(_:identity:now:checked:)``.
+    /// visitor gets an identity; the answer goes to ``join(_:identity:now:checked:)``. The settings it checks against
+    /// are at most ``SettingsCache/lifetime`` old: at an opening's thousands of joins a second, one read serves many.
     /// - Throws: ``DomainError/noWaitingRoom(_:)`` when the event has no queue running; ``DomainError/salesNotOpen(_:)``
     ///   before the pre-queue opens or once sales are over; ``DomainError/proofOfWorkRequired(_:_:)``.
     public func checkProof(_ event: Event, proof: (challenge: String, nonce: String)?, address: String?, now: Date) async throws -> CheckedJoin {
-        guard let state = try await store.queueState(of: event.id), state.settings.enabled else { throw DomainError.noWaitingRoom(event.id) }
+        guard let state = try await settings.state(of: event.id, now: now), state.settings.enabled else { throw DomainError.noWaitingRoom(event.id) }
         if now < state.settings.opensAt {
             throw DomainError.salesNotOpen("The waiting room for \"\(event.details.title)\" opens at \(state.settings.opensAt.formatted(.iso8601)).")
         }

@@ -21,6 +21,7 @@ struct LoadtestCommand: AsyncParsableCommand {
     @Option(help: "watchers: WebSocket subscribers on each watched sale's seat map; waiting-room: visitors on the queue's live topic (default 1000).") var watchers = 1_000
     @Option(help: "watchers: watched sales, each followed by one nobody watches (default 2).") var rounds = 2
     @Flag(help: "Each client holds with a guest token of its own instead of anonymously (the server then makes a guest per hold).") var tokens = false
+    @Flag(help: "flash-sale: sell behind a waiting room; each client (with a token of its own) joins, is let in, and holds with its pass.") var queued = false
     @Option(help: "Threads of the load generator (default 1, which leaves the other core to the server).") var threads = 1
     @Option(help: "The organizer token (BOXOFFICE_ORGANIZER_TOKEN; or the data directory's organizer-token file).") var organizerToken: String?
     @Option(name: .customLong("data-dir"), help: "Where to find the generated organizer token (default ./data).") var dataDirectory = "./data"
@@ -41,7 +42,8 @@ struct LoadtestCommand: AsyncParsableCommand {
         options.holdEvery = max(0, holdEvery)
         options.watchers = max(1, watchers)
         options.rounds = max(1, rounds)
-        options.withTokens = tokens
+        options.withTokens = tokens || queued
+        options.queued = queued
         options.organizerToken = try token()
         guard options.targetsLoopback || allowRemote else {
             throw ValidationError("\(url) is not this machine; load goes to loopback only unless --allow-remote.")

@@ -17,5 +17,7 @@ struct Base64URLTests {
         }
         #expect(Base64URL.encode([0xFB, 0xFF]) == "-_8")
         #expect(Base64URL.decode("-_9") == nil, "unused bits that are not zero: another spelling")
+        for bad in ["A", "AAAAA", "AA==", "A+B/", "AB C", "ABé"] { #expect(Base64URL.decode(bad) == nil, "\(bad)") }
+        #expect(Base64URL.decode("") == [])
     }
 }
