@@ -30,6 +30,8 @@ enum PostgresQueueTables {
         "ALTER TABLE queues ADD COLUMN admitted_last_minute BIGINT",
         "CREATE TABLE queue_moves (event_id BIGINT NOT NULL, cursor BIGINT NOT NULL, at TIMESTAMPTZ NOT NULL, PRIMARY KEY (event_id, cursor))",
         "CREATE INDEX queue_entries_position ON queue_entries(event_id, position)",
+        // A queue running before: its cursor so far counts as one move, at its last tick.
+        "INSERT INTO queue_moves (event_id, cursor, at) SELECT event_id, cursor, advanced_at FROM queues WHERE cursor > 0",
     ]
 
     /// The first key of the advisory lock that lets one process at a time move a queue's cursor (the second is the event).
@@ -175,7 +177,8 @@ extension PostgresBookingStore: QueueStore {
                 var fresh: [QueueJoin] = []
                 var seen = Set(entries.keys)
                 for join in joins where seen.insert(join.identity).inserted { fresh.append(join) }
-                let preQueue = state.ordered ? [] : Array(fresh.prefix { $0.at < state.salesStart })
+                // In identity order: two instances adding the same visitors take their rows in one order, never crosswise.
+                let preQueue = state.ordered ? [] : fresh.prefix { $0.at < state.salesStart }.sorted { $0.identity < $1.identity }
                 let positioned = Array(fresh.dropFirst(preQueue.count))
                 if !positioned.isEmpty, !exclusive { return nil }
                 // Before the draw: no positions; another instance may add the same visitor at the same moment.

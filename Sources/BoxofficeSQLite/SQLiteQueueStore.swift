@@ -29,6 +29,8 @@ enum SQLiteQueueTables {
         "ALTER TABLE queues ADD COLUMN admitted_last_minute INTEGER",
         "CREATE TABLE queue_moves (event_id INTEGER NOT NULL, cursor INTEGER NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (event_id, cursor))",
         "CREATE INDEX queue_entries_position ON queue_entries(event_id, position)",
+        // A queue running before: its cursor so far counts as one move, at its last tick.
+        "INSERT INTO queue_moves (event_id, cursor, at) SELECT event_id, cursor, advanced_at FROM queues WHERE cursor > 0",
     ]
 
     static func state(_ row: SQLiteRow) -> QueueState {

@@ -29,7 +29,7 @@ public struct WaitingRoom: Sendable {
     /// A proof-of-work challenge for a join from `address`, or nil when the event's waiting room asks for none.
     /// - Throws: ``DomainError/noWaitingRoom(_:)`` when the event has no queue running.
     public func challenge(for event: EventID, address: String?, now: Date) async throws -> ProofOfWork.Challenge? {
-        guard let state = try await store.queueState(of: event), state.settings.enabled else { throw DomainError.noWaitingRoom(event) }
+        guard let state = try await settings.state(of: event, now: now), state.settings.enabled else { throw DomainError.noWaitingRoom(event) }
         guard state.settings.proofOfWork > 0 else { return nil }
         return proofs.challenge(for: event, baseDifficulty: state.settings.proofOfWork, address: address, now: now)
     }
@@ -39,20 +39,20 @@ public struct WaitingRoom: Sendable {
     /// are at most ``SettingsCache/lifetime`` old: at an opening's thousands of joins a second, one read serves many.
     /// - Throws: ``DomainError/noWaitingRoom(_:)`` when the event has no queue running; ``DomainError/salesNotOpen(_:)``
     ///   before the pre-queue opens or once sales are over; ``DomainError/proofOfWorkRequired(_:_:)``.
-    public func checkProof(_ event: Event, proof: (challenge: String, nonce: String)?, address: String?, now: Date) async throws -> CheckedJoin {
+    public func checkProof(_ event: Event, proof: (challenge: String, nonce: String)?, now: Date) async throws -> CheckedJoin {
         guard let state = try await settings.state(of: event.id, now: now), state.settings.enabled else { throw DomainError.noWaitingRoom(event.id) }
         if now < state.settings.opensAt {
             throw DomainError.salesNotOpen("The waiting room for \"\(event.details.title)\" opens at \(state.settings.opensAt.formatted(.iso8601)).")
         }
         if now >= event.details.salesEnd { throw DomainError.salesNotOpen("Sales for \"\(event.details.title)\" closed at \(event.details.salesEnd.formatted(.iso8601)).") }
         if state.settings.proofOfWork > 0 {
-            try proofs.check(challenge: proof?.challenge, nonce: proof?.nonce, for: event.id, address: address, now: now)
+            try proofs.check(challenge: proof?.challenge, nonce: proof?.nonce, for: event.id, now: now)
         }
         return CheckedJoin()
     }
 
     /// Puts a visitor in an event's queue, or finds the place it has (one place per identity and event), once
-    /// ``checkProof(_:proof:address:now:)`` let it.
+    /// ``checkProof(_:proof:now:)`` let it.
     public func join(_ event: Event, identity: String, now: Date, checked: CheckedJoin) async throws -> QueuePlace {
         var (entry, current) = try await joins.join(QueueJoin(identity: identity, at: now, draw: draw()), to: event.id)
         // A visitor joining again once admitted may have paid since: its whole entry says so.

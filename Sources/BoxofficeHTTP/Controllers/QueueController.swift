@@ -53,7 +53,7 @@ struct QueueController {
         // The proof is checked before a guest is made: a join it refuses costs nothing more.
         let checked: CheckedJoin
         do {
-            checked = try await room.checkProof(event, proof: proof, address: context.admitted?.address, now: now())
+            checked = try await room.checkProof(event, proof: proof, now: now())
         } catch let error as DomainError {
             let reason = if case .proofOfWorkRequired = error { "proof_of_work" } else { "closed" }
             Counter(label: "boxoffice_queue_joins_refused_total", dimensions: [("event", String(event.id.rawValue)), ("reason", reason)]).increment()
