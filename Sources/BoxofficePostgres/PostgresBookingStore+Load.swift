@@ -104,12 +104,12 @@ extension PostgresBookingStore {
                 holdings[customer] = tickets
             }
         }
-        var paid: Set<String> = []
+        var paid: [String: Int] = [:]
         if event.details.queued {
-            for try await customer in try await connection.query(
-                "SELECT DISTINCT user_identifier FROM bookings WHERE event_id = \(id) AND status = 'confirmed'", logger: logger
-            ).decode(String.self) {
-                paid.insert(customer)
+            for try await (customer, count) in try await connection.query(
+                "SELECT user_identifier, COUNT(*) FROM bookings WHERE event_id = \(id) AND status = 'confirmed' GROUP BY user_identifier", logger: logger
+            ).decode((String, Int).self) {
+                paid[customer] = count
             }
         }
         return EventInventory(event: event, seats: seats, pools: pools, holds: holds, pending: pending, holdings: holdings, paidCustomers: paid)

@@ -67,10 +67,12 @@ extension SQLiteBookingStore {
                 holdings[customer] = tickets
             }
         }
-        var paid: Set<String> = []
+        var paid: [String: Int] = [:]
         if event.details.queued {
-            for row in try await database.read("SELECT DISTINCT user_identifier FROM bookings WHERE event_id = ? AND status = 'confirmed'", [eventBind]) {
-                if let customer = row.column("user_identifier")?.string { paid.insert(customer) }
+            for row in try await database.read(
+                "SELECT user_identifier, COUNT(*) AS n FROM bookings WHERE event_id = ? AND status = 'confirmed' GROUP BY user_identifier", [eventBind]
+            ) {
+                if let customer = row.column("user_identifier")?.string { paid[customer] = row.column("n")?.integer ?? 1 }
             }
         }
         return EventInventory(event: event, seats: seats, pools: pools, holds: holds, pending: pending, holdings: holdings, paidCustomers: paid)

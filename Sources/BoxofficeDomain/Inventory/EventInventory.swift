@@ -18,9 +18,9 @@ public struct EventInventory: Sendable {
     public private(set) var availableSeats: Int
     /// The tickets each customer holds or owns (held, waiting for payment, confirmed), for the customer cap.
     public private(set) var holdings: [String: Int]
-    /// The customers with a paid booking of this event, kept for an event sold behind a waiting room: their admission
-    /// pass has done its work, and buys nothing more.
-    public private(set) var paidCustomers: Set<String>
+    /// The customers with a paid booking of this event and how many they have, kept for an event sold behind a waiting
+    /// room: their admission pass has done its work, and buys nothing more.
+    public private(set) var paidCustomers: [String: Int]
     /// The tickets the holds made from each client address hold, for the address cap; only holds this process
     /// made know their address.
     private var addressHolds: [String: AddressHolds] = [:]
@@ -34,10 +34,10 @@ public struct EventInventory: Sendable {
     /// Rebuilds the state of an event from stored facts.
     /// - Parameters:
     ///   - holdings: the tickets each customer holds or owns, as the store counts them.
-    ///   - paidCustomers: for an event sold behind a waiting room, the customers with a paid booking of it.
+    ///   - paidCustomers: for an event sold behind a waiting room, the customers with a paid booking of it, and how many.
     public init(
         event: Event, seats: [SeatStatus], pools: [PoolID: PoolCounts], holds: [ActiveHold], pending: [ActiveHold] = [], holdings: [String: Int] = [:],
-        paidCustomers: Set<String> = []
+        paidCustomers: [String: Int] = [:]
     ) {
         precondition(seats.count == event.seatMap.seatCount, "one status per seat")
         self.event = event
@@ -63,7 +63,7 @@ public struct EventInventory: Sendable {
     public mutating func hold(_ request: HoldRequest, id: BookingID, now: Date, enforcingCaps: Bool = true) throws(DomainError) -> Booking {
         guard request.eventID == event.id else { throw .invalid("The request is for event \(request.eventID), not \(event.id).") }
         var (indexes, amount, customer) = try request.validated(for: event)
-        if event.details.queued, paidCustomers.contains(customer) { throw .queuePassUsed(event.id) }
+        if event.details.queued, paidCustomers[customer] != nil { throw .queuePassUsed(event.id) }
         try event.details.checkSalesOpen(at: now)
         let quantity = indexes.count + (request.bestAvailable?.quantity ?? 0) + request.tickets.reduce(0) { $0 + $1.quantity }
         if enforcingCaps { try checkCaps(adding: quantity, customer: customer, address: request.clientAddress, now: now) }
@@ -164,7 +164,7 @@ public struct EventInventory: Sendable {
         }
         // A paid booking is still the customer's, but no longer a hold of its address.
         count(hold, customer: confirmed ? 0 : -1, address: -1)
-        if confirmed, event.details.queued { paidCustomers.insert(hold.customer) }
+        if confirmed, event.details.queued { paidCustomers[hold.customer, default: 0] += 1 }
         return hold
     }
 
@@ -178,6 +178,7 @@ public struct EventInventory: Sendable {
             if confirmed { pools[line.poolID]?.sold -= line.quantity }
         }
         count(hold, customer: confirmed ? 0 : 1, address: 1)
+        if confirmed, event.details.queued, let paid = paidCustomers[hold.customer] { paidCustomers[hold.customer] = paid > 1 ? paid - 1 : nil }
         pending[hold.bookingID] = hold
     }
 
