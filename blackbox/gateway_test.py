@@ -206,6 +206,67 @@ def seed_attack(cluster):
           len(landed) == 50 and len(spread) == 2, spread)
 
 
+def waiting_room_through_the_gateway(cluster):
+    """An event behind a waiting room, through nginx to two booking instances: visitors join on either, the pass one
+    instance signs is accepted by the other, every way around it is refused, and the live topic reaches them."""
+    port = cluster.port
+    organizer = {"Authorization": f"Bearer {cluster.token()}"}
+    status, event, _ = request(port, "POST", "/api/events", {
+        "title": "Gateway Queue", "venue": "Front Door", "starts_at": "2031-06-01T18:00:00Z",
+        "categories": [{"id": "std", "name": "Standard", "price_minor": 1500}],
+        "seat_map": {"sections": [{"name": "Floor", "rows": [{"rows": "A", "seats": "1-20", "category": "std"}]}]},
+        "queue": {"admit_per_minute": 6000},
+    }, headers=organizer)
+    check("an event behind a waiting room is created through nginx", status == 201, event)
+    event_id, first = event["id"], event["first_seat_id"]
+    visitors = [guest(port) for _ in range(6)]
+    joins = [request(port, "POST", f"/api/events/{event_id}/queue", headers=dict(v, **{"X-Request-Id": f"queue-join-{n}"})) for n, v in enumerate(visitors)]
+    positions = [place.get("position") for _, place, _ in joins]
+    check("six visitors join through nginx, each its own place", all(status == 200 for status, _, _ in joins) and len(set(positions)) == 6, positions)
+    time.sleep(0.2)
+    landed = set(upstreams_of(cluster, {f"queue-join-{n}" for n in range(6)}).values())
+    check("... on both booking instances", len(landed) == 2, landed)
+    socket = websocket.create_connection(f"ws://127.0.0.1:{port}/api/ws", timeout=5)
+    try:
+        socket.send(json.dumps({"action": "subscribe", "queue": event_id}))
+        frames, deadline = [], time.time() + 5
+        while time.time() < deadline and not any(f.get("type") == "queue" and f.get("cursor", 0) >= max(positions) for f in frames):
+            frames.append(json.loads(socket.recv()))
+        check("the queue's live topic through nginx tells the cursor passing every visitor",
+              any(f.get("type") == "queue" and f.get("cursor", 0) >= max(positions) for f in frames), frames[-3:])
+    finally:
+        socket.close()
+    ann = visitors[0]
+    passes = {}
+    for _ in range(10):
+        status, place, _ = request(port, "GET", f"/api/events/{event_id}/queue/me", headers=dict(ann, **{"X-Request-Id": f"queue-me-{_}"}))
+        if place.get("pass"):
+            passes[place["pass"]] = f"queue-me-{_}"
+    check("the visitor's pass reads the same whichever instance answers", len(passes) == 1, passes)
+    pass_text = next(iter(passes), "")
+    holds = [request(port, "POST", "/api/book/safe", {"seat_id": first + n}, dict(ann, **{"Queue-Pass": pass_text, "X-Request-Id": f"queue-hold-{n}"}))[0]
+             for n in range(4)]
+    time.sleep(0.2)
+    held_on = set(upstreams_of(cluster, {f"queue-hold-{n}" for n in range(4)}).values())
+    check(f"holds with the pass are taken by either instance ({len(held_on)} of 2 answered)", holds == [200] * 4, holds)
+    bob = visitors[1]
+    attempts = {
+        "no pass": ("/api/book/safe", {"seat_id": first + 10}, bob),
+        "no pass, router": ("/api/bookings", {"event_id": event_id, "seat_ids": [first + 11]}, bob),
+        "another's pass": ("/api/book/safe", {"seat_id": first + 12}, dict(bob, **{"Queue-Pass": pass_text})),
+        "a tampered pass": ("/api/book/safe", {"seat_id": first + 13}, dict(ann, **{"Queue-Pass": pass_text[:-2] + "AA"})),
+        "the path spelled //": ("//api/book/safe", {"seat_id": first + 14}, bob),
+    }
+    answers = {name: request(port, "POST", path, body, headers)[0] for name, (path, body, headers) in attempts.items()}
+    check("through nginx every way around the pass is refused (403, and 400 for another spelling)",
+          all(status in ((400, 403) if name == "the path spelled //" else (403,)) for name, status in answers.items()), answers)
+    deadline, available = time.time() + 5, None
+    while available != 16 and time.time() < deadline:
+        available = request(port, "GET", f"/api/events/{event_id}/seats")[1].get("seats_available")
+        time.sleep(0.1)
+    check("... and only the four holds with the pass are stored", available == 16, available)
+
+
 def seed_payments(cluster):
     port = cluster.port
 
@@ -407,7 +468,7 @@ def main():
         check("scripts/cluster status: the gateway and the three services ready", status.returncode == 0 and status.stdout.count(" ready ") == 4, status.stdout)
         if result.returncode != 0:
             return summary("gateway")
-        for scenario in (gateway_itself, seed_attack, seed_payments, browsers_on_the_gateway, instance_killed):
+        for scenario in (gateway_itself, seed_attack, seed_payments, waiting_room_through_the_gateway, browsers_on_the_gateway, instance_killed):
             print(f"-- {scenario.__name__.replace('_', ' ')}", flush=True)
             try:
                 scenario(cluster)
