@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "BoxofficeBaselines", targets: ["BoxofficeBaselines"]),
         .library(name: "BoxofficePostgres", targets: ["BoxofficePostgres"]),
         .library(name: "BoxofficeAuth", targets: ["BoxofficeAuth"]),
+        .library(name: "BoxofficeQR", targets: ["BoxofficeQR"]),
         .library(name: "BoxofficeHTTP", targets: ["BoxofficeHTTP"]),
         .library(name: "BoxofficeApp", targets: ["BoxofficeApp"]),
         .library(name: "BoxofficeLoad", targets: ["BoxofficeLoad"]),
@@ -249,6 +250,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(name: "BoxofficeQR", swiftSettings: swiftSettings),
+        .testTarget(name: "BoxofficeQRTests", dependencies: ["BoxofficeQR"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BoxofficeWaitingRoomTests",
             dependencies: ["BoxofficeWaitingRoom", "BoxofficeDomain", .product(name: "Crypto", package: "swift-crypto")],
