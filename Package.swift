@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "BoxofficePostgres", targets: ["BoxofficePostgres"]),
         .library(name: "BoxofficeAuth", targets: ["BoxofficeAuth"]),
         .library(name: "BoxofficeQR", targets: ["BoxofficeQR"]),
+        .library(name: "BoxofficeTickets", targets: ["BoxofficeTickets"]),
         .library(name: "BoxofficeHTTP", targets: ["BoxofficeHTTP"]),
         .library(name: "BoxofficeApp", targets: ["BoxofficeApp"]),
         .library(name: "BoxofficeLoad", targets: ["BoxofficeLoad"]),
@@ -56,6 +57,11 @@ let package = Package(
         ),
         .target(
             name: "BoxofficeWaitingRoom",
+            dependencies: ["BoxofficeDomain", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BoxofficeTickets",
             dependencies: ["BoxofficeDomain", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
@@ -121,6 +127,7 @@ let package = Package(
             name: "BoxofficePostgres",
             dependencies: [
                 "BoxofficeWaitingRoom",
+                "BoxofficeTickets",
                 "BoxofficeDomain",
                 "BoxofficeStorage",
                 "BoxofficeMessaging",
@@ -134,6 +141,7 @@ let package = Package(
             name: "BoxofficeSQLite",
             dependencies: [
                 "BoxofficeWaitingRoom",
+                "BoxofficeTickets",
                 "BoxofficeDomain",
                 "BoxofficeStorage",
                 "BoxofficeMessaging",
@@ -172,6 +180,8 @@ let package = Package(
             name: "BoxofficeHTTP",
             dependencies: [
                 "BoxofficeWaitingRoom",
+                "BoxofficeTickets",
+                "BoxofficeQR",
                 "BoxofficeDomain",
                 "BoxofficeEngine",
                 "BoxofficePayments",
@@ -195,6 +205,7 @@ let package = Package(
             name: "BoxofficeApp",
             dependencies: [
                 "BoxofficeWaitingRoom",
+                "BoxofficeTickets",
                 "BoxofficeAuth",
                 "BoxofficeBaselines",
                 "BoxofficeBroker",
@@ -252,6 +263,11 @@ let package = Package(
         ),
         .target(name: "BoxofficeQR", swiftSettings: swiftSettings),
         .testTarget(name: "BoxofficeQRTests", dependencies: ["BoxofficeQR"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BoxofficeTicketsTests",
+            dependencies: ["BoxofficeTickets", "BoxofficeDomain", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "BoxofficeWaitingRoomTests",
             dependencies: ["BoxofficeWaitingRoom", "BoxofficeDomain", .product(name: "Crypto", package: "swift-crypto")],

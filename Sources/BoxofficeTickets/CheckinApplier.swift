@@ -1,0 +1,44 @@
+import BoxofficeDomain
+import Foundation
+
+/// How a batch of genuine scans is decided, the same on every backend: a ticket admits if its booking is confirmed
+/// and its secret is its current version; the first check-in recorded wins, and a retried scan (its nonce) gets
+/// its own answer again.
+public enum CheckinApplier {
+    /// Decides `attempts` with `transaction`'s steps, answering each in order.
+    public static func apply(_ attempts: [CheckinAttempt], of event: EventID, in transaction: some CheckinTransaction) async throws -> [CheckinOutcome] {
+        let tickets = Array(Set(attempts.map(\.claim.ticket))).sorted()
+        let statuses = try await transaction.bookingStatuses(Array(Set(tickets.map(\.booking))))
+        let versions = try await transaction.ticketVersions(tickets)
+        var outcomes = [CheckinOutcome?](repeating: nil, count: attempts.count)
+        var candidates: [TicketID: CheckinAttempt] = [:]
+        for (index, attempt) in attempts.enumerated() {
+            let ticket = attempt.claim.ticket
+            guard let status = statuses[ticket.booking] else {
+                outcomes[index] = .unknown
+                continue
+            }
+            let current = versions[ticket] ?? 1
+            if status != .confirmed {
+                outcomes[index] = .revoked(.booking(status))
+            } else if attempt.claim.version < current {
+                outcomes[index] = .revoked(.reissued(current: current))
+            } else if attempt.claim.version > current {
+                outcomes[index] = .unknown
+            } else if candidates[ticket] == nil {
+                candidates[ticket] = attempt
+            }
+        }
+        let inserted = candidates.keys.sorted().compactMap { candidates[$0] }
+        if !inserted.isEmpty { try await transaction.insertCheckins(inserted, of: event) }
+        let recorded = candidates.isEmpty ? [:] : try await transaction.checkins(Array(candidates.keys))
+        for (index, attempt) in attempts.enumerated() where outcomes[index] == nil {
+            guard let first = recorded[attempt.claim.ticket] else {
+                outcomes[index] = .unknown
+                continue
+            }
+            outcomes[index] = first.nonce == attempt.record.nonce ? .admitted(first) : .alreadyCheckedIn(first)
+        }
+        return outcomes.map { $0 ?? .unknown }
+    }
+}

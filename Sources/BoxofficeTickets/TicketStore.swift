@@ -1,0 +1,81 @@
+import BoxofficeDomain
+import Foundation
+
+/// What tickets keep in the booking database: each event's signing key, tickets given new secrets, check-ins, and
+/// each event's door staff. SQLite and PostgreSQL implement it alike and pass the same suite.
+public protocol TicketStore: Sendable {
+    /// The event's private signing key (32 raw bytes): the one stored, or `candidate` stored now if there was none —
+    /// atomically, so every process signs with the same key.
+    func ticketKey(of event: EventID, candidate: [UInt8], at: Date) async throws -> [UInt8]
+
+    /// The current version of tickets given new secrets, and the first check-in of tickets let in, among `tickets`.
+    func ticketStates(_ tickets: [TicketID]) async throws -> (versions: [TicketID: Int], checkins: [TicketID: CheckinRecord])
+
+    /// Gives a ticket a new secret: its version goes up by one. - Returns: the new version.
+    func reissue(_ ticket: TicketID, of event: EventID, at: Date) async throws -> Int
+
+    /// Decides a batch of genuine scans of one event in one transaction, with ``CheckinApplier``: each answered in order.
+    func checkIn(_ attempts: [CheckinAttempt], of event: EventID) async throws -> [CheckinOutcome]
+
+    /// Tickets sold for an event and those checked in, per gate.
+    func checkinCounts(of event: Event, at: Date) async throws -> CheckinProgress
+
+    /// What a scanner needs to decide offline: bookings refunded, tickets given new secrets, tickets checked in.
+    func offlineList(of event: EventID) async throws -> OfflineList
+
+    /// Makes an identity door staff of an event (again, harmlessly).
+    func addStaff(_ member: StaffMember, to event: EventID) async throws -> StaffMember
+    /// An event's door staff, in the order added.
+    func staff(of event: EventID) async throws -> [StaffMember]
+    /// Ends an identity's door duty at an event. - Returns: false when it had none.
+    func removeStaff(_ identity: String, from event: EventID) async throws -> Bool
+    /// Whether an identity is door staff of an event.
+    func isStaff(_ identity: String, of event: EventID) async throws -> Bool
+}
+
+/// The steps of a check-in batch inside one transaction, in each backend's SQL; ``CheckinApplier`` runs them.
+public protocol CheckinTransaction {
+    /// The statuses of bookings (those that exist).
+    func bookingStatuses(_ bookings: [BookingID]) async throws -> [BookingID: BookingStatus]
+    /// The current versions of tickets given new secrets.
+    func ticketVersions(_ tickets: [TicketID]) async throws -> [TicketID: Int]
+    /// Records check-ins, each only if its ticket has none (a conditional insert): the first wins, across processes.
+    /// Attempts come sorted by ticket, so two writers never wait on each other in opposite orders.
+    func insertCheckins(_ attempts: [CheckinAttempt], of event: EventID) async throws
+    /// The first check-ins of tickets.
+    func checkins(_ tickets: [TicketID]) async throws -> [TicketID: CheckinRecord]
+}
+
+/// One of an event's door staff.
+public struct StaffMember: Hashable, Sendable {
+    /// The identity (its owner name).
+    public var identity: String
+    /// The email it signs in with.
+    public var email: String
+    /// When it was added.
+    public var addedAt: Date
+
+    /// Creates a member.
+    public init(identity: String, email: String, addedAt: Date) {
+        self.identity = identity
+        self.email = email
+        self.addedAt = addedAt
+    }
+}
+
+/// What a scanner keeps to decide offline.
+public struct OfflineList: Sendable, Equatable {
+    /// Bookings of the event that no longer admit (refunded).
+    public var revokedBookings: [BookingID]
+    /// Tickets given new secrets, with their current version.
+    public var reissued: [TicketID: Int]
+    /// Tickets already let in.
+    public var checkedIn: [TicketID]
+
+    /// Creates a list.
+    public init(revokedBookings: [BookingID], reissued: [TicketID: Int], checkedIn: [TicketID]) {
+        self.revokedBookings = revokedBookings
+        self.reissued = reissued
+        self.checkedIn = checkedIn
+    }
+}

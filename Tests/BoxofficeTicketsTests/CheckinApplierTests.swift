@@ -1,0 +1,67 @@
+import BoxofficeDomain
+import Foundation
+import Testing
+
+@testable import BoxofficeTickets
+
+/// The check-in algorithm against an in-memory transaction: the rules, without a database (the stores' suite runs the
+/// same against SQLite and PostgreSQL).
+@Suite("Check-in decisions")
+struct CheckinApplierTests {
+    final class Memory: CheckinTransaction, @unchecked Sendable {
+        var statuses: [BookingID: BookingStatus] = [:]
+        var versions: [TicketID: Int] = [:]
+        var records: [TicketID: CheckinRecord] = [:]
+
+        func bookingStatuses(_ bookings: [BookingID]) async throws -> [BookingID: BookingStatus] { statuses.filter { bookings.contains($0.key) } }
+        func ticketVersions(_ tickets: [TicketID]) async throws -> [TicketID: Int] { versions.filter { tickets.contains($0.key) } }
+        func insertCheckins(_ attempts: [CheckinAttempt], of event: EventID) async throws {
+            #expect(attempts.map(\.claim.ticket) == attempts.map(\.claim.ticket).sorted())
+            for attempt in attempts where records[attempt.claim.ticket] == nil { records[attempt.claim.ticket] = attempt.record }
+        }
+        func checkins(_ tickets: [TicketID]) async throws -> [TicketID: CheckinRecord] { records.filter { tickets.contains($0.key) } }
+    }
+
+    let event = EventID(rawValue: 1)
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func attempt(_ ticket: TicketID, nonce: String, gate: String = "A", version: Int = 1) -> CheckinAttempt {
+        CheckinAttempt(
+            claim: TicketClaim(eventID: event, ticket: ticket, place: .seat(SeatID(rawValue: 1)), version: version),
+            record: CheckinRecord(gate: gate, nonce: nonce, scannedAt: now, checkedInAt: now)
+        )
+    }
+
+    @Test("first scan admits; a second scan (any gate, same batch or later) is already checked in; a retried nonce is admitted again")
+    func once() async throws {
+        let memory = Memory()
+        let booking = BookingID(rawValue: UUID())
+        memory.statuses[booking] = .confirmed
+        let ticket = TicketID(booking: booking, ordinal: 1)
+        let first = attempt(ticket, nonce: "n1", gate: "A")
+        let outcomes = try await CheckinApplier.apply([first, attempt(ticket, nonce: "n2", gate: "B")], of: event, in: memory)
+        #expect(outcomes == [.admitted(first.record), .alreadyCheckedIn(first.record)])
+        let later = try await CheckinApplier.apply([attempt(ticket, nonce: "n1", gate: "A"), attempt(ticket, nonce: "n3", gate: "C")], of: event, in: memory)
+        #expect(later == [.admitted(first.record), .alreadyCheckedIn(first.record)])
+    }
+
+    @Test("a refunded booking's ticket, an older secret and an unknown booking do not admit, and record nothing")
+    func refusals() async throws {
+        let memory = Memory()
+        let refunded = BookingID(rawValue: UUID())
+        let reissued = BookingID(rawValue: UUID())
+        memory.statuses[refunded] = .refunded
+        memory.statuses[reissued] = .confirmed
+        memory.versions[TicketID(booking: reissued, ordinal: 2)] = 3
+        let outcomes = try await CheckinApplier.apply(
+            [
+                attempt(TicketID(booking: refunded, ordinal: 1), nonce: "a"), attempt(TicketID(booking: reissued, ordinal: 2), nonce: "b", version: 2),
+                attempt(TicketID(booking: BookingID(rawValue: UUID()), ordinal: 1), nonce: "c"),
+                attempt(TicketID(booking: reissued, ordinal: 2), nonce: "d", version: 3),
+            ],
+            of: event, in: memory
+        )
+        #expect(outcomes.prefix(3) == [.revoked(.booking(.refunded)), .revoked(.reissued(current: 3)), .unknown])
+        #expect(memory.records.keys.map(\.description) == [TicketID(booking: reissued, ordinal: 2).description])
+    }
+}
