@@ -3,6 +3,7 @@ import BoxofficeDomain
 import BoxofficeMessaging
 import BoxofficePostgres
 import BoxofficeSQLite
+import BoxofficeTickets
 import BoxofficeWaitingRoom
 import Foundation
 import Logging
@@ -12,7 +13,7 @@ import ServiceLifecycle
 /// The booking service's database: embedded SQLite files or PostgreSQL.
 struct BookingDatabase {
     /// The booking store, with its outbox, dead letters, identities and idempotency keys.
-    let store: any BookingStore & OutboxStore & DeadLetterStore & MessageArchive & IdentityStore & IdempotencyStore & QueueStore
+    let store: any BookingStore & OutboxStore & DeadLetterStore & MessageArchive & IdentityStore & IdempotencyStore & QueueStore & TicketStore
     /// The same store's per-request writes, for the benchmarks' baselines.
     let baselineWriter: any BaselineHoldWriter
     /// Rung by the store after commits that wrote to its outbox.

@@ -120,10 +120,12 @@ public struct BoxofficeServer {
             ]
             workers.append(RevocationFollower(store: database.store, list: authenticator.revocations, now: now, logger: logger))
             workers.append(QueueAdvancer(store: database.store, live: live, now: now, logger: logger))
+            workers.append(DoorsWatcher(store: database.store, engine: engine, live: live, now: now, logger: logger))
             booking = BookingRoutes(
                 engine: engine, holds: holds, waiters: waiters,
                 auth: AuthService(codec: authenticator.codec, store: database.store, revocations: authenticator.revocations, now: now),
-                waitingRooms: (WaitingRoom(store: database.store, signer: passes, proofs: proofs), database.store)
+                waitingRooms: (WaitingRoom(store: database.store, signer: passes, proofs: proofs), database.store),
+                tickets: TicketRoutes(store: database.store, identities: database.store)
             )
             liveSocket = LiveSocket(hub: live, engine: engine, authenticator: authenticator, origins: origins, connections: connections)
             // Logging every request needs every request to reach the router.

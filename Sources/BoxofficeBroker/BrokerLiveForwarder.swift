@@ -35,7 +35,7 @@ public final class BrokerLiveForwarder: LiveUpdatePublisher {
 
     public func publish(_ update: LiveUpdate) {
         switch update {
-        case .inventory, .queue:
+        case .inventory, .queue, .checkins:
             local?.publish(update)
             return
         case .booking, .wallet:

@@ -12,14 +12,14 @@ enum LiveUpdateCoding {
     private static let booking: UInt8 = 1
     private static let wallet: UInt8 = 2
 
-    /// Encodes the booking and wallet updates of a batch; seat map deltas and queue progress never cross the broker
+    /// Encodes the booking and wallet updates of a batch; seat map deltas, queue progress and doors' counts never cross the broker
     /// (every instance reads its own).
     static func encode(_ updates: [LiveUpdate]) -> ByteBuffer {
         var buffer = ByteBuffer()
         buffer.reserveCapacity(updates.count * 64)
         for update in updates {
             switch update {
-            case .inventory, .queue:
+            case .inventory, .queue, .checkins:
                 continue
             case .booking(let change):
                 buffer.writeInteger(booking)

@@ -108,6 +108,11 @@ struct AuthorizationMatrixTests {
             func aHold() async throws -> String {
                 try #require(try await client.send(.post, "/api/book/safe", json: #"{"seat_id": \#(seat.next())}"#, headers: a).object["booking_id"] as? String)
             }
+            // A's paid booking: its tickets are A's (and organizers') to see; the door is the organizer's (and door staff's).
+            let paid = try await aHold()
+            #expect(try await client.send(.post, "/api/bookings/\(paid)/pay", headers: a).object["status"] as? String == "confirmed")
+            // Door staff rows add B to the third event's door, never to the first's, whose door cells expect B refused.
+            let (bID, bEmail) = (try #require(try await client.send(.get, "/api/auth/me", headers: b).object["id"] as? String), "b@example.test")
             func login() async throws -> String {
                 try #require(try await client.send(.post, "/api/auth/login", json: #"{"email": "a@example.test", "password": "a-password-1"}"#).object["refresh_token"] as? String)
             }
@@ -148,6 +153,21 @@ struct AuthorizationMatrixTests {
                 "GET /api/auth/me": (.signedIn, { ("/api/auth/me", nil) }),
                 "GET /api/ws": (.anyone, { ("/api/ws", nil) }),
                 "POST /api/init_db": (.organizers, { ("/api/init_db", nil) }),
+                "GET /api/bookings/{id}/tickets": (.ownerOrOrganizer, { ("/api/bookings/\(paid)/tickets", nil) }),
+                "GET /api/tickets/{id}": (.ownerOrOrganizer, { ("/api/tickets/\(paid).1", nil) }),
+                "GET /api/tickets/{id}/qr.svg": (.ownerOrOrganizer, { ("/api/tickets/\(paid).1/qr.svg", nil) }),
+                "GET /api/tickets/{id}/qr.png": (.ownerOrOrganizer, { ("/api/tickets/\(paid).1/qr.png", nil) }),
+                "POST /api/tickets/{id}/reissue": (.ownerOrOrganizer, { ("/api/tickets/\(paid).1/reissue", nil) }),
+                "GET /api/events/{id}/tickets/key": (.anyone, { ("/api/events/\(event)/tickets/key", nil) }),
+                "POST /api/events/{id}/checkins": (.organizers, { ("/api/events/\(event)/checkins", #"{"secret": "not-a-ticket", "nonce": "n"}"#) }),
+                "GET /api/events/{id}/checkins": (.organizers, { ("/api/events/\(event)/checkins", nil) }),
+                "GET /api/events/{id}/checkins/offline": (.organizers, { ("/api/events/\(event)/checkins/offline", nil) }),
+                "GET /api/events/{id}/staff": (.organizers, { ("/api/events/\(event)/staff", nil) }),
+                "POST /api/events/{id}/staff": (.organizers, { ("/api/events/\(proven)/staff", #"{"email": "\#(bEmail)"}"#) }),
+                "DELETE /api/events/{id}/staff/{identity}": (.organizers, {
+                    _ = try await client.send(.post, "/api/events/\(proven)/staff", json: #"{"email": "\#(bEmail)"}"#, headers: client.organizer)
+                    return ("/api/events/\(proven)/staff/\(bID)", nil)
+                }),
             ]
             let missing = routes.filter { rows[$0] == nil }
             #expect(missing.isEmpty, "routes without a row in the matrix: \(missing)")

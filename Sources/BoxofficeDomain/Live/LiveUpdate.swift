@@ -10,6 +10,8 @@ public enum LiveUpdate: Sendable, Hashable {
     case wallet(WalletChange)
     /// Where an event's waiting room stands, once per tick of its cursor.
     case queue(QueueProgress)
+    /// How an event's doors stand, read once a second while someone watches.
+    case checkins(CheckinProgress)
 }
 
 /// Takes live updates and forwards them to whoever watches; never blocks and never throws, so publishing

@@ -49,7 +49,7 @@ struct BookingController {
             waiters.forget(ticket)
         }
         return EditedResponse(
-            status: booking.status == .paymentPending ? .accepted : .ok, headers: asked ? Self.replayed : [:], response: BookingBody(booking)
+            status: booking.status == .paymentPending ? .accepted : .ok, headers: asked ? Self.replayed : [:], response: shown(booking)
         )
     }
 
@@ -75,7 +75,7 @@ struct BookingController {
     private func create(_ request: Request, context: BoxofficeRequestContext) async throws -> EditedResponse<BookingBody> {
         let body = try await request.decodeJSON(CreateBookingRequest.self, limit: context.bodyLimit)
         if let booking = try await committedHold(context) {
-            return EditedResponse(status: .created, headers: [.location: "/api/bookings/\(booking.id)", .idempotentReplayed: "true"], response: BookingBody(booking))
+            return EditedResponse(status: .created, headers: [.location: "/api/bookings/\(booking.id)", .idempotentReplayed: "true"], response: shown(booking))
         }
         let (owner, guestToken) = try acting(context)
         var hold = body.holdRequest(owner: owner.owner, clientAddress: context.admitted?.holdingAddress)
@@ -84,7 +84,7 @@ struct BookingController {
         let booking = try await holds.hold(hold)
         let together = try hold.bestAvailable.map { _ in try engine.engine(for: booking.eventID).together(booking.seatIDs) }
         return EditedResponse(
-            status: .created, headers: [.location: "/api/bookings/\(booking.id)"], response: BookingBody(booking, guestToken: guestToken, together: together)
+            status: .created, headers: [.location: "/api/bookings/\(booking.id)"], response: shown(booking, guestToken: guestToken, together: together)
         )
     }
 
@@ -99,15 +99,20 @@ struct BookingController {
             guard principal.role == .organizer else { throw Problem(.forbidden, type: "forbidden", detail: "You can list only your own bookings.") }
             customer = try TextRules.required(given, field: "user_identifier")
         }
-        return try await engine.bookings(ofCustomer: customer, limit: Self.listLimit).map { BookingBody($0) }
+        return try await engine.bookings(ofCustomer: customer, limit: Self.listLimit).map { shown($0) }
     }
 
     private func show(_ request: Request, context: BoxofficeRequestContext) async throws -> BookingBody {
-        BookingBody(try await engine.booking(try await ownedBookingID(context)))
+        shown(try await engine.booking(try await ownedBookingID(context)))
     }
 
     private func release(_ request: Request, context: BoxofficeRequestContext) async throws -> BookingBody {
-        BookingBody(try await engine.release(try await ownedBookingID(context)))
+        shown(try await engine.release(try await ownedBookingID(context)))
+    }
+
+    /// A booking's body, with its event as this instance knows it.
+    private func shown(_ booking: Booking, guestToken: String? = nil, together: Bool? = nil) -> BookingBody {
+        BookingBody(booking, event: try? engine.engine(for: booking.eventID).snapshot.event, guestToken: guestToken, together: together)
     }
 
     /// Who a new booking is for: the token's identity, or a new guest whose token goes back with the answer.

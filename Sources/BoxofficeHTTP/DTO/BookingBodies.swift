@@ -85,17 +85,31 @@ struct CreateBookingRequest: Decodable {
     }
 }
 
-/// A booking as the API shows it.
+/// A booking as the API shows it: with its event's name and date, and its seats as people name them.
 struct BookingBody: ResponseEncodable {
     struct TicketLine: Encodable {
         let poolId: Int64
+        /// The pool's name.
+        let name: String?
         let quantity: Int
+    }
+
+    /// The event as a booking list names it.
+    struct EventSummary: Encodable {
+        let id: Int64
+        let title: String
+        let venue: String
+        /// When the show starts.
+        let startsAt: Date
     }
 
     let id: String
     let eventId: Int64
+    let event: EventSummary?
     let status: String
     let seatIds: [Int64]
+    /// The seats with their section, row, number and category, in the order of `seat_ids`.
+    let seats: [SeatBody]
     let ga: [TicketLine]
     let amountMinor: Int64
     let currency: String
@@ -107,14 +121,20 @@ struct BookingBody: ResponseEncodable {
     /// For seats chosen by best available: whether they are side by side in one row.
     let together: Bool?
 
-    init(_ booking: Booking, guestToken: String? = nil, together: Bool? = nil) {
+    init(_ booking: Booking, event: Event?, guestToken: String? = nil, together: Bool? = nil) {
         self.guestToken = guestToken
         self.together = together
         id = booking.id.description
         eventId = booking.eventID.rawValue
+        self.event = event.map { EventSummary(id: $0.id.rawValue, title: $0.details.title, venue: $0.details.venue, startsAt: $0.details.startsAt) }
         status = booking.status.rawValue
         seatIds = booking.seatIDs.map(\.rawValue)
-        ga = booking.tickets.map { TicketLine(poolId: $0.poolID.rawValue, quantity: $0.quantity) }
+        seats = booking.seatIDs.compactMap { seat in
+            event?.place(of: seat).map {
+                SeatBody(id: seat.rawValue, section: $0.place.section, row: $0.place.row, number: $0.place.number, category: $0.category.name)
+            }
+        }
+        ga = booking.tickets.map { TicketLine(poolId: $0.poolID.rawValue, name: event?.pool($0.poolID)?.name, quantity: $0.quantity) }
         amountMinor = booking.amountMinor
         currency = booking.currency.code
         expiresAt = booking.expiresAt

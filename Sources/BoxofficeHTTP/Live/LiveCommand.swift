@@ -5,7 +5,7 @@ import Foundation
 ///
 /// `{"action": "auth", "token": "…"}` (browsers cannot send a header with a WebSocket), `{"action": "subscribe",
 /// "event_id": 1}`, `{"action": "subscribe", "customer": "<identity id>"}`, `{"action": "subscribe", "queue": 1}` (an
-/// event's waiting room), the same with `"unsubscribe"`, and `{"action": "ping"}`.
+/// event's waiting room), `{"action": "subscribe", "checkins": 1}` (an event's doors, for an organizer), the same with `"unsubscribe"`, and `{"action": "ping"}`.
 enum LiveCommand: Equatable {
     case authenticate(String)
     case subscribe(LiveTopic)
@@ -17,6 +17,7 @@ enum LiveCommand: Equatable {
         let eventId: Int64?
         let customer: String?
         let queue: Int64?
+        let checkins: Int64?
         let token: String?
     }
 
@@ -45,19 +46,21 @@ enum LiveCommand: Equatable {
     }
 
     private static func topic(of body: Body) throws(LiveCommandError) -> LiveTopic {
-        switch (body.eventId, body.customer, body.queue) {
-        case (let event?, nil, nil):
+        switch (body.eventId, body.customer, body.queue, body.checkins) {
+        case (let event?, nil, nil, nil):
             return .event(EventID(rawValue: event))
-        case (nil, nil, let queue?):
+        case (nil, nil, let queue?, nil):
             return .queue(EventID(rawValue: queue))
-        case (nil, let customer?, nil):
+        case (nil, nil, nil, let doors?):
+            return .checkins(EventID(rawValue: doors))
+        case (nil, let customer?, nil, nil):
             do {
                 return .customer(try TextRules.required(customer, field: "customer"))
             } catch {
                 throw LiveCommandError(detail: "customer must be a non-empty name without control characters.")
             }
         default:
-            throw LiveCommandError(detail: "Name exactly one of event_id, customer or queue.")
+            throw LiveCommandError(detail: "Name exactly one of event_id, customer, queue or checkins.")
         }
     }
 }

@@ -52,8 +52,8 @@ public final class LiveHub: LiveUpdatePublisher {
         var topicsOf: [Int: Set<LiveTopic>] = [:]
         var watchers: [LiveTopic: [Int: LiveConnection]] = [:]
         var fanouts: [EventID: EventFanout] = [:]
-        /// The latest progress frame of each waiting room, for a visitor who subscribes between two ticks.
-        var progress: [EventID: ByteBuffer] = [:]
+        /// The latest frame of each waiting room and each event's doors, for a client who subscribes between two ticks.
+        var latest: [LiveTopic: ByteBuffer] = [:]
     }
 
     private let state = Mutex(State())
@@ -152,19 +152,36 @@ public final class LiveHub: LiveUpdatePublisher {
         case .wallet(let change):
             send({ try LiveMessage.encode(change) }, to: .customer(change.customer))
         case .queue(let progress):
-            guard let frame = encode({ try LiveMessage.encode(progress) }) else { return }
-            let watching = state.withLock { state in
-                state.progress[progress.eventID] = frame
-                return Array((state.watchers[.queue(progress.eventID)] ?? [:]).values)
-            }
-            deliver(frame, to: watching, droppedFor: nil) {}
+            sendLatest({ try LiveMessage.encode(progress) }, to: .queue(progress.eventID))
+        case .checkins(let progress):
+            sendLatest({ try LiveMessage.encode(progress) }, to: .checkins(progress.eventID))
         }
     }
 
-    /// Sends a waiting room's latest progress to a visitor who just subscribed, so it need not wait for the next tick.
-    func sendLatestProgress(of event: EventID, to connection: LiveConnection) {
-        guard let frame = state.withLock({ $0.progress[event] }) else { return }
+    /// Sends a frame to a topic's watchers and keeps it for those who subscribe before the next one.
+    private func sendLatest(_ message: () throws -> ByteBuffer, to topic: LiveTopic) {
+        guard let frame = encode(message) else { return }
+        let watching = state.withLock { state in
+            state.latest[topic] = frame
+            return Array((state.watchers[topic] ?? [:]).values)
+        }
+        deliver(frame, to: watching, droppedFor: nil) {}
+    }
+
+    /// Sends a waiting room's or an event's doors' latest frame to a client who just subscribed, so it need not wait
+    /// for the next tick.
+    func sendLatest(of topic: LiveTopic, to connection: LiveConnection) {
+        guard let frame = state.withLock({ $0.latest[topic] }) else { return }
         connection.send(frame)
+    }
+
+    /// The events whose doors someone watches on this instance (the `checkins` topic).
+    public func watchedDoors() -> [EventID] {
+        state.withLock { state in
+            state.watchers.compactMap { topic, watchers in
+                if case .checkins(let event) = topic, !watchers.isEmpty { event } else { nil }
+            }
+        }
     }
 
     private func send(_ message: () throws -> ByteBuffer, to topic: LiveTopic) {

@@ -58,6 +58,21 @@ enum LiveMessage {
         let atMs: Int64
     }
 
+    /// `checkins`: how an event's doors stand, in all and per gate.
+    struct Checkins: Encodable {
+        struct Gate: Encodable {
+            let gate: String
+            let checkedIn: Int
+        }
+
+        let type = "checkins"
+        let eventId: Int64
+        let expected: Int
+        let checkedIn: Int
+        let gates: [Gate]
+        let at: Date
+    }
+
     /// `subscribed` / `unsubscribed`: a command took effect; for an event, `version` is the version at that
     /// moment, so a client holding an older seat map knows to read it again.
     struct Subscription: Encodable {
@@ -65,6 +80,7 @@ enum LiveMessage {
         let eventId: Int64?
         let customer: String?
         let queue: Int64?
+        let checkins: Int64?
         let epoch: String?
         let version: UInt64?
     }
@@ -103,6 +119,14 @@ enum LiveMessage {
         try encode(Queue(
             eventId: progress.eventID.rawValue, enabled: progress.enabled, cursor: progress.cursor, joined: progress.joined, ordered: progress.ordered,
             admitPerMinute: progress.admitPerMinute, at: progress.at, atMs: Int64((progress.at.timeIntervalSince1970 * 1_000).rounded())
+        ))
+    }
+
+    /// Encodes how an event's doors stand.
+    static func encode(_ progress: CheckinProgress) throws -> ByteBuffer {
+        try encode(Checkins(
+            eventId: progress.eventID.rawValue, expected: progress.expected, checkedIn: progress.checkedIn,
+            gates: progress.gates.sorted { $0.key < $1.key }.map { Checkins.Gate(gate: $0.key, checkedIn: $0.value) }, at: progress.at
         ))
     }
 

@@ -93,11 +93,15 @@ public struct LiveSocket: Sendable {
             }
         case .subscribe(let topic):
             switch topic {
-            case .event(let id) where (try? engine.engine(for: id)) == nil, .queue(let id) where (try? engine.engine(for: id)) == nil:
+            case .event(let id) where (try? engine.engine(for: id)) == nil, .queue(let id) where (try? engine.engine(for: id)) == nil,
+                .checkins(let id) where (try? engine.engine(for: id)) == nil:
                 reply(LiveMessage.Refusal(detail: "There is no event with id \(id)."), on: connection)
                 return
             case .customer(let customer) where !(principal?.mayAct(for: customer) ?? false):
                 reply(LiveMessage.Refusal(detail: #"You may watch only your own bookings and wallet: send {"action": "auth", "token": "<access token>"} first, then subscribe with your identity id."#), on: connection)
+                return
+            case .checkins where principal?.role != .organizer:
+                reply(LiveMessage.Refusal(detail: #"Only an organizer may watch an event's doors: send {"action": "auth", "token": "<organizer's access token>"} first."#), on: connection)
                 return
             default:
                 break
@@ -107,7 +111,7 @@ public struct LiveSocket: Sendable {
                 return
             }
             reply(subscription("subscribed", topic), on: connection)
-            if case .queue(let id) = topic { hub.sendLatestProgress(of: id, to: connection) }
+            hub.sendLatest(of: topic, to: connection)
         case .unsubscribe(let topic):
             hub.unsubscribe(connection, from: topic)
             reply(subscription("unsubscribed", topic), on: connection)
@@ -118,12 +122,14 @@ public struct LiveSocket: Sendable {
         switch topic {
         case .event(let id):
             LiveMessage.Subscription(
-                type: type, eventId: id.rawValue, customer: nil, queue: nil, epoch: hub.epoch, version: try? engine.engine(for: id).snapshot.version
+                type: type, eventId: id.rawValue, customer: nil, queue: nil, checkins: nil, epoch: hub.epoch, version: try? engine.engine(for: id).snapshot.version
             )
         case .customer(let name):
-            LiveMessage.Subscription(type: type, eventId: nil, customer: name, queue: nil, epoch: nil, version: nil)
+            LiveMessage.Subscription(type: type, eventId: nil, customer: name, queue: nil, checkins: nil, epoch: nil, version: nil)
         case .queue(let id):
-            LiveMessage.Subscription(type: type, eventId: nil, customer: nil, queue: id.rawValue, epoch: nil, version: nil)
+            LiveMessage.Subscription(type: type, eventId: nil, customer: nil, queue: id.rawValue, checkins: nil, epoch: nil, version: nil)
+        case .checkins(let id):
+            LiveMessage.Subscription(type: type, eventId: nil, customer: nil, queue: nil, checkins: id.rawValue, epoch: nil, version: nil)
         }
     }
 

@@ -8,4 +8,6 @@ public enum LiveTopic: Hashable, Sendable {
     case customer(String)
     /// Where one event's waiting room stands.
     case queue(EventID)
+    /// How one event's doors stand (organizers only).
+    case checkins(EventID)
 }

@@ -1,4 +1,5 @@
 import BoxofficeDomain
+import BoxofficeTickets
 import Hummingbird
 import Logging
 
@@ -24,6 +25,8 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return problem
         case let domain as DomainError:
             return Problem(domain)
+        case let tickets as TicketError:
+            return Problem(tickets)
         case let http as HTTPError:
             let status = http.status
             let detail = http.body ?? (status == .notFound ? "There is nothing at this address." : status.reasonPhrase)

@@ -63,6 +63,10 @@ public enum APIRouter {
         if let (room, queues) = booking.waitingRooms {
             QueueController(engine: engine, room: room, queues: queues, authenticator: configuration.authenticator, now: now).addRoutes(to: api)
         }
+        if let tickets = booking.tickets {
+            TicketController(engine: engine, tickets: tickets, now: now).addRoutes(to: api)
+            CheckinController(engine: engine, tickets: tickets, now: now).addRoutes(to: api)
+        }
         api.get(RouterPath(APIRoutes.liveSocket)) { request, _ -> Response in
             guard configuration.origins.allows(request.head) else {
                 throw Problem(.forbidden, type: "origin-not-allowed", detail: "A page of another origin may not open a live socket here (--allowed-origins).")

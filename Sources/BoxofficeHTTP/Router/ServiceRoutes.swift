@@ -1,5 +1,6 @@
 import BoxofficeAuth
 import BoxofficeDomain
+import BoxofficeTickets
 import BoxofficeEngine
 import BoxofficePayments
 import BoxofficeWaitingRoom
@@ -16,12 +17,15 @@ public struct BookingRoutes: Sendable {
     public var auth: AuthService
     /// Events' waiting rooms and where they are kept; nil serves none.
     public var waitingRooms: (room: WaitingRoom, queues: any QueueStore)?
+    /// Tickets and the door; nil serves none.
+    public var tickets: TicketRoutes?
 
     /// Creates the booking routes' parts; `holds` defaults to the engine.
     public init(
         engine: BookingEngine, holds: (any HoldPath)? = nil, waiters: BookingStatusWaiters, auth: AuthService,
-        waitingRooms: (room: WaitingRoom, queues: any QueueStore)? = nil
+        waitingRooms: (room: WaitingRoom, queues: any QueueStore)? = nil, tickets: TicketRoutes? = nil
     ) {
+        self.tickets = tickets
         self.engine = engine
         self.holds = holds ?? engine
         self.waiters = waiters
@@ -31,6 +35,33 @@ public struct BookingRoutes: Sendable {
 
     /// Ready once the engine loaded its state.
     var readiness: ReadinessCheck { ReadinessCheck("the booking database") { [engine] in engine.isReady } }
+}
+
+/// What tickets and the door need: the office that issues tickets, the desk that checks them in, the door staff, and
+/// where they are kept.
+public struct TicketRoutes: Sendable {
+    /// Where tickets' keys, new secrets, check-ins and door staff are kept.
+    public var store: any TicketStore
+    /// Each event's signing key.
+    public var keyring: TicketKeyring
+    /// Issues tickets with their secrets.
+    public var office: TicketOffice
+    /// Checks tickets in.
+    public var desk: CheckinDesk
+    /// Who may scan for which event.
+    public var staff: StaffDirectory
+    /// Accounts: tickets name their holder's email, and door staff are added by email.
+    public var identities: any IdentityStore
+
+    /// The ticket routes' parts over one store.
+    public init(store: any TicketStore, identities: any IdentityStore) {
+        self.store = store
+        self.identities = identities
+        keyring = TicketKeyring(store: store)
+        office = TicketOffice(store: store, keyring: keyring)
+        desk = CheckinDesk(store: store, keyring: keyring)
+        staff = StaffDirectory(store: store)
+    }
 }
 
 /// What the payment service's routes need: wallets, deposits, the ledger.

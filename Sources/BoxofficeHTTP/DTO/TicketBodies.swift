@@ -1,0 +1,161 @@
+import BoxofficeDomain
+import BoxofficeTickets
+import Foundation
+import Hummingbird
+
+/// A seat as a ticket or booking shows it.
+struct SeatBody: Encodable {
+    let id: Int64
+    let section: String
+    let row: String
+    let number: Int32
+    /// The price category's name.
+    let category: String?
+}
+
+/// A ticket as the API shows it: with its secret (the text of its QR code) while it admits.
+struct TicketBody: ResponseEncodable {
+    struct PoolBody: Encodable {
+        let id: Int64
+        let name: String
+    }
+
+    let id: String
+    let bookingId: String
+    let eventId: Int64
+    let eventTitle: String
+    let venue: String
+    let startsAt: Date
+    let seat: SeatBody?
+    let pool: PoolBody?
+    let category: String
+    let priceMinor: Int64
+    let currency: String
+    /// The email of the booking's owner, or "Guest".
+    let holder: String
+    /// `valid`, or `revoked` once its booking was refunded.
+    let status: String
+    let version: Int
+    let secret: String?
+    let checkedInAt: Date?
+    let gate: String?
+
+    init(_ issued: IssuedTicket, event: Event, holder: String) {
+        let ticket = issued.ticket
+        id = ticket.id.description
+        bookingId = ticket.id.booking.description
+        eventId = event.id.rawValue
+        eventTitle = event.details.title
+        venue = event.details.venue
+        startsAt = event.details.startsAt
+        switch ticket.place {
+        case .seat(let seat):
+            self.seat = ticket.seat.map { SeatBody(id: seat.rawValue, section: $0.section, row: $0.row, number: $0.number, category: nil) }
+            pool = nil
+        case .pool(let pool):
+            seat = nil
+            self.pool = PoolBody(id: pool.rawValue, name: ticket.category)
+        }
+        category = ticket.category
+        priceMinor = ticket.priceMinor
+        currency = ticket.currency.code
+        self.holder = holder
+        status = issued.isRevoked ? "revoked" : "valid"
+        version = issued.version
+        secret = issued.secret
+        checkedInAt = issued.checkin?.checkedInAt
+        gate = issued.checkin?.gate
+    }
+}
+
+/// `GET /api/events/{id}/tickets/key`: what scanners check tickets' signatures with.
+struct TicketKeyBody: ResponseEncodable {
+    let eventId: Int64
+    let algorithm: String
+    /// The 32 raw bytes of the Ed25519 public key, base64url.
+    let publicKey: String
+    /// The secrets' format version.
+    let format: Int
+}
+
+/// `POST /api/events/{id}/checkins`.
+struct CheckinRequestBody: Decodable {
+    let secret: String
+    let nonce: String
+    let gate: String?
+    let scannedAt: Date?
+}
+
+/// The door's answer to a scan.
+struct CheckinBody: ResponseEncodable {
+    struct TicketSummary: Encodable {
+        let id: String
+        let seat: SeatBody?
+        let pool: TicketBody.PoolBody?
+        let category: String
+    }
+
+    let result: String
+    let reason: String
+    let ticket: TicketSummary?
+    /// When the ticket was first let in.
+    let checkedInAt: Date?
+    /// Where it was first let in.
+    let gate: String?
+}
+
+/// Checked in against expected, in all and per gate.
+struct CheckinCountsBody: ResponseEncodable {
+    struct Gate: Encodable {
+        let gate: String
+        let checkedIn: Int
+    }
+
+    let eventId: Int64
+    let expected: Int
+    let checkedIn: Int
+    let gates: [Gate]
+    let at: Date
+
+    init(_ progress: CheckinProgress) {
+        eventId = progress.eventID.rawValue
+        expected = progress.expected
+        checkedIn = progress.checkedIn
+        gates = progress.gates.sorted { $0.key < $1.key }.map { Gate(gate: $0.key, checkedIn: $0.value) }
+        at = progress.at
+    }
+}
+
+/// What a scanner keeps to decide offline.
+struct OfflineListBody: ResponseEncodable {
+    struct Reissued: Encodable {
+        let ticket: String
+        let version: Int
+    }
+
+    let eventId: Int64
+    let publicKey: String
+    let format: Int
+    let revokedBookings: [String]
+    let reissued: [Reissued]
+    let checkedIn: [String]
+    let at: Date
+}
+
+/// `POST /api/events/{id}/staff`.
+struct StaffRequestBody: Decodable {
+    let email: String
+}
+
+/// One of an event's door staff.
+struct StaffBody: ResponseEncodable {
+    let identity: String
+    let email: String
+    let addedAt: Date
+
+    init(_ member: StaffMember) {
+        identity = member.identity
+        email = member.email
+        addedAt = member.addedAt
+    }
+}
