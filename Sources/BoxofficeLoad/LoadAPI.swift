@@ -5,7 +5,7 @@ import NIOHTTP1
 
 /// The few calls of the booking API a load run makes outside the measured load: creating its event and
 /// reading the state back for the invariant check.
-struct LoadAPI {
+struct LoadAPI: Sendable {
     let client: HTTPClient
     let options: LoadOptions
 

@@ -36,6 +36,9 @@ public struct LoadOptions: Sendable {
     /// The clients' admission passes, when ``queued``.
     var passes: [String] = []
 
+    /// checkin: how many gates scan at once, each on its own connection.
+    public var gates: Int = 20
+
     /// The defaults.
     public init() {}
 

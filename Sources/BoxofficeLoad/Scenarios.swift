@@ -24,6 +24,8 @@ public enum LoadScenario: String, CaseIterable, Sendable {
     case bestAvailable = "best-available"
     /// Visitors join a waiting room's pre-queue, are let in at the set rate, and hold with their passes.
     case waitingRoom = "waiting-room"
+    /// An event's doors: gates scan its confirmed tickets at once (some twice, some revoked, some forged).
+    case checkin
 
     /// Runs the scenario against a server and checks the invariants from its API afterwards.
     public func run(_ options: LoadOptions) async throws -> LoadReport {
@@ -56,6 +58,7 @@ public enum LoadScenario: String, CaseIterable, Sendable {
         case .payFlow: try await payFlow(options, api: api)
         case .bestAvailable: try await bestAvailable(options, api: api)
         case .waitingRoom: try await waitingRoom(options, api: api)
+        case .checkin: try await checkin(options, api: api)
         }
     }
 

@@ -10,16 +10,17 @@ struct LoadtestCommand: AsyncParsableCommand {
         discussion: "Scenarios: \(LoadScenario.allCases.map(\.rawValue).joined(separator: ", ")). Every run creates its own event (organizer token needed) and stops by itself."
     )
 
-    @Argument(help: "attack, flash-sale, hot-seat, ga-rush, seat-map, watchers, pay-flow, best-available or waiting-room.") var scenario: String
+    @Argument(help: "attack, flash-sale, hot-seat, ga-rush, seat-map, watchers, pay-flow, best-available, waiting-room or checkin.") var scenario: String
     @Option(help: "The server's base URL (loopback only unless --allow-remote).") var url = "http://127.0.0.1:8080"
     @Option(help: "pay-flow: the payment service's base URL when it runs apart (default: --url).") var paymentsUrl: String?
     @Option(help: "Concurrent clients, each on its own keep-alive connection.") var clients = 256
     @Option(help: "The most requests to send.") var requests = 1_000_000
     @Option(help: "The longest the run lasts, in seconds.") var duration = 10.0
-    @Option(help: "Attackers (attack, default 50), seats (flash-sale and best-available 100000, hot-seat 10, seat-map 20000), visitors (waiting-room 10000) or GA tickets (ga-rush 100000).") var size: Int?
+    @Option(help: "Attackers (attack, default 50), seats (flash-sale and best-available 100000, hot-seat 10, seat-map 20000), visitors (waiting-room 10000), GA tickets (ga-rush 100000) or confirmed tickets (checkin 50000).") var size: Int?
     @Option(help: "seat-map: one client in this many holds seats while the others read; 0 for readers only (default 8).") var holdEvery = 8
     @Option(help: "watchers: WebSocket subscribers on each watched sale's seat map; waiting-room: visitors on the queue's live topic (default 1000).") var watchers = 1_000
     @Option(help: "watchers: watched sales, each followed by one nobody watches (default 2).") var rounds = 2
+    @Option(help: "checkin: gates scanning at once, each on its own connection.") var gates = 20
     @Flag(help: "Each client holds with a guest token of its own instead of anonymously (the server then makes a guest per hold).") var tokens = false
     @Flag(help: "flash-sale: sell behind a waiting room; each client (with a token of its own) joins, is let in, and holds with its pass.") var queued = false
     @Option(help: "Threads of the load generator (default 1, which leaves the other core to the server).") var threads = 1
@@ -44,6 +45,7 @@ struct LoadtestCommand: AsyncParsableCommand {
         options.rounds = max(1, rounds)
         options.withTokens = tokens || queued
         options.queued = queued
+        options.gates = max(1, gates)
         options.organizerToken = try token()
         guard options.targetsLoopback || allowRemote else {
             throw ValidationError("\(url) is not this machine; load goes to loopback only unless --allow-remote.")
