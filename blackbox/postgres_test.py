@@ -9,7 +9,8 @@ commands that stop and start that PostgreSQL server.
 Scenarios: two instances started at the same moment on an empty database migrate and add demo data once;
 the seed's 50-on-one-seat attack split across both; a storm of overlapping seat and GA bookings split across
 both, verified from the database; a hold on one instance visible on the other within a second; PostgreSQL
-unreachable at start (503 until it comes) and restarted while serving (503, then recovery, nothing lost).
+unreachable at start (503 until it comes) and restarted while serving (503, then recovery, nothing lost);
+tickets scanned on both instances at the same moment (each admitted once).
 """
 import concurrent.futures
 import os
@@ -172,6 +173,7 @@ def two_instances(work):
 
     revoked_tokens(a, b)
     waiting_room(a, b, url)
+    door(a, b, url)
     check("both instances stop cleanly", [a.stop(), b.stop()] == [0, 0])
 
 
@@ -221,6 +223,40 @@ def waiting_room(a, b, url):
         opened = request(b.port, "POST", "/api/book/safe", {"seat_id": event["first_seat_id"] + 3}, visitors[2])[0] == 200
         time.sleep(0.1)
     check("switching the waiting room off on one instance opens the sale on the other within 5 s", status == 200 and opened, status)
+
+
+def door(a, b, url):
+    """Two instances check in the same tickets at the same moment: each ticket is admitted once, read back from the
+    database."""
+    event, _ = create_shared_event(a, b, {
+        "title": "Two doors", "venue": "Hall", "starts_at": "2030-01-01T20:00:00Z", "max_tickets_per_booking": 10,
+        "categories": [{"id": "std", "price_minor": 100}], "seat_map": {"sections": []},
+        "ga_pools": [{"name": "Standing", "price_minor": 100, "capacity": 60}],
+    })
+    buyer = guest(a.port)
+    status, account, _ = request(a.port, "POST", "/api/accounts", {}, buyer)
+    request(a.port, "POST", f"/api/accounts/{account['id']}/deposits", {"amount_minor": 100000}, buyer)
+    secrets = []
+    for _ in range(5):
+        status, booking, _ = request(a.port, "POST", "/api/bookings", {"event_id": event["id"], "ga": [{"pool_id": event["ga_pools"][0]["id"], "quantity": 10}]}, buyer)
+        paid = request(a.port, "POST", f"/api/bookings/{booking['id']}/pay", None, buyer)[1]
+        tickets = request(b.port, "GET", f"/api/bookings/{booking['id']}/tickets", None, buyer)[1]
+        secrets += [ticket["secret"] for ticket in tickets if paid.get("status") == "confirmed"]
+    check("50 tickets bought on one instance, read on the other", len(secrets) == 50, len(secrets))
+    organizer = {"Authorization": f"Bearer {TOKEN}"}
+
+    def scan(job):
+        server, secret, nonce = job
+        return request(server.port, "POST", f"/api/events/{event['id']}/checkins", {"secret": secret, "nonce": nonce, "gate": f"gate-{server.port}"}, organizer)[1].get("result")
+
+    jobs = [(server, secret, f"{index}-{server.port}") for index, secret in enumerate(secrets) for server in (a, b)]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=20) as pool:
+        results = list(pool.map(scan, jobs))
+    per_ticket = [results[2 * index: 2 * index + 2] for index in range(len(secrets))]
+    check("each ticket scanned on both instances at once: one admitted, one already checked in",
+          all(sorted(pair) == ["admitted", "already_checked_in"] for pair in per_ticket), [pair for pair in per_ticket if sorted(pair) != ["admitted", "already_checked_in"]][:3])
+    stored = psql(url, f"SELECT count(*), count(DISTINCT ticket_id) FROM checkins WHERE event_id = {event['id']}")
+    check("... and the database holds one check-in per ticket", stored == [["50", "50"]], stored)
 
 
 def revoked_tokens(a, b):
