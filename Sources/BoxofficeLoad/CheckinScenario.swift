@@ -53,8 +53,10 @@ extension LoadScenario {
         let results = Mutex([String: Int]())
         let wrong = Mutex([String]())
         LoadProgress.say("scanning: \(plan.count) scans at \(options.gates) gates…")
+        // Every planned scan is sent: the plan bounds the run, and --duration at least two minutes.
         var doorOptions = options
         doorOptions.clients = options.gates
+        doorOptions.duration = max(options.duration, .seconds(120))
         let stats = try await LoadDriver(options: doorOptions).run { gate in
             let index: Int? = nextOfGate.withLock { next in
                 guard let scans = perGate[gate], next[gate] < scans.count else { return nil }

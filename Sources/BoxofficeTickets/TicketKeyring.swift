@@ -7,7 +7,7 @@ import Synchronization
 /// and checks with the same key), cached in memory once read.
 public final class TicketKeyring: Sendable {
     private let store: any TicketStore
-    private let keys = Mutex<[EventID: Curve25519.Signing.PrivateKey]>([:])
+    private let keys = Mutex<[EventID: (private: Curve25519.Signing.PrivateKey, public: Curve25519.Signing.PublicKey)]>([:])
 
     /// A keyring over a store.
     public init(store: any TicketStore) {
@@ -16,16 +16,21 @@ public final class TicketKeyring: Sendable {
 
     /// The event's private key.
     public func privateKey(of event: EventID, now: Date) async throws -> Curve25519.Signing.PrivateKey {
-        if let key = keys.withLock({ $0[event] }) { return key }
-        let raw = try await store.ticketKey(of: event, candidate: Array(Curve25519.Signing.PrivateKey().rawRepresentation), at: now)
-        let key = try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
-        keys.withLock { $0[event] = key }
-        return key
+        try await pair(of: event, now: now).private
     }
 
-    /// The event's public key: what scanners check tickets with.
+    /// The event's public key: what scanners check tickets with (derived once, not per scan).
     public func publicKey(of event: EventID, now: Date) async throws -> Curve25519.Signing.PublicKey {
-        try await privateKey(of: event, now: now).publicKey
+        try await pair(of: event, now: now).public
+    }
+
+    private func pair(of event: EventID, now: Date) async throws -> (private: Curve25519.Signing.PrivateKey, public: Curve25519.Signing.PublicKey) {
+        if let pair = keys.withLock({ $0[event] }) { return pair }
+        let raw = try await store.ticketKey(of: event, candidate: Array(Curve25519.Signing.PrivateKey().rawRepresentation), at: now)
+        let key = try Curve25519.Signing.PrivateKey(rawRepresentation: raw)
+        let pair = (private: key, public: key.publicKey)
+        keys.withLock { $0[event] = pair }
+        return pair
     }
 
     /// The event's public key as scanners read it: its 32 raw bytes in base64url.
