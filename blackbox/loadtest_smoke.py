@@ -22,6 +22,7 @@ RUNS = [
     ["watchers", "--size", "2000", "--watchers", "200"],
     ["best-available", "--size", "2000"],
     ["waiting-room", "--size", "1000"],
+    ["checkin", "--size", "1000", "--gates", "8"],
 ]
 
 
