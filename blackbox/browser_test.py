@@ -9,16 +9,25 @@ are left side by side takes them split in one click; holds past an event's caps 
 visitor waits in an event's waiting room, moved by its live topic, is let in, holds with the pass and pays (which ends
 the pass), while the organizer watches and pauses it; a visitor joins a waiting room that asks for a proof of work, which
 its browser solves in a worker.
-Screenshots of the main screens go to docs/screenshots/.
+Tickets and the door (issue 24): a buyer pays, opens the ticket page, whose QR codes (the PNG download, a screenshot of
+the inline SVG, and the page's own decoder) read back as the ticket's secret, which checks in; a door scanner films a
+ticket with Chromium's fake camera (a Y4M video of its qr.png), decodes it with qrdecode.js, admits it and, a pause later,
+says it is already checked in; two scanners go offline, both admit the same ticket from their offline lists (and refuse
+a reissued code and a forged one), come back online and upload: the server admits one and the other page shows the
+conflict; the organizer adds door staff by email and watches the check-in figures change live after a scan.
+Screenshots of the main screens go to docs/screenshots/ (or to $BOXOFFICE_SCREENSHOTS).
 Usage: browser_test.py PATH/TO/boxoffice
+BROWSER_TESTS=name,name runs only those scenarios (function names, e.g. tickets_page_shows_scannable_codes).
 """
 import hashlib
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
 import traceback
+import urllib.request
 
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -26,11 +35,13 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 from common import Server, check, guest, request, summary
-from webapp import browser, click_seat, console_errors, find, hold_seen_after_ms, open_event, open_wallet_with, seat_status, selected_seats, sign_in, token_of, wait
+from webapp import (browser, click_seat, console_errors, fake_camera, find, hold_seen_after_ms, open_event, open_wallet_with, seat_status, selected_seats,
+                    sign_in, token_of, wait, write_y4m)
 
 BINARY = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/boxoffice"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SCREENSHOTS = os.path.join(ROOT, "docs", "screenshots")
+# BOXOFFICE_SCREENSHOTS=dir writes the screenshots elsewhere (a run that should leave docs/ alone).
+SCREENSHOTS = os.environ.get("BOXOFFICE_SCREENSHOTS") or os.path.join(ROOT, "docs", "screenshots")
 TOKEN = "browser-test-organizer-token"
 
 
@@ -762,13 +773,436 @@ def big_hall_stays_usable(base):
         driver.quit()
 
 
+# MARK: Tickets and the door (issue 24)
+
+def port_of(base):
+    return int(base.rsplit(":", 1)[1])
+
+
+ORGANIZER = {"Authorization": f"Bearer {TOKEN}"}
+
+
+def door_event(port, title):
+    """An event of 15 seats (Stalls, rows A-C, seats 1-5) and 20 standing places, starting 2031-06-01 18:00 UTC."""
+    status, event, _ = request(port, "POST", "/api/events", {
+        "title": title, "venue": "Door Hall", "starts_at": "2031-06-01T18:00:00Z",
+        "categories": [{"id": "std", "name": "Standard", "price_minor": 2000}],
+        "seat_map": {"sections": [{"name": "Stalls", "rows": [{"rows": "A-C", "seats": "1-5", "category": "std"}]}]},
+        "ga_pools": [{"name": "Standing", "price_minor": 1000, "capacity": 20}],
+    }, headers=ORGANIZER)
+    if status != 201:
+        raise RuntimeError(f"no event: {status} {event}")
+    return event
+
+
+def bought(port, event, seat_ids, standing=0):
+    """A new guest holds seats (and standing tickets) of an event and pays: its headers, the booking and its tickets."""
+    owner = guest(port)
+    ga = [{"pool_id": event["ga_pools"][0]["id"], "quantity": standing}] if standing else []
+    status, booking, _ = request(port, "POST", "/api/bookings", {"event_id": event["id"], "seat_ids": seat_ids, "ga": ga}, owner)
+    if status != 201:
+        raise RuntimeError(f"no hold: {status} {booking}")
+    _, account, _ = request(port, "POST", "/api/accounts", {}, owner)
+    request(port, "POST", f"/api/accounts/{account['id']}/deposits", {"amount_minor": 1000000}, owner)
+    request(port, "POST", f"/api/bookings/{booking['id']}/pay", headers=owner)
+    deadline = time.time() + 15
+    while request(port, "GET", f"/api/bookings/{booking['id']}", headers=owner)[1]["status"] != "confirmed":
+        if time.time() > deadline:
+            raise RuntimeError("the booking was not confirmed")
+        time.sleep(0.1)
+    status, tickets, _ = request(port, "GET", f"/api/bookings/{booking['id']}/tickets", headers=owner)
+    if status != 200:
+        raise RuntimeError(f"no tickets: {status} {tickets}")
+    return owner, booking, tickets
+
+
+def raw_get(port, path, headers):
+    """GET that keeps the body as bytes: (status, bytes, content type)."""
+    with urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers), timeout=15) as response:
+        return response.status, response.read(), response.headers.get("Content-Type")
+
+
+def zbar(png):
+    """What zbarimg reads from PNG bytes (its --raw text; stderr, where it complains about D-Bus, left out)."""
+    with tempfile.NamedTemporaryFile(suffix=".png", delete=False) as file:
+        file.write(png)
+    try:
+        return subprocess.run(["zbarimg", "--raw", "-q", file.name], capture_output=True, text=True, timeout=30).stdout.strip()
+    finally:
+        os.unlink(file.name)
+
+
+def add_staff(port, event_id, email):
+    status, body, _ = request(port, "POST", f"/api/events/{event_id}/staff", {"email": email}, ORGANIZER)
+    if status != 201:
+        raise RuntimeError(f"not added as staff: {status} {body}")
+
+
+def open_scanner(driver, base, event_id, gate):
+    """Opens an event's scanner page at a gate (remembered in localStorage) once it has its offline list."""
+    driver.get(base + "/#/")
+    driver.execute_script("localStorage.setItem('boxoffice.scanner.gate', arguments[0])", gate)
+    driver.get(f"{base}/#/scan/{event_id}")
+    wait(driver, lambda d: find(d, "offline-list").text.startswith("Offline list from"), 15)
+
+
+def scans(driver):
+    """The scanner page's list of last scans, oldest first: dicts of result, offline, ticket, source, at (ms)."""
+    return driver.execute_script("""
+        return [...document.querySelectorAll("[data-testid='scan']")].reverse().map((li) => ({ result: li.dataset.result,
+          offline: li.dataset.offline === 'true', ticket: li.dataset.ticketId, source: li.dataset.source, at: Number(li.dataset.at), text: li.textContent }));""")
+
+
+def scan_by_hand(driver, code):
+    """Types a code into the scanner's manual field and waits for its answer; returns that scan."""
+    before = len(scans(driver))
+    field = find(driver, "manual-code")
+    field.send_keys(code)
+    find(driver, "manual-submit").click()
+    wait(driver, lambda d: len(scans(d)) > before, 15)
+    return scans(driver)[-1]
+
+
+def set_offline(driver, offline):
+    """Cuts the page off the network (DevTools' network emulation, as the Offline box does), or gives it back."""
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+
+
+def tickets_page_shows_scannable_codes(base):
+    """A buyer holds a seat and a standing ticket in the browser; their ticket page says the tickets come once paid, and
+    shows them live when the booking is paid. My bookings shows the show's date, the seat's label and the pool's name,
+    and a Tickets link; the ticket page shows each ticket with its QR code. The code read back from the
+    page's PNG download (with zbarimg), from a screenshot of the inline SVG (zbarimg) and by the page's own qrdecode.js is
+    the ticket's secret, which then checks in as the organizer. It prints one ticket a page without the header."""
+    port = port_of(base)
+    event = door_event(port, "Ticket Night")
+    seat = event["first_seat_id"] + 2
+    driver = browser()
+    try:
+        sign_in(driver, base, "tina")
+        open_wallet_with(driver, base, 500)
+        open_event(driver, base, event["id"])
+        click_seat(driver, seat)
+        wait(driver, lambda d: selected_seats(d) == [seat])
+        pool = driver.find_element(By.CSS_SELECTOR, f"[data-testid='pool-{event['ga_pools'][0]['id']}']")
+        pool.clear()
+        pool.send_keys("1")
+        wait(driver, lambda d: find(d, "hold").is_enabled())
+        find(driver, "hold").click()
+        wait(driver, lambda d: find(d, "booking-status").get_attribute("data-status") == "held")
+        owner = {"Authorization": f"Bearer {token_of(driver)}"}
+        held = [booking for booking in request(port, "GET", "/api/bookings", headers=owner)[1] if booking["event_id"] == event["id"]][0]
+        driver.get(f"{base}/#/bookings/{held['id']}/tickets")
+        check("the ticket page of a booking not yet paid says the tickets come once it is paid",
+              wait(driver, lambda d: "once the booking is paid" in find(d, "tickets-not-issued").text))
+        status, paid, _ = request(port, "POST", f"/api/bookings/{held['id']}/pay", headers=owner)
+        check("... and shows them live when it is paid (here over the API)", status == 200 and wait(driver, lambda d: len(d.find_elements(
+            By.CSS_SELECTOR, "[data-testid='ticket-qr'] svg")) == 2, 15), (status, paid))
+
+        driver.get(base + "/#/bookings")
+        row = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid='bookings'] tr[data-status='confirmed']"))
+        booking_id = row.get_attribute("data-booking-id")
+        shown_date = row.find_element(By.CSS_SELECTOR, "[data-testid='booking-date']").text
+        expected_date = driver.execute_script(
+            "return new Date(arguments[0]).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })", event["starts_at"])
+        check("My bookings shows the show's date (starts_at), not when it was booked", shown_date == expected_date and "2031" in shown_date,
+              (shown_date, expected_date))
+        lines = [item.text for item in row.find_elements(By.CSS_SELECTOR, "[data-testid='booking-seats'] li")]
+        check("... the seat by its label and the standing ticket by its pool's name", lines == ["Stalls row A seat 3", "1 × Standing"], lines)
+        link = row.find_element(By.CSS_SELECTOR, "[data-testid='tickets-link']")
+        check("... and a Tickets link for the confirmed booking", link.get_attribute("href").endswith(f"#/bookings/{booking_id}/tickets"),
+              link.get_attribute("href"))
+        link.click()
+
+        cards = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid='ticket']") if len(d.find_elements(
+            By.CSS_SELECTOR, "[data-testid='ticket-qr'] svg path")) == 2 and len(d.find_elements(By.CSS_SELECTOR, "a[data-testid='download-png'][href^='blob:']")) == 2 else None, 15)
+        status, tickets, _ = request(port, "GET", f"/api/bookings/{booking_id}/tickets", headers=owner)
+        check("the ticket page shows both tickets, each with its QR code inline", status == 200 and [c.get_attribute("data-ticket-id") for c in cards]
+              == [t["id"] for t in tickets], (status, [c.get_attribute("data-ticket-id") for c in cards]))
+        first = cards[0]
+        text = lambda card, test_id: card.find_element(By.CSS_SELECTOR, f"[data-testid='{test_id}']").text
+        check("... with the event, its date, the seat or pool, the category and the holder",
+              text(first, "ticket-title") == "Ticket Night" and text(first, "ticket-date") == expected_date
+              and text(first, "ticket-place") == "Stalls row A seat 3" and text(cards[1], "ticket-place") == "Standing"
+              and text(first, "ticket-category") == "Standard" and text(first, "ticket-holder") == "tina@example.test" and "Door Hall" in first.text,
+              first.text)
+        secret = tickets[0]["secret"]
+
+        # Download PNG, clicked, saves the file (the content security policy lets no script fetch a blob: URL).
+        downloads = tempfile.mkdtemp(prefix="boxoffice-downloads-")
+        driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
+        name = f"ticket-{tickets[0]['id']}.png"
+        first.find_element(By.CSS_SELECTOR, "[data-testid='download-png']").click()
+        saved = os.path.join(downloads, name)
+        try:
+            wait(driver, lambda d: os.path.exists(saved) and os.path.getsize(saved) > 0 and not os.path.exists(saved + ".crdownload"), 15)
+            with open(saved, "rb") as file:
+                png = file.read()
+        except Exception:
+            png = b""
+        finally:
+            shutil.rmtree(downloads, ignore_errors=True)
+        check("Download PNG saves a PNG file named after the ticket", png[:8] == b"\x89PNG\r\n\x1a\n", (png[:8], name))
+        read = zbar(png)
+        check("zbarimg reads the downloaded PNG as the ticket's secret", read == secret, (read, secret))
+        svg = first.find_element(By.CSS_SELECTOR, "[data-testid='ticket-qr'] svg")
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", svg)
+        read = zbar(svg.screenshot_as_png)
+        check("... and a screenshot of the page's inline SVG as the same secret", read == secret, (read, secret))
+        decoded = driver.execute_async_script("""
+            const [link, done] = arguments;
+            import('/js/qrdecode.js').then(async ({ decodeQR }) => {
+              const bitmap = new Image();
+              bitmap.src = link.href;
+              await bitmap.decode();
+              const canvas = document.createElement('canvas');
+              canvas.width = bitmap.width; canvas.height = bitmap.height;
+              const context = canvas.getContext('2d');
+              context.drawImage(bitmap, 0, 0);
+              const result = decodeQR(context.getImageData(0, 0, canvas.width, canvas.height));
+              done(result ? [result.text, result.version, result.level] : null);
+            }).catch((error) => done('error ' + error));""", first.find_element(By.CSS_SELECTOR, "[data-testid='download-png']"))
+        check("... and the scanner's own decoder (qrdecode.js) reads the PNG as the secret too", decoded and decoded[0] == secret, decoded)
+        status, answer, _ = request(port, "POST", f"/api/events/{event['id']}/checkins",
+                                    {"secret": read, "nonce": f"browser-{time.time()}", "gate": "Main"}, ORGANIZER)
+        check("the secret read back checks in as the organizer: admitted", status == 200 and answer.get("result") == "admitted"
+              and (answer.get("ticket") or {}).get("id") == tickets[0]["id"], (status, answer))
+        driver.refresh()
+        check("the ticket page then says it was checked in, and where",
+              wait(driver, lambda d: "Checked in" in text(d.find_element(By.CSS_SELECTOR, f"[data-ticket-id='{tickets[0]['id']}']"), "ticket-status")
+                   and "Main" in text(d.find_element(By.CSS_SELECTOR, f"[data-ticket-id='{tickets[0]['id']}']"), "ticket-status")))
+        wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "[data-testid='ticket-qr'] svg")) == 2)
+        check("the page has a Print button", find(driver, "print").is_enabled())
+        peek(driver, "tickets.png")
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        printed = driver.execute_script("""
+            const style = (element) => getComputedStyle(element);
+            const cards = [...document.querySelectorAll("[data-testid='ticket']")];
+            return { header: style(document.querySelector('header.top')).display, print: style(document.querySelector("[data-testid='print']")).display,
+                     breaks: cards.map((card) => style(card).breakAfter), qr: style(document.querySelector("[data-testid='ticket-qr']")).display };""")
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+        check("printed: no header or buttons, a page break after each ticket but the last, the codes shown",
+              printed["header"] == "none" and printed["print"] == "none" and printed["breaks"] == ["page", "auto"] and printed["qr"] != "none", printed)
+        standing = driver.find_element(By.CSS_SELECTOR, f"[data-ticket-id='{tickets[1]['id']}']")
+        standing.find_element(By.CSS_SELECTOR, "[data-testid='reissue']").click()
+        standing.find_element(By.CSS_SELECTOR, "[data-testid='reissue']").click()
+        selector = f"[data-ticket-id='{tickets[1]['id']}'][data-version='2'] [data-testid='ticket-qr'] svg"
+        check("'New code' (clicked twice) reissues a ticket: the page shows version 2 with its code", wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, selector)))
+        status, answer, _ = request(port, "POST", f"/api/events/{event['id']}/checkins",
+                                    {"secret": tickets[1]["secret"], "nonce": f"browser-old-{time.time()}"}, ORGANIZER)
+        check("... and the old code then checks in as revoked", status == 200 and answer.get("result") == "revoked", (status, answer))
+        errors = console_errors(driver)
+        check("the ticket pages log no errors", not errors, errors)
+    finally:
+        driver.quit()
+
+
+def scanner_reads_the_camera(base):
+    """Door staff open the scanner with a camera filming a ticket (Chromium's fake camera playing a Y4M video made from the
+    ticket's qr.png). Without BarcodeDetector the page decodes the frames itself and admits the ticket; the camera still
+    on it, the same code is read again only after the pause, and is then already checked in, with the time and the gate.
+    A second page load says the same."""
+    port = port_of(base)
+    event = door_event(port, "Camera Gig")
+    owner, _, tickets = bought(port, event, [event["first_seat_id"]])
+    status, png, kind = raw_get(port, f"/api/tickets/{tickets[0]['id']}/qr.png", owner)
+    check("GET …/qr.png answers a PNG", status == 200 and kind == "image/png" and png[:4] == b"\x89PNG", (status, kind))
+    video_dir = tempfile.mkdtemp(prefix="boxoffice-camera-")
+    video = os.path.join(video_dir, "ticket.y4m")
+    write_y4m(video, png)
+    driver = browser(arguments=fake_camera(video))
+    try:
+        sign_in(driver, base, "gina")
+        add_staff(port, event["id"], "gina@example.test")
+        open_scanner(driver, base, event["id"], "North")
+        wait(driver, lambda d: find(d, "camera-status").get_attribute("data-state") == "on", 15)
+        decoder = find(driver, "decoder").get_attribute("data-decoder")
+        print(f"     the scanner reads frames with: {find(driver, 'decoder').text}")
+        check("the camera starts (the fake one), read by our own decoder where Chromium has no BarcodeDetector",
+              decoder == ("barcode-detector" if driver.execute_script("return 'BarcodeDetector' in window") else "qrdecode"), decoder)
+        wait(driver, lambda d: len(scans(d)) >= 1, 20)
+        first = scans(driver)[0]
+        check("the camera's frame is decoded and the ticket admitted, online",
+              first["result"] == "admitted" and not first["offline"] and first["source"] == "camera" and first["ticket"] == tickets[0]["id"], first)
+        result = find(driver, "scan-result")
+        check("... shown in big letters with the seat", result.get_attribute("data-result") == "admitted" and find(driver, "result-word").text == "ADMITTED"
+              and "Stalls row A seat 1" in find(driver, "result-ticket").text, result.text)
+        colour = driver.execute_script("return getComputedStyle(arguments[0]).backgroundColor", result)
+        check("... on green", colour == "rgb(26, 127, 55)", colour)
+        peek(driver, "scanner-admitted.png")
+        wait(driver, lambda d: len(scans(d)) >= 2, 15)
+        second = scans(driver)[1]
+        gap = second["at"] - first["at"]
+        check("the code still in front of the camera is read again only after the pause (~3 s), and is already checked in",
+              second["result"] == "already_checked_in" and 2900 <= gap <= 8000 and second["ticket"] == tickets[0]["id"], (second, gap))
+        wait(driver, lambda d: find(d, "scan-result").get_attribute("data-result") == "already_checked_in")
+        check("... saying when and at which gate it was first checked in", find(driver, "result-word").text == "ALREADY CHECKED IN"
+              and "North" in find(driver, "result-first").text, find(driver, "scan-result").text)
+        peek(driver, "scanner-already.png")
+        check("the page counts 1 admitted and the refusals", find(driver, "count-admitted").text == "1" and int(find(driver, "count-refused").text) >= 1,
+              (find(driver, "count-admitted").text, find(driver, "count-refused").text))
+        _, figures, _ = request(port, "GET", f"/api/events/{event['id']}/checkins", headers=ORGANIZER)
+        check("the server has the ticket checked in once, at gate North",
+              figures.get("checked_in") == 1 and figures.get("gates") == [{"gate": "North", "checked_in": 1}], figures)
+        driver.refresh()
+        wait(driver, lambda d: len(scans(d)) >= 1, 20)
+        check("a second page load reads it again: already checked in", scans(driver)[0]["result"] == "already_checked_in", scans(driver))
+        errors = console_errors(driver)
+        check("the scanner page logs no errors", not errors, errors)
+    finally:
+        driver.quit()
+        shutil.rmtree(video_dir, ignore_errors=True)
+
+
+def scanners_offline_conflict(base):
+    """Two gates' scanners load their offline lists, lose the network and both admit the same ticket, each deciding alone
+    (WebCrypto checks the Ed25519 signature); they refuse a reissued ticket's old code, a forged code and a second scan.
+    Back online, both upload their queues: the server admits the ticket once and the page that came second lists the
+    conflict (first scan wins)."""
+    port = port_of(base)
+    event = door_event(port, "Offline Fest")
+    owner, _, tickets = bought(port, event, [event["first_seat_id"] + 5, event["first_seat_id"] + 6])
+    status, reissued, _ = request(port, "POST", f"/api/tickets/{tickets[1]['id']}/reissue", headers=owner)
+    check("a ticket is reissued: version 2, a new secret", status == 200 and reissued.get("version") == 2 and reissued.get("secret") != tickets[1]["secret"],
+          (status, reissued))
+    secret = tickets[0]["secret"]
+    forged = secret[:-10] + ("A" if secret[-10] != "A" else "B") + secret[-9:]
+    east, west = browser(), browser()
+    try:
+        for driver, name, gate in ((east, "east-door", "East"), (west, "west-door", "West")):
+            sign_in(driver, base, name)
+            add_staff(port, event["id"], f"{name}@example.test")
+            open_scanner(driver, base, event["id"], gate)
+        for driver in (east, west):
+            set_offline(driver, True)
+        check("both scanners see they are offline", all(wait(d, lambda d: find(d, "scanner-network").text == "Offline") for d in (east, west)))
+        east_scan = scan_by_hand(east, secret)
+        west_scan = scan_by_hand(west, secret)
+        check("offline, each gate admits the ticket from its offline list, marked offline",
+              [east_scan["result"], west_scan["result"]] == ["admitted", "admitted"] and east_scan["offline"] and west_scan["offline"]
+              and east_scan["ticket"] == tickets[0]["id"], (east_scan, west_scan))
+        check("... the big answer says offline", find(east, "offline-badge").text.lower() == "offline" and find(east, "result-word").text.startswith("ADMITTED"),
+              find(east, "scan-result").text)
+        check("... and each queues it: 1 to upload", find(east, "queue-length").text == "1" and find(west, "queue-length").text == "1",
+              (find(east, "queue-length").text, find(west, "queue-length").text))
+        peek(east, "scanner-offline.png")
+        again = scan_by_hand(east, secret)
+        check("offline, the same ticket again is already checked in", again["result"] == "already_checked_in" and again["offline"], again)
+        old = scan_by_hand(east, tickets[1]["secret"])
+        check("offline, the reissued ticket's old code is revoked (the offline list has the reissue)", old["result"] == "revoked" and old["offline"], old)
+        bad = scan_by_hand(east, forged)
+        check("offline, a code with a forged signature is invalid", bad["result"] == "invalid" and bad["offline"], bad)
+        check("... and only the admission is queued", find(east, "queue-length").text == "1", find(east, "queue-length").text)
+        _, figures, _ = request(port, "GET", f"/api/events/{event['id']}/checkins", headers=ORGANIZER)
+        check("the server knows nothing of them yet", figures.get("checked_in") == 0, figures)
+
+        for driver in (east, west):
+            set_offline(driver, False)
+        check("back online, both upload their queue",
+              all(wait(d, lambda d: find(d, "queue-length").text == "0" and find(d, "scanner-network").text == "Online", 20) for d in (east, west)))
+        conflicts = {name: [(c.get_attribute("data-ticket-id"), c.text) for c in d.find_elements(By.CSS_SELECTOR, "[data-testid='conflict']")]
+                     for name, d in (("East", east), ("West", west))}
+        losers = [name for name, found in conflicts.items() if found]
+        check("exactly one page lists a conflict, for that ticket (first scan wins)",
+              len(losers) == 1 and conflicts[losers[0]][0][0] == tickets[0]["id"] and "CONFLICT" in conflicts[losers[0]][0][1], conflicts)
+        winner = ({"East", "West"} - set(losers)).pop() if len(losers) == 1 else None
+        _, figures, _ = request(port, "GET", f"/api/events/{event['id']}/checkins", headers=ORGANIZER)
+        check("the server has it checked in once, at the gate that uploaded first",
+              figures.get("checked_in") == 1 and figures.get("gates") == [{"gate": winner, "checked_in": 1}], (figures, winner))
+        if losers:
+            loser = east if losers[0] == "East" else west
+            check("... and the conflict names that gate", winner in conflicts[losers[0]][0][1], conflicts[losers[0]][0][1])
+            peek(loser, "scanner-conflict.png")
+        errors = console_errors(east) + console_errors(west)
+        check("the offline scanners log no errors", not errors, errors)
+    finally:
+        east.quit()
+        west.quit()
+
+
+def organizer_watches_the_doors(base):
+    """The organizer adds door staff by email (an unknown email is refused with a reason) and watches the event's door
+    panel: checked in of expected, per gate, live from the `checkins` topic. A scan on the staff's scanner shows there
+    within seconds; removing the staff member stops their scanner."""
+    port = port_of(base)
+    event = door_event(port, "Door Watch")
+    _, _, tickets = bought(port, event, [event["first_seat_id"] + 10], standing=1)
+    organizer, door = browser(), browser()
+    try:
+        organizer.get(base + "/#/organizer")
+        token = wait(organizer, lambda d: d.find_element(By.ID, "organizer-token"))
+        token.send_keys(TOKEN)
+        token.send_keys(Keys.TAB)
+        wait(organizer, lambda d: d.find_elements(By.CSS_SELECTOR, f"#sales-event option[value='{event['id']}']"))
+        Select(organizer.find_element(By.ID, "sales-event")).select_by_value(str(event["id"]))
+        check("the door panel shows 0 of the 2 tickets checked in", wait(organizer, lambda d: find(d, "checkin-count").text == "0 / 2"), find(organizer, "checkin-count").text)
+        check("... live from the checkins topic", wait(organizer, lambda d: find(d, "checkin-live").get_attribute("data-state") == "live"),
+              find(organizer, "checkin-live").text)
+        check("... with a link to the event's scanner", find(organizer, "scanner-link").get_attribute("href").endswith(f"#/scan/{event['id']}"),
+              find(organizer, "scanner-link").get_attribute("href"))
+        email = find(organizer, "staff-email")
+        email.send_keys("nobody-here@example.test")
+        find(organizer, "staff-add").click()
+        check("adding an email nobody signed up with is refused, saying why",
+              wait(organizer, lambda d: "Nobody signed up" in find(d, "staff-message").text), find(organizer, "staff-message").text)
+        sign_in(door, base, "dora")
+        email.clear()
+        email.send_keys("dora@example.test")
+        find(organizer, "staff-add").click()
+        check("the organizer adds a signed-up account as door staff by email",
+              wait(organizer, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid='staff-list'] li[data-email='dora@example.test']")))
+        _, staff, _ = request(port, "GET", f"/api/events/{event['id']}/staff", headers=ORGANIZER)
+        check("... which the API lists", [person["email"] for person in staff] == ["dora@example.test"], staff)
+        organizer.execute_script("document.querySelector(\"[data-testid='door-card']\").scrollIntoView({block: 'start'})")
+
+        open_scanner(door, base, event["id"], "South")
+        scanned = scan_by_hand(door, tickets[0]["secret"])
+        started = time.time()
+        check("the door staff's scanner admits a ticket typed in", scanned["result"] == "admitted" and not scanned["offline"], scanned)
+        check("the organizer's panel counts it live: 1 / 2, 1 at gate South",
+              wait(organizer, lambda d: find(d, "checkin-count").text == "1 / 2" and d.find_elements(
+                  By.CSS_SELECTOR, "[data-testid='checkin-gates'] li[data-gate='South'] strong") and d.find_element(
+                  By.CSS_SELECTOR, "[data-testid='checkin-gates'] li[data-gate='South'] strong").text == "1", 10),
+              (find(organizer, "checkin-count").text, find(organizer, "checkin-gates").text))
+        print(f"     the panel showed the scan {1000 * (time.time() - started):.0f} ms after the scanner did")
+        peek(organizer, "organizer-door.png")
+        organizer.find_element(By.CSS_SELECTOR, "[data-testid='staff-list'] li[data-email='dora@example.test'] [data-testid='staff-remove']").click()
+        check("the organizer removes the door staff member",
+              wait(organizer, lambda d: not d.find_elements(By.CSS_SELECTOR, "[data-testid='staff-list'] li[data-email='dora@example.test']"))
+              and request(port, "GET", f"/api/events/{event['id']}/staff", headers=ORGANIZER)[1] == [])
+        refused = scan_by_hand(door, tickets[1]["secret"])
+        check("... whose scanner is then refused, saying so", refused["result"] == "error" and "not door staff" in find(door, "result-detail").text,
+              (refused, find(door, "scan-result").text))
+        check("... and the panel still counts 1", find(organizer, "checkin-count").text == "1 / 2", find(organizer, "checkin-count").text)
+        errors = console_errors(organizer) + [error for error in console_errors(door) if "403" not in error]
+        check("the organizer's and the door's pages log no errors", not errors, errors)
+    finally:
+        organizer.quit()
+        door.quit()
+
+
+PEEKS = os.environ.get("BOXOFFICE_PEEKS")
+
+
+def peek(driver, name):
+    """A screenshot of a new page, only when $BOXOFFICE_PEEKS names a directory for them."""
+    if PEEKS:
+        os.makedirs(PEEKS, exist_ok=True)
+        driver.save_screenshot(os.path.join(PEEKS, name))
+
+
 def main():
     data_dir = tempfile.mkdtemp(prefix="boxoffice-browser-")
     server = Server(BINARY, data_dir, env={"BOXOFFICE_ORGANIZER_TOKEN": TOKEN, "BOXOFFICE_PUBLIC_DIR": os.path.join(ROOT, "public")})
     base = f"http://127.0.0.1:{server.port}"
+    chosen = {name.strip() for name in os.environ.get("BROWSER_TESTS", "").split(",") if name.strip()}
     try:
         for scenario in (customer_books_and_pays, accounts_keep_bookings, api_docs, two_browsers_see_each_other, payment_without_money_is_cancelled, organizer_creates_an_event,
-                         best_available_seats, waiting_room, big_hall_stays_usable):
+                         best_available_seats, waiting_room, big_hall_stays_usable, tickets_page_shows_scannable_codes, scanner_reads_the_camera,
+                         scanners_offline_conflict, organizer_watches_the_doors):
+            if chosen and scenario.__name__ not in chosen:
+                continue
             print(f"-- {scenario.__name__.replace('_', ' ')}", flush=True)
             try:
                 scenario(base)
@@ -777,11 +1211,12 @@ def main():
     finally:
         server.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
-    print("-- caps are explained", flush=True)
-    try:
-        caps_are_explained()
-    except Exception as error:
-        check("caps_are_explained ran to the end", False, f"{error!r}\n{traceback.format_exc()}")
+    if not chosen or "caps_are_explained" in chosen:
+        print("-- caps are explained", flush=True)
+        try:
+            caps_are_explained()
+        except Exception as error:
+            check("caps_are_explained ran to the end", False, f"{error!r}\n{traceback.format_exc()}")
     return summary("browser")
 
 

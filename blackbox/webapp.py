@@ -1,8 +1,10 @@
 """Driving the web app in headless Chromium (Debian's chromium and chromium-driver, via selenium): shared by the
 browser tests and the gateway tests."""
 import shutil
+import struct
 import threading
 import time
+import zlib
 
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException
@@ -12,10 +14,11 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 
-def browser(width=1280, height=900):
+def browser(width=1280, height=900, arguments=()):
+    """A headless Chromium; `arguments` adds command-line switches (such as a fake camera's, see fake_camera)."""
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", f"--window-size={width},{height}"):
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", f"--window-size={width},{height}", *arguments):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
@@ -118,3 +121,84 @@ def hold_seen_after_ms(holder, watcher, seat):
     clicked = holder.execute_script("const t = Date.now(); document.querySelector(\"[data-testid='hold']\").click(); return t;")
     thread.join(20)
     return seen.get("at", 10**12) - clicked
+
+
+def png_grey(data):
+    """A PNG's pixels as (width, height, rows of 0-255 grey values): 8-bit (or less) greyscale or palette, or 8-bit
+    RGB(A) averaged, every filter type, no interlacing; what the server's qr.png is (plain zlib, no other library)."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not a PNG")
+    position, idat, palette = 8, b"", None
+    while position < len(data):
+        length, kind = struct.unpack(">I4s", data[position:position + 8])
+        body = data[position + 8:position + 8 + length]
+        position += 12 + length
+        if kind == b"IHDR":
+            width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", body)
+        elif kind == b"PLTE":
+            palette = [sum(body[i:i + 3]) // 3 for i in range(0, len(body), 3)]
+        elif kind == b"IDAT":
+            idat += body
+        elif kind == b"IEND":
+            break
+    if interlace or colour not in (0, 2, 3, 4, 6) or (colour in (2, 4, 6) and depth != 8):
+        raise ValueError(f"unsupported PNG: colour type {colour}, depth {depth}, interlace {interlace}")
+    channels = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}[colour]
+    stride = (width * channels * depth + 7) // 8
+    step = max(1, channels * depth // 8)
+    raw = zlib.decompress(idat)
+    rows, previous = [], bytearray(stride)
+    for y in range(height):
+        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            left = line[i - step] if i >= step else 0
+            up = previous[i]
+            corner = previous[i - step] if i >= step else 0
+            if kind == 1:
+                line[i] = (line[i] + left) & 255
+            elif kind == 2:
+                line[i] = (line[i] + up) & 255
+            elif kind == 3:
+                line[i] = (line[i] + (left + up) // 2) & 255
+            elif kind == 4:
+                guess = left + up - corner
+                nearest = min((abs(guess - left), 0, left), (abs(guess - up), 1, up), (abs(guess - corner), 2, corner))[2]
+                line[i] = (line[i] + nearest) & 255
+        previous = line
+        if depth < 8:
+            values = [(line[x * depth // 8] >> (8 - depth - (x * depth) % 8)) & ((1 << depth) - 1) for x in range(width)]
+            if colour == 0:
+                values = [v * 255 // ((1 << depth) - 1) for v in values]
+        elif colour in (2, 6):
+            values = [sum(line[x * channels:x * channels + 3]) // 3 for x in range(width)]
+        else:
+            values = [line[x * channels] for x in range(width)]
+        if colour == 3:
+            values = [palette[v] for v in values]
+        rows.append(values)
+    return width, height, rows
+
+
+def write_y4m(path, png, width=640, height=480, frames=6, fill=0.85):
+    """A video of a still image for Chromium's fake camera (--use-file-for-fake-video-capture): the PNG scaled (nearest
+    pixel) to `fill` of the frame's height, centred on white, as YUV 4:2:0 (C420jpeg) frames, grey (U = V = 128)."""
+    side_w, side_h, rows = png_grey(png)
+    target = int(min(width, height) * fill)
+    left, top = (width - target) // 2, (height - target) // 2
+    luma = bytearray(b"\xff" * (width * height))
+    for y in range(target):
+        source = rows[y * side_h // target]
+        offset = (top + y) * width + left
+        luma[offset:offset + target] = bytes(source[x * side_w // target] for x in range(target))
+    chroma = b"\x80" * ((width // 2) * (height // 2) * 2)
+    with open(path, "wb") as file:
+        file.write(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(frames):
+            file.write(b"FRAME\n")
+            file.write(luma)
+            file.write(chroma)
+
+
+def fake_camera(video_path):
+    """Chromium switches for a camera that films `video_path` (a .y4m), allowed without asking."""
+    return ("--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={video_path}", "--use-fake-ui-for-media-stream")

@@ -19,22 +19,28 @@ export class ApiError extends Error {
   }
 }
 
-/** Sends a request and returns the parsed JSON body (null for an empty one). `headers` adds request headers. */
-export async function api(path, { method = "GET", body, token, cache, headers: extra, retried = false } = {}) {
+/** Sends a request and returns the parsed JSON body (null for an empty one). `headers` adds request headers; `signal`
+ * (an AbortSignal) gives up on it, which throws like an unreachable server (status 0). */
+export async function api(path, { method = "GET", body, token, cache, headers: extra, signal, retried = false } = {}) {
   const headers = { Accept: "application/json", ...extra };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const bearer = token || session.accessToken();
   if (bearer) headers.Authorization = `Bearer ${bearer}`;
   let response;
   try {
-    response = await fetch(path, { method, headers, cache, body: body === undefined ? undefined : JSON.stringify(body) });
+    response = await fetch(path, { method, headers, cache, signal, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch {
     throw new ApiError(0, "The server cannot be reached. Check your connection and try again.");
   }
-  const text = await response.text();
+  let text;
+  try {
+    text = await response.text();
+  } catch {
+    throw new ApiError(0, "The server's answer was cut off. Check your connection and try again.");
+  }
   const data = text ? JSON.parse(text) : null;
   if (response.status === 401 && data?.type?.endsWith("token-expired") && !token && !retried && session.current()?.refreshToken) {
-    if (await refresh()) return api(path, { method, body, cache, headers: extra, retried: true });
+    if (await refresh()) return api(path, { method, body, cache, headers: extra, signal, retried: true });
   }
   if (!response.ok) {
     const wait = Number.parseInt(response.headers.get("Retry-After") ?? "", 10);
@@ -104,3 +110,50 @@ export const myWallet = () => orNull(() => api("/api/accounts"));
 export const createWallet = (currency) => api("/api/accounts", { method: "POST", body: { currency } });
 export const deposit = (account, amountMinor) => api(`/api/accounts/${account}/deposits`, { method: "POST", body: { amount_minor: amountMinor } });
 export const ledger = (account) => api(`/api/accounts/${account}/ledger`);
+
+// Tickets and check-in (issue 24).
+
+/** A GET answered with something other than JSON (a ticket's QR code), with the session's token (or `token`) and the
+ * same one refresh as api(); returns the Response, throws ApiError for a refusal or an unreachable server. */
+export async function raw(path, { token, retried = false } = {}) {
+  const headers = {};
+  const bearer = token || session.accessToken();
+  if (bearer) headers.Authorization = `Bearer ${bearer}`;
+  let response;
+  try {
+    response = await fetch(path, { headers });
+  } catch {
+    throw new ApiError(0, "The server cannot be reached. Check your connection and try again.");
+  }
+  if (response.ok) return response;
+  let data = null;
+  try { data = await response.json(); } catch { /* not a problem body */ }
+  if (response.status === 401 && data?.type?.endsWith("token-expired") && !token && !retried && session.current()?.refreshToken) {
+    if (await refresh()) return raw(path, { retried: true });
+  }
+  throw new ApiError(response.status, data?.detail || `${response.status} ${response.statusText}`, data?.type);
+}
+
+/** A confirmed booking's tickets; 409 tickets-not-issued before it is confirmed. */
+export const bookingTickets = (id, token) => api(`/api/bookings/${id}/tickets`, { token, cache: "no-store" });
+export const ticket = (id, token) => api(`/api/tickets/${encodeURIComponent(id)}`, { token, cache: "no-store" });
+/** A ticket's QR code as SVG text. */
+export const ticketSVG = async (id, token) => (await raw(`/api/tickets/${encodeURIComponent(id)}/qr.svg`, { token })).text();
+/** A ticket's QR code as a PNG Blob. */
+export const ticketPNG = async (id, token) => (await raw(`/api/tickets/${encodeURIComponent(id)}/qr.png`, { token })).blob();
+/** A new secret for a ticket (its old one then checks in as revoked). */
+export const reissueTicket = (id, token) => api(`/api/tickets/${encodeURIComponent(id)}/reissue`, { method: "POST", token });
+
+/** The public key an event's tickets are signed with ({ event_id, algorithm, public_key, format }). */
+export const ticketKey = (eventId) => api(`/api/events/${eventId}/tickets/key`);
+/** Checks a ticket in at the door: { secret, nonce, gate?, scanned_at? } → { result, reason, ticket, checked_in_at, gate }. */
+export const checkIn = (eventId, body, token, signal) => api(`/api/events/${eventId}/checkins`, { method: "POST", body, token, signal });
+/** { event_id, expected, checked_in, gates: [{ gate, checked_in }] } */
+export const checkins = (eventId, token) => api(`/api/events/${eventId}/checkins`, { token, cache: "no-store" });
+/** What a scanner needs to decide offline: { event_id, public_key, format, revoked_bookings, reissued, checked_in, at }. */
+export const offlineCheckins = (eventId, token) => api(`/api/events/${eventId}/checkins/offline`, { token, cache: "no-store" });
+
+/** An event's door staff (organizer): [{ identity, email, added_at }]. */
+export const staff = (eventId, token) => api(`/api/events/${eventId}/staff`, { token, cache: "no-store" });
+export const addStaff = (eventId, email, token) => api(`/api/events/${eventId}/staff`, { method: "POST", body: { email }, token });
+export const removeStaff = (eventId, identity, token) => api(`/api/events/${eventId}/staff/${encodeURIComponent(identity)}`, { method: "DELETE", token });

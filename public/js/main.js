@@ -9,6 +9,8 @@ import { renderEvent } from "./views/event.js";
 import { renderBookings } from "./views/bookings.js";
 import { renderWallet } from "./views/wallet.js";
 import { renderOrganizer } from "./views/organizer.js";
+import { renderTickets } from "./views/tickets.js";
+import { renderScanner } from "./views/scanner.js";
 
 // Behind the gateway with several booking instances, this cookie sends the page's seat map reads and its live
 // socket to the same instance, so the map's versions and the socket's deltas line up (deploy/nginx.conf).
@@ -26,6 +28,8 @@ const routes = [
   { pattern: /^#?\/?$/, nav: "events", render: renderEvents },
   { pattern: /^#\/events\/(\d+)$/, nav: "events", render: renderEvent },
   { pattern: /^#\/bookings$/, nav: "bookings", render: renderBookings },
+  { pattern: /^#\/bookings\/([0-9a-fA-F-]{1,64})\/tickets$/, nav: "bookings", render: renderTickets },
+  { pattern: /^#\/scan\/(\d+)$/, nav: "organizer", render: renderScanner },
   { pattern: /^#\/wallet$/, nav: "wallet", render: renderWallet },
   { pattern: /^#\/organizer$/, nav: "organizer", render: renderOrganizer },
 ];

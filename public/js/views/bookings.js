@@ -3,6 +3,7 @@
 import * as api from "../api.js";
 import { clock, dateTime, h, money, statusLabel } from "../format.js";
 import * as session from "../session.js";
+import { bookingLines } from "../ticketinfo.js";
 
 export async function renderBookings(root, { live }) {
   root.append(h("h1", {}, "My bookings"));
@@ -16,22 +17,28 @@ export async function renderBookings(root, { live }) {
   root.append(message, h("table", {},
     h("thead", {}, h("tr", {}, h("th", {}, "Event"), h("th", {}, "Tickets"), h("th", { class: "num" }, "Amount"), h("th", {}, "Status"), h("th", {}, ""))),
     body));
-  const titles = new Map((await api.events()).map((event) => [event.id, event.title]));
   const rows = new Map();
   let stopped = false;
   const seen = new Map();
 
   function row(booking) {
-    const tickets = [booking.seat_ids.length ? `${booking.seat_ids.length} seat${booking.seat_ids.length > 1 ? "s" : ""}` : "",
-      ...booking.ga.map((line) => `${line.quantity} standing`)].filter(Boolean).join(", ");
+    // Each seat by its label and each GA line by its pool's name; a long list shows its first few and a count.
+    const lines = bookingLines(booking);
+    const shown = lines.length > 8 ? [...lines.slice(0, 6), `and ${lines.length - 6} more`] : lines;
+    const event = booking.event || {};
     const actions = h("td", {});
     const element = h("tr", { "data-booking-id": booking.id, "data-status": booking.status },
-      h("td", {}, h("a", { href: `#/events/${booking.event_id}` }, titles.get(booking.event_id) || `Event ${booking.event_id}`),
-        h("div", { class: "muted" }, dateTime(booking.created_at))),
-      h("td", {}, tickets),
+      h("td", {}, h("a", { href: `#/events/${booking.event_id}` }, event.title || `Event ${booking.event_id}`),
+        // The show's date (not when the booking was made), and where.
+        event.starts_at ? h("div", { class: "muted", "data-testid": "booking-date" }, h("time", { datetime: event.starts_at }, dateTime(event.starts_at))) : null,
+        event.venue ? h("div", { class: "muted" }, event.venue) : null),
+      h("td", {}, h("ul", { class: "plain", "data-testid": "booking-seats" }, shown.map((line) => h("li", {}, line)))),
       h("td", { class: "num" }, money(booking.amount_minor, booking.currency)),
       h("td", {}, h("span", { class: "status", "data-status": booking.status }, statusLabel(booking.status))),
       actions);
+    if (booking.status === "confirmed") {
+      actions.append(h("a", { class: "button", href: `#/bookings/${booking.id}/tickets`, "data-testid": "tickets-link" }, "Tickets"));
+    }
     if (booking.status === "held") {
       const left = h("span", { class: "muted" });
       const tick = () => { left.textContent = ` expires in ${clock((new Date(booking.expires_at) - Date.now()) / 1000)}`; };

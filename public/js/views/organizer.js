@@ -6,6 +6,7 @@ import { dateTime, h, money } from "../format.js";
 import { SeatMapView } from "../seatmap.js";
 import { SOLD } from "../seatmodel.js";
 import * as session from "../session.js";
+import { CheckinFeed } from "../checkinfeed.js";
 
 /** How many labels a range such as "A-J", "1-20" or "5" names; NaN when it cannot tell. */
 function rangeSize(text) {
@@ -226,6 +227,133 @@ export async function renderOrganizer(root, { live }) {
         "at 18 bits, each bit more doubling it, which slows down scripts joining many times (0: off).")),
     queueMessage));
 
+  // The chosen event's door: check-ins live (checked in of expected, per gate), the scanner, and the door staff who may
+  // use it (accounts that signed up, added by email).
+  const doorTitle = h("span");
+  const checkinCount = h("strong", { class: "big", "data-testid": "checkin-count" }, "–");
+  const checkinGates = h("ul", { class: "plain gates", "data-testid": "checkin-gates" });
+  const checkinState = h("span", { class: "muted", "data-testid": "checkin-live" });
+  const checkinBar = h("progress", { class: "queue-progress", max: "1", value: "0", "data-testid": "checkin-progress" });
+  const scannerLink = h("a", { class: "button", "data-testid": "scanner-link" }, "Open the scanner");
+  const staffList = h("ul", { class: "plain staff", "data-testid": "staff-list" });
+  const staffEmail = h("input", { id: "staff-email", type: "email", "data-testid": "staff-email", placeholder: "door@example.com", maxlength: "254", autocomplete: "off" });
+  const staffMessage = h("div", { "aria-live": "polite", "data-testid": "staff-message" });
+  const staffForm = h("form", { class: "row", onsubmit: async (submitted) => {
+    submitted.preventDefault();
+    session.setOrganizerToken(token.value);
+    const email = staffEmail.value.trim();
+    if (!email || !doorEvent) return;
+    try {
+      const added = await api.addStaff(doorEvent, email, token.value.trim());
+      staffEmail.value = "";
+      staffMessage.replaceChildren(h("p", { class: "notice ok" }, `${added.email} may now scan this event's tickets.`));
+      await refreshStaff();
+    } catch (error) {
+      staffMessage.replaceChildren(h("p", { class: "notice bad" }, error.status === 401 ? "The organizer token is wrong."
+        : error.is("no-such-account") ? `Nobody signed up as ${email}: the door person signs up first (top right), then is added here.` : error.message));
+    }
+  } }, staffEmail, h("button", { type: "submit", "data-testid": "staff-add" }, "Add door staff"));
+  root.append(h("h2", {}, "Door"), h("div", { class: "card door", "data-testid": "door-card" },
+    h("p", { class: "muted" }, "Check-ins for ", doorTitle, ", live from the scanners. ", checkinState),
+    h("div", { class: "stats" },
+      h("div", {}, h("div", { class: "muted" }, "Checked in / expected"), checkinCount, checkinBar),
+      h("div", {}, h("div", { class: "muted" }, "Per gate"), checkinGates)),
+    h("p", {}, scannerLink, " ", h("span", { class: "muted" }, "Door staff open it signed in with their own account; it works offline too.")),
+    h("h3", {}, "Door staff"), staffList, staffForm, staffMessage));
+
+  let doorEvent = 0;
+  let checkinFeed = null;
+  let framed = false;
+  let doorReads = 0;
+  let checkinPoll = 0;
+
+  function showCheckins(figures) {
+    checkinCount.textContent = `${figures.checked_in} / ${figures.expected}`;
+    checkinCount.dataset.checkedIn = String(figures.checked_in);
+    checkinCount.dataset.expected = String(figures.expected);
+    checkinBar.max = String(Math.max(1, figures.expected));
+    checkinBar.value = String(figures.checked_in);
+    const gates = [...(figures.gates || [])].sort((a, b) => b.checked_in - a.checked_in);
+    checkinGates.replaceChildren(...(gates.length
+      ? gates.map((entry) => h("li", { "data-gate": entry.gate || "" }, h("span", {}, entry.gate || "(no gate)"), " ", h("strong", {}, String(entry.checked_in))))
+      : [h("li", { class: "muted" }, "No one yet")]));
+  }
+
+  async function refreshStaff() {
+    const eventId = doorEvent;
+    const mine = ++doorReads;
+    if (!token.value.trim()) {
+      staffList.replaceChildren(h("li", { class: "muted" }, "Enter the organizer token above to see and add door staff."));
+      return;
+    }
+    try {
+      const people = await api.staff(eventId, token.value.trim());
+      if (mine !== doorReads || eventId !== doorEvent) return;
+      staffList.replaceChildren(...(people.length ? people.map((person) => h("li", { "data-identity": person.identity, "data-email": person.email },
+        h("span", {}, person.email), " ", h("span", { class: "muted" }, `added ${dateTime(person.added_at)}`), " ",
+        h("button", { type: "button", class: "danger", "data-testid": "staff-remove", onclick: async () => {
+          try {
+            await api.removeStaff(eventId, person.identity, token.value.trim());
+            staffMessage.replaceChildren(h("p", { class: "notice ok" }, `${person.email} is no longer door staff.`));
+          } catch (error) {
+            staffMessage.replaceChildren(h("p", { class: "notice bad" }, error.message));
+          }
+          await refreshStaff();
+        } }, "Remove"))) : [h("li", { class: "muted" }, "No door staff yet: the organizer's token can scan too.")]));
+    } catch (error) {
+      if (mine !== doorReads) return;
+      staffList.replaceChildren(h("li", { class: "notice bad" }, error.status === 401 ? "The organizer token is wrong." : error.message));
+    }
+  }
+
+  async function readCheckins() {
+    const eventId = doorEvent;
+    try {
+      const figures = await api.checkins(eventId, token.value.trim());
+      // A frame from the socket is at least as new as this read.
+      if (eventId === doorEvent && !framed) showCheckins(figures);
+    } catch (error) {
+      if (eventId === doorEvent && !framed) checkinState.textContent = error.status === 401 ? "The organizer token is wrong." : error.message;
+    }
+  }
+
+  function watchDoor(event) {
+    doorEvent = event.id;
+    doorTitle.textContent = `${event.title} (#${event.id})`;
+    scannerLink.href = `#/scan/${event.id}`;
+    staffMessage.replaceChildren();
+    checkinFeed?.stop();
+    checkinFeed = null;
+    framed = false;
+    checkinCount.textContent = "–";
+    checkinGates.replaceChildren();
+    refreshStaff();
+    const bearer = token.value.trim();
+    if (!bearer) {
+      checkinState.textContent = "Enter the organizer token above to see check-ins.";
+      return;
+    }
+    readCheckins();
+    checkinFeed = new CheckinFeed(event.id, bearer, (figures) => {
+      framed = true;
+      checkinState.textContent = "Live.";
+      checkinState.dataset.state = "live";
+      showCheckins(figures);
+    }, (state, detail) => {
+      checkinState.dataset.state = state;
+      checkinState.textContent = { connecting: "Connecting…", live: "Live.", offline: "Reconnecting…", refused: detail || "Refused." }[state];
+      // While the socket is down, the figures are read every few seconds instead.
+      if (state === "offline") framed = false;
+    });
+  }
+  checkinPoll = setInterval(() => {
+    if (doorEvent && token.value.trim() && checkinFeed && !framed) readCheckins();
+  }, 5000);
+  token.addEventListener("change", () => {
+    const eventId = doorEvent;
+    if (eventId) api.event(eventId).then((event) => { if (eventId === doorEvent) watchDoor(event); }).catch(() => {});
+  });
+
   let feed = null;
   let watching = 0;
   /** The event whose waiting room the card shows, what the server last said of it (null: none), and whether the
@@ -251,6 +379,7 @@ export async function renderOrganizer(root, { live }) {
     const event = await api.event(eventId);
     if (mine !== watching) return;
     queueTitle.textContent = `${event.title} (#${event.id})`;
+    watchDoor(event);
     queueEvent = eventId;
     queueEdited = false;
     queueMessage.replaceChildren();
@@ -362,6 +491,8 @@ export async function renderOrganizer(root, { live }) {
   await refreshEvents();
   return () => {
     clearInterval(queueTimer);
+    clearInterval(checkinPoll);
+    checkinFeed?.stop();
     feed?.stop();
   };
 }
