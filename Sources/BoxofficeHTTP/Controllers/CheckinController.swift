@@ -40,7 +40,7 @@ struct CheckinController {
         Counter(label: "boxoffice_checkins_total", dimensions: [("event", String(event.id.rawValue)), ("result", answer.result.rawValue)]).increment()
         return CheckinBody(
             result: answer.result.rawValue, reason: answer.reason, ticket: answer.claim.map { summary(of: $0, in: event) },
-            checkedInAt: answer.checkin?.checkedInAt, gate: answer.checkin?.gate
+            checkedInAt: answer.checkin?.checkedInAt, scannedAt: answer.checkin?.scannedAt, gate: answer.checkin?.gate
         )
     }
 

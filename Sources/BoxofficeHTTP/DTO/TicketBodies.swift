@@ -98,8 +98,10 @@ struct CheckinBody: ResponseEncodable {
     let result: String
     let reason: String
     let ticket: TicketSummary?
-    /// When the ticket was first let in.
+    /// When the ticket was first let in (recorded by the database).
     let checkedInAt: Date?
+    /// When that first admission was scanned (earlier than `checked_in_at` for a scan uploaded later by an offline scanner).
+    let scannedAt: Date?
     /// Where it was first let in.
     let gate: String?
 }
