@@ -19,7 +19,8 @@ public struct CheckinDesk: Sendable {
     public func checkIn(_ request: CheckinRequest, at event: EventID, now: Date) async throws -> CheckinAnswer {
         let claim: TicketClaim
         do {
-            claim = try TicketSecret.verify(request.secret, event: event, key: try await keyring.publicKey(of: event, now: now))
+            let keys = try await keyring.pair(of: event, now: now)
+            claim = try TicketSecret.verify(request.secret, event: event, key: keys.public, signer: keys.private)
         } catch let flaw as TicketSecret.Flaw {
             return CheckinAnswer(result: .invalid, reason: Self.reason(flaw), claim: nil, checkin: nil)
         }

@@ -24,7 +24,8 @@ public final class TicketKeyring: Sendable {
         try await pair(of: event, now: now).public
     }
 
-    private func pair(of event: EventID, now: Date) async throws -> (private: Curve25519.Signing.PrivateKey, public: Curve25519.Signing.PublicKey) {
+    /// The event's private and public key.
+    public func pair(of event: EventID, now: Date) async throws -> (private: Curve25519.Signing.PrivateKey, public: Curve25519.Signing.PublicKey) {
         if let pair = keys.withLock({ $0[event] }) { return pair }
         let raw = try await store.ticketKey(of: event, candidate: Array(Curve25519.Signing.PrivateKey().rawRepresentation), at: now)
         let key = try Curve25519.Signing.PrivateKey(rawRepresentation: raw)

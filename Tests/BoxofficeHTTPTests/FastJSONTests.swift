@@ -100,3 +100,26 @@ struct PlainBookingBodyTests {
         #expect(Self.bodies.dropFirst(5).allSatisfy { SafeBookingRequest(plainJSON: ByteBuffer(string: $0)) == nil })
     }
 }
+
+@Suite("The hand-written answer of a check-in")
+struct CheckinJSONTests {
+    static let answers: [CheckinBody] = [
+        CheckinBody(result: "invalid", reason: "Not a ticket: \"x\" \\ \n", ticket: nil, checkedInAt: nil, scannedAt: nil, gate: nil),
+        CheckinBody(
+            result: "admitted", reason: "Welcome in.",
+            ticket: .init(id: "b.1", seat: SeatBody(id: 7, section: "Stalls «A»", row: "C", number: 12, category: "Front"), pool: nil, category: "Front"),
+            checkedInAt: Date(timeIntervalSince1970: 1_800_000_000.5), scannedAt: Date(timeIntervalSince1970: 1_799_999_990), gate: "North \"1\""
+        ),
+        CheckinBody(
+            result: "already_checked_in", reason: "Already checked in at gate ü.",
+            ticket: .init(id: "b.2", seat: nil, pool: .init(id: 3, name: "Standing\t"), category: "Standing\t"),
+            checkedInAt: Date(timeIntervalSince1970: 0), scannedAt: nil, gate: "ü"
+        ),
+    ]
+
+    @Test("is byte for byte what the API's JSON encoder writes, escapes included", arguments: answers.indices)
+    func sameAsEncoder(index: Int) throws {
+        let body = Self.answers[index]
+        #expect(body.json == String(decoding: try APICoding.makeEncoder().encode(body), as: UTF8.self))
+    }
+}

@@ -23,16 +23,27 @@ struct TicketSecretTests {
         #expect(try TicketSecret.verify(try TicketSecret.sign(pool, with: key), event: pool.eventID, key: key.publicKey) == pool)
     }
 
-    @Test("another key's signature is forged; any changed byte is forged or unreadable")
-    func forgery() throws {
+    @Test("another key's signature is forged; any changed byte is forged or unreadable; the same with the signer's shortcut", arguments: [false, true])
+    func forgery(withSigner: Bool) throws {
+        let signer = withSigner ? key : nil
         let other = Curve25519.Signing.PrivateKey()
-        #expect(throws: TicketSecret.Flaw.forged) { try TicketSecret.verify(try TicketSecret.sign(claim, with: other), event: claim.eventID, key: key.publicKey) }
-        let bytes = try #require(Base64URL.decode(try TicketSecret.sign(claim, with: key)))
+        #expect(throws: TicketSecret.Flaw.forged) {
+            try TicketSecret.verify(try TicketSecret.sign(claim, with: other), event: claim.eventID, key: key.publicKey, signer: signer)
+        }
+        let secret = try TicketSecret.sign(claim, with: key)
+        #expect(try TicketSecret.verify(secret, event: claim.eventID, key: key.publicKey, signer: signer) == claim)
+        let bytes = try #require(Base64URL.decode(secret))
         for index in bytes.indices {
             var changed = bytes
             changed[index] ^= 0x01
-            #expect(throws: TicketSecret.Flaw.self) { try TicketSecret.verify(Base64URL.encode(changed), event: claim.eventID, key: key.publicKey) }
+            #expect(throws: TicketSecret.Flaw.self) { try TicketSecret.verify(Base64URL.encode(changed), event: claim.eventID, key: key.publicKey, signer: signer) }
         }
+    }
+
+    @Test("this platform's Ed25519 signs deterministically, so the door's shortcut (sign again, compare) applies")
+    func deterministic() throws {
+        let payload = TicketSecret.payload(of: claim)
+        #expect(Array(try key.signature(for: payload)) == Array(try key.signature(for: payload)))
     }
 
     @Test("a ticket of another event is refused as such, before its signature")
