@@ -23,9 +23,9 @@ struct DoorsWatcher: Service {
             try await cancelWhenGracefulShutdown {
                 var published: [EventID: CheckinProgress] = [:]
                 while true {
-                    let watched = live.watchedDoors()
-                    published = published.filter { watched.contains($0.key) }
-                    for id in watched {
+                    // What was published stays remembered (the hub keeps the frame for the next subscriber), so an
+                    // event watched again gets a new frame only when its counts moved.
+                    for id in live.watchedDoors() {
                         guard let event = try? engine.engine(for: id).snapshot.event else { continue }
                         do {
                             let progress = try await store.checkinCounts(of: event, at: now())

@@ -57,7 +57,8 @@ struct PostgresCheckinTransaction: CheckinTransaction {
             SELECT t, \(event.rawValue), b, g, n, s, c FROM UNNEST(
                 \(attempts.map(\.claim.ticket.description)), \(attempts.map(\.claim.ticket.booking.rawValue)), \(attempts.map(\.record.gate)),
                 \(attempts.map(\.record.nonce)), \(attempts.map(\.record.scannedAt)), \(attempts.map(\.record.checkedInAt))
-            ) AS a(t, b, g, n, s, c)
+            ) WITH ORDINALITY AS a(t, b, g, n, s, c, ord)
+            ORDER BY ord
             ON CONFLICT DO NOTHING
             """,
             logger: logger
@@ -89,9 +90,11 @@ extension PostgresBookingStore: TicketStore {
                 for try await key in try await connection.query("SELECT private_key FROM ticket_keys WHERE event_id = \(event.rawValue)", logger: logger)
                     .decode(String.self)
                 {
-                    if let bytes = Base64URL.decode(key) { return bytes }
+                    // A key that does not read back is damage to report, never a reason to sign with another.
+                    guard let bytes = Base64URL.decode(key), bytes.count == 32 else { throw TicketKeyDamaged(event: event) }
+                    return bytes
                 }
-                return candidate
+                throw TicketKeyDamaged(event: event)
             }
         }
     }

@@ -106,17 +106,29 @@ extension SQLiteBookingStore: TicketStore {
                 [ColumnCoding.int(event.rawValue), .blob(ByteBuffer(bytes: candidate)), ColumnCoding.millis(at)]
             )
             let rows = try await connection.query("SELECT private_key FROM ticket_keys WHERE event_id = ?", [ColumnCoding.int(event.rawValue)])
-            guard var blob = rows.first?.column("private_key")?.blob, let bytes = blob.readBytes(length: blob.readableBytes) else { return candidate }
+            // A key that does not read back is damage to report, never a reason to sign with another.
+            guard var blob = rows.first?.column("private_key")?.blob, let bytes = blob.readBytes(length: blob.readableBytes), bytes.count == 32 else {
+                throw TicketKeyDamaged(event: event)
+            }
             return bytes
         }
     }
 
     public func ticketStates(_ tickets: [TicketID]) async throws -> (versions: [TicketID: Int], checkins: [TicketID: CheckinRecord]) {
-        // The writer's connection, outside a batch: what it reads is what the last batch wrote.
-        try await database.write { connection in
-            let steps = SQLiteCheckinTransaction(connection: connection)
-            return (try await steps.ticketVersions(tickets), try await steps.checkins(tickets))
+        // The reader's connection: a ticket page never waits behind the writer's batches.
+        var versions: [TicketID: Int] = [:]
+        var records: [TicketID: CheckinRecord] = [:]
+        for start in stride(from: 0, to: tickets.count, by: 500) {
+            let chunk = tickets[start ..< min(start + 500, tickets.count)].map { SQLiteData.text($0.description) }
+            let marks = ColumnCoding.placeholders(chunk.count)
+            for row in try await database.read("SELECT ticket_id, version FROM ticket_versions WHERE ticket_id IN (\(marks))", chunk) {
+                if let id = row.column("ticket_id")?.string.flatMap(TicketID.init), let version = row.column("version")?.integer { versions[id] = version }
+            }
+            for row in try await database.read("SELECT * FROM checkins WHERE ticket_id IN (\(marks))", chunk) {
+                if let id = row.column("ticket_id")?.string.flatMap(TicketID.init) { records[id] = SQLiteTicketTables.record(row) }
+            }
         }
+        return (versions, records)
     }
 
     public func reissue(_ ticket: TicketID, of event: EventID, at: Date) async throws -> Int {

@@ -41,7 +41,7 @@ public struct CheckinRecord: Hashable, Sendable {
     public var nonce: String
     /// When it was scanned.
     public var scannedAt: Date
-    /// When the database recorded it.
+    /// When the instance that decided it took the scan (its clock).
     public var checkedInAt: Date
 
     /// Creates a record.

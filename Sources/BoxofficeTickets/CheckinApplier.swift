@@ -3,7 +3,7 @@ import Foundation
 
 /// How a batch of genuine scans is decided, the same on every backend: a ticket admits if its booking is confirmed
 /// and its secret is its current version; the first check-in recorded wins, and a retried scan (its nonce) gets
-/// its own answer again.
+/// its own answer again — also when the ticket was revoked after it got in.
 public enum CheckinApplier {
     /// Decides `attempts` with `transaction`'s steps, answering each in order.
     public static func apply(_ attempts: [CheckinAttempt], of event: EventID, in transaction: some CheckinTransaction) async throws -> [CheckinOutcome] {
@@ -12,6 +12,7 @@ public enum CheckinApplier {
         let versions = try await transaction.ticketVersions(tickets)
         var outcomes = [CheckinOutcome?](repeating: nil, count: attempts.count)
         var candidates: [TicketID: CheckinAttempt] = [:]
+        var revoked: Set<TicketID> = []
         for (index, attempt) in attempts.enumerated() {
             let ticket = attempt.claim.ticket
             guard let status = statuses[ticket.booking] else {
@@ -21,8 +22,10 @@ public enum CheckinApplier {
             let current = versions[ticket] ?? 1
             if status != .confirmed {
                 outcomes[index] = .revoked(.booking(status))
+                revoked.insert(ticket)
             } else if attempt.claim.version < current {
                 outcomes[index] = .revoked(.reissued(current: current))
+                revoked.insert(ticket)
             } else if attempt.claim.version > current {
                 outcomes[index] = .unknown
             } else if candidates[ticket] == nil {
@@ -31,13 +34,23 @@ public enum CheckinApplier {
         }
         let inserted = candidates.keys.sorted().compactMap { candidates[$0] }
         if !inserted.isEmpty { try await transaction.insertCheckins(inserted, of: event) }
-        let recorded = candidates.isEmpty ? [:] : try await transaction.checkins(Array(candidates.keys))
-        for (index, attempt) in attempts.enumerated() where outcomes[index] == nil {
-            guard let first = recorded[attempt.claim.ticket] else {
-                outcomes[index] = .unknown
-                continue
+        let read = Array(candidates.keys) + revoked
+        let recorded = read.isEmpty ? [:] : try await transaction.checkins(read)
+        for (index, attempt) in attempts.enumerated() {
+            let first = recorded[attempt.claim.ticket]
+            switch outcomes[index] {
+            case nil:
+                guard let first else {
+                    outcomes[index] = .unknown
+                    continue
+                }
+                outcomes[index] = first.nonce == attempt.record.nonce ? .admitted(first) : .alreadyCheckedIn(first)
+            case .revoked? where first?.nonce == attempt.record.nonce:
+                // The retry of the scan that let the ticket in, before it was revoked: the same answer as then.
+                outcomes[index] = first.map { .admitted($0) }
+            default:
+                break
             }
-            outcomes[index] = first.nonce == attempt.record.nonce ? .admitted(first) : .alreadyCheckedIn(first)
         }
         return outcomes.map { $0 ?? .unknown }
     }

@@ -37,7 +37,7 @@ public struct CheckinDesk: Sendable {
         case .revoked(.reissued):
             return CheckinAnswer(result: .revoked, reason: "Revoked: this ticket was given a new code; ask for the new one.", claim: claim, checkin: nil)
         case .unknown:
-            return CheckinAnswer(result: .invalid, reason: "Not a ticket of this event: no such booking.", claim: nil, checkin: nil)
+            return CheckinAnswer(result: .invalid, reason: "Not a valid ticket: no such booking, or a code never issued.", claim: nil, checkin: nil)
         }
     }
 

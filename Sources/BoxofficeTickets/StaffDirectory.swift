@@ -14,7 +14,7 @@ public final class StaffDirectory: Sendable {
     }
 
     private let store: any TicketStore
-    private let answers = Mutex<[Key: (isStaff: Bool, until: Date)]>([:])
+    private let answers = Mutex<(known: [Key: (isStaff: Bool, until: Date)], changes: Int)>(([:], 0))
 
     /// A directory over a store.
     public init(store: any TicketStore) {
@@ -24,11 +24,14 @@ public final class StaffDirectory: Sendable {
     /// Whether an identity is door staff of an event.
     public func isStaff(_ identity: String, of event: EventID, now: Date) async throws -> Bool {
         let key = Key(identity: identity, event: event)
-        if let known = answers.withLock({ $0[key] }), known.until > now { return known.isStaff }
+        let (known, changes) = answers.withLock { ($0.known[key], $0.changes) }
+        if let known, known.until > now { return known.isStaff }
         let isStaff = try await store.isStaff(identity, of: event)
         answers.withLock { answers in
-            if answers.count > 10_000 { answers = answers.filter { $0.value.until > now } }
-            answers[key] = (isStaff, now.addingTimeInterval(Self.lifetime))
+            // An answer read before a change made here is not kept: it may be what the change undid.
+            guard answers.changes == changes else { return }
+            if answers.known.count > 10_000 { answers.known = [:] }
+            answers.known[key] = (isStaff, now.addingTimeInterval(Self.lifetime))
         }
         return isStaff
     }
@@ -36,15 +39,22 @@ public final class StaffDirectory: Sendable {
     /// Makes an identity door staff of an event.
     public func add(_ member: StaffMember, to event: EventID) async throws -> StaffMember {
         let added = try await store.addStaff(member, to: event)
-        answers.withLock { $0[Key(identity: member.identity, event: event)] = nil }
+        forget(member.identity, of: event)
         return added
     }
 
     /// Ends an identity's door duty at an event. - Returns: false when it had none.
     public func remove(_ identity: String, from event: EventID) async throws -> Bool {
         let removed = try await store.removeStaff(identity, from: event)
-        answers.withLock { $0[Key(identity: identity, event: event)] = nil }
+        forget(identity, of: event)
         return removed
+    }
+
+    private func forget(_ identity: String, of event: EventID) {
+        answers.withLock { answers in
+            answers.known[Key(identity: identity, event: event)] = nil
+            answers.changes += 1
+        }
     }
 
     /// An event's door staff.

@@ -40,8 +40,8 @@ public struct TicketOffice: Sendable {
     /// A booking's tickets: signed while it is confirmed, revoked once refunded.
     /// - Throws: ``TicketError/notIssued(_:_:)`` for a booking never paid.
     public func tickets(of booking: Booking, in event: Event, now: Date) async throws -> [IssuedTicket] {
-        // A refunded booking lists its tickets as revoked (a payment refunded before confirming shows them too: its
-        // seats were never let out, and its tickets never admit).
+        // A refunded booking lists its tickets as revoked. (Today a booking is refunded only when its payment arrived
+        // after it was given up, so it never had tickets; refunds of confirmed bookings come with the back office.)
         guard booking.status == .confirmed || booking.status == .refunded else {
             throw TicketError.notIssued(booking.id, booking.status)
         }

@@ -33,6 +33,21 @@ public protocol TicketStore: Sendable {
     func isStaff(_ identity: String, of event: EventID) async throws -> Bool
 }
 
+/// An event's stored signing key does not read back as one: the database was damaged or edited by hand. Tickets of
+/// the event can neither be signed nor checked until it is repaired; signing with another key would split the event's
+/// tickets between keys.
+public struct TicketKeyDamaged: Error, CustomStringConvertible {
+    /// The event.
+    public let event: EventID
+
+    /// Names the damage.
+    public init(event: EventID) {
+        self.event = event
+    }
+
+    public var description: String { "the stored ticket key of event \(event) is not a 32-byte Ed25519 key" }
+}
+
 /// The steps of a check-in batch inside one transaction, in each backend's SQL; ``CheckinApplier`` runs them.
 public protocol CheckinTransaction {
     /// The statuses of bookings (those that exist).

@@ -166,6 +166,10 @@ struct TicketHTTPTests {
 
             let scanned = try await client.send(.post, "/api/events/\(sale.event)/checkins", json: body, headers: door)
             #expect(scanned.status == .ok && scanned.object["result"] as? String == "admitted", "\(scanned.text)")
+            #expect(try await client.send(.post, "/api/events/\(sale.event)/checkins", json: body, headers: door).object["result"] as? String == "admitted",
+                    "the same scanner's retry")
+            let sameNonce = try await client.send(.post, "/api/events/\(sale.event)/checkins", json: body, headers: client.organizer)
+            #expect(sameNonce.object["result"] as? String == "already_checked_in", "another scanner with the same nonce is another scan: \(sameNonce.text)")
             #expect(try await client.send(.get, "/api/events/\(sale.event)/checkins/offline", headers: door).status == .ok)
             let other = try #require(try await client.send(.post, "/api/events", json: Self.eventJSON, headers: client.organizer).object["id"] as? Int)
             #expect(try await client.send(.post, "/api/events/\(other)/checkins", json: body, headers: door).status == .forbidden, "another event's door")

@@ -45,6 +45,19 @@ struct CheckinApplierTests {
         #expect(later == [.admitted(first.record), .alreadyCheckedIn(first.record)])
     }
 
+    @Test("the retry of the scan that let a ticket in is admitted again, though the ticket was given a new secret since")
+    func retryAfterRevocation() async throws {
+        let memory = Memory()
+        let booking = BookingID(rawValue: UUID())
+        memory.statuses[booking] = .confirmed
+        let ticket = TicketID(booking: booking, ordinal: 1)
+        let first = attempt(ticket, nonce: "n1")
+        #expect(try await CheckinApplier.apply([first], of: event, in: memory) == [.admitted(first.record)])
+        memory.versions[ticket] = 2
+        let outcomes = try await CheckinApplier.apply([attempt(ticket, nonce: "n1"), attempt(ticket, nonce: "n2")], of: event, in: memory)
+        #expect(outcomes == [.admitted(first.record), .revoked(.reissued(current: 2))])
+    }
+
     @Test("a refunded booking's ticket, an older secret and an unknown booking do not admit, and record nothing")
     func refusals() async throws {
         let memory = Memory()

@@ -28,14 +28,16 @@ struct CheckinController {
 
     private func checkIn(_ request: Request, context: BoxofficeRequestContext) async throws -> CheckinBody {
         let event = try await door(context)
+        let principal = try context.requirePrincipal()
         let body = try await request.decodeJSON(CheckinRequestBody.self, limit: context.bodyLimit)
-        let nonce = try TextRules.required(body.nonce, field: "nonce")
-        let gate = try body.gate.map { try TextRules.required($0, field: "gate") } ?? "main"
-        guard nonce.count <= Self.maxNonceLength, gate.count <= Self.maxGateLength else {
-            throw Problem.invalid("nonce may have at most \(Self.maxNonceLength) characters and gate at most \(Self.maxGateLength).")
+        let nonce = try TextRules.required(body.nonce, field: "nonce", maxLength: Self.maxNonceLength)
+        let gate = try body.gate.map { try TextRules.required($0, field: "gate", maxLength: Self.maxGateLength) } ?? "main"
+        guard nonce.utf8.count <= Self.maxNonceLength, gate.utf8.count <= Self.maxGateLength else {
+            throw Problem.invalid("nonce may have at most \(Self.maxNonceLength) bytes and gate at most \(Self.maxGateLength).")
         }
+        // A nonce names a retry of one scanner's scan: two scanners that happen to pick the same nonce are two scans.
         let answer = try await tickets.desk.checkIn(
-            CheckinRequest(secret: body.secret, nonce: nonce, gate: gate, scannedAt: body.scannedAt), at: event.id, now: now()
+            CheckinRequest(secret: body.secret, nonce: principal.owner + "/" + nonce, gate: gate, scannedAt: body.scannedAt), at: event.id, now: now()
         )
         Counter(label: "boxoffice_checkins_total", dimensions: [("event", String(event.id.rawValue)), ("result", answer.result.rawValue)]).increment()
         return CheckinBody(
