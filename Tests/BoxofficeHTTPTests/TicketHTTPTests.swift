@@ -196,6 +196,12 @@ struct TicketHTTPTests {
                 let reply = try await client.send(.post, "/api/events/\(sale.event)/checkins", json: body, headers: client.organizer)
                 #expect((400 ..< 500).contains(reply.status.code), "\(body): \(reply.status.code) \(reply.text)")
             }
+            let array = try await client.send(.post, "/api/events/\(sale.event)/checkins", json: "[]", headers: client.organizer)
+            #expect(array.status == .badRequest && (array.object["detail"] as? String ?? "").contains("must be an object"), "\(array.text)")
+            let date = try await client.send(
+                .post, "/api/events/\(sale.event)/checkins", json: #"{"secret": "x", "nonce": "a", "scanned_at": "yesterday"}"#, headers: client.organizer
+            )
+            #expect(date.status == .badRequest && (date.object["detail"] as? String ?? "").contains("ISO 8601"), "\(date.text)")
             #expect(try await client.send(.post, "/api/events/999/checkins", json: #"{"secret": "x", "nonce": "a"}"#, headers: client.organizer).status == .notFound)
             let counts = try await client.send(.get, "/api/events/\(sale.event)/checkins", headers: client.organizer).object
             #expect(counts["checked_in"] as? Int == 0)

@@ -1,7 +1,12 @@
+import Foundation
+
 /// Explains a JSON decoding failure in words a client developer can act on.
 enum DecodingErrorText {
     static func describe(_ error: DecodingError) -> String {
         switch error {
+        case .dataCorrupted(let context) where context.codingPath.isEmpty && context.debugDescription.localizedCaseInsensitiveContains("date"):
+            // Foundation's ISO 8601 dates fail without saying where.
+            return "A date is not valid: write it in ISO 8601 with a time zone, such as 2030-01-01T20:00:00Z."
         case .dataCorrupted(let context) where context.codingPath.isEmpty:
             return "The request body is not valid JSON."
         case .dataCorrupted(let context):
@@ -40,6 +45,7 @@ enum DecodingErrorText {
         case is Int.Type, is Int64.Type, is Int32.Type: "an integer"
         case is Bool.Type: "true or false"
         case is Double.Type: "a number"
+        case is [String: Any].Type: "an object"
         default: type is any Collection.Type ? "an array" : "an object"
         }
     }
