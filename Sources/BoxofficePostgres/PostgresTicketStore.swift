@@ -30,28 +30,26 @@ struct PostgresCheckinTransaction: CheckinTransaction {
     let connection: PostgresConnection
     let logger: Logger
 
-    func bookingStatuses(_ bookings: [BookingID]) async throws -> [BookingID: BookingStatus] {
+    func states(of bookings: [BookingID], tickets: [TicketID]) async throws -> (statuses: [BookingID: BookingStatus], versions: [TicketID: Int]) {
         var statuses: [BookingID: BookingStatus] = [:]
-        for try await (id, status) in try await connection.query(
-            "SELECT id, status FROM bookings WHERE id = ANY(\(bookings.map(\.rawValue)))", logger: logger
-        ).decode((UUID, String).self) {
-            if let status = BookingStatus(rawValue: status) { statuses[BookingID(rawValue: id)] = status }
-        }
-        return statuses
-    }
-
-    func ticketVersions(_ tickets: [TicketID]) async throws -> [TicketID: Int] {
         var versions: [TicketID: Int] = [:]
-        for try await (id, version) in try await connection.query(
-            "SELECT ticket_id, version FROM ticket_versions WHERE ticket_id = ANY(\(tickets.map(\.description)))", logger: logger
-        ).decode((String, Int).self) {
-            if let ticket = TicketID(id) { versions[ticket] = version }
+        // One round trip for both: a booking's row carries its status, a reissued ticket's its version.
+        for try await (id, status, version) in try await connection.query(
+            """
+            SELECT id::text, status, NULL::integer FROM bookings WHERE id = ANY(\(bookings.map(\.rawValue)))
+            UNION ALL SELECT ticket_id, NULL, version FROM ticket_versions WHERE ticket_id = ANY(\(tickets.map(\.description)))
+            """,
+            logger: logger
+        ).decode((String, String?, Int?).self) {
+            if let status, let booking = BookingID(id), let value = BookingStatus(rawValue: status) { statuses[booking] = value }
+            if let version, let ticket = TicketID(id) { versions[ticket] = version }
         }
-        return versions
+        return (statuses, versions)
     }
 
-    func insertCheckins(_ attempts: [CheckinAttempt], of event: EventID) async throws {
-        try await connection.query(
+    func insertCheckins(_ attempts: [CheckinAttempt], of event: EventID) async throws -> Set<TicketID> {
+        var inserted: Set<TicketID> = []
+        for try await id in try await connection.query(
             """
             INSERT INTO checkins (ticket_id, event_id, booking_id, gate, nonce, scanned_at, checked_in_at)
             SELECT t, \(event.rawValue), b, g, n, s, c FROM UNNEST(
@@ -60,9 +58,13 @@ struct PostgresCheckinTransaction: CheckinTransaction {
             ) WITH ORDINALITY AS a(t, b, g, n, s, c, ord)
             ORDER BY ord
             ON CONFLICT DO NOTHING
+            RETURNING ticket_id
             """,
             logger: logger
-        )
+        ).decode(String.self) {
+            if let ticket = TicketID(id) { inserted.insert(ticket) }
+        }
+        return inserted
     }
 
     func checkins(_ tickets: [TicketID]) async throws -> [TicketID: CheckinRecord] {
@@ -103,7 +105,7 @@ extension PostgresBookingStore: TicketStore {
         try await Deadline.run(within: timeout) { [self] in
             try await client.withConnection { connection in
                 let steps = PostgresCheckinTransaction(connection: connection, logger: logger)
-                return (try await steps.ticketVersions(tickets), try await steps.checkins(tickets))
+                return (try await steps.states(of: [], tickets: tickets).versions, try await steps.checkins(tickets))
             }
         }
     }
@@ -125,8 +127,11 @@ extension PostgresBookingStore: TicketStore {
     }
 
     public func checkIn(_ attempts: [CheckinAttempt], of event: EventID) async throws -> [CheckinOutcome] {
+        // Statement by statement on one connection, without BEGIN and COMMIT: the one write is a single conditional
+        // insert, atomic by itself, and every read sees what is committed — what a READ COMMITTED transaction would
+        // see, for two round trips less per batch.
         try await Deadline.run(within: timeout) { [self] in
-            try await client.withTransaction(logger: logger) { connection in
+            try await client.withConnection { connection in
                 try await CheckinApplier.apply(attempts, of: event, in: PostgresCheckinTransaction(connection: connection, logger: logger))
             }
         }

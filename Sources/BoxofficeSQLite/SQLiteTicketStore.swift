@@ -48,17 +48,13 @@ enum SQLiteTicketTables {
 struct SQLiteCheckinTransaction: CheckinTransaction {
     let connection: SQLiteConnection
 
-    func bookingStatuses(_ bookings: [BookingID]) async throws -> [BookingID: BookingStatus] {
+    func states(of bookings: [BookingID], tickets: [TicketID]) async throws -> (statuses: [BookingID: BookingStatus], versions: [TicketID: Int]) {
         var statuses: [BookingID: BookingStatus] = [:]
         for row in try await SQLiteTicketTables.rows("SELECT id, status FROM bookings", where: "id", in: bookings.map(\.description), connection: connection) {
             if let id = row.column("id")?.string.flatMap(BookingID.init), let status = row.column("status")?.string.flatMap(BookingStatus.init) {
                 statuses[id] = status
             }
         }
-        return statuses
-    }
-
-    func ticketVersions(_ tickets: [TicketID]) async throws -> [TicketID: Int] {
         var versions: [TicketID: Int] = [:]
         let rows = try await SQLiteTicketTables.rows(
             "SELECT ticket_id, version FROM ticket_versions", where: "ticket_id", in: tickets.map(\.description), connection: connection
@@ -66,10 +62,11 @@ struct SQLiteCheckinTransaction: CheckinTransaction {
         for row in rows {
             if let id = row.column("ticket_id")?.string.flatMap(TicketID.init), let version = row.column("version")?.integer { versions[id] = version }
         }
-        return versions
+        return (statuses, versions)
     }
 
-    func insertCheckins(_ attempts: [CheckinAttempt], of event: EventID) async throws {
+    func insertCheckins(_ attempts: [CheckinAttempt], of event: EventID) async throws -> Set<TicketID> {
+        var inserted: Set<TicketID> = []
         for start in stride(from: 0, to: attempts.count, by: 100) {
             let chunk = attempts[start ..< min(start + 100, attempts.count)]
             var binds: [SQLiteData] = []
@@ -81,12 +78,14 @@ struct SQLiteCheckinTransaction: CheckinTransaction {
                     ColumnCoding.millis(attempt.record.checkedInAt),
                 ]
             }
-            _ = try await connection.query(
+            let rows = try await connection.query(
                 "INSERT INTO checkins (ticket_id, event_id, booking_id, gate, nonce, scanned_at, checked_in_at) VALUES "
-                    + Array(repeating: "(?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ") + " ON CONFLICT DO NOTHING",
+                    + Array(repeating: "(?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ") + " ON CONFLICT DO NOTHING RETURNING ticket_id",
                 binds
             )
+            for row in rows { if let id = row.column("ticket_id")?.string.flatMap(TicketID.init) { inserted.insert(id) } }
         }
+        return inserted
     }
 
     func checkins(_ tickets: [TicketID]) async throws -> [TicketID: CheckinRecord] {

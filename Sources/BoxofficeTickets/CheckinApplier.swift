@@ -8,8 +8,7 @@ public enum CheckinApplier {
     /// Decides `attempts` with `transaction`'s steps, answering each in order.
     public static func apply(_ attempts: [CheckinAttempt], of event: EventID, in transaction: some CheckinTransaction) async throws -> [CheckinOutcome] {
         let tickets = Array(Set(attempts.map(\.claim.ticket))).sorted()
-        let statuses = try await transaction.bookingStatuses(Array(Set(tickets.map(\.booking))))
-        let versions = try await transaction.ticketVersions(tickets)
+        let (statuses, versions) = try await transaction.states(of: Array(Set(tickets.map(\.booking))), tickets: tickets)
         var outcomes = [CheckinOutcome?](repeating: nil, count: attempts.count)
         var candidates: [TicketID: CheckinAttempt] = [:]
         var revoked: Set<TicketID> = []
@@ -32,10 +31,13 @@ public enum CheckinApplier {
                 candidates[ticket] = attempt
             }
         }
-        let inserted = candidates.keys.sorted().compactMap { candidates[$0] }
-        if !inserted.isEmpty { try await transaction.insertCheckins(inserted, of: event) }
-        let read = Array(candidates.keys) + revoked
-        let recorded = read.isEmpty ? [:] : try await transaction.checkins(read)
+        let ordered = candidates.keys.sorted().compactMap { candidates[$0] }
+        let inserted = ordered.isEmpty ? [] : try await transaction.insertCheckins(ordered, of: event)
+        // A ticket this batch let in has the candidate's record; only the others (another scan was first, or revoked)
+        // are read back.
+        let read = candidates.keys.filter { !inserted.contains($0) } + revoked
+        var recorded = read.isEmpty ? [:] : try await transaction.checkins(read)
+        for ticket in inserted { recorded[ticket] = candidates[ticket]?.record }
         for (index, attempt) in attempts.enumerated() {
             let first = recorded[attempt.claim.ticket]
             switch outcomes[index] {

@@ -14,7 +14,8 @@ public protocol TicketStore: Sendable {
     /// Gives a ticket a new secret: its version goes up by one. - Returns: the new version.
     func reissue(_ ticket: TicketID, of event: EventID, at: Date) async throws -> Int
 
-    /// Decides a batch of genuine scans of one event in one transaction, with ``CheckinApplier``: each answered in order.
+    /// Decides a batch of genuine scans of one event with ``CheckinApplier`` (SQLite: in one write transaction;
+    /// PostgreSQL: statement by statement, the one write being a conditional insert): each answered in order.
     func checkIn(_ attempts: [CheckinAttempt], of event: EventID) async throws -> [CheckinOutcome]
 
     /// Tickets sold for an event and those checked in, per gate.
@@ -48,15 +49,15 @@ public struct TicketKeyDamaged: Error, CustomStringConvertible {
     public var description: String { "the stored ticket key of event \(event) is not a 32-byte Ed25519 key" }
 }
 
-/// The steps of a check-in batch inside one transaction, in each backend's SQL; ``CheckinApplier`` runs them.
+/// The steps of a check-in batch, in each backend's SQL; ``CheckinApplier`` runs them. Each read sees at least what was
+/// committed before it began.
 public protocol CheckinTransaction {
-    /// The statuses of bookings (those that exist).
-    func bookingStatuses(_ bookings: [BookingID]) async throws -> [BookingID: BookingStatus]
-    /// The current versions of tickets given new secrets.
-    func ticketVersions(_ tickets: [TicketID]) async throws -> [TicketID: Int]
+    /// The statuses of bookings (those that exist), and the current versions of tickets given new secrets, in one go.
+    func states(of bookings: [BookingID], tickets: [TicketID]) async throws -> (statuses: [BookingID: BookingStatus], versions: [TicketID: Int])
     /// Records check-ins, each only if its ticket has none (a conditional insert): the first wins, across processes.
     /// Attempts come sorted by ticket, so two writers never wait on each other in opposite orders.
-    func insertCheckins(_ attempts: [CheckinAttempt], of event: EventID) async throws
+    /// - Returns: the tickets whose check-in this call recorded.
+    func insertCheckins(_ attempts: [CheckinAttempt], of event: EventID) async throws -> Set<TicketID>
     /// The first check-ins of tickets.
     func checkins(_ tickets: [TicketID]) async throws -> [TicketID: CheckinRecord]
 }

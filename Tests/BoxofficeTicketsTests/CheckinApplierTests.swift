@@ -13,11 +13,17 @@ struct CheckinApplierTests {
         var versions: [TicketID: Int] = [:]
         var records: [TicketID: CheckinRecord] = [:]
 
-        func bookingStatuses(_ bookings: [BookingID]) async throws -> [BookingID: BookingStatus] { statuses.filter { bookings.contains($0.key) } }
-        func ticketVersions(_ tickets: [TicketID]) async throws -> [TicketID: Int] { versions.filter { tickets.contains($0.key) } }
-        func insertCheckins(_ attempts: [CheckinAttempt], of event: EventID) async throws {
+        func states(of bookings: [BookingID], tickets: [TicketID]) async throws -> (statuses: [BookingID: BookingStatus], versions: [TicketID: Int]) {
+            (statuses.filter { bookings.contains($0.key) }, versions.filter { tickets.contains($0.key) })
+        }
+        func insertCheckins(_ attempts: [CheckinAttempt], of event: EventID) async throws -> Set<TicketID> {
             #expect(attempts.map(\.claim.ticket) == attempts.map(\.claim.ticket).sorted())
-            for attempt in attempts where records[attempt.claim.ticket] == nil { records[attempt.claim.ticket] = attempt.record }
+            var inserted: Set<TicketID> = []
+            for attempt in attempts where records[attempt.claim.ticket] == nil {
+                records[attempt.claim.ticket] = attempt.record
+                inserted.insert(attempt.claim.ticket)
+            }
+            return inserted
         }
         func checkins(_ tickets: [TicketID]) async throws -> [TicketID: CheckinRecord] { records.filter { tickets.contains($0.key) } }
     }
