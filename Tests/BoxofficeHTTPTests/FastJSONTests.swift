@@ -123,3 +123,22 @@ struct CheckinJSONTests {
         #expect(body.json == String(decoding: try APICoding.makeEncoder().encode(body), as: UTF8.self))
     }
 }
+
+@Suite("The plain reader of a check-in's body")
+struct CheckinPlainJSONTests {
+    @Test("reads what the decoder reads, and leaves everything else to it", arguments: [
+        #"{"secret": "abc", "nonce": "n1"}"#, #"{"nonce":"n1","gate":"North 1","secret":"abc"}"#, #" { "secret" : "a-_b" , "nonce" : "x" } "#,
+        #"{"secret": "abc", "nonce": "n1", "scanned_at": "2030-01-01T20:00:00Z"}"#, #"{"secret": "a\"b", "nonce": "n"}"#,
+        #"{"secret": "abc"}"#, #"{"secret": "abc", "nonce": "n", "nonce": "m"}"#, #"{"secret": 5, "nonce": "n"}"#, #"[]"#, #"{"secret": "abc", "nonce": "n",}"#,
+        #"{"secret": "abc", "nonce": "n"} x"#, #"{"secret": "é", "nonce": "n"}"#,
+    ])
+    func sameAsDecoder(_ text: String) throws {
+        let plain = CheckinRequestBody(plainJSON: ByteBuffer(string: text))
+        let decoded = try? APICoding.makeDecoder().decode(CheckinRequestBody.self, from: Data(text.utf8))
+        if let plain {
+            #expect(plain.secret == decoded?.secret && plain.nonce == decoded?.nonce && plain.gate == decoded?.gate && decoded?.scannedAt == nil, "\(text)")
+        }
+        let mustRead = [#"{"secret": "abc", "nonce": "n1"}"#, #"{"nonce":"n1","gate":"North 1","secret":"abc"}"#]
+        #expect(!mustRead.contains(text) || plain != nil, "\(text)")
+    }
+}

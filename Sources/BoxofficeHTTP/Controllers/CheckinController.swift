@@ -4,7 +4,6 @@ import BoxofficeEngine
 import BoxofficeTickets
 import Foundation
 import Hummingbird
-import Metrics
 
 /// The door: scanning tickets (door staff of the event, or an organizer), the counts, what a scanner keeps to work
 /// offline, and the organizer's list of door staff.
@@ -29,7 +28,7 @@ struct CheckinController {
     private func checkIn(_ request: Request, context: BoxofficeRequestContext) async throws -> CheckinBody {
         let event = try await door(context)
         let principal = try context.requirePrincipal()
-        let body = try await request.decodeJSON(CheckinRequestBody.self, limit: context.bodyLimit)
+        let body = try await request.decodeJSON(CheckinRequestBody.self, limit: context.bodyLimit, fast: CheckinRequestBody.init(plainJSON:))
         let nonce = try TextRules.required(body.nonce, field: "nonce", maxLength: Self.maxNonceLength)
         let gate = try body.gate.map { try TextRules.required($0, field: "gate", maxLength: Self.maxGateLength) } ?? "main"
         guard nonce.utf8.count <= Self.maxNonceLength, gate.utf8.count <= Self.maxGateLength else {
@@ -39,7 +38,7 @@ struct CheckinController {
         let answer = try await tickets.desk.checkIn(
             CheckinRequest(secret: body.secret, nonce: principal.owner + "/" + nonce, gate: gate, scannedAt: body.scannedAt), at: event.id, now: now()
         )
-        Counter(label: "boxoffice_checkins_total", dimensions: [("event", String(event.id.rawValue)), ("result", answer.result.rawValue)]).increment()
+        tickets.counters.count(answer.result, at: event.id)
         return CheckinBody(
             result: answer.result.rawValue, reason: answer.reason, ticket: answer.claim.map { summary(of: $0, in: event) },
             checkedInAt: answer.checkin?.checkedInAt, scannedAt: answer.checkin?.scannedAt, gate: answer.checkin?.gate

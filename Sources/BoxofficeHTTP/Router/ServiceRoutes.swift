@@ -52,6 +52,8 @@ public struct TicketRoutes: Sendable {
     public var staff: StaffDirectory
     /// Accounts: tickets name their holder's email, and door staff are added by email.
     public var identities: any IdentityStore
+    /// `boxoffice_checkins_total`, by event and result.
+    let counters = CheckinCounters()
 
     /// The ticket routes' parts over one store.
     public init(store: any TicketStore, identities: any IdentityStore) {
