@@ -262,7 +262,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "BoxofficeQR", swiftSettings: swiftSettings),
-        .testTarget(name: "BoxofficeQRTests", dependencies: ["BoxofficeQR"], swiftSettings: swiftSettings),
+        .testTarget(name: "BoxofficeQRTests", dependencies: ["BoxofficeQR", "BoxofficeTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BoxofficeTicketsTests",
             dependencies: ["BoxofficeTickets", "BoxofficeDomain", .product(name: "Crypto", package: "swift-crypto")],

@@ -1,28 +1,11 @@
 @testable import BoxofficeQR
+import BoxofficeTestSupport
 import Foundation
 import Testing
 
 /// Every symbol is read back by an independent decoder, `zbarimg` (Debian's zbar-tools, installed by scripts/test).
 @Suite("QR codes, read back by zbarimg")
 struct QRCodeTests {
-    /// What zbarimg reads from a PNG.
-    static func decoded(_ png: [UInt8]) throws -> String {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("qr-\(UUID().uuidString).png")
-        try Data(png).write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["zbarimg", "--raw", "-q", file.path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        var text = String(decoding: data, as: UTF8.self)
-        if text.hasSuffix("\n") { text.removeLast() }
-        return text
-    }
-
     /// Printable ASCII, so the decoder's guess at a character set cannot change what it prints.
     static func payload(_ count: Int, seed: Int) -> String {
         var state = UInt64(truncatingIfNeeded: seed) &* 6_364_136_223_846_793_005 &+ 1
@@ -50,7 +33,7 @@ struct QRCodeTests {
             let text = Self.payload(QRCode.capacity(version: version, level), seed: version)
             let code = try QRCode(bytes: Array(text.utf8), errorCorrection: level)
             #expect(code.version == version)
-            #expect(try Self.decoded(code.png(scale: version > 20 ? 3 : 5)) == text, "version \(version), \(level)")
+            #expect(try ZBar.read(png: code.png(scale: version > 20 ? 3 : 5)) == text, "version \(version), \(level)")
         }
     }
 
@@ -59,7 +42,7 @@ struct QRCodeTests {
         let text = Self.payload(120, seed: 77)
         let code = try QRCode(bytes: Array(text.utf8), mask: mask)
         #expect(code.mask == mask)
-        #expect(try Self.decoded(code.png()) == text)
+        #expect(try ZBar.read(png: code.png()) == text)
         let chosen = try QRCode(bytes: Array(text.utf8))
         #expect(chosen.penalty <= code.penalty)
     }
@@ -68,7 +51,7 @@ struct QRCodeTests {
     func shortPayloads() throws {
         for count in 1 ... 40 {
             let text = Self.payload(count, seed: count)
-            #expect(try Self.decoded(QRCode(bytes: Array(text.utf8), errorCorrection: .quartile).png()) == text, "\(count) bytes")
+            #expect(try ZBar.read(png: QRCode(bytes: Array(text.utf8), errorCorrection: .quartile).png()) == text, "\(count) bytes")
         }
     }
 
