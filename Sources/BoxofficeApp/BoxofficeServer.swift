@@ -96,7 +96,7 @@ public struct BoxofficeServer {
         }
         var booking: BookingRoutes?
         /// What the event loop's fast path answers from, when it runs.
-        var fastPathParts: (engine: BookingEngine, holds: any HoldPath)?
+        var fastPathParts: (engine: BookingEngine, holds: any HoldPath, tickets: TicketRoutes?)?
         let eventLoopAnswers = EventLoopAnswerCount()
         var liveSocket: LiveSocket?
         if configuration.role.runsBooking {
@@ -129,7 +129,7 @@ public struct BoxofficeServer {
             )
             liveSocket = LiveSocket(hub: live, engine: engine, authenticator: authenticator, origins: origins, connections: connections)
             // Logging every request needs every request to reach the router.
-            if !configuration.logRequests { fastPathParts = (engine, holds) }
+            if !configuration.logRequests { fastPathParts = (engine, holds, booking?.tickets) }
         }
         let api = APIConfiguration(
             authenticator: authenticator, origins: origins, idempotency: keys, limiter: limiter, addresses: addresses,
@@ -141,10 +141,11 @@ public struct BoxofficeServer {
         let admission = api.admission
         /// The event loop's fast path, one handler per connection.
         var fastPath: @Sendable () -> [any RemovableChannelHandler] = { [] }
-        if let (engine, holds) = fastPathParts {
+        if let (engine, holds, tickets) = fastPathParts {
             fastPath = {
                 [FlashSaleChannelHandler(
-                    engine: engine, holds: holds, epoch: live.epoch, serverName: Self.serverName, answers: eventLoopAnswers, admission: admission, logger: logger
+                    engine: engine, holds: holds, epoch: live.epoch, serverName: Self.serverName, answers: eventLoopAnswers, admission: admission,
+                    tickets: tickets, logger: logger
                 )]
             }
         }

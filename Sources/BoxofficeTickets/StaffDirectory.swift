@@ -36,6 +36,13 @@ public final class StaffDirectory: Sendable {
         return isStaff
     }
 
+    /// What the directory remembers of an identity at an event's door, without asking the store; nil when it does not
+    /// know (or no longer trusts what it knew).
+    public func rememberedAnswer(_ identity: String, of event: EventID, now: Date) -> Bool? {
+        guard let known = answers.withLock({ $0.known[Key(identity: identity, event: event)] }), known.until > now else { return nil }
+        return known.isStaff
+    }
+
     /// Makes an identity door staff of an event.
     public func add(_ member: StaffMember, to event: EventID) async throws -> StaffMember {
         let added = try await store.addStaff(member, to: event)

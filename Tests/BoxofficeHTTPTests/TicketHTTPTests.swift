@@ -1,3 +1,4 @@
+import BoxofficeHTTP
 import BoxofficeTestSupport
 import Foundation
 import HTTPTypes
@@ -140,6 +141,34 @@ struct TicketHTTPTests {
             #expect(offline["revoked_bookings"] as? [String] == [sale.booking])
             #expect(Set(offline["checked_in"] as? [String] ?? []) == ["\(sale.booking).1", "\(sale.booking).2"])
             #expect((offline["reissued"] as? [[String: Any]])?.first?["version"] as? Int == 2)
+        }
+    }
+
+    @Test("scans are answered on the event loop as the route answers them; one it would not answer the same way goes to the route", arguments: TestBackend.all)
+    func onTheEventLoop(backend: TestBackend) async throws {
+        let server = try await TestServer.make(backend)
+        defer { server.remove() }
+        try await server.runOverSockets { client, count in
+            let sale = try await Self.sale(client)
+            let secret = try #require(sale.tickets[0]["secret"] as? String)
+            let before = count.value
+            let first = try await Self.scan(client, event: sale.event, secret: secret, nonce: "e1", gate: "east", headers: client.organizer)
+            #expect(first["result"] as? String == "admitted" && ((first["ticket"] as? [String: Any])?["seat"] as? [String: Any])?["row"] as? String == "A")
+            let again = try await Self.scan(client, event: sale.event, secret: secret, nonce: "e2", headers: client.organizer)
+            #expect(again["result"] as? String == "already_checked_in" && again["gate"] as? String == "east")
+            #expect(try await Self.scan(client, event: sale.event, secret: "forged", headers: client.organizer)["result"] as? String == "invalid")
+            #expect(count.value == before + 3, "answered on the event loop")
+
+            let dated = try await client.send(
+                .post, "/api/events/\(sale.event)/checkins",
+                json: #"{"secret": "\#(secret)", "nonce": "e3", "scanned_at": "2030-01-01T20:00:00Z"}"#, headers: client.organizer
+            )
+            #expect(dated.object["result"] as? String == "already_checked_in" && dated.object["gate"] as? String == "east", "\(dated.text)")
+            let empty = try await client.send(.post, "/api/events/\(sale.event)/checkins", json: #"{"secret": "\#(secret)", "nonce": ""}"#, headers: client.organizer)
+            #expect(empty.status == .unprocessableContent)
+            let stranger = try await client.guest()
+            #expect(try await client.send(.post, "/api/events/\(sale.event)/checkins", json: #"{"secret": "x", "nonce": "n"}"#, headers: stranger.headers).status == .forbidden)
+            #expect(count.value == before + 3, "a dated scan, a bad nonce and a stranger's scan went to the route")
         }
     }
 

@@ -21,28 +21,13 @@ struct CheckinController {
         group.delete("events/:id/staff/:identity", use: removeStaff)
     }
 
-    /// The longest gate name and nonce taken.
-    static let maxGateLength = 64
-    static let maxNonceLength = 100
-
     private func checkIn(_ request: Request, context: BoxofficeRequestContext) async throws -> CheckinBody {
         let event = try await door(context)
         let principal = try context.requirePrincipal()
         let body = try await request.decodeJSON(CheckinRequestBody.self, limit: context.bodyLimit, fast: CheckinRequestBody.init(plainJSON:))
-        let nonce = try TextRules.required(body.nonce, field: "nonce", maxLength: Self.maxNonceLength)
-        let gate = try body.gate.map { try TextRules.required($0, field: "gate", maxLength: Self.maxGateLength) } ?? "main"
-        guard nonce.utf8.count <= Self.maxNonceLength, gate.utf8.count <= Self.maxGateLength else {
-            throw Problem.invalid("nonce may have at most \(Self.maxNonceLength) bytes and gate at most \(Self.maxGateLength).")
-        }
-        // A nonce names a retry of one scanner's scan: two scanners that happen to pick the same nonce are two scans.
-        let answer = try await tickets.desk.checkIn(
-            CheckinRequest(secret: body.secret, nonce: principal.owner + "/" + nonce, gate: gate, scannedAt: body.scannedAt), at: event.id, now: now()
-        )
+        let answer = try await tickets.desk.checkIn(try body.request(by: principal.owner), at: event.id, now: now())
         tickets.counters.count(answer.result, at: event.id)
-        return CheckinBody(
-            result: answer.result.rawValue, reason: answer.reason, ticket: answer.claim.map { summary(of: $0, in: event) },
-            checkedInAt: answer.checkin?.checkedInAt, scannedAt: answer.checkin?.scannedAt, gate: answer.checkin?.gate
-        )
+        return CheckinBody(answer, event: event)
     }
 
     private func counts(_ request: Request, context: BoxofficeRequestContext) async throws -> CheckinCountsBody {
@@ -105,20 +90,5 @@ struct CheckinController {
         let text = context.parameters.get("id") ?? ""
         guard let id = Int64(text), let engine = try? engine.engine(for: EventID(rawValue: id)) else { throw Problem.notFound("There is no event with id \(text).") }
         return engine.snapshot.event
-    }
-
-    private func summary(of claim: TicketClaim, in event: Event) -> CheckinBody.TicketSummary {
-        switch claim.place {
-        case .seat(let seat):
-            let found = event.place(of: seat)
-            return CheckinBody.TicketSummary(
-                id: claim.ticket.description,
-                seat: found.map { SeatBody(id: seat.rawValue, section: $0.place.section, row: $0.place.row, number: $0.place.number, category: $0.category.name) },
-                pool: nil, category: found?.category.name ?? ""
-            )
-        case .pool(let pool):
-            let name = event.pool(pool)?.name ?? ""
-            return CheckinBody.TicketSummary(id: claim.ticket.description, seat: nil, pool: TicketBody.PoolBody(id: pool.rawValue, name: name), category: name)
-        }
     }
 }

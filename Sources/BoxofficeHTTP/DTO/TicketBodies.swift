@@ -85,6 +85,21 @@ struct CheckinRequestBody: Decodable {
     let nonce: String
     let gate: String?
     let scannedAt: Date?
+
+    /// The longest gate name and nonce taken, in bytes.
+    static let maxGateLength = 64
+    static let maxNonceLength = 100
+
+    /// The scan this body asks for, by a scanner: its nonce scoped to the scanner's identity (two scanners that happen
+    /// to pick the same nonce are two scans), the gate `main` when none is named.
+    func request(by scanner: String) throws -> CheckinRequest {
+        let nonce = try TextRules.required(nonce, field: "nonce", maxLength: Self.maxNonceLength)
+        let gate = try gate.map { try TextRules.required($0, field: "gate", maxLength: Self.maxGateLength) } ?? "main"
+        guard nonce.utf8.count <= Self.maxNonceLength, gate.utf8.count <= Self.maxGateLength else {
+            throw Problem.invalid("nonce may have at most \(Self.maxNonceLength) bytes and gate at most \(Self.maxGateLength).")
+        }
+        return CheckinRequest(secret: secret, nonce: scanner + "/" + nonce, gate: gate, scannedAt: scannedAt)
+    }
 }
 
 /// The door's answer to a scan.
@@ -187,5 +202,32 @@ struct StaffBody: ResponseEncodable {
         identity = member.identity
         email = member.email
         addedAt = member.addedAt
+    }
+}
+
+extension CheckinBody {
+    /// The door's answer about a scan at an event.
+    init(_ answer: CheckinAnswer, event: Event) {
+        result = answer.result.rawValue
+        reason = answer.reason
+        ticket = answer.claim.map { Self.summary(of: $0, in: event) }
+        checkedInAt = answer.checkin?.checkedInAt
+        scannedAt = answer.checkin?.scannedAt
+        gate = answer.checkin?.gate
+    }
+
+    private static func summary(of claim: TicketClaim, in event: Event) -> TicketSummary {
+        switch claim.place {
+        case .seat(let seat):
+            let found = event.place(of: seat)
+            return TicketSummary(
+                id: claim.ticket.description,
+                seat: found.map { SeatBody(id: seat.rawValue, section: $0.place.section, row: $0.place.row, number: $0.place.number, category: $0.category.name) },
+                pool: nil, category: found?.category.name ?? ""
+            )
+        case .pool(let pool):
+            let name = event.pool(pool)?.name ?? ""
+            return TicketSummary(id: claim.ticket.description, seat: nil, pool: TicketBody.PoolBody(id: pool.rawValue, name: name), category: name)
+        }
     }
 }

@@ -10,6 +10,7 @@ public final class EventLoopAnswerCount: Sendable {
     enum Route: String, Sendable {
         case safeBooking = "POST /api/book/safe"
         case seatMap = "GET /api/events/{id}/seats"
+        case checkin = "POST /api/events/{id}/checkins"
     }
 
     private let count = Atomic<Int>(0)

@@ -9,7 +9,8 @@ import NIOHTTPTypes
 
 /// Answers the two requests that make up a flash sale's load on the connection's event loop, without a
 /// request task, the router or the middleware chain: `POST /api/book/safe`, and a seat map revalidation
-/// (`GET /api/events/{id}/seats` with `If-None-Match`). Every other request, and any of these it would not
+/// (`GET /api/events/{id}/seats` with `If-None-Match`); and the door's scans (`POST /api/events/{id}/checkins`,
+/// `FlashSaleChannelHandler+Checkin.swift`). Every other request, and any of these it would not
 /// answer exactly as the route does, passes on to Hummingbird unchanged.
 ///
 /// Connection events and errors that arrive while it holds a request (the client closing its side, a
@@ -36,9 +37,10 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
     public typealias OutboundOut = HTTPResponsePart
 
     /// A request the handler may answer, known from its head.
-    private enum Kind {
+    enum Kind {
         case safeBooking
         case seatMapRevalidation(EventID)
+        case checkin(EventID)
     }
 
     /// An inbound event or error held back while a request is in hand.
@@ -60,12 +62,14 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
         case answering
     }
 
-    private let engine: BookingEngine
+    let engine: BookingEngine
+    /// Tickets and the door, when this process serves them.
+    let tickets: TicketRoutes?
     private let admission: Admission
     private let holds: any HoldPath
     private let seatMaps: SeatMapCache
     private let serverName: String
-    private let logger: Logger
+    let logger: Logger
     private var state = State.idle
     /// The `X-Request-Id` of the request being answered here, answered back like the router does.
     private var requestID: String?
@@ -90,10 +94,12 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
     ///   - serverName: the `Server` header, as the application's configuration names it.
     ///   - answers: counts what this handler answers, together with the other connections' handlers.
     ///   - admission: the router's admission step, the same rules on this path.
+    ///   - tickets: tickets and the door, whose scans it answers too; nil for none.
     public init(
         engine: BookingEngine, holds: any HoldPath, epoch: String, serverName: String, answers: EventLoopAnswerCount,
-        admission: Admission, logger: Logger
+        admission: Admission, tickets: TicketRoutes? = nil, logger: Logger
     ) {
+        self.tickets = tickets
         self.admission = admission
         self.engine = engine
         self.holds = holds
@@ -228,6 +234,8 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
             kind = .safeBooking
         } else if head.method == .get, let event = head.path.flatMap(APIRoutes.seatMapEvent), head.headerFields[.ifNoneMatch] != nil {
             kind = .seatMapRevalidation(event)
+        } else if head.method == .post, tickets != nil, let event = head.path.flatMap(APIRoutes.checkinEvent) {
+            kind = .checkin(event)
         } else {
             return nil
         }
@@ -268,6 +276,8 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
             respond(.notModified, SeatMapCache.revalidationHeaders(etag: etag), body: nil, route: .seatMap, context: context)
             answered(context: context)
             return true
+        case .checkin(let event):
+            return checkIn(body, at: event, admitted: admitted, context: context)
         }
     }
 
@@ -305,7 +315,7 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
     }
 
     /// After an answer: handles what was read meanwhile, and lets the connection be read again.
-    private func answered(context: ChannelHandlerContext) {
+    func answered(context: ChannelHandlerContext) {
         state = .idle
         let parts = waiting
         waiting = []
@@ -342,14 +352,14 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
         respond(problem, instance: path, route: head.method == .post ? .safeBooking : .seatMap, context: context)
     }
 
-    private func respond(_ problem: Problem, instance: String, route: EventLoopAnswerCount.Route, context: ChannelHandlerContext) {
+    func respond(_ problem: Problem, instance: String, route: EventLoopAnswerCount.Route, context: ChannelHandlerContext) {
         var fields = problem.headers
         fields[.contentType] = "application/problem+json"
         respond(problem.status, fields, body: problem.json(instance: instance), route: route, context: context)
     }
 
     /// Writes an answer; without a body it has no `Content-Length`, like Hummingbird's `304`.
-    private func respond(
+    func respond(
         _ status: HTTPResponse.Status, _ headers: HTTPFields, body json: String?, route: EventLoopAnswerCount.Route, context: ChannelHandlerContext
     ) {
         var fields = headers

@@ -22,7 +22,17 @@ enum APIRoutes {
 
     /// The event a seat map path (`/api/events/{id}/seats`) names; nil for any other path.
     static func seatMapEvent(_ path: String) -> EventID? {
-        let prefix = seatMapPathPrefix, suffix = seatMapSuffix
+        event(in: path, suffix: seatMapSuffix)
+    }
+
+    /// The event a check-in path (`/api/events/{id}/checkins`) names; nil for any other path.
+    static func checkinEvent(_ path: String) -> EventID? {
+        event(in: path, suffix: "/checkins")
+    }
+
+    /// The event of `/api/events/{id}` + `suffix`.
+    private static func event(in path: String, suffix: String) -> EventID? {
+        let prefix = seatMapPathPrefix
         guard path.hasPrefix(prefix), path.hasSuffix(suffix), path.utf8.count > prefix.utf8.count + suffix.utf8.count else { return nil }
         let digits = path.utf8.dropFirst(prefix.utf8.count).dropLast(suffix.utf8.count)
         guard digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
