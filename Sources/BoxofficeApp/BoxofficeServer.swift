@@ -150,13 +150,14 @@ public struct BoxofficeServer {
             }
         }
         let socket = liveSocket
-        // A connection that sends nothing for this long between requests is closed.
         let handlers = fastPath
-        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: handlers(), idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))
+        // The connection guard keeps the idle timeout: Hummingbird's would not see the requests the event loop answers.
+        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: handlers(), idleTimeout: nil)
         let application = Application(
             router: router,
             server: .guardedHTTP1WebSocketUpgrade(
                 limits: connections, headerTimeout: .seconds(Int64(configuration.headerTimeoutSeconds)), bodyTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)),
+                idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)),
                 configuration: .init(http1: http1, ws: LiveSocket.configuration)
             ) { head, channel, _ in
                 socket?.shouldUpgrade(head, channel: channel) ?? .dontUpgrade

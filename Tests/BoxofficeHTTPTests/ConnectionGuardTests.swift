@@ -42,6 +42,31 @@ struct ConnectionGuardTests {
         }
     }
 
+    @Test("a connection busy with requests the event loop answers itself is not idle; once idle, it is closed after the idle timeout")
+    func idleTimeout() async throws {
+        var server = try await TestServer.make(.sqlite)
+        defer { server.remove() }
+        server.configuration.idleTimeoutSeconds = 1
+        try await server.runOverSockets { client, answers in
+            let port = try #require(client.port)
+            let busy = try await Self.connect(port: port, sending: "")
+            let before = answers.value
+            let body = #"{"seat_id": 99999999}"#
+            let hold = "POST /api/book/safe HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(TestServer.organizerToken)\r\n"
+                + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            let started = ContinuousClock.now
+            while ContinuousClock.now - started < .milliseconds(2_500) {
+                try await busy.writeAndFlush(ByteBuffer(string: hold))
+                try await Task.sleep(for: .milliseconds(250))
+            }
+            #expect(busy.isActive, "busy for more than twice the idle timeout, with answers the router never saw")
+            #expect(answers.value > before, "answered on the event loop")
+            try await Task.sleep(for: .milliseconds(2_500))
+            #expect(!busy.isActive, "idle for longer than the timeout, it is closed")
+            try? await busy.close()
+        }
+    }
+
     @Test("a request refused at its head, before its body, still leaves the next head timed")
     func earlyAnswer() async throws {
         var server = try await TestServer.make(.sqlite)

@@ -13,7 +13,7 @@ extension FlashSaleChannelHandler {
     /// would; the answer and its count are the route's.
     /// - Returns: false when the route must answer it.
     func checkIn(_ body: ByteBuffer, at event: EventID, admitted: AdmittedRequest, context: ChannelHandlerContext) -> Bool {
-        let now = Date()
+        let now = admission.now()
         guard let tickets, let principal = admitted.principal, let shown = try? engine.engine(for: event).snapshot.event,
             principal.role == .organizer || tickets.staff.rememberedAnswer(principal.owner, of: event, now: now) == true,
             let request = try? CheckinRequestBody(plainJSON: body)?.request(by: principal.owner)
@@ -29,19 +29,19 @@ extension FlashSaleChannelHandler {
             } catch {
                 answer = .failure(error)
             }
-            loop.execute { bound.value.handler.checkedIn(answer, event: event, context: bound.value.context) }
+            loop.execute { bound.value.handler.checkedIn(answer, instance: admitted.path.text, context: bound.value.context) }
         }
         return true
     }
 
-    private func checkedIn(_ answer: Result<CheckinBody, any Error>, event: EventID, context: ChannelHandlerContext) {
+    private func checkedIn(_ answer: Result<CheckinBody, any Error>, instance: String, context: ChannelHandlerContext) {
         guard context.channel.isActive else { return }
         switch answer {
         case .success(let body):
             respond(.ok, [.contentType: "application/json; charset=utf-8"], body: body.json, route: .checkin, context: context)
         case .failure(let error):
             let problem = ProblemMiddleware<BoxofficeRequestContext>.problem(for: error, logger: logger)
-            respond(problem, instance: "/api/events/\(event)/checkins", route: .checkin, context: context)
+            respond(problem, instance: instance, route: .checkin, context: context)
         }
         answered(context: context)
     }

@@ -41,6 +41,15 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
         case safeBooking
         case seatMapRevalidation(EventID)
         case checkin(EventID)
+
+        /// The route its answers are counted under.
+        var route: EventLoopAnswerCount.Route {
+            switch self {
+            case .safeBooking: .safeBooking
+            case .seatMapRevalidation: .seatMap
+            case .checkin: .checkin
+            }
+        }
     }
 
     /// An inbound event or error held back while a request is in hand.
@@ -65,7 +74,7 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
     let engine: BookingEngine
     /// Tickets and the door, when this process serves them.
     let tickets: TicketRoutes?
-    private let admission: Admission
+    let admission: Admission
     private let holds: any HoldPath
     private let seatMaps: SeatMapCache
     private let serverName: String
@@ -195,12 +204,12 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
                 state = .passing
                 context.fireChannelRead(wrapInboundOut(part))
             case .success(let admitted): state = .reading(head, kind, context.channel.allocator.buffer(capacity: 64), admitted)
-            case .failure(let refusal): refuse(head, refusal.problem, context: context)
+            case .failure(let refusal): refuse(head, refusal.problem, route: kind.route, context: context)
             }
         case (.reading(let head, let kind, var body, let admitted), .body(var chunk)):
             body.writeBuffer(&chunk)
             if body.readableBytes > admitted.bodyLimit {
-                refuse(head, .bodyTooLarge(limit: admitted.bodyLimit), context: context)
+                refuse(head, .bodyTooLarge(limit: admitted.bodyLimit), route: kind.route, context: context)
             } else {
                 state = .reading(head, kind, body, admitted)
             }
@@ -345,11 +354,11 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
 
     /// Answers a refused request at once, as the router does, and lets the rest of its body go by unread until its
     /// end; requests pipelined behind it wait for that.
-    private func refuse(_ head: HTTPRequest, _ problem: Problem, context: ChannelHandlerContext) {
+    private func refuse(_ head: HTTPRequest, _ problem: Problem, route: EventLoopAnswerCount.Route, context: ChannelHandlerContext) {
         state = .refusing(head)
         requestID = head.headerFields[.requestID]
         let path = head.path.map { String($0.prefix { $0 != "?" }) } ?? ""
-        respond(problem, instance: path, route: head.method == .post ? .safeBooking : .seatMap, context: context)
+        respond(problem, instance: path, route: route, context: context)
     }
 
     func respond(_ problem: Problem, instance: String, route: EventLoopAnswerCount.Route, context: ChannelHandlerContext) {

@@ -2,8 +2,12 @@ import NIOCore
 
 /// Guards one connection from the moment it is accepted, before a byte of it is parsed: counts it against the
 /// caps (``ConnectionLimits``), closes it when a request head does not arrive within the header timeout (a silent
-/// connection, a slowloris) or a request body within the body timeout, and closes it at once when a graceful
-/// shutdown begins while it has no request in hand (silent, half-sent or between requests).
+/// connection, a slowloris) or a request body within the body timeout, closes it when it stays idle — every request
+/// answered and no byte of the next — for the idle timeout, and closes it at once when a graceful shutdown begins while
+/// it has no request in hand (silent, half-sent or between requests).
+///
+/// The idle timeout is kept here, not by Hummingbird: Hummingbird sees only the requests that reach its router, so a
+/// connection busy with requests the event loop answers itself (``FlashSaleChannelHandler``) would look idle to it.
 ///
 /// It sits first in the pipeline, on bytes; ``RequestWatcher``, after the HTTP decoder, tells it where each
 /// request begins and ends. One timer per connection runs only while a deadline is set.
@@ -19,9 +23,9 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         case awaitingHead(deadline: NIODeadline)
         /// Reading a request body that must be whole by the deadline.
         case readingBody(deadline: NIODeadline)
-        /// Every request begun is read whole (answered or not: see ``unanswered``); the idle timeout of the HTTP
-        /// layer applies until the next byte.
-        case betweenRequests
+        /// Every request begun is read whole; once every one is answered (see ``unanswered``) the connection is idle
+        /// and must send its next byte by the deadline.
+        case betweenRequests(idleDeadline: NIODeadline?)
         /// Upgraded to a live socket, or closing: nothing more to guard.
         case done
     }
@@ -29,17 +33,19 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private let limits: ConnectionLimits
     private let headerTimeout: TimeAmount
     private let bodyTimeout: TimeAmount
+    private let idleTimeout: TimeAmount
     private var counted: String?
-    private(set) var phase = Phase.betweenRequests
+    private(set) var phase = Phase.betweenRequests(idleDeadline: nil)
     /// Requests whose head arrived and whose answer is not written yet (an answer may go out before its request's end).
     private var unanswered = 0
     private var timer: (task: Scheduled<Void>, deadline: NIODeadline)?
     private var context: ChannelHandlerContext?
 
-    init(limits: ConnectionLimits, headerTimeout: TimeAmount, bodyTimeout: TimeAmount) {
+    init(limits: ConnectionLimits, headerTimeout: TimeAmount, bodyTimeout: TimeAmount, idleTimeout: TimeAmount) {
         self.limits = limits
         self.headerTimeout = headerTimeout
         self.bodyTimeout = bodyTimeout
+        self.idleTimeout = idleTimeout
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -95,10 +101,13 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         unanswered += 1
         set(.readingBody(deadline: .now() + bodyTimeout))
     }
-    /// A request arrived whole: the next byte begins the next head.
-    func requestReceived() { set(.betweenRequests) }
-    /// A request's answer is written.
-    func answered() { unanswered = max(0, unanswered - 1) }
+    /// A request arrived whole: the next byte begins the next head; idle from now if its answer is written already.
+    func requestReceived() { set(.betweenRequests(idleDeadline: unanswered == 0 ? .now() + idleTimeout : nil)) }
+    /// A request's answer is written: the connection is idle from now if nothing else is owed or being read.
+    func answered() {
+        unanswered = max(0, unanswered - 1)
+        if case .betweenRequests = phase, unanswered == 0 { set(.betweenRequests(idleDeadline: .now() + idleTimeout)) }
+    }
     /// The connection became a live socket.
     func upgraded() {
         phase = .done
@@ -154,7 +163,8 @@ extension ConnectionGuard.Phase {
     var deadline: NIODeadline? {
         switch self {
         case .awaitingHead(let deadline), .readingBody(let deadline): deadline
-        case .betweenRequests, .done: nil
+        case .betweenRequests(let idleDeadline): idleDeadline
+        case .done: nil
         }
     }
 }

@@ -48,7 +48,7 @@ public final class ConnectionLimits: Sendable {
     }
 
     /// The handler that guards one connection from its accept (first in its pipeline).
-    func connectionGuard(headerTimeout: TimeAmount, bodyTimeout: TimeAmount) -> ConnectionGuard {
-        ConnectionGuard(limits: self, headerTimeout: headerTimeout, bodyTimeout: bodyTimeout)
+    func connectionGuard(headerTimeout: TimeAmount, bodyTimeout: TimeAmount, idleTimeout: TimeAmount) -> ConnectionGuard {
+        ConnectionGuard(limits: self, headerTimeout: headerTimeout, bodyTimeout: bodyTimeout, idleTimeout: idleTimeout)
     }
 }

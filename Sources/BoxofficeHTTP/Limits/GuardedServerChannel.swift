@@ -27,9 +27,11 @@ struct GuardedServerChannel<Inner: ServerChildChannel>: ServerChildChannel {
 extension HTTPServerBuilder {
     /// HTTP/1 with the WebSocket upgrade, every connection guarded from its accept (``ConnectionGuard``): counted
     /// against `limits`, closed when a request head takes longer than `headerTimeout` or a body longer than
-    /// `bodyTimeout`, and closed at once by a graceful shutdown when it has no request in hand.
+    /// `bodyTimeout`, closed when it is idle for `idleTimeout`, and closed at once by a graceful shutdown when it has no
+    /// request in hand. (Give the HTTP/1 configuration no idle timeout of its own: the guard keeps it.)
     public static func guardedHTTP1WebSocketUpgrade(
-        limits: ConnectionLimits, headerTimeout: TimeAmount, bodyTimeout: TimeAmount, configuration: HTTP1WebSocketUpgradeChannel.Configuration,
+        limits: ConnectionLimits, headerTimeout: TimeAmount, bodyTimeout: TimeAmount, idleTimeout: TimeAmount,
+        configuration: HTTP1WebSocketUpgradeChannel.Configuration,
         shouldUpgrade: @escaping @Sendable (HTTPRequest, any Channel, Logger) throws -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>>
     ) -> HTTPServerBuilder {
         var http1 = configuration.http1
@@ -38,7 +40,7 @@ extension HTTPServerBuilder {
         let watched = HTTP1WebSocketUpgradeChannel.Configuration(http1: http1, ws: configuration.ws)
         return HTTPServerBuilder { responder in
             GuardedServerChannel(inner: HTTP1WebSocketUpgradeChannel(responder: responder, configuration: watched, shouldUpgrade: shouldUpgrade)) {
-                limits.connectionGuard(headerTimeout: headerTimeout, bodyTimeout: bodyTimeout)
+                limits.connectionGuard(headerTimeout: headerTimeout, bodyTimeout: bodyTimeout, idleTimeout: idleTimeout)
             }
         }
     }
