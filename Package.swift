@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "BoxofficeAuth", targets: ["BoxofficeAuth"]),
         .library(name: "BoxofficeQR", targets: ["BoxofficeQR"]),
         .library(name: "BoxofficeTickets", targets: ["BoxofficeTickets"]),
+        .library(name: "BoxofficeBackOffice", targets: ["BoxofficeBackOffice"]),
         .library(name: "BoxofficeHTTP", targets: ["BoxofficeHTTP"]),
         .library(name: "BoxofficeApp", targets: ["BoxofficeApp"]),
         .library(name: "BoxofficeLoad", targets: ["BoxofficeLoad"]),
@@ -63,6 +64,11 @@ let package = Package(
         .target(
             name: "BoxofficeTickets",
             dependencies: ["BoxofficeDomain", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BoxofficeBackOffice",
+            dependencies: ["BoxofficeDomain", "BoxofficeMessaging", "BoxofficeTickets"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -128,6 +134,7 @@ let package = Package(
             dependencies: [
                 "BoxofficeWaitingRoom",
                 "BoxofficeTickets",
+                "BoxofficeBackOffice",
                 "BoxofficeDomain",
                 "BoxofficeStorage",
                 "BoxofficeMessaging",
@@ -142,6 +149,7 @@ let package = Package(
             dependencies: [
                 "BoxofficeWaitingRoom",
                 "BoxofficeTickets",
+                "BoxofficeBackOffice",
                 "BoxofficeDomain",
                 "BoxofficeStorage",
                 "BoxofficeMessaging",
@@ -181,6 +189,7 @@ let package = Package(
             dependencies: [
                 "BoxofficeWaitingRoom",
                 "BoxofficeTickets",
+                "BoxofficeBackOffice",
                 "BoxofficeQR",
                 "BoxofficeDomain",
                 "BoxofficeEngine",
@@ -206,6 +215,7 @@ let package = Package(
             dependencies: [
                 "BoxofficeWaitingRoom",
                 "BoxofficeTickets",
+                "BoxofficeBackOffice",
                 "BoxofficeAuth",
                 "BoxofficeBaselines",
                 "BoxofficeBroker",

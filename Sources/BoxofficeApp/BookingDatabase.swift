@@ -1,3 +1,4 @@
+import BoxofficeBackOffice
 import BoxofficeBaselines
 import BoxofficeDomain
 import BoxofficeMessaging
@@ -13,7 +14,7 @@ import ServiceLifecycle
 /// The booking service's database: embedded SQLite files or PostgreSQL.
 struct BookingDatabase {
     /// The booking store, with its outbox, dead letters, identities and idempotency keys.
-    let store: any BookingStore & OutboxStore & DeadLetterStore & MessageArchive & IdentityStore & IdempotencyStore & QueueStore & TicketStore
+    let store: any BookingStore & OutboxStore & DeadLetterStore & MessageArchive & IdentityStore & IdempotencyStore & QueueStore & TicketStore & BackOfficeStore
     /// The same store's per-request writes, for the benchmarks' baselines.
     let baselineWriter: any BaselineHoldWriter
     /// Rung by the store after commits that wrote to its outbox.

@@ -1,4 +1,5 @@
 import BoxofficeAuth
+import BoxofficeBackOffice
 import BoxofficeBaselines
 import BoxofficeDomain
 import BoxofficeEngine
@@ -115,7 +116,9 @@ public struct BoxofficeServer {
                 PaymentReconciler(store: database.store, after: .seconds(configuration.paymentRetryAfterSeconds), now: now, logger: logger),
                 Housekeeping(engine: engine, store: database.store, now: now, logger: logger),
                 MessagePruner(archive: database.store, name: "booking", logger: logger),
-                BookingPaymentConsumer(engine: engine, transport: bus.transport, deadLetters: database.store),
+                BookingPaymentConsumer(engine: engine, transport: bus.transport, deadLetters: database.store) { [store = database.store, now] refund, message in
+                    try await store.recordCredited(refund, message: message, at: now())?.bookingID
+                },
                 OutboxRelay(name: "booking", outbox: database.store, transport: bus.transport, wakeup: database.outbox, isReady: { engine.isReady }, logger: logger),
             ]
             workers.append(RevocationFollower(store: database.store, list: authenticator.revocations, now: now, logger: logger))
@@ -125,7 +128,8 @@ public struct BoxofficeServer {
                 engine: engine, holds: holds, waiters: waiters,
                 auth: AuthService(codec: authenticator.codec, store: database.store, revocations: authenticator.revocations, now: now),
                 waitingRooms: (WaitingRoom(store: database.store, signer: passes, proofs: proofs), database.store),
-                tickets: TicketRoutes(store: database.store, identities: database.store)
+                tickets: TicketRoutes(store: database.store, identities: database.store),
+                backOffice: BackOfficeRoutes(store: database.store)
             )
             liveSocket = LiveSocket(hub: live, engine: engine, authenticator: authenticator, origins: origins, connections: connections)
             // Logging every request needs every request to reach the router.

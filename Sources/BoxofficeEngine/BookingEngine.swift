@@ -145,6 +145,13 @@ public final class BookingEngine: HoldPath {
         }
     }
 
+    /// Takes in a booking change the back office committed outside the engine (a refund): the customer is told the
+    /// booking's status, and when seats or GA places went back on sale the event is read again, so they can be held.
+    public func follow(_ change: BookingStatusChange, inventoryChanged: Bool) async {
+        live?.publish(.booking(change))
+        if inventoryChanged { await follow(change.eventID, .any) }
+    }
+
     /// Re-reads every event, after changes from other processes may have been missed.
     public func refreshAll() async {
         guard isReady else { return }

@@ -12,12 +12,18 @@ public struct BookingPaymentConsumer: Service {
     private let engine: BookingEngine
     private let transport: any MessageTransport
     private let deadLetters: any DeadLetterStore
+    private let creditRecorder: CreditRecorder?
 
-    /// Creates the consumer.
-    public init(engine: BookingEngine, transport: any MessageTransport, deadLetters: any DeadLetterStore) {
+    /// Records that a refund's money went back to the wallet, with the message in the inbox; answers the refund's
+    /// booking when this call recorded it (nil for a repeat, or a refund unknown here).
+    public typealias CreditRecorder = @Sendable (_ refund: UUID, _ message: UUID) async throws -> BookingID?
+
+    /// Creates the consumer; `creditRecorder` takes the `payment.refunded` that answer refunds the back office asked for.
+    public init(engine: BookingEngine, transport: any MessageTransport, deadLetters: any DeadLetterStore, creditRecorder: CreditRecorder? = nil) {
         self.engine = engine
         self.transport = transport
         self.deadLetters = deadLetters
+        self.creditRecorder = creditRecorder
     }
 
     public func run() async throws {
@@ -47,7 +53,18 @@ public struct BookingPaymentConsumer: Service {
             let outcome = try message.body(as: PaymentFailed.self)
             (booking, event, succeeded) = (BookingID(rawValue: outcome.bookingId), outcome.eventId, false)
         case PaymentRefunded.type:
-            _ = try await engine.recordProcessed(message.id)
+            let refunded = try message.body(as: PaymentRefunded.self)
+            guard let refund = refunded.refundId, let creditRecorder else {
+                _ = try await engine.recordProcessed(message.id)
+                return
+            }
+            if let booking = try await creditRecorder(refund, message.id) {
+                let current = try await engine.booking(booking)
+                await engine.follow(
+                    BookingStatusChange(bookingID: current.id, eventID: current.eventID, customer: current.userIdentifier, status: current.status),
+                    inventoryChanged: false
+                )
+            }
             return
         default:
             return

@@ -64,29 +64,40 @@ public struct PaymentFailed: MessageBody, Equatable {
     }
 }
 
-/// The booking service asks for a successful payment to be returned: the booking could not be confirmed.
+/// The booking service asks for a successful payment to be returned, whole (the booking could not be confirmed) or in
+/// part (an organizer refunded some of its tickets).
 public struct RefundRequested: MessageBody, Equatable {
     public static let type = "refund.requested"
     /// The booking whose payment is returned.
     public var bookingId: UUID
+    /// The booking service's refund; the wallet is credited at most once per refund. Absent: the whole payment is
+    /// returned, once.
+    public var refundId: UUID?
+    /// How much to return, in minor units; absent: what is left of the payment.
+    public var amountMinor: Int64?
 
     /// Creates the request.
-    public init(bookingId: UUID) {
+    public init(bookingId: UUID, refundId: UUID? = nil, amountMinor: Int64? = nil) {
         self.bookingId = bookingId
+        self.refundId = refundId
+        self.amountMinor = amountMinor
     }
 }
 
-/// The payment service returned a booking's payment to the wallet.
+/// The payment service returned money of a booking's payment to the wallet.
 public struct PaymentRefunded: MessageBody, Equatable {
     public static let type = "payment.refunded"
     /// The booking.
     public var bookingId: UUID
     /// The amount returned, in minor units.
     public var amountMinor: Int64
+    /// The refund it answers, when the request named one.
+    public var refundId: UUID?
 
     /// Creates the outcome.
-    public init(bookingId: UUID, amountMinor: Int64) {
+    public init(bookingId: UUID, amountMinor: Int64, refundId: UUID? = nil) {
         self.bookingId = bookingId
         self.amountMinor = amountMinor
+        self.refundId = refundId
     }
 }

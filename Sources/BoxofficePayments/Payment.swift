@@ -8,7 +8,7 @@ public struct Payment: Sendable, Hashable {
         case succeeded
         /// Nothing was charged.
         case failed
-        /// The charge was returned.
+        /// The whole charge was returned.
         case refunded
     }
 
@@ -24,15 +24,19 @@ public struct Payment: Sendable, Hashable {
     public var status: Status
     /// Why a payment failed.
     public var reason: String?
+    /// How much of the charge went back to the wallet so far, in minor units; the payment reads ``Status/refunded``
+    /// once it all did.
+    public var refundedMinor: Int64
 
     /// Creates a payment record.
-    public init(bookingID: UUID, accountID: UUID?, amountMinor: Int64, currency: String, status: Status, reason: String?) {
+    public init(bookingID: UUID, accountID: UUID?, amountMinor: Int64, currency: String, status: Status, reason: String?, refundedMinor: Int64 = 0) {
         self.bookingID = bookingID
         self.accountID = accountID
         self.amountMinor = amountMinor
         self.currency = currency
         self.status = status
         self.reason = reason
+        self.refundedMinor = refundedMinor
     }
 }
 

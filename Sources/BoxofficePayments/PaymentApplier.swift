@@ -135,21 +135,27 @@ public enum PaymentApplier {
         return (ledger, wallets)
     }
 
-    /// Returns a succeeded payment to its wallet, appends the refund to the ledger and writes `payment.refunded`;
-    /// a booking without a succeeded payment changes nothing.
+    /// Returns a succeeded payment, whole or the part asked for, to its wallet, appends the refund to the ledger and
+    /// writes `payment.refunded`; a booking without a succeeded payment, or a refund larger than what is left of it,
+    /// changes nothing. A refund with an id is credited at most once: its ledger entry's id is the refund's.
     /// - Returns: what changed; nil when the message was processed before.
     public static func refund(_ request: RefundRequested, message: UUID, at: Date, in transaction: some PaymentTransaction) async throws -> PaymentEffect? {
         guard try await transaction.recordInbox([message], at: at).contains(message) else { return nil }
-        guard let payment = try await transaction.markRefunded(booking: request.bookingId, at: at), let account = payment.accountID else {
+        guard let payment = try await transaction.lockPayments(of: [request.bookingId])[request.bookingId], payment.status == .succeeded,
+              let account = payment.accountID else { return PaymentEffect(payment: nil, wallet: nil) }
+        let amount = request.amountMinor ?? payment.amountMinor - payment.refundedMinor
+        // A named refund of free tickets returns nothing but is still answered, so the booking service sees it done.
+        guard amount > 0 || (amount == 0 && request.refundId != nil), payment.refundedMinor + amount <= payment.amountMinor else {
             return PaymentEffect(payment: nil, wallet: nil)
         }
-        guard let wallet = try await transaction.credit(payment.amountMinor, to: account) else { throw MissingAccount(id: account) }
+        let returned = try await transaction.recordRefund(amount, of: request.bookingId, at: at)
+        guard let wallet = try await transaction.credit(amount, to: account) else { throw MissingAccount(id: account) }
         try await transaction.appendLedger([LedgerEntry(
-            id: UUID(), accountID: account, kind: .refund, amountMinor: payment.amountMinor, balanceAfterMinor: wallet.balanceMinor,
+            id: request.refundId ?? UUID(), accountID: account, kind: .refund, amountMinor: amount, balanceAfterMinor: wallet.balanceMinor,
             bookingID: request.bookingId, createdAt: at
         )])
-        try await transaction.appendOutbox([try Message(PaymentRefunded(bookingId: request.bookingId, amountMinor: payment.amountMinor), at: at)])
-        return PaymentEffect(payment: payment, wallet: wallet)
+        try await transaction.appendOutbox([try Message(PaymentRefunded(bookingId: request.bookingId, amountMinor: amount, refundId: request.refundId), at: at)])
+        return PaymentEffect(payment: returned, wallet: wallet)
     }
 
     /// The outcome message a payment answers its request with, naming the event the request named.

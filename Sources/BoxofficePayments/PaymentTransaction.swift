@@ -40,9 +40,10 @@ public protocol PaymentTransaction {
     /// Records bookings' payments, each unless the booking already has one.
     /// - Returns: the bookings whose payment was recorded now; a missing one was recorded by another transaction first.
     func insertPayments(_ payments: [Payment], at: Date) async throws -> Set<UUID>
-    /// Marks a succeeded payment refunded.
-    /// - Returns: the payment, now refunded; nil when the booking has no succeeded payment.
-    func markRefunded(booking: UUID, at: Date) async throws -> Payment?
+    /// Adds to what a succeeded payment returned (locked by ``lockPayments(of:)`` first); it reads refunded once all of
+    /// it went back.
+    /// - Returns: the payment after.
+    func recordRefund(_ amountMinor: Int64, of booking: UUID, at: Date) async throws -> Payment
     /// Appends entries to wallets' ledgers.
     func appendLedger(_ entries: [LedgerEntry]) async throws
     /// Writes messages to the payment service's outbox.

@@ -27,6 +27,7 @@ extension PostgresBookingStore: PostgresServiceStore {
                 guard paymentSucceeded, status != .confirmed, status != .refunded else { return .nothingToDo }
                 try await connection.query("UPDATE bookings SET status = 'refunded', updated_at = \(at) WHERE id = \(booking.rawValue)", logger: logger)
                 try await PostgresMessageTables.append([try Message(RefundRequested(bookingId: booking.rawValue), at: at)], connection: connection, logger: logger)
+                try await PostgresBackOfficeTables.append([.lateRefund(booking, was: status, at: at)], connection: connection, logger: logger)
                 return .refundRequested
             }
         }

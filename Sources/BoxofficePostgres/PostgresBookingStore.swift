@@ -72,33 +72,36 @@ public struct PostgresBookingStore: BookingStore {
     }
 
     public func booking(_ id: BookingID) async throws -> Booking? {
-        try await bookings(
-            where: "SELECT id, event_id, status, seat_ids, tickets, amount_minor, currency, user_identifier, expires_at, created_at FROM bookings WHERE id = \(id.rawValue)"
-        ).first
+        try await bookings(where: "SELECT \(unescaped: Self.bookingColumns) FROM bookings WHERE id = \(id.rawValue)").first
     }
 
     public func bookings(ofCustomer customer: String, limit: Int) async throws -> [Booking] {
         try await bookings(where: """
-            SELECT id, event_id, status, seat_ids, tickets, amount_minor, currency, user_identifier, expires_at, created_at
-            FROM bookings WHERE user_identifier = \(customer) ORDER BY created_at DESC, id LIMIT \(limit)
+            SELECT \(unescaped: Self.bookingColumns) FROM bookings WHERE user_identifier = \(customer) ORDER BY created_at DESC, id LIMIT \(limit)
             """)
     }
 
-    /// Runs a query selecting whole bookings, columns in the order `booking(_:)` names them.
+    /// Runs a query selecting whole bookings, columns in the order ``bookingColumns`` names them.
     private func bookings(where query: PostgresQuery) async throws -> [Booking] {
-        try await Deadline.run(within: timeout) { [self] in
-            var bookings: [Booking] = []
-            for try await row in try await client.query(query, logger: logger)
-                .decode((UUID, Int64, String, String, String, Int64, String, String, Date, Date).self) {
-                guard let status = BookingStatus(rawValue: row.2), let currency = Currency(row.6) else { continue }
-                bookings.append(Booking(
-                    id: BookingID(rawValue: row.0), eventID: EventID(rawValue: row.1), status: status,
-                    seatIDs: BookingText.seats(row.3), tickets: BookingText.tickets(row.4), amountMinor: row.5,
-                    currency: currency, userIdentifier: row.7, expiresAt: row.8, createdAt: row.9
-                ))
-            }
-            return bookings
+        try await Deadline.run(within: timeout) { [self] in try await Self.bookings(query, on: client, logger: logger) }
+    }
+
+    /// The columns of a whole booking, in the order ``bookings(_:on:logger:)`` reads them.
+    static let bookingColumns = "id, event_id, status, seat_ids, tickets, amount_minor, currency, user_identifier, expires_at, created_at"
+
+    /// The bookings a query selecting ``bookingColumns`` returns.
+    static func bookings(_ query: PostgresQuery, on database: some PostgresQueryable, logger: Logger) async throws -> [Booking] {
+        var bookings: [Booking] = []
+        for try await row in try await database.run(query, logger: logger)
+            .decode((UUID, Int64, String, String, String, Int64, String, String, Date, Date).self) {
+            guard let status = BookingStatus(rawValue: row.2), let currency = Currency(row.6) else { continue }
+            bookings.append(Booking(
+                id: BookingID(rawValue: row.0), eventID: EventID(rawValue: row.1), status: status,
+                seatIDs: BookingText.seats(row.3), tickets: BookingText.tickets(row.4), amountMinor: row.5,
+                currency: currency, userIdentifier: row.7, expiresAt: row.8, createdAt: row.9
+            ))
         }
+        return bookings
     }
 
     public func eventCount() async throws -> Int {
@@ -138,10 +141,11 @@ public struct PostgresBookingStore: BookingStore {
         for try await inserted in try await connection.query(
             """
             INSERT INTO events (title, description, venue, starts_at, sales_start, sales_end, hold_ttl_seconds, max_tickets,
-                max_tickets_per_customer, held_per_address, currency, first_seat_id, seat_count, layout, orphan_rule, queued)
+                max_tickets_per_customer, held_per_address, currency, first_seat_id, seat_count, layout, orphan_rule, queued, cancellation_cutoff)
             VALUES (\(details.title), \(details.description), \(details.venue), \(details.startsAt), \(details.salesStart),
                 \(details.salesEnd), \(details.holdTTLSeconds), \(details.maxTicketsPerBooking), \(details.maxTicketsPerCustomer),
-                \(details.heldPerAddress), \(details.currency.code), \(firstSeat), \(draft.seatMap.seatCount), \(layout), \(details.orphanRule.rawValue), \(details.queued))
+                \(details.heldPerAddress), \(details.currency.code), \(firstSeat), \(draft.seatMap.seatCount), \(layout), \(details.orphanRule.rawValue), \(details.queued),
+                \(details.cancellationCutoff))
             RETURNING id
             """,
             logger: logger

@@ -125,6 +125,10 @@ public struct PostgresInventoryTransaction: InventoryTransaction {
         return fit
     }
 
+    public func appendHistory(_ entries: [BookingHistoryEntry]) async throws {
+        try await PostgresBackOfficeTables.append(entries, connection: connection, logger: logger)
+    }
+
     public func removeHoldings(_ holdings: [CustomerTickets], event: EventID) async throws {
         try await connection.query(
             """

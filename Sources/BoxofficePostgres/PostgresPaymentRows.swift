@@ -9,7 +9,7 @@ enum PostgresPaymentRows {
     /// The columns ``accounts(_:on:logger:)`` reads, in its order.
     static let accountColumns = "id, user_identifier, balance_minor, currency"
     /// The columns ``payments(_:on:logger:)`` reads, in its order.
-    static let paymentColumns = "booking_id, account_id, amount_minor, currency, status, reason"
+    static let paymentColumns = "booking_id, account_id, amount_minor, currency, status, reason, refunded_minor"
 
     /// The wallets a query selecting ``accountColumns`` returns.
     static func accounts(_ query: PostgresQuery, on database: some PostgresQueryable, logger: Logger) async throws -> [Account] {
@@ -24,10 +24,12 @@ enum PostgresPaymentRows {
     /// The payments a query selecting ``paymentColumns`` returns.
     static func payments(_ query: PostgresQuery, on database: some PostgresQueryable, logger: Logger) async throws -> [Payment] {
         var payments: [Payment] = []
-        for try await (booking, account, amount, currency, status, reason) in try await database.run(query, logger: logger)
-            .decode((UUID, UUID?, Int64, String, String, String?).self) {
+        for try await (booking, account, amount, currency, status, reason, refunded) in try await database.run(query, logger: logger)
+            .decode((UUID, UUID?, Int64, String, String, String?, Int64).self) {
             guard let status = Payment.Status(rawValue: status) else { throw UnreadableRow(table: "payments") }
-            payments.append(Payment(bookingID: booking, accountID: account, amountMinor: amount, currency: currency, status: status, reason: reason))
+            payments.append(Payment(
+                bookingID: booking, accountID: account, amountMinor: amount, currency: currency, status: status, reason: reason, refundedMinor: refunded
+            ))
         }
         return payments
     }

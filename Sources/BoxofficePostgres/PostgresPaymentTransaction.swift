@@ -111,14 +111,18 @@ struct PostgresPaymentTransaction: PaymentTransaction {
         return inserted
     }
 
-    func markRefunded(booking: UUID, at: Date) async throws -> Payment? {
-        try await PostgresPaymentRows.payments(
+    func recordRefund(_ amountMinor: Int64, of booking: UUID, at: Date) async throws -> Payment {
+        let payments = try await PostgresPaymentRows.payments(
             """
-            UPDATE payments SET status = \(Payment.Status.refunded.rawValue), updated_at = \(at)
-            WHERE booking_id = \(booking) AND status = \(Payment.Status.succeeded.rawValue) RETURNING \(unescaped: PostgresPaymentRows.paymentColumns)
+            UPDATE payments SET refunded_minor = refunded_minor + \(amountMinor),
+                status = CASE WHEN refunded_minor + \(amountMinor) = amount_minor THEN \(Payment.Status.refunded.rawValue) ELSE status END,
+                updated_at = \(at)
+            WHERE booking_id = \(booking) RETURNING \(unescaped: PostgresPaymentRows.paymentColumns)
             """,
             on: connection, logger: logger
-        ).first
+        )
+        guard let payment = payments.first else { throw UnreadableRow(table: "payments") }
+        return payment
     }
 
     func appendLedger(_ entries: [LedgerEntry]) async throws {

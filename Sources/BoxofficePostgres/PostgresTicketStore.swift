@@ -30,21 +30,25 @@ struct PostgresCheckinTransaction: CheckinTransaction {
     let connection: PostgresConnection
     let logger: Logger
 
-    func states(of bookings: [BookingID], tickets: [TicketID]) async throws -> (statuses: [BookingID: BookingStatus], versions: [TicketID: Int]) {
-        var statuses: [BookingID: BookingStatus] = [:]
-        var versions: [TicketID: Int] = [:]
-        // One round trip for both: a booking's row carries its status, a reissued ticket's its version.
-        for try await (id, status, version) in try await connection.query(
+    func states(of bookings: [BookingID], tickets: [TicketID]) async throws -> TicketStates {
+        var states = TicketStates()
+        // One round trip for all three: a booking's row carries its status, a reissued ticket's its version, a refunded
+        // ticket's row says so.
+        for try await (kind, id, status, version) in try await connection.query(
             """
-            SELECT id::text, status, NULL::integer FROM bookings WHERE id = ANY(\(bookings.map(\.rawValue)))
-            UNION ALL SELECT ticket_id, NULL, version FROM ticket_versions WHERE ticket_id = ANY(\(tickets.map(\.description)))
+            SELECT 'b', id::text, status, NULL::integer FROM bookings WHERE id = ANY(\(bookings.map(\.rawValue)))
+            UNION ALL SELECT 'v', ticket_id, NULL, version FROM ticket_versions WHERE ticket_id = ANY(\(tickets.map(\.description)))
+            UNION ALL SELECT 'r', ticket_id, NULL, NULL FROM refunded_tickets WHERE ticket_id = ANY(\(tickets.map(\.description)))
             """,
             logger: logger
-        ).decode((String, String?, Int?).self) {
-            if let status, let booking = BookingID(id), let value = BookingStatus(rawValue: status) { statuses[booking] = value }
-            if let version, let ticket = TicketID(id) { versions[ticket] = version }
+        ).decode((String, String, String?, Int?).self) {
+            switch kind {
+            case "b": if let booking = BookingID(id), let value = status.flatMap(BookingStatus.init(rawValue:)) { states.statuses[booking] = value }
+            case "v": if let version, let ticket = TicketID(id) { states.versions[ticket] = version }
+            default: if let ticket = TicketID(id) { states.refunded.insert(ticket) }
+            }
         }
-        return (statuses, versions)
+        return states
     }
 
     func insertCheckins(_ attempts: [CheckinAttempt], of event: EventID) async throws -> Set<TicketID> {
@@ -101,11 +105,12 @@ extension PostgresBookingStore: TicketStore {
         }
     }
 
-    public func ticketStates(_ tickets: [TicketID]) async throws -> (versions: [TicketID: Int], checkins: [TicketID: CheckinRecord]) {
+    public func ticketStates(_ tickets: [TicketID]) async throws -> (versions: [TicketID: Int], checkins: [TicketID: CheckinRecord], refunded: Set<TicketID>) {
         try await Deadline.run(within: timeout) { [self] in
             try await client.withConnection { connection in
                 let steps = PostgresCheckinTransaction(connection: connection, logger: logger)
-                return (try await steps.states(of: [], tickets: tickets).versions, try await steps.checkins(tickets))
+                let states = try await steps.states(of: [], tickets: tickets)
+                return (states.versions, try await steps.checkins(tickets), states.refunded)
             }
         }
     }
@@ -170,6 +175,12 @@ extension PostgresBookingStore: TicketStore {
                 ).decode(UUID.self) {
                     refunded.append(BookingID(rawValue: id))
                 }
+                var refundedTickets: [TicketID] = []
+                for try await id in try await connection.query(
+                    "SELECT t.ticket_id FROM refunded_tickets t JOIN refunds r ON r.id = t.refund_id WHERE r.event_id = \(event.rawValue)", logger: logger
+                ).decode(String.self) {
+                    if let ticket = TicketID(id) { refundedTickets.append(ticket) }
+                }
                 var reissued: [TicketID: Int] = [:]
                 for try await (id, version) in try await connection.query(
                     "SELECT ticket_id, version FROM ticket_versions WHERE event_id = \(event.rawValue)", logger: logger
@@ -182,7 +193,7 @@ extension PostgresBookingStore: TicketStore {
                 {
                     if let ticket = TicketID(id) { checkedIn.append(ticket) }
                 }
-                return OfflineList(revokedBookings: refunded, reissued: reissued, checkedIn: checkedIn)
+                return OfflineList(revokedBookings: refunded, refundedTickets: refundedTickets, reissued: reissued, checkedIn: checkedIn)
             }
         }
     }

@@ -113,7 +113,8 @@ extension SQLiteBookingStore {
             heldPerAddress: row.column("held_per_address")?.integer,
             currency: Currency(row.column("currency")?.string ?? "") ?? Currency("EUR")!,
             orphanRule: OrphanRule(rawValue: row.column("orphan_rule")?.string ?? "") ?? .avoid,
-            queued: row.column("queued")?.integer == 1
+            queued: row.column("queued")?.integer == 1,
+            cancellationCutoff: row.column("cancellation_cutoff").flatMap { $0.isNull ? nil : ColumnCoding.date($0) }
         )
     }
 }

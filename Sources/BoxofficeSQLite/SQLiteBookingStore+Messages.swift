@@ -21,6 +21,7 @@ extension SQLiteBookingStore: SQLiteServiceStore {
                 "UPDATE bookings SET status = 'refunded', updated_at = ? WHERE id = ?", [ColumnCoding.millis(at), .text(booking.description)]
             )
             try await SQLiteMessageTables.append([try Message(RefundRequested(bookingId: booking.rawValue), at: at)], connection: connection)
+            try await SQLiteBackOfficeTables.append([.lateRefund(booking, was: status, at: at)], connection: connection)
             return .refundRequested
         }
         if decision == .refundRequested { outboxWakeup.ring() }

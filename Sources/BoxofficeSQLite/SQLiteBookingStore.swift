@@ -50,8 +50,9 @@ public struct SQLiteBookingStore: BookingStore {
         let rows = try await connection.query(
             """
             INSERT INTO events (title, description, venue, starts_at, sales_start, sales_end, hold_ttl_seconds,
-                max_tickets, max_tickets_per_customer, held_per_address, currency, first_seat_id, seat_count, layout, created_at, orphan_rule, queued)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                max_tickets, max_tickets_per_customer, held_per_address, currency, first_seat_id, seat_count, layout, created_at, orphan_rule, queued,
+                cancellation_cutoff)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
             """,
             [
                 .text(details.title), .text(details.description), .text(details.venue),
@@ -61,6 +62,7 @@ public struct SQLiteBookingStore: BookingStore {
                 details.heldPerAddress.map { ColumnCoding.int($0) } ?? .null, .text(details.currency.code),
                 ColumnCoding.int(firstSeat.rawValue), ColumnCoding.int(draft.seatMap.seatCount), .text(layout),
                 ColumnCoding.millis(Date()), .text(details.orphanRule.rawValue), ColumnCoding.int(details.queued ? 1 : 0),
+                details.cancellationCutoff.map(ColumnCoding.millis) ?? .null,
             ]
         )
         let id = EventID(rawValue: Int64(rows[0].column("id")?.integer ?? 0))

@@ -142,6 +142,10 @@ extension SQLiteInventoryTransaction {
         try await SQLiteMessageTables.append(messages, connection: connection)
     }
 
+    public func appendHistory(_ entries: [BookingHistoryEntry]) async throws {
+        try await SQLiteBackOfficeTables.append(entries, connection: connection)
+    }
+
     public func touchWaitingPayments(since cutoff: Date, at: Date, limit: Int) async throws -> [PaymentRequested] {
         let rows = try await connection.query(
             """

@@ -33,7 +33,7 @@ enum SQLitePaymentRows {
         return Payment(
             bookingID: booking, accountID: row.column("account_id")?.string.flatMap(UUID.init(uuidString:)),
             amountMinor: Int64(row.column("amount_minor")?.integer ?? 0), currency: row.column("currency")?.string ?? "",
-            status: status, reason: row.column("reason")?.string
+            status: status, reason: row.column("reason")?.string, refundedMinor: Int64(row.column("refunded_minor")?.integer ?? 0)
         )
     }
 }

@@ -110,11 +110,20 @@ struct SQLitePaymentTransaction: PaymentTransaction {
         return inserted
     }
 
-    func markRefunded(booking: UUID, at: Date) async throws -> Payment? {
-        try await connection.query(
-            "UPDATE payments SET status = ?, updated_at = ? WHERE booking_id = ? AND status = ? RETURNING *",
-            [.text(Payment.Status.refunded.rawValue), ColumnCoding.millis(at), .text(booking.lowercased), .text(Payment.Status.succeeded.rawValue)]
-        ).first.map(SQLitePaymentRows.payment(from:))
+    func recordRefund(_ amountMinor: Int64, of booking: UUID, at: Date) async throws -> Payment {
+        let rows = try await connection.query(
+            """
+            UPDATE payments SET refunded_minor = refunded_minor + ?,
+                status = CASE WHEN refunded_minor + ? = amount_minor THEN ? ELSE status END, updated_at = ?
+            WHERE booking_id = ? RETURNING *
+            """,
+            [
+                ColumnCoding.int(amountMinor), ColumnCoding.int(amountMinor), .text(Payment.Status.refunded.rawValue), ColumnCoding.millis(at),
+                .text(booking.lowercased),
+            ]
+        )
+        guard let row = rows.first else { throw UnreadableRow(table: "payments") }
+        return try SQLitePaymentRows.payment(from: row)
     }
 
     func appendLedger(_ entries: [LedgerEntry]) async throws {

@@ -48,7 +48,7 @@ enum SQLiteTicketTables {
 struct SQLiteCheckinTransaction: CheckinTransaction {
     let connection: SQLiteConnection
 
-    func states(of bookings: [BookingID], tickets: [TicketID]) async throws -> (statuses: [BookingID: BookingStatus], versions: [TicketID: Int]) {
+    func states(of bookings: [BookingID], tickets: [TicketID]) async throws -> TicketStates {
         var statuses: [BookingID: BookingStatus] = [:]
         for row in try await SQLiteTicketTables.rows("SELECT id, status FROM bookings", where: "id", in: bookings.map(\.description), connection: connection) {
             if let id = row.column("id")?.string.flatMap(BookingID.init), let status = row.column("status")?.string.flatMap(BookingStatus.init) {
@@ -62,7 +62,10 @@ struct SQLiteCheckinTransaction: CheckinTransaction {
         for row in rows {
             if let id = row.column("ticket_id")?.string.flatMap(TicketID.init), let version = row.column("version")?.integer { versions[id] = version }
         }
-        return (statuses, versions)
+        let refunded = try await SQLiteTicketTables.rows(
+            "SELECT ticket_id FROM refunded_tickets", where: "ticket_id", in: tickets.map(\.description), connection: connection
+        )
+        return TicketStates(statuses: statuses, versions: versions, refunded: Set(refunded.compactMap { $0.column("ticket_id")?.string.flatMap(TicketID.init) }))
     }
 
     func insertCheckins(_ attempts: [CheckinAttempt], of event: EventID) async throws -> Set<TicketID> {
@@ -113,9 +116,10 @@ extension SQLiteBookingStore: TicketStore {
         }
     }
 
-    public func ticketStates(_ tickets: [TicketID]) async throws -> (versions: [TicketID: Int], checkins: [TicketID: CheckinRecord]) {
+    public func ticketStates(_ tickets: [TicketID]) async throws -> (versions: [TicketID: Int], checkins: [TicketID: CheckinRecord], refunded: Set<TicketID>) {
         // The reader's connection: a ticket page never waits behind the writer's batches.
         var versions: [TicketID: Int] = [:]
+        var refunded: Set<TicketID> = []
         var records: [TicketID: CheckinRecord] = [:]
         for start in stride(from: 0, to: tickets.count, by: 500) {
             let chunk = tickets[start ..< min(start + 500, tickets.count)].map { SQLiteData.text($0.description) }
@@ -123,11 +127,14 @@ extension SQLiteBookingStore: TicketStore {
             for row in try await database.read("SELECT ticket_id, version FROM ticket_versions WHERE ticket_id IN (\(marks))", chunk) {
                 if let id = row.column("ticket_id")?.string.flatMap(TicketID.init), let version = row.column("version")?.integer { versions[id] = version }
             }
+            for row in try await database.read("SELECT ticket_id FROM refunded_tickets WHERE ticket_id IN (\(marks))", chunk) {
+                if let id = row.column("ticket_id")?.string.flatMap(TicketID.init) { refunded.insert(id) }
+            }
             for row in try await database.read("SELECT * FROM checkins WHERE ticket_id IN (\(marks))", chunk) {
                 if let id = row.column("ticket_id")?.string.flatMap(TicketID.init) { records[id] = SQLiteTicketTables.record(row) }
             }
         }
-        return (versions, records)
+        return (versions, records, refunded)
     }
 
     public func reissue(_ ticket: TicketID, of event: EventID, at: Date) async throws -> Int {
@@ -169,12 +176,16 @@ extension SQLiteBookingStore: TicketStore {
         let refunded = try await database.read("SELECT id FROM bookings WHERE event_id = ? AND status = 'refunded'", [id])
         let versions = try await database.read("SELECT ticket_id, version FROM ticket_versions WHERE event_id = ?", [id])
         let checkedIn = try await database.read("SELECT ticket_id FROM checkins WHERE event_id = ?", [id])
+        let refundedTickets = try await database.read(
+            "SELECT t.ticket_id FROM refunded_tickets t JOIN refunds r ON r.id = t.refund_id WHERE r.event_id = ?", [id]
+        )
         var reissued: [TicketID: Int] = [:]
         for row in versions {
             if let ticket = row.column("ticket_id")?.string.flatMap(TicketID.init) { reissued[ticket] = row.column("version")?.integer ?? 1 }
         }
         return OfflineList(
-            revokedBookings: refunded.compactMap { $0.column("id")?.string.flatMap(BookingID.init) }, reissued: reissued,
+            revokedBookings: refunded.compactMap { $0.column("id")?.string.flatMap(BookingID.init) },
+            refundedTickets: refundedTickets.compactMap { $0.column("ticket_id")?.string.flatMap(TicketID.init) }, reissued: reissued,
             checkedIn: checkedIn.compactMap { $0.column("ticket_id")?.string.flatMap(TicketID.init) }
         )
     }

@@ -155,6 +155,12 @@ public enum BatchApplier {
         }
         let recorded = settlements.filter { moved.contains($0.1.bookingID) }.map(\.1.messageID)
         guard try await transaction.recordInbox(recorded).count == recorded.count else { throw InboxContradiction() }
+        try await transaction.appendHistory(settlements.map(\.1).filter { moved.contains($0.bookingID) }.map { settled in
+            BookingHistoryEntry(
+                bookingID: settled.bookingID, at: settled.at, kind: settled.confirmed ? .confirmed : .cancelled,
+                detail: settled.confirmed ? "payment succeeded; seats sold" : "payment failed; seats back on sale"
+            )
+        })
         for (index, settlement) in settlements where !moved.contains(settlement.bookingID) { applied[index] = false }
     }
 
@@ -174,7 +180,14 @@ public enum BatchApplier {
             )
             messages.append(try Message(body, id: start.messageID, at: start.at))
         }
-        if !messages.isEmpty { try await transaction.appendOutbox(messages) }
+        guard !messages.isEmpty else { return }
+        try await transaction.appendOutbox(messages)
+        try await transaction.appendHistory(starts.filter { moved.contains($0.1.booking.id) }.map { _, start in
+            BookingHistoryEntry(
+                bookingID: start.booking.id, at: start.at, kind: .paymentRequested,
+                detail: "\(start.booking.currency.format(start.booking.amountMinor)) asked of \(start.booking.userIdentifier)'s wallet"
+            )
+        })
     }
 
     private static func endHolds(_ ends: [(Int, EndedHold)], in transaction: some InventoryTransaction, applied: inout [Bool]) async throws {
@@ -189,6 +202,12 @@ public enum BatchApplier {
             }
         }
         guard !done.isEmpty else { return }
+        try await transaction.appendHistory(done.map { ended in
+            BookingHistoryEntry(
+                bookingID: ended.bookingID, at: ended.at, kind: ended.status == .released ? .released : .expired,
+                detail: ended.status == .released ? "let go by the customer" : "the hold's time ran out before payment"
+            )
+        })
         try await deleteClaims(of: done.map { ($0.bookingID, $0.seatIDs) }, in: transaction)
         for (pool, quantity) in totals(done.flatMap(\.tickets)) {
             try await transaction.removeHeld(quantity, from: pool)

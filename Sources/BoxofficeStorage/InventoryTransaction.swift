@@ -37,6 +37,8 @@ public protocol InventoryTransaction {
     func recordInbox(_ messages: [UUID]) async throws -> Set<UUID>
     /// Writes messages to the booking service's outbox.
     func appendOutbox(_ messages: [Message]) async throws
+    /// Appends lines to bookings' histories (every status change after the hold, which the booking's row dates).
+    func appendHistory(_ entries: [BookingHistoryEntry]) async throws
     /// Adds tickets to customers' holdings of an event (what each holds or owns), each addition only while the
     /// customer's total stays within `cap`; returns the customers whose addition fit.
     func addHoldings(_ holdings: [CustomerTickets], event: EventID, cap: Int) async throws -> Set<String>

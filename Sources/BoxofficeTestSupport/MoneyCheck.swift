@@ -1,8 +1,9 @@
 import Foundation
 
-/// Reads both services' databases and reports every broken payment invariant (DESIGN.md §6, rules 2 and 3):
-/// no negative balance, every balance equal to its ledger, no booking charged twice, money conserved, and every
-/// successful payment ending in a confirmed or refunded booking.
+/// Reads both services' databases and reports every broken payment invariant (DESIGN.md §6, rules 2, 3 and 10):
+/// no negative balance, every balance equal to its ledger, no booking charged twice, no booking given back more than it
+/// paid, every credited refund in the ledger once with its amount, money conserved, and every successful payment ending
+/// in a confirmed or refunded booking.
 public enum MoneyCheck {
     /// The broken invariants; empty when all hold.
     public static func violations(_ database: TestDatabase) async throws -> [String] {
@@ -17,13 +18,32 @@ public enum MoneyCheck {
             if balance != ledger { problems.append("account \(row[0] ?? "") holds \(balance) but its ledger sums to \(ledger)") }
         }
         var charges: [String: Int] = [:]
-        var refunds: [String: Int] = [:]
-        for row in try await database.rows("SELECT CAST(booking_id AS TEXT), kind FROM ledger WHERE booking_id IS NOT NULL", of: .payments) {
+        var charged: [String: Int64] = [:]
+        var refunded: [String: Int64] = [:]
+        var ledgerRefunds: [String: Int64] = [:]
+        for row in try await database.rows(
+            "SELECT CAST(booking_id AS TEXT), kind, CAST(amount_minor AS TEXT), CAST(id AS TEXT) FROM ledger WHERE booking_id IS NOT NULL", of: .payments
+        ) {
             let booking = row[0] ?? ""
-            if row[1] == "charge" { charges[booking, default: 0] += 1 } else { refunds[booking, default: 0] += 1 }
+            let amount = Int64(row[2] ?? "") ?? 0
+            if row[1] == "charge" {
+                charges[booking, default: 0] += 1
+                charged[booking, default: 0] += -amount
+            } else {
+                refunded[booking, default: 0] += amount
+                ledgerRefunds[(row[3] ?? "").lowercased()] = amount
+            }
         }
         for (booking, count) in charges where count > 1 { problems.append("booking \(booking) was charged \(count) times") }
-        for (booking, count) in refunds where count > (charges[booking] ?? 0) { problems.append("booking \(booking) was refunded more than charged") }
+        for (booking, amount) in refunded where amount > (charged[booking] ?? 0) {
+            problems.append("booking \(booking) got \(amount) back but was charged \(charged[booking] ?? 0)")
+        }
+        // Every refund the back office recorded as credited is one ledger entry (its id) of its amount: credited once.
+        for row in try await database.rows("SELECT CAST(id AS TEXT), CAST(amount_minor AS TEXT), CAST(credited_at AS TEXT) FROM refunds") {
+            let id = (row[0] ?? "").lowercased()
+            guard row[2] != nil else { continue }
+            if ledgerRefunds[id] != Int64(row[1] ?? "") { problems.append("refund \(id) of \(row[1] ?? "") reads credited, the ledger has \(ledgerRefunds[id].map(String.init) ?? "nothing")") }
+        }
 
         var statuses: [String: String] = [:]
         for row in try await database.rows("SELECT CAST(id AS TEXT), status FROM bookings") { statuses[row[0] ?? ""] = row[1] ?? "" }

@@ -85,6 +85,8 @@ public enum RevocationReason: Hashable, Sendable {
     case booking(BookingStatus)
     /// It was given a new secret; this one is an older version.
     case reissued(current: Int)
+    /// It was refunded on its own; the booking's other tickets still admit.
+    case refunded
 }
 
 /// The door's answer to a scan.

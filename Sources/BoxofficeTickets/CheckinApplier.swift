@@ -1,26 +1,29 @@
 import BoxofficeDomain
 import Foundation
 
-/// How a batch of genuine scans is decided, the same on every backend: a ticket admits if its booking is confirmed
-/// and its secret is its current version; the first check-in recorded wins, and a retried scan (its nonce) gets
+/// How a batch of genuine scans is decided, the same on every backend: a ticket admits if its booking is confirmed,
+/// it was not refunded, and its secret is its current version; the first check-in recorded wins, and a retried scan (its nonce) gets
 /// its own answer again — also when the ticket was revoked after it got in.
 public enum CheckinApplier {
     /// Decides `attempts` with `transaction`'s steps, answering each in order.
     public static func apply(_ attempts: [CheckinAttempt], of event: EventID, in transaction: some CheckinTransaction) async throws -> [CheckinOutcome] {
         let tickets = Array(Set(attempts.map(\.claim.ticket))).sorted()
-        let (statuses, versions) = try await transaction.states(of: Array(Set(tickets.map(\.booking))), tickets: tickets)
+        let states = try await transaction.states(of: Array(Set(tickets.map(\.booking))), tickets: tickets)
         var outcomes = [CheckinOutcome?](repeating: nil, count: attempts.count)
         var candidates: [TicketID: CheckinAttempt] = [:]
         var revoked: Set<TicketID> = []
         for (index, attempt) in attempts.enumerated() {
             let ticket = attempt.claim.ticket
-            guard let status = statuses[ticket.booking] else {
+            guard let status = states.statuses[ticket.booking] else {
                 outcomes[index] = .unknown
                 continue
             }
-            let current = versions[ticket] ?? 1
+            let current = states.versions[ticket] ?? 1
             if status != .confirmed {
                 outcomes[index] = .revoked(.booking(status))
+                revoked.insert(ticket)
+            } else if states.refunded.contains(ticket) {
+                outcomes[index] = .revoked(.refunded)
                 revoked.insert(ticket)
             } else if attempt.claim.version < current {
                 outcomes[index] = .revoked(.reissued(current: current))

@@ -34,6 +34,8 @@ public struct CheckinDesk: Sendable {
             return CheckinAnswer(result: .alreadyCheckedIn, reason: "Already checked in at gate \(record.gate).", claim: claim, checkin: record)
         case .revoked(.booking(let status)):
             return CheckinAnswer(result: .revoked, reason: "Revoked: the booking was \(status.rawValue.replacingOccurrences(of: "_", with: " ")).", claim: claim, checkin: nil)
+        case .revoked(.refunded):
+            return CheckinAnswer(result: .revoked, reason: "Revoked: this ticket was refunded.", claim: claim, checkin: nil)
         case .revoked(.reissued):
             return CheckinAnswer(result: .revoked, reason: "Revoked: this ticket was given a new code; ask for the new one.", claim: claim, checkin: nil)
         case .unknown:

@@ -37,20 +37,19 @@ public struct TicketOffice: Sendable {
         self.keyring = keyring
     }
 
-    /// A booking's tickets: signed while it is confirmed, revoked once refunded.
+    /// A booking's tickets: signed while it is confirmed, revoked once refunded (whole or the ticket alone).
     /// - Throws: ``TicketError/notIssued(_:_:)`` for a booking never paid.
     public func tickets(of booking: Booking, in event: Event, now: Date) async throws -> [IssuedTicket] {
-        // A refunded booking lists its tickets as revoked. (Today a booking is refunded only when its payment arrived
-        // after it was given up, so it never had tickets; refunds of confirmed bookings come with the back office.)
+        // A refunded booking lists its tickets as revoked, and a confirmed one its refunded tickets.
         guard booking.status == .confirmed || booking.status == .refunded else {
             throw TicketError.notIssued(booking.id, booking.status)
         }
         let tickets = Ticket.tickets(of: booking, in: event)
-        let (versions, checkins) = try await store.ticketStates(tickets.map(\.id))
+        let (versions, checkins, refunded) = try await store.ticketStates(tickets.map(\.id))
         let key = try await keyring.privateKey(of: event.id, now: now)
         return try tickets.map { ticket in
             let version = versions[ticket.id] ?? 1
-            let secret = booking.status == .confirmed
+            let secret = booking.status == .confirmed && !refunded.contains(ticket.id)
                 ? try TicketSecret.sign(TicketClaim(eventID: event.id, ticket: ticket.id, place: ticket.place, version: version), with: key) : nil
             return IssuedTicket(ticket: ticket, version: version, secret: secret, checkin: checkins[ticket.id])
         }

@@ -8,8 +8,9 @@ public protocol TicketStore: Sendable {
     /// atomically, so every process signs with the same key.
     func ticketKey(of event: EventID, candidate: [UInt8], at: Date) async throws -> [UInt8]
 
-    /// The current version of tickets given new secrets, and the first check-in of tickets let in, among `tickets`.
-    func ticketStates(_ tickets: [TicketID]) async throws -> (versions: [TicketID: Int], checkins: [TicketID: CheckinRecord])
+    /// The current version of tickets given new secrets, the first check-in of tickets let in, and the tickets refunded,
+    /// among `tickets`.
+    func ticketStates(_ tickets: [TicketID]) async throws -> (versions: [TicketID: Int], checkins: [TicketID: CheckinRecord], refunded: Set<TicketID>)
 
     /// Gives a ticket a new secret: its version goes up by one. - Returns: the new version.
     func reissue(_ ticket: TicketID, of event: EventID, at: Date) async throws -> Int
@@ -52,14 +53,32 @@ public struct TicketKeyDamaged: Error, CustomStringConvertible {
 /// The steps of a check-in batch, in each backend's SQL; ``CheckinApplier`` runs them. Each read sees at least what was
 /// committed before it began.
 public protocol CheckinTransaction {
-    /// The statuses of bookings (those that exist), and the current versions of tickets given new secrets, in one go.
-    func states(of bookings: [BookingID], tickets: [TicketID]) async throws -> (statuses: [BookingID: BookingStatus], versions: [TicketID: Int])
+    /// The statuses of bookings (those that exist), the current versions of tickets given new secrets, and the tickets
+    /// refunded, in one go.
+    func states(of bookings: [BookingID], tickets: [TicketID]) async throws -> TicketStates
     /// Records check-ins, each only if its ticket has none (a conditional insert): the first wins, across processes.
     /// Attempts come sorted by ticket, so two writers never wait on each other in opposite orders.
     /// - Returns: the tickets whose check-in this call recorded.
     func insertCheckins(_ attempts: [CheckinAttempt], of event: EventID) async throws -> Set<TicketID>
     /// The first check-ins of tickets.
     func checkins(_ tickets: [TicketID]) async throws -> [TicketID: CheckinRecord]
+}
+
+/// What a check-in batch reads before it decides.
+public struct TicketStates: Sendable {
+    /// The statuses of the bookings that exist.
+    public var statuses: [BookingID: BookingStatus]
+    /// The current versions of tickets given new secrets.
+    public var versions: [TicketID: Int]
+    /// The tickets refunded (of a booking still confirmed for its other tickets, or refunded whole).
+    public var refunded: Set<TicketID>
+
+    /// Creates the states.
+    public init(statuses: [BookingID: BookingStatus] = [:], versions: [TicketID: Int] = [:], refunded: Set<TicketID> = []) {
+        self.statuses = statuses
+        self.versions = versions
+        self.refunded = refunded
+    }
 }
 
 /// One of an event's door staff.
@@ -83,14 +102,17 @@ public struct StaffMember: Hashable, Sendable {
 public struct OfflineList: Sendable, Equatable {
     /// Bookings of the event that no longer admit (refunded).
     public var revokedBookings: [BookingID]
+    /// Tickets refunded one by one, of bookings whose other tickets still admit.
+    public var refundedTickets: [TicketID]
     /// Tickets given new secrets, with their current version.
     public var reissued: [TicketID: Int]
     /// Tickets already let in.
     public var checkedIn: [TicketID]
 
     /// Creates a list.
-    public init(revokedBookings: [BookingID], reissued: [TicketID: Int], checkedIn: [TicketID]) {
+    public init(revokedBookings: [BookingID], refundedTickets: [TicketID] = [], reissued: [TicketID: Int], checkedIn: [TicketID]) {
         self.revokedBookings = revokedBookings
+        self.refundedTickets = refundedTickets
         self.reissued = reissued
         self.checkedIn = checkedIn
     }

@@ -109,8 +109,12 @@ struct AuthorizationMatrixTests {
                 try #require(try await client.send(.post, "/api/book/safe", json: #"{"seat_id": \#(seat.next())}"#, headers: a).object["booking_id"] as? String)
             }
             // A's paid booking: its tickets are A's (and organizers') to see; the door is the organizer's (and door staff's).
-            let paid = try await aHold()
-            #expect(try await client.send(.post, "/api/bookings/\(paid)/pay", headers: a).object["status"] as? String == "confirmed")
+            func aPaid() async throws -> String {
+                let booking = try await aHold()
+                #expect(try await client.send(.post, "/api/bookings/\(booking)/pay", headers: a).object["status"] as? String == "confirmed")
+                return booking
+            }
+            let paid = try await aPaid()
             // Door staff rows add B to the third event's door, never to the first's, whose door cells expect B refused.
             let (bID, bEmail) = (try #require(try await client.send(.get, "/api/auth/me", headers: b).object["id"] as? String), "b@example.test")
             func login() async throws -> String {
@@ -164,6 +168,11 @@ struct AuthorizationMatrixTests {
                 "GET /api/events/{id}/checkins/offline": (.organizers, { ("/api/events/\(event)/checkins/offline", nil) }),
                 "GET /api/events/{id}/staff": (.organizers, { ("/api/events/\(event)/staff", nil) }),
                 "POST /api/events/{id}/staff": (.organizers, { ("/api/events/\(proven)/staff", #"{"email": "\#(bEmail)"}"#) }),
+                "POST /api/bookings/{id}/refund": (.organizers, { ("/api/bookings/\(try await aPaid())/refund", nil) }),
+                "POST /api/bookings/{id}/cancel": (.ownerOnly, { ("/api/bookings/\(paid)/cancel", nil) }),
+                "GET /api/bookings/{id}/history": (.ownerOrOrganizer, { ("/api/bookings/\(paid)/history", nil) }),
+                "GET /api/events/{id}/bookings": (.organizers, { ("/api/events/\(event)/bookings?q=a%40example.test", nil) }),
+                "GET /api/orders": (.organizers, { ("/api/orders?status=confirmed", nil) }),
                 "DELETE /api/events/{id}/staff/{identity}": (.organizers, {
                     _ = try await client.send(.post, "/api/events/\(proven)/staff", json: #"{"email": "\#(bEmail)"}"#, headers: client.organizer)
                     return ("/api/events/\(proven)/staff/\(bID)", nil)

@@ -24,8 +24,9 @@ struct TicketHTTPTests {
         let tickets: [[String: Any]]
     }
 
-    static func sale(_ client: some TestClientProtocol, email: String = "buyer@example.test") async throws -> Sale {
-        let created = try await client.send(.post, "/api/events", json: eventJSON, headers: client.organizer)
+    static func sale(_ client: some TestClientProtocol, email: String = "buyer@example.test", cutoff: String? = nil) async throws -> Sale {
+        let json = cutoff.map { eventJSON.replacingOccurrences(of: #""currency": "EUR","#, with: #""currency": "EUR", "cancellation_cutoff": "\#($0)","#) } ?? eventJSON
+        let created = try await client.send(.post, "/api/events", json: json, headers: client.organizer)
         let event = try #require(created.object["id"] as? Int)
         let pool = try #require((created.object["ga_pools"] as? [[String: Any]])?.first?["id"] as? Int)
         let sections = try #require(try await client.send(.get, "/api/events/\(event)/seats").object["sections"] as? [[String: Any]])

@@ -12,9 +12,13 @@ struct CheckinApplierTests {
         var statuses: [BookingID: BookingStatus] = [:]
         var versions: [TicketID: Int] = [:]
         var records: [TicketID: CheckinRecord] = [:]
+        var refunded: Set<TicketID> = []
 
-        func states(of bookings: [BookingID], tickets: [TicketID]) async throws -> (statuses: [BookingID: BookingStatus], versions: [TicketID: Int]) {
-            (statuses.filter { bookings.contains($0.key) }, versions.filter { tickets.contains($0.key) })
+        func states(of bookings: [BookingID], tickets: [TicketID]) async throws -> TicketStates {
+            TicketStates(
+                statuses: statuses.filter { bookings.contains($0.key) }, versions: versions.filter { tickets.contains($0.key) },
+                refunded: refunded.filter { tickets.contains($0) }
+            )
         }
         func insertCheckins(_ attempts: [CheckinAttempt], of event: EventID) async throws -> Set<TicketID> {
             #expect(attempts.map(\.claim.ticket) == attempts.map(\.claim.ticket).sorted())
@@ -82,5 +86,19 @@ struct CheckinApplierTests {
         )
         #expect(outcomes.prefix(3) == [.revoked(.booking(.refunded)), .revoked(.reissued(current: 3)), .unknown])
         #expect(memory.records.keys.map(\.description) == [TicketID(booking: reissued, ordinal: 2).description])
+    }
+
+    @Test("a ticket refunded on its own does not admit; the booking's other tickets still do")
+    func refundedTicket() async throws {
+        let memory = Memory()
+        let booking = BookingID(rawValue: UUID())
+        memory.statuses[booking] = .confirmed
+        memory.refunded = [TicketID(booking: booking, ordinal: 1)]
+        let outcomes = try await CheckinApplier.apply(
+            [attempt(TicketID(booking: booking, ordinal: 1), nonce: "a"), attempt(TicketID(booking: booking, ordinal: 2), nonce: "b")], of: event, in: memory
+        )
+        #expect(outcomes[0] == .revoked(.refunded))
+        guard case .admitted = outcomes[1] else { Issue.record("the unrefunded ticket was not admitted: \(outcomes[1])"); return }
+        #expect(memory.records.keys.map(\.description) == [TicketID(booking: booking, ordinal: 2).description])
     }
 }

@@ -11,4 +11,11 @@ public struct Currency: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { code }
+
+    /// An amount in words for people, with two decimals (as the web app shows it): `format(9000)` is "90.00 EUR".
+    public func format(_ minor: Int64) -> String {
+        let sign = minor < 0 ? "-" : ""
+        let whole = minor.magnitude / 100, cents = minor.magnitude % 100
+        return "\(sign)\(whole).\(cents < 10 ? "0" : "")\(cents) \(code)"
+    }
 }

@@ -72,12 +72,14 @@ public struct EventDetails: Sendable, Hashable {
     public var orphanRule: OrphanRule
     /// Whether the event sells behind a waiting room: every hold needs an admission pass for it.
     public var queued: Bool
+    /// Until when customers may cancel their own paid bookings for a refund; nil: they may not (only the organizer refunds).
+    public var cancellationCutoff: Date?
 
     /// Creates event details.
     public init(
         title: String, description: String, venue: String, startsAt: Date, salesStart: Date, salesEnd: Date,
         holdTTLSeconds: Int, maxTicketsPerBooking: Int, maxTicketsPerCustomer: Int? = nil, heldPerAddress: Int? = nil, currency: Currency,
-        orphanRule: OrphanRule = .avoid, queued: Bool = false
+        orphanRule: OrphanRule = .avoid, queued: Bool = false, cancellationCutoff: Date? = nil
     ) {
         self.title = title
         self.description = description
@@ -92,6 +94,7 @@ public struct EventDetails: Sendable, Hashable {
         self.currency = currency
         self.orphanRule = orphanRule
         self.queued = queued
+        self.cancellationCutoff = cancellationCutoff
     }
 
     /// How many holds one client address may have at once across identities: ``heldPerAddress``, else ten times

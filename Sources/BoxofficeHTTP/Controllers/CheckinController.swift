@@ -41,7 +41,7 @@ struct CheckinController {
         let list = try await tickets.store.offlineList(of: event.id)
         return OfflineListBody(
             eventId: event.id.rawValue, publicKey: key, format: Int(TicketSecret.format),
-            revokedBookings: list.revokedBookings.map(\.description),
+            revokedBookings: list.revokedBookings.map(\.description), refundedTickets: list.refundedTickets.map(\.description),
             reissued: list.reissued.sorted { $0.key < $1.key }.map { OfflineListBody.Reissued(ticket: $0.key.description, version: $0.value) },
             checkedIn: list.checkedIn.map(\.description), at: now()
         )

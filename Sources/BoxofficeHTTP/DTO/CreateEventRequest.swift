@@ -72,6 +72,8 @@ struct CreateEventRequest: Decodable {
     let currency: String?
     /// Absent: ``OrphanRule/avoid``.
     let orphanRule: String?
+    /// Until when customers may cancel their own paid bookings; absent or null: they may not.
+    let cancellationCutoff: Date?
     /// A waiting room to sell behind, from its defaults; absent: none.
     let queue: QueueSettingsRequest?
     let categories: [Category]?
@@ -96,7 +98,7 @@ struct CreateEventRequest: Decodable {
             salesStart: salesStart ?? now, salesEnd: salesEnd ?? startsAt,
             holdTTLSeconds: holdTtlSeconds ?? Self.defaultHoldTTLSeconds, maxTicketsPerBooking: maxTicketsPerBooking ?? 10,
             maxTicketsPerCustomer: maxTicketsPerCustomer.value(default: Self.defaultCustomerCap), heldPerAddress: heldPerAddress,
-            currency: currency, orphanRule: orphanRule
+            currency: currency, orphanRule: orphanRule, cancellationCutoff: cancellationCutoff
         )
         return try EventDraft(
             details: details,

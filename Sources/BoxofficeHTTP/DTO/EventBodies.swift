@@ -81,6 +81,8 @@ struct EventBody: ResponseEncodable {
     let orphanRule: String
     /// Whether the event sells behind a waiting room (`/api/events/{id}/queue`): holds need a pass.
     let waitingRoom: Bool
+    /// Until when customers may cancel their own paid bookings; null: they may not.
+    let cancellationCutoff: Date?
     let categories: [CategoryBody]
     let sections: [SectionSummary]
     let gaPools: [PoolBody]
@@ -105,6 +107,7 @@ struct EventBody: ResponseEncodable {
         currency = details.currency.code
         orphanRule = details.orphanRule.rawValue
         waitingRoom = details.queued
+        cancellationCutoff = details.cancellationCutoff
         categories = event.categories.map(CategoryBody.init)
         sections = event.seatMap.sections.map { section in
             SectionSummary(name: section.name, rows: section.rows.count, seats: section.rows.reduce(0) { $0 + $1.numbers.count })

@@ -182,6 +182,7 @@ struct OfflineListBody: ResponseEncodable {
     let publicKey: String
     let format: Int
     let revokedBookings: [String]
+    let refundedTickets: [String]
     let reissued: [Reissued]
     let checkedIn: [String]
     let at: Date

@@ -1,3 +1,4 @@
+import BoxofficeBackOffice
 import BoxofficeDomain
 import BoxofficeTickets
 import Hummingbird
@@ -27,6 +28,8 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return Problem(domain)
         case let tickets as TicketError:
             return Problem(tickets)
+        case let refunds as RefundError:
+            return Problem(refunds)
         case let http as HTTPError:
             let status = http.status
             let detail = http.body ?? (status == .notFound ? "There is nothing at this address." : status.reasonPhrase)

@@ -1,4 +1,5 @@
 import BoxofficeAuth
+import BoxofficeBackOffice
 import BoxofficeDomain
 import BoxofficeTickets
 import BoxofficeEngine
@@ -19,13 +20,16 @@ public struct BookingRoutes: Sendable {
     public var waitingRooms: (room: WaitingRoom, queues: any QueueStore)?
     /// Tickets and the door; nil serves none.
     public var tickets: TicketRoutes?
+    /// The organizer's back office (orders, refunds); nil serves none.
+    public var backOffice: BackOfficeRoutes?
 
     /// Creates the booking routes' parts; `holds` defaults to the engine.
     public init(
         engine: BookingEngine, holds: (any HoldPath)? = nil, waiters: BookingStatusWaiters, auth: AuthService,
-        waitingRooms: (room: WaitingRoom, queues: any QueueStore)? = nil, tickets: TicketRoutes? = nil
+        waitingRooms: (room: WaitingRoom, queues: any QueueStore)? = nil, tickets: TicketRoutes? = nil, backOffice: BackOfficeRoutes? = nil
     ) {
         self.tickets = tickets
+        self.backOffice = backOffice
         self.engine = engine
         self.holds = holds ?? engine
         self.waiters = waiters
@@ -63,6 +67,20 @@ public struct TicketRoutes: Sendable {
         office = TicketOffice(store: store, keyring: keyring)
         desk = CheckinDesk(store: store, keyring: keyring)
         staff = StaffDirectory(store: store)
+    }
+}
+
+/// What the back office needs: where refunds, histories and orders are kept.
+public struct BackOfficeRoutes: Sendable {
+    /// Refunds, refunded tickets, histories, orders.
+    public var store: any BackOfficeStore
+    /// Makes refunds and customers' cancellations.
+    public var refunds: RefundDesk
+
+    /// The back office's parts over one store.
+    public init(store: any BackOfficeStore) {
+        self.store = store
+        refunds = RefundDesk(store: store)
     }
 }
 

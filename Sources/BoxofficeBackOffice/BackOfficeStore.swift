@@ -1,0 +1,23 @@
+import BoxofficeDomain
+import Foundation
+
+/// What the back office keeps in the booking database: refunds, refunded tickets and bookings' histories, and the
+/// reads of orders. SQLite and PostgreSQL implement it alike and pass the same suite.
+public protocol BackOfficeStore: Sendable {
+    /// Runs ``RefundApplier`` in one write transaction.
+    /// - Throws: ``RefundError`` (nothing written) or a storage error.
+    func refund(_ order: RefundOrder, event: Event, id: UUID, at: Date) async throws -> RefundPlan
+
+    /// Records that the payment service returned a refund's money, with the message in the inbox, in one transaction.
+    /// - Returns: the refund, now credited; nil when the message was processed before or names no refund of ours.
+    func recordCredited(_ refund: UUID, message: UUID, at: Date) async throws -> Refund?
+
+    /// A booking's refunds, oldest first.
+    func refunds(of booking: BookingID) async throws -> [Refund]
+
+    /// The recorded lines of a booking's history, oldest first (the hold and check-ins are read where they are kept).
+    func history(of booking: BookingID) async throws -> [BookingHistoryEntry]
+
+    /// Orders matching `filter`, newest first, starting after `cursor`: at most `limit`.
+    func orders(_ filter: OrderFilter, after cursor: OrderCursor?, limit: Int) async throws -> [OrderLine]
+}

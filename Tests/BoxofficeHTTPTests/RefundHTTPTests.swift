@@ -1,0 +1,182 @@
+import BoxofficeHTTP
+import BoxofficeTestSupport
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Refunds and customers' cancellations over HTTP, on both backends: the money goes back once, the refunded tickets stop
+/// admitting, the seats go back on sale or stay blocked, and the history says what happened.
+@Suite("Refunds and cancellations over HTTP")
+struct RefundHTTPTests {
+    /// The buyer's wallet balance.
+    static func balance(_ client: some TestClientProtocol, _ headers: HTTPFields) async throws -> Int {
+        try #require(try await client.send(.get, "/api/accounts", headers: headers).object["balance_minor"] as? Int)
+    }
+
+    /// Waits until the booking's refunds all read credited (the payment service answered), then returns the history.
+    static func credited(_ client: some TestClientProtocol, booking: String, count: Int) async throws -> [String: Any] {
+        for _ in 0 ..< 200 {
+            let history = try await client.send(.get, "/api/bookings/\(booking)/history", headers: client.organizer).object
+            let refunds = history["refunds"] as? [[String: Any]] ?? []
+            if refunds.count == count, refunds.allSatisfy({ $0["status"] as? String == "credited" }) { return history }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        Issue.record("the refunds of \(booking) were not credited")
+        return [:]
+    }
+
+    @Test("an organizer refunds two tickets with their seats kept off sale, then the rest back on sale: the money comes back once each, tickets stop admitting", arguments: TestBackend.all)
+    func partialThenWhole(backend: TestBackend) async throws {
+        let server = try await TestServer.make(backend)
+        defer { server.remove() }
+        try await server.run { client in
+            let sale = try await TicketHTTPTests.sale(client)
+            #expect(try await Self.balance(client, sale.buyer) == 97_000)
+            let secrets = sale.tickets.compactMap { $0["secret"] as? String }
+            #expect(try await TicketHTTPTests.scan(client, event: sale.event, secret: secrets[1], headers: client.organizer)["result"] as? String == "admitted")
+
+            // Ticket 1 (seat A3, 10.00) and ticket 3 (standing, 5.00), kept off sale.
+            let first = try await client.send(.post, "/api/bookings/\(sale.booking)/refund", json: #"{"tickets": [3, 1], "seats": "block"}"#, headers: client.organizer)
+            #expect(first.status == .created, "\(first.text)")
+            #expect(first.object["amount_minor"] as? Int == 1500 && first.object["tickets"] as? [Int] == [1, 3] && first.object["seats"] as? String == "blocked")
+            let again = try await client.send(.post, "/api/bookings/\(sale.booking)/refund", json: #"{"tickets": [1, 3], "seats": "block"}"#, headers: client.organizer)
+            #expect(again.status == .ok && again.object["id"] as? String == first.object["id"] as? String, "the same request again: the same refund")
+            let overlap = try await client.send(.post, "/api/bookings/\(sale.booking)/refund", json: #"{"tickets": [1, 2]}"#, headers: client.organizer)
+            #expect(overlap.status == .conflict && overlap.object["type"] as? String == "https://boxoffice.dev/problems/already-refunded", "\(overlap.text)")
+            _ = try await Self.credited(client, booking: sale.booking, count: 1)
+            #expect(try await Self.balance(client, sale.buyer) == 98_500)
+
+            #expect(try await TicketHTTPTests.scan(client, event: sale.event, secret: secrets[0], headers: client.organizer)["result"] as? String == "revoked")
+            #expect(try await TicketHTTPTests.scan(client, event: sale.event, secret: secrets[3], headers: client.organizer)["result"] as? String == "admitted")
+            let tickets = try await client.send(.get, "/api/bookings/\(sale.booking)/tickets", headers: sale.buyer).array
+            #expect(tickets.map { $0["status"] as? String } == ["revoked", "valid", "revoked", "valid"])
+            #expect(try await client.send(.get, "/api/bookings/\(sale.booking)", headers: sale.buyer).object["status"] as? String == "confirmed")
+            let offline = try await client.send(.get, "/api/events/\(sale.event)/checkins/offline", headers: client.organizer).object
+            #expect(Set(offline["refunded_tickets"] as? [String] ?? []) == ["\(sale.booking).1", "\(sale.booking).3"])
+
+            // The blocked seat stays off sale.
+            let other = try await client.guest()
+            let blocked = try await client.send(.post, "/api/book/safe", json: #"{"seat_id": \#(sale.firstSeat + 2), "user_identifier": "x"}"#, headers: other.headers)
+            #expect(blocked.status == .conflict, "\(blocked.text)")
+
+            // The rest, back on sale: seat A1 (10.00) and one standing ticket (5.00).
+            let rest = try await client.send(.post, "/api/bookings/\(sale.booking)/refund", headers: client.organizer)
+            #expect(rest.status == .created && rest.object["amount_minor"] as? Int == 1500 && rest.object["tickets"] as? [Int] == [2, 4], "\(rest.text)")
+            #expect(try await client.send(.get, "/api/bookings/\(sale.booking)", headers: sale.buyer).object["status"] as? String == "refunded")
+            let history = try await Self.credited(client, booking: sale.booking, count: 2)
+            #expect(try await Self.balance(client, sale.buyer) == 100_000)
+            let kinds = (history["history"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
+            #expect(kinds.first == "held" && kinds.contains("payment_requested") && kinds.contains("confirmed") && kinds.contains("checked_in"), "\(kinds)")
+            #expect(kinds.filter { $0 == "refund_requested" }.count == 2 && kinds.filter { $0 == "refunded" }.count == 2, "\(kinds)")
+            #expect(history["customer_email"] as? String == "buyer@example.test")
+            let retaken = try await client.send(.post, "/api/book/safe", json: #"{"seat_id": \#(sale.firstSeat), "user_identifier": "x"}"#, headers: other.headers)
+            #expect(retaken.status == .ok, "the released seat can be held again: \(retaken.text)")
+            let whole = try await client.send(.post, "/api/bookings/\(sale.booking)/refund", headers: client.organizer)
+            #expect(whole.status == .ok && whole.object["id"] as? String == rest.object["id"] as? String, "a whole refund again: the last refund")
+
+            #expect(try await MoneyCheck.violations(server.database) == [])
+            let ledger = try await server.database.rows("SELECT CAST(amount_minor AS TEXT) FROM ledger WHERE kind = 'refund' ORDER BY created_at", of: .payments)
+            #expect(ledger.map { $0[0] } == ["1500", "1500"], "each refund credited once")
+        }
+    }
+
+    @Test("refusals change nothing: a customer may not refund, bad tickets, bad bodies, unknown or unpaid bookings", arguments: TestBackend.all)
+    func refusals(backend: TestBackend) async throws {
+        let server = try await TestServer.make(backend)
+        defer { server.remove() }
+        try await server.run { client in
+            let sale = try await TicketHTTPTests.sale(client)
+            let path = "/api/bookings/\(sale.booking)/refund"
+            #expect(try await client.send(.post, path, headers: sale.buyer).status == .forbidden)
+            #expect(try await client.send(.post, path, json: #"{"tickets": [5]}"#, headers: client.organizer).status == .notFound)
+            #expect(try await client.send(.post, path, json: #"{"tickets": [0]}"#, headers: client.organizer).status == .notFound)
+            #expect(try await client.send(.post, path, json: #"{"tickets": []}"#, headers: client.organizer).status == .unprocessableContent)
+            #expect(try await client.send(.post, path, json: #"{"seats": "maybe"}"#, headers: client.organizer).status == .unprocessableContent)
+            #expect(try await client.send(.post, path, json: #"{"tickets": "all"}"#, headers: client.organizer).status == .badRequest)
+            #expect(try await client.send(.post, path, json: "{", headers: client.organizer).status == .badRequest)
+            #expect(try await client.send(.post, "/api/bookings/\(UUID().uuidString.lowercased())/refund", headers: client.organizer).status == .notFound)
+            #expect(try await client.send(.post, "/api/bookings/nonsense/refund", headers: client.organizer).status == .notFound)
+            let held = try await client.send(.post, "/api/book/safe", json: #"{"seat_id": \#(sale.firstSeat + 5), "user_identifier": "x"}"#, headers: sale.buyer)
+            let unpaid = try #require(held.object["booking_id"] as? String, "\(held.text)")
+            let refused = try await client.send(.post, "/api/bookings/\(unpaid)/refund", headers: client.organizer)
+            #expect(refused.status == .conflict && refused.object["type"] as? String == "https://boxoffice.dev/problems/not-refundable", "\(refused.text)")
+            #expect(try await server.database.count("SELECT CAST(COUNT(*) AS TEXT) FROM refunds") == 0)
+            #expect(try await client.send(.get, "/api/bookings/\(sale.booking)", headers: sale.buyer).object["status"] as? String == "confirmed")
+        }
+    }
+
+    @Test("a customer cancels their own paid booking before the cutoff and gets the money back; without a cutoff, or past it, they may not", arguments: TestBackend.all)
+    func customerCancels(backend: TestBackend) async throws {
+        let server = try await TestServer.make(backend)
+        defer { server.remove() }
+        try await server.run { client in
+            let closed = try await TicketHTTPTests.sale(client)
+            let refused = try await client.send(.post, "/api/bookings/\(closed.booking)/cancel", headers: closed.buyer)
+            #expect(refused.status == .conflict && refused.object["type"] as? String == "https://boxoffice.dev/problems/cancellation-closed", "\(refused.text)")
+
+            let open = try await TicketHTTPTests.sale(client, email: "early@example.test", cutoff: "2030-12-31T00:00:00Z")
+            let stranger = try await client.guest()
+            #expect(try await client.send(.post, "/api/bookings/\(open.booking)/cancel", headers: stranger.headers).status == .notFound)
+            #expect(try await client.send(.post, "/api/bookings/\(open.booking)/cancel", headers: client.organizer).status == .notFound, "the owner's alone")
+            let cancelled = try await client.send(.post, "/api/bookings/\(open.booking)/cancel", headers: open.buyer)
+            #expect(cancelled.status == .created && cancelled.object["amount_minor"] as? Int == 3000 && cancelled.object["cause"] as? String == "customer", "\(cancelled.text)")
+            #expect(try await client.send(.post, "/api/bookings/\(open.booking)/cancel", headers: open.buyer).status == .ok, "again: the same refund")
+            _ = try await Self.credited(client, booking: open.booking, count: 1)
+            #expect(try await Self.balance(client, open.buyer) == 100_000)
+            #expect(try await client.send(.get, "/api/bookings/\(open.booking)", headers: open.buyer).object["status"] as? String == "refunded")
+
+            let past = try await TicketHTTPTests.sale(client, email: "late@example.test", cutoff: "2021-01-01T00:00:00Z")
+            #expect(try await client.send(.post, "/api/bookings/\(past.booking)/cancel", headers: past.buyer).status == .conflict)
+            #expect(try await MoneyCheck.violations(server.database) == [])
+        }
+    }
+
+    @Test("orders: search by email, booking id and seat label, filter by status and category, page through; organizers only", arguments: TestBackend.all)
+    func orders(backend: TestBackend) async throws {
+        let server = try await TestServer.make(backend)
+        defer { server.remove() }
+        try await server.run { client in
+            let sale = try await TicketHTTPTests.sale(client, email: "Ada.Lovelace@example.test")
+            let guest = try await client.guest()
+            let held = try await client.send(.post, "/api/book/safe", json: #"{"seat_id": \#(sale.firstSeat + 11), "user_identifier": "x"}"#, headers: guest.headers)
+            let hold = try #require(held.object["booking_id"] as? String, "\(held.text)")
+            let path = "/api/events/\(sale.event)/bookings"
+            func ids(_ query: String) async throws -> [String] {
+                let page = try await client.send(.get, path + query, headers: client.organizer)
+                #expect(page.status == .ok, "\(page.text)")
+                return (page.object["orders"] as? [[String: Any]] ?? []).compactMap { ($0["booking"] as? [String: Any])?["id"] as? String }
+            }
+            #expect(try await ids("") == [hold, sale.booking], "newest first")
+            #expect(try await ids("?q=lovelace") == [sale.booking])
+            #expect(try await ids("?q=\(sale.booking.prefix(8))") == [sale.booking])
+            #expect(try await ids("?q=\(sale.booking)") == [sale.booking])
+            #expect(try await ids("?q=Stalls%20A%203") == [sale.booking])
+            #expect(try await ids("?q=stalls%20row%20B%20seat%202") == [hold])
+            #expect(try await ids("?q=Stalls%20C%209") == [])
+            #expect(try await ids("?status=held") == [hold])
+            #expect(try await ids("?status=confirmed,refunded") == [sale.booking])
+            #expect(try await ids("?category=standing") == [sale.booking])
+            #expect(try await ids("?from=2020-01-01&to=2020-01-02") == [])
+            let first = try await client.send(.get, path + "?limit=1", headers: client.organizer).object
+            let next = try #require(first["next"] as? String)
+            #expect(try await ids("?limit=1&after=\(next)") == [sale.booking])
+            #expect(try await client.send(.get, "/api/orders?q=lovelace", headers: client.organizer).object["orders"].map { ($0 as? [Any])?.count } == 1)
+            let line = try #require((try await client.send(.get, path + "?q=lovelace", headers: client.organizer).object["orders"] as? [[String: Any]])?.first)
+            #expect(line["customer_email"] as? String == "ada.lovelace@example.test" || line["customer_email"] as? String == "Ada.Lovelace@example.test")
+
+            #expect(try await client.send(.get, path, headers: sale.buyer).status == .forbidden)
+            #expect(try await client.send(.get, "/api/orders", headers: sale.buyer).status == .forbidden)
+            #expect(try await client.send(.get, path + "?status=lost", headers: client.organizer).status == .badRequest)
+            #expect(try await client.send(.get, path + "?limit=0", headers: client.organizer).status == .badRequest)
+            #expect(try await client.send(.get, path + "?after=nope", headers: client.organizer).status == .badRequest)
+            #expect(try await client.send(.get, path + "?from=yesterday", headers: client.organizer).status == .badRequest)
+            #expect(try await client.send(.get, "/api/events/999999/bookings", headers: client.organizer).status == .notFound)
+
+            let own = try await client.send(.get, "/api/bookings/\(sale.booking)/history", headers: sale.buyer)
+            #expect(own.status == .ok && (own.object["history"] as? [[String: Any]])?.first?["kind"] as? String == "held")
+            #expect(try await client.send(.get, "/api/bookings/\(sale.booking)/history", headers: guest.headers).status == .notFound)
+        }
+    }
+}
