@@ -27,6 +27,9 @@ public protocol PaymentStore: OutboxStore, DeadLetterStore {
     /// A payment by booking id.
     func payment(for booking: UUID) async throws -> Payment?
 
+    /// A booking's ledger entries (its charge and refunds), oldest first.
+    func ledger(ofBooking booking: UUID) async throws -> [LedgerEntry]
+
     /// The access tokens revoked before their expiry whose tokens have not all expired at `now`.
     func tokenRevocations(now: Date) async throws -> [TokenRevocation]
 }

@@ -55,7 +55,8 @@ public enum PostgresPaymentSchema {
         ]),
         Migration(version: 6, name: "idempotency claims with their own id, renewed while their request runs", statements: PostgresIdempotencyKeys.claimIDs),
         Migration(version: 7, name: "a keyed write records its effect with itself, for a retry after a crash", statements: PostgresIdempotencyKeys.effects),
-        Migration(version: 8, name: "payments returned in part: how much of each went back", statements: [
+        Migration(version: 8, name: "payments returned in part: how much of each went back; a booking's ledger entries", statements: [
+            "CREATE INDEX ledger_booking ON ledger(booking_id)",
             "ALTER TABLE payments ADD COLUMN refunded_minor BIGINT NOT NULL DEFAULT 0 CHECK (refunded_minor >= 0)",
             "UPDATE payments SET refunded_minor = amount_minor WHERE status = 'refunded'",
         ]),

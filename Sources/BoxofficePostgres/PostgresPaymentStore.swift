@@ -78,6 +78,19 @@ public struct PostgresPaymentStore: PaymentStore {
         }
     }
 
+    public func ledger(ofBooking booking: UUID) async throws -> [LedgerEntry] {
+        try await read { client, logger in
+            var entries: [LedgerEntry] = []
+            for try await (id, account, kind, amount, balance, at) in try await client.query(
+                "SELECT id, account_id, kind, amount_minor, balance_after_minor, created_at FROM ledger WHERE booking_id = \(booking) ORDER BY seq", logger: logger
+            ).decode((UUID, UUID, String, Int64, Int64, Date).self) {
+                guard let kind = LedgerEntry.Kind(rawValue: kind) else { throw UnreadableRow(table: "ledger") }
+                entries.append(LedgerEntry(id: id, accountID: account, kind: kind, amountMinor: amount, balanceAfterMinor: balance, bookingID: booking, createdAt: at))
+            }
+            return entries
+        }
+    }
+
     public func payment(for booking: UUID) async throws -> Payment? {
         try await read {
             try await PostgresPaymentRows.payments("SELECT \(unescaped: PostgresPaymentRows.paymentColumns) FROM payments WHERE booking_id = \(booking)", on: $0, logger: $1).first

@@ -50,7 +50,8 @@ public enum SQLitePaymentSchema {
         ]),
         Migration(version: 6, name: "idempotency claims with their own id, renewed while their request runs", statements: SQLiteIdempotencyKeys.claimIDs),
         Migration(version: 7, name: "a keyed write records its effect with itself, for a retry after a crash", statements: SQLiteIdempotencyKeys.effects),
-        Migration(version: 8, name: "payments returned in part: how much of each went back", statements: [
+        Migration(version: 8, name: "payments returned in part: how much of each went back; a booking's ledger entries", statements: [
+            "CREATE INDEX ledger_booking ON ledger(booking_id)",
             "ALTER TABLE payments ADD COLUMN refunded_minor INTEGER NOT NULL DEFAULT 0 CHECK (refunded_minor >= 0)",
             "UPDATE payments SET refunded_minor = amount_minor WHERE status = 'refunded'",
         ]),

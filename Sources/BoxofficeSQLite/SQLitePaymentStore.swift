@@ -48,6 +48,10 @@ public struct SQLitePaymentStore: PaymentStore {
         ).map(SQLitePaymentRows.entry(from:))
     }
 
+    public func ledger(ofBooking booking: UUID) async throws -> [LedgerEntry] {
+        try await database.read("SELECT * FROM ledger WHERE booking_id = ? ORDER BY rowid", [.text(booking.lowercased)]).map(SQLitePaymentRows.entry(from:))
+    }
+
     public func payment(for booking: UUID) async throws -> Payment? {
         try await database.read("SELECT * FROM payments WHERE booking_id = ?", [.text(booking.lowercased)]).first.map(SQLitePaymentRows.payment(from:))
     }

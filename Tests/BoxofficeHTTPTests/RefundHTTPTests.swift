@@ -77,8 +77,12 @@ struct RefundHTTPTests {
             #expect(whole.status == .ok && whole.object["id"] as? String == rest.object["id"] as? String, "a whole refund again: the last refund")
 
             #expect(try await MoneyCheck.violations(server.database) == [])
-            let ledger = try await server.database.rows("SELECT CAST(amount_minor AS TEXT) FROM ledger WHERE kind = 'refund' ORDER BY created_at", of: .payments)
-            #expect(ledger.map { $0[0] } == ["1500", "1500"], "each refund credited once")
+            let payment = try await client.send(.get, "/api/payments/\(sale.booking)", headers: client.organizer).object
+            #expect(payment["status"] as? String == "refunded" && payment["refunded_minor"] as? Int == 3000, "\(payment)")
+            let ledger = (payment["ledger"] as? [[String: Any]] ?? []).map { "\($0["kind"] ?? "") \($0["amount_minor"] ?? "")" }
+            #expect(ledger == ["charge -3000", "refund 1500", "refund 1500"], "each refund credited once")
+            #expect(try await client.send(.get, "/api/payments/\(sale.booking)", headers: sale.buyer).status == .ok)
+            #expect(try await client.send(.get, "/api/payments/\(sale.booking)", headers: other.headers).status == .notFound)
         }
     }
 

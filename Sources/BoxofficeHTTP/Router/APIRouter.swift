@@ -46,6 +46,7 @@ public enum APIRouter {
         if let payments {
             let api = router.group(RouterPath(APIRoutes.api)).add(middleware: ReadinessMiddleware(check: payments.readiness))
             AccountController(store: payments.store, live: payments.live, now: now).addRoutes(to: api)
+            PaymentController(store: payments.store).addRoutes(to: api)
         }
         routeMethods.set(router.routes.map { ($0.method.rawValue, $0.path.description) })
         return router
