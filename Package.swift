@@ -274,6 +274,11 @@ let package = Package(
         .target(name: "BoxofficeQR", swiftSettings: swiftSettings),
         .testTarget(name: "BoxofficeQRTests", dependencies: ["BoxofficeQR", "BoxofficeTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "BoxofficeBackOfficeTests",
+            dependencies: ["BoxofficeBackOffice", "BoxofficeDomain", "BoxofficeTickets"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "BoxofficeTicketsTests",
             dependencies: ["BoxofficeTickets", "BoxofficeDomain", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings

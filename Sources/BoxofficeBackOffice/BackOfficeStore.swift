@@ -1,6 +1,13 @@
 import BoxofficeDomain
 import Foundation
 
+extension BackOfficeStore {
+    /// Orders matching `filter`, newest first, starting after `cursor`: at most `limit`.
+    public func orders(_ filter: OrderFilter, after cursor: OrderCursor?, limit: Int) async throws -> [OrderLine] {
+        try await orders(filter, after: cursor, limit: limit, newestFirst: true)
+    }
+}
+
 /// What the back office keeps in the booking database: refunds, refunded tickets and bookings' histories, and the
 /// reads of orders. SQLite and PostgreSQL implement it alike and pass the same suite.
 public protocol BackOfficeStore: Sendable {
@@ -18,6 +25,6 @@ public protocol BackOfficeStore: Sendable {
     /// The recorded lines of a booking's history, oldest first (the hold and check-ins are read where they are kept).
     func history(of booking: BookingID) async throws -> [BookingHistoryEntry]
 
-    /// Orders matching `filter`, newest first, starting after `cursor`: at most `limit`.
-    func orders(_ filter: OrderFilter, after cursor: OrderCursor?, limit: Int) async throws -> [OrderLine]
+    /// Orders matching `filter`, newest first (or oldest first), starting after `cursor`: at most `limit`.
+    func orders(_ filter: OrderFilter, after cursor: OrderCursor?, limit: Int, newestFirst: Bool) async throws -> [OrderLine]
 }

@@ -186,7 +186,7 @@ extension PostgresBookingStore: BackOfficeStore {
 }
 
 extension PostgresBookingStore {
-    public func orders(_ filter: OrderFilter, after cursor: OrderCursor?, limit: Int) async throws -> [OrderLine] {
+    public func orders(_ filter: OrderFilter, after cursor: OrderCursor?, limit: Int, newestFirst: Bool) async throws -> [OrderLine] {
         // Every filter is bound; one that is not set is NULL and lets every row through.
         let statuses = filter.statuses.map(\.rawValue)
         let like = { (text: String) in "%" + Self.likeEscaped(text) + "%" }
@@ -202,8 +202,8 @@ extension PostgresBookingStore {
                    OR LOWER(COALESCE(i.email, '')) LIKE \(filter.customerContains.map(like)) OR LOWER(b.user_identifier) LIKE \(filter.customerContains.map(like)))
               AND (\(filter.seat.map { "%,\($0.rawValue),%" })::text IS NULL OR (',' || b.seat_ids || ',') LIKE \(filter.seat.map { "%,\($0.rawValue),%" }))
               AND (\(cursor?.bookingID.rawValue)::uuid IS NULL
-                   OR (b.created_at, b.id) < (SELECT c.created_at, c.id FROM bookings c WHERE c.id = \(cursor?.bookingID.rawValue)))
-            ORDER BY b.created_at DESC, b.id DESC LIMIT \(limit)
+                   OR (b.created_at, b.id) \(unescaped: newestFirst ? "<" : ">") (SELECT c.created_at, c.id FROM bookings c WHERE c.id = \(cursor?.bookingID.rawValue)))
+            ORDER BY b.created_at \(unescaped: newestFirst ? "DESC" : "ASC"), b.id \(unescaped: newestFirst ? "DESC" : "ASC") LIMIT \(limit)
             """
         return try await Deadline.run(within: timeout) { [self] in
             var lines: [OrderLine] = []

@@ -149,7 +149,7 @@ extension SQLiteBookingStore: BackOfficeStore {
 }
 
 extension SQLiteBookingStore {
-    public func orders(_ filter: OrderFilter, after cursor: OrderCursor?, limit: Int) async throws -> [OrderLine] {
+    public func orders(_ filter: OrderFilter, after cursor: OrderCursor?, limit: Int, newestFirst: Bool) async throws -> [OrderLine] {
         var conditions: [String] = []
         var binds: [SQLiteData] = []
         if let event = filter.eventID {
@@ -181,14 +181,14 @@ extension SQLiteBookingStore {
             binds.append(.text("%,\(seat.rawValue),%"))
         }
         if let cursor {
-            conditions.append("(b.created_at, b.id) < (SELECT c.created_at, c.id FROM bookings c WHERE c.id = ?)")
+            conditions.append("(b.created_at, b.id) \(newestFirst ? "<" : ">") (SELECT c.created_at, c.id FROM bookings c WHERE c.id = ?)")
             binds.append(.text(cursor.bookingID.description))
         }
         binds.append(.integer(limit))
         let rows = try await database.read(
             """
             SELECT b.*, i.email AS customer_email FROM bookings b LEFT JOIN identities i ON i.id = b.user_identifier
-            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")) ORDER BY b.created_at DESC, b.id DESC LIMIT ?
+            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")) ORDER BY b.created_at \(newestFirst ? "DESC" : "ASC"), b.id \(newestFirst ? "DESC" : "ASC") LIMIT ?
             """,
             binds
         )

@@ -173,6 +173,7 @@ struct AuthorizationMatrixTests {
                 "GET /api/bookings/{id}/history": (.ownerOrOrganizer, { ("/api/bookings/\(paid)/history", nil) }),
                 "GET /api/events/{id}/bookings": (.organizers, { ("/api/events/\(event)/bookings?q=a%40example.test", nil) }),
                 "GET /api/orders": (.organizers, { ("/api/orders?status=confirmed", nil) }),
+                "GET /api/events/{id}/export.csv": (.organizers, { ("/api/events/\(event)/export.csv", nil) }),
                 "GET /api/payments/{booking}": (.ownerOrOrganizer, { ("/api/payments/\(paid)", nil) }),
                 "DELETE /api/events/{id}/staff/{identity}": (.organizers, {
                     _ = try await client.send(.post, "/api/events/\(proven)/staff", json: #"{"email": "\#(bEmail)"}"#, headers: client.organizer)

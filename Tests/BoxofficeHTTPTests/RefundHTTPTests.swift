@@ -183,4 +183,29 @@ struct RefundHTTPTests {
             #expect(try await client.send(.get, "/api/bookings/\(sale.booking)/history", headers: guest.headers).status == .notFound)
         }
     }
+
+    @Test("the CSV export: one line per ticket of paid bookings, refunded and checked-in ones marked; organizers only", arguments: TestBackend.all)
+    func export(backend: TestBackend) async throws {
+        let server = try await TestServer.make(backend)
+        defer { server.remove() }
+        try await server.run { client in
+            let sale = try await TicketHTTPTests.sale(client)
+            let other = try await TicketHTTPTests.sale(client, email: "second@example.test")
+            _ = try await client.send(.post, "/api/bookings/\(sale.booking)/refund", json: #"{"tickets": [3]}"#, headers: client.organizer)
+            _ = try await TicketHTTPTests.scan(client, event: sale.event, secret: try #require(sale.tickets[0]["secret"] as? String), gate: "west", headers: client.organizer)
+            let csv = try await client.send(.get, "/api/events/\(sale.event)/export.csv", headers: client.organizer)
+            #expect(csv.status == .ok && csv.headers[.contentType] == "text/csv; charset=utf-8", "\(csv.text)")
+            #expect(csv.headers[.contentDisposition] == "attachment; filename=\"event-\(sale.event)-tickets.csv\"")
+            #expect(Array(csv.body.readableBytesView.prefix(3)) == [0xEF, 0xBB, 0xBF], "UTF-8 with a byte order mark")
+            let lines = csv.text.dropFirst().components(separatedBy: "\r\n").dropLast()
+            #expect(lines.count == 5 && lines.first?.hasPrefix("booking,ticket,customer_email") == true, "\(lines)")
+            let mine = lines.filter { $0.hasPrefix(sale.booking) }
+            #expect(mine.count == 4)
+            #expect(mine[0].contains(",buyer@example.test,") && mine[0].contains(",Stalls row A seat 3,Stalls,A,3,Front,10.00,EUR,valid,") && mine[0].contains(",west,"))
+            #expect(mine[2].contains(",Standing,5.00,EUR,refunded,"))
+            #expect(lines.filter { $0.hasPrefix(other.booking) }.isEmpty, "another event's tickets are not in it")
+            #expect(try await client.send(.get, "/api/events/\(sale.event)/export.csv", headers: sale.buyer).status == .forbidden)
+            #expect(try await client.send(.get, "/api/events/424242/export.csv", headers: client.organizer).status == .notFound)
+        }
+    }
 }

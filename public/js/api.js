@@ -17,6 +17,12 @@ export class ApiError extends Error {
   is(name) {
     return this.type === name || this.type.endsWith(`/${name}`);
   }
+
+  /** Whether the request may have been lost on the way (no answer, a 5xx) or is still running: the same request sent
+   * again with its Idempotency-Key then happens at most once. */
+  get retryable() {
+    return this.status === 0 || this.status >= 500 || this.is("idempotency-key-in-use");
+  }
 }
 
 /** Sends a request and returns the parsed JSON body (null for an empty one). `headers` adds request headers; `signal`
@@ -157,3 +163,22 @@ export const offlineCheckins = (eventId, token) => api(`/api/events/${eventId}/c
 export const staff = (eventId, token) => api(`/api/events/${eventId}/staff`, { token, cache: "no-store" });
 export const addStaff = (eventId, email, token) => api(`/api/events/${eventId}/staff`, { method: "POST", body: { email }, token });
 export const removeStaff = (eventId, identity, token) => api(`/api/events/${eventId}/staff/${encodeURIComponent(identity)}`, { method: "DELETE", token });
+
+// The back office: orders, a booking's history and payment, refunds; and a customer's cancellation.
+
+/** A page of an event's orders (organizer): `query` has q, status (comma-separated), from, to, category, limit, after;
+ * answers { orders: [{ booking, customer_email }], next } (next absent on the last page). */
+export const orders = (eventId, query, token) => {
+  const search = new URLSearchParams(Object.entries(query).filter(([, value]) => value !== "" && value != null));
+  return api(`/api/events/${eventId}/bookings?${search}`, { token, cache: "no-store" });
+};
+/** { booking, customer_email, history: [{ at, kind, detail }], refunds: [...] } */
+export const bookingHistory = (id, token) => api(`/api/bookings/${id}/history`, { token, cache: "no-store" });
+/** A booking's payment as the payment service keeps it: { status, amount_minor, refunded_minor, currency, ledger }, or
+ * null when it was never paid. */
+export const payment = (bookingId, token) => orNull(() => api(`/api/payments/${bookingId}`, { token, cache: "no-store" }));
+/** Refunds tickets of a booking (organizer): { tickets?: [ordinals], seats: "release" | "block" }. `key` is the
+ * Idempotency-Key, the same for every try of one request. */
+export const refund = (id, body, key, token) => api(`/api/bookings/${id}/refund`, { method: "POST", body, token, headers: { "Idempotency-Key": key } });
+/** The owner cancels a paid booking before its event's cutoff, for a refund of all of it. */
+export const cancelBooking = (id, key) => api(`/api/bookings/${id}/cancel`, { method: "POST", headers: { "Idempotency-Key": key } });

@@ -1,5 +1,5 @@
-// Who is using the app: the signed-in identity and its tokens, kept in this browser, and the organizer's token
-// for this tab. A guest has an access token only; a customer also has a refresh token.
+// Who is using the app: the signed-in identity and its tokens, kept in this browser, and a bootstrap organizer token
+// pasted in this tab. A guest has an access token only; a customer also has a refresh token.
 
 const sessionKey = "boxoffice.session";
 const tokenKey = "boxoffice.organizerToken";
@@ -22,6 +22,11 @@ export function customer() {
 export function displayName() {
   const session = current();
   return session ? session.email || "Guest" : "";
+}
+
+/** Whether the signed-in identity is an organizer (an account made with `boxoffice organizer add`). */
+export function isOrganizer() {
+  return current()?.role === "organizer";
 }
 
 export function accessToken() {

@@ -13,9 +13,12 @@ public struct Currency: Hashable, Sendable, CustomStringConvertible {
     public var description: String { code }
 
     /// An amount in words for people, with two decimals (as the web app shows it): `format(9000)` is "90.00 EUR".
-    public func format(_ minor: Int64) -> String {
+    public func format(_ minor: Int64) -> String { "\(Self.decimal(minor)) \(code)" }
+
+    /// An amount of minor units with two decimals: `decimal(1250)` is "12.50".
+    public static func decimal(_ minor: Int64) -> String {
         let sign = minor < 0 ? "-" : ""
-        let whole = minor.magnitude / 100, cents = minor.magnitude % 100
-        return "\(sign)\(whole).\(cents < 10 ? "0" : "")\(cents) \(code)"
+        let cents = minor.magnitude % 100
+        return "\(sign)\(minor.magnitude / 100).\(cents < 10 ? "0" : "")\(cents)"
     }
 }

@@ -21,6 +21,7 @@ struct BackOfficeController {
         group.get("bookings/:id/history", use: history)
         group.get("events/:id/bookings", use: eventOrders)
         group.get("orders", use: allOrders)
+        group.get("events/:id/export.csv", use: export)
     }
 
     /// The most orders one page lists.
