@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Black-box: `kill -9` the embedded server in the middle of a storm of keyed holds, then of keyed payments, restart
-it, and check that every retry with its `Idempotency-Key` gets the one effect its key made (never a second booking,
-never a key stuck "in use"), every booking still reaches a terminal state, nobody is charged twice, and money is
-conserved.
+"""Black-box: `kill -9` the embedded server in the middle of a storm of keyed holds, then of keyed payments, then of
+keyed refunds, restart it, and check that every retry with its `Idempotency-Key` gets the one effect its key made
+(never a second booking or refund, never a key stuck "in use"), every booking still reaches a terminal state, nobody
+is charged twice, every refund is credited once with the price of its tickets, and money is conserved.
 
 Usage: kill_test.py BINARY
 """
@@ -50,14 +50,77 @@ def money_problems(data_dir):
         problems.append(f"money not conserved: balances {balances} != {deposits} - {charged} + {refunded}")
     sold = bookings.execute("SELECT COUNT(*) FROM seat_claims WHERE status = 'sold'").fetchone()[0]
     confirmed_seats = sum(len(seats.split(",")) for (seats,) in bookings.execute("SELECT seat_ids FROM bookings WHERE status = 'confirmed'"))
-    if sold != confirmed_seats:
-        problems.append(f"{sold} seats sold but confirmed bookings hold {confirmed_seats}")
+    # A refund that kept its seats off sale leaves them claimed by the refunded booking.
+    blocked = bookings.execute(
+        "SELECT COUNT(*) FROM refunds r JOIN bookings b ON b.id = r.booking_id WHERE r.releases_seats = 0 AND b.seat_ids != ''").fetchone()[0]
+    if sold != confirmed_seats + blocked:
+        problems.append(f"{sold} seats sold but confirmed bookings hold {confirmed_seats} and refunds keep {blocked} off sale")
+    # Every refund credited is one ledger entry under the refund's id, of its amount; no booking gets back more than it paid.
+    credited = {refund: amount for refund, amount in bookings.execute("SELECT id, amount_minor FROM refunds WHERE credited_at IS NOT NULL")}
+    ledger = {entry: amount for entry, amount in payments.execute("SELECT id, amount_minor FROM ledger WHERE kind = 'refund'")}
+    for refund, amount in credited.items():
+        if ledger.get(refund) != amount:
+            problems.append(f"refund {refund} of {amount} reads credited; the ledger has {ledger.get(refund)}")
+    for booking, back in payments.execute("SELECT booking_id, SUM(amount_minor) FROM ledger WHERE kind = 'refund' GROUP BY booking_id"):
+        paid = -(payments.execute("SELECT COALESCE(SUM(amount_minor), 0) FROM ledger WHERE kind = 'charge' AND booking_id = ?", (booking,)).fetchone()[0])
+        if back > paid:
+            problems.append(f"booking {booking} got {back} back, paid {paid}")
     return problems
 
 
 def unfinished(data_dir):
     bookings = sqlite3.connect(os.path.join(data_dir, "booking.sqlite"))
     return bookings.execute("SELECT COUNT(*) FROM bookings WHERE status IN ('held', 'payment_pending')").fetchone()[0]
+
+
+def state_of(server, booking, by_booking):
+    return request(server.port, "GET", f"/api/bookings/{booking}", headers=by_booking[booking])[1]["status"]
+
+
+def refunds_cut_by_kill(server, data_dir, env, confirmed):
+    """Keyed refunds of every confirmed booking (half with the seat back on sale, half kept off) cut by kill -9: after the
+    restart every retry with its key answers with the refund its key made, and every refund is credited exactly once."""
+    organizer = {"Authorization": f"Bearer {TOKEN}"}
+
+    def refund_call(n, booking):
+        body = {"seats": "release" if n % 2 else "block"}
+        return lambda: request(server.port, "POST", f"/api/bookings/{booking}/refund", body, keyed(organizer, f"refund-{booking}"), timeout=10), body
+
+    calls = [refund_call(n, booking) for n, booking in enumerate(confirmed)]
+    answers = storm([call for call, _ in calls], 0.1, server.process.kill)
+    server.process.wait(timeout=10)
+    server.log.close()
+    made = {confirmed[i]: answer[1]["id"] for i, answer in enumerate(answers) if answer != "killed" and answer[0] == 201}
+    print(f"     {len(confirmed)} keyed refunds sent, {len(made)} answered 201 before kill -9, {sum(1 for a in answers if a == 'killed')} cut off")
+    check("the server was killed mid-refund", server.process.returncode == -signal.SIGKILL, server.process.returncode)
+    server = Server(BINARY, data_dir, env=env)
+    retried, wrong = {}, []
+    for i, booking in enumerate(confirmed):
+        status, answer, _, _ = answered(server.port, "POST", f"/api/bookings/{booking}/refund", keyed(organizer, f"refund-{booking}"), calls[i][1])
+        if status in (200, 201) and (answer or {}).get("id"):
+            retried[booking] = answer["id"]
+        else:
+            wrong.append((booking, status, answer))
+    check("every refund retried with its key answers with a refund", not wrong, wrong[:3])
+    check("a refund answered before the kill is the same refund when retried", all(retried.get(k) == v for k, v in made.items()),
+          [(k, v, retried.get(k)) for k, v in made.items() if retried.get(k) != v][:3])
+    bookings = sqlite3.connect(os.path.join(data_dir, "booking.sqlite"))
+    started = time.time()
+    while bookings.execute("SELECT COUNT(*) FROM refunds WHERE credited_at IS NULL").fetchone()[0] and time.time() - started < 30:
+        time.sleep(0.2)
+    refunds = dict(bookings.execute("SELECT booking_id, COUNT(*) FROM refunds GROUP BY booking_id"))
+    pending = bookings.execute("SELECT COUNT(*) FROM refunds WHERE credited_at IS NULL").fetchone()[0]
+    check(f"one refund per booking, each credited ({time.time() - started:.1f} s)",
+          sorted(refunds) == sorted(confirmed) and set(refunds.values()) <= {1} and pending == 0, (len(refunds), len(confirmed), pending))
+    statuses = dict(bookings.execute("SELECT id, status FROM bookings"))
+    check("every refunded booking reads refunded", all(statuses[b] == "refunded" for b in confirmed))
+    payments = sqlite3.connect(os.path.join(data_dir, "payments.sqlite"))
+    back = dict(payments.execute("SELECT booking_id, SUM(amount_minor) FROM ledger WHERE kind = 'refund' GROUP BY booking_id"))
+    check("each booking got back the price of its ticket, once", all(back.get(b) == 4000 for b in confirmed),
+          [(b, back.get(b)) for b in confirmed if back.get(b) != 4000][:3])
+    problems = money_problems(data_dir)
+    check("refunds kept every money invariant", not problems, problems)
+    return server
 
 
 def main():
@@ -152,6 +215,8 @@ def main():
         check("every pay retried with its key answers with the booking's outcome", not disagree, disagree[:3])
         problems = money_problems(data_dir)
         check("the retries charged nobody again", not problems, problems)
+
+        server = refunds_cut_by_kill(server, data_dir, env, [b for b in booking_ids if state_of(server, b, by_booking) == "confirmed"])
         check("the restarted server stops cleanly", server.stop() == 0)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
