@@ -43,6 +43,8 @@ public enum DomainError: Error, Equatable, Sendable {
     /// The waiting room asks for a proof of work with every join, and the join has none, or one that does not hold
     /// (the reason says which).
     case proofOfWorkRequired(EventID, String)
+    /// The event's status forbids the change (a cancelled event, a draft published twice); the reason says why.
+    case eventStateConflict(EventID, String)
 
     /// The broad class of a refusal, which decides the HTTP status.
     public enum Kind: Sendable {
@@ -64,7 +66,8 @@ public enum DomainError: Error, Equatable, Sendable {
         case .invalid: .invalid
         case .eventNotFound, .seatNotFound, .bookingNotFound, .noWaitingRoom, .notInQueue: .notFound
         case .queuePassRequired, .queuePassUsed, .proofOfWorkRequired: .forbidden
-        case .seatsTaken, .poolSoldOut, .salesNotOpen, .bookingStateConflict, .emailTaken, .customerCapReached, .keyClaimLost, .notEnoughSeats, .orphanSeat: .conflict
+        case .seatsTaken, .poolSoldOut, .salesNotOpen, .bookingStateConflict, .emailTaken, .customerCapReached, .keyClaimLost, .notEnoughSeats, .orphanSeat,
+             .eventStateConflict: .conflict
         case .addressCapReached: .tooMany
         }
     }
@@ -112,6 +115,8 @@ public enum DomainError: Error, Equatable, Sendable {
             "\(reason) Read a challenge from GET /api/events/\(event)/queue/challenge, find a nonce, and join with {\"proof\": {\"challenge\", \"nonce\"}}."
         case .noWaitingRoom(let event):
             "Event \(event) has no waiting room."
+        case .eventStateConflict(_, let reason):
+            reason
         case .notInQueue(let event):
             "You have not joined the waiting room of event \(event); join it with POST /api/events/\(event)/queue."
         case .keyClaimLost:

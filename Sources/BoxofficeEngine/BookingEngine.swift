@@ -145,6 +145,27 @@ public final class BookingEngine: HoldPath {
         }
     }
 
+    /// Changes an event's facts as an organizer edited them: checked as at creation, written, and read again by every
+    /// process's engine (this one's before it answers).
+    /// - Returns: the event as it is now.
+    /// - Throws: ``DomainError/invalid(_:)`` for an edit that breaks a rule, ``DomainError/eventStateConflict(_:_:)``
+    ///   for a cancelled event or a customer cap added to an event sold without one.
+    public func updateEvent(_ id: EventID, _ edit: (EventDetails) throws -> EventDetails) async throws -> Event {
+        let engine = try engine(for: id)
+        var event = engine.snapshot.event
+        let before = event.details
+        guard before.status != .cancelled else { throw DomainError.eventStateConflict(id, "\"\(before.title)\" was cancelled; it can no longer be changed.") }
+        let details = try edit(before).validated()
+        if before.maxTicketsPerCustomer == nil, details.maxTicketsPerCustomer != nil {
+            // What each customer holds is counted only for events with a cap: one added later would start from nothing.
+            throw DomainError.eventStateConflict(id, "\"\(before.title)\" was put on sale without a customer cap, so what customers hold was not counted; it cannot get one now.")
+        }
+        guard try await store.updateEvent(id, details: details) else { throw DomainError.eventNotFound(id) }
+        await engine.refresh()
+        event.details = details
+        return event
+    }
+
     /// Takes in a booking change the back office committed outside the engine (a refund): the customer is told the
     /// booking's status, and when seats or GA places went back on sale the event is read again, so they can be held.
     public func follow(_ change: BookingStatusChange, inventoryChanged: Bool) async {

@@ -9,7 +9,7 @@ import PostgresNIO
 
 /// The back office's tables in the PostgreSQL booking database.
 enum PostgresBackOfficeTables {
-    /// Migration 17: refunds and their tickets, bookings' histories, the customers' cancellation cutoff, orders by event.
+    /// Migration 17: refunds and their tickets, bookings' histories, events' status and customers' cancellation cutoff, orders by event.
     static let schema = [
         """
         CREATE TABLE refunds (
@@ -23,6 +23,7 @@ enum PostgresBackOfficeTables {
         "CREATE TABLE booking_history (seq BIGSERIAL PRIMARY KEY, booking_id UUID NOT NULL, at TIMESTAMPTZ NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL)",
         "CREATE INDEX booking_history_booking ON booking_history(booking_id, at)",
         "ALTER TABLE events ADD COLUMN cancellation_cutoff TIMESTAMPTZ",
+        "ALTER TABLE events ADD COLUMN status TEXT NOT NULL DEFAULT 'published' CHECK (status IN ('draft', 'published', 'cancelled'))",
         "CREATE INDEX bookings_event_created ON bookings(event_id, created_at)",
     ]
 

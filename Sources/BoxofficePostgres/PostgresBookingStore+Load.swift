@@ -30,15 +30,15 @@ extension PostgresBookingStore {
         for try await row in try await connection.query(
             """
             SELECT title, description, venue, starts_at, sales_start, sales_end, hold_ttl_seconds, max_tickets, currency,
-                max_tickets_per_customer, held_per_address, orphan_rule, queued, cancellation_cutoff FROM events WHERE id = \(id.rawValue)
+                max_tickets_per_customer, held_per_address, orphan_rule, queued, cancellation_cutoff, status FROM events WHERE id = \(id.rawValue)
             """,
             logger: logger
-        ).decode((String, String, String, Date, Date, Date, Int, Int, String, Int?, Int?, String, Bool, Date?).self) {
+        ).decode((String, String, String, Date, Date, Date, Int, Int, String, Int?, Int?, String, Bool, Date?, String).self) {
             return EventDetails(
                 title: row.0, description: row.1, venue: row.2, startsAt: row.3, salesStart: row.4, salesEnd: row.5,
                 holdTTLSeconds: row.6, maxTicketsPerBooking: row.7, maxTicketsPerCustomer: row.9, heldPerAddress: row.10,
                 currency: Currency(row.8) ?? Currency("EUR")!, orphanRule: OrphanRule(rawValue: row.11) ?? .avoid, queued: row.12,
-                cancellationCutoff: row.13
+                cancellationCutoff: row.13, status: EventStatus(rawValue: row.14) ?? .published
             )
         }
         return nil
@@ -120,15 +120,15 @@ extension PostgresBookingStore {
         let query: PostgresQuery = id.map {
             """
             SELECT id, title, description, venue, starts_at, sales_start, sales_end, hold_ttl_seconds, max_tickets, currency,
-                first_seat_id, layout, max_tickets_per_customer, held_per_address, orphan_rule, queued, cancellation_cutoff FROM events WHERE id = \($0.rawValue)
+                first_seat_id, layout, max_tickets_per_customer, held_per_address, orphan_rule, queued, cancellation_cutoff, status FROM events WHERE id = \($0.rawValue)
             """
         } ?? """
             SELECT id, title, description, venue, starts_at, sales_start, sales_end, hold_ttl_seconds, max_tickets, currency,
-                first_seat_id, layout, max_tickets_per_customer, held_per_address, orphan_rule, queued, cancellation_cutoff FROM events ORDER BY id
+                first_seat_id, layout, max_tickets_per_customer, held_per_address, orphan_rule, queued, cancellation_cutoff, status FROM events ORDER BY id
             """
-        var rows: [(Int64, String, String, String, Date, Date, Date, Int, Int, String, Int64, String, Int?, Int?, String, Bool, Date?)] = []
+        var rows: [(Int64, String, String, String, Date, Date, Date, Int, Int, String, Int64, String, Int?, Int?, String, Bool, Date?, String)] = []
         for try await row in try await connection.query(query, logger: logger)
-            .decode((Int64, String, String, String, Date, Date, Date, Int, Int, String, Int64, String, Int?, Int?, String, Bool, Date?).self) {
+            .decode((Int64, String, String, String, Date, Date, Date, Int, Int, String, Int64, String, Int?, Int?, String, Bool, Date?, String).self) {
             rows.append(row)
         }
         var events: [Event] = []
@@ -144,7 +144,7 @@ extension PostgresBookingStore {
                 title: row.1, description: row.2, venue: row.3, startsAt: row.4, salesStart: row.5, salesEnd: row.6,
                 holdTTLSeconds: row.7, maxTicketsPerBooking: row.8, maxTicketsPerCustomer: row.12, heldPerAddress: row.13,
                 currency: Currency(row.9) ?? Currency("EUR")!, orphanRule: OrphanRule(rawValue: row.14) ?? .avoid, queued: row.15,
-                cancellationCutoff: row.16
+                cancellationCutoff: row.16, status: EventStatus(rawValue: row.17) ?? .published
             )
             events.append(Event(
                 id: EventID(rawValue: row.0), details: details, categories: layout.priceCategories, seatMap: layout.seatMap,

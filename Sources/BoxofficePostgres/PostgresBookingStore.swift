@@ -71,6 +71,29 @@ public struct PostgresBookingStore: BookingStore {
         }
     }
 
+    public func updateEvent(_ id: EventID, details: EventDetails) async throws -> Bool {
+        try await Deadline.run(within: timeout) { [self] in
+            try await client.withTransaction(logger: logger) { connection in
+                var updated = false
+                for try await _ in try await connection.query(
+                    """
+                    UPDATE events SET title = \(details.title), description = \(details.description), venue = \(details.venue),
+                        starts_at = \(details.startsAt), sales_start = \(details.salesStart), sales_end = \(details.salesEnd),
+                        hold_ttl_seconds = \(details.holdTTLSeconds), max_tickets = \(details.maxTicketsPerBooking),
+                        max_tickets_per_customer = \(details.maxTicketsPerCustomer), held_per_address = \(details.heldPerAddress),
+                        cancellation_cutoff = \(details.cancellationCutoff), status = \(details.status.rawValue)
+                    WHERE id = \(id.rawValue) RETURNING id
+                    """,
+                    logger: logger
+                ).decode(Int64.self) {
+                    updated = true
+                }
+                if updated { try await announce(id, connection: connection) }
+                return updated
+            }
+        }
+    }
+
     public func booking(_ id: BookingID) async throws -> Booking? {
         try await bookings(where: "SELECT \(unescaped: Self.bookingColumns) FROM bookings WHERE id = \(id.rawValue)").first
     }
@@ -141,11 +164,11 @@ public struct PostgresBookingStore: BookingStore {
         for try await inserted in try await connection.query(
             """
             INSERT INTO events (title, description, venue, starts_at, sales_start, sales_end, hold_ttl_seconds, max_tickets,
-                max_tickets_per_customer, held_per_address, currency, first_seat_id, seat_count, layout, orphan_rule, queued, cancellation_cutoff)
+                max_tickets_per_customer, held_per_address, currency, first_seat_id, seat_count, layout, orphan_rule, queued, cancellation_cutoff, status)
             VALUES (\(details.title), \(details.description), \(details.venue), \(details.startsAt), \(details.salesStart),
                 \(details.salesEnd), \(details.holdTTLSeconds), \(details.maxTicketsPerBooking), \(details.maxTicketsPerCustomer),
                 \(details.heldPerAddress), \(details.currency.code), \(firstSeat), \(draft.seatMap.seatCount), \(layout), \(details.orphanRule.rawValue), \(details.queued),
-                \(details.cancellationCutoff))
+                \(details.cancellationCutoff), \(details.status.rawValue))
             RETURNING id
             """,
             logger: logger

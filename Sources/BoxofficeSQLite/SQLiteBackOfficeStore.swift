@@ -7,7 +7,7 @@ import SQLiteNIO
 
 /// The back office's tables in the SQLite booking database.
 enum SQLiteBackOfficeTables {
-    /// Migration 17: refunds and their tickets, bookings' histories, the customers' cancellation cutoff, orders by event.
+    /// Migration 17: refunds and their tickets, bookings' histories, events' status and customers' cancellation cutoff, orders by event.
     static let schema = [
         """
         CREATE TABLE refunds (
@@ -21,6 +21,7 @@ enum SQLiteBackOfficeTables {
         "CREATE TABLE booking_history (booking_id TEXT NOT NULL, at INTEGER NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL)",
         "CREATE INDEX booking_history_booking ON booking_history(booking_id, at)",
         "ALTER TABLE events ADD COLUMN cancellation_cutoff INTEGER",
+        "ALTER TABLE events ADD COLUMN status TEXT NOT NULL DEFAULT 'published' CHECK (status IN ('draft', 'published', 'cancelled'))",
         "CREATE INDEX bookings_event_created ON bookings(event_id, created_at)",
     ]
 

@@ -114,7 +114,8 @@ extension SQLiteBookingStore {
             currency: Currency(row.column("currency")?.string ?? "") ?? Currency("EUR")!,
             orphanRule: OrphanRule(rawValue: row.column("orphan_rule")?.string ?? "") ?? .avoid,
             queued: row.column("queued")?.integer == 1,
-            cancellationCutoff: row.column("cancellation_cutoff").flatMap { $0.isNull ? nil : ColumnCoding.date($0) }
+            cancellationCutoff: row.column("cancellation_cutoff").flatMap { $0.isNull ? nil : ColumnCoding.date($0) },
+            status: EventStatus(rawValue: row.column("status")?.string ?? "") ?? .published
         )
     }
 }

@@ -51,8 +51,8 @@ public struct SQLiteBookingStore: BookingStore {
             """
             INSERT INTO events (title, description, venue, starts_at, sales_start, sales_end, hold_ttl_seconds,
                 max_tickets, max_tickets_per_customer, held_per_address, currency, first_seat_id, seat_count, layout, created_at, orphan_rule, queued,
-                cancellation_cutoff)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                cancellation_cutoff, status)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
             """,
             [
                 .text(details.title), .text(details.description), .text(details.venue),
@@ -62,7 +62,7 @@ public struct SQLiteBookingStore: BookingStore {
                 details.heldPerAddress.map { ColumnCoding.int($0) } ?? .null, .text(details.currency.code),
                 ColumnCoding.int(firstSeat.rawValue), ColumnCoding.int(draft.seatMap.seatCount), .text(layout),
                 ColumnCoding.millis(Date()), .text(details.orphanRule.rawValue), ColumnCoding.int(details.queued ? 1 : 0),
-                details.cancellationCutoff.map(ColumnCoding.millis) ?? .null,
+                details.cancellationCutoff.map(ColumnCoding.millis) ?? .null, .text(details.status.rawValue),
             ]
         )
         let id = EventID(rawValue: Int64(rows[0].column("id")?.integer ?? 0))
@@ -76,6 +76,25 @@ public struct SQLiteBookingStore: BookingStore {
             pools.append(GAPool(id: poolID, name: pool.name, priceMinor: pool.priceMinor, capacity: pool.capacity))
         }
         return Event(id: id, details: details, categories: draft.categories, seatMap: draft.seatMap, firstSeatID: firstSeat, gaPools: pools)
+    }
+
+    public func updateEvent(_ id: EventID, details: EventDetails) async throws -> Bool {
+        try await database.write { connection in
+            !(try await connection.query(
+                """
+                UPDATE events SET title = ?, description = ?, venue = ?, starts_at = ?, sales_start = ?, sales_end = ?, hold_ttl_seconds = ?,
+                    max_tickets = ?, max_tickets_per_customer = ?, held_per_address = ?, cancellation_cutoff = ?, status = ?
+                WHERE id = ? RETURNING id
+                """,
+                [
+                    .text(details.title), .text(details.description), .text(details.venue), ColumnCoding.millis(details.startsAt),
+                    ColumnCoding.millis(details.salesStart), ColumnCoding.millis(details.salesEnd), ColumnCoding.int(details.holdTTLSeconds),
+                    ColumnCoding.int(details.maxTicketsPerBooking), details.maxTicketsPerCustomer.map { ColumnCoding.int($0) } ?? .null,
+                    details.heldPerAddress.map { ColumnCoding.int($0) } ?? .null, details.cancellationCutoff.map(ColumnCoding.millis) ?? .null,
+                    .text(details.status.rawValue), ColumnCoding.int(id.rawValue),
+                ]
+            )).isEmpty
+        }
     }
 
     public func booking(_ id: BookingID) async throws -> Booking? {

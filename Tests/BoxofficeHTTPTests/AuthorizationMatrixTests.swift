@@ -173,6 +173,8 @@ struct AuthorizationMatrixTests {
                 "GET /api/bookings/{id}/history": (.ownerOrOrganizer, { ("/api/bookings/\(paid)/history", nil) }),
                 "GET /api/events/{id}/bookings": (.organizers, { ("/api/events/\(event)/bookings?q=a%40example.test", nil) }),
                 "GET /api/orders": (.organizers, { ("/api/orders?status=confirmed", nil) }),
+                "PATCH /api/events/{id}": (.organizers, { ("/api/events/\(event)", #"{"venue": "Hall"}"#) }),
+                "POST /api/events/{id}/publish": (.organizers, { ("/api/events/\(event)/publish", nil) }),
                 "GET /api/events/{id}/export.csv": (.organizers, { ("/api/events/\(event)/export.csv", nil) }),
                 "GET /api/payments/{booking}": (.ownerOrOrganizer, { ("/api/payments/\(paid)", nil) }),
                 "DELETE /api/events/{id}/staff/{identity}": (.organizers, {

@@ -74,12 +74,14 @@ public struct EventDetails: Sendable, Hashable {
     public var queued: Bool
     /// Until when customers may cancel their own paid bookings for a refund; nil: they may not (only the organizer refunds).
     public var cancellationCutoff: Date?
+    /// Whether customers see it: a draft, published, or cancelled.
+    public var status: EventStatus
 
     /// Creates event details.
     public init(
         title: String, description: String, venue: String, startsAt: Date, salesStart: Date, salesEnd: Date,
         holdTTLSeconds: Int, maxTicketsPerBooking: Int, maxTicketsPerCustomer: Int? = nil, heldPerAddress: Int? = nil, currency: Currency,
-        orphanRule: OrphanRule = .avoid, queued: Bool = false, cancellationCutoff: Date? = nil
+        orphanRule: OrphanRule = .avoid, queued: Bool = false, cancellationCutoff: Date? = nil, status: EventStatus = .published
     ) {
         self.title = title
         self.description = description
@@ -95,14 +97,17 @@ public struct EventDetails: Sendable, Hashable {
         self.orphanRule = orphanRule
         self.queued = queued
         self.cancellationCutoff = cancellationCutoff
+        self.status = status
     }
 
     /// How many holds one client address may have at once across identities: ``heldPerAddress``, else ten times
     /// the customer cap (many people may buy behind one network), else none.
     public var addressCap: Int? { heldPerAddress ?? maxTicketsPerCustomer.map { $0 * 10 } }
 
-    /// Whether tickets can be held at a moment.
+    /// Whether tickets can be held at a moment: the event is published and within its sales window.
     public func checkSalesOpen(at now: Date) throws(DomainError) {
+        if status == .draft { throw .salesNotOpen("\"\(title)\" is not on sale yet.") }
+        if status == .cancelled { throw .salesNotOpen("\"\(title)\" was cancelled.") }
         if now < salesStart { throw .salesNotOpen("Sales for \"\(title)\" open at \(salesStart.formatted(.iso8601)).") }
         if now >= salesEnd { throw .salesNotOpen("Sales for \"\(title)\" closed at \(salesEnd.formatted(.iso8601)).") }
     }

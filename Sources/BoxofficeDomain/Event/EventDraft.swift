@@ -45,34 +45,42 @@ public struct EventDraft: Sendable, Hashable {
     /// Checks every rule of an event and builds its seat map.
     /// - Throws: ``DomainError/invalid(_:)`` naming the first broken rule.
     public init(details: EventDetails, categories: [PriceCategory], seatMap spec: SeatMapSpec, gaPools: [Pool]) throws(DomainError) {
-        var details = details
-        details.title = try TextRules.required(details.title, field: "title")
-        details.venue = try TextRules.required(details.venue, field: "venue")
-        guard details.description.count <= 5_000 else { throw .invalid("description must be at most 5000 characters.") }
-        try TextRules.printable(details.description, field: "description", allowingLineBreaks: true)
-        for (name, date) in [("starts_at", details.startsAt), ("sales_start", details.salesStart), ("sales_end", details.salesEnd)] {
-            guard Self.dateWindow.contains(date) else { throw .invalid("\(name) must be between the years 2000 and 2199.") }
-        }
-        guard details.salesStart < details.salesEnd else { throw .invalid("sales_start must be before sales_end.") }
-        guard details.holdTTLSeconds > 0, details.holdTTLSeconds <= Self.maxHoldTTLSeconds else {
-            throw .invalid("hold_ttl_seconds must be between 1 and \(Self.maxHoldTTLSeconds).")
-        }
-        guard details.maxTicketsPerBooking > 0, details.maxTicketsPerBooking <= Self.maxTicketsLimit else {
-            throw .invalid("max_tickets_per_booking must be between 1 and \(Self.maxTicketsLimit).")
-        }
-        if let cap = details.maxTicketsPerCustomer, !(1 ... Self.maxCapLimit).contains(cap) {
-            throw .invalid("max_tickets_per_customer must be between 1 and \(Self.maxCapLimit), or null for no cap.")
-        }
-        if let cap = details.heldPerAddress, !(1 ... Self.maxCapLimit).contains(cap) {
-            throw .invalid("held_per_address must be between 1 and \(Self.maxCapLimit), or null for ten times max_tickets_per_customer.")
-        }
-        self.details = details
+        self.details = try Self.check(details)
         self.categories = try Self.check(categories)
         self.seatMap = try spec.build(categories: self.categories)
         self.gaPools = try Self.check(gaPools)
         guard seatMap.seatCount > 0 || !self.gaPools.isEmpty else {
             throw .invalid("An event needs at least one seat or one general admission pool.")
         }
+    }
+
+    /// Checks the facts of an event (at creation and at every edit, see ``EventDetails/validated()``).
+    /// - Throws: ``DomainError/invalid(_:)`` naming the first broken rule.
+    static func check(_ details: EventDetails) throws(DomainError) -> EventDetails {
+        var details = details
+        details.title = try TextRules.required(details.title, field: "title")
+        details.venue = try TextRules.required(details.venue, field: "venue")
+        guard details.description.count <= 5_000 else { throw .invalid("description must be at most 5000 characters.") }
+        try TextRules.printable(details.description, field: "description", allowingLineBreaks: true)
+        var dates = [("starts_at", details.startsAt), ("sales_start", details.salesStart), ("sales_end", details.salesEnd)]
+        if let cutoff = details.cancellationCutoff { dates.append(("cancellation_cutoff", cutoff)) }
+        for (name, date) in dates {
+            guard dateWindow.contains(date) else { throw .invalid("\(name) must be between the years 2000 and 2199.") }
+        }
+        guard details.salesStart < details.salesEnd else { throw .invalid("sales_start must be before sales_end.") }
+        guard details.holdTTLSeconds > 0, details.holdTTLSeconds <= maxHoldTTLSeconds else {
+            throw .invalid("hold_ttl_seconds must be between 1 and \(maxHoldTTLSeconds).")
+        }
+        guard details.maxTicketsPerBooking > 0, details.maxTicketsPerBooking <= maxTicketsLimit else {
+            throw .invalid("max_tickets_per_booking must be between 1 and \(maxTicketsLimit).")
+        }
+        if let cap = details.maxTicketsPerCustomer, !(1 ... maxCapLimit).contains(cap) {
+            throw .invalid("max_tickets_per_customer must be between 1 and \(maxCapLimit), or null for no cap.")
+        }
+        if let cap = details.heldPerAddress, !(1 ... maxCapLimit).contains(cap) {
+            throw .invalid("held_per_address must be between 1 and \(maxCapLimit), or null for ten times max_tickets_per_customer.")
+        }
+        return details
     }
 
     private static func check(_ categories: [PriceCategory]) throws(DomainError) -> [PriceCategory] {

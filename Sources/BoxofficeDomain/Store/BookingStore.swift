@@ -13,6 +13,11 @@ public protocol BookingStore: Sendable {
     /// - Returns: the events created, empty when the database already had events.
     func createEventsIfEmpty(_ drafts: [EventDraft]) async throws -> [Event]
 
+    /// Writes an event's facts as an organizer edited them (its layout, pools, waiting room and orphan rule stay), and
+    /// tells the other processes sharing the database.
+    /// - Returns: false when there is no such event.
+    func updateEvent(_ id: EventID, details: EventDetails) async throws -> Bool
+
     /// Reads every event with its inventory state and unpaid holds, to rebuild memory at start, after removing
     /// seat claims whose booking was never written.
     func loadInventories() async throws -> [EventInventory]

@@ -21,6 +21,6 @@ struct DemoController {
     private func initDatabase(_ request: Request, context: BoxofficeRequestContext) async throws -> EditedResponse<EventBody> {
         if !demoMode || engine.eventCount >= Self.anonymousLimit { _ = try context.requireOrganizer() }
         let event = try await engine.createEvent(DemoCatalog.concert(now: now()))
-        return EditedResponse(status: .created, headers: [.location: "/api/events/\(event.id)"], response: EventBody(try engine.engine(for: event.id).snapshot))
+        return EditedResponse(status: .created, headers: [.location: "/api/events/\(event.id)"], response: EventBody(try engine.engine(for: event.id).snapshot, now: now()))
     }
 }

@@ -74,6 +74,8 @@ struct CreateEventRequest: Decodable {
     let orphanRule: String?
     /// Until when customers may cancel their own paid bookings; absent or null: they may not.
     let cancellationCutoff: Date?
+    /// `published` (the default: customers see it at once) or `draft` (organizers only, until published).
+    let status: String?
     /// A waiting room to sell behind, from its defaults; absent: none.
     let queue: QueueSettingsRequest?
     let categories: [Category]?
@@ -84,6 +86,15 @@ struct CreateEventRequest: Decodable {
     static let defaultHoldTTLSeconds = 600
     /// What one customer may hold or own of an event unless the organizer says otherwise.
     static let defaultCustomerCap = 10
+
+    /// The status the event starts in: published unless the organizer asks for a draft.
+    private func startingStatus() throws(DomainError) -> EventStatus {
+        switch status ?? EventStatus.published.rawValue {
+        case EventStatus.published.rawValue: .published
+        case EventStatus.draft.rawValue: .draft
+        case let other: throw .invalid("status must be draft or published when an event is made, not \(other).")
+        }
+    }
 
     /// Checks the request and turns it into a draft; sales open now and close at the start by default.
     func draft(now: Date) throws(DomainError) -> EventDraft {
@@ -98,7 +109,7 @@ struct CreateEventRequest: Decodable {
             salesStart: salesStart ?? now, salesEnd: salesEnd ?? startsAt,
             holdTTLSeconds: holdTtlSeconds ?? Self.defaultHoldTTLSeconds, maxTicketsPerBooking: maxTicketsPerBooking ?? 10,
             maxTicketsPerCustomer: maxTicketsPerCustomer.value(default: Self.defaultCustomerCap), heldPerAddress: heldPerAddress,
-            currency: currency, orphanRule: orphanRule, cancellationCutoff: cancellationCutoff
+            currency: currency, orphanRule: orphanRule, cancellationCutoff: cancellationCutoff, status: try startingStatus()
         )
         return try EventDraft(
             details: details,

@@ -42,13 +42,16 @@ struct EventSummaryBody: ResponseEncodable {
     let seatsTotal: Int
     let seatsAvailable: Int
     let gaAvailable: Int
+    /// `draft`, `published` (sales not open yet), `on_sale`, `ended` or `cancelled`.
+    let phase: String
 
-    init(_ snapshot: InventorySnapshot) {
+    init(_ snapshot: InventorySnapshot, now: Date) {
         let event = snapshot.event
         id = event.id.rawValue
         title = event.details.title
         venue = event.details.venue
         startsAt = event.details.startsAt
+        phase = event.details.phase(at: now).rawValue
         seatsTotal = event.seatMap.seatCount
         seatsAvailable = snapshot.availableSeats
         gaAvailable = snapshot.pools.values.reduce(0) { $0 + $1.available }
@@ -83,6 +86,10 @@ struct EventBody: ResponseEncodable {
     let waitingRoom: Bool
     /// Until when customers may cancel their own paid bookings; null: they may not.
     let cancellationCutoff: Date?
+    /// `draft`, `published` or `cancelled`, as the organizer decided.
+    let status: String
+    /// `draft`, `published` (sales not open yet), `on_sale`, `ended` or `cancelled`.
+    let phase: String
     let categories: [CategoryBody]
     let sections: [SectionSummary]
     let gaPools: [PoolBody]
@@ -90,9 +97,10 @@ struct EventBody: ResponseEncodable {
     let seatsTotal: Int
     let seatsAvailable: Int
 
-    init(_ snapshot: InventorySnapshot) {
+    /// The event as `snapshot` has it, with `details` in place of its facts when given (just edited, not read again yet).
+    init(_ snapshot: InventorySnapshot, details edited: EventDetails? = nil, now: Date) {
         let event = snapshot.event
-        let details = event.details
+        let details = edited ?? event.details
         id = event.id.rawValue
         title = details.title
         description = details.description
@@ -108,6 +116,8 @@ struct EventBody: ResponseEncodable {
         orphanRule = details.orphanRule.rawValue
         waitingRoom = details.queued
         cancellationCutoff = details.cancellationCutoff
+        status = details.status.rawValue
+        phase = details.phase(at: now).rawValue
         categories = event.categories.map(CategoryBody.init)
         sections = event.seatMap.sections.map { section in
             SectionSummary(name: section.name, rows: section.rows.count, seats: section.rows.reduce(0) { $0 + $1.numbers.count })

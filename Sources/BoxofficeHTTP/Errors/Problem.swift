@@ -69,6 +69,7 @@ public struct Problem: HTTPResponseError, Sendable {
         case .keyClaimLost: "idempotency-key-in-use"
         case .notEnoughSeats: "not-enough-seats"
         case .orphanSeat: "orphan-seat"
+        case .eventStateConflict: "event-state-conflict"
         default: "booking-state-conflict"
         }
     }

@@ -1,0 +1,100 @@
+import BoxofficeHTTP
+import BoxofficeTestSupport
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// An event's life as the organizer runs it: a draft only organizers see, published, edited; on both backends.
+@Suite("Editing and publishing events over HTTP")
+struct EventEditHTTPTests {
+    static func event(status: String? = nil, cap: String = "") -> String {
+        #"""
+        {"title": "Draft night", "venue": "Hall", "starts_at": "2031-01-01T20:00:00Z", "currency": "EUR"\#(status.map { #", "status": "\#($0)""# } ?? "")\#(cap),
+         "categories": [{"id": "std", "price_minor": 1000}],
+         "seat_map": {"sections": [{"name": "Stalls", "rows": [{"rows": "A", "seats": "1-5", "category": "std"}]}]}}
+        """#
+    }
+
+    /// Reads the event until `check` holds (every instance reads an edit again by itself, soon after).
+    static func eventually(_ client: some TestClientProtocol, _ path: String, headers: HTTPFields = [:], _ check: ([String: Any]) -> Bool) async throws -> [String: Any] {
+        var last: [String: Any] = [:]
+        for _ in 0 ..< 100 {
+            last = try await client.send(.get, path, headers: headers).object
+            if check(last) { return last }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("never: \(last)")
+        return last
+    }
+
+    @Test("a draft is the organizers' alone and sells nothing; published, customers see it on sale", arguments: TestBackend.all)
+    func draftThenPublished(backend: TestBackend) async throws {
+        let server = try await TestServer.make(backend)
+        defer { server.remove() }
+        try await server.run { client in
+            let created = try await client.send(.post, "/api/events", json: Self.event(status: "draft"), headers: client.organizer)
+            #expect(created.status == .created && created.object["status"] as? String == "draft" && created.object["phase"] as? String == "draft", "\(created.text)")
+            let id = try #require(created.object["id"] as? Int)
+            let seat = try #require(created.object["first_seat_id"] as? Int)
+            let guest = try await client.guest()
+            #expect(!(try await client.send(.get, "/api/events").array.contains { $0["id"] as? Int == id }), "customers do not list a draft")
+            #expect(try await client.send(.get, "/api/events", headers: client.organizer).array.contains { $0["id"] as? Int == id && $0["phase"] as? String == "draft" })
+            #expect(try await client.send(.get, "/api/events/\(id)", headers: guest.headers).status == .notFound)
+            #expect(try await client.send(.get, "/api/events/\(id)/seats").status == .notFound)
+            #expect(try await client.send(.get, "/api/events/\(id)", headers: client.organizer).status == .ok)
+            let early = try await client.send(.post, "/api/book/safe", json: #"{"seat_id": \#(seat)}"#, headers: guest.headers)
+            #expect(early.status == .conflict && early.object["type"] as? String == "https://boxoffice.dev/problems/sales-not-open", "\(early.text)")
+
+            let published = try await client.send(.post, "/api/events/\(id)/publish", headers: client.organizer)
+            #expect(published.status == .ok && published.object["status"] as? String == "published" && published.object["phase"] as? String == "on_sale", "\(published.text)")
+            _ = try await Self.eventually(client, "/api/events/\(id)", headers: guest.headers) { $0["phase"] as? String == "on_sale" }
+            #expect(try await client.send(.post, "/api/events/\(id)/publish", headers: client.organizer).status == .ok, "publishing again changes nothing")
+            let held = try await client.send(.post, "/api/book/safe", json: #"{"seat_id": \#(seat)}"#, headers: guest.headers)
+            #expect(held.status == .ok, "\(held.text)")
+            #expect(try await client.send(.post, "/api/events/\(id)/publish", headers: guest.headers).status == .forbidden)
+        }
+    }
+
+    @Test("an edit changes the facts everywhere, keeps every rule, and leaves the seat map alone", arguments: TestBackend.all)
+    func edits(backend: TestBackend) async throws {
+        let server = try await TestServer.make(backend)
+        defer { server.remove() }
+        try await server.run { client in
+            let id = try #require(try await client.send(.post, "/api/events", json: Self.event(), headers: client.organizer).object["id"] as? Int)
+            let path = "/api/events/\(id)"
+            let edited = try await client.send(
+                .patch, path, json: #"{"title": "Moved night", "venue": "Big Hall", "hold_ttl_seconds": 120, "cancellation_cutoff": "2030-12-31T00:00:00Z", "max_tickets_per_customer": 4}"#,
+                headers: client.organizer
+            )
+            #expect(edited.status == .ok && edited.object["title"] as? String == "Moved night" && edited.object["cancellation_cutoff"] as? String == "2030-12-31T00:00:00Z", "\(edited.text)")
+            let read = try await Self.eventually(client, path) { $0["title"] as? String == "Moved night" }
+            #expect(read["venue"] as? String == "Big Hall" && read["hold_ttl_seconds"] as? Int == 120 && read["max_tickets_per_customer"] as? Int == 4 && read["description"] as? String == "")
+            let cleared = try await client.send(.patch, path, json: #"{"cancellation_cutoff": null}"#, headers: client.organizer)
+            #expect(cleared.status == .ok && cleared.object["cancellation_cutoff"] == nil && cleared.object["title"] as? String == "Moved night", "\(cleared.text)")
+
+            // Sales moved into the future: the event is published but not on sale, and holds are refused.
+            let later = try await client.send(.patch, path, json: #"{"sales_start": "2030-06-01T00:00:00Z"}"#, headers: client.organizer)
+            #expect(later.object["phase"] as? String == "published", "\(later.text)")
+            _ = try await Self.eventually(client, path) { $0["phase"] as? String == "published" }
+            let seat = try #require(later.object["first_seat_id"] as? Int)
+            let refused = try await client.send(.post, "/api/book/safe", json: #"{"seat_id": \#(seat)}"#, headers: try await client.guest().headers)
+            #expect(refused.status == .conflict, "\(refused.text)")
+
+            for bad in [#"{"sales_end": "2029-01-01T00:00:00Z"}"#, #"{"title": ""}"#, #"{"hold_ttl_seconds": 0}"#, #"{"seat_map": {"sections": []}}"#, #"{"categories": []}"#] {
+                let answer = try await client.send(.patch, path, json: bad, headers: client.organizer)
+                #expect(answer.status == .unprocessableContent, "\(bad): \(answer.text)")
+            }
+            #expect(try await client.send(.patch, path, json: "{", headers: client.organizer).status == .badRequest)
+            #expect(try await client.send(.patch, path, json: #"{"title": 5}"#, headers: client.organizer).status == .badRequest)
+            #expect(try await client.send(.patch, "/api/events/424242", json: "{}", headers: client.organizer).status == .notFound)
+            #expect(try await client.send(.patch, path, json: #"{"title": "Mine"}"#, headers: try await client.guest().headers).status == .forbidden)
+            #expect(try await client.send(.get, path).object["title"] as? String == "Moved night", "refusals changed nothing")
+
+            let uncapped = try #require(try await client.send(.post, "/api/events", json: Self.event(cap: #", "max_tickets_per_customer": null"#), headers: client.organizer).object["id"] as? Int)
+            let capped = try await client.send(.patch, "/api/events/\(uncapped)", json: #"{"max_tickets_per_customer": 4}"#, headers: client.organizer)
+            #expect(capped.status == .conflict && capped.object["type"] as? String == "https://boxoffice.dev/problems/event-state-conflict", "\(capped.text)")
+        }
+    }
+}
