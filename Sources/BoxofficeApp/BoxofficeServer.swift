@@ -124,6 +124,7 @@ public struct BoxofficeServer {
             workers.append(RevocationFollower(store: database.store, list: authenticator.revocations, now: now, logger: logger))
             workers.append(QueueAdvancer(store: database.store, live: live, now: now, logger: logger))
             workers.append(DoorsWatcher(store: database.store, engine: engine, live: live, now: now, logger: logger))
+            workers.append(EventCancellationWorker(store: database.store, engine: engine, now: now, logger: logger))
             booking = BookingRoutes(
                 engine: engine, holds: holds, waiters: waiters,
                 auth: AuthService(codec: authenticator.codec, store: database.store, revocations: authenticator.revocations, now: now),

@@ -27,4 +27,17 @@ public protocol BackOfficeStore: Sendable {
 
     /// Orders matching `filter`, newest first (or oldest first), starting after `cursor`: at most `limit`.
     func orders(_ filter: OrderFilter, after cursor: OrderCursor?, limit: Int, newestFirst: Bool) async throws -> [OrderLine]
+
+    /// Records that an event is being cancelled, unless it already is.
+    /// - Returns: the cancellation, new or the one recorded before.
+    func startCancellation(of event: EventID, by organizer: String, at: Date) async throws -> EventCancellation
+
+    /// An event's cancellation with its progress, as the database counts it now; nil when the event was not cancelled.
+    func cancellation(of event: EventID) async throws -> EventCancellation?
+
+    /// The events whose cancellation has not finished.
+    func unfinishedCancellations() async throws -> [EventID]
+
+    /// Records that an event's cancellation finished: nothing of it is held, waits for payment or stays paid.
+    func finishCancellation(of event: EventID, at: Date) async throws
 }

@@ -25,6 +25,10 @@ enum PostgresBackOfficeTables {
         "ALTER TABLE events ADD COLUMN cancellation_cutoff TIMESTAMPTZ",
         "ALTER TABLE events ADD COLUMN status TEXT NOT NULL DEFAULT 'published' CHECK (status IN ('draft', 'published', 'cancelled'))",
         "CREATE INDEX bookings_event_created ON bookings(event_id, created_at)",
+        """
+        CREATE TABLE event_cancellations (
+            event_id BIGINT PRIMARY KEY REFERENCES events(id), requested_by TEXT NOT NULL, started_at TIMESTAMPTZ NOT NULL, finished_at TIMESTAMPTZ)
+        """,
     ]
 
     /// The columns of a refund, in the order ``refunds(_:on:logger:)`` reads them.
@@ -224,5 +228,54 @@ extension PostgresBookingStore {
     /// Text matched literally inside a `LIKE` pattern (PostgreSQL's escape character is `\`).
     static func likeEscaped(_ text: String) -> String {
         text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+    }
+}
+
+extension PostgresBookingStore {
+    public func startCancellation(of event: EventID, by organizer: String, at: Date) async throws -> EventCancellation {
+        try await Deadline.run(within: timeout) { [self] in
+            try await client.query(
+                "INSERT INTO event_cancellations (event_id, requested_by, started_at) VALUES (\(event.rawValue), \(organizer), \(at)) ON CONFLICT DO NOTHING",
+                logger: logger
+            )
+        }
+        guard let cancellation = try await cancellation(of: event) else { throw UnreadableRow(table: "event_cancellations") }
+        return cancellation
+    }
+
+    public func cancellation(of event: EventID) async throws -> EventCancellation? {
+        try await Deadline.run(within: timeout) { [self] in
+            for try await (by, started, finished, refunded, remaining) in try await client.query(
+                """
+                SELECT c.requested_by, c.started_at, c.finished_at,
+                    (SELECT COUNT(DISTINCT r.booking_id) FROM refunds r WHERE r.event_id = c.event_id AND r.cause = \(RefundCause.eventCancelled.rawValue)),
+                    (SELECT COUNT(*) FROM bookings b WHERE b.event_id = c.event_id AND b.status IN ('held', 'payment_pending', 'confirmed'))
+                FROM event_cancellations c WHERE c.event_id = \(event.rawValue)
+                """,
+                logger: logger
+            ).decode((String, Date, Date?, Int, Int).self) {
+                return EventCancellation(eventID: event, requestedBy: by, startedAt: started, finishedAt: finished, refunded: refunded, remaining: remaining)
+            }
+            return nil
+        }
+    }
+
+    public func unfinishedCancellations() async throws -> [EventID] {
+        try await Deadline.run(within: timeout) { [self] in
+            var events: [EventID] = []
+            for try await id in try await client.query("SELECT event_id FROM event_cancellations WHERE finished_at IS NULL ORDER BY event_id", logger: logger)
+                .decode(Int64.self) {
+                events.append(EventID(rawValue: id))
+            }
+            return events
+        }
+    }
+
+    public func finishCancellation(of event: EventID, at: Date) async throws {
+        try await Deadline.run(within: timeout) { [self] in
+            try await client.query(
+                "UPDATE event_cancellations SET finished_at = \(at) WHERE event_id = \(event.rawValue) AND finished_at IS NULL", logger: logger
+            )
+        }
     }
 }

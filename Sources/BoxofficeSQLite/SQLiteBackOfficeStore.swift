@@ -23,6 +23,10 @@ enum SQLiteBackOfficeTables {
         "ALTER TABLE events ADD COLUMN cancellation_cutoff INTEGER",
         "ALTER TABLE events ADD COLUMN status TEXT NOT NULL DEFAULT 'published' CHECK (status IN ('draft', 'published', 'cancelled'))",
         "CREATE INDEX bookings_event_created ON bookings(event_id, created_at)",
+        """
+        CREATE TABLE event_cancellations (
+            event_id INTEGER PRIMARY KEY REFERENCES events(id), requested_by TEXT NOT NULL, started_at INTEGER NOT NULL, finished_at INTEGER)
+        """,
     ]
 
     /// Appends history lines, 200 to a statement.
@@ -199,5 +203,47 @@ extension SQLiteBookingStore {
     /// Text matched literally inside a `LIKE` pattern escaped with `\`.
     static func likeEscaped(_ text: String) -> String {
         text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+    }
+}
+
+extension SQLiteBookingStore {
+    public func startCancellation(of event: EventID, by organizer: String, at: Date) async throws -> EventCancellation {
+        _ = try await database.write { connection in
+            try await connection.query(
+                "INSERT INTO event_cancellations (event_id, requested_by, started_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                [ColumnCoding.int(event.rawValue), .text(organizer), ColumnCoding.millis(at)]
+            )
+        }
+        guard let cancellation = try await cancellation(of: event) else { throw UnreadableRow(table: "event_cancellations") }
+        return cancellation
+    }
+
+    public func cancellation(of event: EventID) async throws -> EventCancellation? {
+        let id = ColumnCoding.int(event.rawValue)
+        guard let row = try await database.read("SELECT * FROM event_cancellations WHERE event_id = ?", [id]).first else { return nil }
+        let refunded = try await database.read(
+            "SELECT COUNT(DISTINCT booking_id) AS n FROM refunds WHERE event_id = ? AND cause = ?", [id, .text(RefundCause.eventCancelled.rawValue)]
+        ).first?.column("n")?.integer ?? 0
+        let remaining = try await database.read(
+            "SELECT COUNT(*) AS n FROM bookings WHERE event_id = ? AND status IN ('held', 'payment_pending', 'confirmed')", [id]
+        ).first?.column("n")?.integer ?? 0
+        return EventCancellation(
+            eventID: event, requestedBy: row.column("requested_by")?.string ?? "", startedAt: ColumnCoding.date(row.column("started_at")),
+            finishedAt: row.column("finished_at").flatMap { $0.isNull ? nil : ColumnCoding.date($0) }, refunded: refunded, remaining: remaining
+        )
+    }
+
+    public func unfinishedCancellations() async throws -> [EventID] {
+        try await database.read("SELECT event_id FROM event_cancellations WHERE finished_at IS NULL ORDER BY event_id").compactMap { row in
+            row.column("event_id")?.integer.map { EventID(rawValue: Int64($0)) }
+        }
+    }
+
+    public func finishCancellation(of event: EventID, at: Date) async throws {
+        _ = try await database.write { connection in
+            try await connection.query(
+                "UPDATE event_cancellations SET finished_at = ? WHERE event_id = ? AND finished_at IS NULL", [ColumnCoding.millis(at), ColumnCoding.int(event.rawValue)]
+            )
+        }
     }
 }

@@ -97,6 +97,6 @@ public enum SQLiteBookingSchema {
         Migration(version: 14, name: "waiting rooms: each event's queue and its visitors", statements: SQLiteQueueTables.schema),
         Migration(version: 15, name: "waiting rooms: active shoppers, proof of work, and when each visitor was let in", statements: SQLiteQueueTables.movesSchema),
         Migration(version: 16, name: "tickets: events' signing keys, new secrets, check-ins, door staff", statements: SQLiteTicketTables.schema),
-        Migration(version: 17, name: "back office: refunds and their tickets, bookings' histories, events' status, customers' cancellation cutoff", statements: SQLiteBackOfficeTables.schema),
+        Migration(version: 17, name: "back office: refunds and their tickets, bookings' histories, events' status and cancellation, customers' cancellation cutoff", statements: SQLiteBackOfficeTables.schema),
     ]
 }

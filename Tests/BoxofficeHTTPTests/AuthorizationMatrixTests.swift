@@ -173,6 +173,15 @@ struct AuthorizationMatrixTests {
                 "GET /api/bookings/{id}/history": (.ownerOrOrganizer, { ("/api/bookings/\(paid)/history", nil) }),
                 "GET /api/events/{id}/bookings": (.organizers, { ("/api/events/\(event)/bookings?q=a%40example.test", nil) }),
                 "GET /api/orders": (.organizers, { ("/api/orders?status=confirmed", nil) }),
+                "POST /api/events/{id}/cancel": (.organizers, {
+                    let doomed = try #require(try await client.send(.post, "/api/events", json: Self.eventJSON, headers: client.organizer).object["id"] as? Int)
+                    return ("/api/events/\(doomed)/cancel", nil)
+                }),
+                "GET /api/events/{id}/cancel": (.organizers, {
+                    let doomed = try #require(try await client.send(.post, "/api/events", json: Self.eventJSON, headers: client.organizer).object["id"] as? Int)
+                    _ = try await client.send(.post, "/api/events/\(doomed)/cancel", headers: client.organizer)
+                    return ("/api/events/\(doomed)/cancel", nil)
+                }),
                 "PATCH /api/events/{id}": (.organizers, { ("/api/events/\(event)", #"{"venue": "Hall"}"#) }),
                 "POST /api/events/{id}/publish": (.organizers, { ("/api/events/\(event)/publish", nil) }),
                 "GET /api/events/{id}/export.csv": (.organizers, { ("/api/events/\(event)/export.csv", nil) }),

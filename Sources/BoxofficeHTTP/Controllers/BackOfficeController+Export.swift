@@ -14,9 +14,7 @@ extension BackOfficeController {
     /// by page so that memory stays the same for a hall or a stadium.
     func export(_ request: Request, context: BoxofficeRequestContext) async throws -> Response {
         _ = try context.requireOrganizer()
-        let text = context.parameters.get("id") ?? ""
-        guard let id = Int64(text) else { throw Problem.notFound("There is no event with id \(text).") }
-        let event = try engine.engine(for: EventID(rawValue: id)).snapshot.event
+        let event = try pathEvent(context)
         let (store, ticketStore) = (backOffice.store, tickets?.store)
         let body = ResponseBody { writer in
             try await writer.write(ByteBuffer(string: TicketExport.head))

@@ -22,6 +22,8 @@ struct BackOfficeController {
         group.get("events/:id/bookings", use: eventOrders)
         group.get("orders", use: allOrders)
         group.get("events/:id/export.csv", use: export)
+        group.post("events/:id/cancel", use: cancelEvent)
+        group.get("events/:id/cancel", use: cancellation)
     }
 
     /// The most orders one page lists.
@@ -85,10 +87,7 @@ struct BackOfficeController {
 
     private func eventOrders(_ request: Request, context: BoxofficeRequestContext) async throws -> OrderPageBody {
         _ = try context.requireOrganizer()
-        let text = context.parameters.get("id") ?? ""
-        guard let id = Int64(text) else { throw Problem.notFound("There is no event with id \(text).") }
-        let event = try engine.engine(for: EventID(rawValue: id)).snapshot.event
-        return try await orders(request, event: event)
+        return try await orders(request, event: try pathEvent(context))
     }
 
     private func allOrders(_ request: Request, context: BoxofficeRequestContext) async throws -> OrderPageBody {
@@ -126,6 +125,42 @@ struct BackOfficeController {
             orders: found.map { OrderBody(booking: BookingBody($0.booking, event: event ?? (try? engine.engine(for: $0.booking.eventID).snapshot.event)), customerEmail: $0.email) },
             next: more ? cursor?.description : nil
         )
+    }
+
+    /// Calls an event off: it stops selling at once, and a job every booking instance runs releases its holds and refunds
+    /// its paid bookings (`202` while it runs; the same call again answers with the same job).
+    private func cancelEvent(_ request: Request, context: BoxofficeRequestContext) async throws -> EditedResponse<CancellationBody> {
+        let organizer = try context.requireOrganizer()
+        let event = try pathEvent(context)
+        let job = try await backOffice.store.startCancellation(of: event.id, by: organizer.owner, at: now())
+        if event.details.status != .cancelled {
+            do {
+                _ = try await engine.updateEvent(event.id) { details in
+                    var cancelled = details
+                    cancelled.status = .cancelled
+                    return cancelled
+                }
+            } catch DomainError.eventStateConflict {
+                // Another request, or another instance, called it off first.
+            }
+        }
+        return EditedResponse(status: job.finishedAt == nil ? .accepted : .ok, headers: [.location: "/api/events/\(event.id)/cancel"], response: CancellationBody(job))
+    }
+
+    private func cancellation(_ request: Request, context: BoxofficeRequestContext) async throws -> CancellationBody {
+        _ = try context.requireOrganizer()
+        let event = try pathEvent(context)
+        guard let job = try await backOffice.store.cancellation(of: event.id) else {
+            throw Problem.notFound("Event \(event.id) was not cancelled.")
+        }
+        return CancellationBody(job)
+    }
+
+    /// The event the path names.
+    func pathEvent(_ context: BoxofficeRequestContext) throws -> Event {
+        let text = context.parameters.get("id") ?? ""
+        guard let id = Int64(text) else { throw Problem.notFound("There is no event with id \(text).") }
+        return try engine.engine(for: EventID(rawValue: id)).snapshot.event
     }
 
     private func event(of booking: Booking) throws -> Event {

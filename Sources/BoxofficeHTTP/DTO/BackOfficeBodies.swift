@@ -92,3 +92,27 @@ struct OrderPageBody: ResponseEncodable {
     /// Pass as `after` for the next page; absent on the last page.
     let next: String?
 }
+
+/// An event's cancellation and how far it got.
+struct CancellationBody: ResponseEncodable {
+    let eventId: Int64
+    /// `running` until nothing of the event is held, waiting for payment or paid; then `finished`.
+    let status: String
+    let requestedBy: String
+    let startedAt: Date
+    let finishedAt: Date?
+    /// Bookings refunded because the event was cancelled.
+    let refunded: Int
+    /// Bookings still held, waiting for payment, or paid.
+    let remaining: Int
+
+    init(_ job: EventCancellation) {
+        eventId = job.eventID.rawValue
+        status = job.finishedAt == nil ? "running" : "finished"
+        requestedBy = job.requestedBy
+        startedAt = job.startedAt
+        finishedAt = job.finishedAt
+        refunded = job.refunded
+        remaining = job.remaining
+    }
+}
