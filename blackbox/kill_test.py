@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Black-box: `kill -9` the embedded server in the middle of a storm of keyed holds, then of keyed payments, then of
-keyed refunds, restart it, and check that every retry with its `Idempotency-Key` gets the one effect its key made
+keyed refunds, then of an event's cancellation, restart it, and check that every retry with its `Idempotency-Key` gets the one effect its key made
 (never a second booking or refund, never a key stuck "in use"), every booking still reaches a terminal state, nobody
 is charged twice, every refund is credited once with the price of its tickets, and money is conserved.
 
@@ -123,6 +123,57 @@ def refunds_cut_by_kill(server, data_dir, env, confirmed):
     return server
 
 
+def cancellation_cut_by_kill(server, data_dir, env, owners):
+    """An event with a paid booking of every customer (and a few holds) is called off; the server is killed -9 once the
+    job has refunded some: after the restart the job goes on, and every booking is refunded exactly once."""
+    organizer = {"Authorization": f"Bearer {TOKEN}"}
+    _, event, _ = request(server.port, "POST", "/api/events", EVENT, organizer)
+    first = event["first_seat_id"]
+    paid = []
+    for n, owner in enumerate(owners):
+        _, account, _ = request(server.port, "GET", "/api/accounts", headers=owner)
+        request(server.port, "POST", f"/api/accounts/{account['id']}/deposits", {"amount_minor": 4000 * 4}, owner)
+        for k in range(4):
+            _, hold, _ = request(server.port, "POST", "/api/book/safe", {"seat_id": first + n * 5 + k}, owner)
+            status, booking, _ = request(server.port, "POST", f"/api/bookings/{hold['booking_id']}/pay", headers=owner)
+            if status == 200 and booking["status"] == "confirmed":
+                paid.append(hold["booking_id"])
+        request(server.port, "POST", "/api/book/safe", {"seat_id": first + n * 5 + 4}, owner)
+    status, _, _ = request(server.port, "POST", f"/api/events/{event['id']}/cancel", headers=organizer)
+    check("the cancellation is accepted", status == 202, status)
+    started = time.time()
+    while time.time() - started < 30:
+        job = request(server.port, "GET", f"/api/events/{event['id']}/cancel", headers=organizer)[1]
+        if job["refunded"] > 0 or job["status"] == "finished":
+            break
+        time.sleep(0.01)
+    server.process.kill()
+    server.process.wait(timeout=10)
+    server.log.close()
+    print(f"     {len(paid)} paid bookings; killed -9 with {job['refunded']} refunded, {job['remaining']} left")
+    check("the server was killed mid-cancellation", job["status"] == "running" and job["remaining"] > 0, job)
+    server = Server(BINARY, data_dir, env=env)
+    started = time.time()
+    while time.time() - started < 60:
+        job = request(server.port, "GET", f"/api/events/{event['id']}/cancel", headers=organizer)[1]
+        if job["status"] == "finished":
+            break
+        time.sleep(0.2)
+    check(f"after the restart the job finishes ({time.time() - started:.1f} s)", job["status"] == "finished" and job["remaining"] == 0, job)
+    check("it counts every paid booking refunded", job["refunded"] == len(paid), (job["refunded"], len(paid)))
+    bookings = sqlite3.connect(os.path.join(data_dir, "booking.sqlite"))
+    refunds = dict(bookings.execute("SELECT booking_id, COUNT(*) FROM refunds WHERE event_id = ? GROUP BY booking_id", (event["id"],)))
+    check("each paid booking refunded exactly once", sorted(refunds) == sorted(paid) and set(refunds.values()) == {1}, (len(refunds), len(paid)))
+    left = bookings.execute("SELECT COUNT(*) FROM bookings WHERE event_id = ? AND status IN ('held', 'payment_pending', 'confirmed')", (event["id"],)).fetchone()[0]
+    check("nothing of the event is held, waiting or paid", left == 0, left)
+    started = time.time()
+    while bookings.execute("SELECT COUNT(*) FROM refunds WHERE credited_at IS NULL").fetchone()[0] and time.time() - started < 30:
+        time.sleep(0.2)
+    problems = money_problems(data_dir)
+    check("every refund credited once, money conserved", not problems and not bookings.execute("SELECT COUNT(*) FROM refunds WHERE credited_at IS NULL").fetchone()[0], problems)
+    return server
+
+
 def main():
     data_dir = tempfile.mkdtemp(prefix="boxoffice-kill-")
     env = {"BOXOFFICE_ORGANIZER_TOKEN": TOKEN}
@@ -217,6 +268,7 @@ def main():
         check("the retries charged nobody again", not problems, problems)
 
         server = refunds_cut_by_kill(server, data_dir, env, [b for b in booking_ids if state_of(server, b, by_booking) == "confirmed"])
+        server = cancellation_cut_by_kill(server, data_dir, env, owners)
         check("the restarted server stops cleanly", server.stop() == 0)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
