@@ -125,6 +125,7 @@ public struct BoxofficeServer {
             workers.append(QueueAdvancer(store: database.store, live: live, now: now, logger: logger))
             workers.append(DoorsWatcher(store: database.store, engine: engine, live: live, now: now, logger: logger))
             workers.append(EventCancellationWorker(store: database.store, engine: engine, now: now, logger: logger))
+            workers.append(SalesRollupWriter(store: database.store, engine: engine, now: now, logger: logger, interval: .seconds(2)))
             booking = BookingRoutes(
                 engine: engine, holds: holds, waiters: waiters,
                 auth: AuthService(codec: authenticator.codec, store: database.store, revocations: authenticator.revocations, now: now),

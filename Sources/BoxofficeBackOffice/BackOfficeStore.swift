@@ -40,4 +40,10 @@ public protocol BackOfficeStore: Sendable {
 
     /// Records that an event's cancellation finished: nothing of it is held, waits for payment or stays paid.
     func finishCancellation(of event: EventID, at: Date) async throws
+
+    /// What happened to an event's sale in a window, counted per bucket by the database (every instance's doing).
+    func salesFacts(of event: EventID, in window: StatsWindow) async throws -> SalesFacts
+
+    /// Adds holds refused for taken seats to each event's count of the minute that starts at `minute`.
+    func addConflicts(_ conflicts: [EventID: Int], minute: Date) async throws
 }

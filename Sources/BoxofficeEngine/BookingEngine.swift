@@ -173,6 +173,14 @@ public final class BookingEngine: HoldPath {
         if inventoryChanged { await follow(change.eventID, .any) }
     }
 
+    /// Each event's holds refused for taken seats or tickets since the last call (events with none left out).
+    public func takeConflicts() -> [EventID: Int] {
+        engines.withLock { $0 }.reduce(into: [:]) { counts, engine in
+            let count = engine.value.takeConflicts()
+            if count > 0 { counts[engine.key] = count }
+        }
+    }
+
     /// Re-reads every event, after changes from other processes may have been missed.
     public func refreshAll() async {
         guard isReady else { return }

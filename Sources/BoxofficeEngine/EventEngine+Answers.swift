@@ -9,6 +9,7 @@ extension EventEngine {
         for reply in replies {
             switch reply {
             case .refused(let error, let reply):
+                count(error)
                 reply(.failure(error))
             case .hold(_, let index, let reply, _, _) where refusals.lostKeyClaims.contains(index):
                 reply(.failure(DomainError.keyClaimLost))
@@ -18,9 +19,17 @@ extension EventEngine {
                 submit(.hold(retry, reply, retried: true))
             case .hold(_, let index, let reply, nil, true) where !applied[index] && !refusals.overCap.contains(index):
                 // Chosen twice, and lost twice to other processes: the buyer never chose these seats; say so.
-                reply(.failure(DomainError.notEnoughSeats("The seats chosen for you were taken by another sale at the same moment, twice; try again.")))
+                let refusal = DomainError.notEnoughSeats("The seats chosen for you were taken by another sale at the same moment, twice; try again.")
+                count(refusal)
+                reply(.failure(refusal))
             case .hold(let booking, let index, let reply, _, _):
-                reply(applied[index] ? .success(booking) : .failure(conflict(for: booking, overCap: refusals.overCap.contains(index))))
+                guard applied[index] else {
+                    let refusal = conflict(for: booking, overCap: refusals.overCap.contains(index))
+                    count(refusal)
+                    reply(.failure(refusal))
+                    continue
+                }
+                reply(.success(booking))
             case .payment(let index, let continuation) where refusals.lostKeyClaims.contains(index):
                 continuation.resume(throwing: DomainError.keyClaimLost)
             case .release(let index, let continuation):

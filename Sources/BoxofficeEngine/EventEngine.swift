@@ -28,6 +28,8 @@ public actor EventEngine {
     private nonisolated let nextExpiryMillis = Atomic<Int64>(.max)
     /// Set while a sweep asked by ``expireDueSoon(at:)`` is queued or running.
     private nonisolated let sweepQueued = Atomic<Bool>(false)
+    /// Holds refused because what they asked for was taken, since ``takeConflicts()`` last took them.
+    private nonisolated let conflicts = Atomic<Int>(0)
     /// Set while a re-read that follows another process's new claims is on its way (``followNewClaims()``).
     private var followQueued = false
     private var lastReload = ContinuousClock.now
@@ -90,6 +92,7 @@ public actor EventEngine {
     /// right away for a refusal the committed state gives, otherwise when the hold's batch is written.
     public nonisolated func hold(_ request: HoldRequest, reply: @escaping HoldReply) {
         if let refusal = immediateRefusal(of: request) {
+            count(refusal)
             reply(.failure(refusal))
         } else {
             submit(.hold(request, reply))
@@ -109,6 +112,19 @@ public actor EventEngine {
         } catch {
             return error
         }
+    }
+
+    /// Counts a hold refused because what it asked for was taken (for the organizer's sales chart).
+    nonisolated func count(_ refusal: any Error) {
+        switch refusal as? DomainError {
+        case .seatsTaken?, .poolSoldOut?, .notEnoughSeats?: conflicts.wrappingAdd(1, ordering: .relaxed)
+        default: break
+        }
+    }
+
+    /// The holds refused for taken seats or tickets since the last call, and starts counting again.
+    public nonisolated func takeConflicts() -> Int {
+        conflicts.exchange(0, ordering: .relaxed)
     }
 
     /// Ends an unpaid hold at the customer's wish.

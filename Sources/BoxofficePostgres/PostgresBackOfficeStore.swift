@@ -9,7 +9,8 @@ import PostgresNIO
 
 /// The back office's tables in the PostgreSQL booking database.
 enum PostgresBackOfficeTables {
-    /// Migration 17: refunds and their tickets, bookings' histories, events' status and customers' cancellation cutoff, orders by event.
+    /// Migration 17: refunds and their tickets, bookings' histories, events' status, cancellation and customers' cutoff, orders by event,
+    /// conflicts per minute.
     static let schema = [
         """
         CREATE TABLE refunds (
@@ -29,6 +30,7 @@ enum PostgresBackOfficeTables {
         CREATE TABLE event_cancellations (
             event_id BIGINT PRIMARY KEY REFERENCES events(id), requested_by TEXT NOT NULL, started_at TIMESTAMPTZ NOT NULL, finished_at TIMESTAMPTZ)
         """,
+        "CREATE TABLE sales_rollup (event_id BIGINT NOT NULL, minute TIMESTAMPTZ NOT NULL, conflicts INTEGER NOT NULL, PRIMARY KEY (event_id, minute))",
     ]
 
     /// The columns of a refund, in the order ``refunds(_:on:logger:)`` reads them.
@@ -275,6 +277,70 @@ extension PostgresBookingStore {
         try await Deadline.run(within: timeout) { [self] in
             try await client.query(
                 "UPDATE event_cancellations SET finished_at = \(at) WHERE event_id = \(event.rawValue) AND finished_at IS NULL", logger: logger
+            )
+        }
+    }
+}
+
+extension PostgresBookingStore {
+    public func salesFacts(of event: EventID, in window: StatsWindow) async throws -> SalesFacts {
+        let (id, from, to, step) = (event.rawValue, window.from, window.to, Double(window.stepSeconds))
+        return try await Deadline.run(within: timeout) { [self] in
+            var confirmed: [(at: Date, booking: Booking)] = []
+            let columns = Self.bookingColumns.split(separator: ",").map { "b." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+            for try await row in try await client.query(
+                """
+                SELECT \(unescaped: columns), h.at FROM bookings b JOIN booking_history h ON h.booking_id = b.id AND h.kind = 'confirmed'
+                WHERE b.event_id = \(id) AND h.at >= \(from) AND h.at < \(to)
+                """,
+                logger: logger
+            ).decode((UUID, Int64, String, String, String, Int64, String, String, Date, Date, Date).self) {
+                guard let status = BookingStatus(rawValue: row.2), let currency = Currency(row.6) else { continue }
+                confirmed.append((row.10, Booking(
+                    id: BookingID(rawValue: row.0), eventID: EventID(rawValue: row.1), status: status, seatIDs: BookingText.seats(row.3),
+                    tickets: BookingText.tickets(row.4), amountMinor: row.5, currency: currency, userIdentifier: row.7, expiresAt: row.8, createdAt: row.9
+                )))
+            }
+            /// Per bucket, from a query selecting the bucket and a number.
+            func counts(_ query: PostgresQuery) async throws -> [Int: Int64] {
+                var counts: [Int: Int64] = [:]
+                for try await (bucket, n) in try await client.query(query, logger: logger).decode((Int, Int64).self) { counts[bucket] = n }
+                return counts
+            }
+            let holds = try await counts("""
+                SELECT FLOOR(EXTRACT(EPOCH FROM created_at - \(from)) / \(step))::int, COUNT(*) FROM bookings
+                WHERE event_id = \(id) AND created_at >= \(from) AND created_at < \(to) GROUP BY 1
+                """)
+            let checkins = try await counts("""
+                SELECT FLOOR(EXTRACT(EPOCH FROM checked_in_at - \(from)) / \(step))::int, COUNT(*) FROM checkins
+                WHERE event_id = \(id) AND checked_in_at >= \(from) AND checked_in_at < \(to) GROUP BY 1
+                """)
+            let conflicts = try await counts("""
+                SELECT FLOOR(EXTRACT(EPOCH FROM minute - \(from)) / \(step))::int, SUM(conflicts)::bigint FROM sales_rollup
+                WHERE event_id = \(id) AND minute >= \(from) AND minute < \(to) GROUP BY 1
+                """)
+            let refunded = try await counts("""
+                SELECT FLOOR(EXTRACT(EPOCH FROM created_at - \(from)) / \(step))::int, SUM(amount_minor)::bigint FROM refunds
+                WHERE event_id = \(id) AND created_at >= \(from) AND created_at < \(to) GROUP BY 1
+                """)
+            return SalesFacts(
+                confirmed: confirmed, holds: holds.mapValues { Int($0) }, conflicts: conflicts.mapValues { Int($0) },
+                checkins: checkins.mapValues { Int($0) }, refunded: refunded
+            )
+        }
+    }
+
+    public func addConflicts(_ conflicts: [EventID: Int], minute: Date) async throws {
+        guard !conflicts.isEmpty else { return }
+        let ordered = conflicts.sorted { $0.key < $1.key }
+        try await Deadline.run(within: timeout) { [self] in
+            try await client.query(
+                """
+                INSERT INTO sales_rollup (event_id, minute, conflicts)
+                SELECT e, \(minute), n FROM UNNEST(\(ordered.map(\.key.rawValue)), \(ordered.map(\.value))) AS t(e, n)
+                ON CONFLICT (event_id, minute) DO UPDATE SET conflicts = sales_rollup.conflicts + excluded.conflicts
+                """,
+                logger: logger
             )
         }
     }

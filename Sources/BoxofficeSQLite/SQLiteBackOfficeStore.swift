@@ -7,7 +7,8 @@ import SQLiteNIO
 
 /// The back office's tables in the SQLite booking database.
 enum SQLiteBackOfficeTables {
-    /// Migration 17: refunds and their tickets, bookings' histories, events' status and customers' cancellation cutoff, orders by event.
+    /// Migration 17: refunds and their tickets, bookings' histories, events' status, cancellation and customers' cutoff, orders by event,
+    /// conflicts per minute.
     static let schema = [
         """
         CREATE TABLE refunds (
@@ -27,6 +28,7 @@ enum SQLiteBackOfficeTables {
         CREATE TABLE event_cancellations (
             event_id INTEGER PRIMARY KEY REFERENCES events(id), requested_by TEXT NOT NULL, started_at INTEGER NOT NULL, finished_at INTEGER)
         """,
+        "CREATE TABLE sales_rollup (event_id INTEGER NOT NULL, minute INTEGER NOT NULL, conflicts INTEGER NOT NULL, PRIMARY KEY (event_id, minute))",
     ]
 
     /// Appends history lines, 200 to a statement.
@@ -244,6 +246,60 @@ extension SQLiteBookingStore {
             try await connection.query(
                 "UPDATE event_cancellations SET finished_at = ? WHERE event_id = ? AND finished_at IS NULL", [ColumnCoding.millis(at), ColumnCoding.int(event.rawValue)]
             )
+        }
+    }
+}
+
+extension SQLiteBookingStore {
+    public func salesFacts(of event: EventID, in window: StatsWindow) async throws -> SalesFacts {
+        let (id, from, to) = (ColumnCoding.int(event.rawValue), ColumnCoding.millis(window.from), ColumnCoding.millis(window.to))
+        let step = ColumnCoding.int(window.stepSeconds * 1000)
+        var confirmed: [(at: Date, booking: Booking)] = []
+        for row in try await database.read(
+            """
+            SELECT b.*, h.at AS confirmed_at FROM bookings b JOIN booking_history h ON h.booking_id = b.id AND h.kind = 'confirmed'
+            WHERE b.event_id = ? AND h.at >= ? AND h.at < ?
+            """,
+            [id, from, to]
+        ) {
+            if let booking = Self.booking(from: row) { confirmed.append((ColumnCoding.date(row.column("confirmed_at")), booking)) }
+        }
+        /// Counts per bucket of a query selecting `bucket` and `n`.
+        func counts(_ sql: String, _ binds: [SQLiteData]) async throws -> [Int: Int] {
+            var counts: [Int: Int] = [:]
+            for row in try await database.read(sql, binds) {
+                if let bucket = row.column("bucket")?.integer { counts[bucket] = row.column("n")?.integer ?? 0 }
+            }
+            return counts
+        }
+        let holds = try await counts(
+            "SELECT (created_at - ?) / ? AS bucket, COUNT(*) AS n FROM bookings WHERE event_id = ? AND created_at >= ? AND created_at < ? GROUP BY bucket",
+            [from, step, id, from, to]
+        )
+        let checkins = try await counts(
+            "SELECT (checked_in_at - ?) / ? AS bucket, COUNT(*) AS n FROM checkins WHERE event_id = ? AND checked_in_at >= ? AND checked_in_at < ? GROUP BY bucket",
+            [from, step, id, from, to]
+        )
+        let conflicts = try await counts(
+            "SELECT (minute - ?) / ? AS bucket, SUM(conflicts) AS n FROM sales_rollup WHERE event_id = ? AND minute >= ? AND minute < ? GROUP BY bucket",
+            [from, step, id, from, to]
+        )
+        let refunded = try await counts(
+            "SELECT (created_at - ?) / ? AS bucket, SUM(amount_minor) AS n FROM refunds WHERE event_id = ? AND created_at >= ? AND created_at < ? GROUP BY bucket",
+            [from, step, id, from, to]
+        ).mapValues(Int64.init)
+        return SalesFacts(confirmed: confirmed, holds: holds, conflicts: conflicts, checkins: checkins, refunded: refunded)
+    }
+
+    public func addConflicts(_ conflicts: [EventID: Int], minute: Date) async throws {
+        guard !conflicts.isEmpty else { return }
+        _ = try await database.write { connection in
+            for (event, count) in conflicts.sorted(by: { $0.key < $1.key }) {
+                _ = try await connection.query(
+                    "INSERT INTO sales_rollup (event_id, minute, conflicts) VALUES (?, ?, ?) ON CONFLICT (event_id, minute) DO UPDATE SET conflicts = conflicts + excluded.conflicts",
+                    [ColumnCoding.int(event.rawValue), ColumnCoding.millis(minute), ColumnCoding.int(count)]
+                )
+            }
         }
     }
 }

@@ -107,4 +107,31 @@ struct RefundPlanTests {
         #expect(lines[1].hasPrefix("\(booking.id),\(booking.id).2,ada@example.test,ada,Dress Circle row A seat 1,Dress Circle,A,1,\"Premium, front\",50.00,EUR,valid,,"))
         #expect(lines[2].contains(",Standing,,,,Standing,15.00,EUR,refunded,"))
     }
+
+    @Test("a chart's window: a minute a step for an on-sale, an hour for two weeks, a day beyond; steps of whole minutes, at most 5,000")
+    func windows() throws {
+        let start = Self.now
+        #expect(try StatsWindow(from: start, to: start.addingTimeInterval(3 * 3_600), stepSeconds: nil).stepSeconds == 60)
+        #expect(try StatsWindow(from: start, to: start.addingTimeInterval(7 * 86_400), stepSeconds: nil).stepSeconds == 3_600)
+        #expect(try StatsWindow(from: start, to: start.addingTimeInterval(90 * 86_400), stepSeconds: nil).stepSeconds == 86_400)
+        let window = try StatsWindow(from: start, to: start.addingTimeInterval(150), stepSeconds: 60)
+        #expect(window.count == 3 && window.bucket(of: start.addingTimeInterval(61)) == 1 && window.bucket(of: start.addingTimeInterval(150)) == nil)
+        #expect(throws: DomainError.self) { try StatsWindow(from: start, to: start, stepSeconds: nil) }
+        #expect(throws: DomainError.self) { try StatsWindow(from: start, to: start.addingTimeInterval(3_600), stepSeconds: 90) }
+        #expect(throws: DomainError.self) { try StatsWindow(from: start, to: start.addingTimeInterval(400 * 86_400), stepSeconds: 60) }
+    }
+
+    @Test("sales per bucket and per category follow the tickets of the bookings confirmed in each")
+    func salesStats() throws {
+        let event = try Self.event()
+        let window = try StatsWindow(from: Self.now, to: Self.now.addingTimeInterval(180), stepSeconds: 60)
+        let facts = SalesFacts(
+            confirmed: [(Self.now.addingTimeInterval(70), Self.booking()), (Self.now.addingTimeInterval(999), Self.booking())],
+            holds: [0: 3], conflicts: [2: 5], checkins: [1: 1], refunded: [2: 1_500]
+        )
+        let stats = SalesStats(facts, event: event, window: window)
+        #expect(stats.buckets.map(\.sold) == [0, 4, 0] && stats.buckets[1].revenueMinor == 10_000, "the second booking is outside the window")
+        #expect(stats.buckets.map(\.holds) == [3, 0, 0] && stats.buckets.map(\.conflicts) == [0, 0, 5] && stats.buckets[2].refundedMinor == 1_500)
+        #expect(stats.byCategory.map { "\($0.name) \($0.sold) \($0.revenueMinor)" } == ["Premium, front 1 5000", "Standard 1 2000", "Standing 2 3000"])
+    }
 }

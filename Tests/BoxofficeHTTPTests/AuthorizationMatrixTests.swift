@@ -173,6 +173,7 @@ struct AuthorizationMatrixTests {
                 "GET /api/bookings/{id}/history": (.ownerOrOrganizer, { ("/api/bookings/\(paid)/history", nil) }),
                 "GET /api/events/{id}/bookings": (.organizers, { ("/api/events/\(event)/bookings?q=a%40example.test", nil) }),
                 "GET /api/orders": (.organizers, { ("/api/orders?status=confirmed", nil) }),
+                "GET /api/events/{id}/stats": (.organizers, { ("/api/events/\(event)/stats", nil) }),
                 "POST /api/events/{id}/cancel": (.organizers, {
                     let doomed = try #require(try await client.send(.post, "/api/events", json: Self.eventJSON, headers: client.organizer).object["id"] as? Int)
                     return ("/api/events/\(doomed)/cancel", nil)

@@ -24,6 +24,7 @@ struct BackOfficeController {
         group.get("events/:id/export.csv", use: export)
         group.post("events/:id/cancel", use: cancelEvent)
         group.get("events/:id/cancel", use: cancellation)
+        group.get("events/:id/stats", use: stats)
     }
 
     /// The most orders one page lists.
