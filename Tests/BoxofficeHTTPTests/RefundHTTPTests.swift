@@ -99,6 +99,8 @@ struct RefundHTTPTests {
             #expect(try await client.send(.post, path, json: #"{"tickets": []}"#, headers: client.organizer).status == .unprocessableContent)
             #expect(try await client.send(.post, path, json: #"{"seats": "maybe"}"#, headers: client.organizer).status == .unprocessableContent)
             #expect(try await client.send(.post, path, json: #"{"tickets": "all"}"#, headers: client.organizer).status == .badRequest)
+            let fraction = try await client.send(.post, path, json: #"{"tickets": [1.5]}"#, headers: client.organizer)
+            #expect(fraction.status == .badRequest && (fraction.object["detail"] as? String ?? "").contains("whole number"), "\(fraction.text)")
             #expect(try await client.send(.post, path, json: "{", headers: client.organizer).status == .badRequest)
             #expect(try await client.send(.post, "/api/bookings/\(UUID().uuidString.lowercased())/refund", headers: client.organizer).status == .notFound)
             #expect(try await client.send(.post, "/api/bookings/nonsense/refund", headers: client.organizer).status == .notFound)
@@ -157,6 +159,7 @@ struct RefundHTTPTests {
             #expect(try await ids("?q=\(sale.booking.prefix(8))") == [sale.booking])
             #expect(try await ids("?q=\(sale.booking)") == [sale.booking])
             #expect(try await ids("?q=Stalls%20A%203") == [sale.booking])
+            #expect(try await ids("?q=Stalls+A+3") == [sale.booking], "a form's spaces")
             #expect(try await ids("?q=stalls%20row%20B%20seat%202") == [hold])
             #expect(try await ids("?q=Stalls%20C%209") == [])
             #expect(try await ids("?status=held") == [hold])
@@ -166,6 +169,8 @@ struct RefundHTTPTests {
             let first = try await client.send(.get, path + "?limit=1", headers: client.organizer).object
             let next = try #require(first["next"] as? String)
             #expect(try await ids("?limit=1&after=\(next)") == [sale.booking])
+            let last = try await client.send(.get, path + "?limit=1&after=\(next)", headers: client.organizer).object
+            #expect(last["next"] == nil, "no next after the last page: \(last)")
             #expect(try await client.send(.get, "/api/orders?q=lovelace", headers: client.organizer).object["orders"].map { ($0 as? [Any])?.count } == 1)
             let line = try #require((try await client.send(.get, path + "?q=lovelace", headers: client.organizer).object["orders"] as? [[String: Any]])?.first)
             #expect(line["customer_email"] as? String == "ada.lovelace@example.test" || line["customer_email"] as? String == "Ada.Lovelace@example.test")

@@ -8,7 +8,8 @@ enum DecodingErrorText {
             // Foundation's ISO 8601 dates fail without saying where.
             return "A date is not valid: write it in ISO 8601 with a time zone, such as 2030-01-01T20:00:00Z."
         case .dataCorrupted(let context) where context.codingPath.isEmpty:
-            return "The request body is not valid JSON."
+            // Foundation says the same of a fraction or an out-of-range number where an integer belongs.
+            return "The request body is not valid JSON, or a number in it is not a whole number in range where one is needed."
         case .dataCorrupted(let context):
             return "The value at \(path(context.codingPath)) is not valid: \(context.debugDescription)"
         case .keyNotFound(let key, let context):

@@ -99,7 +99,7 @@ struct BackOfficeController {
     /// A page of orders as the query asks: `q`, `status`, `from`, `to`, `category`, `limit`, `after`. A category is
     /// matched against each booking's tickets, so a page may scan more bookings than it lists.
     private func orders(_ request: Request, event: Event?) async throws -> OrderPageBody {
-        let query = try OrderQueryParameters(request.uri.queryParameters, largestPage: Self.largestPage)
+        let query = try OrderQueryParameters(request.uri.queryParameters, form: FormQuery(request.uri.query), largestPage: Self.largestPage)
         var filter = query.filter
         filter.eventID = event?.id
         if let text = query.text { OrderSearch.narrow(&filter, by: text, in: event) }
@@ -121,6 +121,10 @@ struct BackOfficeController {
                 }
             }
             if found.count == query.limit, page.last.map({ OrderCursor(after: $0.booking.id) }) != cursor { more = true }
+        }
+        if more, found.count == query.limit, query.category == nil {
+            // A full page: is there anything after it? (With a category, a later page may still come up empty.)
+            more = !(try await backOffice.store.orders(filter, after: cursor, limit: 1)).isEmpty
         }
         return OrderPageBody(
             orders: found.map { OrderBody(booking: BookingBody($0.booking, event: event ?? (try? engine.engine(for: $0.booking.eventID).snapshot.event)), customerEmail: $0.email) },

@@ -17,9 +17,10 @@ struct OrderQueryParameters {
     /// Where the page starts.
     var after: OrderCursor?
 
-    init(_ query: Parameters, largestPage: Int) throws(Problem) {
-        text = query.get("q").flatMap { $0.isEmpty ? nil : String($0.prefix(200)) }
-        category = query.get("category").flatMap { $0.isEmpty ? nil : $0 }
+    /// Reads the query; `q` and `category` as a form sends them (`+` for a space), from `form`.
+    init(_ query: Parameters, form: FormQuery, largestPage: Int) throws(Problem) {
+        text = form.value(of: "q").flatMap { $0.isEmpty ? nil : String($0.prefix(200)) }
+        category = form.value(of: "category").flatMap { $0.isEmpty ? nil : $0 }
         if let statuses = query.get("status"), !statuses.isEmpty {
             filter.statuses = try statuses.split(separator: ",").map { word throws(Problem) in
                 guard let status = BookingStatus(rawValue: String(word)) else {

@@ -15,7 +15,7 @@ extension Problem {
         case .noSuchTicket(let id):
             self.init(.notFound, type: "not-found", detail: "There is no ticket with id \(id).")
         case .revoked(let id):
-            self.init(.conflict, type: "ticket-revoked", detail: "Ticket \(id) no longer admits (its booking was refunded), so it gets no new code.")
+            self.init(.conflict, type: "ticket-revoked", detail: "Ticket \(id) no longer admits (it was refunded), so it gets no new code.")
         }
     }
 }
