@@ -15,6 +15,11 @@ ticket with Chromium's fake camera (a Y4M video of its qr.png), decodes it with 
 says it is already checked in; two scanners go offline, both admit the same ticket from their offline lists (and refuse
 a reissued code and a forged one), come back online and upload: the server admits one and the other page shows the
 conflict; the organizer adds door staff by email and watches the check-in figures change live after a scan.
+The back office: an organizer account logs in from the header and uses the organizer page with that session (the
+bootstrap token a link away); it finds a paid booking by the buyer's email, a seat label or its id's first characters;
+from the booking's detail it refunds one ticket with its seat kept off sale (confirmed, retried with the same
+Idempotency-Key after a lost answer), and the ticket is revoked, the refund credited and the wallet up by its price; a
+customer cancels a booking from My bookings before the event's cutoff and sees it refunded.
 Screenshots of the main screens go to docs/screenshots/ (or to $BOXOFFICE_SCREENSHOTS).
 Usage: browser_test.py PATH/TO/boxoffice
 BROWSER_TESTS=name,name runs only those scenarios (function names, e.g. tickets_page_shows_scannable_codes).
@@ -228,12 +233,21 @@ def payment_without_money_is_cancelled(base):
         driver.quit()
 
 
+def use_bootstrap_token(driver, base):
+    """Opens the organizer page without an organizer account and types the bootstrap token into the field behind its
+    "use a bootstrap token instead" link; returns the field."""
+    driver.get(base + "/#/organizer")
+    wait(driver, lambda d: find(d, "use-bootstrap-token")).click()
+    field = wait(driver, lambda d: d.find_element(By.ID, "organizer-token"))
+    field.send_keys(TOKEN)
+    return field
+
+
 def organizer_creates_an_event(base):
     organizer, customer = browser(), browser(390, 844)
     try:
         sign_in(customer, base)
-        organizer.get(base + "/#/organizer")
-        wait(organizer, lambda d: d.find_element(By.ID, "organizer-token")).send_keys(TOKEN)
+        use_bootstrap_token(organizer, base)
         organizer.find_element(By.ID, "event-title").send_keys("Browser Test Gala")
         organizer.find_element(By.ID, "event-venue").send_keys("Loopback Hall")
         per_customer = organizer.find_element(By.ID, "event-customer-cap")
@@ -549,8 +563,7 @@ def waiting_room(base):
 
     organizer = browser()
     try:
-        organizer.get(base + "/#/organizer")
-        wait(organizer, lambda d: d.find_element(By.ID, "organizer-token")).send_keys(TOKEN)
+        use_bootstrap_token(organizer, base)
         organizer.find_element(By.ID, "event-title").send_keys("Queue Form Gig")
         organizer.find_element(By.ID, "event-venue").send_keys("Side Door")
         find(organizer, "event-queue").click()
@@ -795,9 +808,10 @@ def door_event(port, title):
     return event
 
 
-def bought(port, event, seat_ids, standing=0):
-    """A new guest holds seats (and standing tickets) of an event and pays: its headers, the booking and its tickets."""
-    owner = guest(port)
+def bought(port, event, seat_ids, standing=0, email=None):
+    """A new guest (or, with `email`, a customer who signs up with it) holds seats (and standing tickets) of an event and
+    pays: its headers, the booking and its tickets."""
+    owner = signed_up(port, email) if email else guest(port)
     ga = [{"pool_id": event["ga_pools"][0]["id"], "quantity": standing}] if standing else []
     status, booking, _ = request(port, "POST", "/api/bookings", {"event_id": event["id"], "seat_ids": seat_ids, "ga": ga}, owner)
     if status != 201:
@@ -814,6 +828,14 @@ def bought(port, event, seat_ids, standing=0):
     if status != 200:
         raise RuntimeError(f"no tickets: {status} {tickets}")
     return owner, booking, tickets
+
+
+def signed_up(port, email):
+    """A new customer's Authorization header (POST /api/auth/signup)."""
+    status, grant, _ = request(port, "POST", "/api/auth/signup", {"email": email, "password": "a long password"})
+    if status != 201:
+        raise RuntimeError(f"no sign-up: {status} {grant}")
+    return {"Authorization": f"Bearer {grant['access_token']}"}
 
 
 def raw_get(port, path, headers):
@@ -1130,10 +1152,7 @@ def organizer_watches_the_doors(base):
     _, _, tickets = bought(port, event, [event["first_seat_id"] + 10], standing=1)
     organizer, door = browser(), browser()
     try:
-        organizer.get(base + "/#/organizer")
-        token = wait(organizer, lambda d: d.find_element(By.ID, "organizer-token"))
-        token.send_keys(TOKEN)
-        token.send_keys(Keys.TAB)
+        use_bootstrap_token(organizer, base).send_keys(Keys.TAB)
         wait(organizer, lambda d: d.find_elements(By.CSS_SELECTOR, f"#sales-event option[value='{event['id']}']"))
         Select(organizer.find_element(By.ID, "sales-event")).select_by_value(str(event["id"]))
         check("the door panel shows 0 of the 2 tickets checked in", wait(organizer, lambda d: find(d, "checkin-count").text == "0 / 2"), find(organizer, "checkin-count").text)
@@ -1182,6 +1201,314 @@ def organizer_watches_the_doors(base):
         door.quit()
 
 
+# MARK: The back office: organizer accounts, orders, refunds, cancellations
+
+ORGANIZER_EMAIL = "boss@example.test"
+ORGANIZER_PASSWORD = "organizer's long password"
+
+
+def sign_in_as_organizer(driver, base):
+    """Logs in with the organizer account from the header, as a customer would."""
+    driver.get(base + "/#/")
+    wait(driver, lambda d: d.find_element(By.ID, "email-input")).send_keys(ORGANIZER_EMAIL)
+    driver.find_element(By.ID, "password-input").send_keys(ORGANIZER_PASSWORD)
+    find(driver, "log-in").click()
+    wait(driver, lambda d: find(d, "customer-name").text == ORGANIZER_EMAIL)
+
+
+def open_orders(driver, base, event_id):
+    """The organizer page with `event_id` chosen, once its orders are listed."""
+    driver.get(base + "/#/organizer")
+    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, f"#sales-event option[value='{event_id}']"))
+    Select(driver.find_element(By.ID, "sales-event")).select_by_value(str(event_id))
+    wait(driver, lambda d: find(d, "orders").get_attribute("data-event-id") == str(event_id))
+
+
+def listed_orders(driver):
+    """The booking ids the orders table lists, in its order."""
+    return [row.get_attribute("data-booking-id") for row in driver.find_elements(By.CSS_SELECTOR, "[data-testid='orders'] tr[data-booking-id]")]
+
+
+def search_orders(driver, text):
+    """Types `text` into the orders' search box, presses Find and returns what the list shows once answered for it."""
+    box = find(driver, "orders-search")
+    box.clear()
+    box.send_keys(text)
+    driver.execute_script("delete document.querySelector(\"[data-testid='orders']\").dataset.query")
+    find(driver, "orders-find").click()
+    wait(driver, lambda d: find(d, "orders").get_attribute("data-query") == text)
+    return wait(driver, lambda d: (listed_orders(d),))[0]
+
+
+def balance(port, owner):
+    return request(port, "GET", "/api/accounts", headers=owner)[1]["balance_minor"]
+
+
+def organizer_signs_in_from_the_header(base):
+    """Without an organizer account the organizer page asks to log in, its bootstrap token field hidden behind a link; an
+    organizer account logs in from the header (marked as organizer) and the page works with that session: no token,
+    an event created with a cancellation cutoff, door staff and check-ins live, the orders listed."""
+    port = port_of(base)
+    driver = browser()
+    try:
+        driver.get(base + "/#/organizer")
+        wait(driver, lambda d: find(d, "organizer-sign-in"))
+        check("signed out, the organizer page asks to log in, the bootstrap token a link away",
+              "Log in with an organizer account" in find(driver, "organizer-sign-in").text and find(driver, "use-bootstrap-token").is_displayed()
+              and not driver.find_element(By.ID, "organizer-token").is_displayed(), find(driver, "organizer-sign-in").text)
+        sign_in_as_organizer(driver, base)
+        check("an organizer account logs in from the header and is marked as organizer",
+              wait(driver, lambda d: find(d, "organizer-badge").text == "organizer"), driver.find_element(By.ID, "who").text)
+        driver.get(base + "/#/organizer")
+        wait(driver, lambda d: find(d, "organizer-session"))
+        check("the organizer page uses the session: it names the organizer and asks for no token",
+              ORGANIZER_EMAIL in find(driver, "organizer-session").text and not driver.find_elements(By.ID, "organizer-token"),
+              find(driver, "organizer-session").text)
+        driver.find_element(By.ID, "event-title").send_keys("Account Gala")
+        driver.find_element(By.ID, "event-venue").send_keys("Session Hall")
+        driver.execute_script("arguments[0].value = '2030-12-24T18:00'", find(driver, "cancel-until"))
+        find(driver, "create").click()
+        created = wait(driver, lambda d: find(d, "created"))
+        event_id = int(wait(driver, lambda d: d.find_element(By.ID, "sales-event").get_attribute("value")))
+        _, event, _ = request(port, "GET", f"/api/events/{event_id}")
+        expected = driver.execute_script("return new Date('2030-12-24T18:00').toISOString().replace('.000Z', 'Z')")
+        check("the organizer creates an event with the session, 'Customers may cancel until' sent as cancellation_cutoff",
+              "Account Gala" in created.text and event.get("cancellation_cutoff") == expected, (created.text, event.get("cancellation_cutoff"), expected))
+        check("the door panel reads the staff and goes live with the session's token",
+              wait(driver, lambda d: find(d, "checkin-live").get_attribute("data-state") == "live" and "No door staff yet" in find(d, "staff-list").text),
+              (find(driver, "checkin-live").text, find(driver, "staff-list").text))
+        check("the new event's orders are listed (none yet)",
+              wait(driver, lambda d: "No orders match" in find(d, "orders").text and not find(d, "orders-message").text),
+              (find(driver, "orders").text, find(driver, "orders-message").text))
+        peek(driver, "organizer-account.png")
+        errors = console_errors(driver)
+        check("the organizer's page with an account logs no errors", not errors, errors)
+    finally:
+        driver.quit()
+
+
+def orders_are_searched(base):
+    """The organizer finds a paid booking among an event's orders by the buyer's email, by a seat label such as
+    "Stalls B 3", by its id's first characters, and filters them by status; a guest's order says Guest."""
+    port = port_of(base)
+    event = door_event(port, "Search Night")
+    seat = event["first_seat_id"] + 7  # Stalls B 3
+    _, booking, _ = bought(port, event, [seat, seat + 1], standing=1, email="finder@example.test")
+    _, other, _ = bought(port, event, [event["first_seat_id"]])
+    driver = browser()
+    try:
+        sign_in_as_organizer(driver, base)
+        open_orders(driver, base, event["id"])
+        check("the event's orders list both paid bookings, newest first",
+              wait(driver, lambda d: listed_orders(d) == [other["id"], booking["id"]]), listed_orders(driver))
+        row = driver.find_element(By.CSS_SELECTOR, f"[data-testid='orders'] tr[data-booking-id='{other['id']}']")
+        check("a guest's order says Guest, with its short id, seat, amount and status",
+              row.find_element(By.CSS_SELECTOR, "[data-testid='order-customer']").text == "Guest" and other["id"][:8] in row.text
+              and "Stalls row A seat 1" in row.text and "20.00" in row.text and row.get_attribute("data-status") == "confirmed", row.text)
+        check("searching the buyer's email finds their booking alone", search_orders(driver, "finder@example.test") == [booking["id"]], listed_orders(driver))
+        row = driver.find_element(By.CSS_SELECTOR, f"[data-testid='orders'] tr[data-booking-id='{booking['id']}']")
+        check("... listed with the email, its seats and standing ticket, and its amount",
+              "finder@example.test" in row.text and "Stalls row B seat 3" in row.text and "1 × Standing" in row.text and "50.00" in row.text, row.text)
+        check("searching a seat label, Stalls B 3, finds the booking holding it", search_orders(driver, "Stalls B 3") == [booking["id"]], listed_orders(driver))
+        check("searching the id's first 8 characters finds the booking", search_orders(driver, booking["id"][:8]) == [booking["id"]], listed_orders(driver))
+        check("a seat nobody booked finds nothing, and says so",
+              search_orders(driver, "Stalls C 5") == [] and "No orders match" in find(driver, "orders").text, find(driver, "orders").text)
+        search_orders(driver, "")
+        Select(find(driver, "orders-status")).select_by_value("refunded")
+        check("the status filter Refunded lists none of the paid bookings", wait(driver, lambda d: listed_orders(d) == []), listed_orders(driver))
+        Select(find(driver, "orders-status")).select_by_value("confirmed")
+        check("... and Paid lists both", wait(driver, lambda d: listed_orders(d) == [other["id"], booking["id"]]), listed_orders(driver))
+        Select(find(driver, "orders-category")).select_by_value("Standing")
+        check("the category filter Standing lists the booking with a standing ticket",
+              wait(driver, lambda d: listed_orders(d) == [booking["id"]]), listed_orders(driver))
+
+        set_day = ("delete document.querySelector(\"[data-testid='orders']\").dataset.query;"
+                   "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change'))")
+        answered = lambda d: find(d, "orders").get_attribute("data-query") == ""
+        today = driver.execute_script("const d = new Date(); return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0')")
+        driver.execute_script(set_day, find(driver, "orders-to"), today)
+        check("booked up to today (the day's end included) lists it", wait(driver, lambda d: answered(d) and listed_orders(d) == [booking["id"]]),
+              listed_orders(driver))
+        driver.execute_script(set_day, find(driver, "orders-from"), "2099-01-01")
+        check("booked from a day to come lists nothing", wait(driver, lambda d: answered(d) and "No orders match" in find(d, "orders").text),
+              listed_orders(driver))
+        driver.execute_script(set_day, find(driver, "orders-from"), "")
+        driver.execute_script(set_day, find(driver, "orders-to"), "")
+        taken = {seat, seat + 1, event["first_seat_id"]}
+        free = [each for each in range(event["first_seat_id"], event["first_seat_id"] + 15) if each not in taken]
+        for index in range(25):
+            lines = {"seat_ids": [free[index]], "ga": []} if index < len(free) else {"seat_ids": [], "ga": [{"pool_id": event["ga_pools"][0]["id"], "quantity": 1}]}
+            status, _, _ = request(port, "POST", "/api/bookings", {"event_id": event["id"], **lines})
+            if status != 201:
+                raise RuntimeError(f"no hold: {status}")
+        Select(find(driver, "orders-status")).select_by_value("")
+        Select(find(driver, "orders-category")).select_by_value("")
+        first_page = search_orders(driver, "")
+        check("with 27 orders the list shows a page of 25 and a More button",
+              len(first_page) == 25 and find(driver, "orders-more").is_displayed(), (len(first_page), find(driver, "orders-more").is_displayed()))
+        find(driver, "orders-more").click()
+        check("More adds the next page, the oldest last, and goes away at the end",
+              wait(driver, lambda d: len(listed_orders(d)) == 27 and not find(d, "orders-more").is_displayed())
+              and listed_orders(driver)[-2:] == [other["id"], booking["id"]] and len(set(listed_orders(driver))) == 27, listed_orders(driver)[-3:])
+        peek(driver, "organizer-orders.png")
+        errors = console_errors(driver)
+        check("the orders' search logs no errors", not errors, errors)
+    finally:
+        driver.quit()
+
+
+LOSE_THE_FIRST_REFUND_ANSWER = """
+    window.__refundKeys = [];
+    const real = window.fetch;
+    let lose = true;
+    window.fetch = async (url, init = {}) => {
+      if (!String(url).endsWith('/refund')) return real(url, init);
+      window.__refundKeys.push(init.headers['Idempotency-Key']);
+      const answer = await real(url, init);
+      if (lose) { lose = false; throw new TypeError('the answer was lost'); }
+      return answer;
+    };"""
+
+
+def refund_one_ticket_kept_off_sale(base):
+    """From a booking's detail (payment, tickets, timeline) the organizer refunds one ticket of three, its seat kept off
+    sale, after a confirm step. The first answer is lost on the way: the page offers to try again, which sends the same
+    Idempotency-Key and refunds once. Afterwards the API shows the ticket revoked, the refund credited (the page follows it
+    from pending), the wallet up by the ticket's price and the seat still taken; a ticket refunded elsewhere meanwhile gets
+    the server's 409 in its words."""
+    port = port_of(base)
+    event = door_event(port, "Refund Night")
+    seats = [event["first_seat_id"] + 2, event["first_seat_id"] + 3]  # Stalls A 3 and A 4
+    owner, booking, tickets = bought(port, event, seats, standing=1, email="refundee@example.test")
+    before = balance(port, owner)
+    refunded = next(ticket for ticket in tickets if ticket["id"].endswith(".2"))
+    driver = browser()
+    try:
+        sign_in_as_organizer(driver, base)
+        open_orders(driver, base, event["id"])
+        search_orders(driver, "refundee@example.test")
+        driver.find_element(By.CSS_SELECTOR, f"[data-testid='orders'] tr[data-booking-id='{booking['id']}']").click()
+        detail = wait(driver, lambda d: find(d, "order-detail"))
+        wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "[data-testid='refund-ticket']")) == 3)
+        history = [item.get_attribute("data-kind") for item in driver.find_elements(By.CSS_SELECTOR, "[data-testid='detail-history'] li")]
+        check("the detail shows the customer, the payment and a timeline: held, payment asked, paid",
+              find(driver, "detail-customer").text == "refundee@example.test" and find(driver, "detail-payment").get_attribute("data-status") == "succeeded"
+              and history == ["held", "payment_requested", "confirmed"], (find(driver, "detail-customer").text, history))
+        driver.find_element(By.CSS_SELECTOR, "[data-testid='refund-ticket'][data-ordinal='2']").click()
+        find(driver, "refund-seats-block").click()
+        find(driver, "refund").click()
+        confirm = wait(driver, lambda d: find(d, "refund-confirm"))
+        check("refunding asks to confirm, naming the ticket, the amount and that its place stays off sale",
+              "Refund ticket 2" in confirm.text and "20.00" in confirm.text and "its place stays off sale" in confirm.text, confirm.text)
+        driver.execute_script(LOSE_THE_FIRST_REFUND_ANSWER)
+        find(driver, "refund-confirm-button").click()
+        check("a refund whose answer is lost offers to try again",
+              wait(driver, lambda d: find(d, "refund-confirm-button").text == "Try again" and "cannot be reached" in find(d, "refund-message").text),
+              find(driver, "refund-message").text)
+        find(driver, "refund-confirm-button").click()
+        done = wait(driver, lambda d: find(d, "refund-done"))
+        keys = driver.execute_script("return window.__refundKeys")
+        check("trying again sends the same Idempotency-Key (a UUID) and the refund is made",
+              len(keys) == 2 and keys[0] == keys[1] and len(keys[0]) == 36 and "20.00" in done.text, (keys, done.text))
+        check("the refund shows in the detail, and turns credited",
+              wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid='detail-refunds'] li[data-status='credited']"), 15),
+              find(driver, "detail-refunds").text)
+        history = [item.get_attribute("data-kind") for item in driver.find_elements(By.CSS_SELECTOR, "[data-testid='detail-history'] li")]
+        check("the timeline adds the refund asked and the money back", history[-2:] == ["refund_requested", "refunded"], history)
+        check("the refunded ticket shows revoked, without a box to tick",
+              driver.find_element(By.CSS_SELECTOR, f"[data-testid='detail-tickets'] tr[data-ticket-id='{refunded['id']}']").get_attribute("data-status") == "revoked"
+              and len(driver.find_elements(By.CSS_SELECTOR, "[data-testid='refund-ticket']")) == 2)
+        _, now, _ = request(port, "GET", f"/api/bookings/{booking['id']}/tickets", headers=ORGANIZER)
+        check("the API shows that ticket revoked and the others valid",
+              {ticket["id"]: ticket["status"] for ticket in now} == {ticket["id"]: "revoked" if ticket["id"] == refunded["id"] else "valid" for ticket in tickets}, now)
+        _, told, _ = request(port, "GET", f"/api/bookings/{booking['id']}/history", headers=ORGANIZER)
+        check("the API has one refund, of ticket 2, seats blocked, credited",
+              [(r["tickets"], r["seats"], r["status"]) for r in told["refunds"]] == [([2], "blocked", "credited")], told["refunds"])
+        check("the wallet went up by the ticket's price", balance(port, owner) == before + refunded["price_minor"], (before, balance(port, owner)))
+        status, _, _ = request(port, "POST", "/api/bookings", {"event_id": event["id"], "seat_ids": [refunded["seat"]["id"]], "ga": []}, guest(port))
+        check("the seat kept off sale cannot be held", status == 409, status)
+
+        driver.find_element(By.CSS_SELECTOR, "[data-testid='refund-ticket'][data-ordinal='1']").click()
+        driver.find_element(By.CSS_SELECTOR, "[data-testid='refund-ticket'][data-ordinal='3']").click()
+        find(driver, "refund").click()
+        wait(driver, lambda d: "Refund tickets 1, 3" in find(d, "refund-confirm").text)
+        status, _, _ = request(port, "POST", f"/api/bookings/{booking['id']}/refund", {"tickets": [1]}, ORGANIZER)
+        check("(ticket 1 is refunded elsewhere while the page asks to confirm tickets 1 and 3; the page hears of it)", status == 201 and wait(
+            driver, lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid='detail-tickets'] tr[data-ticket-id$='.1']").get_attribute("data-status") == "revoked"), status)
+        find(driver, "refund-confirm-button").click()
+        check("confirming then shows the server's 409 in its words, and ticket 3 stays valid",
+              wait(driver, lambda d: "refunded before" in find(d, "refund-message").text) and driver.find_element(
+                  By.CSS_SELECTOR, "[data-testid='detail-tickets'] tr[data-ticket-id$='.3']").get_attribute("data-status") == "valid",
+              find(driver, "refund-message").text)
+        detail.find_element(By.CSS_SELECTOR, "[data-testid='detail-refunds']").location_once_scrolled_into_view
+        peek(driver, "organizer-refund.png")
+        errors = [error for error in console_errors(driver) if "the answer was lost" not in error]
+        check("the booking detail logs no errors", not errors, errors)
+    finally:
+        driver.quit()
+
+
+def customer_cancels_before_the_cutoff(base):
+    """A customer's paid booking of an event whose cutoff is ahead has "Cancel and refund" in My bookings; one of an event
+    without a cutoff has not. Cancelling (confirmed) shows it refunded, its seats back on sale and the money back in the
+    wallet; a cancel asked after the cutoff passed gets the server's 409 in its words."""
+    port = port_of(base)
+    driver = browser()
+    try:
+        sign_in(driver, base, "canceller")
+        owner = {"Authorization": f"Bearer {token_of(driver)}"}
+        _, account, _ = request(port, "POST", "/api/accounts", {}, owner)
+        request(port, "POST", f"/api/accounts/{account['id']}/deposits", {"amount_minor": 100000}, owner)
+        layout = {"categories": [{"id": "std", "name": "Standard", "price_minor": 2000}],
+                  "seat_map": {"sections": [{"name": "Stalls", "rows": [{"rows": "A", "seats": "1-5", "category": "std"}]}]}}
+
+        def paid(title, cutoff):
+            body = {"title": title, "venue": "Cancel Hall", "starts_at": "2031-06-01T18:00:00Z", **layout, **({"cancellation_cutoff": cutoff} if cutoff else {})}
+            status, event, _ = request(port, "POST", "/api/events", body, ORGANIZER)
+            status, booking, _ = request(port, "POST", "/api/bookings", {"event_id": event["id"], "seat_ids": [event["first_seat_id"]], "ga": []}, owner)
+            request(port, "POST", f"/api/bookings/{booking['id']}/pay", headers=owner)
+            wait(driver, lambda d: request(port, "GET", f"/api/bookings/{booking['id']}", headers=owner)[1]["status"] == "confirmed")
+            return event, booking
+
+        cancellable, open_booking = paid("Cancellable Show", "2031-05-31T18:00:00Z")
+        _, fixed_booking = paid("Final Sale Show", None)
+        closes_at = time.time() + 8
+        _, closing_booking = paid("Closing Show", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(closes_at)))
+        before = balance(port, owner)
+        driver.get(base + "/#/bookings")
+        row = lambda d, booking: d.find_element(By.CSS_SELECTOR, f"[data-testid='bookings'] tr[data-booking-id='{booking['id']}']")
+        wait(driver, lambda d: row(d, open_booking).find_elements(By.CSS_SELECTOR, "[data-testid='cancel-booking']"))
+        check("a paid booking before its event's cutoff offers Cancel and refund; one of an event without a cutoff does not",
+              not row(driver, fixed_booking).find_elements(By.CSS_SELECTOR, "[data-testid='cancel-booking']")
+              and row(driver, closing_booking).find_elements(By.CSS_SELECTOR, "[data-testid='cancel-booking']"))
+        row(driver, open_booking).find_element(By.CSS_SELECTOR, "[data-testid='cancel-booking']").click()
+        row(driver, open_booking).find_element(By.CSS_SELECTOR, "[data-testid='confirm-cancel']").click()
+        check("cancelling (confirmed) shows the booking refunded",
+              wait(driver, lambda d: row(d, open_booking).get_attribute("data-status") == "refunded" and "20.00" in find(d, "cancel-done").text),
+              row(driver, open_booking).text)
+        check("... as refunded, without Tickets or Cancel",
+              "Refunded to your wallet" in row(driver, open_booking).text
+              and not row(driver, open_booking).find_elements(By.CSS_SELECTOR, "[data-testid='tickets-link'], [data-testid='cancel-booking']"),
+              row(driver, open_booking).text)
+        check("the money is back in the wallet", wait(driver, lambda d: balance(port, owner) == before + 2000), balance(port, owner))
+        _, told, _ = request(port, "GET", f"/api/bookings/{open_booking['id']}/history", headers=owner)
+        check("the API has the customer's refund of the whole booking, seats released",
+              [(r["cause"], r["seats"]) for r in told["refunds"]] == [("customer", "released")] and told["booking"]["status"] == "refunded", told["refunds"])
+        status, _, _ = request(port, "POST", "/api/bookings", {"event_id": cancellable["id"], "seat_ids": [cancellable["first_seat_id"]], "ga": []}, guest(port))
+        check("its seat is back on sale", status == 201, status)
+        peek(driver, "bookings-cancelled.png")
+        time.sleep(max(0.0, closes_at - time.time() + 1))
+        row(driver, closing_booking).find_element(By.CSS_SELECTOR, "[data-testid='cancel-booking']").click()
+        row(driver, closing_booking).find_element(By.CSS_SELECTOR, "[data-testid='confirm-cancel']").click()
+        check("a cancel asked once the cutoff passed shows the server's 409 in its words",
+              wait(driver, lambda d: "could be cancelled until" in find(d, "bookings-message").text), find(driver, "bookings-message").text)
+        check("... and the booking stays confirmed", row(driver, closing_booking).get_attribute("data-status") == "confirmed")
+        errors = console_errors(driver)
+        check("My bookings with cancellations logs no errors", not errors, errors)
+    finally:
+        driver.quit()
+
+
 PEEKS = os.environ.get("BOXOFFICE_PEEKS")
 
 
@@ -1194,13 +1521,16 @@ def peek(driver, name):
 
 def main():
     data_dir = tempfile.mkdtemp(prefix="boxoffice-browser-")
+    subprocess.run([BINARY, "organizer", "add", ORGANIZER_EMAIL, "--data-dir", data_dir], check=True, capture_output=True,
+                   env=dict(os.environ, BOXOFFICE_ORGANIZER_PASSWORD=ORGANIZER_PASSWORD))
     server = Server(BINARY, data_dir, env={"BOXOFFICE_ORGANIZER_TOKEN": TOKEN, "BOXOFFICE_PUBLIC_DIR": os.path.join(ROOT, "public")})
     base = f"http://127.0.0.1:{server.port}"
     chosen = {name.strip() for name in os.environ.get("BROWSER_TESTS", "").split(",") if name.strip()}
     try:
         for scenario in (customer_books_and_pays, accounts_keep_bookings, api_docs, two_browsers_see_each_other, payment_without_money_is_cancelled, organizer_creates_an_event,
                          best_available_seats, waiting_room, big_hall_stays_usable, tickets_page_shows_scannable_codes, scanner_reads_the_camera,
-                         scanners_offline_conflict, organizer_watches_the_doors):
+                         scanners_offline_conflict, organizer_watches_the_doors, organizer_signs_in_from_the_header, orders_are_searched,
+                         refund_one_ticket_kept_off_sale, customer_cancels_before_the_cutoff):
             if chosen and scenario.__name__ not in chosen:
                 continue
             print(f"-- {scenario.__name__.replace('_', ' ')}", flush=True)

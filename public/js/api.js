@@ -169,7 +169,9 @@ export const removeStaff = (eventId, identity, token) => api(`/api/events/${even
 /** A page of an event's orders (organizer): `query` has q, status (comma-separated), from, to, category, limit, after;
  * answers { orders: [{ booking, customer_email }], next } (next absent on the last page). */
 export const orders = (eventId, query, token) => {
-  const search = new URLSearchParams(Object.entries(query).filter(([, value]) => value !== "" && value != null));
+  // Percent-encoded (a space as %20): the server reads a "+" as itself, not as a space.
+  const search = Object.entries(query).filter(([, value]) => value !== "" && value != null)
+    .map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join("&");
   return api(`/api/events/${eventId}/bookings?${search}`, { token, cache: "no-store" });
 };
 /** { booking, customer_email, history: [{ at, kind, detail }], refunds: [...] } */

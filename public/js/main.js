@@ -68,8 +68,8 @@ async function route() {
   else done();
 }
 
-/** The header's account corner: log in, sign up or continue as a guest; signed in, the name and Log out (and a
- * guest may sign up, keeping its bookings and wallet). */
+/** The header's account corner: log in (customers and organizers alike), sign up or continue as a guest; signed in,
+ * the name (marked for an organizer) and Log out (and a guest may sign up, keeping its bookings and wallet). */
 function renderWho() {
   const who = document.getElementById("who");
   const message = h("span", { class: "auth-message", role: "status", "data-testid": "auth-message" });
@@ -92,7 +92,8 @@ function renderWho() {
       session.clear();
     };
     who.replaceChildren(
-      h("span", {}, "Signed in as ", h("strong", { "data-testid": "customer-name" }, name)),
+      h("span", {}, "Signed in as ", h("strong", { "data-testid": "customer-name" }, name),
+        current.role === "organizer" ? h("span", { class: "role", "data-testid": "organizer-badge" }, "organizer") : null),
       ...(current.role === "guest" ? [h("form", { class: "row", onsubmit: (event) => { event.preventDefault(); signUp.click(); } }, email, password, signUp)] : []),
       h("button", { class: "secondary", type: "button", "data-testid": "log-out", onclick: logOut }, "Log out"),
       message,

@@ -1,4 +1,5 @@
-// The customer's bookings, whose statuses change live from /api/ws pushes.
+// The customer's bookings, whose statuses change live from /api/ws pushes; a paid one may be cancelled for a refund
+// until its event's cutoff.
 
 import * as api from "../api.js";
 import { clock, dateTime, h, money, statusLabel } from "../format.js";
@@ -12,7 +13,7 @@ export async function renderBookings(root, { live }) {
     root.append(h("p", { class: "notice warn" }, "Sign in or continue as a guest (top right) to see your bookings."));
     return null;
   }
-  const message = h("div", { "aria-live": "polite" });
+  const message = h("div", { "aria-live": "polite", "data-testid": "bookings-message" });
   const body = h("tbody", { "data-testid": "bookings" });
   root.append(message, h("table", {},
     h("thead", {}, h("tr", {}, h("th", {}, "Event"), h("th", {}, "Tickets"), h("th", { class: "num" }, "Amount"), h("th", {}, "Status"), h("th", {}, ""))),
@@ -20,6 +21,53 @@ export async function renderBookings(root, { live }) {
   const rows = new Map();
   let stopped = false;
   const seen = new Map();
+  // Each event's cancellation cutoff (null: customers may not cancel), read once per event.
+  const cutoffs = new Map();
+
+  async function learnCutoffs(bookings) {
+    const unknown = [...new Set(bookings.map((booking) => booking.event_id))].filter((id) => !cutoffs.has(id));
+    await Promise.all(unknown.map(async (id) => {
+      try {
+        cutoffs.set(id, (await api.event(id)).cancellation_cutoff ?? null);
+      } catch {
+        // No Cancel button for now; the event is read again with the next list.
+      }
+    }));
+  }
+
+  /** "Cancel and refund", asked to be confirmed; a try whose answer was lost keeps its Idempotency-Key, so trying
+   * again cancels once. */
+  function cancelControl(booking, cutoff) {
+    const box = h("div", { class: "cancel" });
+    let key = null;
+    const offer = () => {
+      key = null;
+      box.replaceChildren(h("button", { type: "button", class: "danger", "data-testid": "cancel-booking", onclick: confirm }, "Cancel and refund"),
+        h("div", { class: "muted hint" }, `until ${dateTime(cutoff)}`));
+    };
+    const confirm = () => box.replaceChildren(
+      h("p", { class: "hint" }, "Cancel this booking? Its tickets stop working and its money goes back to your wallet."),
+      h("div", { class: "row" },
+        h("button", { type: "button", class: "danger", "data-testid": "confirm-cancel", onclick: send }, key ? "Try again" : "Yes, cancel"),
+        h("button", { type: "button", class: "secondary", onclick: offer }, "Keep it")));
+    async function send(click) {
+      click.currentTarget.disabled = true;
+      key ??= crypto.randomUUID();
+      const asked = Date.now();
+      try {
+        const refund = await api.cancelBooking(booking.id, key);
+        message.replaceChildren(h("p", { class: "notice ok", "data-testid": "cancel-done" }, `Cancelled: ${money(refund.amount_minor, refund.currency)} `,
+          refund.status === "credited" ? "is back in your wallet." : "is on its way back to your wallet."));
+        update(await api.booking(booking.id), asked);
+      } catch (error) {
+        message.replaceChildren(h("p", { class: "notice bad" }, error.message));
+        if (error.retryable) confirm();
+        else offer();
+      }
+    }
+    offer();
+    return box;
+  }
 
   function row(booking) {
     // Each seat by its label and each GA line by its pool's name; a long list shows its first few and a count.
@@ -38,7 +86,10 @@ export async function renderBookings(root, { live }) {
       actions);
     if (booking.status === "confirmed") {
       actions.append(h("a", { class: "button", href: `#/bookings/${booking.id}/tickets`, "data-testid": "tickets-link" }, "Tickets"));
+      const cutoff = cutoffs.get(booking.event_id);
+      if (cutoff && Date.parse(cutoff) > Date.now()) actions.append(cancelControl(booking, cutoff));
     }
+    if (booking.status === "refunded") actions.append(h("span", { class: "muted" }, "Refunded to your wallet"));
     if (booking.status === "held") {
       const left = h("span", { class: "muted" });
       const tick = () => { left.textContent = ` expires in ${clock((new Date(booking.expires_at) - Date.now()) / 1000)}`; };
@@ -81,6 +132,7 @@ export async function renderBookings(root, { live }) {
   async function load() {
     const asked = Date.now();
     const bookings = await api.myBookings();
+    await learnCutoffs(bookings);
     for (const booking of bookings.reverse()) update(booking, asked);
     if (!bookings.length && !rows.size && !body.children.length) {
       body.append(h("tr", { "data-empty": true }, h("td", { colspan: "5" }, "No bookings yet. ", h("a", { href: "#/" }, "Find an event"), ".")));
@@ -93,7 +145,9 @@ export async function renderBookings(root, { live }) {
     live.on("booking", async (change) => {
       if (change.customer !== customer) return;
       const asked = Date.now();
-      update(await api.booking(change.booking_id), asked);
+      const booking = await api.booking(change.booking_id);
+      await learnCutoffs([booking]);
+      update(booking, asked);
     }),
     // After a reconnect the pushes of changes made meanwhile may be lost: read the list again.
     live.on("subscribed", (message) => { if (message.customer === customer) load(); }),

@@ -25,8 +25,12 @@ function dayStart(day, days = 0) {
 
 /** The orders card; `show(event)` lists that event's orders; `stop()` ends the open detail's live updates. */
 export function ordersCard(access, live) {
+  let typing = 0;
   const search = h("input", { id: "orders-search", type: "search", "data-testid": "orders-search", maxlength: "200", style: "min-width:16rem",
-    placeholder: "email, booking id, Stalls C 12" });
+    placeholder: "email, booking id, Stalls C 12", oninput: () => {
+      clearTimeout(typing);
+      typing = setTimeout(() => list(), 300);
+    } });
   const status = h("select", { id: "orders-status", "data-testid": "orders-status", onchange: () => list() },
     ...statusChoices.map(([value, label]) => h("option", { value }, label)));
   const category = h("select", { id: "orders-category", "data-testid": "orders-category", onchange: () => list() });
@@ -38,7 +42,11 @@ export function ordersCard(access, live) {
   const detail = h("div", { "data-testid": "order-detail-slot" });
   const field = (id, label, input) => h("div", {}, h("label", { for: id }, label), input);
   const element = h("div", { class: "card", "data-testid": "orders-card" },
-    h("form", { class: "row", role: "search", onsubmit: (submitted) => { submitted.preventDefault(); list(); } },
+    h("form", { class: "row", role: "search", onsubmit: (submitted) => {
+      submitted.preventDefault();
+      clearTimeout(typing);
+      list();
+    } },
       field("orders-search", "Search", search), h("button", { type: "submit", "data-testid": "orders-find" }, "Find"),
       field("orders-status", "Status", status), field("orders-category", "Category", category),
       field("orders-from", "Booked from", from), field("orders-to", "to", to)),
@@ -52,13 +60,15 @@ export function ordersCard(access, live) {
   let event = null;
   let next = null;
   let reads = 0;
+  // The open detail, and its booking's id.
   let opened = null;
+  let openedId = null;
 
   function row({ booking, customer_email: email }) {
     const lines = bookingLines(booking);
     const shown = lines.length > 4 ? [...lines.slice(0, 3), `and ${lines.length - 3} more`] : lines;
     const openIt = () => openDetail(booking.id);
-    return h("tr", { class: "order", tabindex: "0", "data-booking-id": booking.id, "data-status": booking.status, "aria-selected": String(opened?.id === booking.id),
+    return h("tr", { class: "order", tabindex: "0", "data-booking-id": booking.id, "data-status": booking.status, "aria-current": String(openedId === booking.id),
       onclick: openIt, onkeydown: (key) => { if (key.key === "Enter" || key.key === " ") { key.preventDefault(); openIt(); } } },
     h("td", {}, h("code", { title: booking.id }, booking.id.slice(0, 8))),
     h("td", { "data-testid": "order-customer" }, email || "Guest"),
@@ -76,12 +86,13 @@ export function ordersCard(access, live) {
     if (!access.ready()) {
       rows.replaceChildren();
       more.hidden = true;
-      message.replaceChildren(h("p", { class: "notice warn" }, access.refusal({ status: 401 })));
+      message.replaceChildren(h("p", { class: "notice warn" }, access.askToSignIn));
       return;
     }
+    const q = search.value.trim();
     try {
       const page = await api.orders(eventId, {
-        q: search.value.trim(), status: status.value, category: category.value, limit: pageSize, after,
+        q, status: status.value, category: category.value, limit: pageSize, after,
         from: from.value && dayStart(from.value), to: to.value && dayStart(to.value, 1),
       }, access.token());
       if (mine !== reads) return;
@@ -90,6 +101,8 @@ export function ordersCard(access, live) {
       if (after) rows.append(...found);
       else rows.replaceChildren(...found);
       if (!rows.children.length) rows.append(h("tr", { "data-empty": true }, h("td", { colspan: "6", class: "muted" }, "No orders match.")));
+      rows.dataset.eventId = String(eventId);
+      rows.dataset.query = q;
       next = page.next ?? null;
       more.hidden = !next;
     } catch (error) {
@@ -106,8 +119,9 @@ export function ordersCard(access, live) {
       const badge = line.querySelector(".status");
       badge.dataset.status = booking.status;
       badge.textContent = statusLabel(booking.status);
-    } });
-    for (const line of rows.querySelectorAll("tr.order")) line.setAttribute("aria-selected", String(line.dataset.bookingId === bookingId));
+    }, onClose: closeDetail });
+    openedId = bookingId;
+    for (const line of rows.querySelectorAll("tr.order")) line.setAttribute("aria-current", String(line.dataset.bookingId === bookingId));
     detail.replaceChildren(opened.element);
     opened.element.scrollIntoView({ block: "nearest" });
   }
@@ -115,7 +129,9 @@ export function ordersCard(access, live) {
   function closeDetail() {
     opened?.stop();
     opened = null;
+    openedId = null;
     detail.replaceChildren();
+    for (const line of rows.querySelectorAll("tr.order")) line.setAttribute("aria-current", "false");
   }
 
   return {
@@ -129,6 +145,9 @@ export function ordersCard(access, live) {
     },
     /** Lists again, as the fields ask (the organizer's authority changed). */
     refresh: () => list(),
-    stop: closeDetail,
+    stop() {
+      clearTimeout(typing);
+      closeDetail();
+    },
   };
 }

@@ -1,12 +1,14 @@
-// The organizer's page: create an event from a compact layout, watch any event's sales live, and run its waiting room.
+// The organizer's page: create an event from a compact layout, watch any event's sales live, search its orders and
+// refund them, and run its waiting room and door.
 
 import * as api from "../api.js";
 import { EventFeed } from "../eventfeed.js";
 import { dateTime, h, money } from "../format.js";
 import { SeatMapView } from "../seatmap.js";
 import { SOLD } from "../seatmodel.js";
-import * as session from "../session.js";
 import { CheckinFeed } from "../checkinfeed.js";
+import { organizerAccess } from "./organizeraccess.js";
+import { ordersCard } from "./orders.js";
 
 /** How many labels a range such as "A-J", "1-20" or "5" names; NaN when it cannot tell. */
 function rangeSize(text) {
@@ -27,12 +29,13 @@ function tomorrowEvening() {
 
 export async function renderOrganizer(root, { live }) {
   root.append(h("h1", {}, "Organizer"));
-  const token = h("input", { id: "organizer-token", type: "password", value: session.organizerToken(), autocomplete: "off", style: "min-width:18rem",
-    onchange: () => session.setOrganizerToken(token.value) });
-  root.append(h("div", { class: "card" },
-    h("label", { for: "organizer-token" }, "Organizer token"),
-    h("p", { class: "muted" }, "Printed by the server at start-up and stored in its data directory as organizer-token."),
-    token));
+  // A pasted token changes what the door and the orders may show.
+  const access = organizerAccess(() => {
+    const eventId = doorEvent;
+    if (eventId) api.event(eventId).then((event) => { if (eventId === doorEvent) watchDoor(event); }).catch(() => {});
+    orders.refresh();
+  });
+  root.append(access.element);
 
   const categories = h("div");
   const sections = h("div");
@@ -106,7 +109,6 @@ export async function renderOrganizer(root, { live }) {
 
   const form = h("form", { class: "card", "data-testid": "create-event", onsubmit: async (event) => {
     event.preventDefault();
-    session.setOrganizerToken(token.value);
     const value = (id) => form.querySelector(`#${id}`).value.trim();
     const body = {
       title: value("event-title"),
@@ -119,6 +121,8 @@ export async function renderOrganizer(root, { live }) {
       max_tickets_per_customer: value("event-customer-cap") === "" ? null : Number(value("event-customer-cap")),
       ...(value("event-address-cap") === "" ? {} : { held_per_address: Number(value("event-address-cap")) }),
       orphan_rule: form.querySelector("#event-orphan-rule").value,
+      // Empty: customers may not cancel (an organizer may still refund).
+      ...(value("event-cancel-until") === "" ? {} : { cancellation_cutoff: new Date(value("event-cancel-until")).toISOString() }),
       // A waiting room from the server's defaults; its settings are changed under Waiting room below.
       ...(form.querySelector("#event-queue").checked ? { queue: {} } : {}),
       categories: [...categories.querySelectorAll(".category")].map((line) => ({
@@ -143,12 +147,12 @@ export async function renderOrganizer(root, { live }) {
       })),
     };
     try {
-      const created = await api.createEvent(body, token.value.trim());
+      const created = await api.createEvent(body, access.token());
       message.replaceChildren(h("p", { class: "notice ok", "data-testid": "created" }, `Created “${created.title}” with ${created.seats_total} seats. `,
         h("a", { href: `#/events/${created.id}` }, "Open its page")));
       await refreshEvents(created.id);
     } catch (error) {
-      message.replaceChildren(h("p", { class: "notice bad" }, error.status === 401 ? "The organizer token is wrong." : error.message));
+      message.replaceChildren(h("p", { class: "notice bad" }, access.refusal(error)));
     }
   } },
   h("h2", { style: "margin-top:0" }, "New event"),
@@ -158,7 +162,11 @@ export async function renderOrganizer(root, { live }) {
   h("div", { class: "row" },
     h("div", {}, ...field("event-starts", "Starts at", { type: "datetime-local", required: true, value: tomorrowEvening() })),
     h("div", {}, ...field("event-hold", "Hold time (minutes)", { type: "number", min: "1", max: "60", value: "10", style: "width:6rem" })),
-    h("div", {}, ...field("event-currency", "Currency", { value: "EUR", maxlength: "3", style: "width:5rem" }))),
+    h("div", {}, ...field("event-currency", "Currency", { value: "EUR", maxlength: "3", style: "width:5rem" })),
+    h("div", {}, ...field("event-cancel-until", "Customers may cancel until", { type: "datetime-local", "aria-describedby": "event-cancel-hint",
+      "data-testid": "cancel-until" }))),
+  h("p", { id: "event-cancel-hint", class: "muted hint" },
+    "Until then a customer may cancel a paid booking for a refund of all of it; empty, only the organizer refunds."),
   h("div", { class: "row" },
     h("div", {}, ...field("event-customer-cap", "Tickets per customer", { type: "number", min: "1", step: "1", value: "10",
       class: "count-input", placeholder: "no cap", "aria-describedby": "event-caps-hint", "data-testid": "customer-cap-input" })),
@@ -194,6 +202,13 @@ export async function renderOrganizer(root, { live }) {
   const map = new SeatMapView(canvas, { selectable: false });
   root.append(h("h2", {}, "Sales, live"), h("div", { class: "card" },
     h("label", { for: "sales-event" }, "Event"), picker, stats, h("div", { class: "map-wrap", style: "margin-top:.75rem" }, canvas)));
+
+  // The chosen event's orders: search, filters, and each booking's detail with its refunds.
+  const orders = ordersCard(access, live);
+  const ordersTitle = h("span");
+  root.append(h("h2", {}, "Orders"), h("p", { class: "muted" }, "Of ", ordersTitle,
+    ". Search by the customer's email, the booking id (its first characters do) or a seat such as Stalls C 12; a row opens the booking."),
+  orders.element);
 
   // The chosen event's waiting room: its numbers, read every 2 s, and its settings, changed while it runs.
   const queueTitle = h("span");
@@ -240,17 +255,16 @@ export async function renderOrganizer(root, { live }) {
   const staffMessage = h("div", { "aria-live": "polite", "data-testid": "staff-message" });
   const staffForm = h("form", { class: "row", onsubmit: async (submitted) => {
     submitted.preventDefault();
-    session.setOrganizerToken(token.value);
     const email = staffEmail.value.trim();
     if (!email || !doorEvent) return;
     try {
-      const added = await api.addStaff(doorEvent, email, token.value.trim());
+      const added = await api.addStaff(doorEvent, email, access.token());
       staffEmail.value = "";
       staffMessage.replaceChildren(h("p", { class: "notice ok" }, `${added.email} may now scan this event's tickets.`));
       await refreshStaff();
     } catch (error) {
-      staffMessage.replaceChildren(h("p", { class: "notice bad" }, error.status === 401 ? "The organizer token is wrong."
-        : error.is("no-such-account") ? `Nobody signed up as ${email}: the door person signs up first (top right), then is added here.` : error.message));
+      staffMessage.replaceChildren(h("p", { class: "notice bad" }, error.is("no-such-account")
+        ? `Nobody signed up as ${email}: the door person signs up first (top right), then is added here.` : access.refusal(error)));
     }
   } }, staffEmail, h("button", { type: "submit", "data-testid": "staff-add" }, "Add door staff"));
   root.append(h("h2", {}, "Door"), h("div", { class: "card door", "data-testid": "door-card" },
@@ -282,38 +296,38 @@ export async function renderOrganizer(root, { live }) {
   async function refreshStaff() {
     const eventId = doorEvent;
     const mine = ++doorReads;
-    if (!token.value.trim()) {
-      staffList.replaceChildren(h("li", { class: "muted" }, "Enter the organizer token above to see and add door staff."));
+    if (!access.ready()) {
+      staffList.replaceChildren(h("li", { class: "muted" }, `${access.askToSignIn} Then you see and add door staff.`));
       return;
     }
     try {
-      const people = await api.staff(eventId, token.value.trim());
+      const people = await api.staff(eventId, access.token());
       if (mine !== doorReads || eventId !== doorEvent) return;
       staffList.replaceChildren(...(people.length ? people.map((person) => h("li", { "data-identity": person.identity, "data-email": person.email },
         h("span", {}, person.email), " ", h("span", { class: "muted" }, `added ${dateTime(person.added_at)}`), " ",
         h("button", { type: "button", class: "danger", "data-testid": "staff-remove", onclick: async () => {
           try {
-            await api.removeStaff(eventId, person.identity, token.value.trim());
+            await api.removeStaff(eventId, person.identity, access.token());
             staffMessage.replaceChildren(h("p", { class: "notice ok" }, `${person.email} is no longer door staff.`));
           } catch (error) {
             staffMessage.replaceChildren(h("p", { class: "notice bad" }, error.message));
           }
           await refreshStaff();
-        } }, "Remove"))) : [h("li", { class: "muted" }, "No door staff yet: the organizer's token can scan too.")]));
+        } }, "Remove"))) : [h("li", { class: "muted" }, "No door staff yet: organizers can scan too.")]));
     } catch (error) {
       if (mine !== doorReads) return;
-      staffList.replaceChildren(h("li", { class: "notice bad" }, error.status === 401 ? "The organizer token is wrong." : error.message));
+      staffList.replaceChildren(h("li", { class: "notice bad" }, access.refusal(error)));
     }
   }
 
   async function readCheckins() {
     const eventId = doorEvent;
     try {
-      const figures = await api.checkins(eventId, token.value.trim());
+      const figures = await api.checkins(eventId, access.token());
       // A frame from the socket is at least as new as this read.
       if (eventId === doorEvent && !framed) showCheckins(figures);
     } catch (error) {
-      if (eventId === doorEvent && !framed) checkinState.textContent = error.status === 401 ? "The organizer token is wrong." : error.message;
+      if (eventId === doorEvent && !framed) checkinState.textContent = access.refusal(error);
     }
   }
 
@@ -328,13 +342,12 @@ export async function renderOrganizer(root, { live }) {
     checkinCount.textContent = "–";
     checkinGates.replaceChildren();
     refreshStaff();
-    const bearer = token.value.trim();
-    if (!bearer) {
-      checkinState.textContent = "Enter the organizer token above to see check-ins.";
+    if (!access.ready()) {
+      checkinState.textContent = `${access.askToSignIn} Then you see check-ins.`;
       return;
     }
     readCheckins();
-    checkinFeed = new CheckinFeed(event.id, bearer, (figures) => {
+    checkinFeed = new CheckinFeed(event.id, access.socketToken(), (figures) => {
       framed = true;
       checkinState.textContent = "Live.";
       checkinState.dataset.state = "live";
@@ -347,12 +360,8 @@ export async function renderOrganizer(root, { live }) {
     });
   }
   checkinPoll = setInterval(() => {
-    if (doorEvent && token.value.trim() && checkinFeed && !framed) readCheckins();
+    if (doorEvent && access.ready() && checkinFeed && !framed) readCheckins();
   }, 5000);
-  token.addEventListener("change", () => {
-    const eventId = doorEvent;
-    if (eventId) api.event(eventId).then((event) => { if (eventId === doorEvent) watchDoor(event); }).catch(() => {});
-  });
 
   let feed = null;
   let watching = 0;
@@ -379,6 +388,8 @@ export async function renderOrganizer(root, { live }) {
     const event = await api.event(eventId);
     if (mine !== watching) return;
     queueTitle.textContent = `${event.title} (#${event.id})`;
+    ordersTitle.textContent = `${event.title} (#${event.id})`;
+    orders.show(event);
     watchDoor(event);
     queueEvent = eventId;
     queueEdited = false;
@@ -451,20 +462,19 @@ export async function renderOrganizer(root, { live }) {
     }
   }
 
-  /** Sends settings to the chosen event's waiting room with the organizer token and shows the room as it is now;
+  /** Sends settings to the chosen event's waiting room as the organizer and shows the room as it is now;
    * the fields take the server's values when they were what was sent (`saving`), and stay as typed otherwise. */
   async function configureQueue(body, done, saving = false) {
-    session.setOrganizerToken(token.value);
     const eventId = queueEvent;
     try {
-      const room = await api.configureQueue(eventId, body, token.value.trim());
+      const room = await api.configureQueue(eventId, body, access.token());
       if (eventId !== queueEvent) return;
       queueReads += 1; // a read sent before this answer would show the room as it was
       if (saving) queueEdited = false;
       showQueue(room);
       queueMessage.replaceChildren(h("p", { class: "notice ok" }, done(room)));
     } catch (error) {
-      queueMessage.replaceChildren(h("p", { class: "notice bad" }, error.status === 401 ? "The organizer token is wrong." : error.message));
+      queueMessage.replaceChildren(h("p", { class: "notice bad" }, access.refusal(error)));
     }
   }
 
@@ -494,5 +504,6 @@ export async function renderOrganizer(root, { live }) {
     clearInterval(checkinPoll);
     checkinFeed?.stop();
     feed?.stop();
+    orders.stop();
   };
 }

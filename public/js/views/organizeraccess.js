@@ -7,6 +7,7 @@ import * as session from "../session.js";
 
 /** The page's access card and what the page asks it; `onChange` runs when the pasted token changes. */
 export function organizerAccess(onChange) {
+  const askToSignIn = "Log in with an organizer account (top right), or use a bootstrap token.";
   const signedIn = session.isOrganizer();
   const input = h("input", { id: "organizer-token", type: "password", value: session.organizerToken(), autocomplete: "off", style: "min-width:18rem",
     onchange: () => {
@@ -21,7 +22,7 @@ export function organizerAccess(onChange) {
   const element = signedIn
     ? h("p", { class: "notice ok", "data-testid": "organizer-session" }, "Signed in as the organizer ",
       h("strong", {}, session.displayName()), ".")
-    : h("div", { class: "card", "data-testid": "organizer-sign-in" },
+    : h("div", { class: "card access", "data-testid": "organizer-sign-in" },
       h("p", { style: "margin-top:0" }, "Log in with an organizer account (top right) to create events, see orders and refund them."),
       h("button", { type: "button", class: "link", "data-testid": "use-bootstrap-token", hidden: !tokenField.hidden, onclick: (click) => {
         click.currentTarget.hidden = true;
@@ -37,12 +38,14 @@ export function organizerAccess(onChange) {
     socketToken: () => pasted() || session.accessToken(),
     /** Whether the page has an organizer's authority to try. */
     ready: () => signedIn || Boolean(pasted()),
+    /** What to do without it. */
+    askToSignIn,
     /** Whether organizer pushes may be watched on the app's shared socket (signed in with the session's token). */
-    live: signedIn,
+    onSharedSocket: signedIn,
     /** A refused request in words. */
     refusal(error) {
       if (error.status === 401 && pasted()) return "The organizer token is wrong.";
-      if (error.status === 401 || error.status === 403) return "Log in with an organizer account (top right), or use a bootstrap token.";
+      if (error.status === 401 || error.status === 403) return askToSignIn;
       return error.message;
     },
   };
