@@ -362,6 +362,45 @@ def bad_settings(work):
     server.stop()
 
 
+def refunds_with_the_payment_service_killed(top):
+    """Every confirmed booking refunded (half kept off sale) from both instances, the payment service killed with kill -9
+    mid-flow and restarted: every refund is credited exactly once, with the booking's price."""
+    a, b = top.bookings
+    confirmed = [row[0] for row in psql(top.booking_url, "SELECT id FROM bookings WHERE status = 'confirmed'")]
+    organizer = {"Authorization": f"Bearer {TOKEN}"}
+
+    def refund(n):
+        try:
+            return request((a, b)[n % 2].port, "POST", f"/api/bookings/{confirmed[n]}/refund", {"seats": "release" if n % 2 else "block"}, organizer, timeout=30)[0]
+        except CUT_OFF:
+            return None
+
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=16)
+    futures = [pool.submit(refund, n) for n in range(len(confirmed))]
+    time.sleep(0.1)
+    top.payments.process.kill()
+    top.payments.process.wait()
+    time.sleep(1)
+    top.restart_payments()
+    pool.shutdown(wait=True)
+    answers = [future.result() for future in futures]
+    check(f"{len(confirmed)} refunds asked from both instances while the payment service was killed: each answered 201", answers.count(201) == len(confirmed),
+          sorted(set(map(str, answers))))
+    deadline = time.time() + 60
+    pending = None
+    while time.time() < deadline:
+        pending = psql(top.booking_url, "SELECT count(*) FROM refunds WHERE credited_at IS NULL")[0][0]
+        if pending == "0":
+            break
+        time.sleep(0.2)
+    check("after the payment service's restart every refund is credited", pending == "0", f"{pending} pending")
+    back = dict(psql(top.payments_url, "SELECT booking_id, SUM(amount_minor) FROM payments.ledger WHERE kind = 'refund' GROUP BY booking_id"))
+    paid = dict(psql(top.payments_url, "SELECT booking_id, -SUM(amount_minor) FROM payments.ledger WHERE kind = 'charge' GROUP BY booking_id"))
+    wrong = [(booking, back.get(booking), paid.get(booking)) for booking in confirmed if back.get(booking) != paid.get(booking)]
+    check("... each booking got back exactly what it paid, once", not wrong, wrong[:3])
+    after_fault(top, "refunds with the payment service killed with kill -9 mid-flow")
+
+
 def main():
     work = tempfile.mkdtemp(prefix="boxoffice-broker-blackbox-")
     top = None
@@ -373,6 +412,7 @@ def main():
         pika_interop(top)
         keyed_retries_after_a_kill(top)
         faults(top)
+        refunds_with_the_payment_service_killed(top)
         check("every process stops cleanly", top.stop() == [0, 0, 0])
         top = None
         bad_settings(work)

@@ -126,6 +126,11 @@ def wait_terminal(booking_url, seconds=60):
     return left
 
 
+def refunding(booking_url, booking):
+    """Whether a booking has a refund the payment service has not answered yet (the booking reads refunded first)."""
+    return psql(booking_url, f"SELECT count(*) FROM refunds WHERE booking_id = '{booking}' AND credited_at IS NULL")[0][0] != "0"
+
+
 def problems(booking_url, payments_url):
     """DESIGN.md §6, read back from both databases: no seat in two active bookings; sold seats are those of
     confirmed bookings; no negative balance; balances equal their ledgers; no booking charged twice; money
@@ -140,8 +145,16 @@ def problems(booking_url, payments_url):
             owners[seat] = booking
     sold = int(psql(booking_url, "SELECT count(*) FROM seat_claims WHERE status = 'sold'")[0][0])
     confirmed_seats = sum(len(seats.split(",")) for (seats,) in psql(booking_url, "SELECT seat_ids FROM bookings WHERE status = 'confirmed' AND seat_ids <> ''"))
-    if sold != confirmed_seats:
-        found.append(f"{sold} seats sold, confirmed bookings hold {confirmed_seats}")
+    # A refund that kept its seats off sale leaves them claimed by the refunded booking (whole-booking refunds here).
+    blocked = sum(len(seats.split(",")) for (seats,) in psql(
+        booking_url, "SELECT b.seat_ids FROM refunds r JOIN bookings b ON b.id = r.booking_id WHERE NOT r.releases_seats AND b.seat_ids <> ''"))
+    if sold != confirmed_seats + blocked:
+        found.append(f"{sold} seats sold, confirmed bookings hold {confirmed_seats}, refunds keep {blocked} off sale")
+    # Every refund credited is one ledger entry under the refund's id, of its amount.
+    ledger = dict(psql(payments_url, "SELECT id, amount_minor FROM payments.ledger WHERE kind = 'refund'"))
+    for refund, amount in psql(booking_url, "SELECT id, amount_minor FROM refunds WHERE credited_at IS NOT NULL"):
+        if ledger.get(refund) != amount:
+            found.append(f"refund {refund} of {amount} reads credited; the ledger has {ledger.get(refund)}")
     for account, balance, ledger in psql(payments_url, "SELECT id, balance_minor, (SELECT COALESCE(SUM(amount_minor), 0) FROM payments.ledger WHERE account_id = accounts.id) FROM payments.accounts"):
         if int(balance) < 0 or int(balance) != int(ledger):
             found.append(f"account {account}: balance {balance}, ledger {ledger}")
@@ -154,7 +167,7 @@ def problems(booking_url, payments_url):
     status = dict(psql(booking_url, "SELECT id, status FROM bookings"))
     paid = dict(psql(payments_url, "SELECT booking_id, status FROM payments.payments"))
     for booking, payment in paid.items():
-        if payment == "succeeded" and status.get(booking) not in ("confirmed",):
+        if payment == "succeeded" and status.get(booking) not in ("confirmed",) and not refunding(booking_url, booking):
             found.append(f"payment of {booking} succeeded, the booking is {status.get(booking)}")
         if payment == "refunded" and status.get(booking) != "refunded":
             found.append(f"payment of {booking} refunded, the booking is {status.get(booking)}")
