@@ -174,6 +174,7 @@ def two_instances(work):
     revoked_tokens(a, b)
     waiting_room(a, b, url)
     door(a, b, url)
+    refunds_on_both(a, b, url)
     check("both instances stop cleanly", [a.stop(), b.stop()] == [0, 0])
 
 
@@ -257,6 +258,45 @@ def door(a, b, url):
           all(sorted(pair) == ["admitted", "already_checked_in"] for pair in per_ticket), [pair for pair in per_ticket if sorted(pair) != ["admitted", "already_checked_in"]][:3])
     stored = psql(url, f"SELECT count(*), count(DISTINCT ticket_id) FROM checkins WHERE event_id = {event['id']}")
     check("... and the database holds one check-in per ticket", stored == [["50", "50"]], stored)
+
+
+def refunds_on_both(a, b, url):
+    """The same refund asked on two instances at the same moment: one makes it, the other answers with it; each
+    booking is refunded once; a seat released on one instance can be held on the other."""
+    event, _ = create_shared_event(a, b, {
+        "title": "Two desks", "venue": "Hall", "starts_at": "2030-01-01T20:00:00Z",
+        "categories": [{"id": "std", "price_minor": 700}], "seat_map": {"sections": [{"name": "Floor", "rows": [{"rows": "A", "seats": "1-20", "category": "std"}]}]},
+    })
+    buyer = guest(a.port)
+    status, account, _ = request(a.port, "POST", "/api/accounts", {}, buyer)
+    request(a.port, "POST", f"/api/accounts/{account['id']}/deposits", {"amount_minor": 100000}, buyer)
+    bookings = []
+    for n in range(10):
+        _, hold, _ = request(a.port, "POST", "/api/book/safe", {"seat_id": event["first_seat_id"] + n}, buyer)
+        if request(a.port, "POST", f"/api/bookings/{hold['booking_id']}/pay", None, buyer)[1].get("status") == "confirmed":
+            bookings.append(hold["booking_id"])
+    check("10 paid bookings on one instance", len(bookings) == 10, len(bookings))
+    organizer = {"Authorization": f"Bearer {TOKEN}"}
+
+    def refund(job):
+        server, booking = job
+        status, answer, _ = request(server.port, "POST", f"/api/bookings/{booking}/refund", {"seats": "release"}, organizer)
+        return status, answer.get("id")
+
+    jobs = [(server, booking) for booking in bookings for server in (a, b)]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=20) as pool:
+        results = list(pool.map(refund, jobs))
+    pairs = [results[2 * index: 2 * index + 2] for index in range(len(bookings))]
+    check("each refund asked on both instances at once: one 201, one 200 with the same refund",
+          all(sorted(status for status, _ in pair) == [200, 201] and pair[0][1] == pair[1][1] for pair in pairs), pairs[:3])
+    stored = psql(url, f"SELECT count(*), count(DISTINCT booking_id) FROM refunds WHERE event_id = {event['id']}")
+    check("... and the database holds one refund per booking", stored == [["10", "10"]], stored)
+    deadline = time.time() + 10
+    status = None
+    while time.time() < deadline and status != 200:
+        status, _, _ = request(b.port, "POST", "/api/book/safe", {"seat_id": event["first_seat_id"], "user_identifier": "next"}, guest(b.port))
+        time.sleep(0.1)
+    check("a seat released on one instance is held on the other", status == 200, status)
 
 
 def revoked_tokens(a, b):
