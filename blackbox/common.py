@@ -17,6 +17,15 @@ RESULTS = {"passed": 0, "failed": 0}
 CUT_OFF = (OSError, http.client.HTTPException)
 
 
+def rss_kib(pid):
+    """A process's resident memory, in KiB."""
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

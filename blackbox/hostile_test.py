@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 
-from common import Server, check, guest_identity, request, summary
+from common import Server, check, guest_identity, request, rss_kib, summary
 
 BINARY = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/boxoffice"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -121,14 +121,6 @@ def closed_by(sock, deadline):
             return False
         except OSError:
             return True
-
-
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
 
 
 def silent_connections():

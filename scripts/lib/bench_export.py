@@ -18,18 +18,10 @@ import urllib.request
 import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "blackbox"))
-from common import Server, request  # noqa: E402
+from common import Server, request, rss_kib  # noqa: E402
 
 TOKEN = "bench-organizer-token"
 PER_BOOKING = 10
-
-
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
 
 
 def add_bookings(database, event, pool, count, start):
