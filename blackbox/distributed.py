@@ -145,9 +145,12 @@ def problems(booking_url, payments_url):
             owners[seat] = booking
     sold = int(psql(booking_url, "SELECT count(*) FROM seat_claims WHERE status = 'sold'")[0][0])
     confirmed_seats = sum(len(seats.split(",")) for (seats,) in psql(booking_url, "SELECT seat_ids FROM bookings WHERE status = 'confirmed' AND seat_ids <> ''"))
-    # A refund that kept its seats off sale leaves them claimed by the refunded booking (whole-booking refunds here).
-    blocked = sum(len(seats.split(",")) for (seats,) in psql(
-        booking_url, "SELECT b.seat_ids FROM refunds r JOIN bookings b ON b.id = r.booking_id WHERE NOT r.releases_seats AND b.seat_ids <> ''"))
+    # A refund that kept its seats off sale leaves them claimed by the refunded booking: its tickets that are seats (a
+    # booking's seats are its first tickets).
+    blocked = 0
+    for ordinals, seats in psql(booking_url, "SELECT r.ordinals, b.seat_ids FROM refunds r JOIN bookings b ON b.id = r.booking_id WHERE NOT r.releases_seats"):
+        count = len(list(filter(None, seats.split(","))))
+        blocked += sum(1 for ordinal in ordinals.split(",") if ordinal and int(ordinal) <= count)
     if sold != confirmed_seats + blocked:
         found.append(f"{sold} seats sold, confirmed bookings hold {confirmed_seats}, refunds keep {blocked} off sale")
     # Every refund credited is one ledger entry under the refund's id, of its amount.

@@ -27,6 +27,12 @@ USERS = 30
 BOOKINGS_PER_USER = 3
 
 
+def blocked_seats(ordinals, seats):
+    """How many seats a refund kept off sale: its tickets that are seats (a booking's seats are its first tickets)."""
+    count = len(list(filter(None, seats.split(","))))
+    return sum(1 for ordinal in ordinals.split(",") if ordinal and int(ordinal) <= count)
+
+
 def money_problems(data_dir):
     payments = sqlite3.connect(os.path.join(data_dir, "payments.sqlite"))
     bookings = sqlite3.connect(os.path.join(data_dir, "booking.sqlite"))
@@ -51,8 +57,8 @@ def money_problems(data_dir):
     sold = bookings.execute("SELECT COUNT(*) FROM seat_claims WHERE status = 'sold'").fetchone()[0]
     confirmed_seats = sum(len(seats.split(",")) for (seats,) in bookings.execute("SELECT seat_ids FROM bookings WHERE status = 'confirmed'"))
     # A refund that kept its seats off sale leaves them claimed by the refunded booking.
-    blocked = bookings.execute(
-        "SELECT COUNT(*) FROM refunds r JOIN bookings b ON b.id = r.booking_id WHERE r.releases_seats = 0 AND b.seat_ids != ''").fetchone()[0]
+    blocked = sum(blocked_seats(ordinals, seats) for ordinals, seats in bookings.execute(
+        "SELECT r.ordinals, b.seat_ids FROM refunds r JOIN bookings b ON b.id = r.booking_id WHERE r.releases_seats = 0"))
     if sold != confirmed_seats + blocked:
         problems.append(f"{sold} seats sold but confirmed bookings hold {confirmed_seats} and refunds keep {blocked} off sale")
     # Every refund credited is one ledger entry under the refund's id, of its amount; no booking gets back more than it paid.

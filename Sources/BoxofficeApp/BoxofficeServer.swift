@@ -87,7 +87,7 @@ public struct BoxofficeServer {
                 starter,
                 PaymentProcessor(
                     store: database.store, transport: bus.transport, wakeup: database.outbox, live: bus.live,
-                    revoked: { revocations.add($0, now: now()) }, now: now
+                    revoked: { revocations.add($0, now: now()) }, now: now, logger: logger
                 ),
                 MessagePruner(archive: database.archive, name: "payments", logger: logger),
                 OutboxRelay(name: "payments", outbox: database.store, transport: bus.transport, wakeup: database.outbox, isReady: ready, logger: logger),

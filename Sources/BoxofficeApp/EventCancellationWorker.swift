@@ -25,11 +25,20 @@ struct EventCancellationWorker: Service {
             try await cancelWhenGracefulShutdown {
                 while true {
                     do {
-                        for event in try await store.unfinishedCancellations() { try await advance(event) }
+                        for event in try await store.unfinishedCancellations() {
+                            // One event that cannot advance now holds up no other.
+                            do {
+                                try await advance(event)
+                            } catch is CancellationError {
+                                throw CancellationError()
+                            } catch {
+                                logger.warning("could not advance the cancellation of event \(event): \(String(reflecting: error))")
+                            }
+                        }
                     } catch is CancellationError {
                         throw CancellationError()
                     } catch {
-                        logger.warning("could not advance the events' cancellations: \(String(reflecting: error))")
+                        logger.warning("could not read the events' cancellations: \(String(reflecting: error))")
                     }
                     try await Task.sleep(for: Self.interval)
                 }
@@ -42,19 +51,20 @@ struct EventCancellationWorker: Service {
     /// One pass over one event's cancellation.
     func advance(_ id: EventID) async throws {
         guard let job = try await store.cancellation(of: id), let event = try? engine.engine(for: id).snapshot.event else { return }
-        if event.details.status != .cancelled { try await stopSales(of: id) }
+        if event.details.status != .cancelled { _ = try await engine.setStatus(of: id, to: .cancelled) }
         for line in try await store.orders(OrderFilter(eventID: id, statuses: [.held]), after: nil, limit: Self.batch) {
             // A hold that moved on meanwhile (paid, expired) is taken up by a later pass as what it became.
             _ = try? await engine.release(line.booking.id)
         }
         let desk = RefundDesk(store: store)
         for line in try await store.orders(OrderFilter(eventID: id, statuses: [.confirmed]), after: nil, limit: Self.batch) {
-            let order = RefundOrder(bookingID: line.booking.id, ordinals: nil, releasesSeats: true, cause: .eventCancelled, requestedBy: job.requestedBy)
+            // The seats of a called-off event are sold to nobody: nothing to put back on sale, nothing for instances to re-read.
+            let order = RefundOrder(bookingID: line.booking.id, ordinals: nil, releasesSeats: false, cause: .eventCancelled, requestedBy: job.requestedBy)
             do {
                 guard !(try await desk.refund(order, event: event, now: now())).repeated else { continue }
                 let booking = try await engine.booking(line.booking.id)
                 await engine.follow(
-                    BookingStatusChange(bookingID: booking.id, eventID: id, customer: booking.userIdentifier, status: booking.status), inventoryChanged: true
+                    BookingStatusChange(bookingID: booking.id, eventID: id, customer: booking.userIdentifier, status: booking.status), inventoryChanged: false
                 )
             } catch is RefundError {
                 continue
@@ -63,18 +73,6 @@ struct EventCancellationWorker: Service {
         if let progress = try await store.cancellation(of: id), progress.remaining == 0 {
             try await store.finishCancellation(of: id, at: now())
             logger.info("event \(id) cancelled: \(progress.refunded) bookings refunded")
-        }
-    }
-
-    private func stopSales(of id: EventID) async throws {
-        do {
-            _ = try await engine.updateEvent(id) { details in
-                var cancelled = details
-                cancelled.status = .cancelled
-                return cancelled
-            }
-        } catch DomainError.eventStateConflict {
-            return
         }
     }
 }

@@ -9,7 +9,7 @@ extension BackOfficeStore {
 }
 
 /// What the back office keeps in the booking database: refunds, refunded tickets and bookings' histories, and the
-/// reads of orders. SQLite and PostgreSQL implement it alike and pass the same suite.
+/// reads of orders. SQLite and PostgreSQL implement it alike; the HTTP suites run on both.
 public protocol BackOfficeStore: Sendable {
     /// Runs ``RefundApplier`` in one write transaction.
     /// - Throws: ``RefundError`` (nothing written) or a storage error.
@@ -38,7 +38,8 @@ public protocol BackOfficeStore: Sendable {
     /// The events whose cancellation has not finished.
     func unfinishedCancellations() async throws -> [EventID]
 
-    /// Records that an event's cancellation finished: nothing of it is held, waits for payment or stays paid.
+    /// Records that an event's cancellation finished, if nothing of it is held, waits for payment or stays paid (as the
+    /// database says at that moment).
     func finishCancellation(of event: EventID, at: Date) async throws
 
     /// What happened to an event's sale in a window, counted per bucket by the database (every instance's doing).

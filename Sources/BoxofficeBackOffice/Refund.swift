@@ -88,9 +88,12 @@ public struct Refund: Sendable, Hashable {
 }
 
 extension Refund {
+    /// "ticket 2", or "3 tickets".
+    var ticketWords: String { ordinals.count == 1 ? "ticket \(ordinals[0])" : "\(ordinals.count) tickets" }
+
     /// The history line of the money's return.
     public var creditEntry: BookingHistoryEntry {
-        let tickets = ordinals.count == 1 ? "ticket \(ordinals[0])" : "\(ordinals.count) tickets"
+        let tickets = ticketWords
         return BookingHistoryEntry(
             bookingID: bookingID, at: creditedAt ?? createdAt, kind: .refunded, detail: "\(currency.format(amountMinor)) back in the wallet for \(tickets)"
         )

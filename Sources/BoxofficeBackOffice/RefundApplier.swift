@@ -8,6 +8,8 @@ public protocol RefundTransaction {
     func lockBooking(_ id: BookingID) async throws -> Booking?
     /// The ordinals of the booking's tickets refunded before.
     func refundedOrdinals(of booking: BookingID) async throws -> Set<Int>
+    /// The ordinals of the booking's tickets let in at the door.
+    func checkedInOrdinals(of booking: BookingID) async throws -> Set<Int>
     /// Records the refund and each of its tickets (a ticket is refunded at most once: its row's key is the ticket).
     func insertRefund(_ refund: Refund) async throws
     /// Moves the booking from `confirmed` to `refunded`.
@@ -22,8 +24,10 @@ public protocol RefundTransaction {
     func appendHistory(_ entries: [BookingHistoryEntry]) async throws
     /// Writes messages to the booking service's outbox.
     func appendOutbox(_ messages: [Message]) async throws
-    /// Tells the other processes sharing the database, at commit, that the event's inventory changed.
-    func announce(_ event: EventID) async throws
+    /// Takes the event's write lock until commit (the lock its batches take, so a refund and a batch never wait on each
+    /// other's rows in opposite orders), and tells the other processes sharing the database, at commit, that the event's
+    /// inventory changed.
+    func lockEvent(_ event: EventID) async throws
 }
 
 /// How a refund is made, the same on every backend: decided from the booking as the locked row says, recorded with its
@@ -34,11 +38,14 @@ public enum RefundApplier {
     /// - Returns: the plan recorded.
     /// - Throws: ``RefundError`` when the booking does not exist or cannot be refunded as asked; nothing is written then.
     public static func apply(_ order: RefundOrder, event: Event, id: UUID, at: Date, in transaction: some RefundTransaction) async throws -> RefundPlan {
+        try await transaction.lockEvent(event.id)
         guard let booking = try await transaction.lockBooking(order.bookingID), booking.eventID == event.id else {
             throw RefundError.noSuchBooking(order.bookingID)
         }
         let already = try await transaction.refundedOrdinals(of: booking.id)
-        let plan = try RefundPlan.make(order, booking: booking, event: event, alreadyRefunded: already, id: id, at: at)
+        let plan = try RefundPlan.make(
+            order, booking: booking, event: event, alreadyRefunded: already, checkedIn: try await transaction.checkedInOrdinals(of: booking.id), id: id, at: at
+        )
         try await transaction.insertRefund(plan.refund)
         if plan.completesBooking { try await transaction.markRefunded(booking.id, at: at) }
         if order.releasesSeats {
@@ -49,7 +56,6 @@ public enum RefundApplier {
         try await transaction.appendHistory([plan.historyEntry])
         let request = RefundRequested(bookingId: booking.id.rawValue, refundId: plan.refund.id, amountMinor: plan.refund.amountMinor)
         try await transaction.appendOutbox([try Message(request, id: plan.refund.id, at: at)])
-        if order.releasesSeats { try await transaction.announce(event.id) }
         return plan
     }
 }

@@ -15,6 +15,13 @@ public enum RefundError: Error, Equatable, Sendable {
     case cancellationClosed(BookingID, cutoff: Date?)
     /// The request names no ticket.
     case nothingToRefund(BookingID)
+    /// Tickets were let in at the door: a customer cannot cancel them, and their seats cannot go back on sale.
+    case checkedIn(BookingID, [Int], byCustomer: Bool)
+
+    /// "Ticket 2 was", "Tickets 1, 3 were".
+    private static func tickets(_ ordinals: [Int]) -> String {
+        ordinals.count == 1 ? "Ticket \(ordinals[0]) was" : "Tickets \(ordinals.map(String.init).joined(separator: ", ")) were"
+    }
 
     /// A sentence for the customer or organizer.
     public var detail: String {
@@ -28,6 +35,10 @@ public enum RefundError: Error, Equatable, Sendable {
             "Booking \(id) could be cancelled until \(cutoff.formatted(.iso8601)); ask the organizer for a refund."
         case .cancellationClosed(let id, nil): "This event does not let customers cancel booking \(id); ask the organizer for a refund."
         case .nothingToRefund(let id): "Name at least one ticket of booking \(id) to refund."
+        case .checkedIn(let id, let ordinals, true):
+            "\(Self.tickets(ordinals)) of booking \(id) already let in at the door: the booking cannot be cancelled; ask the organizer."
+        case .checkedIn(let id, let ordinals, false):
+            "\(Self.tickets(ordinals)) of booking \(id) already let in at the door: refund with \"seats\": \"block\", the seat is taken."
         }
     }
 }

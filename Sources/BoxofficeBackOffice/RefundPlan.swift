@@ -19,10 +19,11 @@ public struct RefundPlan: Sendable, Hashable {
     /// The number of tickets refunded.
     public var ticketCount: Int { refund.ordinals.count }
 
-    /// Decides a refund of `booking` of `event`, whose tickets `alreadyRefunded` were refunded before.
-    /// - Throws: ``RefundError`` when the booking is not confirmed, a ticket does not exist or was refunded, or nothing is left.
+    /// Decides a refund of `booking` of `event`, whose tickets `alreadyRefunded` were refunded before and `checkedIn` let in.
+    /// - Throws: ``RefundError`` when the booking is not confirmed, a ticket does not exist or was refunded, nothing is
+    ///   left, or a ticket let in would be cancelled by its customer or have its seat put back on sale.
     public static func make(
-        _ order: RefundOrder, booking: Booking, event: Event, alreadyRefunded: Set<Int>, id: UUID, at: Date
+        _ order: RefundOrder, booking: Booking, event: Event, alreadyRefunded: Set<Int>, checkedIn: Set<Int> = [], id: UUID, at: Date
     ) throws(RefundError) -> RefundPlan {
         guard booking.status == .confirmed else { throw .notRefundable(booking.id, booking.status) }
         let tickets = Ticket.tickets(of: booking, in: event)
@@ -36,6 +37,10 @@ public struct RefundPlan: Sendable, Hashable {
         } else {
             wanted = (1 ... max(tickets.count, 1)).filter { $0 <= tickets.count && !alreadyRefunded.contains($0) }
             guard !wanted.isEmpty else { throw .alreadyRefunded(booking.id, alreadyRefunded.sorted()) }
+        }
+        let used = wanted.filter(checkedIn.contains)
+        if !used.isEmpty, order.cause == .customer || order.releasesSeats {
+            throw .checkedIn(booking.id, used, byCustomer: order.cause == .customer)
         }
         var seats: [SeatID] = []
         var places: [PoolID: Int] = [:]
@@ -60,8 +65,7 @@ public struct RefundPlan: Sendable, Hashable {
 
     /// The history line the refund writes.
     public var historyEntry: BookingHistoryEntry {
-        let count = refund.ordinals.count
-        let tickets = count == 1 ? "ticket \(refund.ordinals[0])" : "\(count) tickets"
+        let tickets = refund.ticketWords
         let money = refund.currency.format(refund.amountMinor)
         let seats = refund.releasesSeats ? "back on sale" : "kept off sale"
         return BookingHistoryEntry(

@@ -154,20 +154,48 @@ public final class BookingEngine: HoldPath {
         let engine = try engine(for: id)
         var event = engine.snapshot.event
         let before = event.details
-        guard before.status != .cancelled else { throw DomainError.eventStateConflict(id, "\"\(before.title)\" was cancelled; it can no longer be changed.") }
+        guard before.status != .cancelled else { throw Self.cancelled(before, id) }
         let details = try edit(before).validated()
         if before.maxTicketsPerCustomer == nil, details.maxTicketsPerCustomer != nil {
             // What each customer holds is counted only for events with a cap: one added later would start from nothing.
             throw DomainError.eventStateConflict(id, "\"\(before.title)\" was put on sale without a customer cap, so what customers hold was not counted; it cannot get one now.")
         }
-        guard try await store.updateEvent(id, details: details) else { throw DomainError.eventNotFound(id) }
+        if before.queued, details.salesStart != before.salesStart {
+            throw DomainError.eventStateConflict(id, "\"\(before.title)\" sells behind a waiting room, which opens at its sales start; switch the waiting room off to move it.")
+        }
+        // The status is written only by ``setStatus(of:to:)``: an edit read before a cancellation cannot undo it.
+        guard try await store.updateEvent(id, details: details) else { throw Self.cancelled(before, id) }
         await engine.refresh()
         event.details = details
         return event
     }
 
+    /// Publishes a draft, or calls an event off; a cancelled event stays cancelled. Publishing a published event, or
+    /// cancelling a cancelled one, changes nothing.
+    /// - Returns: the event as it is now.
+    /// - Throws: ``DomainError/eventStateConflict(_:_:)`` for publishing a cancelled event.
+    public func setStatus(of id: EventID, to status: EventStatus) async throws -> Event {
+        let engine = try engine(for: id)
+        var event = engine.snapshot.event
+        guard event.details.status != status else { return event }
+        guard try await store.setEventStatus(id, to: status) else {
+            guard status == .cancelled else { throw Self.cancelled(event.details, id) }
+            await engine.refresh()
+            event.details.status = .cancelled
+            return event
+        }
+        await engine.refresh()
+        event.details.status = status
+        return event
+    }
+
+    private static func cancelled(_ details: EventDetails, _ id: EventID) -> DomainError {
+        DomainError.eventStateConflict(id, "\"\(details.title)\" was cancelled; it can no longer be changed.")
+    }
+
     /// Takes in a booking change the back office committed outside the engine (a refund): the customer is told the
-    /// booking's status, and when seats or GA places went back on sale the event is read again, so they can be held.
+    /// booking's status, and when the inventory changed (seats or places back on sale, a customer's holdings lower) the
+    /// event is read again.
     public func follow(_ change: BookingStatusChange, inventoryChanged: Bool) async {
         live?.publish(.booking(change))
         if inventoryChanged { await follow(change.eventID, .any) }
@@ -207,6 +235,8 @@ public final class BookingEngine: HoldPath {
         var booking = try await booking(id)
         if booking.status == .held {
             let engine = try engine(for: booking.eventID)
+            // A hold made before its event was called off is released by the cancellation, never paid.
+            if engine.snapshot.event.details.status == .cancelled { throw DomainError.salesNotOpen("This event was cancelled; the hold cannot be paid.") }
             booking.status = .paymentPending
             if try await engine.requestPayment(booking, keyClaim: keyClaim) { return booking }
             // Memory refused a booking the database holds: another instance made it a moment ago. Catch up once.

@@ -16,13 +16,16 @@ public struct PaymentProcessor: Service {
     private let live: (any LiveUpdatePublisher)?
     private let revoked: @Sendable ([TokenRevocation]) -> Void
     private let now: @Sendable () -> Date
+    private let logger: Logger
 
     /// Creates the processor; `wakeup` is rung after each transaction that wrote to the outbox, `live`
     /// is told the wallet's balance after each charge or refund, and `revoked` each revocation once recorded.
     public init(
         store: any PaymentStore, transport: any MessageTransport, wakeup: Wakeup, live: (any LiveUpdatePublisher)? = nil,
-        revoked: @escaping @Sendable ([TokenRevocation]) -> Void = { _ in }, now: @escaping @Sendable () -> Date = Date.init
+        revoked: @escaping @Sendable ([TokenRevocation]) -> Void = { _ in }, now: @escaping @Sendable () -> Date = Date.init,
+        logger: Logger = Logger(label: "boxoffice.payments")
     ) {
+        self.logger = logger
         self.revoked = revoked
         self.store = store
         self.batcher = PaymentBatcher(store: store, now: now)
@@ -54,7 +57,12 @@ public struct PaymentProcessor: Service {
             let effect = try await batcher.pay(PaymentRequest(try message.body(as: PaymentRequested.self), message: message.id))
             tell(effect)
         case RefundRequested.type:
-            let effect = try await store.handle(try message.body(as: RefundRequested.self), message: message.id, at: now())
+            let request = try message.body(as: RefundRequested.self)
+            let effect = try await store.handle(request, message: message.id, at: now())
+            if let effect, effect.payment == nil, let refund = request.refundId {
+                // The booking service keeps such a refund pending: someone has to look.
+                logger.error("refund \(refund) of booking \(request.bookingId) was not made: no succeeded payment, or more than is left of it")
+            }
             tell(effect)
         case TokensRevoked.type:
             if let revocation = try await store.handle(try message.body(as: TokensRevoked.self), message: message.id, at: now()) { revoked([revocation]) }

@@ -26,6 +26,8 @@ enum PostgresBackOfficeTables {
         "ALTER TABLE events ADD COLUMN cancellation_cutoff TIMESTAMPTZ",
         "ALTER TABLE events ADD COLUMN status TEXT NOT NULL DEFAULT 'published' CHECK (status IN ('draft', 'published', 'cancelled'))",
         "CREATE INDEX bookings_event_created ON bookings(event_id, created_at)",
+        "CREATE INDEX checkins_booking ON checkins(booking_id)",
+        "CREATE INDEX refunds_event ON refunds(event_id, created_at)",
         """
         CREATE TABLE event_cancellations (
             event_id BIGINT PRIMARY KEY REFERENCES events(id), requested_by TEXT NOT NULL, started_at TIMESTAMPTZ NOT NULL, finished_at TIMESTAMPTZ)
@@ -87,6 +89,15 @@ struct PostgresRefundTransaction: RefundTransaction {
         return ordinals
     }
 
+    func checkedInOrdinals(of booking: BookingID) async throws -> Set<Int> {
+        var ordinals: Set<Int> = []
+        for try await ticket in try await connection.query("SELECT ticket_id FROM checkins WHERE booking_id = \(booking.rawValue)", logger: logger)
+            .decode(String.self) {
+            if let id = TicketID(ticket) { ordinals.insert(id.ordinal) }
+        }
+        return ordinals
+    }
+
     func insertRefund(_ refund: Refund) async throws {
         try await connection.query(
             """
@@ -131,8 +142,8 @@ struct PostgresRefundTransaction: RefundTransaction {
         try await PostgresMessageTables.append(messages, connection: connection, logger: logger)
     }
 
-    func announce(_ event: EventID) async throws {
-        try await store.announce(event, connection: connection)
+    func lockEvent(_ event: EventID) async throws {
+        try await store.lockAndAnnounce(event, connection: connection)
     }
 }
 
@@ -196,15 +207,15 @@ extension PostgresBookingStore {
     public func orders(_ filter: OrderFilter, after cursor: OrderCursor?, limit: Int, newestFirst: Bool) async throws -> [OrderLine] {
         // Every filter is bound; one that is not set is NULL and lets every row through.
         let statuses = filter.statuses.map(\.rawValue)
-        let like = { (text: String) in "%" + Self.likeEscaped(text) + "%" }
+        let like = LikePattern.containing
         let query: PostgresQuery = """
-            SELECT \(unescaped: Self.bookingColumns.split(separator: ",").map { "b." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")), i.email
+            SELECT \(unescaped: Self.joinedBookingColumns), i.email
             FROM bookings b LEFT JOIN identities i ON i.id::text = b.user_identifier
             WHERE (\(filter.eventID?.rawValue)::bigint IS NULL OR b.event_id = \(filter.eventID?.rawValue))
               AND (\(statuses.isEmpty) OR b.status = ANY(\(statuses)))
               AND (\(filter.createdFrom)::timestamptz IS NULL OR b.created_at >= \(filter.createdFrom))
               AND (\(filter.createdBefore)::timestamptz IS NULL OR b.created_at < \(filter.createdBefore))
-              AND (\(filter.bookingIDPrefix.map { Self.likeEscaped($0) + "%" })::text IS NULL OR b.id::text LIKE \(filter.bookingIDPrefix.map { Self.likeEscaped($0) + "%" }))
+              AND (\(filter.bookingIDPrefix.map { LikePattern.starting(with: $0) })::text IS NULL OR b.id::text LIKE \(filter.bookingIDPrefix.map { LikePattern.starting(with: $0) }))
               AND (\(filter.customerContains.map(like))::text IS NULL
                    OR LOWER(COALESCE(i.email, '')) LIKE \(filter.customerContains.map(like)) OR LOWER(b.user_identifier) LIKE \(filter.customerContains.map(like)))
               AND (\(filter.seat.map { "%,\($0.rawValue),%" })::text IS NULL OR (',' || b.seat_ids || ',') LIKE \(filter.seat.map { "%,\($0.rawValue),%" }))
@@ -216,20 +227,11 @@ extension PostgresBookingStore {
             var lines: [OrderLine] = []
             for try await row in try await client.query(query, logger: logger)
                 .decode((UUID, Int64, String, String, String, Int64, String, String, Date, Date, String?).self) {
-                guard let status = BookingStatus(rawValue: row.2), let currency = Currency(row.6) else { continue }
-                let booking = Booking(
-                    id: BookingID(rawValue: row.0), eventID: EventID(rawValue: row.1), status: status, seatIDs: BookingText.seats(row.3),
-                    tickets: BookingText.tickets(row.4), amountMinor: row.5, currency: currency, userIdentifier: row.7, expiresAt: row.8, createdAt: row.9
-                )
+                guard let booking = Self.booking((row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9)) else { continue }
                 lines.append(OrderLine(booking: booking, email: row.10))
             }
             return lines
         }
-    }
-
-    /// Text matched literally inside a `LIKE` pattern (PostgreSQL's escape character is `\`).
-    static func likeEscaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
     }
 }
 
@@ -251,7 +253,7 @@ extension PostgresBookingStore {
                 """
                 SELECT c.requested_by, c.started_at, c.finished_at,
                     (SELECT COUNT(DISTINCT r.booking_id) FROM refunds r WHERE r.event_id = c.event_id AND r.cause = \(RefundCause.eventCancelled.rawValue)),
-                    (SELECT COUNT(*) FROM bookings b WHERE b.event_id = c.event_id AND b.status IN ('held', 'payment_pending', 'confirmed'))
+                    (SELECT COUNT(*) FROM bookings b WHERE b.event_id = c.event_id AND b.status = ANY(\(EventCancellation.unsettled.map(\.rawValue))))
                 FROM event_cancellations c WHERE c.event_id = \(event.rawValue)
                 """,
                 logger: logger
@@ -276,7 +278,11 @@ extension PostgresBookingStore {
     public func finishCancellation(of event: EventID, at: Date) async throws {
         try await Deadline.run(within: timeout) { [self] in
             try await client.query(
-                "UPDATE event_cancellations SET finished_at = \(at) WHERE event_id = \(event.rawValue) AND finished_at IS NULL", logger: logger
+                """
+                UPDATE event_cancellations SET finished_at = \(at) WHERE event_id = \(event.rawValue) AND finished_at IS NULL
+                    AND NOT EXISTS (SELECT 1 FROM bookings WHERE event_id = \(event.rawValue) AND status = ANY(\(EventCancellation.unsettled.map(\.rawValue))))
+                """,
+                logger: logger
             )
         }
     }
@@ -287,19 +293,14 @@ extension PostgresBookingStore {
         let (id, from, to, step) = (event.rawValue, window.from, window.to, Double(window.stepSeconds))
         return try await Deadline.run(within: timeout) { [self] in
             var confirmed: [(at: Date, booking: Booking)] = []
-            let columns = Self.bookingColumns.split(separator: ",").map { "b." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
             for try await row in try await client.query(
                 """
-                SELECT \(unescaped: columns), h.at FROM bookings b JOIN booking_history h ON h.booking_id = b.id AND h.kind = 'confirmed'
+                SELECT \(unescaped: Self.joinedBookingColumns), h.at FROM bookings b JOIN booking_history h ON h.booking_id = b.id AND h.kind = 'confirmed'
                 WHERE b.event_id = \(id) AND h.at >= \(from) AND h.at < \(to)
                 """,
                 logger: logger
             ).decode((UUID, Int64, String, String, String, Int64, String, String, Date, Date, Date).self) {
-                guard let status = BookingStatus(rawValue: row.2), let currency = Currency(row.6) else { continue }
-                confirmed.append((row.10, Booking(
-                    id: BookingID(rawValue: row.0), eventID: EventID(rawValue: row.1), status: status, seatIDs: BookingText.seats(row.3),
-                    tickets: BookingText.tickets(row.4), amountMinor: row.5, currency: currency, userIdentifier: row.7, expiresAt: row.8, createdAt: row.9
-                )))
+                if let booking = Self.booking((row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9)) { confirmed.append((row.10, booking)) }
             }
             /// Per bucket, from a query selecting the bucket and a number.
             func counts(_ query: PostgresQuery) async throws -> [Int: Int64] {

@@ -81,10 +81,25 @@ public struct PostgresBookingStore: BookingStore {
                         starts_at = \(details.startsAt), sales_start = \(details.salesStart), sales_end = \(details.salesEnd),
                         hold_ttl_seconds = \(details.holdTTLSeconds), max_tickets = \(details.maxTicketsPerBooking),
                         max_tickets_per_customer = \(details.maxTicketsPerCustomer), held_per_address = \(details.heldPerAddress),
-                        cancellation_cutoff = \(details.cancellationCutoff), status = \(details.status.rawValue)
-                    WHERE id = \(id.rawValue) RETURNING id
+                        cancellation_cutoff = \(details.cancellationCutoff)
+                    WHERE id = \(id.rawValue) AND status <> 'cancelled' RETURNING id
                     """,
                     logger: logger
+                ).decode(Int64.self) {
+                    updated = true
+                }
+                if updated { try await announce(id, connection: connection) }
+                return updated
+            }
+        }
+    }
+
+    public func setEventStatus(_ id: EventID, to status: EventStatus) async throws -> Bool {
+        try await Deadline.run(within: timeout) { [self] in
+            try await client.withTransaction(logger: logger) { connection in
+                var updated = false
+                for try await _ in try await connection.query(
+                    "UPDATE events SET status = \(status.rawValue) WHERE id = \(id.rawValue) AND status <> 'cancelled' RETURNING id", logger: logger
                 ).decode(Int64.self) {
                     updated = true
                 }
@@ -112,17 +127,27 @@ public struct PostgresBookingStore: BookingStore {
     /// The columns of a whole booking, in the order ``bookings(_:on:logger:)`` reads them.
     static let bookingColumns = "id, event_id, status, seat_ids, tickets, amount_minor, currency, user_identifier, expires_at, created_at"
 
+    /// ``bookingColumns`` of a table aliased `b`, for a join.
+    static let joinedBookingColumns = bookingColumns.split(separator: ",").map { "b." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")
+
+    /// A row of ``bookingColumns``, decoded.
+    typealias BookingRow = (UUID, Int64, String, String, String, Int64, String, String, Date, Date)
+
+    /// The booking of a row; nil for a status or currency that does not read.
+    static func booking(_ row: BookingRow) -> Booking? {
+        guard let status = BookingStatus(rawValue: row.2), let currency = Currency(row.6) else { return nil }
+        return Booking(
+            id: BookingID(rawValue: row.0), eventID: EventID(rawValue: row.1), status: status,
+            seatIDs: BookingText.seats(row.3), tickets: BookingText.tickets(row.4), amountMinor: row.5,
+            currency: currency, userIdentifier: row.7, expiresAt: row.8, createdAt: row.9
+        )
+    }
+
     /// The bookings a query selecting ``bookingColumns`` returns.
     static func bookings(_ query: PostgresQuery, on database: some PostgresQueryable, logger: Logger) async throws -> [Booking] {
         var bookings: [Booking] = []
-        for try await row in try await database.run(query, logger: logger)
-            .decode((UUID, Int64, String, String, String, Int64, String, String, Date, Date).self) {
-            guard let status = BookingStatus(rawValue: row.2), let currency = Currency(row.6) else { continue }
-            bookings.append(Booking(
-                id: BookingID(rawValue: row.0), eventID: EventID(rawValue: row.1), status: status,
-                seatIDs: BookingText.seats(row.3), tickets: BookingText.tickets(row.4), amountMinor: row.5,
-                currency: currency, userIdentifier: row.7, expiresAt: row.8, createdAt: row.9
-            ))
+        for try await row in try await database.run(query, logger: logger).decode(BookingRow.self) {
+            if let booking = booking(row) { bookings.append(booking) }
         }
         return bookings
     }

@@ -60,6 +60,8 @@ struct PostgresCheckinTransaction: CheckinTransaction {
                 \(attempts.map(\.claim.ticket.description)), \(attempts.map(\.claim.ticket.booking.rawValue)), \(attempts.map(\.record.gate)),
                 \(attempts.map(\.record.nonce)), \(attempts.map(\.record.scannedAt)), \(attempts.map(\.record.checkedInAt))
             ) WITH ORDINALITY AS a(t, b, g, n, s, c, ord)
+            WHERE NOT EXISTS (SELECT 1 FROM refunded_tickets r WHERE r.ticket_id = a.t)
+              AND EXISTS (SELECT 1 FROM bookings k WHERE k.id = a.b AND k.status = 'confirmed')
             ORDER BY ord
             ON CONFLICT DO NOTHING
             RETURNING ticket_id

@@ -1,6 +1,7 @@
 import BoxofficeBackOffice
 import BoxofficeDomain
 import BoxofficeMessaging
+import BoxofficeStorage
 import BoxofficeTickets
 import Foundation
 import SQLiteNIO
@@ -24,6 +25,8 @@ enum SQLiteBackOfficeTables {
         "ALTER TABLE events ADD COLUMN cancellation_cutoff INTEGER",
         "ALTER TABLE events ADD COLUMN status TEXT NOT NULL DEFAULT 'published' CHECK (status IN ('draft', 'published', 'cancelled'))",
         "CREATE INDEX bookings_event_created ON bookings(event_id, created_at)",
+        "CREATE INDEX checkins_booking ON checkins(booking_id)",
+        "CREATE INDEX refunds_event ON refunds(event_id, created_at)",
         """
         CREATE TABLE event_cancellations (
             event_id INTEGER PRIMARY KEY REFERENCES events(id), requested_by TEXT NOT NULL, started_at INTEGER NOT NULL, finished_at INTEGER)
@@ -73,6 +76,11 @@ struct SQLiteRefundTransaction: RefundTransaction {
         return Set(rows.compactMap { $0.column("ticket_id")?.string.flatMap(TicketID.init)?.ordinal })
     }
 
+    func checkedInOrdinals(of booking: BookingID) async throws -> Set<Int> {
+        let rows = try await connection.query("SELECT ticket_id FROM checkins WHERE booking_id = ?", [.text(booking.description)])
+        return Set(rows.compactMap { $0.column("ticket_id")?.string.flatMap(TicketID.init)?.ordinal })
+    }
+
     func insertRefund(_ refund: Refund) async throws {
         _ = try await connection.query(
             """
@@ -119,7 +127,7 @@ struct SQLiteRefundTransaction: RefundTransaction {
         try await SQLiteMessageTables.append(messages, connection: connection)
     }
 
-    func announce(_ event: EventID) async throws {}
+    func lockEvent(_ event: EventID) async throws {}
 }
 
 extension SQLiteBookingStore: BackOfficeStore {
@@ -177,11 +185,11 @@ extension SQLiteBookingStore {
         }
         if let prefix = filter.bookingIDPrefix {
             conditions.append("b.id LIKE ? ESCAPE '\\'")
-            binds.append(.text(Self.likeEscaped(prefix) + "%"))
+            binds.append(.text(LikePattern.starting(with: prefix)))
         }
         if let text = filter.customerContains {
             conditions.append("(LOWER(COALESCE(i.email, '')) LIKE ? ESCAPE '\\' OR LOWER(b.user_identifier) LIKE ? ESCAPE '\\')")
-            binds += [.text("%" + Self.likeEscaped(text) + "%"), .text("%" + Self.likeEscaped(text) + "%")]
+            binds += [.text(LikePattern.containing(text)), .text(LikePattern.containing(text))]
         }
         if let seat = filter.seat {
             conditions.append("(',' || b.seat_ids || ',') LIKE ?")
@@ -200,11 +208,6 @@ extension SQLiteBookingStore {
             binds
         )
         return rows.compactMap { row in Self.booking(from: row).map { OrderLine(booking: $0, email: row.column("customer_email")?.string) } }
-    }
-
-    /// Text matched literally inside a `LIKE` pattern escaped with `\`.
-    static func likeEscaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
     }
 }
 
@@ -227,7 +230,8 @@ extension SQLiteBookingStore {
             "SELECT COUNT(DISTINCT booking_id) AS n FROM refunds WHERE event_id = ? AND cause = ?", [id, .text(RefundCause.eventCancelled.rawValue)]
         ).first?.column("n")?.integer ?? 0
         let remaining = try await database.read(
-            "SELECT COUNT(*) AS n FROM bookings WHERE event_id = ? AND status IN ('held', 'payment_pending', 'confirmed')", [id]
+            "SELECT COUNT(*) AS n FROM bookings WHERE event_id = ? AND status IN (\(ColumnCoding.placeholders(EventCancellation.unsettled.count)))",
+            [id] + EventCancellation.unsettled.map { .text($0.rawValue) }
         ).first?.column("n")?.integer ?? 0
         return EventCancellation(
             eventID: event, requestedBy: row.column("requested_by")?.string ?? "", startedAt: ColumnCoding.date(row.column("started_at")),
@@ -243,8 +247,13 @@ extension SQLiteBookingStore {
 
     public func finishCancellation(of event: EventID, at: Date) async throws {
         _ = try await database.write { connection in
+            // Only once nothing is left: a hold an instance made before it heard of the cancellation keeps the job going.
             try await connection.query(
-                "UPDATE event_cancellations SET finished_at = ? WHERE event_id = ? AND finished_at IS NULL", [ColumnCoding.millis(at), ColumnCoding.int(event.rawValue)]
+                """
+                UPDATE event_cancellations SET finished_at = ? WHERE event_id = ? AND finished_at IS NULL
+                    AND NOT EXISTS (SELECT 1 FROM bookings WHERE event_id = ? AND status IN (\(ColumnCoding.placeholders(EventCancellation.unsettled.count))))
+                """,
+                [ColumnCoding.millis(at), ColumnCoding.int(event.rawValue), ColumnCoding.int(event.rawValue)] + EventCancellation.unsettled.map { .text($0.rawValue) }
             )
         }
     }

@@ -83,16 +83,24 @@ public struct SQLiteBookingStore: BookingStore {
             !(try await connection.query(
                 """
                 UPDATE events SET title = ?, description = ?, venue = ?, starts_at = ?, sales_start = ?, sales_end = ?, hold_ttl_seconds = ?,
-                    max_tickets = ?, max_tickets_per_customer = ?, held_per_address = ?, cancellation_cutoff = ?, status = ?
-                WHERE id = ? RETURNING id
+                    max_tickets = ?, max_tickets_per_customer = ?, held_per_address = ?, cancellation_cutoff = ?
+                WHERE id = ? AND status <> 'cancelled' RETURNING id
                 """,
                 [
                     .text(details.title), .text(details.description), .text(details.venue), ColumnCoding.millis(details.startsAt),
                     ColumnCoding.millis(details.salesStart), ColumnCoding.millis(details.salesEnd), ColumnCoding.int(details.holdTTLSeconds),
                     ColumnCoding.int(details.maxTicketsPerBooking), details.maxTicketsPerCustomer.map { ColumnCoding.int($0) } ?? .null,
                     details.heldPerAddress.map { ColumnCoding.int($0) } ?? .null, details.cancellationCutoff.map(ColumnCoding.millis) ?? .null,
-                    .text(details.status.rawValue), ColumnCoding.int(id.rawValue),
+                    ColumnCoding.int(id.rawValue),
                 ]
+            )).isEmpty
+        }
+    }
+
+    public func setEventStatus(_ id: EventID, to status: EventStatus) async throws -> Bool {
+        try await database.write { connection in
+            !(try await connection.query(
+                "UPDATE events SET status = ? WHERE id = ? AND status <> 'cancelled' RETURNING id", [.text(status.rawValue), ColumnCoding.int(id.rawValue)]
             )).isEmpty
         }
     }

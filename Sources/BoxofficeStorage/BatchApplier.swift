@@ -205,7 +205,7 @@ public enum BatchApplier {
         try await transaction.appendHistory(done.map { ended in
             BookingHistoryEntry(
                 bookingID: ended.bookingID, at: ended.at, kind: ended.status == .released ? .released : .expired,
-                detail: ended.status == .released ? "let go by the customer" : "the hold's time ran out before payment"
+                detail: ended.status == .released ? "the hold was let go" : "the hold's time ran out before payment"
             )
         })
         try await deleteClaims(of: done.map { ($0.bookingID, $0.seatIDs) }, in: transaction)

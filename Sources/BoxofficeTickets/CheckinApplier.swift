@@ -41,6 +41,19 @@ public enum CheckinApplier {
         let read = candidates.keys.filter { !inserted.contains($0) } + revoked
         var recorded = read.isEmpty ? [:] : try await transaction.checkins(read)
         for ticket in inserted { recorded[ticket] = candidates[ticket]?.record }
+        // A candidate neither recorded now nor before was revoked since the states were read (a refund in between).
+        let lost = candidates.keys.filter { recorded[$0] == nil }
+        if !lost.isEmpty {
+            let again = try await transaction.states(of: Array(Set(lost.map(\.booking))), tickets: lost)
+            for (index, attempt) in attempts.enumerated() where lost.contains(attempt.claim.ticket) && outcomes[index] == nil {
+                let ticket = attempt.claim.ticket
+                if let status = again.statuses[ticket.booking], status != .confirmed {
+                    outcomes[index] = .revoked(.booking(status))
+                } else if again.refunded.contains(ticket) {
+                    outcomes[index] = .revoked(.refunded)
+                }
+            }
+        }
         for (index, attempt) in attempts.enumerated() {
             let first = recorded[attempt.claim.ticket]
             switch outcomes[index] {

@@ -56,7 +56,9 @@ public protocol CheckinTransaction {
     /// The statuses of bookings (those that exist), the current versions of tickets given new secrets, and the tickets
     /// refunded, in one go.
     func states(of bookings: [BookingID], tickets: [TicketID]) async throws -> TicketStates
-    /// Records check-ins, each only if its ticket has none (a conditional insert): the first wins, across processes.
+    /// Records check-ins, each only if its ticket has none (a conditional insert): the first wins, across processes. A
+    /// backend whose batch is not one transaction (PostgreSQL) also records none for a ticket refunded, or of a booking no
+    /// longer confirmed, since the states were read.
     /// Attempts come sorted by ticket, so two writers never wait on each other in opposite orders.
     /// - Returns: the tickets whose check-in this call recorded.
     func insertCheckins(_ attempts: [CheckinAttempt], of event: EventID) async throws -> Set<TicketID>

@@ -32,6 +32,7 @@ final class ScriptedStore: BookingStore {
     func createEvent(_ draft: EventDraft) async throws -> Event { event }
     func createEventsIfEmpty(_ drafts: [EventDraft]) async throws -> [Event] { [] }
     func updateEvent(_ id: EventID, details: EventDetails) async throws -> Bool { id == event.id }
+    func setEventStatus(_ id: EventID, to status: EventStatus) async throws -> Bool { id == event.id }
     func loadInventory(of id: EventID) async throws -> EventInventory? { id == event.id ? try await loadInventory(of: event) : nil }
     func loadInventories() async throws -> [EventInventory] { [EventInventory(newEvent: event)] }
     func eventCount() async throws -> Int { 1 }

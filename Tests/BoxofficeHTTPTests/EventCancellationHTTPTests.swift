@@ -47,6 +47,7 @@ struct EventCancellationHTTPTests {
             let again = try await client.send(.post, "/api/events/\(sale.event)/cancel", headers: client.organizer)
             #expect(again.status == .ok && again.object["started_at"] as? String == started.object["started_at"] as? String, "the same job: \(again.text)")
             #expect(try await client.send(.patch, "/api/events/\(sale.event)", json: #"{"title": "Back on"}"#, headers: client.organizer).status == .conflict)
+            #expect(try await client.send(.post, "/api/events/\(sale.event)/publish", headers: client.organizer).status == .conflict, "a cancelled event stays cancelled")
             #expect(try await server.database.count("SELECT CAST(COUNT(*) AS TEXT) FROM refunds WHERE cause = 'event_cancelled'") == 2, "each booking refunded once")
             #expect(try await MoneyCheck.violations(server.database) == [])
         }

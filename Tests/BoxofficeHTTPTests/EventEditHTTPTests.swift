@@ -46,6 +46,8 @@ struct EventEditHTTPTests {
             #expect(try await client.send(.get, "/api/events/\(id)", headers: client.organizer).status == .ok)
             let early = try await client.send(.post, "/api/book/safe", json: #"{"seat_id": \#(seat)}"#, headers: guest.headers)
             #expect(early.status == .conflict && early.object["type"] as? String == "https://boxoffice.dev/problems/sales-not-open", "\(early.text)")
+            #expect(!early.text.contains("Draft night"), "a draft's title is not told")
+            #expect(try await client.send(.post, "/api/events/\(id)/queue", headers: guest.headers).status == .notFound, "nor its waiting room")
 
             let published = try await client.send(.post, "/api/events/\(id)/publish", headers: client.organizer)
             #expect(published.status == .ok && published.object["status"] as? String == "published" && published.object["phase"] as? String == "on_sale", "\(published.text)")
@@ -82,7 +84,7 @@ struct EventEditHTTPTests {
             let refused = try await client.send(.post, "/api/book/safe", json: #"{"seat_id": \#(seat)}"#, headers: try await client.guest().headers)
             #expect(refused.status == .conflict, "\(refused.text)")
 
-            for bad in [#"{"sales_end": "2029-01-01T00:00:00Z"}"#, #"{"title": ""}"#, #"{"hold_ttl_seconds": 0}"#, #"{"seat_map": {"sections": []}}"#, #"{"categories": []}"#] {
+            for bad in [#"{"sales_end": "2029-01-01T00:00:00Z"}"#, #"{"cancellation_cutoff": "2031-02-01T00:00:00Z"}"#, #"{"title": ""}"#, #"{"hold_ttl_seconds": 0}"#, #"{"seat_map": {"sections": []}}"#, #"{"categories": []}"#] {
                 let answer = try await client.send(.patch, path, json: bad, headers: client.organizer)
                 #expect(answer.status == .unprocessableContent, "\(bad): \(answer.text)")
             }

@@ -13,6 +13,8 @@ struct CheckinApplierTests {
         var versions: [TicketID: Int] = [:]
         var records: [TicketID: CheckinRecord] = [:]
         var refunded: Set<TicketID> = []
+        /// Refunded between the batch's read and its insert (a refund committed in between, on PostgreSQL).
+        var refundedBeforeInsert: Set<TicketID> = []
 
         func states(of bookings: [BookingID], tickets: [TicketID]) async throws -> TicketStates {
             TicketStates(
@@ -23,7 +25,8 @@ struct CheckinApplierTests {
         func insertCheckins(_ attempts: [CheckinAttempt], of event: EventID) async throws -> Set<TicketID> {
             #expect(attempts.map(\.claim.ticket) == attempts.map(\.claim.ticket).sorted())
             var inserted: Set<TicketID> = []
-            for attempt in attempts where records[attempt.claim.ticket] == nil {
+            refunded.formUnion(refundedBeforeInsert)
+            for attempt in attempts where records[attempt.claim.ticket] == nil && !refunded.contains(attempt.claim.ticket) {
                 records[attempt.claim.ticket] = attempt.record
                 inserted.insert(attempt.claim.ticket)
             }
@@ -86,6 +89,16 @@ struct CheckinApplierTests {
         )
         #expect(outcomes.prefix(3) == [.revoked(.booking(.refunded)), .revoked(.reissued(current: 3)), .unknown])
         #expect(memory.records.keys.map(\.description) == [TicketID(booking: reissued, ordinal: 2).description])
+    }
+
+    @Test("a ticket refunded between the batch's read and its insert is answered revoked, not invalid")
+    func refundedMeanwhile() async throws {
+        let memory = Memory()
+        let booking = BookingID(rawValue: UUID())
+        memory.statuses[booking] = .confirmed
+        memory.refundedBeforeInsert = [TicketID(booking: booking, ordinal: 1)]
+        let outcomes = try await CheckinApplier.apply([attempt(TicketID(booking: booking, ordinal: 1), nonce: "a")], of: event, in: memory)
+        #expect(outcomes == [.revoked(.refunded)] && memory.records.isEmpty)
     }
 
     @Test("a ticket refunded on its own does not admit; the booking's other tickets still do")

@@ -106,7 +106,7 @@ public struct EventDetails: Sendable, Hashable {
 
     /// Whether tickets can be held at a moment: the event is published and within its sales window.
     public func checkSalesOpen(at now: Date) throws(DomainError) {
-        if status == .draft { throw .salesNotOpen("\"\(title)\" is not on sale yet.") }
+        if status == .draft { throw .salesNotOpen("This event is not on sale.") }
         if status == .cancelled { throw .salesNotOpen("\"\(title)\" was cancelled.") }
         if now < salesStart { throw .salesNotOpen("Sales for \"\(title)\" open at \(salesStart.formatted(.iso8601)).") }
         if now >= salesEnd { throw .salesNotOpen("Sales for \"\(title)\" closed at \(salesEnd.formatted(.iso8601)).") }

@@ -68,6 +68,9 @@ public struct EventDraft: Sendable, Hashable {
             guard dateWindow.contains(date) else { throw .invalid("\(name) must be between the years 2000 and 2199.") }
         }
         guard details.salesStart < details.salesEnd else { throw .invalid("sales_start must be before sales_end.") }
+        if let cutoff = details.cancellationCutoff, cutoff > details.startsAt {
+            throw .invalid("cancellation_cutoff must be at or before starts_at: nobody cancels a show they have seen.")
+        }
         guard details.holdTTLSeconds > 0, details.holdTTLSeconds <= maxHoldTTLSeconds else {
             throw .invalid("hold_ttl_seconds must be between 1 and \(maxHoldTTLSeconds).")
         }

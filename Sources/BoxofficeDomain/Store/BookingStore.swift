@@ -13,10 +13,14 @@ public protocol BookingStore: Sendable {
     /// - Returns: the events created, empty when the database already had events.
     func createEventsIfEmpty(_ drafts: [EventDraft]) async throws -> [Event]
 
-    /// Writes an event's facts as an organizer edited them (its layout, pools, waiting room and orphan rule stay), and
-    /// tells the other processes sharing the database.
-    /// - Returns: false when there is no such event.
+    /// Writes an event's facts as an organizer edited them (its status, layout, pools, waiting room and orphan rule stay),
+    /// unless it was cancelled, and tells the other processes sharing the database.
+    /// - Returns: false when there is no such event, or it was cancelled.
     func updateEvent(_ id: EventID, details: EventDetails) async throws -> Bool
+
+    /// Changes an event's status unless it was cancelled, and tells the other processes sharing the database.
+    /// - Returns: false when there is no such event, or it was cancelled.
+    func setEventStatus(_ id: EventID, to status: EventStatus) async throws -> Bool
 
     /// Reads every event with its inventory state and unpaid holds, to rebuild memory at start, after removing
     /// seat claims whose booking was never written.

@@ -12,8 +12,8 @@ extension BackOfficeController {
         let event = try pathEvent(context)
         let query = request.uri.queryParameters
         let moment = now()
-        var to = try Self.date(query.get("to"), name: "to") ?? moment
-        var from = try Self.date(query.get("from"), name: "from") ?? min(event.details.salesStart, to.addingTimeInterval(-3_600))
+        var to = try QueryDate.read(query.get("to"), name: "to", days: false) ?? moment
+        var from = try QueryDate.read(query.get("from"), name: "from", days: false) ?? min(event.details.salesStart, to.addingTimeInterval(-3_600))
         from = Self.minute(from, up: false)
         to = Self.minute(to, up: true)
         var step: Int?
@@ -30,12 +30,6 @@ extension BackOfficeController {
         let seconds = date.timeIntervalSince1970
         let start = (seconds / 60).rounded(.down) * 60
         return Date(timeIntervalSince1970: up && start < seconds ? start + 60 : start)
-    }
-
-    private static func date(_ text: String?, name: String) throws(Problem) -> Date? {
-        guard let text, !text.isEmpty else { return nil }
-        if let date = try? Date(text, strategy: .iso8601) { return date }
-        throw Problem.malformed("\(name) must be a date-time such as 2026-12-05T10:00:00Z, not \(text).")
     }
 }
 

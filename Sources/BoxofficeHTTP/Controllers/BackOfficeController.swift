@@ -50,13 +50,14 @@ struct BackOfficeController {
         )
     }
 
-    /// `201` with a new refund, after telling the engine and the customer; `200` with the refund an earlier request made.
+    /// `201` with a new refund, after telling the customer and reading the event again (seats freed, or the customer's
+    /// holdings lower); `200` with the refund an earlier request made.
     private func answer(_ result: (refund: Refund, repeated: Bool), booking: Booking) async throws -> EditedResponse<RefundBody> {
         guard !result.repeated else { return EditedResponse(status: .ok, response: RefundBody(result.refund)) }
         let now = try await engine.booking(booking.id)
         await engine.follow(
             BookingStatusChange(bookingID: now.id, eventID: now.eventID, customer: now.userIdentifier, status: now.status),
-            inventoryChanged: result.refund.releasesSeats
+            inventoryChanged: true
         )
         return EditedResponse(status: .created, response: RefundBody(result.refund))
     }
@@ -137,18 +138,9 @@ struct BackOfficeController {
     private func cancelEvent(_ request: Request, context: BoxofficeRequestContext) async throws -> EditedResponse<CancellationBody> {
         let organizer = try context.requireOrganizer()
         let event = try pathEvent(context)
+        // Off sale first: a job is never left running for an event that still sells.
+        _ = try await engine.setStatus(of: event.id, to: .cancelled)
         let job = try await backOffice.store.startCancellation(of: event.id, by: organizer.owner, at: now())
-        if event.details.status != .cancelled {
-            do {
-                _ = try await engine.updateEvent(event.id) { details in
-                    var cancelled = details
-                    cancelled.status = .cancelled
-                    return cancelled
-                }
-            } catch DomainError.eventStateConflict {
-                // Another request, or another instance, called it off first.
-            }
-        }
         return EditedResponse(status: job.finishedAt == nil ? .accepted : .ok, headers: [.location: "/api/events/\(event.id)/cancel"], response: CancellationBody(job))
     }
 

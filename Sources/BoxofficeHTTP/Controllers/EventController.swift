@@ -60,11 +60,8 @@ struct EventController {
     /// changes nothing.
     private func publish(_ request: Request, context: BoxofficeRequestContext) async throws -> EventBody {
         _ = try context.requireOrganizer()
-        return try await edited(context) { details in
-            var published = details
-            published.status = .published
-            return published
-        }
+        let event = try await engine.setStatus(of: try snapshot(context).event.id, to: .published)
+        return EventBody(try engine.engine(for: event.id).snapshot, details: event.details, now: now())
     }
 
     private func edited(_ context: BoxofficeRequestContext, _ edit: (EventDetails) throws -> EventDetails) async throws -> EventBody {

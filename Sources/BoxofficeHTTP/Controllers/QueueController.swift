@@ -82,7 +82,10 @@ struct QueueController {
     private func event(_ context: BoxofficeRequestContext) throws -> Event {
         let text = context.parameters.get("id") ?? ""
         guard let id = Int64(text) else { throw Problem.notFound("There is no event with id \(text).") }
-        return try engine.engine(for: EventID(rawValue: id)).snapshot.event
+        let event = try engine.engine(for: EventID(rawValue: id)).snapshot.event
+        // A draft's waiting room is the organizers' alone, like the draft.
+        guard event.details.isVisibleToCustomers || context.principal?.role == .organizer else { throw DomainError.eventNotFound(event.id) }
+        return event
     }
 }
 

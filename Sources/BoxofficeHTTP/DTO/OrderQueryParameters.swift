@@ -20,7 +20,15 @@ struct OrderQueryParameters {
     /// Reads the query; `q` and `category` as a form sends them (`+` for a space), from `form`.
     init(_ query: Parameters, form: FormQuery, largestPage: Int) throws(Problem) {
         text = form.value(of: "q").flatMap { $0.isEmpty ? nil : String($0.prefix(200)) }
-        category = form.value(of: "category").flatMap { $0.isEmpty ? nil : $0 }
+        category = form.value(of: "category").flatMap { $0.isEmpty ? nil : String($0.prefix(200)) }
+        for (name, value) in [("q", text), ("category", category)] {
+            guard let value else { continue }
+            do {
+                try TextRules.printable(value, field: name, allowingLineBreaks: false)
+            } catch {
+                throw Problem.malformed(error.detail)
+            }
+        }
         if let statuses = query.get("status"), !statuses.isEmpty {
             filter.statuses = try statuses.split(separator: ",").map { word throws(Problem) in
                 guard let status = BookingStatus(rawValue: String(word)) else {
@@ -43,11 +51,7 @@ struct OrderQueryParameters {
         }
     }
 
-    /// A date-time such as `2026-12-05T10:00:00Z`, or a day such as `2026-12-05` (its midnight, UTC).
     private static func date(_ text: String?, name: String) throws(Problem) -> Date? {
-        guard let text, !text.isEmpty else { return nil }
-        if let date = try? Date(text, strategy: .iso8601) { return date }
-        if let day = try? Date("\(text)T00:00:00Z", strategy: .iso8601) { return day }
-        throw Problem.malformed("\(name) must be a date-time such as 2026-12-05T10:00:00Z or a day such as 2026-12-05, not \(text).")
+        try QueryDate.read(text, name: name, days: true)
     }
 }

@@ -12,6 +12,8 @@ extension Problem {
             self.init(.conflict, type: "not-refundable", detail: error.detail)
         case .alreadyRefunded:
             self.init(.conflict, type: "already-refunded", detail: error.detail)
+        case .checkedIn:
+            self.init(.conflict, type: "checked-in", detail: error.detail)
         case .cancellationClosed:
             self.init(.conflict, type: "cancellation-closed", detail: error.detail)
         case .nothingToRefund:

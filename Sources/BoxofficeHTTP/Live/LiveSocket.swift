@@ -93,8 +93,7 @@ public struct LiveSocket: Sendable {
             }
         case .subscribe(let topic):
             switch topic {
-            case .event(let id) where (try? engine.engine(for: id)) == nil, .queue(let id) where (try? engine.engine(for: id)) == nil,
-                .checkins(let id) where (try? engine.engine(for: id)) == nil:
+            case .event(let id) where !visible(id, to: principal), .queue(let id) where !visible(id, to: principal), .checkins(let id) where !visible(id, to: principal):
                 reply(LiveMessage.Refusal(detail: "There is no event with id \(id)."), on: connection)
                 return
             case .customer(let customer) where !(principal?.mayAct(for: customer) ?? false):
@@ -136,5 +135,13 @@ public struct LiveSocket: Sendable {
     private func reply(_ message: some Encodable, on connection: LiveConnection) {
         guard let payload = try? LiveMessage.encode(message) else { return }
         connection.send(LiveFrame.text(payload))
+    }
+}
+
+extension LiveSocket {
+    /// Whether an event exists for this connection: a draft is the organizers' alone.
+    func visible(_ id: EventID, to principal: Principal?) -> Bool {
+        guard let event = try? engine.engine(for: id).snapshot.event else { return false }
+        return event.details.isVisibleToCustomers || principal?.role == .organizer
     }
 }
