@@ -39,4 +39,27 @@ struct PaymentBatchTests {
             #expect(try await MoneyCheck.violations(harness.database).filter { !$0.contains("succeeded but the booking") }.isEmpty)
         }
     }
+
+    @Test("refunds in part: each credited once under its own id, never past what was charged; the payment reads refunded once all went back", arguments: TestBackend.all)
+    func partialRefunds(backend: TestBackend) async throws {
+        try await FlowHarness.with(backend) { harness in
+            let wallet = try await harness.wallet("ria", balance: 10_000)
+            let booking = UUID()
+            let paid = PaymentRequest(PaymentRequested(bookingId: booking, userIdentifier: "ria", amountMinor: 6_000, currency: "EUR"), message: UUID())
+            _ = try await harness.payments.handle([paid], at: Date())
+            let first = UUID()
+            let partial = try await harness.payments.handle(RefundRequested(bookingId: booking, refundId: first, amountMinor: 2_500), message: UUID(), at: Date())
+            #expect(partial?.payment?.refundedMinor == 2_500 && partial?.payment?.status == .succeeded && partial?.wallet?.balanceMinor == 6_500)
+            let over = try await harness.payments.handle(RefundRequested(bookingId: booking, refundId: UUID(), amountMinor: 4_000), message: UUID(), at: Date())
+            #expect(over != nil && over?.payment == nil, "more than is left: refused, nothing moves")
+            let free = try await harness.payments.handle(RefundRequested(bookingId: booking, refundId: UUID(), amountMinor: 0), message: UUID(), at: Date())
+            #expect(free?.payment?.refundedMinor == 2_500, "a named refund of free tickets is answered, and returns nothing")
+            let rest = try await harness.payments.handle(RefundRequested(bookingId: booking, refundId: UUID(), amountMinor: 3_500), message: UUID(), at: Date())
+            #expect(rest?.payment?.status == .refunded && rest?.payment?.refundedMinor == 6_000 && rest?.wallet?.balanceMinor == 10_000)
+            #expect(try await harness.payments.handle(RefundRequested(bookingId: booking), message: UUID(), at: Date())?.payment == nil, "nothing left to return")
+            let entries = try await harness.payments.ledger(ofBooking: booking)
+            #expect(entries.map(\.amountMinor) == [-6_000, 2_500, 0, 3_500] && entries[1].id == first, "the refund's ledger entry has the refund's id")
+            #expect(try await harness.payments.account(wallet.id)?.balanceMinor == 10_000)
+        }
+    }
 }
