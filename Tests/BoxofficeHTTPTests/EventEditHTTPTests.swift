@@ -43,6 +43,8 @@ struct EventEditHTTPTests {
             #expect(try await client.send(.get, "/api/events", headers: client.organizer).array.contains { $0["id"] as? Int == id && $0["phase"] as? String == "draft" })
             #expect(try await client.send(.get, "/api/events/\(id)", headers: guest.headers).status == .notFound)
             #expect(try await client.send(.get, "/api/events/\(id)/seats").status == .notFound)
+            #expect(try await client.send(.get, "/api/events/\(id)/seats", headers: [.ifNoneMatch: "*"]).status == .notFound)
+            #expect(try await client.send(.get, "/api/events/\(id)/tickets/key").status == .notFound)
             #expect(try await client.send(.get, "/api/events/\(id)", headers: client.organizer).status == .ok)
             let early = try await client.send(.post, "/api/book/safe", json: #"{"seat_id": \#(seat)}"#, headers: guest.headers)
             #expect(early.status == .conflict && early.object["type"] as? String == "https://boxoffice.dev/problems/sales-not-open", "\(early.text)")
@@ -97,6 +99,22 @@ struct EventEditHTTPTests {
             let uncapped = try #require(try await client.send(.post, "/api/events", json: Self.event(cap: #", "max_tickets_per_customer": null"#), headers: client.organizer).object["id"] as? Int)
             let capped = try await client.send(.patch, "/api/events/\(uncapped)", json: #"{"max_tickets_per_customer": 4}"#, headers: client.organizer)
             #expect(capped.status == .conflict && capped.object["type"] as? String == "https://boxoffice.dev/problems/event-state-conflict", "\(capped.text)")
+        }
+    }
+
+    @Test("the event loop's seat-map revalidation leaves a draft to the route, which hides it")
+    func draftOnTheEventLoop() async throws {
+        let server = try await TestServer.make(.sqlite)
+        defer { server.remove() }
+        try await server.runOverSockets { client, count in
+            let id = try #require(try await client.send(.post, "/api/events", json: Self.event(status: "draft"), headers: client.organizer).object["id"] as? Int)
+            let before = count.value
+            #expect(try await client.send(.get, "/api/events/\(id)/seats", headers: [.ifNoneMatch: "*"]).status == .notFound)
+            #expect(count.value == before, "the route answered")
+            _ = try await client.send(.post, "/api/events/\(id)/publish", headers: client.organizer)
+            _ = try await Self.eventually(client, "/api/events/\(id)") { $0["phase"] as? String == "on_sale" }
+            #expect(try await client.send(.get, "/api/events/\(id)/seats", headers: [.ifNoneMatch: "*"]).status == .notModified)
+            #expect(count.value == before + 1, "published, the event loop answers it")
         }
     }
 }

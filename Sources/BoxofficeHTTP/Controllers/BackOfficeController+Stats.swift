@@ -13,11 +13,16 @@ extension BackOfficeController {
         let query = request.uri.queryParameters
         let moment = now()
         var to = try QueryDate.read(query.get("to"), name: "to", days: false) ?? moment
-        var from = try QueryDate.read(query.get("from"), name: "from", days: false) ?? min(event.details.salesStart, to.addingTimeInterval(-3_600))
+        // By default since sales opened (at least the last hour), and never more days than one answer has steps.
+        let earliest = to.addingTimeInterval(-Double(StatsWindow.maxBuckets - 1) * 86_400)
+        var from = try QueryDate.read(query.get("from"), name: "from", days: false) ?? max(min(event.details.salesStart, to.addingTimeInterval(-3_600)), earliest)
+        for (name, date) in [("from", from), ("to", to)] where !EventDraft.dateWindow.contains(date) {
+            throw Problem.invalid("\(name) must be between the years 2000 and 2199.")
+        }
         from = Self.minute(from, up: false)
         to = Self.minute(to, up: true)
         var step: Int?
-        if let text = query.get("step") {
+        if let text = query.get("step"), !text.isEmpty {
             guard let seconds = Int(text) else { throw Problem.malformed("step must be a whole number of seconds, not \(text).") }
             step = seconds
         }

@@ -61,7 +61,8 @@ struct TicketController {
 
     private func key(_ request: Request, context: BoxofficeRequestContext) async throws -> TicketKeyBody {
         let text = context.parameters.get("id") ?? ""
-        guard let id = Int64(text), let event = try? engine.engine(for: EventID(rawValue: id)).snapshot.event else {
+        guard let id = Int64(text), let event = try? engine.engine(for: EventID(rawValue: id)).snapshot.event,
+              event.details.isVisibleToCustomers || context.principal?.role == .organizer else {
             throw Problem.notFound("There is no event with id \(text).")
         }
         let key = try await tickets.keyring.publicKeyText(of: event.id, now: now())

@@ -279,7 +279,8 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
             }
             return true
         case .seatMapRevalidation(let event):
-            guard let snapshot = try? engine.engine(for: event).snapshot else { return false }
+            // A draft's seat map is the organizers' alone: the route decides who sees it.
+            guard let snapshot = try? engine.engine(for: event).snapshot, snapshot.event.details.isVisibleToCustomers else { return false }
             let etag = seatMaps.etag(of: snapshot)
             guard SeatMapCache.matches(head.headerFields[.ifNoneMatch], etag: etag) else { return false }
             respond(.notModified, SeatMapCache.revalidationHeaders(etag: etag), body: nil, route: .seatMap, context: context)
