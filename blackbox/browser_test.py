@@ -20,11 +20,18 @@ bootstrap token a link away); it finds a paid booking by the buyer's email, a se
 from the booking's detail it refunds one ticket with its seat kept off sale (confirmed, retried with the same
 Idempotency-Key after a lost answer), and the ticket is revoked, the refund credited and the wallet up by its price; a
 customer cancels a booking from My bookings before the event's cutoff and sees it refunded.
+The event card and charts: the sales charts (inline SVG) show exactly what GET /api/events/{id}/stats answers for the
+same windows, bar by bar, for each range, and refresh while on sale; an event's title and cancellation cutoff are
+edited from its card (only what changed is sent), a draft saved from the create form is published from its card and
+customers then list it; an event with two paid bookings is cancelled (its title typed to confirm) and its progress
+followed until both are refunded; the buyers' CSV downloads as the API's export, a line per ticket.
 Screenshots of the main screens go to docs/screenshots/ (or to $BOXOFFICE_SCREENSHOTS).
 Usage: browser_test.py PATH/TO/boxoffice
 BROWSER_TESTS=name,name runs only those scenarios (function names, e.g. tickets_page_shows_scannable_codes).
 """
+import csv
 import hashlib
+import io
 import os
 import shutil
 import subprocess
@@ -32,6 +39,7 @@ import sys
 import tempfile
 import time
 import traceback
+import urllib.parse
 import urllib.request
 
 from selenium.webdriver.common.action_chains import ActionChains
@@ -1509,6 +1517,341 @@ def customer_cancels_before_the_cutoff(base):
         driver.quit()
 
 
+# MARK: The organizer's event card, the buyers' export and the sales charts
+
+def open_event_card(driver, base, event_id):
+    """Logs in as the organizer and opens the organizer page with `event_id` chosen, once its event card shows it."""
+    sign_in_as_organizer(driver, base)
+    open_orders(driver, base, event_id)
+    wait(driver, lambda d: find(d, "event-admin").get_attribute("data-event-id") == str(event_id))
+
+
+def wait_for(condition, seconds=15, every=0.25):
+    """Polls a condition that needs no browser until it holds (returning its value), or returns its last value."""
+    deadline = time.time() + seconds
+    while True:
+        value = condition()
+        if value or time.time() > deadline:
+            return value
+        time.sleep(every)
+
+
+def stats_of(port, event_id, window=None):
+    """GET /api/events/{id}/stats for a window ({from, to, step}), or the server's default window."""
+    query = "" if window is None else "?" + urllib.parse.urlencode({"from": window["from"], "to": window["to"], "step": window["step"]})
+    status, body, _ = request(port, "GET", f"/api/events/{event_id}/stats{query}", headers=ORGANIZER)
+    if status != 200:
+        raise RuntimeError(f"no stats: {status} {body}")
+    return body
+
+
+# Every number the charts show: each figure's window, each bar's and point's data-value (with its bucket's start), the
+# totals and the category bars. Read in one script, so a refresh cannot fall between two reads.
+CHART_NUMBERS = """
+    const one = (id) => document.querySelector(`[data-testid='${id}']`);
+    const figure = (id) => ({ from: one(id).dataset.from, to: one(id).dataset.to, step: Number(one(id).dataset.step) });
+    const series = (id) => [...document.querySelectorAll(`[data-testid='${id}']`)].map((e) => [e.dataset.start, Number(e.dataset.value)]);
+    const labels = (id) => [...one(id).querySelectorAll("[data-testid='x-label'], [data-testid='y-label']")].map((e) => e.textContent);
+    const charts = ['chart-sold', 'chart-revenue', 'chart-categories', 'chart-checked-in', 'chart-holds', 'chart-conflicts'];
+    return {
+      reads: Number(one('charts').dataset.reads || 0),
+      range: one('charts').dataset.range,
+      windows: Object.fromEntries(charts.map((id) => [id, figure(id)])),
+      labels: Object.fromEntries(charts.filter((id) => id !== 'chart-categories').map((id) => [id, labels(id)])),
+      series: Object.fromEntries(['sold-bar', 'revenue-point', 'refunded-point', 'checked-in-bar', 'holds-bar', 'conflicts-bar'].map((id) => [id, series(id)])),
+      totals: Object.fromEntries(['total-sold', 'total-revenue', 'total-refunded', 'total-checked-in', 'total-holds', 'total-conflicts',
+        'total-categories'].map((id) => [id, Number(one(id).dataset.value)])),
+      categories: [...document.querySelectorAll("[data-testid='category-bar']")].map((e) => [e.dataset.name, Number(e.dataset.value), Number(e.dataset.revenue)]),
+    };"""
+
+
+def chart_differences(port, event_id, page):
+    """Where the page's charts differ from GET /api/events/{id}/stats asked for the same windows: a list of
+    (what, page, API), empty when every number agrees."""
+    ranged, hour = page["windows"]["chart-sold"], page["windows"]["chart-holds"]
+    wrong = [(f"{name}'s window", page["windows"][name], ranged) for name in ("chart-revenue", "chart-categories", "chart-checked-in")
+             if page["windows"][name] != ranged]
+    if page["windows"]["chart-conflicts"] != hour:
+        wrong.append(("chart-conflicts' window", page["windows"]["chart-conflicts"], hour))
+    answer, activity = stats_of(port, event_id, ranged), stats_of(port, event_id, hour)
+    expected = {
+        "sold-bar": [[b["start"], b["sold"]] for b in answer["buckets"]],
+        "revenue-point": [[b["start"], b["revenue_minor"]] for b in answer["buckets"]],
+        "refunded-point": [[b["start"], b["refunded_minor"]] for b in answer["buckets"]],
+        "checked-in-bar": [[b["start"], b["checked_in"]] for b in answer["buckets"]],
+        "holds-bar": [[b["start"], b["holds"]] for b in activity["buckets"]],
+        "conflicts-bar": [[b["start"], b["conflicts"]] for b in activity["buckets"]],
+    }
+    wrong += [(name, [v for v in page["series"][name] if v[1]], [v for v in values if v[1]]) for name, values in expected.items() if page["series"][name] != values]
+    totals = {"total-sold": answer["totals"]["sold"], "total-revenue": answer["totals"]["revenue_minor"], "total-refunded": answer["totals"]["refunded_minor"],
+              "total-checked-in": answer["totals"]["checked_in"], "total-holds": activity["totals"]["holds"],
+              "total-conflicts": activity["totals"]["conflicts"], "total-categories": sum(c["sold"] for c in answer["by_category"])}
+    if page["totals"] != totals:
+        wrong.append(("totals", page["totals"], totals))
+    categories = [[c["name"], c["sold"], c["revenue_minor"]] for c in answer["by_category"]]
+    if page["categories"] != categories:
+        wrong.append(("by category", page["categories"], categories))
+    return wrong
+
+
+def charts_agree(driver, port, event_id, range_value, step):
+    """Waits until the charts drawn for `range_value` (a step of `step` seconds) show exactly what the API answers for
+    their windows; returns (agreed, the page's numbers, the differences last seen)."""
+    seen = {"page": None, "wrong": ["never read"]}
+
+    def agreed(d):
+        page = d.execute_script(CHART_NUMBERS)
+        if page["range"] != range_value or any(window["step"] != (60 if name in ("chart-holds", "chart-conflicts") else step) or not window["from"]
+                                               for name, window in page["windows"].items()):
+            return False
+        seen["page"], seen["wrong"] = page, chart_differences(port, event_id, page)
+        return not seen["wrong"]
+
+    try:
+        wait(driver, agreed, 15)
+        return True, seen["page"], []
+    except Exception:
+        return False, seen["page"], seen["wrong"]
+
+
+def sales_charts_match_the_api(base):
+    """Sales made through the API (two paid bookings, one ticket refunded, a hold refused for a taken seat, a check-in)
+    show in the organizer's charts, drawn as SVG: every bar's and point's data-value, the totals and the category bars
+    equal GET /api/events/{id}/stats for the same windows, exactly, for the last hour (per minute), the last 24 h (per
+    hour) and since sales opened (per day); the charts carry axis labels; a new hold shows within the 5 s refresh."""
+    port = port_of(base)
+    event = door_event(port, "Chart Night")
+    first = event["first_seat_id"]
+    _, paid, _ = bought(port, event, [first, first + 1], standing=1, email="charted@example.test")
+    _, other, tickets = bought(port, event, [first + 2])
+    status, _, _ = request(port, "POST", f"/api/bookings/{paid['id']}/refund", {"tickets": [1]}, ORGANIZER)
+    refused, problem, _ = request(port, "POST", "/api/bookings", {"event_id": event["id"], "seat_ids": [first + 2], "ga": []}, guest(port))
+    checked, admitted, _ = request(port, "POST", f"/api/events/{event['id']}/checkins", {"secret": tickets[0]["secret"], "nonce": f"chart-{time.time()}"},
+                                   ORGANIZER)
+    check("(sales made: a refund of one ticket, a hold of a taken seat refused with 409 seat-taken, a check-in admitted)",
+          status == 201 and refused == 409 and problem["type"].endswith("seat-taken") and admitted.get("result") == "admitted", (status, refused, problem, admitted))
+    # Refused holds reach the statistics through each instance's rollup, every 2 s.
+    counted = wait_for(lambda: stats_of(port, event["id"])["totals"]["conflicts"] >= 1 and stats_of(port, event["id"]))
+    totals = counted and counted["totals"]
+    check("the API's stats count it all: 4 sold for 70.00, 20.00 refunded, 2 holds, 1 refused, 1 checked in; Standard 3, Standing 1",
+          totals and (totals["sold"], totals["revenue_minor"], totals["refunded_minor"], totals["holds"], totals["conflicts"], totals["checked_in"])
+          == (4, 7000, 2000, 2, 1, 1) and [(c["name"], c["sold"], c["revenue_minor"]) for c in counted["by_category"]]
+          == [("Standard", 3, 6000), ("Standing", 1, 1000)], counted)
+    driver = browser()
+    try:
+        open_event_card(driver, base, event["id"])
+        wait(driver, lambda d: find(d, "charts").get_attribute("data-state") == "ready")
+        agreed, page, wrong = charts_agree(driver, port, event["id"], "hour", 60)
+        check("an event on sale opens its charts on the last hour, a bar a minute (60 buckets), and every number equals the API's",
+              agreed and len(page["series"]["sold-bar"]) == 60, wrong)
+        check("... 4 sold, 70.00 revenue, 20.00 refunded, 2 holds, 1 refused, 1 checked in, Standard 3 and Standing 1 on the page",
+              page and (page["totals"]["total-sold"], page["totals"]["total-revenue"], page["totals"]["total-refunded"], page["totals"]["total-holds"],
+                        page["totals"]["total-conflicts"], page["totals"]["total-checked-in"]) == (4, 7000, 2000, 2, 1, 1)
+              and page["categories"] == [["Standard", 3, 6000], ["Standing", 1, 1000]] and "70.00" in find(driver, "total-revenue").text
+              and find(driver, "total-sold").text == "4", page and (page["totals"], page["categories"]))
+        check("each chart over time has labels on both axes",
+              page and all(len(labels) >= 4 and all(label.strip() for label in labels) for labels in page["labels"].values()), page and page["labels"])
+        peek(driver, "organizer-charts.png")
+        Select(find(driver, "chart-range")).select_by_value("day")
+        agreed, page, wrong = charts_agree(driver, port, event["id"], "day", 3600)
+        check("'last 24 h' draws 24 hourly buckets, every number equal to the API's for that window (holds and refusals stay per minute)",
+              agreed and len(page["series"]["sold-bar"]) == 24 and len(page["series"]["holds-bar"]) == 60 and page["totals"]["total-sold"] == 4, wrong)
+        Select(find(driver, "chart-range")).select_by_value("sales")
+        agreed, page, wrong = charts_agree(driver, port, event["id"], "sales", 86400)
+        check("'since sales opened' draws daily buckets from the day they opened, every number equal to the API's",
+              agreed and len(page["series"]["sold-bar"]) >= 1 and page["totals"]["total-sold"] == 4 and page["totals"]["total-checked-in"] == 1, wrong)
+        reads = page["reads"] if page else 0
+        status, _, _ = request(port, "POST", "/api/bookings", {"event_id": event["id"], "seat_ids": [first + 3], "ga": []}, guest(port))
+        started = time.time()
+        shown = wait(driver, lambda d: find(d, "total-holds").get_attribute("data-value") == "3", 12)
+        print(f"     a new hold showed in the charts after {time.time() - started:.1f} s")
+        agreed, page, wrong = charts_agree(driver, port, event["id"], "sales", 86400)
+        check("while on sale the charts are read again every 5 s: a new hold shows, still equal to the API",
+              status == 201 and shown and agreed and page["reads"] > reads and page["totals"]["total-holds"] == 3, (status, wrong))
+        errors = console_errors(driver)
+        check("the charts log no errors", not errors, errors)
+    finally:
+        driver.quit()
+
+
+def organizer_edits_and_publishes(base):
+    """The organizer edits an event's title and cancellation cutoff from its card (only what changed is sent: the
+    other fields stay to the second), sees a refused edit in the server's words, clears the cutoff (null); saves a new
+    event as a draft from the create form (customers do not see it) and publishes it from its card, after which
+    customers list it."""
+    port = port_of(base)
+    event = door_event(port, "Edit Night")
+    driver = browser()
+    customer = None
+    try:
+        open_event_card(driver, base, event["id"])
+        check("the event card shows its status and phase: published, on sale",
+              find(driver, "event-status").text == "published" and find(driver, "event-phase").get_attribute("data-phase") == "on_sale"
+              and not find(driver, "event-publish").is_displayed(), (find(driver, "event-status").text, find(driver, "event-phase").text))
+        find(driver, "event-edit").click()
+        title = wait(driver, lambda d: find(d, "edit-title") if find(d, "edit-title").is_displayed() else None)
+        check("Edit opens the form filled with the event", title.get_attribute("value") == "Edit Night"
+              and find(driver, "edit-hold").get_attribute("value") == "600" and find(driver, "edit-cutoff").get_attribute("value") == "",
+              title.get_attribute("value"))
+        title.clear()
+        title.send_keys("Edited Night")
+        driver.execute_script("arguments[0].value = '2031-05-30T20:00'", find(driver, "edit-cutoff"))
+        patches = []
+        driver.execute_script("""
+            window.__patches = [];
+            const real = window.fetch;
+            window.fetch = (url, init = {}) => { if (init.method === 'PATCH') window.__patches.push(JSON.parse(init.body)); return real(url, init); };""")
+        find(driver, "event-save").click()
+        wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid='event-saved']"))
+        patches = driver.execute_script("return window.__patches")
+        expected = driver.execute_script("return new Date('2031-05-30T20:00').toISOString().replace('.000Z', 'Z')")
+        _, now, _ = request(port, "GET", f"/api/events/{event['id']}")
+        check("saving sends only the title and the cutoff (PATCH), and the API returns them",
+              patches == [{"title": "Edited Night", "cancellation_cutoff": expected}] and now["title"] == "Edited Night"
+              and now.get("cancellation_cutoff") == expected, (patches, now.get("title"), now.get("cancellation_cutoff"), expected))
+        check("... the rest stays as it was, to the second",
+              all(now[key] == event[key] for key in ("venue", "starts_at", "sales_start", "sales_end", "hold_ttl_seconds", "max_tickets_per_booking",
+                                                      "max_tickets_per_customer")), {key: (event[key], now[key]) for key in ("sales_start", "sales_end")})
+        check("the card and the event picker show the new title",
+              "Edited Night" in find(driver, "event-admin").text
+              and "Edited Night" in driver.find_element(By.CSS_SELECTOR, f"#sales-event option[value='{event['id']}']").text, find(driver, "event-admin").text[:80])
+
+        find(driver, "event-edit").click()
+        driver.execute_script("arguments[0].value = '2020-01-01T00:00'", find(driver, "edit-sales-end"))
+        sent = driver.execute_script("return new Date('2020-01-01T00:00').toISOString().replace('.000Z', 'Z')")
+        _, refusal, _ = request(port, "PATCH", f"/api/events/{event['id']}", {"sales_end": sent}, ORGANIZER)
+        find(driver, "event-save").click()
+        check("an edit the server refuses shows its 422 detail, and changes nothing",
+              refusal["status"] == 422 and wait(driver, lambda d: refusal["detail"] in find(d, "event-message").text)
+              and request(port, "GET", f"/api/events/{event['id']}")[1]["sales_end"] == event["sales_end"], (refusal, find(driver, "event-message").text))
+        find(driver, "event-edit-close").click()
+        find(driver, "event-edit").click()
+        driver.execute_script("arguments[0].value = ''", find(driver, "edit-cutoff"))
+        driver.execute_script("window.__patches = []")
+        find(driver, "event-save").click()
+        wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid='event-saved']"))
+        _, now, _ = request(port, "GET", f"/api/events/{event['id']}")
+        check("emptying the cutoff sends null and clears it",
+              driver.execute_script("return window.__patches") == [{"cancellation_cutoff": None}] and now.get("cancellation_cutoff") is None,
+              (driver.execute_script("return window.__patches"), now.get("cancellation_cutoff")))
+        peek(driver, "organizer-event-card.png")
+
+        driver.find_element(By.ID, "event-title").send_keys("Draft Night")
+        driver.find_element(By.ID, "event-venue").send_keys("Draft Hall")
+        find(driver, "create-draft").click()
+        created = wait(driver, lambda d: find(d, "created"))
+        draft_id = int(created.get_attribute("data-event-id"))
+        wait(driver, lambda d: find(d, "event-admin").get_attribute("data-event-id") == str(draft_id))
+        listed = [each["id"] for each in request(port, "GET", "/api/events")[1]]
+        hidden_status, _, _ = request(port, "GET", f"/api/events/{draft_id}")
+        check("'Save as draft' makes a draft: the card says draft with Publish, customers neither list it nor read it (404)",
+              created.get_attribute("data-status") == "draft" and find(driver, "event-status").text == "draft" and find(driver, "event-publish").is_displayed()
+              and draft_id not in listed and hidden_status == 404, (created.text, listed, hidden_status))
+        customer = browser()
+        sign_in(customer, base)
+        find(driver, "event-publish").click()
+        wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid='event-published']"))
+        _, published, _ = request(port, "GET", f"/api/events/{draft_id}")
+        check("Publish puts it on show: the card says published, the API too",
+              find(driver, "event-status").text == "published" and not find(driver, "event-publish").is_displayed()
+              and published.get("status") == "published", (find(driver, "event-status").text, published.get("status")))
+        customer.get(base + "/#/")
+        customer.refresh()
+        titles = wait(customer, lambda d: [e.text for e in d.find_elements(By.CSS_SELECTOR, "[data-event-id] h2")] or None)
+        check("... and customers list it", "Draft Night" in titles and draft_id in [each["id"] for each in request(port, "GET", "/api/events")[1]], titles)
+        errors = console_errors(driver)
+        check("editing and publishing log no errors", not errors, errors)
+    finally:
+        driver.quit()
+        if customer:
+            customer.quit()
+
+
+def organizer_cancels_an_event(base):
+    """Cancelling an event with two paid bookings from its card asks for its title first; then the refunds' progress
+    shows until finished, and the API has both bookings refunded (cause: event cancelled) and the event cancelled."""
+    port = port_of(base)
+    event = door_event(port, "Doomed Night")
+    first = event["first_seat_id"]
+    owner_one, one, _ = bought(port, event, [first, first + 1])
+    owner_two, two, _ = bought(port, event, [first + 5], standing=2, email="doomed@example.test")
+    driver = browser()
+    try:
+        open_event_card(driver, base, event["id"])
+        find(driver, "event-cancel").click()
+        confirm = wait(driver, lambda d: find(d, "cancel-confirm") if find(d, "cancel-confirm").is_displayed() else None)
+        button = find(driver, "cancel-event-confirm")
+        check("Cancel event asks to type the title, the button disabled until then", "cannot be undone" in confirm.text and not button.is_enabled(), confirm.text)
+        find(driver, "cancel-title").send_keys("Doomed")
+        check("... a title typed wrong leaves it disabled", not button.is_enabled())
+        find(driver, "cancel-title").send_keys(" Night")
+        check("... the exact title enables it", button.is_enabled())
+        button.click()
+        progress = wait(driver, lambda d: find(d, "cancel-progress") if find(d, "cancel-progress").is_displayed() else None)
+        seen = {progress.get_attribute("data-status")}
+        finished = wait(driver, lambda d: seen.add(find(d, "cancel-progress").get_attribute("data-status")) or find(d, "cancel-progress").get_attribute("data-status") == "finished", 30)
+        print(f"     the progress went through {sorted(seen)}")
+        check("the progress is shown and reaches finished with both bookings refunded",
+              finished and find(driver, "cancel-progress").get_attribute("data-refunded") == "2" and "2 bookings refunded" in find(driver, "cancel-progress").text,
+              find(driver, "cancel-progress").text)
+        _, job, _ = request(port, "GET", f"/api/events/{event['id']}/cancel", headers=ORGANIZER)
+        states = [request(port, "GET", f"/api/bookings/{booking['id']}", headers=owner)[1]["status"] for booking, owner in ((one, owner_one), (two, owner_two))]
+        causes = [[refund["cause"] for refund in request(port, "GET", f"/api/bookings/{booking['id']}/history", headers=ORGANIZER)[1]["refunds"]]
+                  for booking in (one, two)]
+        check("the API shows the job finished and both bookings refunded, for the event's cancellation",
+              job["status"] == "finished" and job["refunded"] == 2 and states == ["refunded", "refunded"] and causes == [["event_cancelled"], ["event_cancelled"]],
+              (job, states, causes))
+        _, now, _ = request(port, "GET", f"/api/events/{event['id']}", headers=ORGANIZER)
+        check("the event reads cancelled, on the page too (no Edit or Cancel left, the picker says so)",
+              now["status"] == "cancelled" and wait(driver, lambda d: find(d, "event-status").text == "cancelled")
+              and not find(driver, "event-edit").is_displayed() and not find(driver, "event-cancel").is_displayed()
+              and "cancelled" in driver.find_element(By.CSS_SELECTOR, f"#sales-event option[value='{event['id']}']").text, now["status"])
+        peek(driver, "organizer-cancelled.png")
+        errors = console_errors(driver)
+        check("cancelling an event logs no errors", not errors, errors)
+    finally:
+        driver.quit()
+
+
+def buyers_csv_is_downloaded(base):
+    """Download buyers (CSV) fetches the export with the organizer's authority and saves it as event-<id>-tickets.csv:
+    the file is the API's export byte for byte, a header and one line per ticket (its price and status, refunded
+    included)."""
+    port = port_of(base)
+    event = door_event(port, "Export Night")
+    first = event["first_seat_id"]
+    _, paid, tickets = bought(port, event, [first, first + 1], standing=1, email="exported@example.test")
+    _, other, more = bought(port, event, [first + 4])
+    request(port, "POST", f"/api/bookings/{paid['id']}/refund", {"tickets": [3]}, ORGANIZER)
+    folder = tempfile.mkdtemp(prefix="boxoffice-downloads-")
+    driver = browser()
+    try:
+        driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": folder})
+        open_event_card(driver, base, event["id"])
+        find(driver, "export-csv").click()
+        name = f"event-{event['id']}-tickets.csv"
+        path = os.path.join(folder, name)
+        saved = wait(driver, lambda d: os.path.exists(path) and not [f for f in os.listdir(folder) if f.endswith(".crdownload")], 15)
+        check(f"the button downloads {name}, and says so", saved and name in find(driver, "export-done").text, os.listdir(folder))
+        with open(path, "rb") as file:
+            data = file.read()
+        _, api_bytes, content_type = raw_get(port, f"/api/events/{event['id']}/export.csv", ORGANIZER)
+        check("the file is the API's export byte for byte", data == api_bytes and content_type.startswith("text/csv"), (len(data), len(api_bytes)))
+        rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+        lines = data.decode("utf-8-sig").split("\r\n")
+        expected = {ticket["id"]: (f"{ticket['price_minor'] / 100:.2f}", "refunded" if ticket["id"].endswith(".3") and ticket in tickets else "valid")
+                    for ticket in tickets + more}
+        check("its lines are a header and one per ticket: 4 tickets, each with its price and status (the refunded one refunded)",
+              len([line for line in lines if line]) == 5 and {row["ticket"]: (row["price"], row["status"]) for row in rows} == expected and len(rows) == 4
+              and {row["customer_email"] for row in rows if row["booking"] == paid["id"]} == {"exported@example.test"},
+              ([(row["ticket"], row["price"], row["status"]) for row in rows], expected))
+        errors = console_errors(driver)
+        check("the export logs no errors", not errors, errors)
+    finally:
+        driver.quit()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 PEEKS = os.environ.get("BOXOFFICE_PEEKS")
 
 
@@ -1530,7 +1873,8 @@ def main():
         for scenario in (customer_books_and_pays, accounts_keep_bookings, api_docs, two_browsers_see_each_other, payment_without_money_is_cancelled, organizer_creates_an_event,
                          best_available_seats, waiting_room, big_hall_stays_usable, tickets_page_shows_scannable_codes, scanner_reads_the_camera,
                          scanners_offline_conflict, organizer_watches_the_doors, organizer_signs_in_from_the_header, orders_are_searched,
-                         refund_one_ticket_kept_off_sale, customer_cancels_before_the_cutoff):
+                         refund_one_ticket_kept_off_sale, customer_cancels_before_the_cutoff, sales_charts_match_the_api,
+                         organizer_edits_and_publishes, organizer_cancels_an_event, buyers_csv_is_downloaded):
             if chosen and scenario.__name__ not in chosen:
                 continue
             print(f"-- {scenario.__name__.replace('_', ' ')}", flush=True)

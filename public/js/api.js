@@ -55,11 +55,32 @@ export async function api(path, { method = "GET", body, token, cache, headers: e
   return data;
 }
 
-export const events = () => api("/api/events");
-export const event = (id) => api(`/api/events/${id}`);
+/** The events on show; with an organizer's authority (the session's, or `token`) drafts and cancelled ones too. */
+export const events = (token) => api("/api/events", { token });
+/** One event; a draft is an organizer's to read (the session's, or `token`). */
+export const event = (id, token) => api(`/api/events/${id}`, { token });
 /** The whole seat map; the browser revalidates it with its ETag, so an unchanged map costs a 304. */
-export const seatMap = (id) => api(`/api/events/${id}/seats`, { cache: "no-cache" });
+export const seatMap = (id, token) => api(`/api/events/${id}/seats`, { cache: "no-cache", token });
 export const createEvent = (body, token) => api("/api/events", { method: "POST", body, token });
+
+// An event's administration (organizer).
+
+/** Changes an event: a field left out stays, null clears a nullable one; answers the event (422 or 409 refused). */
+export const updateEvent = (id, body, token) => api(`/api/events/${id}`, { method: "PATCH", body, token });
+/** Puts a draft on show; answers the event. */
+export const publishEvent = (id, token) => api(`/api/events/${id}/publish`, { method: "POST", token });
+/** Cancels an event: sales stop and every paid booking is refunded by a job, { status, refunded, remaining,
+ * started_at, finished_at? }. */
+export const cancelEvent = (id, token) => api(`/api/events/${id}/cancel`, { method: "POST", token });
+/** The job cancelling an event, as above, or null when the event was not cancelled. */
+export const cancellation = (id, token) => orNull(() => api(`/api/events/${id}/cancel`, { token, cache: "no-store" }));
+/** The event's sales over time: `query` has from, to (ISO date-times) and step (seconds), each optional; answers
+ * { event_id, currency, from, to, step_seconds, buckets: [...], totals, by_category: [...] }. */
+export const salesStats = (id, query, token) => {
+  const search = Object.entries(query).filter(([, value]) => value !== "" && value != null)
+    .map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join("&");
+  return api(`/api/events/${id}/stats${search ? `?${search}` : ""}`, { token, cache: "no-store" });
+};
 
 /** The answer of a read, or null when the server answers 404 (nothing there, or not yet). */
 async function orNull(read) {
@@ -139,6 +160,9 @@ export async function raw(path, { token, retried = false } = {}) {
   }
   throw new ApiError(response.status, data?.detail || `${response.status} ${response.statusText}`, data?.type);
 }
+
+/** An event's buyers, one line per ticket, as a CSV Blob (organizer). */
+export const exportTickets = async (id, token) => (await raw(`/api/events/${id}/export.csv`, { token })).blob();
 
 /** A confirmed booking's tickets; 409 tickets-not-issued before it is confirmed. */
 export const bookingTickets = (id, token) => api(`/api/bookings/${id}/tickets`, { token, cache: "no-store" });

@@ -6,11 +6,13 @@ import { seatMap } from "./api.js";
 import { SeatModel } from "./seatmodel.js";
 
 export class EventFeed {
-  /** onChange(model, changedIndexes | null) — null when the whole model was replaced. */
-  constructor(live, eventId, onChange) {
+  /** onChange(model, changedIndexes | null) — null when the whole model was replaced. `token()`, when given, is the
+   * bearer the map is read with (an organizer's pasted token, for a draft); "" for the session's. */
+  constructor(live, eventId, onChange, token = () => "") {
     this.live = live;
     this.eventId = eventId;
     this.onChange = onChange;
+    this.token = token;
     this.model = null;
     this.loading = false;
     this.again = false;
@@ -35,7 +37,7 @@ export class EventFeed {
     this.loading = true;
     let map;
     try {
-      map = await seatMap(this.eventId);
+      map = await seatMap(this.eventId, this.token());
     } catch (error) {
       this.loading = false;
       if (!this.stopped) setTimeout(() => this.reload(), 1000);

@@ -1,5 +1,6 @@
-// The organizer's page: create an event from a compact layout, watch any event's sales live, search its orders and
-// refund them, and run its waiting room and door.
+// The organizer's page: create an event (or a draft) from a compact layout, watch any event's sales live, edit,
+// publish or cancel it, export its buyers, chart its sales, search its orders and refund them, and run its waiting room
+// and door.
 
 import * as api from "../api.js";
 import { EventFeed } from "../eventfeed.js";
@@ -9,6 +10,8 @@ import { SOLD } from "../seatmodel.js";
 import { CheckinFeed } from "../checkinfeed.js";
 import { organizerAccess } from "./organizeraccess.js";
 import { ordersCard } from "./orders.js";
+import { eventAdmin } from "./eventadmin.js";
+import { salesCharts } from "./salescharts.js";
 
 /** How many labels a range such as "A-J", "1-20" or "5" names; NaN when it cannot tell. */
 function rangeSize(text) {
@@ -20,6 +23,12 @@ function rangeSize(text) {
   }, 0);
 }
 
+/** An event as the picker lists it: its title and id, and whether it is a draft or cancelled. */
+function optionLabel(event) {
+  const state = { draft: " · draft", cancelled: " · cancelled" }[event.phase] || "";
+  return `${event.title} (#${event.id})${state}`;
+}
+
 function tomorrowEvening() {
   const date = new Date(Date.now() + 86400000);
   date.setHours(19, 0, 0, 0);
@@ -29,11 +38,13 @@ function tomorrowEvening() {
 
 export async function renderOrganizer(root, { live }) {
   root.append(h("h1", {}, "Organizer"));
-  // A pasted token changes what the door and the orders may show.
+  // A pasted token changes what the door, the orders and the charts may show, and which events are listed (drafts too).
   const access = organizerAccess(() => {
     const eventId = doorEvent;
-    if (eventId) api.event(eventId).then((event) => { if (eventId === doorEvent) watchDoor(event); }).catch(() => {});
+    if (eventId) api.event(eventId, access.token()).then((event) => { if (eventId === doorEvent) watchDoor(event); }).catch(() => {});
     orders.refresh();
+    charts.refresh();
+    listEvents().catch(() => {});
   });
   root.append(access.element);
 
@@ -109,8 +120,11 @@ export async function renderOrganizer(root, { live }) {
 
   const form = h("form", { class: "card", "data-testid": "create-event", onsubmit: async (event) => {
     event.preventDefault();
+    // "Save as draft" makes an event only organizers see, put on show later with Publish.
+    const draft = event.submitter?.dataset.testid === "create-draft";
     const value = (id) => form.querySelector(`#${id}`).value.trim();
     const body = {
+      ...(draft ? { status: "draft" } : {}),
       title: value("event-title"),
       venue: value("event-venue"),
       description: value("event-description"),
@@ -148,7 +162,10 @@ export async function renderOrganizer(root, { live }) {
     };
     try {
       const created = await api.createEvent(body, access.token());
-      message.replaceChildren(h("p", { class: "notice ok", "data-testid": "created" }, `Created “${created.title}” with ${created.seats_total} seats. `,
+      message.replaceChildren(h("p", { class: "notice ok", "data-testid": "created", "data-event-id": String(created.id), "data-status": created.status },
+        created.status === "draft"
+          ? `Saved “${created.title}” as a draft with ${created.seats_total} seats: only organizers see it until it is published (below). `
+          : `Created “${created.title}” with ${created.seats_total} seats. `,
         h("a", { href: `#/events/${created.id}` }, "Open its page")));
       await refreshEvents(created.id);
     } catch (error) {
@@ -192,7 +209,9 @@ export async function renderOrganizer(root, { live }) {
     h("button", { type: "button", class: "secondary", onclick: () => sectionRow() }, "Add section")),
   h("fieldset", {}, h("legend", {}, "General admission"), pools,
     h("button", { type: "button", class: "secondary", onclick: () => poolRow() }, "Add pool")),
-  h("button", { type: "submit", "data-testid": "create" }, "Create event"),
+  h("div", { class: "row" },
+    h("button", { type: "submit", "data-testid": "create" }, "Create event"),
+    h("button", { type: "submit", class: "secondary", "data-testid": "create-draft" }, "Save as draft")),
   message);
   root.append(form);
 
@@ -202,6 +221,19 @@ export async function renderOrganizer(root, { live }) {
   const map = new SeatMapView(canvas, { selectable: false });
   root.append(h("h2", {}, "Sales, live"), h("div", { class: "card" },
     h("label", { for: "sales-event" }, "Event"), picker, stats, h("div", { class: "map-wrap", style: "margin-top:.75rem" }, canvas)));
+
+  // The chosen event itself: its status and phase, Edit, Publish, Download buyers (CSV), Cancel event.
+  const admin = eventAdmin(access, (event) => {
+    const option = picker.querySelector(`option[value="${event.id}"]`);
+    if (option) option.textContent = optionLabel(event);
+    if (Number(picker.value) === event.id) for (const title of [queueTitle, ordersTitle, doorTitle]) title.textContent = `${event.title} (#${event.id})`;
+    charts.show(event);
+  });
+  root.append(h("h2", {}, "Event"), admin.element);
+
+  // Its sales over time, drawn here from GET /api/events/{id}/stats.
+  const charts = salesCharts(access);
+  root.append(h("h2", {}, "Sales over time"), charts.element);
 
   // The chosen event's orders: search, filters, and each booking's detail with its refunds.
   const orders = ordersCard(access, live);
@@ -372,9 +404,21 @@ export async function renderOrganizer(root, { live }) {
   let queueEdited = false;
   let queueReads = 0;
   const queueTimer = setInterval(() => refreshQueue(), 2000);
+  /** Lists the events in the picker (with an organizer's authority drafts and cancelled ones too), keeping the choice;
+   * answers them, or null when a later listing was asked for meanwhile (that one's answer is newer) unless `always`. */
+  let listings = 0;
+  async function listEvents(always = false) {
+    const mine = ++listings;
+    const events = await api.events(access.token());
+    if (mine !== listings && !always) return null;
+    const chosen = picker.value;
+    picker.replaceChildren(...events.map((event) => h("option", { value: event.id }, optionLabel(event))));
+    if (chosen && events.some((event) => String(event.id) === chosen)) picker.value = chosen;
+    return events;
+  }
+
   async function refreshEvents(select) {
-    const events = await api.events();
-    picker.replaceChildren(...events.map((event) => h("option", { value: event.id }, `${event.title} (#${event.id})`)));
+    const events = await listEvents(true);
     if (events.length) {
       picker.value = String(select ?? events[0].id);
       await watch(Number(picker.value));
@@ -385,10 +429,12 @@ export async function renderOrganizer(root, { live }) {
     const mine = ++watching;
     feed?.stop();
     feed = null;
-    const event = await api.event(eventId);
+    const event = await api.event(eventId, access.token());
     if (mine !== watching) return;
     queueTitle.textContent = `${event.title} (#${event.id})`;
     ordersTitle.textContent = `${event.title} (#${event.id})`;
+    admin.show(event);
+    charts.show(event);
     orders.show(event);
     watchDoor(event);
     queueEvent = eventId;
@@ -411,7 +457,7 @@ export async function renderOrganizer(root, { live }) {
         h("div", {}, h("div", { class: "muted" }, "Available"), h("strong", {}, String(counts.available))),
         h("div", {}, h("div", { class: "muted" }, "Seat revenue"), h("strong", {}, money(revenue, event.currency))),
         ...poolLines);
-    });
+    }, access.token);
     await feed.reload();
   }
 
@@ -505,5 +551,7 @@ export async function renderOrganizer(root, { live }) {
     checkinFeed?.stop();
     feed?.stop();
     orders.stop();
+    admin.stop();
+    charts.stop();
   };
 }
