@@ -302,28 +302,24 @@ extension PostgresBookingStore {
             ).decode((UUID, Int64, String, String, String, Int64, String, String, Date, Date, Date).self) {
                 if let booking = Self.booking((row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9)) { confirmed.append((row.10, booking)) }
             }
-            /// Per bucket, from a query selecting the bucket and a number.
-            func counts(_ query: PostgresQuery) async throws -> [Int: Int64] {
+            /// Per bucket of `column`'s time, `value` over the event's rows of `table` in the window.
+            func counts(_ table: String, at column: String, _ value: String = "COUNT(*)") async throws -> [Int: Int64] {
                 var counts: [Int: Int64] = [:]
-                for try await (bucket, n) in try await client.query(query, logger: logger).decode((Int, Int64).self) { counts[bucket] = n }
+                for try await (bucket, n) in try await client.query(
+                    """
+                    SELECT FLOOR(EXTRACT(EPOCH FROM \(unescaped: column) - \(from)) / \(step))::int, (\(unescaped: value))::bigint FROM \(unescaped: table)
+                    WHERE event_id = \(id) AND \(unescaped: column) >= \(from) AND \(unescaped: column) < \(to) GROUP BY 1
+                    """,
+                    logger: logger
+                ).decode((Int, Int64).self) {
+                    counts[bucket] = n
+                }
                 return counts
             }
-            let holds = try await counts("""
-                SELECT FLOOR(EXTRACT(EPOCH FROM created_at - \(from)) / \(step))::int, COUNT(*) FROM bookings
-                WHERE event_id = \(id) AND created_at >= \(from) AND created_at < \(to) GROUP BY 1
-                """)
-            let checkins = try await counts("""
-                SELECT FLOOR(EXTRACT(EPOCH FROM checked_in_at - \(from)) / \(step))::int, COUNT(*) FROM checkins
-                WHERE event_id = \(id) AND checked_in_at >= \(from) AND checked_in_at < \(to) GROUP BY 1
-                """)
-            let conflicts = try await counts("""
-                SELECT FLOOR(EXTRACT(EPOCH FROM minute - \(from)) / \(step))::int, SUM(conflicts)::bigint FROM sales_rollup
-                WHERE event_id = \(id) AND minute >= \(from) AND minute < \(to) GROUP BY 1
-                """)
-            let refunded = try await counts("""
-                SELECT FLOOR(EXTRACT(EPOCH FROM created_at - \(from)) / \(step))::int, SUM(amount_minor)::bigint FROM refunds
-                WHERE event_id = \(id) AND created_at >= \(from) AND created_at < \(to) GROUP BY 1
-                """)
+            let holds = try await counts("bookings", at: "created_at")
+            let checkins = try await counts("checkins", at: "checked_in_at")
+            let conflicts = try await counts("sales_rollup", at: "minute", "SUM(conflicts)")
+            let refunded = try await counts("refunds", at: "created_at", "SUM(amount_minor)")
             return SalesFacts(
                 confirmed: confirmed, holds: holds.mapValues { Int($0) }, conflicts: conflicts.mapValues { Int($0) },
                 checkins: checkins.mapValues { Int($0) }, refunded: refunded

@@ -273,30 +273,21 @@ extension SQLiteBookingStore {
         ) {
             if let booking = Self.booking(from: row) { confirmed.append((ColumnCoding.date(row.column("confirmed_at")), booking)) }
         }
-        /// Counts per bucket of a query selecting `bucket` and `n`.
-        func counts(_ sql: String, _ binds: [SQLiteData]) async throws -> [Int: Int] {
+        /// Per bucket of `column`'s time, `value` over the event's rows of `table` in the window.
+        func counts(_ table: String, at column: String, _ value: String = "COUNT(*)") async throws -> [Int: Int] {
             var counts: [Int: Int] = [:]
-            for row in try await database.read(sql, binds) {
+            for row in try await database.read(
+                "SELECT (\(column) - ?) / ? AS bucket, \(value) AS n FROM \(table) WHERE event_id = ? AND \(column) >= ? AND \(column) < ? GROUP BY bucket",
+                [from, step, id, from, to]
+            ) {
                 if let bucket = row.column("bucket")?.integer { counts[bucket] = row.column("n")?.integer ?? 0 }
             }
             return counts
         }
-        let holds = try await counts(
-            "SELECT (created_at - ?) / ? AS bucket, COUNT(*) AS n FROM bookings WHERE event_id = ? AND created_at >= ? AND created_at < ? GROUP BY bucket",
-            [from, step, id, from, to]
-        )
-        let checkins = try await counts(
-            "SELECT (checked_in_at - ?) / ? AS bucket, COUNT(*) AS n FROM checkins WHERE event_id = ? AND checked_in_at >= ? AND checked_in_at < ? GROUP BY bucket",
-            [from, step, id, from, to]
-        )
-        let conflicts = try await counts(
-            "SELECT (minute - ?) / ? AS bucket, SUM(conflicts) AS n FROM sales_rollup WHERE event_id = ? AND minute >= ? AND minute < ? GROUP BY bucket",
-            [from, step, id, from, to]
-        )
-        let refunded = try await counts(
-            "SELECT (created_at - ?) / ? AS bucket, SUM(amount_minor) AS n FROM refunds WHERE event_id = ? AND created_at >= ? AND created_at < ? GROUP BY bucket",
-            [from, step, id, from, to]
-        ).mapValues(Int64.init)
+        let holds = try await counts("bookings", at: "created_at")
+        let checkins = try await counts("checkins", at: "checked_in_at")
+        let conflicts = try await counts("sales_rollup", at: "minute", "SUM(conflicts)")
+        let refunded = try await counts("refunds", at: "created_at", "SUM(amount_minor)").mapValues(Int64.init)
         return SalesFacts(confirmed: confirmed, holds: holds, conflicts: conflicts, checkins: checkins, refunded: refunded)
     }
 
