@@ -1274,6 +1274,8 @@ def organizer_signs_in_from_the_header(base):
               find(driver, "organizer-session").text)
         driver.find_element(By.ID, "event-title").send_keys("Account Gala")
         driver.find_element(By.ID, "event-venue").send_keys("Session Hall")
+        # The cutoff is at the latest the show's start.
+        driver.execute_script("arguments[0].value = '2031-01-01T20:00'", driver.find_element(By.ID, "event-starts"))
         driver.execute_script("arguments[0].value = '2030-12-24T18:00'", find(driver, "cancel-until"))
         find(driver, "create").click()
         created = wait(driver, lambda d: find(d, "created"))
