@@ -302,6 +302,7 @@ let package = Package(
             name: "BoxofficeSQLiteTests",
             dependencies: [
                 "BoxofficeSQLite",
+                "BoxofficeStorage",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -22,6 +22,11 @@ enum SQLiteBackOfficeTables {
         "CREATE INDEX refunded_tickets_booking ON refunded_tickets(booking_id)",
         "CREATE TABLE booking_history (booking_id TEXT NOT NULL, at INTEGER NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL)",
         "CREATE INDEX booking_history_booking ON booking_history(booking_id, at)",
+        // Bookings paid before histories were kept: their last change was the confirmation, so the sales chart shows them.
+        """
+        INSERT INTO booking_history (booking_id, at, kind, detail)
+        SELECT id, updated_at, 'confirmed', 'payment succeeded; seats sold (recorded before histories were kept)' FROM bookings WHERE status = 'confirmed'
+        """,
         "ALTER TABLE events ADD COLUMN cancellation_cutoff INTEGER",
         "ALTER TABLE events ADD COLUMN status TEXT NOT NULL DEFAULT 'published' CHECK (status IN ('draft', 'published', 'cancelled'))",
         "CREATE INDEX bookings_event_created ON bookings(event_id, created_at)",

@@ -1,4 +1,5 @@
 import BoxofficeSQLite
+import BoxofficeStorage
 import Foundation
 import Logging
 import SQLiteNIO
@@ -37,6 +38,27 @@ struct SQLiteDatabaseFileTests {
         _ = try await file.write { try await $0.query("INSERT INTO t VALUES (2)") }
         let rows = try await file.read("SELECT v FROM t")
         #expect(rows.compactMap { $0.column("v")?.integer } == [2])
+        try await file.close()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    @Test("the back office's migration gives bookings paid before it their confirmation line, so the sales chart shows them")
+    func historyBackfill() async throws {
+        let (file, directory) = try await open()
+        let before = SQLiteBookingSchema.migrations.filter { $0.version < 17 }
+        _ = try await SQLiteMigrator(database: file, migrations: before, logger: Logger(label: "test")).migrate()
+        _ = try await file.write { connection in
+            try await connection.query("INSERT INTO events (id, title, description, venue, starts_at, sales_start, sales_end, hold_ttl_seconds, max_tickets, currency, first_seat_id, seat_count, layout, created_at) VALUES (1, 'E', '', 'V', 0, 0, 1, 60, 4, 'EUR', 1, 0, '{}', 0)")
+            for (id, status) in [("b1", "confirmed"), ("b2", "expired")] {
+                _ = try await connection.query(
+                    "INSERT INTO bookings (id, event_id, status, seat_ids, tickets, amount_minor, currency, user_identifier, expires_at, created_at, updated_at) VALUES (?, 1, ?, '', '', 100, 'EUR', 'u', 0, 0, 5000)",
+                    [.text(id), .text(status)]
+                )
+            }
+        }
+        #expect(try await SQLiteMigrator(database: file, migrations: SQLiteBookingSchema.migrations, logger: Logger(label: "test")).migrate() == [17])
+        let lines = try await file.read("SELECT booking_id, at, kind FROM booking_history")
+        #expect(lines.map { "\($0.column("booking_id")?.string ?? "") \($0.column("at")?.integer ?? 0) \($0.column("kind")?.string ?? "")" } == ["b1 5000 confirmed"])
         try await file.close()
         try? FileManager.default.removeItem(at: directory)
     }
