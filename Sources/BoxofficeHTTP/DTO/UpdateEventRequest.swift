@@ -15,10 +15,9 @@ struct UpdateEventRequest: Decodable {
     let maxTicketsPerCustomer: Setting<Int>
     let heldPerAddress: Setting<Int>
     let cancellationCutoff: Setting<Date>
-    /// Named only to be refused: the layout and prices stay as the event was made.
-    let seatMap: Setting<Bool>
-    let categories: Setting<Bool>
-    let gaPools: Setting<Bool>
+    /// The layout's members the body names (`seat_map`, `categories`, `ga_pools`), only to be refused: the layout and
+    /// prices stay as the event was made.
+    let layoutMembers: [String]
 
     private enum CodingKeys: String, CodingKey {
         case title, description, venue, startsAt, salesStart, salesEnd, holdTtlSeconds, maxTicketsPerBooking, maxTicketsPerCustomer
@@ -38,15 +37,13 @@ struct UpdateEventRequest: Decodable {
         maxTicketsPerCustomer = try container.decode(Setting<Int>.self, forKey: .maxTicketsPerCustomer)
         heldPerAddress = try container.decode(Setting<Int>.self, forKey: .heldPerAddress)
         cancellationCutoff = try container.decode(Setting<Date>.self, forKey: .cancellationCutoff)
-        seatMap = container.contains(.seatMap) ? .some(true) : .absent
-        categories = container.contains(.categories) ? .some(true) : .absent
-        gaPools = container.contains(.gaPools) ? .some(true) : .absent
+        layoutMembers = [(CodingKeys.seatMap, "seat_map"), (.categories, "categories"), (.gaPools, "ga_pools")].filter { container.contains($0.0) }.map(\.1)
     }
 
     /// The event's details with this edit applied (checked by the engine as at creation).
     func applied(to details: EventDetails) throws(DomainError) -> EventDetails {
-        for (name, named) in [("seat_map", seatMap), ("categories", categories), ("ga_pools", gaPools)] {
-            if case .some = named { throw .invalid("\(name) cannot be changed after the event is made: the seat map, price categories and pools stay.") }
+        if let name = layoutMembers.first {
+            throw .invalid("\(name) cannot be changed after the event is made: the seat map, price categories and pools stay.")
         }
         var details = details
         details.title = title ?? details.title
