@@ -5,28 +5,31 @@ import NIOPosix
 import SQLiteNIO
 
 /// One SQLite database file in WAL mode: a writer connection whose transactions run one at a time,
-/// and a reader connection that never waits for the writer.
+/// and reader connections that never wait for the writer, each lent to one read at a time.
 ///
-/// The two connections run on two threads of their own, so a write waiting for another process's lock
+/// The connections run on threads of their own, so a write waiting for another process's lock
 /// never starves other blocking work of the shared thread pool.
 public final class SQLiteDatabaseFile: Sendable {
     private let threads: NIOThreadPool
     private let writer: SQLiteConnection
-    private let reader: SQLiteConnection
+    private let readers: SQLiteReaderPool
     private let writeLock = AsyncLock()
     /// Where the file lives.
     public let path: String
 
-    private init(path: String, threads: NIOThreadPool, writer: SQLiteConnection, reader: SQLiteConnection) {
+    /// How many reader connections a file keeps.
+    private static let readerCount = 2
+
+    private init(path: String, threads: NIOThreadPool, writer: SQLiteConnection, readers: [SQLiteConnection]) {
         self.path = path
         self.threads = threads
         self.writer = writer
-        self.reader = reader
+        self.readers = SQLiteReaderPool(readers)
     }
 
     /// Opens (creating if needed) a database file with durable commits (`synchronous=FULL`).
     public static func open(path: String, logger: Logger) async throws -> SQLiteDatabaseFile {
-        let threads = NIOThreadPool(numberOfThreads: 2)
+        let threads = NIOThreadPool(numberOfThreads: 1 + readerCount)
         threads.start()
         let loop = MultiThreadedEventLoopGroup.singleton.any()
         let writer = try await SQLiteConnection.open(storage: .file(path: path), threadPool: threads, logger: logger, on: loop)
@@ -34,9 +37,13 @@ public final class SQLiteDatabaseFile: Sendable {
         for pragma in ["PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000"] + writerTuning {
             _ = try await writer.query(pragma)
         }
-        let reader = try await SQLiteConnection.open(storage: .file(path: path), threadPool: threads, logger: logger, on: loop)
-        _ = try await reader.query("PRAGMA busy_timeout=10000")
-        return SQLiteDatabaseFile(path: path, threads: threads, writer: writer, reader: reader)
+        var readers: [SQLiteConnection] = []
+        for _ in 0 ..< readerCount {
+            let reader = try await SQLiteConnection.open(storage: .file(path: path), threadPool: threads, logger: logger, on: loop)
+            _ = try await reader.query("PRAGMA busy_timeout=10000")
+            readers.append(reader)
+        }
+        return SQLiteDatabaseFile(path: path, threads: threads, writer: writer, readers: readers)
     }
 
     /// Settings that keep a large batch's write cheap; none of them weakens durability.
@@ -46,9 +53,9 @@ public final class SQLiteDatabaseFile: Sendable {
     ///   one flash-sale batch alone can write close to 1,000 pages.
     private static let writerTuning = ["PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-32768", "PRAGMA wal_autocheckpoint=10000"]
 
-    /// Runs one read statement.
+    /// Runs one read statement; it sees every transaction committed before it started.
     public func read(_ sql: String, _ binds: [SQLiteData] = []) async throws -> [SQLiteRow] {
-        try await reader.query(sql, binds)
+        try await readers.read(sql, binds)
     }
 
     /// Runs `body` inside one write transaction (`BEGIN IMMEDIATE` … `COMMIT`), after any earlier one;
@@ -87,7 +94,7 @@ public final class SQLiteDatabaseFile: Sendable {
     /// Closes both connections; call once no more queries will come.
     public func close() async throws {
         await writeLock.lock()
-        try await reader.close()
+        for reader in await readers.drain(count: Self.readerCount) { try await reader.close() }
         try await writer.close()
         try await threads.shutdownGracefully()
         await writeLock.unlock()

@@ -25,6 +25,29 @@ struct SQLiteDatabaseFileTests {
         try? FileManager.default.removeItem(at: directory)
     }
 
+    @Test("a read started after a commit sees it, even while a long read runs")
+    func freshReads() async throws {
+        let (file, directory) = try await open()
+        _ = try await file.write { connection in
+            _ = try await connection.query("CREATE TABLE t (v INTEGER)")
+            _ = try await connection.query("INSERT INTO t VALUES (0)")
+        }
+        // A read of many rows, stepped one by one: a connection shared with it would answer the next read from its
+        // older snapshot.
+        let long = Task {
+            try await file.read("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400000) SELECT i FROM t CROSS JOIN n").count
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        for v in 1 ... 20 {
+            _ = try await file.write { try await $0.query("INSERT INTO t VALUES (?)", [.integer(v)]) }
+            let seen = try await file.read("SELECT COUNT(*) AS c FROM t").first?.column("c")?.integer
+            #expect(seen == v + 1)
+        }
+        _ = try await long.value
+        try await file.close()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
     @Test("a failed write rolls back entirely and the next write works")
     func rollback() async throws {
         let (file, directory) = try await open()
