@@ -98,6 +98,11 @@ class Server:
         with open(self.log_path) as log:
             return log.read()
 
+    def failures(self):
+        """The requests the server logged as failed (answered 503 for an unexpected error), so a check can show why."""
+        self.log.flush()
+        return [line for line in self.log_text().splitlines() if "request failed" in line][-3:]
+
 
 def check(name, condition, detail=""):
     RESULTS["passed" if condition else "failed"] += 1
