@@ -26,6 +26,7 @@ let package = Package(
         .library(name: "BoxofficeQR", targets: ["BoxofficeQR"]),
         .library(name: "BoxofficeTickets", targets: ["BoxofficeTickets"]),
         .library(name: "BoxofficeBackOffice", targets: ["BoxofficeBackOffice"]),
+        .library(name: "BoxofficeWebhooks", targets: ["BoxofficeWebhooks"]),
         .library(name: "BoxofficeHTTP", targets: ["BoxofficeHTTP"]),
         .library(name: "BoxofficeApp", targets: ["BoxofficeApp"]),
         .library(name: "BoxofficeLoad", targets: ["BoxofficeLoad"]),
@@ -69,6 +70,11 @@ let package = Package(
         .target(
             name: "BoxofficeBackOffice",
             dependencies: ["BoxofficeDomain", "BoxofficeMessaging", "BoxofficeTickets"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BoxofficeWebhooks",
+            dependencies: ["BoxofficeDomain", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -135,6 +141,7 @@ let package = Package(
                 "BoxofficeWaitingRoom",
                 "BoxofficeTickets",
                 "BoxofficeBackOffice",
+                "BoxofficeWebhooks",
                 "BoxofficeDomain",
                 "BoxofficeStorage",
                 "BoxofficeMessaging",
@@ -150,6 +157,7 @@ let package = Package(
                 "BoxofficeWaitingRoom",
                 "BoxofficeTickets",
                 "BoxofficeBackOffice",
+                "BoxofficeWebhooks",
                 "BoxofficeDomain",
                 "BoxofficeStorage",
                 "BoxofficeMessaging",
@@ -190,6 +198,7 @@ let package = Package(
                 "BoxofficeWaitingRoom",
                 "BoxofficeTickets",
                 "BoxofficeBackOffice",
+                "BoxofficeWebhooks",
                 "BoxofficeQR",
                 "BoxofficeDomain",
                 "BoxofficeEngine",
@@ -216,6 +225,7 @@ let package = Package(
                 "BoxofficeWaitingRoom",
                 "BoxofficeTickets",
                 "BoxofficeBackOffice",
+                "BoxofficeWebhooks",
                 "BoxofficeAuth",
                 "BoxofficeBaselines",
                 "BoxofficeBroker",
@@ -227,10 +237,12 @@ let package = Package(
                 "BoxofficeSQLite",
                 "BoxofficePostgres",
                 "BoxofficeHTTP",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -276,6 +288,11 @@ let package = Package(
         .testTarget(
             name: "BoxofficeBackOfficeTests",
             dependencies: ["BoxofficeBackOffice", "BoxofficeDomain", "BoxofficeTickets"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BoxofficeWebhooksTests",
+            dependencies: ["BoxofficeWebhooks", "BoxofficeDomain", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

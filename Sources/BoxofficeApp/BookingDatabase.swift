@@ -6,6 +6,7 @@ import BoxofficePostgres
 import BoxofficeSQLite
 import BoxofficeTickets
 import BoxofficeWaitingRoom
+import BoxofficeWebhooks
 import Foundation
 import Logging
 import PostgresNIO
@@ -14,7 +15,7 @@ import ServiceLifecycle
 /// The booking service's database: embedded SQLite files or PostgreSQL.
 struct BookingDatabase {
     /// The booking store, with its outbox, dead letters, identities and idempotency keys.
-    let store: any BookingStore & OutboxStore & DeadLetterStore & MessageArchive & IdentityStore & IdempotencyStore & QueueStore & TicketStore & BackOfficeStore
+    let store: any BookingStore & OutboxStore & DeadLetterStore & MessageArchive & IdentityStore & IdempotencyStore & QueueStore & TicketStore & BackOfficeStore & WebhookStore
     /// The same store's per-request writes, for the benchmarks' baselines.
     let baselineWriter: any BaselineHoldWriter
     /// Rung by the store after commits that wrote to its outbox.

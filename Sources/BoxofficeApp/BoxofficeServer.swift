@@ -7,6 +7,7 @@ import BoxofficeHTTP
 import BoxofficeMessaging
 import BoxofficePayments
 import BoxofficeWaitingRoom
+import BoxofficeWebhooks
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -126,12 +127,24 @@ public struct BoxofficeServer {
             workers.append(DoorsWatcher(store: database.store, engine: engine, live: live, now: now, logger: logger))
             workers.append(EventCancellationWorker(store: database.store, engine: engine, now: now, logger: logger))
             workers.append(SalesRollupWriter(store: database.store, engine: engine, now: now, logger: logger, interval: .seconds(2)))
+            let webhookGuard = WebhookAddressGuard(resolver: SystemHostResolver(), allowPrivate: configuration.allowPrivateWebhooks)
+            let webhookClient = HTTPWebhookSender.makeClient()
+            let dispatcher = WebhookDispatcher(
+                store: database.store, facts: StoreNoticeFacts(store: database.store, engine: engine), sender: HTTPWebhookSender(client: webhookClient),
+                addressGuard: webhookGuard,
+                schedule: RetrySchedule(
+                    base: Double(configuration.webhookRetryBaseMilliseconds) / 1000, cap: 3600, window: Double(configuration.webhookRetryWindowSeconds)
+                ),
+                timeout: Double(configuration.webhookTimeoutMilliseconds) / 1000, logger: logger
+            )
+            workers.append(WebhookWorker(dispatcher: dispatcher, store: database.store, engine: engine, client: webhookClient, now: now, logger: logger))
             booking = BookingRoutes(
                 engine: engine, holds: holds, waiters: waiters,
                 auth: AuthService(codec: authenticator.codec, store: database.store, revocations: authenticator.revocations, now: now),
                 waitingRooms: (WaitingRoom(store: database.store, signer: passes, proofs: proofs), database.store),
                 tickets: TicketRoutes(store: database.store, identities: database.store),
-                backOffice: BackOfficeRoutes(store: database.store)
+                backOffice: BackOfficeRoutes(store: database.store),
+                webhooks: WebhookRoutes(store: database.store, addressGuard: webhookGuard, retryWindow: Double(configuration.webhookRetryWindowSeconds))
             )
             liveSocket = LiveSocket(hub: live, engine: engine, authenticator: authenticator, origins: origins, connections: connections)
             // Logging every request needs every request to reach the router.

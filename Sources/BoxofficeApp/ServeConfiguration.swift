@@ -31,6 +31,14 @@ public struct ServeConfiguration: Sendable {
     public var paymentRetryAfterSeconds: Int = 30
     /// How long a graceful shutdown may take before what is left is cancelled, in seconds.
     public var shutdownTimeoutSeconds: Int = 10
+    /// Whether webhooks may be sent to loopback and private addresses (tests, a private deployment).
+    public var allowPrivateWebhooks = false
+    /// How long a webhook delivery waits after its first failure (then twice as long each time, up to an hour), in milliseconds.
+    public var webhookRetryBaseMilliseconds = 10_000
+    /// How long a webhook delivery is tried before it is parked, in seconds.
+    public var webhookRetryWindowSeconds = 86_400
+    /// How long one webhook attempt may take before it counts as failed, in milliseconds.
+    public var webhookTimeoutMilliseconds = 10_000
     /// How long a connection may send nothing (mid-request or between requests) before it is closed, and how
     /// long a request body may take in all, in seconds.
     public var idleTimeoutSeconds: Int = 30
@@ -113,6 +121,14 @@ public struct ServeConfiguration: Sendable {
         public var trustForwardedFor: Bool?
         /// `--shutdown-timeout`, in seconds.
         public var shutdownTimeoutSeconds: Int?
+        /// `--allow-private-webhooks`.
+        public var allowPrivateWebhooks: Bool?
+        /// `--webhook-retry-base-ms`.
+        public var webhookRetryBaseMilliseconds: Int?
+        /// `--webhook-retry-window`, in seconds.
+        public var webhookRetryWindowSeconds: Int?
+        /// `--webhook-timeout-ms`.
+        public var webhookTimeoutMilliseconds: Int?
         /// `--idle-timeout`, in seconds.
         public var idleTimeoutSeconds: Int?
         /// `--header-timeout`, in seconds.
@@ -194,6 +210,22 @@ public struct ServeConfiguration: Sendable {
         configuration.paymentRetryAfterSeconds = flags.paymentRetryAfterSeconds ?? retryAfter ?? configuration.paymentRetryAfterSeconds
         guard (1 ... 86_400).contains(configuration.paymentRetryAfterSeconds) else {
             throw ConfigurationError("The payment retry delay must be between 1 and 86400 seconds, not \(configuration.paymentRetryAfterSeconds).")
+        }
+        configuration.allowPrivateWebhooks = flags.allowPrivateWebhooks ?? (environment["BOXOFFICE_ALLOW_PRIVATE_WEBHOOKS"].map { ["1", "true", "yes"].contains($0.lowercased()) } ?? false)
+        let retryBase = try environment["BOXOFFICE_WEBHOOK_RETRY_BASE_MS"].map { try parseInt($0, name: "BOXOFFICE_WEBHOOK_RETRY_BASE_MS") }
+        configuration.webhookRetryBaseMilliseconds = flags.webhookRetryBaseMilliseconds ?? retryBase ?? configuration.webhookRetryBaseMilliseconds
+        guard (10 ... 3_600_000).contains(configuration.webhookRetryBaseMilliseconds) else {
+            throw ConfigurationError("The webhook retry base must be between 10 and 3600000 milliseconds, not \(configuration.webhookRetryBaseMilliseconds).")
+        }
+        let retryWindow = try environment["BOXOFFICE_WEBHOOK_RETRY_WINDOW"].map { try parseInt($0, name: "BOXOFFICE_WEBHOOK_RETRY_WINDOW") }
+        configuration.webhookRetryWindowSeconds = flags.webhookRetryWindowSeconds ?? retryWindow ?? configuration.webhookRetryWindowSeconds
+        guard (1 ... 30 * 86_400).contains(configuration.webhookRetryWindowSeconds) else {
+            throw ConfigurationError("The webhook retry window must be between 1 and 2592000 seconds, not \(configuration.webhookRetryWindowSeconds).")
+        }
+        let webhookTimeout = try environment["BOXOFFICE_WEBHOOK_TIMEOUT_MS"].map { try parseInt($0, name: "BOXOFFICE_WEBHOOK_TIMEOUT_MS") }
+        configuration.webhookTimeoutMilliseconds = flags.webhookTimeoutMilliseconds ?? webhookTimeout ?? configuration.webhookTimeoutMilliseconds
+        guard (100 ... 60_000).contains(configuration.webhookTimeoutMilliseconds) else {
+            throw ConfigurationError("The webhook timeout must be between 100 and 60000 milliseconds, not \(configuration.webhookTimeoutMilliseconds).")
         }
         let shutdown = try environment["BOXOFFICE_SHUTDOWN_TIMEOUT"].map { try parseInt($0, name: "BOXOFFICE_SHUTDOWN_TIMEOUT") }
         configuration.shutdownTimeoutSeconds = flags.shutdownTimeoutSeconds ?? shutdown ?? configuration.shutdownTimeoutSeconds

@@ -28,7 +28,7 @@ public protocol BackOfficeStore: Sendable {
     /// Orders matching `filter`, newest first (or oldest first), starting after `cursor`: at most `limit`.
     func orders(_ filter: OrderFilter, after cursor: OrderCursor?, limit: Int, newestFirst: Bool) async throws -> [OrderLine]
 
-    /// Records that an event is being cancelled, unless it already is.
+    /// Records that an event is being cancelled, unless it already is; a new cancellation is noticed (`event.cancelled`).
     /// - Returns: the cancellation, new or the one recorded before.
     func startCancellation(of event: EventID, by organizer: String, at: Date) async throws -> EventCancellation
 

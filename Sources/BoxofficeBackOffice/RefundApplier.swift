@@ -24,6 +24,8 @@ public protocol RefundTransaction {
     func appendHistory(_ entries: [BookingHistoryEntry]) async throws
     /// Writes messages to the booking service's outbox.
     func appendOutbox(_ messages: [Message]) async throws
+    /// Records notices for webhooks.
+    func appendNotices(_ notices: [Notice]) async throws
     /// Takes the event's write lock until commit (the lock its batches take, so a refund and a batch never wait on each
     /// other's rows in opposite orders), and tells the other processes sharing the database, at commit, that the event's
     /// inventory changed.
@@ -32,7 +34,7 @@ public protocol RefundTransaction {
 
 /// How a refund is made, the same on every backend: decided from the booking as the locked row says, recorded with its
 /// tickets, the seats freed or kept blocked, the booking `refunded` once every ticket is, and `refund.requested` written to
-/// the outbox in the same transaction — so the wallet is credited exactly once, whatever crashes.
+/// the outbox and `booking.refunded` noticed in the same transaction — so the wallet is credited exactly once, whatever crashes.
 public enum RefundApplier {
     /// Applies `order` to its booking of `event`.
     /// - Returns: the plan recorded.
@@ -56,6 +58,9 @@ public enum RefundApplier {
         try await transaction.appendHistory([plan.historyEntry])
         let request = RefundRequested(bookingId: booking.id.rawValue, refundId: plan.refund.id, amountMinor: plan.refund.amountMinor)
         try await transaction.appendOutbox([try Message(request, id: plan.refund.id, at: at)])
+        try await transaction.appendNotices([
+            Notice(id: plan.refund.id, topic: .bookingRefunded, eventID: event.id, bookingID: booking.id, subject: plan.refund.id.uuidString.lowercased(), at: at)
+        ])
         return plan
     }
 }

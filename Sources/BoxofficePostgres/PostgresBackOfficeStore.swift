@@ -78,6 +78,10 @@ struct PostgresRefundTransaction: RefundTransaction {
 
     private var inventory: PostgresInventoryTransaction { PostgresInventoryTransaction(connection: connection, logger: logger) }
 
+    func appendNotices(_ notices: [Notice]) async throws {
+        try await PostgresWebhookTables.append(notices, on: connection, logger: logger)
+    }
+
     func lockBooking(_ id: BookingID) async throws -> Booking? {
         try await PostgresBookingStore.bookings(
             "SELECT \(unescaped: PostgresBookingStore.bookingColumns) FROM bookings WHERE id = \(id.rawValue) FOR UPDATE", on: connection, logger: logger
@@ -243,8 +247,15 @@ extension PostgresBookingStore {
 extension PostgresBookingStore {
     public func startCancellation(of event: EventID, by organizer: String, at: Date) async throws -> EventCancellation {
         try await Deadline.run(within: timeout) { [self] in
+            // The job's row and its notice in one statement: `event.cancelled` is told once, when the job starts.
             try await client.query(
-                "INSERT INTO event_cancellations (event_id, requested_by, started_at) VALUES (\(event.rawValue), \(organizer), \(at)) ON CONFLICT DO NOTHING",
+                """
+                WITH started AS (
+                    INSERT INTO event_cancellations (event_id, requested_by, started_at) VALUES (\(event.rawValue), \(organizer), \(at))
+                    ON CONFLICT DO NOTHING RETURNING event_id)
+                INSERT INTO notices (id, topic, event_id, subject, at)
+                SELECT \(UUID()), \(Notice.Topic.eventCancelled.rawValue), event_id, \(organizer), \(at) FROM started
+                """,
                 logger: logger
             )
         }

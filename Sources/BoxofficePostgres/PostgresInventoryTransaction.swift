@@ -129,6 +129,10 @@ public struct PostgresInventoryTransaction: InventoryTransaction {
         try await PostgresBackOfficeTables.append(entries, connection: connection, logger: logger)
     }
 
+    public func appendNotices(_ notices: [Notice]) async throws {
+        try await PostgresWebhookTables.append(notices, on: connection, logger: logger)
+    }
+
     public func removeHoldings(_ holdings: [CustomerTickets], event: EventID) async throws {
         try await connection.query(
             """

@@ -51,20 +51,31 @@ struct PostgresCheckinTransaction: CheckinTransaction {
         return states
     }
 
-    func insertCheckins(_ attempts: [CheckinAttempt], of event: EventID) async throws -> Set<TicketID> {
+    func insertCheckins(_ attempts: [CheckinAttempt], of event: EventID, notices: [Notice]) async throws -> Set<TicketID> {
         var inserted: Set<TicketID> = []
+        // One statement records the check-ins and the notices of those recorded: the batch is not one transaction.
         for try await id in try await connection.query(
             """
-            INSERT INTO checkins (ticket_id, event_id, booking_id, gate, nonce, scanned_at, checked_in_at)
-            SELECT t, \(event.rawValue), b, g, n, s, c FROM UNNEST(
-                \(attempts.map(\.claim.ticket.description)), \(attempts.map(\.claim.ticket.booking.rawValue)), \(attempts.map(\.record.gate)),
-                \(attempts.map(\.record.nonce)), \(attempts.map(\.record.scannedAt)), \(attempts.map(\.record.checkedInAt))
-            ) WITH ORDINALITY AS a(t, b, g, n, s, c, ord)
-            WHERE NOT EXISTS (SELECT 1 FROM refunded_tickets r WHERE r.ticket_id = a.t)
-              AND EXISTS (SELECT 1 FROM bookings k WHERE k.id = a.b AND k.status = 'confirmed')
-            ORDER BY ord
-            ON CONFLICT DO NOTHING
-            RETURNING ticket_id
+            WITH a AS (
+                SELECT * FROM UNNEST(
+                    \(attempts.map(\.claim.ticket.description)), \(attempts.map(\.claim.ticket.booking.rawValue)), \(attempts.map(\.record.gate)),
+                    \(attempts.map(\.record.nonce)), \(attempts.map(\.record.scannedAt)), \(attempts.map(\.record.checkedInAt)),
+                    \(notices.map(\.id)), \(notices.map(\.topic.rawValue))
+                ) WITH ORDINALITY AS a(t, b, g, n, s, c, notice, topic, ord)
+            ), inserted AS (
+                INSERT INTO checkins (ticket_id, event_id, booking_id, gate, nonce, scanned_at, checked_in_at)
+                SELECT t, \(event.rawValue), b, g, n, s, c FROM a
+                WHERE NOT EXISTS (SELECT 1 FROM refunded_tickets r WHERE r.ticket_id = a.t)
+                  AND EXISTS (SELECT 1 FROM bookings k WHERE k.id = a.b AND k.status = 'confirmed')
+                ORDER BY ord
+                ON CONFLICT DO NOTHING
+                RETURNING ticket_id
+            ), noticed AS (
+                INSERT INTO notices (id, topic, event_id, booking_id, subject, at)
+                SELECT a.notice, a.topic, \(event.rawValue), a.b, a.t, a.c FROM a JOIN inserted i ON i.ticket_id = a.t ORDER BY a.ord
+                ON CONFLICT (id) DO NOTHING
+            )
+            SELECT ticket_id FROM inserted
             """,
             logger: logger
         ).decode(String.self) {

@@ -72,6 +72,10 @@ enum SQLiteBackOfficeTables {
 struct SQLiteRefundTransaction: RefundTransaction {
     let connection: SQLiteConnection
 
+    func appendNotices(_ notices: [Notice]) async throws {
+        try await SQLiteWebhookTables.append(notices, connection: connection)
+    }
+
     func lockBooking(_ id: BookingID) async throws -> Booking? {
         try await connection.query("SELECT * FROM bookings WHERE id = ?", [.text(id.description)]).first.flatMap(SQLiteBookingStore.booking(from:))
     }
@@ -218,11 +222,15 @@ extension SQLiteBookingStore {
 
 extension SQLiteBookingStore {
     public func startCancellation(of event: EventID, by organizer: String, at: Date) async throws -> EventCancellation {
-        _ = try await database.write { connection in
-            try await connection.query(
-                "INSERT INTO event_cancellations (event_id, requested_by, started_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        try await database.write { connection in
+            let started = try await connection.query(
+                "INSERT INTO event_cancellations (event_id, requested_by, started_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING event_id",
                 [ColumnCoding.int(event.rawValue), .text(organizer), ColumnCoding.millis(at)]
             )
+            // `event.cancelled` is told once, when the job starts.
+            if !started.isEmpty {
+                try await SQLiteWebhookTables.append([Notice(topic: .eventCancelled, eventID: event, subject: organizer, at: at)], connection: connection)
+            }
         }
         guard let cancellation = try await cancellation(of: event) else { throw UnreadableRow(table: "event_cancellations") }
         return cancellation

@@ -146,6 +146,10 @@ extension SQLiteInventoryTransaction {
         try await SQLiteBackOfficeTables.append(entries, connection: connection)
     }
 
+    public func appendNotices(_ notices: [Notice]) async throws {
+        try await SQLiteWebhookTables.append(notices, connection: connection)
+    }
+
     public func touchWaitingPayments(since cutoff: Date, at: Date, limit: Int) async throws -> [PaymentRequested] {
         let rows = try await connection.query(
             """

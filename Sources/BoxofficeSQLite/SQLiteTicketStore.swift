@@ -68,7 +68,7 @@ struct SQLiteCheckinTransaction: CheckinTransaction {
         return TicketStates(statuses: statuses, versions: versions, refunded: Set(refunded.compactMap { $0.column("ticket_id")?.string.flatMap(TicketID.init) }))
     }
 
-    func insertCheckins(_ attempts: [CheckinAttempt], of event: EventID) async throws -> Set<TicketID> {
+    func insertCheckins(_ attempts: [CheckinAttempt], of event: EventID, notices: [Notice]) async throws -> Set<TicketID> {
         var inserted: Set<TicketID> = []
         for start in stride(from: 0, to: attempts.count, by: 100) {
             let chunk = attempts[start ..< min(start + 100, attempts.count)]
@@ -88,6 +88,7 @@ struct SQLiteCheckinTransaction: CheckinTransaction {
             )
             for row in rows { if let id = row.column("ticket_id")?.string.flatMap(TicketID.init) { inserted.insert(id) } }
         }
+        try await SQLiteWebhookTables.append(zip(attempts, notices).filter { inserted.contains($0.0.claim.ticket) }.map(\.1), connection: connection)
         return inserted
     }
 

@@ -39,7 +39,7 @@ public enum BatchApplier {
         holds.removeAll { !applied[$0.0] }
         starts.removeAll { !applied[$0.0] }
         try await endHolds(ends, in: transaction, applied: &applied)
-        try await settle(settlements, in: transaction, applied: &applied)
+        try await settle(settlements, event: event, in: transaction, applied: &applied)
         try await startPayments(starts, in: transaction, applied: &applied)
         if customerCap != nil {
             let given = ends.filter { applied[$0.0] }.map { ($0.1.customer, $0.1.ticketCount) }
@@ -133,8 +133,10 @@ public enum BatchApplier {
     }
 
     /// Settles first, then records the outcome messages of the bookings that moved, so a message is marked
-    /// processed only together with its effect.
-    private static func settle(_ settlements: [(Int, Settlement)], in transaction: some InventoryTransaction, applied: inout [Bool]) async throws {
+    /// processed only together with its effect; a booking paid is noticed (`booking.confirmed`) in the same transaction.
+    private static func settle(
+        _ settlements: [(Int, Settlement)], event: EventID, in transaction: some InventoryTransaction, applied: inout [Bool]
+    ) async throws {
         guard !settlements.isEmpty else { return }
         var moved = Set<BookingID>()
         for confirmed in [true, false] {
@@ -161,6 +163,13 @@ public enum BatchApplier {
                 detail: settled.confirmed ? "payment succeeded; seats sold" : "payment failed; seats back on sale"
             )
         })
+        let paid = settlements.map(\.1).filter { $0.confirmed && moved.contains($0.bookingID) }
+        if !paid.isEmpty {
+            // The notice's id is the outcome message's: the same payment never makes two notices.
+            try await transaction.appendNotices(paid.map {
+                Notice(id: $0.messageID, topic: .bookingConfirmed, eventID: event, bookingID: $0.bookingID, at: $0.at)
+            })
+        }
         for (index, settlement) in settlements where !moved.contains(settlement.bookingID) { applied[index] = false }
     }
 

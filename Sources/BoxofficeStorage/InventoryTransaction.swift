@@ -39,6 +39,8 @@ public protocol InventoryTransaction {
     func appendOutbox(_ messages: [Message]) async throws
     /// Appends lines to bookings' histories (every status change after the hold, which the booking's row dates).
     func appendHistory(_ entries: [BookingHistoryEntry]) async throws
+    /// Records notices for webhooks, in the transaction of the change they tell of.
+    func appendNotices(_ notices: [Notice]) async throws
     /// Adds tickets to customers' holdings of an event (what each holds or owns), each addition only while the
     /// customer's total stays within `cap`; returns the customers whose addition fit.
     func addHoldings(_ holdings: [CustomerTickets], event: EventID, cap: Int) async throws -> Set<String>

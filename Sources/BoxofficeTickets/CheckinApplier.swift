@@ -3,7 +3,7 @@ import Foundation
 
 /// How a batch of genuine scans is decided, the same on every backend: a ticket admits if its booking is confirmed,
 /// it was not refunded, and its secret is its current version; the first check-in recorded wins, and a retried scan (its nonce) gets
-/// its own answer again — also when the ticket was revoked after it got in.
+/// its own answer again — also when the ticket was revoked after it got in. Each ticket let in is noticed (`checkin.admitted`).
 public enum CheckinApplier {
     /// Decides `attempts` with `transaction`'s steps, answering each in order.
     public static func apply(_ attempts: [CheckinAttempt], of event: EventID, in transaction: some CheckinTransaction) async throws -> [CheckinOutcome] {
@@ -35,7 +35,10 @@ public enum CheckinApplier {
             }
         }
         let ordered = candidates.keys.sorted().compactMap { candidates[$0] }
-        let inserted = ordered.isEmpty ? [] : try await transaction.insertCheckins(ordered, of: event)
+        let notices = ordered.map {
+            Notice(topic: .checkinAdmitted, eventID: event, bookingID: $0.claim.ticket.booking, subject: $0.claim.ticket.description, at: $0.record.checkedInAt)
+        }
+        let inserted = ordered.isEmpty ? [] : try await transaction.insertCheckins(ordered, of: event, notices: notices)
         // A ticket this batch let in has the candidate's record; only the others (another scan was first, or revoked)
         // are read back.
         let read = candidates.keys.filter { !inserted.contains($0) } + revoked

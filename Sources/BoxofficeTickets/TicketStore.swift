@@ -59,9 +59,10 @@ public protocol CheckinTransaction {
     /// Records check-ins, each only if its ticket has none (a conditional insert): the first wins, across processes. A
     /// backend whose batch is not one transaction (PostgreSQL) also records none for a ticket refunded, or of a booking no
     /// longer confirmed, since the states were read.
-    /// Attempts come sorted by ticket, so two writers never wait on each other in opposite orders.
+    /// Attempts come sorted by ticket, so two writers never wait on each other in opposite orders. With each check-in
+    /// recorded, its notice (`notices[i]` is `attempts[i]`'s) is recorded too, atomically.
     /// - Returns: the tickets whose check-in this call recorded.
-    func insertCheckins(_ attempts: [CheckinAttempt], of event: EventID) async throws -> Set<TicketID>
+    func insertCheckins(_ attempts: [CheckinAttempt], of event: EventID, notices: [Notice]) async throws -> Set<TicketID>
     /// The first check-ins of tickets.
     func checkins(_ tickets: [TicketID]) async throws -> [TicketID: CheckinRecord]
 }

@@ -27,6 +27,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("rate-limit"), help: "Write rate limits per identity (ten times that per address): off, or ACTION=N/s or N/min, comma-separated, ACTION one of holds, payments, deposits, signups, logins (BOXOFFICE_RATE_LIMITS, default holds=20/s,payments=5/s,deposits=5/s,signups=30/min,logins=30/min; signups and logins count per address only).") var rateLimits: String?
     @Option(help: "Most open connections in all (BOXOFFICE_MAX_CONNECTIONS, default 16384).") var maxConnections: Int?
     @Option(help: "Most open connections from one address (BOXOFFICE_MAX_CONNECTIONS_PER_ADDRESS, default 4096).") var maxConnectionsPerAddress: Int?
+    @Flag(help: "Let webhooks reach loopback and private addresses, for tests or a private deployment (BOXOFFICE_ALLOW_PRIVATE_WEBHOOKS=1).") var allowPrivateWebhooks = false
+    @Option(name: .customLong("webhook-retry-base-ms"), help: "Milliseconds a failed webhook delivery waits before its first retry, doubling up to an hour (BOXOFFICE_WEBHOOK_RETRY_BASE_MS, default 10000).") var webhookRetryBase: Int?
+    @Option(name: .customLong("webhook-retry-window"), help: "Seconds a webhook delivery is retried before it is parked (BOXOFFICE_WEBHOOK_RETRY_WINDOW, default 86400).") var webhookRetryWindow: Int?
+    @Option(name: .customLong("webhook-timeout-ms"), help: "Milliseconds one webhook attempt may take (BOXOFFICE_WEBHOOK_TIMEOUT_MS, default 10000).") var webhookTimeout: Int?
     @Flag(help: "Connections come through a gateway that appends the client's address to X-Forwarded-For; limit by that address (BOXOFFICE_TRUST_FORWARDED_FOR).") var trustForwardedFor = false
     @Option(help: "Seconds a graceful shutdown may take before what is left is cancelled (BOXOFFICE_SHUTDOWN_TIMEOUT, default 10).") var shutdownTimeout: Int?
     @Option(help: "Seconds a connection may send nothing before it is closed, and a request body may take (BOXOFFICE_IDLE_TIMEOUT, default 30).") var idleTimeout: Int?
@@ -58,6 +62,10 @@ struct ServeCommand: AsyncParsableCommand {
         flags.maxConnections = maxConnections
         flags.maxConnectionsPerAddress = maxConnectionsPerAddress
         flags.trustForwardedFor = trustForwardedFor ? true : nil
+        flags.allowPrivateWebhooks = allowPrivateWebhooks ? true : nil
+        flags.webhookRetryBaseMilliseconds = webhookRetryBase
+        flags.webhookRetryWindowSeconds = webhookRetryWindow
+        flags.webhookTimeoutMilliseconds = webhookTimeout
         flags.idleTimeoutSeconds = idleTimeout
         flags.headerTimeoutSeconds = headerTimeout
         flags.liveIntervalMilliseconds = liveInterval

@@ -74,6 +74,8 @@ struct AuthorizationMatrixTests {
         defer { server.remove() }
         server.configuration.authSecret = Self.secret
         server.configuration.rateLimits = .off
+        // Webhooks registered here point at a closed loopback port.
+        server.configuration.allowPrivateWebhooks = true
         try await server.runWithRoutes { client, routes in
             let event = try #require(try await client.send(.post, "/api/events", json: Self.eventJSON, headers: client.organizer).object["id"] as? Int)
             let sections = try #require(try await client.send(.get, "/api/events/\(event)/seats").object["sections"] as? [[String: Any]])
@@ -114,7 +116,20 @@ struct AuthorizationMatrixTests {
                 #expect(try await client.send(.post, "/api/bookings/\(booking)/pay", headers: a).object["status"] as? String == "confirmed")
                 return booking
             }
+            func webhook() async throws -> String {
+                let body = #"{"url": "http://127.0.0.1:9/hook", "events": ["booking.confirmed"]}"#
+                return try #require(try await client.send(.post, "/api/webhooks", json: body, headers: client.organizer).object["id"] as? String)
+            }
+            let hook = try await webhook()
             let paid = try await aPaid()
+            // The payment's notice becomes a delivery to the hook within moments.
+            var delivery: String?
+            for _ in 0 ..< 100 where delivery == nil {
+                let page = try await client.send(.get, "/api/webhooks/\(hook)/deliveries", headers: client.organizer).object
+                delivery = (page["deliveries"] as? [[String: Any]])?.first?["id"] as? String
+                if delivery == nil { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            let hookDelivery = try #require(delivery)
             // Door staff rows add B to the third event's door, never to the first's, whose door cells expect B refused.
             let (bID, bEmail) = (try #require(try await client.send(.get, "/api/auth/me", headers: b).object["id"] as? String), "b@example.test")
             func login() async throws -> String {
@@ -187,6 +202,12 @@ struct AuthorizationMatrixTests {
                 "POST /api/events/{id}/publish": (.organizers, { ("/api/events/\(event)/publish", nil) }),
                 "GET /api/events/{id}/export.csv": (.organizers, { ("/api/events/\(event)/export.csv", nil) }),
                 "GET /api/payments/{booking}": (.ownerOrOrganizer, { ("/api/payments/\(paid)", nil) }),
+                "POST /api/webhooks": (.organizers, { ("/api/webhooks", #"{"url": "http://127.0.0.1:9/other", "events": ["event.sold_out"]}"#) }),
+                "GET /api/webhooks": (.organizers, { ("/api/webhooks", nil) }),
+                "GET /api/webhooks/{id}": (.organizers, { ("/api/webhooks/\(hook)", nil) }),
+                "DELETE /api/webhooks/{id}": (.organizers, { ("/api/webhooks/\(try await webhook())", nil) }),
+                "GET /api/webhooks/{id}/deliveries": (.organizers, { ("/api/webhooks/\(hook)/deliveries", nil) }),
+                "POST /api/webhooks/{id}/deliveries/{delivery}/resend": (.organizers, { ("/api/webhooks/\(hook)/deliveries/\(hookDelivery)/resend", nil) }),
                 "DELETE /api/events/{id}/staff/{identity}": (.organizers, {
                     _ = try await client.send(.post, "/api/events/\(proven)/staff", json: #"{"email": "\#(bEmail)"}"#, headers: client.organizer)
                     return ("/api/events/\(proven)/staff/\(bID)", nil)

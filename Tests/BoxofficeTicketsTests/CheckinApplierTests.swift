@@ -15,6 +15,7 @@ struct CheckinApplierTests {
         var refunded: Set<TicketID> = []
         /// Refunded between the batch's read and its insert (a refund committed in between, on PostgreSQL).
         var refundedBeforeInsert: Set<TicketID> = []
+        var notices: [Notice] = []
 
         func states(of bookings: [BookingID], tickets: [TicketID]) async throws -> TicketStates {
             TicketStates(
@@ -22,13 +23,14 @@ struct CheckinApplierTests {
                 refunded: refunded.filter { tickets.contains($0) }
             )
         }
-        func insertCheckins(_ attempts: [CheckinAttempt], of event: EventID) async throws -> Set<TicketID> {
+        func insertCheckins(_ attempts: [CheckinAttempt], of event: EventID, notices: [Notice]) async throws -> Set<TicketID> {
             #expect(attempts.map(\.claim.ticket) == attempts.map(\.claim.ticket).sorted())
             var inserted: Set<TicketID> = []
             refunded.formUnion(refundedBeforeInsert)
-            for attempt in attempts where records[attempt.claim.ticket] == nil && !refunded.contains(attempt.claim.ticket) {
+            for (attempt, notice) in zip(attempts, notices) where records[attempt.claim.ticket] == nil && !refunded.contains(attempt.claim.ticket) {
                 records[attempt.claim.ticket] = attempt.record
                 inserted.insert(attempt.claim.ticket)
+                self.notices.append(notice)
             }
             return inserted
         }
@@ -56,6 +58,9 @@ struct CheckinApplierTests {
         #expect(outcomes == [.admitted(first.record), .alreadyCheckedIn(first.record)])
         let later = try await CheckinApplier.apply([attempt(ticket, nonce: "n1", gate: "A"), attempt(ticket, nonce: "n3", gate: "C")], of: event, in: memory)
         #expect(later == [.admitted(first.record), .alreadyCheckedIn(first.record)])
+        // Only the check-in recorded is noticed, once, with its ticket and its time.
+        #expect(memory.notices.map(\.topic) == [.checkinAdmitted])
+        #expect(memory.notices.first?.bookingID == booking && memory.notices.first?.subject == ticket.description && memory.notices.first?.at == now)
     }
 
     @Test("the retry of the scan that let a ticket in is admitted again, though the ticket was given a new secret since")

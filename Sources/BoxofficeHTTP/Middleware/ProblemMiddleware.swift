@@ -1,6 +1,7 @@
 import BoxofficeBackOffice
 import BoxofficeDomain
 import BoxofficeTickets
+import BoxofficeWebhooks
 import Hummingbird
 import Logging
 
@@ -30,6 +31,8 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return Problem(tickets)
         case let refunds as RefundError:
             return Problem(refunds)
+        case let webhooks as WebhookError:
+            return Problem(webhooks)
         case let http as HTTPError:
             let status = http.status
             let detail = http.body ?? (status == .notFound ? "There is nothing at this address." : status.reasonPhrase)

@@ -71,6 +71,9 @@ public enum APIRouter {
         if let backOffice = booking.backOffice {
             BackOfficeController(engine: engine, backOffice: backOffice, tickets: booking.tickets, now: now).addRoutes(to: api)
         }
+        if let webhooks = booking.webhooks {
+            WebhookController(webhooks: webhooks, now: now).addRoutes(to: api)
+        }
         api.get(RouterPath(APIRoutes.liveSocket)) { request, _ -> Response in
             guard configuration.origins.allows(request.head) else {
                 throw Problem(.forbidden, type: "origin-not-allowed", detail: "A page of another origin may not open a live socket here (--allowed-origins).")

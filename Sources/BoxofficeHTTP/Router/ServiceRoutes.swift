@@ -1,10 +1,11 @@
 import BoxofficeAuth
 import BoxofficeBackOffice
 import BoxofficeDomain
-import BoxofficeTickets
 import BoxofficeEngine
 import BoxofficePayments
+import BoxofficeTickets
 import BoxofficeWaitingRoom
+import BoxofficeWebhooks
 
 /// What the booking service's routes need: events, seats, bookings, `/api/ws`.
 public struct BookingRoutes: Sendable {
@@ -22,12 +23,16 @@ public struct BookingRoutes: Sendable {
     public var tickets: TicketRoutes?
     /// The organizer's back office (orders, refunds); nil serves none.
     public var backOffice: BackOfficeRoutes?
+    /// Webhooks, when the instance sends them.
+    public var webhooks: WebhookRoutes?
 
     /// Creates the booking routes' parts; `holds` defaults to the engine.
     public init(
         engine: BookingEngine, holds: (any HoldPath)? = nil, waiters: BookingStatusWaiters, auth: AuthService,
-        waitingRooms: (room: WaitingRoom, queues: any QueueStore)? = nil, tickets: TicketRoutes? = nil, backOffice: BackOfficeRoutes? = nil
+        waitingRooms: (room: WaitingRoom, queues: any QueueStore)? = nil, tickets: TicketRoutes? = nil, backOffice: BackOfficeRoutes? = nil,
+        webhooks: WebhookRoutes? = nil
     ) {
+        self.webhooks = webhooks
         self.tickets = tickets
         self.backOffice = backOffice
         self.engine = engine
@@ -102,4 +107,21 @@ public struct PaymentRoutes: Sendable {
 
     /// Ready once the payment database is.
     var readiness: ReadinessCheck { ReadinessCheck("the payment database", isReady: isReady) }
+}
+
+/// The webhooks' parts.
+public struct WebhookRoutes: Sendable {
+    /// Endpoints and deliveries.
+    public var store: any WebhookStore
+    /// What registrations are checked against.
+    public var addressGuard: WebhookAddressGuard
+    /// How long a delivery sent again is tried, in seconds.
+    public var retryWindow: Double
+
+    /// Creates the parts.
+    public init(store: any WebhookStore, addressGuard: WebhookAddressGuard, retryWindow: Double) {
+        self.store = store
+        self.addressGuard = addressGuard
+        self.retryWindow = retryWindow
+    }
 }

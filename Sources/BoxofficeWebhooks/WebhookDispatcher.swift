@@ -1,0 +1,124 @@
+import BoxofficeDomain
+import Foundation
+import Logging
+
+/// Turns recorded notices into deliveries and sends the deliveries that are due, the same over every backend.
+///
+/// Notices become deliveries in the order they were recorded, one per endpoint that wants them, with a body fixed then
+/// (every attempt sends the same bytes, signed anew). A delivery goes out only once every earlier pending delivery of its
+/// line (one endpoint, one booking) went out, so a receiver sees one booking's notices in order; a failed one waits
+/// longer each time (``RetrySchedule``) and is parked, never dropped, once its window has passed.
+public struct WebhookDispatcher: Sendable {
+    let store: any WebhookStore
+    let facts: any NoticeFacts
+    let sender: any WebhookSender
+    let addressGuard: WebhookAddressGuard
+    let schedule: RetrySchedule
+    let timeout: TimeInterval
+    let logger: Logger
+
+    /// Creates a dispatcher.
+    /// - Parameter timeout: how long one attempt may take before it counts as failed.
+    public init(
+        store: any WebhookStore, facts: any NoticeFacts, sender: any WebhookSender, addressGuard: WebhookAddressGuard,
+        schedule: RetrySchedule, timeout: TimeInterval, logger: Logger
+    ) {
+        self.store = store
+        self.facts = facts
+        self.sender = sender
+        self.addressGuard = addressGuard
+        self.schedule = schedule
+        self.timeout = timeout
+        self.logger = logger
+    }
+
+    /// Turns up to `limit` queued notices into deliveries. - Returns: how many notices were taken.
+    public func fanOut(at now: Date, limit: Int = 200) async throws -> Int {
+        let queued = try await store.queuedNotices(limit: limit)
+        guard !queued.isEmpty else { return 0 }
+        let endpoints = try await store.endpoints()
+        var deliveries: [WebhookDelivery] = []
+        for entry in queued {
+            let notice = entry.notice
+            let wanting = endpoints.filter { $0.wants(notice) }
+            guard !wanting.isEmpty else { continue }
+            guard let body = try await facts.body(of: notice) else {
+                logger.warning("notice \(notice.id) (\(notice.topic.rawValue)) is about something gone; it is not sent")
+                continue
+            }
+            let text = try body.encoded()
+            let line = notice.bookingID.map { "booking \($0)" } ?? "event \(notice.eventID.rawValue)"
+            for endpoint in wanting {
+                deliveries.append(WebhookDelivery(
+                    id: UUID(), endpointID: endpoint.id, noticeID: notice.id, noticeSeq: entry.seq, topic: notice.topic, line: line, body: text,
+                    createdAt: now, nextAttemptAt: now, retryUntil: now.addingTimeInterval(schedule.window)
+                ))
+            }
+        }
+        try await store.fanOut(deliveries, done: queued.map(\.notice.id))
+        return queued.count
+    }
+
+    /// Sends up to `limit` due deliveries at once. - Returns: how many were tried.
+    public func deliverDue(at now: Date, limit: Int = 32) async throws -> Int {
+        let due = try await store.claimDue(at: now, lease: timeout + 30, limit: limit)
+        guard !due.isEmpty else { return 0 }
+        let endpoints = Dictionary(uniqueKeysWithValues: try await store.endpoints().map { ($0.id, $0) })
+        await withTaskGroup(of: Void.self) { group in
+            for delivery in due {
+                group.addTask { await self.deliver(delivery, to: endpoints[delivery.endpointID]) }
+            }
+        }
+        return due.count
+    }
+
+    /// One attempt, recorded with its answer.
+    func deliver(_ delivery: WebhookDelivery, to endpoint: WebhookEndpoint?) async {
+        let started = Date()
+        var status: Int?
+        var detail: String
+        if let endpoint {
+            do {
+                let url = try WebhookURL(endpoint.url, allowPrivate: addressGuard.allowPrivate)
+                try await addressGuard.check(url)
+                let body = Data(delivery.body.utf8)
+                let timestamp = Int(Date().timeIntervalSince1970)
+                (status, detail) = await sender.post(body, to: url.url, headers: [
+                    ("Content-Type", "application/json"),
+                    ("User-Agent", "Boxoffice-Webhooks/1"),
+                    (WebhookSignature.header, WebhookSignature.sign(body, secret: endpoint.secret, timestamp: timestamp)),
+                    ("Boxoffice-Delivery", delivery.id.uuidString.lowercased()),
+                    ("Boxoffice-Notice", delivery.noticeID.uuidString.lowercased()),
+                    ("Boxoffice-Topic", delivery.topic.rawValue),
+                ], timeout: timeout)
+            } catch {
+                detail = Self.explain(error)
+            }
+        } else {
+            detail = "the endpoint was deleted"
+        }
+        let finished = Date()
+        let attempt = WebhookAttempt(
+            number: delivery.attempts + 1, at: started, statusCode: status, detail: String(detail.prefix(500)),
+            milliseconds: Int(finished.timeIntervalSince(started) * 1000)
+        )
+        let next = attempt.succeeded || endpoint == nil ? nil : schedule.next(after: attempt.number, at: finished, until: delivery.retryUntil)
+        do {
+            try await store.record(attempt, of: delivery.id, delivered: attempt.succeeded, next: next)
+        } catch {
+            // Its lease runs out and it is sent again: at least once, never lost.
+            logger.warning("could not record attempt \(attempt.number) of delivery \(delivery.id): \(String(reflecting: error))")
+        }
+    }
+
+    /// What an attempt that never reached the endpoint says.
+    static func explain(_ error: WebhookError) -> String {
+        switch error {
+        case .forbiddenAddress(let host, let address, let kind): "refused: \(host) is \(address), a \(kind) address"
+        case .unresolvableHost(let host): "\(host) does not resolve"
+        case .invalidURL(let reason): reason
+        case .invalidTopics(let reason): reason
+        case .noSuchEndpoint, .noSuchDelivery: "the endpoint was deleted"
+        }
+    }
+}
