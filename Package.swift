@@ -339,6 +339,7 @@ let package = Package(
                 "BoxofficePostgres",
                 "BoxofficeStorage",
                 "BoxofficeTestSupport",
+                "BoxofficeWebhooks",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

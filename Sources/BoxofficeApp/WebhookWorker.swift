@@ -5,10 +5,11 @@ import BoxofficeWebhooks
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 
-/// Sends webhooks from every booking instance: a few times a second it notices events that sold out, turns recorded
-/// notices into deliveries and sends the deliveries that are due (instances share the work through the database: a
-/// delivery is taken by one at a time).
+/// Sends webhooks from every booking instance: a few times a second it notices events that sold out and turns recorded
+/// notices into deliveries, and — apart, so a slow endpoint holds up neither — keeps up to `concurrency` due deliveries
+/// on their way (instances share the work through the database: a delivery is taken by one at a time).
 struct WebhookWorker: Service {
     let dispatcher: WebhookDispatcher
     let store: any WebhookStore
@@ -18,25 +19,56 @@ struct WebhookWorker: Service {
     let logger: Logger
     /// How often it looks for work.
     var interval: Duration = .milliseconds(200)
+    /// The most deliveries this instance sends at once.
+    var concurrency = 32
 
     func run() async throws {
         do {
             try await cancelWhenGracefulShutdown {
-                var told: Set<EventID> = []
-                while true {
-                    try await Task.sleep(for: interval)
-                    guard engine.isReady else { continue }
-                    do {
-                        try await noticeSoldOut(told: &told)
-                        while try await dispatcher.fanOut(at: now()) > 0 {}
-                        while try await dispatcher.deliverDue(at: now()) > 0 {}
-                    } catch {
-                        logger.warning("webhooks could not advance: \(String(reflecting: error))")
-                    }
+                try await withThrowingDiscardingTaskGroup { group in
+                    group.addTask { try await fanOutForever() }
+                    group.addTask { try await deliverForever() }
                 }
             }
         } catch is CancellationError {}
         try await client.shutdown()
+    }
+
+    private func fanOutForever() async throws {
+        var told: Set<EventID> = []
+        while true {
+            try await Task.sleep(for: interval)
+            guard engine.isReady else { continue }
+            do {
+                try await noticeSoldOut(told: &told)
+                while try await dispatcher.fanOut(at: now()) > 0 {}
+            } catch {
+                logger.warning("webhook notices could not be fanned out: \(String(reflecting: error))")
+            }
+        }
+    }
+
+    private func deliverForever() async throws {
+        let inFlight = InFlight()
+        try await withThrowingDiscardingTaskGroup { group in
+            while true {
+                try await Task.sleep(for: interval)
+                let free = concurrency - inFlight.count
+                guard engine.isReady, free > 0 else { continue }
+                do {
+                    let at = now()
+                    for (delivery, endpoint) in try await dispatcher.takeDue(at: at, limit: free) {
+                        inFlight.add(1)
+                        group.addTask {
+                            await dispatcher.deliver(delivery, to: endpoint, at: at)
+                            inFlight.add(-1)
+                        }
+                    }
+                } catch {
+                    logger.warning("webhook deliveries could not be taken: \(String(reflecting: error))")
+                }
+            }
+        }
     }
 
     /// Records that events sold out, once per event per process (the notice's id is the same everywhere, so it is sent once).
@@ -49,5 +81,16 @@ struct WebhookWorker: Service {
         let at = now()
         try await store.recordNotices(soldOut.map { SoldOut.notice(of: $0, at: at) })
         told.formUnion(soldOut)
+    }
+}
+
+/// How many deliveries are on their way.
+private final class InFlight: Sendable {
+    private let value = Mutex(0)
+
+    var count: Int { value.withLock { $0 } }
+
+    func add(_ change: Int) {
+        value.withLock { $0 += change }
     }
 }

@@ -11,6 +11,15 @@ public struct WebhookBody: Encodable, Sendable {
         public var startsAt: Date
         public var status: String
 
+        /// The facts as given.
+        public init(id: Int64, title: String, venue: String, startsAt: Date, status: String) {
+            self.id = id
+            self.title = title
+            self.venue = venue
+            self.startsAt = startsAt
+            self.status = status
+        }
+
         /// The facts of `event`.
         public init(_ event: Event) {
             id = event.id.rawValue

@@ -59,22 +59,29 @@ public struct WebhookDispatcher: Sendable {
         return queued.count
     }
 
-    /// Sends up to `limit` due deliveries at once. - Returns: how many were tried.
+    /// Sends up to `limit` due deliveries at once, and waits for their answers. - Returns: how many were tried.
     public func deliverDue(at now: Date, limit: Int = 32) async throws -> Int {
-        let due = try await store.claimDue(at: now, lease: timeout + 30, limit: limit)
-        guard !due.isEmpty else { return 0 }
-        let endpoints = Dictionary(uniqueKeysWithValues: try await store.endpoints().map { ($0.id, $0) })
+        let due = try await takeDue(at: now, limit: limit)
         await withTaskGroup(of: Void.self) { group in
-            for delivery in due {
-                group.addTask { await self.deliver(delivery, to: endpoints[delivery.endpointID]) }
+            for (delivery, endpoint) in due {
+                group.addTask { await self.deliver(delivery, to: endpoint, at: now) }
             }
         }
         return due.count
     }
 
-    /// One attempt, recorded with its answer.
-    func deliver(_ delivery: WebhookDelivery, to endpoint: WebhookEndpoint?) async {
-        let started = Date()
+    /// Takes up to `limit` due deliveries, each with its endpoint (nil when it was deleted), for ``deliver(_:to:at:)``;
+    /// they are this sender's until the timeout and half a minute have passed.
+    public func takeDue(at now: Date, limit: Int) async throws -> [(WebhookDelivery, WebhookEndpoint?)] {
+        let due = try await store.claimDue(at: now, lease: timeout + 30, limit: limit)
+        guard !due.isEmpty else { return [] }
+        let endpoints = Dictionary(uniqueKeysWithValues: try await store.endpoints().map { ($0.id, $0) })
+        return due.map { ($0, endpoints[$0.endpointID]) }
+    }
+
+    /// One attempt started at `now`, recorded with its answer; a retry is timed from its start.
+    public func deliver(_ delivery: WebhookDelivery, to endpoint: WebhookEndpoint?, at now: Date) async {
+        let started = ContinuousClock.now
         var status: Int?
         var detail: String
         if let endpoint {
@@ -97,12 +104,12 @@ public struct WebhookDispatcher: Sendable {
         } else {
             detail = "the endpoint was deleted"
         }
-        let finished = Date()
+        let elapsed = ContinuousClock.now - started
         let attempt = WebhookAttempt(
-            number: delivery.attempts + 1, at: started, statusCode: status, detail: String(detail.prefix(500)),
-            milliseconds: Int(finished.timeIntervalSince(started) * 1000)
+            number: delivery.attempts + 1, at: now, statusCode: status, detail: String(detail.prefix(500)),
+            milliseconds: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
         )
-        let next = attempt.succeeded || endpoint == nil ? nil : schedule.next(after: attempt.number, at: finished, until: delivery.retryUntil)
+        let next = attempt.succeeded || endpoint == nil ? nil : schedule.next(after: attempt.number, at: now, until: delivery.retryUntil)
         do {
             try await store.record(attempt, of: delivery.id, delivered: attempt.succeeded, next: next)
         } catch {
