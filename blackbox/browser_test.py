@@ -25,22 +25,29 @@ same windows, bar by bar, for each range, and refresh while on sale; an event's 
 edited from its card (only what changed is sent), a draft saved from the create form is published from its card and
 customers then list it; an event with two paid bookings is cancelled (its title typed to confirm) and its progress
 followed until both are refunded; the buyers' CSV downloads as the API's export, a line per ticket.
+Webhooks: the organizer adds two endpoints on a local receiver (the secret shown is the API's; a refused URL shows the
+server's detail); a paid booking is delivered to one (HTTP 200, signed) and parked at the other (503 each attempt), which
+Resend delivers once it is back; the filter, Delete, Load more and Refresh list what the API lists.
 Screenshots of the main screens go to docs/screenshots/ (or to $BOXOFFICE_SCREENSHOTS).
 Usage: browser_test.py PATH/TO/boxoffice
 BROWSER_TESTS=name,name runs only those scenarios (function names, e.g. tickets_page_shows_scannable_codes).
 """
 import csv
 import hashlib
+import hmac
 import io
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 import urllib.parse
 import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -1854,6 +1861,289 @@ def buyers_csv_is_downloaded(base):
         shutil.rmtree(folder, ignore_errors=True)
 
 
+# MARK: Webhooks
+
+# The shared server's webhooks may reach the receivers on loopback, and retry fast: 200 ms doubling, 800 ms an attempt,
+# parked 3 s after the notice (harmless to the other scenarios, which register no webhook).
+WEBHOOK_FLAGS = ["--allow-private-webhooks", "--webhook-retry-base-ms", "200", "--webhook-timeout-ms", "800", "--webhook-retry-window", "3"]
+
+
+class Receiver:
+    """A webhook receiver on a free loopback port: `/ok` answers 200, `/down` 503 until `down` is cleared. It keeps
+    every request: its path, headers, body and the status it answered."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.requests = []
+        self.down = True
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                status = 503 if self.path == "/down" and receiver.down else 200
+                with receiver.lock:
+                    receiver.requests.append({"path": self.path, "headers": dict(self.headers), "body": body, "status": status})
+                self.send_response(status)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def got(self, path, status=None):
+        with self.lock:
+            return [dict(r) for r in self.requests if r["path"] == path and (status is None or r["status"] == status)]
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def signed_with(secret, request_got):
+    """Whether a request the receiver got carries a Boxoffice-Signature of its body made with `secret`."""
+    parts = dict(part.split("=", 1) for part in request_got["headers"].get("Boxoffice-Signature", "").split(",") if "=" in part)
+    expected = hmac.new(secret.encode(), f"{parts.get('t')}.".encode() + request_got["body"], hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, parts.get("v1", ""))
+
+
+def webhook_card(driver, webhook_id):
+    return driver.find_element(By.CSS_SELECTOR, f"[data-testid='webhook'][data-webhook-id='{webhook_id}']")
+
+
+def listed_deliveries(driver, webhook_id):
+    """What the page lists of an endpoint's deliveries, newest first: (id, status, attempts)."""
+    return [tuple(row) for row in driver.execute_script(
+        "return [...document.querySelectorAll(`[data-testid='webhook'][data-webhook-id='${arguments[0]}'] tr.delivery`)]"
+        ".map((row) => [row.dataset.deliveryId, row.dataset.status, Number(row.dataset.attempts)])", webhook_id)]
+
+
+def api_deliveries(port, webhook_id, status=""):
+    """What the API lists of an endpoint's deliveries, newest first (up to 100)."""
+    query = f"?limit=100&status={status}" if status else "?limit=100"
+    return request(port, "GET", f"/api/webhooks/{webhook_id}/deliveries{query}", headers=ORGANIZER)[1]["deliveries"]
+
+
+def as_listed(deliveries):
+    return [(delivery["id"], delivery["status"], delivery["attempts"]) for delivery in deliveries]
+
+
+def attempts_shown(driver, webhook_id, delivery_id):
+    """The attempts an opened delivery shows: (number, status code text, detail, ms text)."""
+    return [tuple(cell.text for cell in row.find_elements(By.TAG_NAME, "td")[:1] + row.find_elements(By.TAG_NAME, "td")[2:5])
+            for row in webhook_card(driver, webhook_id).find_elements(
+                By.CSS_SELECTOR, f"tr.delivery-detail[data-delivery-id='{delivery_id}'] [data-testid='delivery-attempt-log'] tbody tr")]
+
+
+def open_delivery(driver, webhook_id, delivery_id):
+    """Opens a delivery's details (unless open) and answers its detail row."""
+    card = webhook_card(driver, webhook_id)
+    toggle = card.find_element(By.CSS_SELECTOR, f"tr.delivery[data-delivery-id='{delivery_id}'] [data-testid='delivery-toggle']")
+    if toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+    return wait(driver, lambda d: (lambda row: row if row.is_displayed() else None)(
+        webhook_card(d, webhook_id).find_element(By.CSS_SELECTOR, f"tr.delivery-detail[data-delivery-id='{delivery_id}']")))
+
+
+def add_endpoint(driver, url, topics):
+    """Fills the form with `url` and exactly `topics` ticked, sends it and answers the confirmation shown."""
+    field = find(driver, "webhook-url")
+    field.clear()
+    field.send_keys(url)
+    for box in driver.find_elements(By.CSS_SELECTOR, "[data-testid='webhook-topic']"):
+        if box.is_selected() != (box.get_attribute("data-topic") in topics):
+            box.click()
+    driver.execute_script("document.querySelector(\"[data-testid='webhook-form-message']\").replaceChildren()")
+    find(driver, "webhook-add").click()
+    return wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid='webhook-created'], [data-testid='webhook-error']"))[0]
+
+
+# Records every status a delivery row of the page takes, rows being replaced when they change.
+WATCH_STATUSES = """
+    const [tbody, id] = arguments;
+    window.__statuses = [];
+    const note = () => {
+      const row = tbody.querySelector(`tr.delivery[data-delivery-id='${id}']`);
+      const status = row?.dataset.status;
+      if (status && window.__statuses.at(-1) !== status) window.__statuses.push(status);
+    };
+    note();
+    new MutationObserver(note).observe(tbody, { childList: true, subtree: true, attributes: true });"""
+
+
+def paid_now(port, event, seat_ids=()):
+    """A new guest pays for `seat_ids` (or a standing ticket) of an event; answers the booking id."""
+    owner = guest(port)
+    _, account, _ = request(port, "POST", "/api/accounts", {}, owner)
+    request(port, "POST", f"/api/accounts/{account['id']}/deposits", {"amount_minor": 100000}, owner)
+    lines = {"seat_ids": list(seat_ids), "ga": [] if seat_ids else [{"pool_id": event["ga_pools"][0]["id"], "quantity": 1}]}
+    status, booking, _ = request(port, "POST", "/api/bookings", {"event_id": event["id"], **lines}, owner)
+    if status != 201:
+        raise RuntimeError(f"no hold: {status} {booking}")
+    status, paid, _ = request(port, "POST", f"/api/bookings/{booking['id']}/pay", headers=owner)
+    if paid.get("status") != "confirmed":
+        raise RuntimeError(f"not paid: {status} {paid}")
+    return booking["id"]
+
+
+def webhooks_are_listed_and_resent(base):
+    """The organizer opens Webhooks from the organizer page's tabs; a URL the server refuses (ftp://) shows its detail;
+    two endpoints are added, each showing its secret once added, the one the API reads. A paid booking is delivered to
+    the one that answers 200 (one attempt, HTTP 200, the JSON body shown, signed with the secret) and parked at the one
+    that answers 503 (several attempts, each 503); that one, back up, is sent again with Resend: the row turns pending,
+    then delivered. The status filter lists what the API lists for each status; Delete asks first and the endpoint is
+    gone; with 22 deliveries Load more shows the last 2. What the page shows (statuses, attempts) is what the API says."""
+    port = port_of(base)
+    receiver = Receiver()
+    hook = f"http://127.0.0.1:{receiver.port}"
+    added = []
+    driver = browser()
+    try:
+        sign_in_as_organizer(driver, base)
+        driver.get(base + "/#/organizer")
+        wait(driver, lambda d: find(d, "organizer-nav-webhooks")).click()
+        wait(driver, lambda d: find(d, "webhook-form"))
+        check("the organizer page's Webhooks tab opens #/organizer/webhooks, marked as the current section",
+              driver.current_url.endswith("#/organizer/webhooks") and find(driver, "organizer-nav-webhooks").get_attribute("aria-current") == "page"
+              and find(driver, "organizer-nav-events").get_attribute("aria-current") is None, driver.current_url)
+        check("no endpoint is listed yet", wait(driver, lambda d: "No endpoints yet" in find(d, "webhooks").text), find(driver, "webhooks").text)
+
+        _, refused, _ = request(port, "POST", "/api/webhooks", {"url": "ftp://x", "events": ["booking.confirmed"]}, ORGANIZER)
+        shown = add_endpoint(driver, "ftp://x", ["booking.confirmed"])
+        check("a URL the server refuses shows its detail in the form", shown.get_attribute("data-testid") == "webhook-error"
+              and shown.text == refused["detail"] and "http://" in shown.text, (shown.text, refused))
+
+        shown = add_endpoint(driver, f"{hook}/ok", ["booking.confirmed"])
+        ok_id = shown.get_attribute("data-webhook-id")
+        added.append(ok_id)
+        secret = find(driver, "webhook-secret").text
+        _, ok, _ = request(port, "GET", f"/api/webhooks/{ok_id}", headers=ORGANIZER)
+        check("adding an endpoint shows its secret, the one the API reads, with how to check a signature",
+              secret.startswith("whsec_") and secret == ok["secret"] and ok["url"] == f"{hook}/ok" and ok["events"] == ["booking.confirmed"]
+              and "Boxoffice-Signature: t=<unix seconds>,v1=<hex>" in shown.text and "HMAC-SHA256" in shown.text and "Store it now" in shown.text,
+              (secret, ok, shown.text))
+        shown = add_endpoint(driver, f"{hook}/down", ["booking.confirmed", "event.sold_out"])
+        down_id = shown.get_attribute("data-webhook-id")
+        added.append(down_id)
+        down_secret = find(driver, "webhook-secret").text
+        _, down, _ = request(port, "GET", f"/api/webhooks/{down_id}", headers=ORGANIZER)
+        check("... and a second one, with two topics", down_secret == down["secret"] and down["events"] == ["booking.confirmed", "event.sold_out"],
+              (down_secret, down))
+        peek(driver, "organizer-webhook-added.png")
+        _, listed, _ = request(port, "GET", "/api/webhooks", headers=ORGANIZER)
+        cards = lambda d: [card.get_attribute("data-webhook-id") for card in d.find_elements(By.CSS_SELECTOR, "[data-testid='webhook']")]
+        check("both are listed, newest first, with their topics", wait(driver, lambda d: cards(d) == [down_id, ok_id])
+              and [w["id"] for w in listed["webhooks"]] == [ok_id, down_id]
+              and webhook_card(driver, down_id).find_element(By.CSS_SELECTOR, "[data-testid='webhook-topics']").text.split() == down["events"],
+              (cards(driver), listed))
+        check("... each with no deliveries yet", wait(driver, lambda d: all("No deliveries yet" in webhook_card(d, each).find_element(
+            By.CSS_SELECTOR, "[data-testid='deliveries']").text for each in (ok_id, down_id))))
+        webhook_card(driver, ok_id).find_element(By.CSS_SELECTOR, "[data-testid='webhook-show-secret']").click()
+        check("Show secret shows an endpoint's secret, as the API reads it", wait(driver, lambda d: webhook_card(d, ok_id).find_elements(
+            By.CSS_SELECTOR, "[data-testid='webhook-secret']")) and webhook_card(driver, ok_id).find_element(
+            By.CSS_SELECTOR, "[data-testid='webhook-secret']").text == ok["secret"])
+
+        event = door_event(port, "Webhook Night")
+        booking_id = paid_now(port, event, seat_ids=[event["first_seat_id"]])
+        check("a paid booking is delivered to /ok: the page lists it delivered, after one attempt",
+              wait(driver, lambda d: [(s, n) for _, s, n in listed_deliveries(d, ok_id)] == [("delivered", 1)], 15), listed_deliveries(driver, ok_id))
+        (ok_delivery, _, _), = listed_deliveries(driver, ok_id)
+        answer = webhook_card(driver, ok_id).find_element(By.CSS_SELECTOR, "[data-testid='delivery-answer']")
+        check("... its last answer HTTP 200", answer.get_attribute("data-status-code") == "200" and answer.text == "HTTP 200", answer.text)
+        got = receiver.got("/ok")
+        check("the receiver got it once, for that booking, signed with the secret shown",
+              len(got) == 1 and json.loads(got[0]["body"])["booking"]["id"] == booking_id and signed_with(secret, got[0])
+              and got[0]["headers"]["Boxoffice-Topic"] == "booking.confirmed", [r["headers"] for r in got])
+        detail = open_delivery(driver, ok_id, ok_delivery)
+        (api_ok,) = api_deliveries(port, ok_id)
+        body = json.loads(detail.find_element(By.CSS_SELECTOR, "[data-testid='delivery-body']").text)
+        check("Details shows its attempt (1, HTTP 200) and the JSON sent, as the API lists them",
+              attempts_shown(driver, ok_id, ok_delivery) == [("1", "200", a["detail"], str(a["milliseconds"])) for a in api_ok["attempt_log"]]
+              and body == json.loads(api_ok["body"]) == json.loads(got[0]["body"]) and api_ok["notice_id"] in detail.text,
+              (attempts_shown(driver, ok_id, ok_delivery), body))
+
+        check("the delivery to /down is parked once its retry window passed",
+              wait(driver, lambda d: [s for _, s, _ in listed_deliveries(d, down_id)] == ["parked"], 15), listed_deliveries(driver, down_id))
+        (api_down,) = api_deliveries(port, down_id)
+        down_delivery = api_down["id"]
+        open_delivery(driver, down_id, down_delivery)
+        shown_attempts = attempts_shown(driver, down_id, down_delivery)
+        check("... after several attempts, each answered 503, as the page and the API both say",
+              listed_deliveries(driver, down_id) == as_listed([api_down]) and api_down["attempts"] >= 3
+              and [(n, code) for n, code, _, _ in shown_attempts] == [(str(a["number"]), "503") for a in api_down["attempt_log"]]
+              and len(receiver.got("/down", 503)) == api_down["attempts"], (shown_attempts, api_down["attempts"]))
+        check("... the row says HTTP 503 and offers Resend", webhook_card(driver, down_id).find_element(
+            By.CSS_SELECTOR, "[data-testid='delivery-answer']").text == "HTTP 503"
+            and webhook_card(driver, down_id).find_elements(By.CSS_SELECTOR, "[data-testid='delivery-resend']"))
+        peek(driver, "organizer-webhooks.png")
+
+        receiver.down = False
+        driver.execute_script(WATCH_STATUSES, webhook_card(driver, down_id).find_element(By.CSS_SELECTOR, "[data-testid='deliveries']"), down_delivery)
+        webhook_card(driver, down_id).find_element(By.CSS_SELECTOR, "[data-testid='delivery-resend']").click()
+        check("Resend turns the row pending, then delivered once the receiver is back",
+              wait(driver, lambda d: driver.execute_script("return window.__statuses") == ["parked", "pending", "delivered"], 15),
+              driver.execute_script("return window.__statuses"))
+        (api_down,) = api_deliveries(port, down_id)
+        check("... as the API says: delivered, one attempt more, the last one 200; the receiver got it signed",
+              api_down["status"] == "delivered" and api_down["attempt_log"][-1]["status_code"] == 200
+              and len(receiver.got("/down", 200)) == 1 and signed_with(down_secret, receiver.got("/down", 200)[0])
+              and wait(driver, lambda d: listed_deliveries(d, down_id) == as_listed([api_down])), (api_down, listed_deliveries(driver, down_id)))
+        check("... and the open delivery shows its new attempt, HTTP 200",
+              wait(driver, lambda d: [code for _, code, _, _ in attempts_shown(d, down_id, down_delivery)][-1:] == ["200"]),
+              attempts_shown(driver, down_id, down_delivery))
+
+        status_filter = Select(webhook_card(driver, down_id).find_element(By.CSS_SELECTOR, "[data-testid='deliveries-status']"))
+        table = lambda d: webhook_card(d, down_id).find_element(By.CSS_SELECTOR, "[data-testid='deliveries']")
+        for status, count in (("parked", 0), ("pending", 0), ("delivered", 1), ("", 1)):
+            status_filter.select_by_value(status)
+            check(f"the status filter {status or 'all'} lists what the API lists ({count})", wait(driver, lambda d: table(d).get_attribute("data-filter") == status
+                  and listed_deliveries(d, down_id) == as_listed(api_deliveries(port, down_id, status))) and len(listed_deliveries(driver, down_id)) == count
+                  and (count or f"No {status} deliveries." in table(driver).text), (listed_deliveries(driver, down_id), table(driver).text))
+
+        webhook_card(driver, down_id).find_element(By.CSS_SELECTOR, "[data-testid='webhook-delete']").click()
+        ask = webhook_card(driver, down_id).find_element(By.CSS_SELECTOR, "[data-testid='webhook-delete-ask']")
+        check("Delete asks first, naming the endpoint", ask.is_displayed() and f"{hook}/down" in ask.text and "cannot be undone" in ask.text, ask.text)
+        ask.find_element(By.CSS_SELECTOR, "[data-testid='webhook-delete-confirm']").click()
+        check("... then the endpoint is gone from the page and from the API",
+              wait(driver, lambda d: cards(d) == [ok_id] and f"{hook}/down" in find(d, "webhook-deleted").text)
+              and request(port, "GET", f"/api/webhooks/{down_id}", headers=ORGANIZER)[0] == 404
+              and [w["id"] for w in request(port, "GET", "/api/webhooks", headers=ORGANIZER)[1]["webhooks"]] == [ok_id], cards(driver))
+        added.remove(down_id)
+
+        for index in range(21):  # the hall's 14 other seats, then standing tickets
+            paid_now(port, event, seat_ids=[event["first_seat_id"] + 1 + index] if index < 14 else ())
+        check("21 more paid bookings: the page lists the newest 20, all delivered, with Load more",
+              wait(driver, lambda d: len(listed_deliveries(d, ok_id)) == 20 and all(s == "delivered" for _, s, _ in listed_deliveries(d, ok_id)), 20)
+              and webhook_card(driver, ok_id).find_element(By.CSS_SELECTOR, "[data-testid='deliveries-more']").is_displayed(),
+              listed_deliveries(driver, ok_id)[:2])
+        webhook_card(driver, ok_id).find_element(By.CSS_SELECTOR, "[data-testid='deliveries-more']").click()
+        everything = api_deliveries(port, ok_id)
+        check("Load more adds the last 2 (the first delivery last) and goes away; the page lists what the API lists",
+              wait(driver, lambda d: listed_deliveries(d, ok_id) == as_listed(everything))
+              and not webhook_card(driver, ok_id).find_element(By.CSS_SELECTOR, "[data-testid='deliveries-more']").is_displayed()
+              and everything[-1]["id"] == ok_delivery and len(everything) == 22, (len(listed_deliveries(driver, ok_id)), len(everything)))
+        open_delivery(driver, ok_id, ok_delivery)
+        driver.execute_script("arguments[0].textContent = ''", find(driver, "webhooks-refreshed"))
+        find(driver, "webhooks-refresh").click()
+        check("Refresh reads them again: all 22 still listed, the oldest (past the first page) still open",
+              wait(driver, lambda d: find(d, "webhooks-refreshed").text)
+              and wait(driver, lambda d: listed_deliveries(d, ok_id) == as_listed(api_deliveries(port, ok_id)))
+              and webhook_card(driver, ok_id).find_element(By.CSS_SELECTOR, f"tr.delivery-detail[data-delivery-id='{ok_delivery}']").is_displayed(),
+              len(listed_deliveries(driver, ok_id)))
+        errors = console_errors(driver)
+        check("the webhooks page logs no errors", not errors, errors)
+    finally:
+        driver.quit()
+        for webhook_id in added:
+            request(port, "DELETE", f"/api/webhooks/{webhook_id}", headers=ORGANIZER)
+        receiver.close()
+
+
 PEEKS = os.environ.get("BOXOFFICE_PEEKS")
 
 
@@ -1868,7 +2158,7 @@ def main():
     data_dir = tempfile.mkdtemp(prefix="boxoffice-browser-")
     subprocess.run([BINARY, "organizer", "add", ORGANIZER_EMAIL, "--data-dir", data_dir], check=True, capture_output=True,
                    env=dict(os.environ, BOXOFFICE_ORGANIZER_PASSWORD=ORGANIZER_PASSWORD))
-    server = Server(BINARY, data_dir, env={"BOXOFFICE_ORGANIZER_TOKEN": TOKEN, "BOXOFFICE_PUBLIC_DIR": os.path.join(ROOT, "public")})
+    server = Server(BINARY, data_dir, env={"BOXOFFICE_ORGANIZER_TOKEN": TOKEN, "BOXOFFICE_PUBLIC_DIR": os.path.join(ROOT, "public")}, args=WEBHOOK_FLAGS)
     base = f"http://127.0.0.1:{server.port}"
     chosen = {name.strip() for name in os.environ.get("BROWSER_TESTS", "").split(",") if name.strip()}
     try:
@@ -1876,7 +2166,7 @@ def main():
                          best_available_seats, waiting_room, big_hall_stays_usable, tickets_page_shows_scannable_codes, scanner_reads_the_camera,
                          scanners_offline_conflict, organizer_watches_the_doors, organizer_signs_in_from_the_header, orders_are_searched,
                          refund_one_ticket_kept_off_sale, customer_cancels_before_the_cutoff, sales_charts_match_the_api,
-                         organizer_edits_and_publishes, organizer_cancels_an_event, buyers_csv_is_downloaded):
+                         organizer_edits_and_publishes, organizer_cancels_an_event, buyers_csv_is_downloaded, webhooks_are_listed_and_resent):
             if chosen and scenario.__name__ not in chosen:
                 continue
             print(f"-- {scenario.__name__.replace('_', ' ')}", flush=True)

@@ -208,3 +208,28 @@ export const payment = (bookingId, token) => orNull(() => api(`/api/payments/${b
 export const refund = (id, body, key, token) => api(`/api/bookings/${id}/refund`, { method: "POST", body, token, headers: { "Idempotency-Key": key } });
 /** The owner cancels a paid booking before its event's cutoff, for a refund of all of it. */
 export const cancelBooking = (id, key) => api(`/api/bookings/${id}/cancel`, { method: "POST", headers: { "Idempotency-Key": key } });
+
+// Webhooks (organizer): endpoints that get signed notices, and each endpoint's deliveries.
+
+/** The topics an endpoint may ask for. */
+export const webhookTopics = ["booking.confirmed", "booking.refunded", "checkin.admitted", "event.sold_out", "event.cancelled"];
+/** Registers an endpoint: { url, events: [topic] } → { id, url, events, secret, created_by, created_at } (422 refused,
+ * its detail saying why: the URL, its address or the topics). */
+export const addWebhook = (body, token) => api("/api/webhooks", { method: "POST", body, token });
+/** The endpoints, without their secrets: { webhooks: [{ id, url, events, created_by, created_at }] }. */
+export const webhooks = (token) => api("/api/webhooks", { token, cache: "no-store" });
+/** One endpoint with its secret. */
+export const webhook = (id, token) => api(`/api/webhooks/${encodeURIComponent(id)}`, { token, cache: "no-store" });
+export const deleteWebhook = (id, token) => api(`/api/webhooks/${encodeURIComponent(id)}`, { method: "DELETE", token });
+/** A page of an endpoint's deliveries, newest first: `query` has status (pending, delivered or parked), limit (1-100)
+ * and before (the `next` of the page before); answers { deliveries: [{ id, notice_id, topic, status, attempts,
+ * created_at, next_attempt_at?, retry_until, delivered_at?, body, attempt_log: [{ number, at, status_code?, detail,
+ * milliseconds }] }], next } (next null on the last page). */
+export const webhookDeliveries = (id, query, token) => {
+  const search = Object.entries(query).filter(([, value]) => value !== "" && value != null)
+    .map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join("&");
+  return api(`/api/webhooks/${encodeURIComponent(id)}/deliveries${search ? `?${search}` : ""}`, { token, cache: "no-store" });
+};
+/** Sends a delivery again (202): it is pending once more, with a new retry window; answers the delivery. */
+export const resendDelivery = (id, delivery, token) =>
+  api(`/api/webhooks/${encodeURIComponent(id)}/deliveries/${encodeURIComponent(delivery)}/resend`, { method: "POST", token });

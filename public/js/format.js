@@ -13,6 +13,11 @@ export function dateTime(iso) {
   return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 }
 
+/** A moment to the second, for what happens seconds apart (a webhook's attempts). */
+export function dateTimeSeconds(iso) {
+  return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" });
+}
+
 /** Seconds left → "4:05"; from an hour "1:04:05", from a day "2 d 1:04:05". */
 export function clock(seconds) {
   const s = Math.max(0, Math.ceil(seconds));

@@ -11,6 +11,7 @@ import { renderWallet } from "./views/wallet.js";
 import { renderOrganizer } from "./views/organizer.js";
 import { renderTickets } from "./views/tickets.js";
 import { renderScanner } from "./views/scanner.js";
+import { renderWebhooks } from "./views/webhooks.js";
 
 // Behind the gateway with several booking instances, this cookie sends the page's seat map reads and its live
 // socket to the same instance, so the map's versions and the socket's deltas line up (deploy/nginx.conf).
@@ -32,6 +33,7 @@ const routes = [
   { pattern: /^#\/scan\/(\d+)$/, nav: "organizer", render: renderScanner },
   { pattern: /^#\/wallet$/, nav: "wallet", render: renderWallet },
   { pattern: /^#\/organizer$/, nav: "organizer", render: renderOrganizer },
+  { pattern: /^#\/organizer\/webhooks$/, nav: "organizer", render: renderWebhooks },
 ];
 
 async function route() {

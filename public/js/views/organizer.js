@@ -1,6 +1,6 @@
 // The organizer's page: create an event (or a draft) from a compact layout, watch any event's sales live, edit,
 // publish or cancel it, export its buyers, chart its sales, search its orders and refund them, and run its waiting room
-// and door.
+// and door. The webhooks are a section of their own (webhooks.js), linked from the top.
 
 import * as api from "../api.js";
 import { EventFeed } from "../eventfeed.js";
@@ -9,6 +9,7 @@ import { SeatMapView } from "../seatmap.js";
 import { SOLD } from "../seatmodel.js";
 import { CheckinFeed } from "../checkinfeed.js";
 import { organizerAccess } from "./organizeraccess.js";
+import { organizerNav } from "./organizernav.js";
 import { ordersCard } from "./orders.js";
 import { eventAdmin } from "./eventadmin.js";
 import { salesCharts } from "./salescharts.js";
@@ -37,7 +38,7 @@ function tomorrowEvening() {
 }
 
 export async function renderOrganizer(root, { live }) {
-  root.append(h("h1", {}, "Organizer"));
+  root.append(h("h1", {}, "Organizer"), organizerNav("#/organizer"));
   // A pasted token changes what the door, the orders and the charts may show, and which events are listed (drafts too).
   const access = organizerAccess(() => {
     const eventId = doorEvent;
