@@ -175,6 +175,7 @@ def two_instances(work):
     waiting_room(a, b, url)
     door(a, b, url)
     refunds_on_both(a, b, url)
+    prices_on_both(a, b)
     check("both instances stop cleanly", [a.stop(), b.stop()] == [0, 0])
 
 
@@ -258,6 +259,26 @@ def door(a, b, url):
           all(sorted(pair) == ["admitted", "already_checked_in"] for pair in per_ticket), [pair for pair in per_ticket if sorted(pair) != ["admitted", "already_checked_in"]][:3])
     stored = psql(url, f"SELECT count(*), count(DISTINCT ticket_id) FROM checkins WHERE event_id = {event['id']}")
     check("... and the database holds one check-in per ticket", stored == [["50", "50"]], stored)
+
+
+def prices_on_both(a, b):
+    """A price changed on one instance is the price the other charges, once it has read the change (within 1 s)."""
+    organizer = {"Authorization": f"Bearer {TOKEN}"}
+    event, _ = create_shared_event(a, b, {
+        "title": "New prices", "venue": "Hall", "starts_at": "2030-01-01T20:00:00Z",
+        "categories": [{"id": "std", "price_minor": 1000}],
+        "seat_map": {"sections": [{"name": "Floor", "rows": [{"rows": "A", "seats": "1-5", "category": "std"}]}]},
+    })
+    status, _, _ = request(a.port, "PATCH", f"/api/events/{event['id']}", {"categories": [{"id": "std", "price_minor": 1800}]}, organizer)
+    started = time.time()
+    price = lambda: request(b.port, "GET", f"/api/events/{event['id']}")[1]["categories"][0]["price_minor"]
+    while price() != 1800 and time.time() - started < 5:
+        time.sleep(0.02)
+    check(f"a price changed on one instance shows on the other ({(time.time() - started) * 1000:.0f} ms)", status == 200 and price() == 1800, status)
+    _, hold, _ = request(b.port, "POST", "/api/book/safe", {"seat_id": event["first_seat_id"]}, guest(b.port))
+    check("... and a hold there costs it", hold.get("amount_minor") == 1800, hold)
+    status, _, _ = request(a.port, "PATCH", f"/api/events/{event['id']}", {"categories": [{"id": "std", "price_minor": 500}]}, organizer)
+    check("... after which the price stays: a seat of it is held on the other instance (409)", status == 409, status)
 
 
 def refunds_on_both(a, b, url):

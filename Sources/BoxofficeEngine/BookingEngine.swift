@@ -170,6 +170,20 @@ public final class BookingEngine: HoldPath {
         return event
     }
 
+    /// Changes prices of an event's categories and pools that have nothing held or sold, between two of its batches, so
+    /// that no hold is written at a price the event no longer has, and every hold after it is priced anew.
+    /// - Returns: the event with its new prices.
+    /// - Throws: ``DomainError/invalid(_:)`` for an unknown category or pool or a price out of range;
+    ///   ``DomainError/eventStateConflict(_:_:)`` for a cancelled event, or a category or pool with something held or sold.
+    public func reprice(_ id: EventID, _ edit: PriceEdit) async throws -> Event {
+        let engine = try engine(for: id)
+        let event = engine.snapshot.event
+        guard event.details.status != .cancelled else { throw Self.cancelled(event.details, id) }
+        guard !edit.isEmpty else { return event }
+        try edit.check(against: event)
+        return try await engine.betweenBatches { [store] in try await store.reprice(engine.snapshot.event, edit) }
+    }
+
     /// Publishes a draft, or calls an event off; a cancelled event stays cancelled. Publishing a published event, or
     /// cancelling a cancelled one, changes nothing.
     /// - Returns: the event as it is now.

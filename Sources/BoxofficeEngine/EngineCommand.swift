@@ -23,6 +23,9 @@ enum EngineCommand {
     case refresh
     /// Read the state again from the database, because another process inserted claims (see ``EventEngine/followNewClaims()``).
     case follow
+    /// Run a write of the event's own between two batches, read the state again, then call what the write returned (its
+    /// answer to its caller).
+    case exclusive(@Sendable () async -> @Sendable () -> Void)
 }
 
 /// What settling a payment's outcome did.

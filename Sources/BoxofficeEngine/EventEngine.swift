@@ -179,6 +179,22 @@ public actor EventEngine {
         try await withCheckedThrowingContinuation { submit(.recordCommitted(booking, $0)) }
     }
 
+    /// Runs `work` — a write of this event's own, such as new prices — between two batches: no hold decided before it is
+    /// written after it, and every hold decided after it sees its effect (the state is read again first; the caller is
+    /// answered once the snapshot shows it).
+    public nonisolated func betweenBatches<Value: Sendable>(_ work: @escaping @Sendable () async throws -> Value) async throws -> Value {
+        try await withCheckedThrowingContinuation { continuation in
+            submit(.exclusive {
+                do {
+                    let value = try await work()
+                    return { continuation.resume(returning: value) }
+                } catch {
+                    return { continuation.resume(throwing: error) }
+                }
+            })
+        }
+    }
+
     /// Reads the state again from the database soon, because another process changed it; several calls
     /// before the next batch cost one read.
     public func refresh() {
@@ -218,6 +234,13 @@ public actor EventEngine {
     /// Decides a batch directly on the state (copying it per batch would cost O(active holds)), writes it,
     /// and undoes in memory whatever the database did not take.
     private func process(_ batch: [EngineCommand]) async {
+        var answers: [@Sendable () -> Void] = []
+        for command in batch {
+            guard case .exclusive(let work) = command else { continue }
+            answers.append(await work())
+            needsReload = true
+        }
+        defer { answers.forEach { $0() } }
         if batch.contains(where: { if case .refresh = $0 { true } else { false } }) {
             refreshQueued = false
             needsReload = true
@@ -282,7 +305,7 @@ public actor EventEngine {
             case .recordCommitted(let booking, let reply):
                 state.recordCommitted(booking)
                 committed.append((booking, reply))
-            case .refresh, .follow:
+            case .refresh, .follow, .exclusive:
                 continue
             }
         }

@@ -99,5 +99,6 @@ public enum SQLiteBookingSchema {
         Migration(version: 16, name: "tickets: events' signing keys, new secrets, check-ins, door staff", statements: SQLiteTicketTables.schema),
         Migration(version: 17, name: "back office: refunds and their tickets, bookings' histories, events' status and cancellation, customers' cancellation cutoff", statements: SQLiteBackOfficeTables.schema),
         Migration(version: 18, name: "webhooks: notices waiting to be sent out, endpoints, deliveries and their attempts", statements: SQLiteWebhookTables.schema),
+        Migration(version: 19, name: "prices of categories changed after the event was made", statements: ["ALTER TABLE events ADD COLUMN category_prices TEXT"]),
     ]
 }

@@ -14,10 +14,15 @@ extension SQLiteBookingStore {
     }
 
     public func loadInventory(of event: Event) async throws -> EventInventory {
-        // Its details as they are now (an organizer may have changed them); its layout never changes.
+        // Its details and prices as they are now (an organizer may have changed them); its seat map never changes.
         var event = event
         if let row = try await database.read("SELECT * FROM events WHERE id = ?", [ColumnCoding.int(event.id.rawValue)]).first {
             event.details = Self.details(from: row)
+            var pools: [PoolID: Int64] = [:]
+            for pool in try await database.read("SELECT id, price_minor FROM ga_pools WHERE event_id = ?", [ColumnCoding.int(event.id.rawValue)]) {
+                pools[PoolID(rawValue: Int64(pool.column("id")?.integer ?? 0))] = Int64(pool.column("price_minor")?.integer ?? 0)
+            }
+            event = StoredPrices.apply(row.column("category_prices")?.string, pools: pools, to: event)
         }
         return try await inventory(of: event)
     }
@@ -93,7 +98,7 @@ extension SQLiteBookingStore {
             )
         }
         return Event(
-            id: id, details: details, categories: layout.priceCategories, seatMap: layout.seatMap,
+            id: id, details: details, categories: StoredPrices.apply(row.column("category_prices")?.string, to: layout.priceCategories), seatMap: layout.seatMap,
             firstSeatID: SeatID(rawValue: Int64(row.column("first_seat_id")?.integer ?? 1)), gaPools: pools
         )
     }

@@ -33,6 +33,7 @@ final class ScriptedStore: BookingStore {
     func createEventsIfEmpty(_ drafts: [EventDraft]) async throws -> [Event] { [] }
     func updateEvent(_ id: EventID, details: EventDetails) async throws -> Bool { id == event.id }
     func setEventStatus(_ id: EventID, to status: EventStatus) async throws -> Bool { id == event.id }
+    func reprice(_ event: Event, _ edit: PriceEdit) async throws -> Event { try edit.applied(to: event, claimed: [], counts: [:]) }
     func loadInventory(of id: EventID) async throws -> EventInventory? { id == event.id ? try await loadInventory(of: event) : nil }
     func loadInventories() async throws -> [EventInventory] { [EventInventory(newEvent: event)] }
     func eventCount() async throws -> Int { 1 }

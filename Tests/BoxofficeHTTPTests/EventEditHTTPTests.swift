@@ -86,12 +86,13 @@ struct EventEditHTTPTests {
             let refused = try await client.send(.post, "/api/book/safe", json: #"{"seat_id": \#(seat)}"#, headers: try await client.guest().headers)
             #expect(refused.status == .conflict, "\(refused.text)")
 
-            for bad in [#"{"sales_end": "2029-01-01T00:00:00Z"}"#, #"{"cancellation_cutoff": "2031-02-01T00:00:00Z"}"#, #"{"title": ""}"#, #"{"hold_ttl_seconds": 0}"#, #"{"seat_map": {"sections": []}}"#, #"{"categories": []}"#] {
+            for bad in [#"{"sales_end": "2029-01-01T00:00:00Z"}"#, #"{"cancellation_cutoff": "2031-02-01T00:00:00Z"}"#, #"{"title": ""}"#, #"{"hold_ttl_seconds": 0}"#, #"{"seat_map": {"sections": []}}"#, #"{"categories": [{"id": "vip", "price_minor": 5}]}"#, #"{"categories": [{"id": "std", "price_minor": -1}]}"#, #"{"ga_pools": [{"id": 999999, "price_minor": 5}]}"#] {
                 let answer = try await client.send(.patch, path, json: bad, headers: client.organizer)
                 #expect(answer.status == .unprocessableContent, "\(bad): \(answer.text)")
             }
             #expect(try await client.send(.patch, path, json: "{", headers: client.organizer).status == .badRequest)
             #expect(try await client.send(.patch, path, json: #"{"title": 5}"#, headers: client.organizer).status == .badRequest)
+            #expect(try await client.send(.patch, path, json: #"{"categories": [{"id": "std", "name": "Renamed", "price_minor": 5}]}"#, headers: client.organizer).status == .badRequest)
             #expect(try await client.send(.patch, "/api/events/424242", json: "{}", headers: client.organizer).status == .notFound)
             #expect(try await client.send(.patch, path, json: #"{"title": "Mine"}"#, headers: try await client.guest().headers).status == .forbidden)
             #expect(try await client.send(.get, path).object["title"] as? String == "Moved night", "refusals changed nothing")
@@ -99,6 +100,48 @@ struct EventEditHTTPTests {
             let uncapped = try #require(try await client.send(.post, "/api/events", json: Self.event(cap: #", "max_tickets_per_customer": null"#), headers: client.organizer).object["id"] as? Int)
             let capped = try await client.send(.patch, "/api/events/\(uncapped)", json: #"{"max_tickets_per_customer": 4}"#, headers: client.organizer)
             #expect(capped.status == .conflict && capped.object["type"] as? String == "https://boxoffice.dev/problems/event-state-conflict", "\(capped.text)")
+        }
+    }
+
+    @Test("prices change while nothing of a category or pool is held or sold; after that they stay, and holds cost the new price", arguments: TestBackend.all)
+    func prices(backend: TestBackend) async throws {
+        let server = try await TestServer.make(backend)
+        defer { server.remove() }
+        try await server.run { client in
+            let json = Self.event().replacingOccurrences(
+                of: #""seat_map":"#, with: #""ga_pools": [{"name": "Standing", "price_minor": 500, "capacity": 10}], "seat_map":"#
+            )
+            let created = try await client.send(.post, "/api/events", json: json, headers: client.organizer).object
+            let id = try #require(created["id"] as? Int)
+            let seat = try #require(created["first_seat_id"] as? Int)
+            let pool = try #require((created["ga_pools"] as? [[String: Any]])?.first?["id"] as? Int)
+            let path = "/api/events/\(id)"
+            func prices(_ event: [String: Any]) -> (Int?, Int?) {
+                ((event["categories"] as? [[String: Any]])?.first?["price_minor"] as? Int, (event["ga_pools"] as? [[String: Any]])?.first?["price_minor"] as? Int)
+            }
+
+            let raised = try await client.send(
+                .patch, path, json: #"{"categories": [{"id": "std", "price_minor": 1500}], "ga_pools": [{"id": \#(pool), "price_minor": 700}]}"#, headers: client.organizer
+            )
+            #expect(raised.status == .ok && prices(raised.object) == (1500, 700), "\(raised.text)")
+            #expect(prices(try await client.send(.get, path).object) == (1500, 700))
+            let buyer = try await client.guest().headers
+            let held = try await client.send(.post, "/api/book/safe", json: #"{"seat_id": \#(seat)}"#, headers: buyer)
+            #expect(held.object["amount_minor"] as? Int == 1500, "a hold after the change costs the new price: \(held.text)")
+
+            // A seat of the category is held: its price stays, and the whole edit is refused (its title too).
+            let refused = try await client.send(.patch, path, json: #"{"title": "Dearer", "categories": [{"id": "std", "price_minor": 2000}]}"#, headers: client.organizer)
+            #expect(refused.status == .conflict && (refused.object["detail"] as? String ?? "").contains("held or sold"), "\(refused.text)")
+            let after = try await client.send(.get, path).object
+            #expect(prices(after) == (1500, 700) && after["title"] as? String == "Draft night", "refused edits change nothing: \(after)")
+            #expect(try await client.send(.patch, path, json: #"{"categories": [{"id": "std", "price_minor": 1500}]}"#, headers: client.organizer).status == .ok, "the same price is no change")
+
+            // The pool, once a ticket of it is held, keeps its price too.
+            let placed = try await client.send(.post, "/api/bookings", json: #"{"event_id": \#(id), "ga": [{"pool_id": \#(pool), "quantity": 1}]}"#, headers: buyer)
+            #expect(placed.status == .created && placed.object["amount_minor"] as? Int == 700, "\(placed.text)")
+            let pooled = try await client.send(.patch, path, json: #"{"ga_pools": [{"id": \#(pool), "price_minor": 900}]}"#, headers: client.organizer)
+            #expect(pooled.status == .conflict, "\(pooled.text)")
+            #expect(try await client.send(.patch, path, json: #"{"categories": [{"id": "std", "price_minor": 1}]}"#, headers: try await client.guest().headers).status == .forbidden)
         }
     }
 

@@ -116,7 +116,8 @@ public struct EventDraft: Sendable, Hashable {
         return checked
     }
 
-    private static func checkPrice(_ price: Int64, of owner: String) throws(DomainError) {
+    /// A price is 0 to 100,000,000 minor units, at creation and when it is changed.
+    static func checkPrice(_ price: Int64, of owner: String) throws(DomainError) {
         guard price >= 0, price <= 100_000_000 else {
             throw .invalid("The price of \(owner) must be between 0 and 100000000 minor units.")
         }

@@ -18,6 +18,12 @@ public protocol BookingStore: Sendable {
     /// - Returns: false when there is no such event, or it was cancelled.
     func updateEvent(_ id: EventID, details: EventDetails) async throws -> Bool
 
+    /// Changes prices of an event's categories and pools that have nothing held or sold, and tells the other processes
+    /// sharing the database.
+    /// - Returns: the event with its new prices.
+    /// - Throws: ``DomainError`` for an unknown category or pool, a price out of range, or one with something held or sold.
+    func reprice(_ event: Event, _ edit: PriceEdit) async throws -> Event
+
     /// Changes an event's status unless it was cancelled, and tells the other processes sharing the database.
     /// - Returns: false when there is no such event, or it was cancelled.
     func setEventStatus(_ id: EventID, to status: EventStatus) async throws -> Bool

@@ -53,6 +53,10 @@ struct EventController {
     private func update(_ request: Request, context: BoxofficeRequestContext) async throws -> EventBody {
         _ = try context.requireOrganizer()
         let body = try await request.decodeJSON(UpdateEventRequest.self, limit: context.bodyLimit)
+        let event = try snapshot(context).event
+        // The details are checked before new prices are written, so a refused edit changes nothing.
+        _ = try body.applied(to: event.details).validated()
+        _ = try await engine.reprice(event.id, body.prices)
         return try await edited(context) { details throws(DomainError) in try body.applied(to: details) }
     }
 

@@ -1,9 +1,34 @@
 import BoxofficeDomain
 import Foundation
 
-/// `PATCH /api/events/{id}`: the facts to change; a field left out stays as it is, `null` clears a nullable one. The
-/// seat map, the price categories and the pools are not changed here.
+/// `PATCH /api/events/{id}`: the facts to change; a field left out stays as it is, `null` clears a nullable one.
+/// `categories` and `ga_pools` change prices only (`[{"id", "price_minor"}]`); the seat map is not changed here.
 struct UpdateEventRequest: Decodable {
+    /// A category's or pool's new price: its id and `price_minor`, nothing else.
+    struct PriceChange<ID: Decodable & Sendable>: Decodable {
+        let id: ID
+        let priceMinor: Int64
+
+        private struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: Key.self)
+            if let other = container.allKeys.first(where: { !["id", "price_minor", "priceMinor"].contains($0.stringValue) }) {
+                throw DecodingError.dataCorruptedError(
+                    forKey: other, in: container, debugDescription: "only a price can change after the event is made: give id and price_minor"
+                )
+            }
+            id = try container.decode(ID.self, forKey: Key(stringValue: "id"))
+            let price = container.contains(Key(stringValue: "price_minor")) ? Key(stringValue: "price_minor") : Key(stringValue: "priceMinor")
+            priceMinor = try container.decode(Int64.self, forKey: price)
+        }
+    }
+
     let title: String?
     let description: String?
     let venue: String?
@@ -15,9 +40,10 @@ struct UpdateEventRequest: Decodable {
     let maxTicketsPerCustomer: Setting<Int>
     let heldPerAddress: Setting<Int>
     let cancellationCutoff: Setting<Date>
-    /// The layout's members the body names (`seat_map`, `categories`, `ga_pools`), only to be refused: the layout and
-    /// prices stay as the event was made.
-    let layoutMembers: [String]
+    /// Whether the body names the seat map, only to be refused: it stays as the event was made.
+    let namesSeatMap: Bool
+    /// New prices of categories (by key) and pools.
+    let prices: PriceEdit
 
     private enum CodingKeys: String, CodingKey {
         case title, description, venue, startsAt, salesStart, salesEnd, holdTtlSeconds, maxTicketsPerBooking, maxTicketsPerCustomer
@@ -37,13 +63,19 @@ struct UpdateEventRequest: Decodable {
         maxTicketsPerCustomer = try container.decode(Setting<Int>.self, forKey: .maxTicketsPerCustomer)
         heldPerAddress = try container.decode(Setting<Int>.self, forKey: .heldPerAddress)
         cancellationCutoff = try container.decode(Setting<Date>.self, forKey: .cancellationCutoff)
-        layoutMembers = [(CodingKeys.seatMap, "seat_map"), (.categories, "categories"), (.gaPools, "ga_pools")].filter { container.contains($0.0) }.map(\.1)
+        namesSeatMap = container.contains(.seatMap)
+        let categories = try container.decodeIfPresent([PriceChange<String>].self, forKey: .categories) ?? []
+        let pools = try container.decodeIfPresent([PriceChange<Int64>].self, forKey: .gaPools) ?? []
+        prices = PriceEdit(
+            categories: Dictionary(categories.map { ($0.id, $0.priceMinor) }, uniquingKeysWith: { _, last in last }),
+            pools: Dictionary(pools.map { (PoolID(rawValue: $0.id), $0.priceMinor) }, uniquingKeysWith: { _, last in last })
+        )
     }
 
     /// The event's details with this edit applied (checked by the engine as at creation).
     func applied(to details: EventDetails) throws(DomainError) -> EventDetails {
-        if let name = layoutMembers.first {
-            throw .invalid("\(name) cannot be changed after the event is made: the seat map, price categories and pools stay.")
+        if namesSeatMap {
+            throw .invalid("seat_map cannot be changed after the event is made; categories' and pools' prices can, while none of their tickets is held or sold.")
         }
         var details = details
         details.title = title ?? details.title
