@@ -23,7 +23,8 @@ customer cancels a booking from My bookings before the event's cutoff and sees i
 The event card and charts: the sales charts (inline SVG) show exactly what GET /api/events/{id}/stats answers for the
 same windows, bar by bar, for each range, and refresh while on sale; an event's title and cancellation cutoff are
 edited from its card (only what changed is sent), a draft saved from the create form is published from its card and
-customers then list it; an event with two paid bookings is cancelled (its title typed to confirm) and its progress
+customers then list it; a category's and a pool's prices are changed from the card (typed in major units, sent exactly
+in minor units), and once a seat is held at the new price changing it again shows the server's 409; an event with two paid bookings is cancelled (its title typed to confirm) and its progress
 followed until both are refunded; the buyers' CSV downloads as the API's export, a line per ticket.
 Webhooks: the organizer adds two endpoints on a local receiver (the secret shown is the API's; a refused URL shows the
 server's detail); a paid booking is delivered to one (HTTP 200, signed) and parked at the other (503 each attempt), which
@@ -1776,6 +1777,99 @@ def organizer_edits_and_publishes(base):
             customer.quit()
 
 
+def organizer_changes_prices(base):
+    """The edit form lists each category and pool with its price in major units; the organizer changes a category's and
+    a pool's price (sent in minor units, exactly, and only those two), and the API, the card and the form then have them;
+    a price out of range shows the server's 422. Once a seat of the category is held (at its new price), changing that
+    price again shows the server's 409 and changes nothing."""
+    port = port_of(base)
+    event = door_event(port, "Price Night")
+    pool_id = event["ga_pools"][0]["id"]
+    driver = browser()
+
+    def price_inputs(d):
+        """The category's and the pool's price fields, once the form shows them."""
+        category = d.find_elements(By.CSS_SELECTOR, "[data-testid='edit-category-price'][data-category-id='std']")
+        pool = d.find_elements(By.CSS_SELECTOR, f"[data-testid='edit-pool-price'][data-pool-id='{pool_id}']")
+        return (category[0], pool[0]) if category and pool and category[0].is_displayed() else None
+
+    def typed(field, text):
+        field.clear()
+        field.send_keys(text)
+
+    def prices_of(now):
+        return [each["price_minor"] for each in now["categories"]], [each["price_minor"] for each in now["ga_pools"]]
+
+    def card_prices(d):
+        return {(fact.get_attribute("data-kind"), fact.get_attribute("data-id")): int(fact.get_attribute("data-price-minor"))
+                for fact in d.find_elements(By.CSS_SELECTOR, "[data-testid='event-prices'] .price-fact")}
+
+    try:
+        open_event_card(driver, base, event["id"])
+        check("the card lists the prices", card_prices(driver) == {("category", "std"): 2000, ("pool", str(pool_id)): 1000}, card_prices(driver))
+        find(driver, "event-edit").click()
+        category, pool = wait(driver, price_inputs)
+        check("Edit lists the category and the pool with their prices in major units and the currency",
+              category.get_attribute("value") == "20.00" and pool.get_attribute("value") == "10.00"
+              and "Standard" in find(driver, "edit-prices").text and "Standing" in find(driver, "edit-prices").text
+              and "EUR" in find(driver, "edit-prices").text, find(driver, "edit-prices").text)
+        driver.execute_script("""
+            window.__patches = [];
+            const real = window.fetch;
+            window.fetch = (url, init = {}) => { if (init.method === 'PATCH') window.__patches.push(JSON.parse(init.body)); return real(url, init); };""")
+
+        typed(pool, "12.345")
+        find(driver, "event-save").click()
+        time.sleep(0.3)
+        check("an amount with three decimals is not taken (nothing sent)",
+              driver.execute_script("return window.__patches") == [] and not driver.execute_script("return arguments[0].checkValidity()", pool),
+              driver.execute_script("return window.__patches"))
+        typed(pool, "1000000.01")
+        _, too_dear, _ = request(port, "PATCH", f"/api/events/{event['id']}", {"ga_pools": [{"id": pool_id, "price_minor": 100000001}]}, ORGANIZER)
+        find(driver, "event-save").click()
+        check("a price out of range shows the server's 422 detail, and changes nothing",
+              too_dear["status"] == 422 and wait(driver, lambda d: too_dear["detail"] in find(d, "event-message").text)
+              and prices_of(request(port, "GET", f"/api/events/{event['id']}")[1]) == ([2000], [1000]), (too_dear, find(driver, "event-message").text))
+
+        driver.execute_script("window.__patches = []")
+        typed(category, "65.5")
+        # 0.29 * 100 is 28.999999999999996 in floating point: the amount is read from its digits.
+        typed(pool, "0.29")
+        find(driver, "event-save").click()
+        wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid='event-saved']"))
+        patches = driver.execute_script("return window.__patches")
+        _, now, _ = request(port, "GET", f"/api/events/{event['id']}")
+        check("saving sends only the two prices, in minor units, and the API has them",
+              patches == [{"categories": [{"id": "std", "price_minor": 6550}], "ga_pools": [{"id": pool_id, "price_minor": 29}]}]
+              and prices_of(now) == ([6550], [29]), (patches, prices_of(now)))
+        check("... the card shows the new prices", card_prices(driver) == {("category", "std"): 6550, ("pool", str(pool_id)): 29}
+              and "Saved: prices." in find(driver, "event-message").text, (card_prices(driver), find(driver, "event-message").text))
+        find(driver, "event-edit").click()
+        category, pool = wait(driver, price_inputs)
+        check("... and the form opens with them", (category.get_attribute("value"), pool.get_attribute("value")) == ("65.50", "0.29"),
+              (category.get_attribute("value"), pool.get_attribute("value")))
+
+        status, held, _ = request(port, "POST", "/api/book/safe", {"seat_id": event["first_seat_id"]}, guest(port))
+        check("a seat of the category is held at the new price", status == 200 and held.get("amount_minor") == 6550, (status, held))
+        driver.execute_script("window.__patches = []")
+        typed(category, "70")
+        _, refusal, _ = request(port, "PATCH", f"/api/events/{event['id']}", {"categories": [{"id": "std", "price_minor": 7000}]}, ORGANIZER)
+        find(driver, "event-save").click()
+        check("changing it again shows the server's 409 detail (the price stays)",
+              refusal["status"] == 409 and "65.50 EUR" in refusal["detail"] and wait(driver, lambda d: refusal["detail"] in find(d, "event-message").text)
+              and driver.execute_script("return window.__patches") == [{"categories": [{"id": "std", "price_minor": 7000}]}],
+              (refusal, find(driver, "event-message").text, driver.execute_script("return window.__patches")))
+        _, now, _ = request(port, "GET", f"/api/events/{event['id']}")
+        check("... and changes nothing: the API and the card keep 65.50, the form stays open",
+              prices_of(now) == ([6550], [29]) and card_prices(driver) == {("category", "std"): 6550, ("pool", str(pool_id)): 29}
+              and find(driver, "event-edit-form").is_displayed(), (prices_of(now), card_prices(driver)))
+        peek(driver, "organizer-prices.png")
+        errors = console_errors(driver)
+        check("changing prices logs no errors", not errors, errors)
+    finally:
+        driver.quit()
+
+
 def organizer_cancels_an_event(base):
     """Cancelling an event with two paid bookings from its card asks for its title first; then the refunds' progress
     shows until finished, and the API has both bookings refunded (cause: event cancelled) and the event cancelled."""
@@ -2166,7 +2260,7 @@ def main():
                          best_available_seats, waiting_room, big_hall_stays_usable, tickets_page_shows_scannable_codes, scanner_reads_the_camera,
                          scanners_offline_conflict, organizer_watches_the_doors, organizer_signs_in_from_the_header, orders_are_searched,
                          refund_one_ticket_kept_off_sale, customer_cancels_before_the_cutoff, sales_charts_match_the_api,
-                         organizer_edits_and_publishes, organizer_cancels_an_event, buyers_csv_is_downloaded, webhooks_are_listed_and_resent):
+                         organizer_edits_and_publishes, organizer_changes_prices, organizer_cancels_an_event, buyers_csv_is_downloaded, webhooks_are_listed_and_resent):
             if chosen and scenario.__name__ not in chosen:
                 continue
             print(f"-- {scenario.__name__.replace('_', ' ')}", flush=True)

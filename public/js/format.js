@@ -9,6 +9,25 @@ export function money(minor, currency = "EUR") {
   }
 }
 
+// A price as typed: at most 13 digits before the point (so the amount in minor units stays an exact integer) and two after.
+const PRICE = /^\s*(\d{1,13})(?:[.,](\d{0,2}))?\s*$/;
+/** The same rule as an input's pattern attribute. */
+export const pricePattern = "\\s*\\d{1,13}([.,]\\d{0,2})?\\s*";
+
+/** A price typed in major units ("65", "65.5", "65.50", "65,50") as exact minor units (6550), or null when it is not one
+ * (a sign, a thousands separator, a third decimal). Read from its digits, not through floating point, so "0.29" is 29. */
+export function minorOf(text) {
+  const match = PRICE.exec(text);
+  if (!match) return null;
+  return Number(match[1]) * 100 + Number((match[2] ?? "").padEnd(2, "0"));
+}
+
+/** Minor units as the amount typed for them, without a currency: 6550 → "65.50". */
+export function majorText(minor) {
+  const units = Math.abs(minor);
+  return `${minor < 0 ? "-" : ""}${Math.floor(units / 100)}.${String(units % 100).padStart(2, "0")}`;
+}
+
 export function dateTime(iso) {
   return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 }

@@ -1,10 +1,11 @@
 // The chosen event's administration on the organizer's page: its status and phase and its settings; Edit (PATCH
 // /api/events/{id}, sending only what was changed: a field left out stays, an emptied cap or cutoff is cleared with
-// null); Publish for a draft; Download buyers (CSV); and Cancel event, confirmed by typing its title, then the
-// refunds' progress read every second until the job is finished.
+// null; each category's and pool's price typed in major units, sent in minor units when it changed); Publish for a
+// draft; Download buyers (CSV); and Cancel event, confirmed by typing its title, then the refunds' progress read every
+// second until the job is finished.
 
 import * as api from "../api.js";
-import { dateTime, h } from "../format.js";
+import { dateTime, h, majorText, minorOf, money, pricePattern } from "../format.js";
 
 const phases = {
   draft: "Draft: only organizers see it, and nothing can be held until it is published.",
@@ -60,6 +61,12 @@ export function eventAdmin(access, onChange) {
     max_tickets_per_booking: "number", max_tickets_per_customer: "number" };
   const nullable = new Set(["max_tickets_per_customer", "cancellation_cutoff"]);
   const field = (key, label) => h("div", {}, h("label", { for: fields[key].id }, label), fields[key]);
+  // The prices: a line per category and per pool, drawn when the form opens (see fillPrices).
+  const priceLines = h("div", { class: "price-lines", "data-testid": "edit-prices" });
+  const pricesLegend = h("legend", {}, "Prices");
+  const prices = h("fieldset", { class: "prices" }, pricesLegend, priceLines,
+    h("p", { class: "muted hint" }, "A price changes only while none of its seats or tickets is held or sold: customers keep the price they ",
+      "were shown. Only the prices you change are sent."));
   const saveButton = h("button", { type: "submit", "data-testid": "event-save" }, "Save changes");
   const form = h("form", { class: "event-edit", "data-testid": "event-edit-form", hidden: true, onsubmit: (submitted) => {
     submitted.preventDefault();
@@ -70,7 +77,9 @@ export function eventAdmin(access, onChange) {
   h("div", { class: "row" }, field("hold_ttl_seconds", "Hold time (seconds)"), field("max_tickets_per_booking", "Tickets per booking"),
     field("max_tickets_per_customer", "Tickets per customer"), field("cancellation_cutoff", "Customers may cancel until")),
   h("p", { class: "muted hint" }, "Only what you change is sent. Tickets per customer empty: no cap. Customers may cancel until empty: ",
-    "customers cannot cancel (the organizer still refunds). The seat map, price categories and pools stay as the event was made."),
+    "customers cannot cancel (the organizer still refunds). The seat map, and which categories and pools there are, stay as the event ",
+    "was made."),
+  prices,
   h("div", { class: "row" }, saveButton,
     h("button", { type: "button", class: "secondary", "data-testid": "event-edit-close", onclick: () => closeEdit() }, "Discard")));
 
@@ -98,6 +107,8 @@ export function eventAdmin(access, onChange) {
   let stopped = false;
   // What the form's fields said when it was opened: a field still the same is not sent.
   let initial = {};
+  // The price lines as the form was opened: { list: "categories" or "ga_pools", id, name, minor (the price then), input }.
+  let priceFields = [];
 
   function render() {
     heading.textContent = `${event.title} (#${event.id})`;
@@ -115,7 +126,8 @@ export function eventAdmin(access, onChange) {
       ...fact("Hold time", `${event.hold_ttl_seconds} s`),
       ...fact("Tickets", `up to ${event.max_tickets_per_booking} a booking, ${event.max_tickets_per_customer == null ? "no cap per customer"
         : `${event.max_tickets_per_customer} per customer`}`),
-      ...fact("Customers may cancel", event.cancellation_cutoff ? `until ${dateTime(event.cancellation_cutoff)}` : "no (only the organizer refunds)"));
+      ...fact("Customers may cancel", event.cancellation_cutoff ? `until ${dateTime(event.cancellation_cutoff)}` : "no (only the organizer refunds)"),
+      ...pricesFact());
     const cancelled = event.status === "cancelled";
     editButton.hidden = cancelled;
     cancelButton.hidden = cancelled;
@@ -126,6 +138,37 @@ export function eventAdmin(access, onChange) {
     }
     element.dataset.eventId = String(event.id);
     element.dataset.status = event.status;
+  }
+
+  /** Each category's and pool's price, for the facts (none for an event without either). */
+  function pricesFact() {
+    const priced = [...(event.categories ?? []).map((category) => ["category", category]), ...(event.ga_pools ?? []).map((pool) => ["pool", pool])];
+    if (!priced.length) return [];
+    const items = priced.map(([kind, item]) => h("span", { class: "price-fact", "data-kind": kind, "data-id": String(item.id),
+      "data-price-minor": String(item.price_minor) }, `${item.name || item.id} ${money(item.price_minor, event.currency)}`));
+    return [h("dt", {}, "Prices"), h("dd", { "data-testid": "event-prices" }, ...items.flatMap((item, index) => (index ? [", ", item] : [item])))];
+  }
+
+  /** The price lines for the event as it is now: each price in major units, editable. */
+  function fillPrices() {
+    const line = (list, item, index) => {
+      const kind = list === "categories" ? "category" : "pool";
+      const input = h("input", { id: `edit-price-${kind}-${index}`, type: "text", inputmode: "decimal", autocomplete: "off", required: true,
+        pattern: pricePattern, title: "An amount such as 65.00", class: "price-input", "data-testid": `edit-${kind}-price`,
+        [`data-${kind}-id`]: String(item.id) });
+      input.value = majorText(item.price_minor);
+      const name = item.name || String(item.id);
+      priceFields.push({ list, id: item.id, name, minor: item.price_minor, input });
+      return h("div", { class: "price-line" },
+        h("label", { for: input.id }, name, h("span", { class: "muted" }, kind === "category" ? " · seats" : " · standing pool")),
+        h("span", { class: "price-field" }, input, h("span", { class: "muted" }, event.currency)));
+    };
+    priceFields = [];
+    const lines = [...(event.categories ?? []).map((category, index) => line("categories", category, index)),
+      ...(event.ga_pools ?? []).map((pool, index) => line("ga_pools", pool, index))];
+    priceLines.replaceChildren(...lines);
+    pricesLegend.textContent = `Prices (${event.currency})`;
+    prices.hidden = !lines.length;
   }
 
   /** The event as the card changed it: shown here, and told to the page. */
@@ -145,6 +188,7 @@ export function eventAdmin(access, onChange) {
     };
     for (const [key, value] of Object.entries(values)) fields[key].value = value;
     initial = values;
+    fillPrices();
     form.hidden = false;
     confirmBox.hidden = true;
     message.replaceChildren();
@@ -153,6 +197,19 @@ export function eventAdmin(access, onChange) {
 
   function closeEdit() {
     form.hidden = true;
+  }
+
+  /** The prices the form changes, as the PATCH's `categories` and `ga_pools`; or { unreadable } naming a price line whose
+   * amount is not one. */
+  function priceEdits() {
+    const body = {};
+    for (const line of priceFields) {
+      const minor = minorOf(line.input.value);
+      if (minor === null) return { unreadable: line };
+      if (minor === line.minor) continue;
+      (body[line.list] ??= []).push({ id: line.id, price_minor: minor });
+    }
+    return { body };
   }
 
   /** What the form changes, as the PATCH body. */
@@ -171,7 +228,13 @@ export function eventAdmin(access, onChange) {
   }
 
   async function save() {
-    const body = edits();
+    const priced = priceEdits();
+    if (priced.unreadable) {
+      say("bad", `The price of ${priced.unreadable.name} is not an amount: write it like 65.00 (${event.currency}).`);
+      priced.unreadable.input.focus();
+      return;
+    }
+    const body = { ...edits(), ...priced.body };
     if (!Object.keys(body).length) {
       say("warn", "Nothing changed.");
       return;
@@ -184,7 +247,10 @@ export function eventAdmin(access, onChange) {
       if (stopped || event?.id !== eventId) return;
       form.hidden = true;
       changed(updated);
-      say("ok", `Saved: ${Object.keys(body).join(", ").replaceAll("_", " ")}.`);
+      // The price lines as the answer has them (the facts show them too).
+      fillPrices();
+      const saved = [...new Set(Object.keys(body).map((key) => (key === "categories" || key === "ga_pools" ? "prices" : key.replaceAll("_", " "))))];
+      say("ok", `Saved: ${saved.join(", ")}.`);
       message.firstChild.dataset.testid = "event-saved";
     } catch (error) {
       say("bad", access.refusal(error));
