@@ -41,8 +41,8 @@ HALL = {
 
 
 class Receiver:
-    """A local endpoint: `/flaky` answers a notice's first attempt 500, its second only after the server gave up
-    waiting, and every later one 200; `/down` answers 503 until `down` is cleared. It keeps every request it got."""
+    """A local endpoint: `/flaky` answers a notice's first attempt 500, its second with a 200 head at once and its body
+    only after the server gave up waiting, and every later one 200; `/down` answers 503 until `down` is cleared. It keeps every request it got."""
 
     def __init__(self):
         self.lock = threading.Lock()
@@ -59,10 +59,9 @@ class Receiver:
                 with receiver.lock:
                     receiver.tries[(self.path, notice)] += 1
                     attempt = receiver.tries[(self.path, notice)]
+                stall = self.path == "/flaky" and attempt == 2
                 if self.path == "/flaky":
                     status = 500 if attempt == 1 else 200
-                    if attempt == 2:
-                        time.sleep(TIMEOUT_MS / 1000 + 0.7)
                 else:
                     status = 503 if receiver.down else 200
                 with receiver.lock:
@@ -73,6 +72,10 @@ class Receiver:
                     self.send_response(status)
                     self.send_header("Content-Length", "2")
                     self.end_headers()
+                    if stall:
+                        # The head at once, the body only after the server's timeout: the whole exchange is timed.
+                        self.wfile.flush()
+                        time.sleep(TIMEOUT_MS / 1000 + 0.7)
                     self.wfile.write(b"ok")
                 except OSError:
                     pass  # the server stopped waiting

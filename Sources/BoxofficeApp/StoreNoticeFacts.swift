@@ -11,7 +11,8 @@ struct StoreNoticeFacts: NoticeFacts {
     let engine: BookingEngine
 
     func body(of notice: Notice) async throws -> WebhookBody? {
-        guard let event = try? engine.engine(for: notice.eventID).snapshot.event else { return nil }
+        // An event this instance has not read yet (made elsewhere a moment ago): the notice waits for the next round.
+        guard let event = try? engine.engine(for: notice.eventID).snapshot.event else { throw EventNotLoaded(event: notice.eventID) }
         var booking: Booking?
         if let id = notice.bookingID {
             guard let found = try await store.booking(id) else { return nil }
@@ -36,4 +37,10 @@ struct StoreNoticeFacts: NoticeFacts {
         }
         return body
     }
+}
+
+/// A notice's event is not in this instance's engine yet.
+struct EventNotLoaded: Error, CustomStringConvertible {
+    let event: EventID
+    var description: String { "event \(event.rawValue) is not loaded on this instance yet" }
 }

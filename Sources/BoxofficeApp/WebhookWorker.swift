@@ -71,15 +71,14 @@ struct WebhookWorker: Service {
         }
     }
 
-    /// Records that events sold out, once per event per process (the notice's id is the same everywhere, so it is sent once).
+    /// Records that events sold out: the store notices each once ever; this process asks once per event.
     private func noticeSoldOut(told: inout Set<EventID>) async throws {
         let soldOut = engine.snapshots().filter { snapshot in
             !told.contains(snapshot.event.id) && snapshot.event.details.status == .published
                 && SoldOut.isSoldOut(seats: snapshot.seats, pools: Array(snapshot.pools.values))
         }.map(\.event.id)
         guard !soldOut.isEmpty else { return }
-        let at = now()
-        try await store.recordNotices(soldOut.map { SoldOut.notice(of: $0, at: at) })
+        try await store.recordSoldOut(soldOut, at: now())
         told.formUnion(soldOut)
     }
 }

@@ -24,7 +24,7 @@ enum PostgresWebhookTables {
             notice_id UUID NOT NULL, notice_seq BIGINT NOT NULL, topic TEXT NOT NULL, line TEXT NOT NULL, body TEXT NOT NULL,
             status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'parked')), attempts INTEGER NOT NULL DEFAULT 0,
             created_at TIMESTAMPTZ NOT NULL, next_attempt_at TIMESTAMPTZ NOT NULL, retry_until TIMESTAMPTZ NOT NULL,
-            lease_until TIMESTAMPTZ, delivered_at TIMESTAMPTZ, UNIQUE (endpoint_id, notice_id))
+            lease_until TIMESTAMPTZ, lease_id UUID, delivered_at TIMESTAMPTZ, UNIQUE (endpoint_id, notice_id))
         """,
         "CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at) WHERE status = 'pending'",
         "CREATE INDEX webhook_deliveries_line ON webhook_deliveries(endpoint_id, line, notice_seq) WHERE status = 'pending'",
@@ -34,6 +34,7 @@ enum PostgresWebhookTables {
             delivery_id UUID NOT NULL, number INTEGER NOT NULL, at TIMESTAMPTZ NOT NULL, status_code INTEGER, detail TEXT NOT NULL,
             milliseconds INTEGER NOT NULL, PRIMARY KEY (delivery_id, number))
         """,
+        "CREATE TABLE sold_out_events (event_id BIGINT PRIMARY KEY, at TIMESTAMPTZ NOT NULL)",
     ]
 
     /// Stands for "no booking" in an array of booking ids (an array of PostgresNIO holds no NULL).
@@ -56,21 +57,21 @@ enum PostgresWebhookTables {
     }
 
     static let deliveryColumns = """
-        seq, id, endpoint_id, notice_id, notice_seq, topic, line, body, status, attempts, created_at, next_attempt_at, retry_until, delivered_at
+        seq, id, endpoint_id, notice_id, notice_seq, topic, line, body, status, attempts, created_at, next_attempt_at, retry_until, delivered_at, lease_id
         """
 
     static func deliveries(_ query: PostgresQuery, on database: some PostgresQueryable, logger: Logger) async throws -> [WebhookDelivery] {
         var found: [WebhookDelivery] = []
         for try await row in try await database.run(query, logger: logger) {
-            let (seq, id, endpoint, notice, noticeSeq, topic, line, body, status, attempts, created, next, until, delivered) = try row.decode(
-                (Int64, UUID, UUID, UUID, Int64, String, String, String, String, Int, Date, Date, Date, Date?).self
+            let (seq, id, endpoint, notice, noticeSeq, topic, line, body, status, attempts, created, next, until, delivered, lease) = try row.decode(
+                (Int64, UUID, UUID, UUID, Int64, String, String, String, String, Int, Date, Date, Date, Date?, UUID?).self
             )
             guard let topic = Notice.Topic(rawValue: topic), let status = WebhookDelivery.Status(rawValue: status) else {
                 throw UnreadableRow(table: "webhook_deliveries")
             }
             found.append(WebhookDelivery(
                 id: id, seq: seq, endpointID: endpoint, noticeID: notice, noticeSeq: noticeSeq, topic: topic, line: line, body: body, status: status,
-                attempts: attempts, createdAt: created, nextAttemptAt: next, retryUntil: until, deliveredAt: delivered
+                attempts: attempts, createdAt: created, nextAttemptAt: next, retryUntil: until, deliveredAt: delivered, lease: lease
             ))
         }
         return found
@@ -132,6 +133,26 @@ extension PostgresBookingStore: WebhookStore {
         }
     }
 
+    public func recordSoldOut(_ events: [EventID], at: Date) async throws {
+        guard !events.isEmpty else { return }
+        let notices = events.map { SoldOut.notice(of: $0, at: at) }
+        try await Deadline.run(within: timeout) { [self] in
+            // The marker and its notice in one statement: an event sold out once is noticed once, whoever sees it.
+            _ = try await client.query(
+                """
+                WITH new AS (
+                    INSERT INTO sold_out_events (event_id, at) SELECT UNNEST(\(events.map(\.rawValue))), \(at)
+                    ON CONFLICT DO NOTHING RETURNING event_id)
+                INSERT INTO notices (id, topic, event_id, subject, at)
+                SELECT n.id, \(Notice.Topic.eventSoldOut.rawValue), n.event_id, '', \(at)
+                FROM UNNEST(\(notices.map(\.id)), \(events.map(\.rawValue))) AS n(id, event_id) JOIN new USING (event_id)
+                ON CONFLICT (id) DO NOTHING
+                """,
+                logger: logger
+            )
+        }
+    }
+
     public func queuedNotices(limit: Int) async throws -> [QueuedNotice] {
         try await Deadline.run(within: timeout) { [self] in
             var found: [QueuedNotice] = []
@@ -173,7 +194,7 @@ extension PostgresBookingStore: WebhookStore {
         try await Deadline.run(within: timeout) { [self] in
             try await PostgresWebhookTables.deliveries(
                 """
-                UPDATE webhook_deliveries SET lease_until = \(now.addingTimeInterval(lease))
+                UPDATE webhook_deliveries SET lease_until = \(now.addingTimeInterval(lease)), lease_id = \(UUID())
                 WHERE id IN (
                     SELECT d.id FROM webhook_deliveries d
                     WHERE d.status = 'pending' AND d.next_attempt_at <= \(now) AND (d.lease_until IS NULL OR d.lease_until < \(now))
@@ -189,28 +210,24 @@ extension PostgresBookingStore: WebhookStore {
         }
     }
 
-    public func record(_ attempt: WebhookAttempt, of delivery: UUID, delivered: Bool, next: Date?) async throws {
+    public func record(_ attempt: WebhookAttempt, of delivery: WebhookDelivery, delivered: Bool, next: Date?) async throws {
+        guard let lease = delivery.lease else { return }
         let status = delivered ? "delivered" : next == nil ? "parked" : "pending"
         try await Deadline.run(within: timeout) { [self] in
-            try await client.withTransaction(logger: logger) { connection in
-                _ = try await connection.query(
-                    """
-                    INSERT INTO webhook_attempts (delivery_id, number, at, status_code, detail, milliseconds)
-                    VALUES (\(delivery), \(attempt.number), \(attempt.at), \(attempt.statusCode), \(attempt.detail), \(attempt.milliseconds))
-                    ON CONFLICT DO NOTHING
-                    """,
-                    logger: logger
-                )
-                _ = try await connection.query(
-                    """
-                    UPDATE webhook_deliveries SET status = \(status), attempts = GREATEST(attempts, \(attempt.number)),
-                        next_attempt_at = COALESCE(\(next), next_attempt_at), lease_until = NULL,
+            // Only under the claim it was taken with (a sender whose lease ran out records nothing), numbered in order.
+            _ = try await client.query(
+                """
+                WITH moved AS (
+                    UPDATE webhook_deliveries SET status = \(status), attempts = attempts + 1,
+                        next_attempt_at = COALESCE(\(next), next_attempt_at), lease_until = NULL, lease_id = NULL,
                         delivered_at = CASE WHEN \(delivered) THEN \(attempt.at) ELSE delivered_at END
-                    WHERE id = \(delivery) AND status = 'pending'
-                    """,
-                    logger: logger
-                )
-            }
+                    WHERE id = \(delivery.id) AND lease_id = \(lease) AND status = 'pending'
+                    RETURNING attempts)
+                INSERT INTO webhook_attempts (delivery_id, number, at, status_code, detail, milliseconds)
+                SELECT \(delivery.id), attempts, \(attempt.at), \(attempt.statusCode), \(attempt.detail), \(attempt.milliseconds) FROM moved
+                """,
+                logger: logger
+            )
         }
     }
 
@@ -245,12 +262,21 @@ extension PostgresBookingStore: WebhookStore {
         }
     }
 
+    public func delivery(_ id: UUID, of endpoint: UUID) async throws -> WebhookDelivery? {
+        try await Deadline.run(within: timeout) { [self] in
+            try await PostgresWebhookTables.deliveries(
+                "SELECT \(unescaped: PostgresWebhookTables.deliveryColumns) FROM webhook_deliveries WHERE id = \(id) AND endpoint_id = \(endpoint)",
+                on: client, logger: logger
+            ).first
+        }
+    }
+
     public func resend(_ delivery: UUID, of endpoint: UUID, at now: Date, until: Date) async throws -> WebhookDelivery? {
         try await Deadline.run(within: timeout) { [self] in
             try await PostgresWebhookTables.deliveries(
                 """
-                UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = \(now), retry_until = \(until), lease_until = NULL
-                WHERE id = \(delivery) AND endpoint_id = \(endpoint)
+                UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = \(now), retry_until = \(until), lease_until = NULL, lease_id = NULL
+                WHERE id = \(delivery) AND endpoint_id = \(endpoint) AND status IN ('delivered', 'parked')
                 RETURNING \(unescaped: PostgresWebhookTables.deliveryColumns)
                 """,
                 on: client, logger: logger

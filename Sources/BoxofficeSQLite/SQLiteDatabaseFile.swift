@@ -18,7 +18,7 @@ public final class SQLiteDatabaseFile: Sendable {
     public let path: String
 
     /// How many reader connections a file keeps.
-    private static let readerCount = 2
+    private static let readerCount = 4
 
     private init(path: String, threads: NIOThreadPool, writer: SQLiteConnection, readers: [SQLiteConnection]) {
         self.path = path
@@ -94,9 +94,14 @@ public final class SQLiteDatabaseFile: Sendable {
     /// Closes both connections; call once no more queries will come.
     public func close() async throws {
         await writeLock.lock()
-        for reader in await readers.drain(count: Self.readerCount) { try await reader.close() }
-        try await writer.close()
-        try await threads.shutdownGracefully()
+        // Best effort: every connection is closed even when one fails to.
+        var failure: (any Error)?
+        for reader in await readers.drain(count: Self.readerCount) {
+            do { try await reader.close() } catch { failure = error }
+        }
+        do { try await writer.close() } catch { failure = error }
+        do { try await threads.shutdownGracefully() } catch { failure = error }
         await writeLock.unlock()
+        if let failure { throw failure }
     }
 }

@@ -23,7 +23,7 @@ enum SQLiteWebhookTables {
             notice_id TEXT NOT NULL, notice_seq INTEGER NOT NULL, topic TEXT NOT NULL, line TEXT NOT NULL, body TEXT NOT NULL,
             status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'parked')), attempts INTEGER NOT NULL DEFAULT 0,
             created_at INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL, retry_until INTEGER NOT NULL,
-            lease_until INTEGER, delivered_at INTEGER, UNIQUE (endpoint_id, notice_id))
+            lease_until INTEGER, lease_id TEXT, delivered_at INTEGER, UNIQUE (endpoint_id, notice_id))
         """,
         "CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at) WHERE status = 'pending'",
         "CREATE INDEX webhook_deliveries_line ON webhook_deliveries(endpoint_id, line, notice_seq) WHERE status = 'pending'",
@@ -33,17 +33,24 @@ enum SQLiteWebhookTables {
             delivery_id TEXT NOT NULL, number INTEGER NOT NULL, at INTEGER NOT NULL, status_code INTEGER, detail TEXT NOT NULL,
             milliseconds INTEGER NOT NULL, PRIMARY KEY (delivery_id, number))
         """,
+        "CREATE TABLE sold_out_events (event_id INTEGER PRIMARY KEY, at INTEGER NOT NULL)",
     ]
 
-    /// Records notices inside the caller's transaction; one whose id is queued already is skipped.
+    /// Records notices inside the caller's transaction, 100 to a statement; one whose id is queued already is skipped.
     static func append(_ notices: [Notice], connection: SQLiteConnection) async throws {
-        for notice in notices {
-            _ = try await connection.query(
-                "INSERT INTO notices (id, topic, event_id, booking_id, subject, at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-                [
+        for chunk in notices.chunked(by: 100) {
+            var binds: [SQLiteData] = []
+            binds.reserveCapacity(chunk.count * 6)
+            for notice in chunk {
+                binds += [
                     text(notice.id), .text(notice.topic.rawValue), ColumnCoding.int(notice.eventID.rawValue),
                     notice.bookingID.map { .text($0.description) } ?? .null, .text(notice.subject), ColumnCoding.millis(notice.at),
                 ]
+            }
+            _ = try await connection.query(
+                "INSERT INTO notices (id, topic, event_id, booking_id, subject, at) VALUES "
+                    + Array(repeating: "(?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ") + " ON CONFLICT (id) DO NOTHING",
+                binds
             )
         }
     }
@@ -64,7 +71,8 @@ enum SQLiteWebhookTables {
             noticeSeq: Int64(row.column("notice_seq")?.integer ?? 0), topic: topic, line: row.column("line")?.string ?? "",
             body: row.column("body")?.string ?? "", status: status, attempts: row.column("attempts")?.integer ?? 0,
             createdAt: ColumnCoding.date(row.column("created_at")), nextAttemptAt: ColumnCoding.date(row.column("next_attempt_at")),
-            retryUntil: ColumnCoding.date(row.column("retry_until")), deliveredAt: optionalDate(row.column("delivered_at"))
+            retryUntil: ColumnCoding.date(row.column("retry_until")), deliveredAt: optionalDate(row.column("delivered_at")),
+            lease: uuid(row.column("lease_id"))
         )
     }
 
@@ -115,6 +123,19 @@ extension SQLiteBookingStore: WebhookStore {
         try await database.write { try await SQLiteWebhookTables.append(notices, connection: $0) }
     }
 
+    public func recordSoldOut(_ events: [EventID], at: Date) async throws {
+        guard !events.isEmpty else { return }
+        try await database.write { connection in
+            for event in events {
+                let new = try await connection.query(
+                    "INSERT INTO sold_out_events (event_id, at) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING event_id",
+                    [ColumnCoding.int(event.rawValue), ColumnCoding.millis(at)]
+                )
+                if !new.isEmpty { try await SQLiteWebhookTables.append([SoldOut.notice(of: event, at: at)], connection: connection) }
+            }
+        }
+    }
+
     public func queuedNotices(limit: Int) async throws -> [QueuedNotice] {
         try await database.read("SELECT * FROM notices ORDER BY seq LIMIT ?", [ColumnCoding.int(limit)]).map { row in
             guard let id = SQLiteWebhookTables.uuid(row.column("id")), let topic = row.column("topic")?.string.flatMap(Notice.Topic.init(rawValue:)) else {
@@ -143,8 +164,10 @@ extension SQLiteBookingStore: WebhookStore {
                     ]
                 )
             }
-            for notice in done {
-                _ = try await connection.query("DELETE FROM notices WHERE id = ?", [SQLiteWebhookTables.text(notice)])
+            for chunk in done.chunked(by: 500) {
+                _ = try await connection.query(
+                    "DELETE FROM notices WHERE id IN (\(ColumnCoding.placeholders(chunk.count)))", chunk.map(SQLiteWebhookTables.text)
+                )
             }
         }
     }
@@ -153,7 +176,7 @@ extension SQLiteBookingStore: WebhookStore {
         try await database.write { connection in
             try await connection.query(
                 """
-                UPDATE webhook_deliveries SET lease_until = ?
+                UPDATE webhook_deliveries SET lease_until = ?, lease_id = ?
                 WHERE id IN (
                     SELECT d.id FROM webhook_deliveries d
                     WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND (d.lease_until IS NULL OR d.lease_until < ?)
@@ -163,33 +186,35 @@ extension SQLiteBookingStore: WebhookStore {
                     ORDER BY d.next_attempt_at, d.notice_seq LIMIT ?)
                 RETURNING *
                 """,
-                [ColumnCoding.millis(now.addingTimeInterval(lease)), ColumnCoding.millis(now), ColumnCoding.millis(now), ColumnCoding.int(limit)]
+                [
+                    ColumnCoding.millis(now.addingTimeInterval(lease)), SQLiteWebhookTables.text(UUID()), ColumnCoding.millis(now), ColumnCoding.millis(now),
+                    ColumnCoding.int(limit),
+                ]
             ).map(SQLiteWebhookTables.delivery)
         }
     }
 
-    public func record(_ attempt: WebhookAttempt, of delivery: UUID, delivered: Bool, next: Date?) async throws {
+    public func record(_ attempt: WebhookAttempt, of delivery: WebhookDelivery, delivered: Bool, next: Date?) async throws {
+        guard let lease = delivery.lease else { return }
         let status = delivered ? "delivered" : next == nil ? "parked" : "pending"
         try await database.write { connection in
-            _ = try await connection.query(
+            // Only under the claim it was taken with: a sender whose lease ran out records nothing.
+            guard let number = try await connection.query(
                 """
-                INSERT INTO webhook_attempts (delivery_id, number, at, status_code, detail, milliseconds) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT DO NOTHING
+                UPDATE webhook_deliveries SET status = ?, attempts = attempts + 1, next_attempt_at = COALESCE(?, next_attempt_at),
+                    lease_until = NULL, lease_id = NULL, delivered_at = CASE WHEN ? THEN ? ELSE delivered_at END
+                WHERE id = ? AND lease_id = ? AND status = 'pending' RETURNING attempts
                 """,
                 [
-                    SQLiteWebhookTables.text(delivery), ColumnCoding.int(attempt.number), ColumnCoding.millis(attempt.at),
-                    attempt.statusCode.map { ColumnCoding.int($0) } ?? .null, .text(attempt.detail), ColumnCoding.int(attempt.milliseconds),
+                    .text(status), next.map(ColumnCoding.millis) ?? .null, .integer(delivered ? 1 : 0), ColumnCoding.millis(attempt.at),
+                    SQLiteWebhookTables.text(delivery.id), SQLiteWebhookTables.text(lease),
                 ]
-            )
+            ).first?.column("attempts")?.integer else { return }
             _ = try await connection.query(
-                """
-                UPDATE webhook_deliveries SET status = ?, attempts = MAX(attempts, ?), next_attempt_at = COALESCE(?, next_attempt_at),
-                    lease_until = NULL, delivered_at = CASE WHEN ? THEN ? ELSE delivered_at END
-                WHERE id = ? AND status = 'pending'
-                """,
+                "INSERT INTO webhook_attempts (delivery_id, number, at, status_code, detail, milliseconds) VALUES (?, ?, ?, ?, ?, ?)",
                 [
-                    .text(status), ColumnCoding.int(attempt.number), next.map(ColumnCoding.millis) ?? .null, .integer(delivered ? 1 : 0),
-                    ColumnCoding.millis(attempt.at), SQLiteWebhookTables.text(delivery),
+                    SQLiteWebhookTables.text(delivery.id), ColumnCoding.int(number), ColumnCoding.millis(attempt.at),
+                    attempt.statusCode.map { ColumnCoding.int($0) } ?? .null, .text(attempt.detail), ColumnCoding.int(attempt.milliseconds),
                 ]
             )
         }
@@ -226,12 +251,18 @@ extension SQLiteBookingStore: WebhookStore {
         return found
     }
 
+    public func delivery(_ id: UUID, of endpoint: UUID) async throws -> WebhookDelivery? {
+        try await database.read(
+            "SELECT * FROM webhook_deliveries WHERE id = ? AND endpoint_id = ?", [SQLiteWebhookTables.text(id), SQLiteWebhookTables.text(endpoint)]
+        ).map(SQLiteWebhookTables.delivery).first
+    }
+
     public func resend(_ delivery: UUID, of endpoint: UUID, at now: Date, until: Date) async throws -> WebhookDelivery? {
         try await database.write { connection in
             try await connection.query(
                 """
-                UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, retry_until = ?, lease_until = NULL
-                WHERE id = ? AND endpoint_id = ? RETURNING *
+                UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, retry_until = ?, lease_until = NULL, lease_id = NULL
+                WHERE id = ? AND endpoint_id = ? AND status IN ('delivered', 'parked') RETURNING *
                 """,
                 [ColumnCoding.millis(now), ColumnCoding.millis(until), SQLiteWebhookTables.text(delivery), SQLiteWebhookTables.text(endpoint)]
             ).map(SQLiteWebhookTables.delivery).first

@@ -51,6 +51,7 @@ public struct NetworkAddress: Hashable, Sendable, CustomStringConvertible {
         let embedded: [UInt8]? =
             bytes[0 ..< 10].allSatisfy { $0 == 0 } && bytes[10] == 0xFF && bytes[11] == 0xFF ? Array(bytes[12 ..< 16])  // ::ffff:a.b.c.d
             : bytes[0 ..< 12] == [0x00, 0x64, 0xFF, 0x9B, 0, 0, 0, 0, 0, 0, 0, 0] ? Array(bytes[12 ..< 16])  // 64:ff9b::/96
+            : bytes[0 ..< 6] == [0x00, 0x64, 0xFF, 0x9B, 0x00, 0x01] ? Array(bytes[12 ..< 16])  // 64:ff9b:1::/48, local NAT64
             : bytes[0] == 0x20 && bytes[1] == 0x02 ? Array(bytes[2 ..< 6])  // 2002::/16
             : nil
         if let embedded { return Self.restriction(v4: embedded) }
@@ -63,6 +64,9 @@ public struct NetworkAddress: Hashable, Sendable, CustomStringConvertible {
         if bytes[0 ..< 4] == [0x20, 0x01, 0x0D, 0xB8] { return "documentation" }  // 2001:db8::/32
         if bytes[0 ..< 2] == [0x01, 0x00] && bytes[2 ..< 8].allSatisfy({ $0 == 0 }) { return "reserved" }  // 100::/64, discard
         if bytes[0 ..< 4] == [0x20, 0x01, 0x00, 0x00] { return "reserved" }  // 2001::/32, Teredo
+        if bytes[0 ..< 2] == [0x20, 0x01] && bytes[2] == 0x00 && (bytes[3] == 0x02 && bytes[4 ..< 6].allSatisfy { $0 == 0 } || bytes[3] & 0xF0 == 0x10) {
+            return "reserved"  // 2001:2::/48 benchmarking, 2001:10::/28 ORCHID
+        }
         return nil
     }
 
@@ -73,7 +77,7 @@ public struct NetworkAddress: Hashable, Sendable, CustomStringConvertible {
         case (100, 64 ... 127, _): return "shared (carrier-grade NAT)"
         case (127, _, _): return "loopback"
         case (169, 254, _): return "link-local"
-        case (192, 0, 0), (198, 18 ... 19, _): return "reserved"
+        case (192, 0, 0), (198, 18 ... 19, _), (192, 88, 99): return "reserved"
         case (192, 0, 2), (198, 51, 100), (203, 0, 113): return "documentation"
         case (224 ... 239, _, _): return "multicast"
         case (240 ... 255, _, _): return "reserved"

@@ -15,14 +15,22 @@ public struct WebhookAddressGuard: Sendable {
     }
 
     /// Checks `url`'s host.
+    /// - Returns: the address a name was checked as, to connect to that one and no other (a name can resolve elsewhere a
+    ///   moment later); nil when the host is an address, or when everything is allowed.
     /// - Throws: ``WebhookError/forbiddenAddress(host:address:kind:)`` when any address it stands for is not public;
     ///   ``WebhookError/unresolvableHost(_:)`` when its name resolves to nothing.
-    public func check(_ url: WebhookURL) async throws(WebhookError) {
-        guard !allowPrivate else { return }
-        let addresses = if let literal = url.literalAddress { [literal] } else { await resolver.addresses(of: url.host) }
-        guard !addresses.isEmpty else { throw .unresolvableHost(url.host) }
-        if let forbidden = addresses.first(where: { $0.restriction != nil }), let kind = forbidden.restriction {
-            throw .forbiddenAddress(host: url.host, address: forbidden.description, kind: kind)
+    public func check(_ url: WebhookURL) async throws(WebhookError) -> NetworkAddress? {
+        guard !allowPrivate else { return nil }
+        if let literal = url.literalAddress {
+            if let kind = literal.restriction { throw .forbiddenAddress(host: url.host, address: literal.description, kind: kind) }
+            return nil
         }
+        let addresses = await resolver.addresses(of: url.host)
+        guard let first = addresses.first else { throw .unresolvableHost(url.host) }
+        if let kind = addresses.lazy.compactMap(\.restriction).first {
+            // The address is not named: the answer must not tell what an internal name resolves to.
+            throw .forbiddenAddress(host: url.host, address: url.host, kind: kind)
+        }
+        return first
     }
 }

@@ -41,12 +41,15 @@ public struct WebhookDelivery: Hashable, Sendable {
     public var retryUntil: Date
     /// When the endpoint took it.
     public var deliveredAt: Date?
+    /// The claim of the sender that took it (see ``WebhookStore/claimDue(at:lease:limit:)``); nil when it is not taken.
+    public var lease: UUID?
 
     /// Creates a delivery.
     public init(
         id: UUID, seq: Int64 = 0, endpointID: UUID, noticeID: UUID, noticeSeq: Int64, topic: Notice.Topic, line: String, body: String,
-        status: Status = .pending, attempts: Int = 0, createdAt: Date, nextAttemptAt: Date, retryUntil: Date, deliveredAt: Date? = nil
+        status: Status = .pending, attempts: Int = 0, createdAt: Date, nextAttemptAt: Date, retryUntil: Date, deliveredAt: Date? = nil, lease: UUID? = nil
     ) {
+        self.lease = lease
         self.id = id
         self.seq = seq
         self.endpointID = endpointID

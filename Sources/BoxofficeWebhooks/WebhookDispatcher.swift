@@ -32,17 +32,28 @@ public struct WebhookDispatcher: Sendable {
         self.logger = logger
     }
 
-    /// Turns up to `limit` queued notices into deliveries. - Returns: how many notices were taken.
+    /// Turns up to `limit` queued notices into deliveries, in order. A notice whose facts cannot be read yet (an error,
+    /// such as an event this instance has not loaded) stays queued with every notice after it, for the next call.
+    /// - Returns: how many notices were taken.
     public func fanOut(at now: Date, limit: Int = 200) async throws -> Int {
         let queued = try await store.queuedNotices(limit: limit)
         guard !queued.isEmpty else { return 0 }
         let endpoints = try await store.endpoints()
         var deliveries: [WebhookDelivery] = []
+        var done: [UUID] = []
         for entry in queued {
             let notice = entry.notice
             let wanting = endpoints.filter { $0.wants(notice) }
+            let body: WebhookBody?
+            do {
+                body = wanting.isEmpty ? nil : try await facts.body(of: notice)
+            } catch {
+                logger.warning("notice \(notice.id) (\(notice.topic.rawValue)) waits: its facts could not be read: \(String(reflecting: error))")
+                break
+            }
+            done.append(notice.id)
             guard !wanting.isEmpty else { continue }
-            guard let body = try await facts.body(of: notice) else {
+            guard let body else {
                 logger.warning("notice \(notice.id) (\(notice.topic.rawValue)) is about something gone; it is not sent")
                 continue
             }
@@ -55,8 +66,9 @@ public struct WebhookDispatcher: Sendable {
                 ))
             }
         }
-        try await store.fanOut(deliveries, done: queued.map(\.notice.id))
-        return queued.count
+        guard !done.isEmpty else { return 0 }
+        try await store.fanOut(deliveries, done: done)
+        return done.count
     }
 
     /// Sends up to `limit` due deliveries at once, and waits for their answers. - Returns: how many were tried.
@@ -87,10 +99,10 @@ public struct WebhookDispatcher: Sendable {
         if let endpoint {
             do {
                 let url = try WebhookURL(endpoint.url, allowPrivate: addressGuard.allowPrivate)
-                try await addressGuard.check(url)
+                let address = try await addressGuard.check(url)
                 let body = Data(delivery.body.utf8)
                 let timestamp = Int(Date().timeIntervalSince1970)
-                (status, detail) = await sender.post(body, to: url.url, headers: [
+                (status, detail) = await sender.post(body, to: url.url, via: address, headers: [
                     ("Content-Type", "application/json"),
                     ("User-Agent", "Boxoffice-Webhooks/1"),
                     (WebhookSignature.header, WebhookSignature.sign(body, secret: endpoint.secret, timestamp: timestamp)),
@@ -111,7 +123,7 @@ public struct WebhookDispatcher: Sendable {
         )
         let next = attempt.succeeded || endpoint == nil ? nil : schedule.next(after: attempt.number, at: now, until: delivery.retryUntil)
         do {
-            try await store.record(attempt, of: delivery.id, delivered: attempt.succeeded, next: next)
+            try await store.record(attempt, of: delivery, delivered: attempt.succeeded, next: next)
         } catch {
             // Its lease runs out and it is sent again: at least once, never lost.
             logger.warning("could not record attempt \(attempt.number) of delivery \(delivery.id): \(String(reflecting: error))")
@@ -125,7 +137,7 @@ public struct WebhookDispatcher: Sendable {
         case .unresolvableHost(let host): "\(host) does not resolve"
         case .invalidURL(let reason): reason
         case .invalidTopics(let reason): reason
-        case .noSuchEndpoint, .noSuchDelivery: "the endpoint was deleted"
+        case .noSuchEndpoint, .noSuchDelivery, .deliveryPending: "the endpoint was deleted"
         }
     }
 }

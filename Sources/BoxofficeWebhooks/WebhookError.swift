@@ -14,4 +14,6 @@ public enum WebhookError: Error, Equatable, Sendable {
     case noSuchEndpoint(UUID)
     /// The endpoint has no such delivery.
     case noSuchDelivery(UUID)
+    /// The delivery is pending: it is on its way already.
+    case deliveryPending(UUID)
 }

@@ -106,6 +106,10 @@ struct WebhookHTTPTests {
                 if attempt == nil { try await Task.sleep(for: .milliseconds(50)) }
             }
             #expect(attempt != nil && attempt?["status_code"] == nil && !(attempt?["detail"] as? String ?? "").isEmpty, "\(String(describing: attempt))")
+            // Every delivery waits for its retry: pending, so not to be sent a second time at once.
+            let pending = try #require(deliveries.first?["id"] as? String)
+            let again = try await client.send(.post, "/api/webhooks/\(hook)/deliveries/\(pending)/resend", headers: client.organizer)
+            #expect(again.status == .conflict && (again.object["type"] as? String)?.hasSuffix("delivery-pending") == true, "\(again.text)")
         }
     }
 }

@@ -18,7 +18,7 @@ struct WebhookStoreTests {
             self.answer = answer
         }
 
-        func post(_ body: Data, to url: URL, headers: [(String, String)], timeout: TimeInterval) async -> (status: Int?, detail: String) {
+        func post(_ body: Data, to url: URL, via address: NetworkAddress?, headers: [(String, String)], timeout: TimeInterval) async -> (status: Int?, detail: String) {
             let notice = headers.first { $0.0 == "Boxoffice-Notice" }?.1 ?? ""
             sent.withLock { $0.append((url.absoluteString, notice, String(decoding: body, as: UTF8.self))) }
             let status = answer(url.absoluteString)
@@ -27,8 +27,14 @@ struct WebhookStoreTests {
     }
 
     struct Facts: NoticeFacts {
+        /// Notices whose facts cannot be read (yet).
+        var unreadable: Set<UUID> = []
+
+        struct NotYet: Error {}
+
         func body(of notice: Notice) async throws -> WebhookBody? {
-            WebhookBody(notice, event: .init(id: notice.eventID.rawValue, title: "Show", venue: "Hall", startsAt: StoreFixture.now, status: "published"))
+            if unreadable.contains(notice.id) { throw NotYet() }
+            return WebhookBody(notice, event: .init(id: notice.eventID.rawValue, title: "Show", venue: "Hall", startsAt: StoreFixture.now, status: "published"))
         }
     }
 
@@ -38,11 +44,11 @@ struct WebhookStoreTests {
 
     static let schedule = RetrySchedule(base: 10, cap: 60, window: 100)
 
-    func dispatcher(_ store: any WebhookStore, _ sender: Sender) -> WebhookDispatcher {
+    func dispatcher(_ store: any WebhookStore, _ sender: Sender, facts: Facts = Facts()) -> WebhookDispatcher {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         return WebhookDispatcher(
-            store: store, facts: Facts(), sender: sender, addressGuard: WebhookAddressGuard(resolver: NoResolver(), allowPrivate: true),
+            store: store, facts: facts, sender: sender, addressGuard: WebhookAddressGuard(resolver: NoResolver(), allowPrivate: true),
             schedule: Self.schedule, timeout: 1, logger: logger
         )
     }
@@ -152,6 +158,47 @@ struct WebhookStoreTests {
             let stopped = try await store.deliveries(of: steady.id, status: nil, before: nil, limit: 1).first
             #expect(stopped?.status == .parked)
             #expect(try await store.attempts(of: [try #require(stopped?.id)]).values.first?.last?.detail == "the endpoint was deleted")
+        }
+    }
+
+    @Test("a sender whose lease ran out records nothing; a notice whose facts cannot be read yet waits with those after it; an event sells out once", arguments: TestBackend.all)
+    func leasesAndWaits(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { fixture in
+            let store = try #require(fixture.store as? any WebhookStore)
+            let t0 = StoreFixture.now
+            let hook = endpoint("hook", [.bookingConfirmed, .eventSoldOut], at: t0)
+            try await store.addEndpoint(hook)
+            let event = EventID(rawValue: 3)
+            let (first, second) = (
+                Notice(topic: .bookingConfirmed, eventID: event, bookingID: BookingID(rawValue: UUID()), at: t0.addingTimeInterval(1)),
+                Notice(topic: .bookingConfirmed, eventID: event, bookingID: BookingID(rawValue: UUID()), at: t0.addingTimeInterval(2))
+            )
+            try await store.recordNotices([first, second])
+
+            // The first notice's facts cannot be read yet: nothing is fanned out, nothing is lost.
+            let stuck = dispatcher(store, Sender { _ in 200 }, facts: Facts(unreadable: [first.id]))
+            #expect(try await stuck.fanOut(at: t0) == 0)
+            #expect(try await store.queuedNotices(limit: 10).map(\.notice.id) == [first.id, second.id])
+            #expect(try await dispatcher(store, Sender { _ in 200 }).fanOut(at: t0) == 2)
+
+            // A lease that ran out: the late sender's answer is not recorded; the one that holds the claim now is.
+            let late = try #require(try await store.claimDue(at: t0, lease: 10, limit: 1).first)
+            let current = try #require(try await store.claimDue(at: t0.addingTimeInterval(11), lease: 10, limit: 10).first { $0.id == late.id })
+            #expect(late.lease != nil && late.lease != current.lease)
+            try await store.record(WebhookAttempt(number: 1, at: t0, statusCode: 500, detail: "late", milliseconds: 1), of: late, delivered: false, next: t0.addingTimeInterval(1))
+            try await store.record(WebhookAttempt(number: 1, at: t0, statusCode: 200, detail: "ok", milliseconds: 1), of: current, delivered: true, next: nil)
+            #expect(try await store.delivery(late.id, of: hook.id)?.status == .delivered)
+            #expect(try await store.attempts(of: [late.id])[late.id]?.map(\.detail) == ["ok"])
+            #expect(try await store.resend(late.id, of: hook.id, at: t0, until: t0.addingTimeInterval(60))?.status == .pending)
+            #expect(try await store.resend(late.id, of: hook.id, at: t0, until: t0.addingTimeInterval(60)) == nil, "a pending delivery is on its way already")
+
+            // Sold out: noticed once, whoever asks and however often.
+            try await store.recordSoldOut([event], at: t0.addingTimeInterval(5))
+            try await store.recordSoldOut([event], at: t0.addingTimeInterval(6))
+            #expect(try await store.queuedNotices(limit: 10).map(\.notice.topic) == [.eventSoldOut])
+            _ = try await dispatcher(store, Sender { _ in 200 }).fanOut(at: t0)
+            try await store.recordSoldOut([event], at: t0.addingTimeInterval(7))
+            #expect(try await store.queuedNotices(limit: 10).isEmpty, "after a restart too")
         }
     }
 }

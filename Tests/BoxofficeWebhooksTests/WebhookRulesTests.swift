@@ -25,7 +25,8 @@ struct WebhookRulesTests {
         ("169.254.169.254", "link-local"), ("100.64.0.1", "shared (carrier-grade NAT)"), ("0.0.0.0", "unspecified"),
         ("224.0.0.1", "multicast"), ("255.255.255.255", "reserved"), ("192.0.2.7", "documentation"), ("::1", "loopback"), ("::", "unspecified"),
         ("fd00::1", "private"), ("fe80::1", "link-local"), ("ff02::1", "multicast"), ("::ffff:127.0.0.1", "loopback"),
-        ("64:ff9b::a00:1", "private"), ("2002:c0a8:0101::1", "private"), ("2001:db8::1", "documentation"),
+        ("64:ff9b::a00:1", "private"), ("64:ff9b:1::7f00:1", "loopback"), ("2002:c0a8:0101::1", "private"), ("2001:db8::1", "documentation"),
+        ("2001:2::1", "reserved"), ("2001:10::1", "reserved"), ("192.88.99.1", "reserved"),
     ])
     func restricted(address: String, kind: String) throws {
         #expect(NetworkAddress(address)?.restriction == kind)
@@ -61,14 +62,15 @@ struct WebhookRulesTests {
             }
         }
         let guarded = WebhookAddressGuard(resolver: Resolver(), allowPrivate: false)
-        try await guarded.check(WebhookURL("https://outside.example/", allowPrivate: false))
-        await #expect(throws: WebhookError.forbiddenAddress(host: "inside.example", address: "10.0.0.5", kind: "private")) {
+        #expect(try await guarded.check(WebhookURL("https://outside.example/", allowPrivate: false)) == NetworkAddress("93.184.216.34"), "the address to connect to")
+        #expect(try await guarded.check(WebhookURL("https://93.184.216.34/", allowPrivate: false)) == nil, "an address is connected to as it is")
+        await #expect(throws: WebhookError.forbiddenAddress(host: "inside.example", address: "inside.example", kind: "private"), "what it resolves to is not told") {
             try await guarded.check(WebhookURL("https://inside.example/", allowPrivate: false))
         }
         await #expect(throws: WebhookError.unresolvableHost("nowhere.example")) {
             try await guarded.check(WebhookURL("https://nowhere.example/", allowPrivate: false))
         }
-        try await WebhookAddressGuard(resolver: Resolver(), allowPrivate: true).check(WebhookURL("https://inside.example/", allowPrivate: true))
+        #expect(try await WebhookAddressGuard(resolver: Resolver(), allowPrivate: true).check(WebhookURL("https://inside.example/", allowPrivate: true)) == nil)
     }
 
     @Test("registration names known topics; the secret is fresh and long; the endpoint wants its topics from its registration on")

@@ -25,8 +25,10 @@ struct WebhookController {
         let organizer = try context.requireOrganizer()
         let body = try await request.decodeJSON(WebhookRequestBody.self, limit: context.bodyLimit)
         let allowPrivate = webhooks.addressGuard.allowPrivate
-        let endpoint = try WebhookEndpoint.register(url: body.url, topics: body.events, by: organizer.owner, at: now(), allowPrivate: allowPrivate)
-        try await webhooks.addressGuard.check(WebhookURL(endpoint.url, allowPrivate: allowPrivate))
+        var endpoint = try WebhookEndpoint.register(url: body.url, topics: body.events, by: organizer.owner, at: now(), allowPrivate: allowPrivate)
+        _ = try await webhooks.addressGuard.check(WebhookURL(endpoint.url, allowPrivate: allowPrivate))
+        // Dated once checked, right before it is kept: it is told of everything recorded from then on.
+        endpoint.createdAt = now()
         try await webhooks.store.addEndpoint(endpoint)
         return EditedResponse(
             status: .created, headers: [.location: "/api/webhooks/\(endpoint.id.uuidString.lowercased())"],
@@ -90,7 +92,8 @@ struct WebhookController {
         guard let id = UUID(uuidString: text) else { throw Problem.notFound("The webhook has no delivery \(text).") }
         let at = now()
         guard let delivery = try await webhooks.store.resend(id, of: endpoint.id, at: at, until: at.addingTimeInterval(webhooks.retryWindow)) else {
-            throw WebhookError.noSuchDelivery(id)
+            guard try await webhooks.store.delivery(id, of: endpoint.id) != nil else { throw WebhookError.noSuchDelivery(id) }
+            throw WebhookError.deliveryPending(id)
         }
         let attempts = try await webhooks.store.attempts(of: [id])
         return EditedResponse(status: .accepted, response: WebhookDeliveryBody(delivery, attempts: attempts[id] ?? []))

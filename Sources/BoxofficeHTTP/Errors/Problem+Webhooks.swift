@@ -22,6 +22,8 @@ extension Problem {
             self.init(.notFound, type: "not-found", detail: "There is no webhook \(id.uuidString.lowercased()).")
         case .noSuchDelivery(let id):
             self.init(.notFound, type: "not-found", detail: "The webhook has no delivery \(id.uuidString.lowercased()).")
+        case .deliveryPending(let id):
+            self.init(.conflict, type: "delivery-pending", detail: "Delivery \(id.uuidString.lowercased()) is on its way already; a delivered or parked one can be sent again.")
         }
     }
 }
