@@ -214,7 +214,10 @@ extension PostgresBookingStore: WebhookStore {
         guard let lease = delivery.lease else { return }
         let status = delivered ? "delivered" : next == nil ? "parked" : "pending"
         try await Deadline.run(within: timeout) { [self] in
-            // Only under the claim it was taken with (a sender whose lease ran out records nothing), numbered in order.
+            // Only under the claim it was taken with (a sender whose lease ran out records nothing), numbered in order. The
+            // line behind it waits as long as it does, so claims skip it meanwhile; once it is out of the way, it is due now.
+            let waits = next != nil && !delivered
+            let wait = next ?? attempt.at
             _ = try await client.query(
                 """
                 WITH moved AS (
@@ -222,9 +225,13 @@ extension PostgresBookingStore: WebhookStore {
                         next_attempt_at = COALESCE(\(next), next_attempt_at), lease_until = NULL, lease_id = NULL,
                         delivered_at = CASE WHEN \(delivered) THEN \(attempt.at) ELSE delivered_at END
                     WHERE id = \(delivery.id) AND lease_id = \(lease) AND status = 'pending'
-                    RETURNING attempts)
-                INSERT INTO webhook_attempts (delivery_id, number, at, status_code, detail, milliseconds)
-                SELECT \(delivery.id), attempts, \(attempt.at), \(attempt.statusCode), \(attempt.detail), \(attempt.milliseconds) FROM moved
+                    RETURNING attempts),
+                recorded AS (
+                    INSERT INTO webhook_attempts (delivery_id, number, at, status_code, detail, milliseconds)
+                    SELECT \(delivery.id), attempts, \(attempt.at), \(attempt.statusCode), \(attempt.detail), \(attempt.milliseconds) FROM moved)
+                UPDATE webhook_deliveries SET next_attempt_at = CASE WHEN \(waits) THEN GREATEST(next_attempt_at, \(wait)) ELSE LEAST(next_attempt_at, \(wait)) END
+                WHERE EXISTS (SELECT 1 FROM moved) AND endpoint_id = \(delivery.endpointID) AND line = \(delivery.line) AND status = 'pending'
+                  AND notice_seq > \(delivery.noticeSeq)
                 """,
                 logger: logger
             )

@@ -217,6 +217,18 @@ extension SQLiteBookingStore: WebhookStore {
                     attempt.statusCode.map { ColumnCoding.int($0) } ?? .null, .text(attempt.detail), ColumnCoding.int(attempt.milliseconds),
                 ]
             )
+            // The line behind it waits as long as it does, so claims skip it meanwhile; once it is out of the way, due now.
+            let wait = next.map(ColumnCoding.millis) ?? ColumnCoding.millis(attempt.at)
+            _ = try await connection.query(
+                """
+                UPDATE webhook_deliveries SET next_attempt_at = CASE WHEN ? THEN MAX(next_attempt_at, ?) ELSE MIN(next_attempt_at, ?) END
+                WHERE endpoint_id = ? AND line = ? AND status = 'pending' AND notice_seq > ?
+                """,
+                [
+                    .integer(next != nil && !delivered ? 1 : 0), wait, wait, SQLiteWebhookTables.text(delivery.endpointID), .text(delivery.line),
+                    ColumnCoding.int(delivery.noticeSeq),
+                ]
+            )
         }
     }
 

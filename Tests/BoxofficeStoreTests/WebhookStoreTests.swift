@@ -105,6 +105,7 @@ struct WebhookStoreTests {
             let waiting = try await store.deliveries(of: flaky.id, status: .pending, before: nil, limit: 10)
             #expect(waiting.count == 3)
             #expect(waiting.first { $0.noticeID == paidX.id }?.nextAttemptAt == t0.addingTimeInterval(10))
+            #expect(waiting.first { $0.noticeID == refundedX.id }?.nextAttemptAt == t0.addingTimeInterval(10), "the line behind waits as long, unscanned")
 
             // After the wait the payment goes through, and only then the refund behind it.
             #expect(try await dispatch.deliverDue(at: t0.addingTimeInterval(10)) == 2)
