@@ -131,6 +131,17 @@ def answered(port, method, path, headers, body=None, seconds=30):
         time.sleep(0.5)
 
 
+def pay_settled(port, booking, headers, seconds=30):
+    """Pays for a booking and, when the answer is `202 payment_pending` (the outcome took longer than the server
+    waits, as on a busy machine), reads the booking until the outcome is in; returns the booking as last read."""
+    answer = request(port, "POST", f"/api/bookings/{booking}/pay", None, headers)[1]
+    deadline = time.time() + seconds
+    while answer.get("status") == "payment_pending" and time.time() < deadline:
+        time.sleep(0.1)
+        answer = request(port, "GET", f"/api/bookings/{booking}", None, headers)[1]
+    return answer
+
+
 def keyed(owner, key):
     """`owner`'s headers with an Idempotency-Key."""
     return dict(owner, **{"Idempotency-Key": key})

@@ -25,7 +25,7 @@ import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from common import Server, check, guest, request, summary
+from common import Server, check, guest, pay_settled, request, summary
 
 BINARY = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/boxoffice"
 ADMIN_URL = sys.argv[2] if len(sys.argv) > 2 else None
@@ -118,7 +118,7 @@ def buy(port, event, seats):
     request(port, "POST", f"/api/accounts/{account['id']}/deposits", {"amount_minor": 100000}, buyer)
     status, booking, _ = request(port, "POST", "/api/bookings", {"event_id": event["id"], "seat_ids": seats}, buyer)
     assert status == 201, (status, booking)
-    _, paid, _ = request(port, "POST", f"/api/bookings/{booking['id']}/pay", headers=buyer)
+    paid = pay_settled(port, booking["id"], buyer)
     assert paid.get("status") == "confirmed", paid
     return booking["id"], buyer
 
