@@ -34,6 +34,7 @@ final class ScriptedStore: BookingStore {
     func updateEvent(_ id: EventID, details: EventDetails) async throws -> Bool { id == event.id }
     func setEventStatus(_ id: EventID, to status: EventStatus) async throws -> Bool { id == event.id }
     func reprice(_ event: Event, _ edit: PriceEdit) async throws -> Event { try edit.applied(to: event, claimed: [], counts: [:]) }
+    func editSeatMap(_ id: EventID, _ edit: SeatMapEdit) async throws -> Event { try edit.applied(to: event, claimed: []) }
     func loadInventory(of id: EventID) async throws -> EventInventory? { id == event.id ? try await loadInventory(of: event) : nil }
     func loadInventories() async throws -> [EventInventory] { [EventInventory(newEvent: event)] }
     func eventCount() async throws -> Int { 1 }

@@ -14,15 +14,21 @@ public struct Event: Sendable, Hashable {
     public var firstSeatID: SeatID
     /// The general-admission pools.
     public var gaPools: [GAPool]
+    /// How many times an organizer changed the seat map (0: as created); a process re-reads the map when it moved.
+    public var layoutVersion: Int
 
     /// Creates an event.
-    public init(id: EventID, details: EventDetails, categories: [PriceCategory], seatMap: SeatMap, firstSeatID: SeatID, gaPools: [GAPool]) {
+    public init(
+        id: EventID, details: EventDetails, categories: [PriceCategory], seatMap: SeatMap, firstSeatID: SeatID, gaPools: [GAPool],
+        layoutVersion: Int = 0
+    ) {
         self.id = id
         self.details = details
         self.categories = categories
         self.seatMap = seatMap
         self.firstSeatID = firstSeatID
         self.gaPools = gaPools
+        self.layoutVersion = layoutVersion
     }
 
     /// The seat ids this event owns.

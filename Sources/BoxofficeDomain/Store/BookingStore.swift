@@ -24,6 +24,11 @@ public protocol BookingStore: Sendable {
     /// - Throws: ``DomainError`` for an unknown category or pool, a price out of range, or one with something held or sold.
     func reprice(_ event: Event, _ edit: PriceEdit) async throws -> Event
 
+    /// Gives an event a new seat map as ``SeatMapEdit`` allows, and tells the other processes sharing the database.
+    /// - Returns: the event with its new map (and, for a draft's map of another size, its new first seat id).
+    /// - Throws: ``DomainError`` for an unknown or cancelled event, or a map that would move a seat held or sold.
+    func editSeatMap(_ id: EventID, _ edit: SeatMapEdit) async throws -> Event
+
     /// Changes an event's status unless it was cancelled, and tells the other processes sharing the database.
     /// - Returns: false when there is no such event, or it was cancelled.
     func setEventStatus(_ id: EventID, to status: EventStatus) async throws -> Bool
