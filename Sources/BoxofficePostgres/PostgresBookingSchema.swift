@@ -102,5 +102,6 @@ public enum PostgresBookingSchema {
         Migration(version: 17, name: "back office: refunds and their tickets, bookings' histories, events' status and cancellation, customers' cancellation cutoff", statements: PostgresBackOfficeTables.schema),
         Migration(version: 18, name: "webhooks: notices waiting to be sent out, endpoints, deliveries and their attempts", statements: PostgresWebhookTables.schema),
         Migration(version: 19, name: "prices of categories changed after the event was made", statements: ["ALTER TABLE events ADD COLUMN category_prices TEXT"]),
+        Migration(version: 20, name: "how many times the seat map was changed", statements: ["ALTER TABLE events ADD COLUMN layout_version INT NOT NULL DEFAULT 0"]),
     ]
 }

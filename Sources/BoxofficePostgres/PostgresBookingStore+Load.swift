@@ -20,13 +20,14 @@ extension PostgresBookingStore {
             try await snapshot { connection in
                 var event = event
                 event.details = try await details(of: event.id, on: connection) ?? event.details
+                event = try await PostgresLayoutRows.current(of: event, on: connection, logger: logger)
                 event = try await PostgresPriceRows.stored(of: event, on: connection, logger: logger)
                 return try await inventory(of: event, on: connection)
             }
         }
     }
 
-    /// An event's details as they are now (an organizer may have changed them); its seat map never changes.
+    /// An event's details as they are now (an organizer may have changed them).
     private func details(of id: EventID, on connection: PostgresConnection) async throws -> EventDetails? {
         for try await row in try await connection.query(
             """
@@ -117,19 +118,19 @@ extension PostgresBookingStore {
         return EventInventory(event: event, seats: seats, pools: pools, holds: holds, pending: pending, holdings: holdings, paidCustomers: paid)
     }
 
-    private func events(where id: EventID?, on connection: PostgresConnection) async throws -> [Event] {
+    func events(where id: EventID?, on connection: PostgresConnection) async throws -> [Event] {
         let query: PostgresQuery = id.map {
             """
             SELECT id, title, description, venue, starts_at, sales_start, sales_end, hold_ttl_seconds, max_tickets, currency,
-                first_seat_id, layout, max_tickets_per_customer, held_per_address, orphan_rule, queued, cancellation_cutoff, status, category_prices FROM events WHERE id = \($0.rawValue)
+                first_seat_id, layout, max_tickets_per_customer, held_per_address, orphan_rule, queued, cancellation_cutoff, status, category_prices, layout_version FROM events WHERE id = \($0.rawValue)
             """
         } ?? """
             SELECT id, title, description, venue, starts_at, sales_start, sales_end, hold_ttl_seconds, max_tickets, currency,
-                first_seat_id, layout, max_tickets_per_customer, held_per_address, orphan_rule, queued, cancellation_cutoff, status, category_prices FROM events ORDER BY id
+                first_seat_id, layout, max_tickets_per_customer, held_per_address, orphan_rule, queued, cancellation_cutoff, status, category_prices, layout_version FROM events ORDER BY id
             """
-        var rows: [(Int64, String, String, String, Date, Date, Date, Int, Int, String, Int64, String, Int?, Int?, String, Bool, Date?, String, String?)] = []
+        var rows: [(Int64, String, String, String, Date, Date, Date, Int, Int, String, Int64, String, Int?, Int?, String, Bool, Date?, String, String?, Int)] = []
         for try await row in try await connection.query(query, logger: logger)
-            .decode((Int64, String, String, String, Date, Date, Date, Int, Int, String, Int64, String, Int?, Int?, String, Bool, Date?, String, String?).self) {
+            .decode((Int64, String, String, String, Date, Date, Date, Int, Int, String, Int64, String, Int?, Int?, String, Bool, Date?, String, String?, Int).self) {
             rows.append(row)
         }
         var events: [Event] = []
@@ -149,7 +150,7 @@ extension PostgresBookingStore {
             )
             events.append(Event(
                 id: EventID(rawValue: row.0), details: details, categories: StoredPrices.apply(row.18, to: layout.priceCategories), seatMap: layout.seatMap,
-                firstSeatID: SeatID(rawValue: row.10), gaPools: pools
+                firstSeatID: SeatID(rawValue: row.10), gaPools: pools, layoutVersion: row.19
             ))
         }
         return events

@@ -175,15 +175,30 @@ public struct PostgresBookingStore: BookingStore {
         try await connection.query("SELECT pg_advisory_xact_lock(\(event.rawValue)), pg_notify(\(Self.channel), \(note))", logger: logger)
     }
 
-    private func insert(_ draft: EventDraft, connection: PostgresConnection) async throws -> Event {
-        let layout = try StoredLayout(categories: draft.categories, seatMap: draft.seatMap).encoded()
-        let count = Int64(draft.seatMap.seatCount)
-        var firstSeat: Int64 = 1
+    /// Takes a fresh block of `count` seat ids; returns its first.
+    func allocateSeats(_ count: Int, on connection: PostgresConnection) async throws -> SeatID {
         for try await first in try await connection.query(
             "UPDATE seat_id_allocator SET next = next + \(count) RETURNING next - \(count)", logger: logger
         ).decode(Int64.self) {
-            firstSeat = first
+            return SeatID(rawValue: first)
         }
+        throw UnreadableRow(table: "seat_id_allocator")
+    }
+
+    /// The event's seats held, sold, or kept blocked after a refund.
+    func claimedSeats(of event: Event, on connection: PostgresConnection) async throws -> Set<SeatID> {
+        var claimed: Set<SeatID> = []
+        for try await seat in try await connection.query(
+            "SELECT seat_id FROM seat_claims WHERE seat_id >= \(event.seatIDs.lowerBound) AND seat_id < \(event.seatIDs.upperBound)", logger: logger
+        ).decode(Int64.self) {
+            claimed.insert(SeatID(rawValue: seat))
+        }
+        return claimed
+    }
+
+    private func insert(_ draft: EventDraft, connection: PostgresConnection) async throws -> Event {
+        let layout = try StoredLayout(categories: draft.categories, seatMap: draft.seatMap).encoded()
+        let firstSeat = try await allocateSeats(draft.seatMap.seatCount, on: connection).rawValue
         let details = draft.details
         var id: Int64 = 0
         for try await inserted in try await connection.query(

@@ -19,13 +19,7 @@ struct PostgresPriceEditTransaction: PriceEditTransaction {
     }
 
     func claimedSeats(of event: Event) async throws -> Set<SeatID> {
-        var claimed: Set<SeatID> = []
-        for try await seat in try await connection.query(
-            "SELECT seat_id FROM seat_claims WHERE seat_id >= \(event.seatIDs.lowerBound) AND seat_id < \(event.seatIDs.upperBound)", logger: logger
-        ).decode(Int64.self) {
-            claimed.insert(SeatID(rawValue: seat))
-        }
-        return claimed
+        try await store.claimedSeats(of: event, on: connection)
     }
 
     func poolCounts(of event: EventID) async throws -> [PoolID: PoolCounts] {

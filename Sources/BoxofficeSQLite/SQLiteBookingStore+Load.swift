@@ -8,16 +8,17 @@ extension SQLiteBookingStore {
         _ = try await database.write { connection in try await connection.query(BatchApplier.orphanClaimsCleanup) }
         var inventories: [EventInventory] = []
         for row in try await database.read("SELECT * FROM events ORDER BY id") {
-            inventories.append(try await inventory(of: try event(from: row)))
+            inventories.append(try await inventory(of: try await event(from: row)))
         }
         return inventories
     }
 
     public func loadInventory(of event: Event) async throws -> EventInventory {
-        // Its details and prices as they are now (an organizer may have changed them); its seat map never changes.
+        // Its details, seat map and prices as they are now (an organizer may have changed them).
         var event = event
         if let row = try await database.read("SELECT * FROM events WHERE id = ?", [ColumnCoding.int(event.id.rawValue)]).first {
             event.details = Self.details(from: row)
+            event = try Self.currentLayout(of: event, row: row)
             var pools: [PoolID: Int64] = [:]
             for pool in try await database.read("SELECT id, price_minor FROM ga_pools WHERE event_id = ?", [ColumnCoding.int(event.id.rawValue)]) {
                 pools[PoolID(rawValue: Int64(pool.column("id")?.integer ?? 0))] = Int64(pool.column("price_minor")?.integer ?? 0)
@@ -29,7 +30,7 @@ extension SQLiteBookingStore {
 
     public func loadInventory(of id: EventID) async throws -> EventInventory? {
         guard let row = try await database.read("SELECT * FROM events WHERE id = ?", [ColumnCoding.int(id.rawValue)]).first else { return nil }
-        return try await inventory(of: try event(from: row))
+        return try await inventory(of: try await event(from: row))
     }
 
     private func inventory(of event: Event) async throws -> EventInventory {
@@ -84,22 +85,43 @@ extension SQLiteBookingStore {
     }
 
     private func event(from row: SQLiteRow) async throws -> Event {
-        let id = EventID(rawValue: Int64(row.column("id")?.integer ?? 0))
+        try Self.event(from: row, pools: try await database.read(Self.poolsQuery, [ColumnCoding.int(Int64(row.column("id")?.integer ?? 0))]))
+    }
+
+    /// `event` with the seat map its row stores, when it changed within the event's block of seat ids; a map that moved
+    /// to another block (a draft's, grown or shrunk) needs a new engine, which reads the whole event.
+    static func currentLayout(of event: Event, row: SQLiteRow) throws -> Event {
+        let version = row.column("layout_version")?.integer ?? 0
+        guard version != event.layoutVersion, Int64(row.column("first_seat_id")?.integer ?? 0) == event.firstSeatID.rawValue,
+            row.column("seat_count")?.integer == event.seatMap.seatCount
+        else { return event }
         let layout = try StoredLayout.decode(row.column("layout")?.string ?? "")
-        let details = Self.details(from: row)
-        let pools = try await database.read(
-            "SELECT id, name, price_minor, capacity FROM ga_pools WHERE event_id = ? ORDER BY id", [ColumnCoding.int(id.rawValue)]
-        ).map { pool in
-            GAPool(
-                id: PoolID(rawValue: Int64(pool.column("id")?.integer ?? 0)),
-                name: pool.column("name")?.string ?? "",
-                priceMinor: Int64(pool.column("price_minor")?.integer ?? 0),
-                capacity: Int(pool.column("capacity")?.integer ?? 0)
-            )
-        }
+        var event = event
+        event.categories = layout.priceCategories
+        event.seatMap = layout.seatMap
+        event.layoutVersion = version
+        return event
+    }
+
+    /// An event's pools, by id; its one parameter is the event's id.
+    static let poolsQuery = "SELECT id, name, price_minor, capacity FROM ga_pools WHERE event_id = ? ORDER BY id"
+
+    /// An event from its row and its pools' rows (``poolsQuery``).
+    static func event(from row: SQLiteRow, pools: [SQLiteRow]) throws -> Event {
+        let layout = try StoredLayout.decode(row.column("layout")?.string ?? "")
         return Event(
-            id: id, details: details, categories: StoredPrices.apply(row.column("category_prices")?.string, to: layout.priceCategories), seatMap: layout.seatMap,
-            firstSeatID: SeatID(rawValue: Int64(row.column("first_seat_id")?.integer ?? 1)), gaPools: pools
+            id: EventID(rawValue: Int64(row.column("id")?.integer ?? 0)), details: details(from: row),
+            categories: StoredPrices.apply(row.column("category_prices")?.string, to: layout.priceCategories), seatMap: layout.seatMap,
+            firstSeatID: SeatID(rawValue: Int64(row.column("first_seat_id")?.integer ?? 1)),
+            gaPools: pools.map { pool in
+                GAPool(
+                    id: PoolID(rawValue: Int64(pool.column("id")?.integer ?? 0)),
+                    name: pool.column("name")?.string ?? "",
+                    priceMinor: Int64(pool.column("price_minor")?.integer ?? 0),
+                    capacity: Int(pool.column("capacity")?.integer ?? 0)
+                )
+            },
+            layoutVersion: row.column("layout_version")?.integer ?? 0
         )
     }
 

@@ -42,10 +42,24 @@ public struct SQLiteBookingStore: BookingStore {
         }
     }
 
+    /// The first id of a fresh block of seat ids: the one after every event's block (the writer is alone, so the block is
+    /// this transaction's).
+    static func allocateSeats(on connection: SQLiteConnection) async throws -> SeatID {
+        let next = try await connection.query("SELECT COALESCE(MAX(first_seat_id + seat_count), 1) AS next FROM events")
+        return SeatID(rawValue: Int64(next.first?.column("next")?.integer ?? 1))
+    }
+
+    /// The event's seats held, sold, or kept blocked after a refund.
+    static func claimedSeats(of event: Event, on connection: SQLiteConnection) async throws -> Set<SeatID> {
+        let range = [ColumnCoding.int(event.seatIDs.lowerBound), ColumnCoding.int(event.seatIDs.upperBound)]
+        return Set(try await connection.query("SELECT seat_id FROM seat_claims WHERE seat_id >= ? AND seat_id < ?", range).compactMap { row in
+            row.column("seat_id")?.integer.map { SeatID(rawValue: Int64($0)) }
+        })
+    }
+
     private static func insert(_ draft: EventDraft, connection: SQLiteConnection) async throws -> Event {
         let layout = try StoredLayout(categories: draft.categories, seatMap: draft.seatMap).encoded()
-        let next = try await connection.query("SELECT COALESCE(MAX(first_seat_id + seat_count), 1) AS next FROM events")
-        let firstSeat = SeatID(rawValue: Int64(next.first?.column("next")?.integer ?? 1))
+        let firstSeat = try await allocateSeats(on: connection)
         let details = draft.details
         let rows = try await connection.query(
             """

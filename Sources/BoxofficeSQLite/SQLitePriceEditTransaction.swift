@@ -20,10 +20,7 @@ struct SQLitePriceEditTransaction: PriceEditTransaction {
     }
 
     func claimedSeats(of event: Event) async throws -> Set<SeatID> {
-        let range = [ColumnCoding.int(event.seatIDs.lowerBound), ColumnCoding.int(event.seatIDs.upperBound)]
-        return Set(try await connection.query("SELECT seat_id FROM seat_claims WHERE seat_id >= ? AND seat_id < ?", range).compactMap { row in
-            row.column("seat_id")?.integer.map { SeatID(rawValue: Int64($0)) }
-        })
+        try await SQLiteBookingStore.claimedSeats(of: event, on: connection)
     }
 
     func poolCounts(of event: EventID) async throws -> [PoolID: PoolCounts] {

@@ -31,7 +31,7 @@ struct EmbeddedStartTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         var configuration = ServeConfiguration()
         configuration.dataDirectory = directory.path
-        #expect(try await BoxofficeServer.migrate(configuration, logger: Logger(label: "test")) == Array(1 ... 19))
+        #expect(try await BoxofficeServer.migrate(configuration, logger: Logger(label: "test")) == Array(1 ... 20))
         #expect(try await BoxofficeServer.migrate(configuration, logger: Logger(label: "test")).isEmpty)
     }
 }

@@ -79,7 +79,7 @@ struct SQLiteDatabaseFileTests {
                 )
             }
         }
-        #expect(try await SQLiteMigrator(database: file, migrations: SQLiteBookingSchema.migrations, logger: Logger(label: "test")).migrate() == [17, 18, 19])
+        #expect(try await SQLiteMigrator(database: file, migrations: SQLiteBookingSchema.migrations, logger: Logger(label: "test")).migrate() == [17, 18, 19, 20])
         let lines = try await file.read("SELECT booking_id, at, kind FROM booking_history")
         #expect(lines.map { "\($0.column("booking_id")?.string ?? "") \($0.column("at")?.integer ?? 0) \($0.column("kind")?.string ?? "")" } == ["b1 5000 confirmed"])
         try await file.close()
