@@ -134,6 +134,7 @@ public final class BookingEngine: HoldPath {
         if let engine = engines.withLock({ $0[id] }) {
             switch change {
             case .claimsOnly: await engine.followNewClaims()
+            case .any where engine.snapshot.event.details.status == .draft: await followDraft(engine)
             case .any: await engine.refresh()
             }
             return
@@ -142,6 +143,17 @@ public final class BookingEngine: HoldPath {
             if let inventory = try await store.loadInventory(of: id), engines.withLock({ $0[id] }) == nil { register(inventory) }
         } catch {
             logger.error("could not load event \(id) created elsewhere: \(String(reflecting: error))")
+        }
+    }
+
+    /// Follows a change to a draft, whose seat map may have moved to another block of seat ids: a draft sells nothing, so
+    /// reading it whole costs little.
+    private func followDraft(_ engine: EventEngine) async {
+        do {
+            guard let inventory = try await store.loadInventory(of: engine.event.id) else { return }
+            if Self.movedSeats(of: engine.event, to: inventory.event) { replace(engine, with: inventory) } else { await engine.refresh() }
+        } catch {
+            logger.error("could not read event \(engine.event.id) changed elsewhere: \(String(reflecting: error))")
         }
     }
 
@@ -182,6 +194,43 @@ public final class BookingEngine: HoldPath {
         guard !edit.isEmpty else { return event }
         try edit.check(against: event)
         return try await engine.betweenBatches { [store] in try await store.reprice(engine.snapshot.event, edit) }
+    }
+
+    /// Gives an event a new seat map (``SeatMapEdit`` says which), between two of its batches, so that no hold is decided
+    /// on one map and written on the other. A draft's map that moved to a new block of seat ids gets a new engine.
+    /// - Returns: the event with its new map.
+    /// - Throws: ``DomainError/eventStateConflict(_:_:)`` for a cancelled event, a published event's map of another size,
+    ///   or a map that would move a seat held or sold.
+    public func editSeatMap(_ id: EventID, _ edit: SeatMapEdit) async throws -> Event {
+        let engine = try engine(for: id)
+        let edited = try await engine.betweenBatches { [store] in try await store.editSeatMap(id, edit) }
+        if Self.movedSeats(of: engine.event, to: edited), let inventory = try await store.loadInventory(of: id) { replace(engine, with: inventory) }
+        return edited
+    }
+
+    /// Whether an event's seat map moved to another block of seat ids.
+    private static func movedSeats(of event: Event, to now: Event) -> Bool {
+        event.firstSeatID != now.firstSeatID || event.seatMap.seatCount != now.seatMap.seatCount
+    }
+
+    /// Puts a new engine, built from `inventory`, in the place of `old` (whose event's seats moved to another block),
+    /// unless another already took it.
+    private func replace(_ old: EventEngine, with inventory: EventInventory) {
+        let id = old.event.id
+        let fresh = EventEngine(
+            inventory: inventory, store: store, live: live, now: now, logger: logger, enforcesCaps: enforcesCaps, version: old.snapshot.version + 1
+        )
+        let replaced = engines.withLock { engines in
+            guard engines[id] === old else { return false }
+            engines[id] = fresh
+            return true
+        }
+        guard replaced else { return }
+        directory.withLock { directory in
+            directory.remove(id)
+            directory.add(inventory.event)
+        }
+        logger.info("event's seat map moved", metadata: ["event": "\(id)", "seats": "\(inventory.event.seatMap.seatCount)"])
     }
 
     /// Publishes a draft, or calls an event off; a cancelled event stays cancelled. Publishing a published event, or
@@ -229,7 +278,7 @@ public final class BookingEngine: HoldPath {
         do {
             for inventory in try await store.loadInventories() {
                 if let engine = engines.withLock({ $0[inventory.event.id] }) {
-                    await engine.refresh()
+                    if Self.movedSeats(of: engine.event, to: inventory.event) { replace(engine, with: inventory) } else { await engine.refresh() }
                 } else {
                     register(inventory)
                 }

@@ -10,7 +10,8 @@ import Synchronization
 /// publishes a new ``InventorySnapshot``. While a batch is being written the next one fills up, so under
 /// contention a request costs a slot in a batch rather than a lock hand-off.
 public actor EventEngine {
-    /// The event this engine decides for.
+    /// The event this engine decides for, as it began: its id and its block of seat ids stay (a seat map moved to another
+    /// block gets a new engine); its details, prices and seat map as they are now are the ``snapshot``'s.
     public nonisolated let event: Event
     private(set) var state: EventInventory
     private var version: UInt64 = 0
@@ -51,10 +52,12 @@ public actor EventEngine {
     ///   - maxBatch: the most commands one transaction carries.
     ///   - followInterval: the shortest time between two re-reads that follow other processes' new claims.
     ///   - enforcesCaps: false lets a customer past the event's cap (its holdings are still counted).
+    ///   - version: the version of the first snapshot: an engine taking over from another goes on from its version, so
+    ///     readers never see one number stand for two states.
     public init(
         inventory: EventInventory, store: any BookingStore, live: (any LiveUpdatePublisher)? = nil,
         now: @escaping @Sendable () -> Date, logger: Logger, maxBatch: Int = 4_096, followInterval: Duration = .milliseconds(100),
-        enforcesCaps: Bool = true
+        enforcesCaps: Bool = true, version: UInt64 = 0
     ) {
         self.enforcesCaps = enforcesCaps
         self.event = inventory.event
@@ -66,15 +69,16 @@ public actor EventEngine {
         self.maxBatch = maxBatch
         self.followInterval = followInterval
         self.nextExpiryMillis.store(Self.millis(inventory.nextExpiry), ordering: .relaxed)
-        self.published = Mutex(InventorySnapshot(inventory, version: 0))
+        self.version = version
+        self.published = Mutex(InventorySnapshot(inventory, version: version))
     }
 
     /// The latest committed state; never waits for the engine.
     public nonisolated var snapshot: InventorySnapshot { published.withLock { $0 } }
 
-    /// Whether seats of this event are side by side in one row.
+    /// Whether seats of this event are side by side in one row (of its seat map as last committed).
     public nonisolated func together(_ seats: [SeatID]) -> Bool {
-        event.seatMap.together(seats.compactMap(event.seatIndex(of:)))
+        snapshot.event.seatMap.together(seats.compactMap(event.seatIndex(of:)))
     }
 
     /// Holds seats and tickets for a new booking, answering once the booking is durable.
@@ -321,7 +325,8 @@ public actor EventEngine {
         do {
             let started = ContinuousClock.now
             let previous = state
-            state = try await store.loadInventory(of: event)
+            // The event as memory last read it: the store reads again only what changed since (a new seat map, say).
+            state = try await store.loadInventory(of: state.event)
             // The store knows no addresses: the holds this process made keep theirs, and their address caps.
             state.keepProcessState(of: previous)
             lastReload = .now

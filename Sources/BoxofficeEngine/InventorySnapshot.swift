@@ -31,7 +31,7 @@ extension InventorySnapshot {
     public func delta(since earlier: InventorySnapshot, seats candidates: [Int]?) -> InventoryDelta {
         var changedSeats: [InventoryDelta.SeatChange] = []
         func compare(_ index: Int) {
-            if seats[index] != earlier.seats[index] {
+            if !earlier.seats.indices.contains(index) || seats[index] != earlier.seats[index] {
                 changedSeats.append(InventoryDelta.SeatChange(seatID: event.seatID(at: index), status: seats[index]))
             }
         }
@@ -42,7 +42,9 @@ extension InventorySnapshot {
         }
         let changedPools = pools.filter { earlier.pools[$0.key] != $0.value }.sorted { $0.key < $1.key }
             .map { InventoryDelta.PoolChange(poolID: $0.key, counts: $0.value) }
-        return InventoryDelta(eventID: event.id, version: version, seats: changedSeats, pools: changedPools, availableSeats: availableSeats)
+        return InventoryDelta(
+            eventID: event.id, version: version, seats: changedSeats, pools: changedPools, availableSeats: availableSeats, layoutVersion: event.layoutVersion
+        )
     }
 }
 

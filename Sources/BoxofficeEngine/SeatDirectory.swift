@@ -11,6 +11,11 @@ struct SeatDirectory: Sendable {
         blocks.sort { $0.first < $1.first }
     }
 
+    /// Forgets an event's block of seat ids (its seat map moved to another).
+    mutating func remove(_ event: EventID) {
+        blocks.removeAll { $0.event == event }
+    }
+
     /// The event owning a seat id, if any.
     func event(owning seat: SeatID) -> EventID? {
         var low = 0

@@ -80,14 +80,17 @@ public struct InventoryDelta: Sendable, Hashable {
     public var pools: [PoolChange]
     /// How many seats are available at `version`.
     public var availableSeats: Int
+    /// The seat map's version at `version` (``Event/layoutVersion``): a watcher whose map has another reads it again.
+    public var layoutVersion: Int
 
     /// Creates a delta.
-    public init(eventID: EventID, version: UInt64, seats: [SeatChange], pools: [PoolChange], availableSeats: Int) {
+    public init(eventID: EventID, version: UInt64, seats: [SeatChange], pools: [PoolChange], availableSeats: Int, layoutVersion: Int = 0) {
         self.eventID = eventID
         self.version = version
         self.seats = seats
         self.pools = pools
         self.availableSeats = availableSeats
+        self.layoutVersion = layoutVersion
     }
 }
 
