@@ -61,7 +61,7 @@ struct EventEditHTTPTests {
         }
     }
 
-    @Test("an edit changes the facts everywhere, keeps every rule, and leaves the seat map alone", arguments: TestBackend.all)
+    @Test("an edit changes the facts everywhere and keeps every rule", arguments: TestBackend.all)
     func edits(backend: TestBackend) async throws {
         let server = try await TestServer.make(backend)
         defer { server.remove() }
@@ -142,6 +142,65 @@ struct EventEditHTTPTests {
             let pooled = try await client.send(.patch, path, json: #"{"ga_pools": [{"id": \#(pool), "price_minor": 900}]}"#, headers: client.organizer)
             #expect(pooled.status == .conflict, "\(pooled.text)")
             #expect(try await client.send(.patch, path, json: #"{"categories": [{"id": "std", "price_minor": 1}]}"#, headers: try await client.guest().headers).status == .forbidden)
+        }
+    }
+
+    /// A seat map of rows `A` (five `std` seats) and `rowB` (three seats in `categoryB`), in section `section`.
+    static func seatMap(section: String = "Stalls", rowB: String = "B", seatsB: String = "1-3", categoryB: String = "vip") -> String {
+        #"{"sections": [{"name": "\#(section)", "rows": [{"rows": "A", "seats": "1-5", "category": "std"}, {"rows": "\#(rowB)", "seats": "\#(seatsB)", "category": "\#(categoryB)"}]}]}"#
+    }
+
+    @Test("a draft's seat map is replaced freely; a published one's keeps every taken seat where it is, and its size", arguments: TestBackend.all)
+    func seatMaps(backend: TestBackend) async throws {
+        let server = try await TestServer.make(backend)
+        defer { server.remove() }
+        try await server.run { client in
+            let json = Self.event(status: "draft").replacingOccurrences(
+                of: #"[{"id": "std", "price_minor": 1000}]"#, with: #"[{"id": "std", "price_minor": 1000}, {"id": "vip", "price_minor": 3000}]"#
+            )
+            let created = try await client.send(.post, "/api/events", json: json, headers: client.organizer).object
+            let id = try #require(created["id"] as? Int)
+            let path = "/api/events/\(id)"
+            func seats() async throws -> [[String: Any]] {
+                ((try await client.send(.get, "\(path)/seats", headers: client.organizer).object["sections"] as? [[String: Any]])?.first?["rows"] as? [[String: Any]]) ?? []
+            }
+
+            // A draft sells nothing: its map grows, and its seats get new ids.
+            let grown = try await client.send(.patch, path, json: #"{"seat_map": \#(Self.seatMap())}"#, headers: client.organizer)
+            #expect(grown.status == .ok && grown.object["seats_total"] as? Int == 8, "\(grown.text)")
+            let rows = try await seats()
+            #expect(rows.map { $0["label"] as? String } == ["A", "B"] && rows.last?["category"] as? String == "vip", "\(rows)")
+            let first = try #require(rows.first?["first_seat_id"] as? Int)
+            let vip = try #require(rows.last?["first_seat_id"] as? Int)
+            #expect(try await client.send(.post, "\(path)/publish", headers: client.organizer).status == .ok)
+            let buyer = try await client.guest().headers
+            let held = try await client.send(.post, "/api/book/safe", json: #"{"seat_id": \#(vip + 2)}"#, headers: buyer)
+            #expect(held.status == .ok && held.object["amount_minor"] as? Int == 3000, "a seat the new map added sells: \(held.text)")
+            #expect(try await client.send(.post, "/api/book/safe", json: #"{"seat_id": \#(first)}"#, headers: buyer).status == .ok)
+
+            // Published, with A1 and B3 held: free seats change category and rows their labels; the held ones stay.
+            let regraded = try await client.send(.patch, path, json: #"{"seat_map": \#(Self.seatMap(rowB: "B", seatsB: "1-3", categoryB: "vip").replacingOccurrences(of: #"{"rows": "A", "seats": "1-5", "category": "std"}"#, with: #"{"label": "A", "seats": [{"number": 1, "category": "std"}, {"number": 2, "category": "vip"}, {"number": 3, "category": "vip"}, {"number": 4, "category": "std"}, {"number": 5, "category": "std"}]}"#))}"#, headers: client.organizer)
+            #expect(regraded.status == .ok, "\(regraded.text)")
+            let dearer = try await client.send(.post, "/api/book/safe", json: #"{"seat_id": \#(first + 1)}"#, headers: try await client.guest().headers)
+            #expect(dearer.status == .ok && dearer.object["amount_minor"] as? Int == 3000, "a free seat moved to vip costs its price: \(dearer.text)")
+            for (name, map) in [
+                ("a held seat in another category", Self.seatMap(categoryB: "std")),
+                ("a held seat renumbered", Self.seatMap(seatsB: "2-4")),
+                ("a held seat's section renamed", Self.seatMap(section: "Parterre")),
+                ("a seat fewer", Self.seatMap(seatsB: "1-2")),
+                ("a seat more", Self.seatMap(seatsB: "1-4")),
+            ] {
+                let refused = try await client.send(.patch, path, json: #"{"title": "Renamed", "seat_map": \#(map)}"#, headers: client.organizer)
+                #expect(refused.status == .conflict && refused.object["type"] as? String == "https://boxoffice.dev/problems/event-state-conflict", "\(name): \(refused.text)")
+            }
+            let named = try await client.send(.patch, path, json: #"{"seat_map": \#(Self.seatMap(section: "Parterre"))}"#, headers: client.organizer)
+            #expect((named.object["detail"] as? String ?? "").contains("Stalls row A seat 1"), "the refusal names the held seats: \(named.text)")
+            #expect(try await client.send(.get, path).object["title"] as? String == "Draft night", "refused edits change nothing")
+            #expect(try await seats().last?["category"] as? String == "vip")
+            let together = try await client.send(.patch, path, json: #"{"seat_map": \#(Self.seatMap()), "categories": [{"id": "std", "price_minor": 5}]}"#, headers: client.organizer)
+            #expect(together.status == .unprocessableContent, "a seat map and prices in one request: \(together.text)")
+            #expect(try await client.send(.patch, path, json: #"{"seat_map": \#(Self.seatMap())}"#, headers: try await client.guest().headers).status == .forbidden)
+            #expect(try await client.send(.patch, path, json: #"{"seat_map": {"sections": [{"name": "X", "rows": [{"rows": "A", "seats": "1-3", "category": "gold"}]}]}}"#, headers: client.organizer).status == .unprocessableContent)
         }
     }
 

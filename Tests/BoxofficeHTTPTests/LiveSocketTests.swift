@@ -61,6 +61,32 @@ struct LiveSocketTests {
         }
     }
 
+    @Test("a new seat map reaches watchers as a delta of a new epoch, so each reads the map again", arguments: TestBackend.all)
+    func newSeatMap(backend: TestBackend) async throws {
+        let server = try await TestServer.make(backend)
+        defer { server.remove() }
+        try await server.runLive { client, _ in
+            let map = { @Sendable (row: String) in #"{"sections": [{"name": "Hall", "rows": [{"rows": "\#(row)", "seats": "1-5", "category": "std"}]}]}"# }
+            let created = try await client.send(.post, "/api/events", json: #"""
+                {"title": "Redrawn", "venue": "Hall", "starts_at": "2031-01-01T20:00:00Z", "categories": [{"id": "std", "price_minor": 100}], "seat_map": \#(map("A"))}
+                """#, headers: client.organizer)
+            let id = try #require(created.object["id"] as? Int)
+            try await client.ws(LiveSocket.path) { inbound, outbound, _ in
+                try await LiveClient.session(inbound: inbound, outbound: outbound) { live in
+                    try await live.send(#"{"action": "subscribe", "event_id": \#(id)}"#)
+                    let epoch = try #require(try await live.next("subscribed")["epoch"] as? String)
+                    let edited = try await client.send(.patch, "/api/events/\(id)", json: #"{"seat_map": \#(map("Z"))}"#, headers: client.organizer)
+                    #expect(edited.status == .ok, "\(edited.text)")
+                    let delta = try await live.next("inventory")
+                    #expect(delta["epoch"] as? String == "\(epoch).1", "the delta names the map's new version: \(delta)")
+                    let seats = try await client.send(.get, "/api/events/\(id)/seats").object
+                    #expect(seats["epoch"] as? String == "\(epoch).1")
+                    #expect(((seats["sections"] as? [[String: Any]])?.first?["rows"] as? [[String: Any]])?.first?["label"] as? String == "Z")
+                }
+            }
+        }
+    }
+
     @Test("many holds close together reach every subscriber as at most one delta per interval, ranges joined, ending at the map's state")
     func mergedDeltas() async throws {
         var server = try await TestServer.make(.sqlite)

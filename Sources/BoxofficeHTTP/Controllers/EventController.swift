@@ -54,8 +54,9 @@ struct EventController {
         _ = try context.requireOrganizer()
         let body = try await request.decodeJSON(UpdateEventRequest.self, limit: context.bodyLimit)
         let event = try snapshot(context).event
-        // The details are checked before new prices are written, so a refused edit changes nothing.
+        // The details and the seat map are checked before anything is written, so a refused edit changes nothing.
         _ = try body.applied(to: event.details).validated()
+        if let seatMap = try body.seatMapEdit(for: event) { _ = try await engine.editSeatMap(event.id, seatMap) }
         _ = try await engine.reprice(event.id, body.prices)
         return try await edited(context) { details throws(DomainError) in try body.applied(to: details) }
     }

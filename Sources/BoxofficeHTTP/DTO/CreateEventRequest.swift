@@ -17,6 +17,9 @@ struct CreateEventRequest: Decodable {
         let name: String
         let rows: [Row]
         let rank: Int?
+
+        /// The section as the domain describes it.
+        var spec: SeatMapSpec.Section { SeatMapSpec.Section(name: name, rows: rows.map(\.spec), rank: rank) }
     }
 
     struct Seat: Decodable {
@@ -114,7 +117,7 @@ struct CreateEventRequest: Decodable {
         return try EventDraft(
             details: details,
             categories: (categories ?? []).map { PriceCategory(key: $0.id, name: $0.name ?? "", priceMinor: $0.priceMinor) },
-            seatMap: SeatMapSpec(sections: (seatMap?.sections ?? []).map { SeatMapSpec.Section(name: $0.name, rows: $0.rows.map(\.spec), rank: $0.rank) }),
+            seatMap: SeatMapSpec(sections: (seatMap?.sections ?? []).map(\.spec)),
             gaPools: (gaPools ?? []).map { EventDraft.Pool(name: $0.name, priceMinor: $0.priceMinor, capacity: $0.capacity) }
         )
     }

@@ -3,8 +3,9 @@ import BoxofficeEngine
 
 /// `GET /api/events/{id}/seats`: the whole seat map with every seat's status, a few bytes per seat.
 ///
-/// `version` counts this process's committed changes of the event; `epoch` names the process, so a
-/// client comparing versions (with the deltas of `/api/ws`) compares only versions of the same epoch.
+/// `version` counts this process's committed changes of the event; `epoch` names the process and the seat map's
+/// version, so a client comparing versions (with the deltas of `/api/ws`) compares only versions of the same epoch, and
+/// reads the map again when the organizer changed it.
 ///
 /// Each row names its first seat id; the seat at position `i` of the row has id `first_seat_id + i`, number
 /// `numbers[i]` (written as ranges, `"1-30"`), and status `status[i]`: `a` available, `h` held, `s` sold.
@@ -14,6 +15,8 @@ struct SeatMapBody: Encodable {
     struct Section: Encodable {
         let name: String
         let rows: [Row]
+        /// The rank its organizer gave its front row; absent for the default.
+        let rank: Int?
     }
 
     struct Row: Encodable {
@@ -25,6 +28,8 @@ struct SeatMapBody: Encodable {
         let status: String
         /// The numbers of its accessible seats, like `"1-2"`; absent when it has none.
         let accessible: String?
+        /// The rank its organizer gave it; absent for its place in its section.
+        let rank: Int?
     }
 
     let eventId: Int64
@@ -39,7 +44,7 @@ struct SeatMapBody: Encodable {
     init(_ snapshot: InventorySnapshot, epoch: String) {
         let event = snapshot.event
         eventId = event.id.rawValue
-        self.epoch = epoch
+        self.epoch = SeatMapEpoch.of(epoch, layoutVersion: event.layoutVersion)
         version = snapshot.version
         seatsTotal = event.seatMap.seatCount
         seatsAvailable = snapshot.availableSeats
@@ -47,7 +52,7 @@ struct SeatMapBody: Encodable {
         gaPools = event.gaPools.map { PoolBody($0, counts: snapshot.pools[$0.id]) }
         let accessible = Set(event.seatMap.accessible)
         sections = event.seatMap.sections.map { section in
-            Section(name: section.name, rows: section.rows.map { Self.row($0, of: event, seats: snapshot.seats, accessible: accessible) })
+            Section(name: section.name, rows: section.rows.map { Self.row($0, of: event, seats: snapshot.seats, accessible: accessible) }, rank: section.rank)
         }
     }
 
@@ -68,7 +73,8 @@ struct SeatMapBody: Encodable {
             category: uniform ? event.categories[Int(first)].key : nil,
             categories: uniform ? nil : String(decoding: categoryIndexes.map { digits[Int($0)] }, as: UTF8.self),
             status: status,
-            accessible: accessibleNumbers.isEmpty ? nil : ranges(accessibleNumbers)
+            accessible: accessibleNumbers.isEmpty ? nil : ranges(accessibleNumbers),
+            rank: row.rank
         )
     }
 

@@ -2,7 +2,8 @@ import BoxofficeDomain
 import Foundation
 
 /// `PATCH /api/events/{id}`: the facts to change; a field left out stays as it is, `null` clears a nullable one.
-/// `categories` and `ga_pools` change prices only (`[{"id", "price_minor"}]`); the seat map is not changed here.
+/// `categories` and `ga_pools` change prices only (`[{"id", "price_minor"}]`); `seat_map` replaces the seat map, as
+/// ``SeatMapEdit`` allows, in a request of its own or with other facts, but not with prices.
 struct UpdateEventRequest: Decodable {
     /// A category's or pool's new price: its id and `price_minor`, nothing else.
     struct PriceChange<ID: Decodable & Sendable>: Decodable {
@@ -40,8 +41,8 @@ struct UpdateEventRequest: Decodable {
     let maxTicketsPerCustomer: Setting<Int>
     let heldPerAddress: Setting<Int>
     let cancellationCutoff: Setting<Date>
-    /// Whether the body names the seat map, only to be refused: it stays as the event was made.
-    let namesSeatMap: Bool
+    /// The new seat map, as at creation.
+    let seatMap: CreateEventRequest.SeatMap?
     /// New prices of categories (by key) and pools.
     let prices: PriceEdit
 
@@ -63,7 +64,7 @@ struct UpdateEventRequest: Decodable {
         maxTicketsPerCustomer = try container.decode(Setting<Int>.self, forKey: .maxTicketsPerCustomer)
         heldPerAddress = try container.decode(Setting<Int>.self, forKey: .heldPerAddress)
         cancellationCutoff = try container.decode(Setting<Date>.self, forKey: .cancellationCutoff)
-        namesSeatMap = container.contains(.seatMap)
+        seatMap = try container.decodeIfPresent(CreateEventRequest.SeatMap.self, forKey: .seatMap)
         let categories = try container.decodeIfPresent([PriceChange<String>].self, forKey: .categories) ?? []
         let pools = try container.decodeIfPresent([PriceChange<Int64>].self, forKey: .gaPools) ?? []
         prices = PriceEdit(
@@ -72,11 +73,19 @@ struct UpdateEventRequest: Decodable {
         )
     }
 
+    /// The new seat map for `event`, if the body gives one.
+    /// - Throws: ``DomainError/invalid(_:)`` for a map that breaks a rule, or one given with new prices (each is refused
+    ///   for what is held or sold, so one request changes only one of them: a refusal then changes nothing).
+    func seatMapEdit(for event: Event) throws(DomainError) -> SeatMapEdit? {
+        guard let seatMap else { return nil }
+        guard prices.isEmpty else {
+            throw .invalid("seat_map and new prices (categories, ga_pools) are changed in separate requests.")
+        }
+        return try SeatMapEdit(SeatMapSpec(sections: seatMap.sections.map(\.spec)), for: event)
+    }
+
     /// The event's details with this edit applied (checked by the engine as at creation).
     func applied(to details: EventDetails) throws(DomainError) -> EventDetails {
-        if namesSeatMap {
-            throw .invalid("seat_map cannot be changed after the event is made; categories' and pools' prices can, while none of their tickets is held or sold.")
-        }
         var details = details
         details.title = title ?? details.title
         details.description = description ?? details.description

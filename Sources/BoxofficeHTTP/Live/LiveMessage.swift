@@ -105,7 +105,8 @@ enum LiveMessage {
     /// Encodes an event's merged changes; `epoch` names the process whose versions they count.
     static func encode(_ merged: MergedInventory, epoch: String) throws -> ByteBuffer {
         try encode(Inventory(
-            eventId: merged.eventID.rawValue, epoch: epoch, fromVersion: merged.fromVersion, version: merged.version,
+            eventId: merged.eventID.rawValue, epoch: SeatMapEpoch.of(epoch, layoutVersion: merged.layoutVersion), fromVersion: merged.fromVersion,
+            version: merged.version,
             seatsAvailable: merged.availableSeats,
             seats: SeatChanges.encode(merged.seats.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }),
             pools: merged.pools.sorted { $0.key < $1.key }.map {

@@ -120,15 +120,17 @@ public struct LiveSocket: Sendable {
     private func subscription(_ type: String, _ topic: LiveTopic) -> LiveMessage.Subscription {
         switch topic {
         case .event(let id):
-            LiveMessage.Subscription(
-                type: type, eventId: id.rawValue, customer: nil, queue: nil, checkins: nil, epoch: hub.epoch, version: try? engine.engine(for: id).snapshot.version
+            let snapshot = try? engine.engine(for: id).snapshot
+            return LiveMessage.Subscription(
+                type: type, eventId: id.rawValue, customer: nil, queue: nil, checkins: nil,
+                epoch: SeatMapEpoch.of(hub.epoch, layoutVersion: snapshot?.event.layoutVersion ?? 0), version: snapshot?.version
             )
         case .customer(let name):
-            LiveMessage.Subscription(type: type, eventId: nil, customer: name, queue: nil, checkins: nil, epoch: nil, version: nil)
+            return LiveMessage.Subscription(type: type, eventId: nil, customer: name, queue: nil, checkins: nil, epoch: nil, version: nil)
         case .queue(let id):
-            LiveMessage.Subscription(type: type, eventId: nil, customer: nil, queue: id.rawValue, checkins: nil, epoch: nil, version: nil)
+            return LiveMessage.Subscription(type: type, eventId: nil, customer: nil, queue: id.rawValue, checkins: nil, epoch: nil, version: nil)
         case .checkins(let id):
-            LiveMessage.Subscription(type: type, eventId: nil, customer: nil, queue: nil, checkins: id.rawValue, epoch: nil, version: nil)
+            return LiveMessage.Subscription(type: type, eventId: nil, customer: nil, queue: nil, checkins: id.rawValue, epoch: nil, version: nil)
         }
     }
 

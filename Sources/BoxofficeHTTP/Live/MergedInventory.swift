@@ -18,10 +18,13 @@ struct MergedInventory: Sendable {
     private(set) var pools: [PoolID: PoolCounts] = [:]
     /// How many seats are available at ``version``.
     private(set) var availableSeats: Int
+    /// The seat map's version the changes apply to.
+    let layoutVersion: Int
 
     /// The changes of one delta.
     init(_ delta: InventoryDelta) {
         eventID = delta.eventID
+        layoutVersion = delta.layoutVersion
         fromVersion = delta.version - 1
         version = delta.version
         availableSeats = delta.availableSeats
@@ -29,9 +32,9 @@ struct MergedInventory: Sendable {
     }
 
     /// Adds the next delta.
-    /// - Returns: false when it does not follow ``version``; nothing is merged then.
+    /// - Returns: false when it does not follow ``version``, or belongs to another seat map; nothing is merged then.
     mutating func merge(_ delta: InventoryDelta) -> Bool {
-        guard delta.eventID == eventID, delta.version == version + 1 else { return false }
+        guard delta.eventID == eventID, delta.version == version + 1, delta.layoutVersion == layoutVersion else { return false }
         version = delta.version
         availableSeats = delta.availableSeats
         add(delta)
