@@ -1777,6 +1777,78 @@ def organizer_edits_and_publishes(base):
             customer.quit()
 
 
+def organizer_edits_seat_map(base):
+    """Edit seat map shows the event's map as the JSON a PATCH takes (ranks and accessible seats kept), so saving it
+    unchanged changes nothing; free seats moved to another category are saved (a hold then costs its price); a map that
+    moves a held seat shows the server's 409 and changes nothing; text that is not JSON is not sent."""
+    port = port_of(base)
+    _, event, _ = request(port, "POST", "/api/events", {
+        "title": "Redrawn Night", "venue": "Door Hall", "starts_at": "2031-06-01T18:00:00Z",
+        "categories": [{"id": "std", "name": "Standard", "price_minor": 2000}, {"id": "vip", "name": "VIP", "price_minor": 5000}],
+        "seat_map": {"sections": [{"name": "Stalls", "rows": [
+            {"rows": "A", "seats": "1-5", "category": "std", "accessible": "1-2"}, {"rows": "B", "seats": "1-5", "category": "std", "rank": 5}]}]},
+    }, headers=ORGANIZER)
+    original = {"sections": [{"name": "Stalls", "rows": [
+        {"rows": "A", "seats": "1-5", "category": "std", "accessible": "1-2"}, {"rows": "B", "seats": "1-5", "category": "std", "rank": 5}]}]}
+    path = f"/api/events/{event['id']}"
+    request(port, "POST", "/api/book/safe", {"seat_id": event["first_seat_id"]}, guest(port))
+    driver = browser()
+
+    def text_area(d):
+        area = d.find_elements(By.CSS_SELECTOR, "[data-testid='seatmap-text']")
+        return area[0] if area and area[0].is_displayed() and area[0].get_attribute("value") else None
+
+    def save(d, seat_map_text):
+        d.execute_script("arguments[0].value = arguments[1]", text_area(d), seat_map_text)
+        find(d, "seatmap-save").click()
+
+    def message(d):
+        return find(d, "seatmap-message").text
+
+    try:
+        open_event_card(driver, base, event["id"])
+        find(driver, "seatmap-edit").click()
+        shown = json.loads(wait(driver, text_area).get_attribute("value"))
+        check("Edit seat map shows the map as the JSON a PATCH takes, ranks and accessible seats kept", shown == original, shown)
+        driver.execute_script("""
+            window.__patches = [];
+            const real = window.fetch;
+            window.fetch = (url, init = {}) => { if (init.method === 'PATCH') window.__patches.push(JSON.parse(init.body)); return real(url, init); };""")
+        save(driver, json.dumps(shown))
+        wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid='seatmap-saved']"))
+        rows = request(port, "GET", f"{path}/seats")[1]["sections"][0]["rows"]
+        check("saving it unchanged changes nothing (10 seats, the rank and the accessible seats stay)",
+              "10 seats" in message(driver) and rows[1].get("rank") == 5 and rows[0].get("accessible") == "1-2", (message(driver), rows))
+
+        moved = json.loads(json.dumps(shown))
+        moved["sections"][0]["rows"][1]["category"] = "vip"
+        save(driver, json.dumps(moved))
+        wait(driver, lambda d: "Seat map saved" in message(d) and len(d.execute_script("return window.__patches")) == 2)
+        rows = request(port, "GET", f"{path}/seats")[1]["sections"][0]["rows"]
+        status, held, _ = request(port, "POST", "/api/book/safe", {"seat_id": rows[1]["first_seat_id"]}, guest(port))
+        check("free row B moved to VIP is saved, and a hold there costs the VIP price",
+              rows[1].get("category") == "vip" and held.get("amount_minor") == 5000, (rows, held))
+
+        taken = json.loads(json.dumps(moved))
+        taken["sections"][0]["rows"][0]["category"] = "vip"
+        _, refusal, _ = request(port, "PATCH", path, {"seat_map": taken}, ORGANIZER)
+        save(driver, json.dumps(taken))
+        check("moving the held seat A1 shows the server's 409 detail, naming it",
+              refusal["status"] == 409 and "Stalls row A seat 1" in refusal["detail"]
+              and wait(driver, lambda d: refusal["detail"] in message(d)), (refusal, message(driver)))
+        rows = request(port, "GET", f"{path}/seats")[1]["sections"][0]["rows"]
+        check("... and changes nothing", rows[0].get("category") == "std", rows)
+        driver.execute_script("window.__patches = []")
+        save(driver, "{not json")
+        check("text that is not JSON is not sent", wait(driver, lambda d: "not JSON" in message(d)) and driver.execute_script("return window.__patches") == [],
+              message(driver))
+        peek(driver, "organizer-seat-map.png")
+        errors = console_errors(driver)
+        check("editing the seat map logs no errors", not errors, errors)
+    finally:
+        driver.quit()
+
+
 def organizer_changes_prices(base):
     """The edit form lists each category and pool with its price in major units; the organizer changes a category's and
     a pool's price (sent in minor units, exactly, and only those two), and the API, the card and the form then have them;
@@ -2260,7 +2332,7 @@ def main():
                          best_available_seats, waiting_room, big_hall_stays_usable, tickets_page_shows_scannable_codes, scanner_reads_the_camera,
                          scanners_offline_conflict, organizer_watches_the_doors, organizer_signs_in_from_the_header, orders_are_searched,
                          refund_one_ticket_kept_off_sale, customer_cancels_before_the_cutoff, sales_charts_match_the_api,
-                         organizer_edits_and_publishes, organizer_changes_prices, organizer_cancels_an_event, buyers_csv_is_downloaded, webhooks_are_listed_and_resent):
+                         organizer_edits_and_publishes, organizer_changes_prices, organizer_edits_seat_map, organizer_cancels_an_event, buyers_csv_is_downloaded, webhooks_are_listed_and_resent):
             if chosen and scenario.__name__ not in chosen:
                 continue
             print(f"-- {scenario.__name__.replace('_', ' ')}", flush=True)

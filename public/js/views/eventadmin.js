@@ -1,11 +1,12 @@
 // The chosen event's administration on the organizer's page: its status and phase and its settings; Edit (PATCH
 // /api/events/{id}, sending only what was changed: a field left out stays, an emptied cap or cutoff is cleared with
 // null; each category's and pool's price typed in major units, sent in minor units when it changed); Publish for a
-// draft; Download buyers (CSV); and Cancel event, confirmed by typing its title, then the refunds' progress read every
+// draft; Edit seat map (seatmapeditor.js); Download buyers (CSV); and Cancel event, confirmed by typing its title, then the refunds' progress read every
 // second until the job is finished.
 
 import * as api from "../api.js";
 import { dateTime, h, majorText, minorOf, money, pricePattern } from "../format.js";
+import { seatMapEditor } from "./seatmapeditor.js";
 
 const phases = {
   draft: "Draft: only organizers see it, and nothing can be held until it is published.",
@@ -39,7 +40,9 @@ export function eventAdmin(access, onChange) {
   const publishButton = h("button", { type: "button", "data-testid": "event-publish", onclick: () => publish() }, "Publish");
   const exportButton = h("button", { type: "button", class: "secondary", "data-testid": "export-csv", onclick: () => download() }, "Download buyers (CSV)");
   const cancelButton = h("button", { type: "button", class: "danger", "data-testid": "event-cancel", onclick: () => askToCancel() }, "Cancel event…");
-  const actions = h("div", { class: "row" }, editButton, publishButton, exportButton, cancelButton);
+  const seatMap = seatMapEditor(access, (updated) => changed(updated));
+  const seatMapButton = h("button", { type: "button", class: "secondary", "data-testid": "seatmap-edit", onclick: () => seatMap.open(event) }, "Edit seat map");
+  const actions = h("div", { class: "row" }, editButton, seatMapButton, publishButton, exportButton, cancelButton);
 
   // The edit form: each field an event setting; the hint says what an empty one means.
   const input = (id, attributes) => h("input", { id, ...attributes });
@@ -77,8 +80,8 @@ export function eventAdmin(access, onChange) {
   h("div", { class: "row" }, field("hold_ttl_seconds", "Hold time (seconds)"), field("max_tickets_per_booking", "Tickets per booking"),
     field("max_tickets_per_customer", "Tickets per customer"), field("cancellation_cutoff", "Customers may cancel until")),
   h("p", { class: "muted hint" }, "Only what you change is sent. Tickets per customer empty: no cap. Customers may cancel until empty: ",
-    "customers cannot cancel (the organizer still refunds). The seat map, and which categories and pools there are, stay as the event ",
-    "was made."),
+    "customers cannot cancel (the organizer still refunds). Which categories and pools there are stays as the event was made; the ",
+    "seat map has its own editor."),
   prices,
   h("div", { class: "row" }, saveButton,
     h("button", { type: "button", class: "secondary", "data-testid": "event-edit-close", onclick: () => closeEdit() }, "Discard")));
@@ -99,7 +102,7 @@ export function eventAdmin(access, onChange) {
   const progress = h("div", { class: "notice", "data-testid": "cancel-progress", hidden: true }, progressText, progressBar);
 
   const element = h("div", { class: "card event-admin", "data-testid": "event-admin" },
-    h("div", { class: "row detail-head" }, heading, badges), facts, actions, message, confirmBox, progress, form);
+    h("div", { class: "row detail-head" }, heading, badges), facts, actions, message, confirmBox, progress, form, seatMap.element);
 
   let event = null;
   let busy = false;
@@ -130,10 +133,12 @@ export function eventAdmin(access, onChange) {
       ...pricesFact());
     const cancelled = event.status === "cancelled";
     editButton.hidden = cancelled;
+    seatMapButton.hidden = cancelled;
     cancelButton.hidden = cancelled;
     publishButton.hidden = event.status !== "draft";
     if (cancelled) {
       form.hidden = true;
+      seatMap.close();
       confirmBox.hidden = true;
     }
     element.dataset.eventId = String(event.id);
@@ -371,6 +376,7 @@ export function eventAdmin(access, onChange) {
       if (other) {
         clearTimeout(polling);
         form.hidden = true;
+        seatMap.close();
         confirmBox.hidden = true;
         progress.hidden = true;
         message.replaceChildren();
