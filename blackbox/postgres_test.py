@@ -176,6 +176,7 @@ def two_instances(work):
     door(a, b, url)
     refunds_on_both(a, b, url)
     prices_on_both(a, b)
+    seat_maps_on_both(a, b)
     check("both instances stop cleanly", [a.stop(), b.stop()] == [0, 0])
 
 
@@ -279,6 +280,43 @@ def prices_on_both(a, b):
     check("... and a hold there costs it", hold.get("amount_minor") == 1800, hold)
     status, _, _ = request(a.port, "PATCH", f"/api/events/{event['id']}", {"categories": [{"id": "std", "price_minor": 500}]}, organizer)
     check("... after which the price stays: a seat of it is held on the other instance (409)", status == 409, status)
+
+
+def seat_maps_on_both(a, b):
+    """A draft's seat map replaced on one instance (its seats get new ids) sells on the other once published; a published
+    event's row renamed on one instance shows on the other."""
+    organizer = {"Authorization": f"Bearer {TOKEN}"}
+    hall = lambda rows: {"sections": [{"name": "Floor", "rows": [{"rows": row, "seats": seats, "category": "std"} for row, seats in rows]}]}
+    _, event, _ = request(a.port, "POST", "/api/events", {
+        "title": "Redrawn", "venue": "Hall", "starts_at": "2030-01-01T20:00:00Z", "status": "draft",
+        "categories": [{"id": "std", "price_minor": 900}], "seat_map": hall([("A", "1-5")]),
+    }, organizer)
+    path = f"/api/events/{event['id']}"
+    wait_for(lambda: request(b.port, "GET", path, None, organizer)[0] == 200, 5)
+    status, grown, _ = request(a.port, "PATCH", path, {"seat_map": hall([("A", "1-5"), ("B", "1-5")])}, organizer)
+    waited = wait_for(lambda: request(b.port, "GET", path, None, organizer)[1].get("seats_total") == 10, 5)
+    check(f"a draft's seat map grown on one instance shows on the other ({waited and waited * 1000:.0f} ms)", status == 200 and waited is not None, (status, grown))
+    request(a.port, "POST", f"{path}/publish", None, organizer)
+    rows = lambda server: request(server.port, "GET", f"{path}/seats", None, organizer)[1].get("sections", [{}])[0].get("rows", [])
+    last = rows(a)[-1]["first_seat_id"] + 4
+    buyer = guest(b.port)
+    waited = wait_for(lambda: request(b.port, "POST", "/api/book/safe", {"seat_id": last}, buyer)[0] == 200, 5)
+    check("... and, published, a seat it added sells there", waited is not None, rows(b))
+    status, _, _ = request(a.port, "PATCH", path, {"seat_map": hall([("AA", "1-5"), ("B", "1-5")])}, organizer)
+    waited = wait_for(lambda: [row["label"] for row in rows(b)] == ["AA", "B"], 5)
+    check(f"a published event's free row renamed on one instance shows on the other ({waited and waited * 1000:.0f} ms)", status == 200 and waited is not None, (status, rows(b)))
+    status, _, _ = request(b.port, "PATCH", path, {"seat_map": hall([("AA", "1-5"), ("C", "1-5")])}, organizer)
+    check("... while the row with a seat held on the other keeps its label (409)", status == 409, status)
+
+
+def wait_for(condition, seconds):
+    """Tries `condition` until it holds or `seconds` pass; returns how long it took, or None."""
+    started = time.time()
+    while time.time() - started < seconds:
+        if condition():
+            return time.time() - started
+        time.sleep(0.02)
+    return None
 
 
 def refunds_on_both(a, b, url):
