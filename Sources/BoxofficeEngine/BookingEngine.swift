@@ -134,7 +134,6 @@ public final class BookingEngine: HoldPath {
         if let engine = engines.withLock({ $0[id] }) {
             switch change {
             case .claimsOnly: await engine.followNewClaims()
-            case .any where engine.snapshot.event.details.status == .draft: await followDraft(engine)
             case .any: await engine.refresh()
             }
             return
@@ -143,17 +142,6 @@ public final class BookingEngine: HoldPath {
             if let inventory = try await store.loadInventory(of: id), engines.withLock({ $0[id] }) == nil { register(inventory) }
         } catch {
             logger.error("could not load event \(id) created elsewhere: \(String(reflecting: error))")
-        }
-    }
-
-    /// Follows a change to a draft, whose seat map may have moved to another block of seat ids: a draft sells nothing, so
-    /// reading it whole costs little.
-    private func followDraft(_ engine: EventEngine) async {
-        do {
-            guard let inventory = try await store.loadInventory(of: engine.event.id) else { return }
-            if Self.movedSeats(of: engine.event, to: inventory.event) { replace(engine, with: inventory) } else { await engine.refresh() }
-        } catch {
-            logger.error("could not read event \(engine.event.id) changed elsewhere: \(String(reflecting: error))")
         }
     }
 
@@ -166,6 +154,19 @@ public final class BookingEngine: HoldPath {
         let engine = try engine(for: id)
         var event = engine.snapshot.event
         let before = event.details
+        let details = try checkedDetails(of: id, edit)
+        // The status is written only by ``setStatus(of:to:)``: an edit read before a cancellation cannot undo it.
+        guard try await store.updateEvent(id, details: details) else { throw Self.cancelled(before, id) }
+        await engine.refresh()
+        event.details = details
+        return event
+    }
+
+    /// The facts an organizer's edit gives an event, checked as ``updateEvent(_:_:)`` checks them, without writing them
+    /// (so a request that also changes more can be refused before it writes anything).
+    /// - Throws: the refusals of ``updateEvent(_:_:)``.
+    public func checkedDetails(of id: EventID, _ edit: (EventDetails) throws -> EventDetails) throws -> EventDetails {
+        let before = try engine(for: id).snapshot.event.details
         guard before.status != .cancelled else { throw Self.cancelled(before, id) }
         let details = try edit(before).validated()
         if before.maxTicketsPerCustomer == nil, details.maxTicketsPerCustomer != nil {
@@ -175,11 +176,7 @@ public final class BookingEngine: HoldPath {
         if before.queued, details.salesStart != before.salesStart {
             throw DomainError.eventStateConflict(id, "\"\(before.title)\" sells behind a waiting room, which opens at its sales start; switch the waiting room off to move it.")
         }
-        // The status is written only by ``setStatus(of:to:)``: an edit read before a cancellation cannot undo it.
-        guard try await store.updateEvent(id, details: details) else { throw Self.cancelled(before, id) }
-        await engine.refresh()
-        event.details = details
-        return event
+        return details
     }
 
     /// Changes prices of an event's categories and pools that have nothing held or sold, between two of its batches, so
@@ -197,15 +194,15 @@ public final class BookingEngine: HoldPath {
     }
 
     /// Gives an event a new seat map (``SeatMapEdit`` says which), between two of its batches, so that no hold is decided
-    /// on one map and written on the other. A draft's map that moved to a new block of seat ids gets a new engine.
+    /// on one map and written on the other. A draft's map that moved to a new block of seat ids gets a new engine
+    /// (``seatsMoved(_:)``).
     /// - Returns: the event with its new map.
     /// - Throws: ``DomainError/eventStateConflict(_:_:)`` for a cancelled event, a published event's map of another size,
     ///   or a map that would move a seat held or sold.
     public func editSeatMap(_ id: EventID, _ edit: SeatMapEdit) async throws -> Event {
         let engine = try engine(for: id)
-        let edited = try await engine.betweenBatches { [store] in try await store.editSeatMap(id, edit) }
-        if Self.movedSeats(of: engine.event, to: edited), let inventory = try await store.loadInventory(of: id) { replace(engine, with: inventory) }
-        return edited
+        // The engine reads the new map back before it answers; one whose seats moved to a new block is replaced first.
+        return try await engine.betweenBatches { [store] in try await store.editSeatMap(id, edit) }
     }
 
     /// Whether an event's seat map moved to another block of seat ids.
@@ -213,24 +210,37 @@ public final class BookingEngine: HoldPath {
         event.firstSeatID != now.firstSeatID || event.seatMap.seatCount != now.seatMap.seatCount
     }
 
-    /// Puts a new engine, built from `inventory`, in the place of `old` (whose event's seats moved to another block),
-    /// unless another already took it.
-    private func replace(_ old: EventEngine, with inventory: EventInventory) {
-        let id = old.event.id
-        let fresh = EventEngine(
-            inventory: inventory, store: store, live: live, now: now, logger: logger, enforcesCaps: enforcesCaps, version: old.snapshot.version + 1
-        )
-        let replaced = engines.withLock { engines in
-            guard engines[id] === old else { return false }
+    /// Puts an engine built on the event's new block of seat ids in the place of the one on the old block, which found
+    /// the move when it read the event again (here after an edit, or after another instance's); when an engine on the new
+    /// block is already in place, that one reads the event again (a publish may have come meanwhile).
+    private func seatsMoved(_ inventory: EventInventory) async {
+        let id = inventory.event.id
+        let (fresh, current) = engines.withLock { engines -> (EventEngine?, EventEngine?) in
+            guard let current = engines[id] else { return (nil, nil) }
+            guard Self.movedSeats(of: current.event, to: inventory.event) else { return (nil, current) }
+            let fresh = makeEngine(inventory, version: current.snapshot.version + 1)
             engines[id] = fresh
-            return true
+            return (fresh, nil)
         }
-        guard replaced else { return }
+        guard let fresh else {
+            await current?.refresh()
+            return
+        }
         directory.withLock { directory in
             directory.remove(id)
             directory.add(inventory.event)
         }
-        logger.info("event's seat map moved", metadata: ["event": "\(id)", "seats": "\(inventory.event.seatMap.seatCount)"])
+        logger.info("event's seats moved to new ids", metadata: ["event": "\(id)", "seats": "\(inventory.event.seatMap.seatCount)"])
+        // Read again at once: watchers hear of the new map (a new epoch), and anything committed since is taken in.
+        await fresh.refresh()
+    }
+
+    /// A new engine for an event, told to hand over when its seats move.
+    private func makeEngine(_ inventory: EventInventory, version: UInt64 = 0) -> EventEngine {
+        EventEngine(
+            inventory: inventory, store: store, live: live, now: now, logger: logger, enforcesCaps: enforcesCaps, version: version,
+            seatsMoved: { [weak self] moved in await self?.seatsMoved(moved) }
+        )
     }
 
     /// Publishes a draft, or calls an event off; a cancelled event stays cancelled. Publishing a published event, or
@@ -278,7 +288,7 @@ public final class BookingEngine: HoldPath {
         do {
             for inventory in try await store.loadInventories() {
                 if let engine = engines.withLock({ $0[inventory.event.id] }) {
-                    if Self.movedSeats(of: engine.event, to: inventory.event) { replace(engine, with: inventory) } else { await engine.refresh() }
+                    await engine.refresh()
                 } else {
                     register(inventory)
                 }
@@ -358,7 +368,7 @@ public final class BookingEngine: HoldPath {
         let id = inventory.event.id
         let added = engines.withLock { engines in
             guard engines[id] == nil else { return false }
-            engines[id] = EventEngine(inventory: inventory, store: store, live: live, now: now, logger: logger, enforcesCaps: enforcesCaps)
+            engines[id] = makeEngine(inventory)
             return true
         }
         if added { directory.withLock { $0.add(inventory.event) } }

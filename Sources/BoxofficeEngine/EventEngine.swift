@@ -44,6 +44,7 @@ public actor EventEngine {
     private let maxBatch: Int
     private let enforcesCaps: Bool
     private let live: (any LiveUpdatePublisher)?
+    private let seatsMoved: (@Sendable (EventInventory) async -> Void)?
     private nonisolated let published: Mutex<InventorySnapshot>
 
     /// Creates the engine of an event from its stored state.
@@ -54,11 +55,15 @@ public actor EventEngine {
     ///   - enforcesCaps: false lets a customer past the event's cap (its holdings are still counted).
     ///   - version: the version of the first snapshot: an engine taking over from another goes on from its version, so
     ///     readers never see one number stand for two states.
+    ///   - seatsMoved: told, with the event as stored, when a re-read finds the event's seats on another block of ids (a
+    ///     draft's seat map that changed size): this engine keeps its state, and one built on the new block should take
+    ///     its place.
     public init(
         inventory: EventInventory, store: any BookingStore, live: (any LiveUpdatePublisher)? = nil,
         now: @escaping @Sendable () -> Date, logger: Logger, maxBatch: Int = 4_096, followInterval: Duration = .milliseconds(100),
-        enforcesCaps: Bool = true, version: UInt64 = 0
+        enforcesCaps: Bool = true, version: UInt64 = 0, seatsMoved: (@Sendable (EventInventory) async -> Void)? = nil
     ) {
+        self.seatsMoved = seatsMoved
         self.enforcesCaps = enforcesCaps
         self.event = inventory.event
         self.state = inventory
@@ -326,7 +331,15 @@ public actor EventEngine {
             let started = ContinuousClock.now
             let previous = state
             // The event as memory last read it: the store reads again only what changed since (a new seat map, say).
-            state = try await store.loadInventory(of: state.event)
+            let loaded = try await store.loadInventory(of: state.event)
+            guard loaded.event.firstSeatID == event.firstSeatID, loaded.event.seatMap.seatCount == event.seatMap.seatCount else {
+                // Seat ids are this engine's arithmetic: an engine on the new block takes over.
+                needsReload = false
+                lastReload = .now
+                await seatsMoved?(loaded)
+                return
+            }
+            state = loaded
             // The store knows no addresses: the holds this process made keep theirs, and their address caps.
             state.keepProcessState(of: previous)
             lastReload = .now

@@ -88,6 +88,7 @@ public struct PostgresInventoryTransaction: InventoryTransaction {
             """
             INSERT INTO seat_claims (seat_id, event_id, booking_id, status)
             SELECT seat, \(event.rawValue), booking, 'held' FROM UNNEST(\(claims.map(\.seat.rawValue)), \(claims.map(\.booking.rawValue))) AS t(seat, booking)
+            JOIN events ON events.id = \(event.rawValue) AND seat >= events.first_seat_id AND seat < events.first_seat_id + events.seat_count
             ON CONFLICT (seat_id) DO NOTHING RETURNING seat_id, booking_id
             """,
             logger: logger
@@ -161,8 +162,8 @@ public struct PostgresInventoryTransaction: InventoryTransaction {
         try await insertSeatHolds(bookings, event: event, announcing: nil)
     }
 
-    /// One statement: the claims are inserted in a data-modifying `WITH`, and a booking is inserted only when
-    /// as many of its seats came back claimed as it names.
+    /// One statement: the claims are inserted in a data-modifying `WITH` (only for seats in the event's block of ids, as
+    /// ``claimSeats(_:event:)`` does), and a booking is inserted only when as many of its seats came back claimed as it names.
     /// - Parameter announcement: a `NOTIFY` (channel, payload) sent by the same statement, for a statement that
     ///   is its own transaction.
     func insertSeatHolds(_ bookings: [Booking], event: EventID, announcing announcement: (channel: String, payload: String)?) async throws -> Set<BookingID> {
@@ -184,6 +185,7 @@ public struct PostgresInventoryTransaction: InventoryTransaction {
                 WITH claimed AS (
                     INSERT INTO seat_claims (seat_id, event_id, booking_id, status)
                     SELECT seat, $1, booking, 'held' FROM UNNEST($2, $3) AS c(seat, booking)
+                    JOIN events ON events.id = $1 AND seat >= events.first_seat_id AND seat < events.first_seat_id + events.seat_count
                     ON CONFLICT (seat_id) DO NOTHING RETURNING booking_id)
                 , inserted AS (
                     INSERT INTO bookings (\(HeldBookingRows.columns))

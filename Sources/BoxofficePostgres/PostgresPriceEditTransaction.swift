@@ -15,7 +15,8 @@ struct PostgresPriceEditTransaction: PriceEditTransaction {
     }
 
     func storedPrices(of event: Event) async throws -> Event {
-        try await PostgresPriceRows.stored(of: event, on: connection, logger: logger)
+        // The seat map as stored too: which seats a category has may have changed on another instance a moment ago.
+        try await PostgresPriceRows.stored(of: try await PostgresLayoutRows.current(of: event, on: connection, logger: logger), on: connection, logger: logger)
     }
 
     func claimedSeats(of event: Event) async throws -> Set<SeatID> {

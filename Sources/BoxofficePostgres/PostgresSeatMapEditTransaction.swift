@@ -40,21 +40,23 @@ struct PostgresSeatMapEditTransaction: SeatMapEditTransaction {
 
 /// An event's seat map as stored, read again only when an organizer changed it.
 enum PostgresLayoutRows {
-    /// `event` with the seat map stored now, when it changed within the event's block of seat ids; a map that moved to
-    /// another block (a draft's, grown or shrunk) needs a new engine, which reads the whole event.
+    /// `event` with the seat map, first seat id and layout version stored now, when its layout version moved.
     static func current(of event: Event, on connection: PostgresConnection, logger: Logger) async throws -> Event {
-        for try await (version, first, count) in try await connection.query(
-            "SELECT layout_version, first_seat_id, seat_count FROM events WHERE id = \(event.id.rawValue)", logger: logger
-        ).decode((Int, Int64, Int).self) {
-            guard version != event.layoutVersion, first == event.firstSeatID.rawValue, count == event.seatMap.seatCount else { return event }
-            for try await text in try await connection.query("SELECT layout FROM events WHERE id = \(event.id.rawValue)", logger: logger).decode(String.self) {
-                let layout = try StoredLayout.decode(text)
-                var event = event
-                event.categories = layout.priceCategories
-                event.seatMap = layout.seatMap
-                event.layoutVersion = version
-                return event
-            }
+        for try await (version, first, text) in try await connection.query(
+            """
+            SELECT layout_version, first_seat_id, CASE WHEN layout_version = \(event.layoutVersion) THEN NULL ELSE layout END
+            FROM events WHERE id = \(event.id.rawValue)
+            """,
+            logger: logger
+        ).decode((Int, Int64, String?).self) {
+            guard let text else { return event }
+            let layout = try StoredLayout.decode(text)
+            var event = event
+            event.categories = layout.priceCategories
+            event.seatMap = layout.seatMap
+            event.firstSeatID = SeatID(rawValue: first)
+            event.layoutVersion = version
+            return event
         }
         return event
     }

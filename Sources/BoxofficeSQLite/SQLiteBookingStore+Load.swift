@@ -88,17 +88,15 @@ extension SQLiteBookingStore {
         try Self.event(from: row, pools: try await database.read(Self.poolsQuery, [ColumnCoding.int(Int64(row.column("id")?.integer ?? 0))]))
     }
 
-    /// `event` with the seat map its row stores, when it changed within the event's block of seat ids; a map that moved
-    /// to another block (a draft's, grown or shrunk) needs a new engine, which reads the whole event.
+    /// `event` with the seat map, first seat id and layout version its row stores, when its layout version moved.
     static func currentLayout(of event: Event, row: SQLiteRow) throws -> Event {
         let version = row.column("layout_version")?.integer ?? 0
-        guard version != event.layoutVersion, Int64(row.column("first_seat_id")?.integer ?? 0) == event.firstSeatID.rawValue,
-            row.column("seat_count")?.integer == event.seatMap.seatCount
-        else { return event }
+        guard version != event.layoutVersion else { return event }
         let layout = try StoredLayout.decode(row.column("layout")?.string ?? "")
         var event = event
         event.categories = layout.priceCategories
         event.seatMap = layout.seatMap
+        event.firstSeatID = SeatID(rawValue: Int64(row.column("first_seat_id")?.integer ?? 1))
         event.layoutVersion = version
         return event
     }

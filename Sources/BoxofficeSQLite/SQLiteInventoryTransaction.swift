@@ -26,11 +26,16 @@ public struct SQLiteInventoryTransaction: InventoryTransaction {
 
     public func claimSeats(_ claims: [SeatClaim], event: EventID) async throws -> [SeatID: BookingID] {
         var claimed: [SeatID: BookingID] = [:]
-        for chunk in claims.chunked(by: Self.chunkSize / 3) {
-            let values = Array(repeating: "(?, ?, ?, 'held')", count: chunk.count).joined(separator: ", ")
-            let binds = chunk.flatMap { [ColumnCoding.int($0.seat.rawValue), ColumnCoding.int(event.rawValue), .text($0.booking.description)] }
+        for chunk in claims.chunked(by: Self.chunkSize / 2 - 1) {
+            let values = Array(repeating: "(?, ?)", count: chunk.count).joined(separator: ", ")
+            let binds = chunk.flatMap { [ColumnCoding.int($0.seat.rawValue), .text($0.booking.description)] } + [ColumnCoding.int(event.rawValue)]
             let rows = try await connection.query(
-                "INSERT INTO seat_claims (seat_id, event_id, booking_id, status) VALUES \(values) ON CONFLICT (seat_id) DO NOTHING RETURNING seat_id, booking_id",
+                """
+                INSERT INTO seat_claims (seat_id, event_id, booking_id, status)
+                SELECT v.column1, events.id, v.column2, 'held' FROM (VALUES \(values)) AS v, events
+                WHERE events.id = ? AND v.column1 >= events.first_seat_id AND v.column1 < events.first_seat_id + events.seat_count
+                ON CONFLICT (seat_id) DO NOTHING RETURNING seat_id, booking_id
+                """,
                 binds
             )
             for row in rows {

@@ -11,12 +11,13 @@ struct SQLitePriceEditTransaction: PriceEditTransaction {
 
     func storedPrices(of event: Event) async throws -> Event {
         let id = ColumnCoding.int(event.id.rawValue)
-        let stored = try await connection.query("SELECT category_prices FROM events WHERE id = ?", [id]).first?.column("category_prices")?.string
+        guard let row = try await connection.query("SELECT * FROM events WHERE id = ?", [id]).first else { return event }
+        let stored = row.column("category_prices")?.string
         var pools: [PoolID: Int64] = [:]
-        for row in try await connection.query("SELECT id, price_minor FROM ga_pools WHERE event_id = ?", [id]) {
-            pools[PoolID(rawValue: Int64(row.column("id")?.integer ?? 0))] = Int64(row.column("price_minor")?.integer ?? 0)
+        for pool in try await connection.query("SELECT id, price_minor FROM ga_pools WHERE event_id = ?", [id]) {
+            pools[PoolID(rawValue: Int64(pool.column("id")?.integer ?? 0))] = Int64(pool.column("price_minor")?.integer ?? 0)
         }
-        return StoredPrices.apply(stored, pools: pools, to: event)
+        return StoredPrices.apply(stored, pools: pools, to: try SQLiteBookingStore.currentLayout(of: event, row: row))
     }
 
     func claimedSeats(of event: Event) async throws -> Set<SeatID> {

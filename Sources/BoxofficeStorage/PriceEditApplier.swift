@@ -6,7 +6,7 @@ public protocol PriceEditTransaction {
     /// Takes the event's write lock until commit (the lock its batches take), and tells the other processes sharing the
     /// database, at commit, that the event changed.
     func lockEvent(_ event: EventID) async throws
-    /// The event with the prices stored now (another process may have changed some since `event` was read).
+    /// The event with the seat map and prices stored now (another process may have changed them since `event` was read).
     func storedPrices(of event: Event) async throws -> Event
     /// The event's seats held or sold.
     func claimedSeats(of event: Event) async throws -> Set<SeatID>

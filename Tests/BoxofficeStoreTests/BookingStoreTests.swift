@@ -21,6 +21,25 @@ struct BookingStoreTests {
         }
     }
 
+    @Test("a draft's seat map grown moves to a new block of ids: read back from the old event, and the old ids claim nothing", arguments: TestBackend.all)
+    func movedSeatMap(backend: TestBackend) async throws {
+        try await StoreFixture.with(backend) { (fixture: StoreFixture) async throws in
+            var draft = try StoreFixture.draft()
+            draft.details.status = .draft
+            let event = try await fixture.store.createEvent(draft)
+            _ = try await fixture.store.createEvent(try StoreFixture.draft())
+            let spec = SeatMapSpec(sections: [.init(name: "Hall", rows: [.block(rows: "A-B", seats: "1-6", category: "std")])])
+            let edited = try await fixture.store.editSeatMap(event.id, try SeatMapEdit(spec, for: event))
+            #expect(edited.firstSeatID.rawValue == 21 && edited.seatMap.seatCount == 12 && edited.layoutVersion == 1, "after both events' blocks")
+            let reloaded = try await fixture.store.loadInventory(of: event)
+            #expect(reloaded.event == edited && reloaded.seats.count == 12, "a reload from the event as it was reads the new map and block")
+            #expect(try await fixture.store.loadInventory(of: edited).event == edited, "and one from the new event reads it as it is")
+            #expect(try await fixture.store.apply([.hold(StoreFixture.booking(event, seats: [0]))], event: event.id) == [false], "an old id claims nothing")
+            #expect(try await fixture.store.apply([.hold(StoreFixture.booking(edited, seats: [11]))], event: event.id) == [true])
+            #expect(try await fixture.store.editSeatMap(event.id, try SeatMapEdit(spec, for: edited)) == edited, "the same map again changes nothing")
+        }
+    }
+
     @Test("a hold writes its booking, its seat claims and its pool counters", arguments: TestBackend.all)
     func hold(backend: TestBackend) async throws {
         try await StoreFixture.with(backend) { (fixture: StoreFixture) async throws in

@@ -207,9 +207,9 @@ public struct EventInventory: Sendable {
 
     /// Takes what only this process knew from a previous state of this event: the addresses of its holds (the store
     /// knows none), with their counts against the address cap, so that after a re-read the holds this process made
-    /// still count; and the seats' ranking, which never changes.
+    /// still count; and the seats' ranking, unless the seat map changed.
     public mutating func keepProcessState(of previous: EventInventory) {
-        ranking = previous.ranking
+        if previous.event.seatMap == event.seatMap { ranking = previous.ranking }
         for (id, old) in previous.holds.merging(previous.pending, uniquingKeysWith: { first, _ in first }) where old.address != nil {
             if var hold = holds[id], hold.address == nil {
                 hold.address = old.address

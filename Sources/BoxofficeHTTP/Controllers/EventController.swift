@@ -55,7 +55,7 @@ struct EventController {
         let body = try await request.decodeJSON(UpdateEventRequest.self, limit: context.bodyLimit)
         let event = try snapshot(context).event
         // The details and the seat map are checked before anything is written, so a refused edit changes nothing.
-        _ = try body.applied(to: event.details).validated()
+        _ = try engine.checkedDetails(of: event.id) { details throws(DomainError) in try body.applied(to: details) }
         if let seatMap = try body.seatMapEdit(for: event) { _ = try await engine.editSeatMap(event.id, seatMap) }
         _ = try await engine.reprice(event.id, body.prices)
         return try await edited(context) { details throws(DomainError) in try body.applied(to: details) }
