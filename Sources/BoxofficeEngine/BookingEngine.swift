@@ -194,7 +194,7 @@ public final class BookingEngine: HoldPath {
     }
 
     /// Gives an event a new seat map (``SeatMapEdit`` says which), between two of its batches, so that no hold is decided
-    /// on one map and written on the other. A draft's map that moved to a new block of seat ids gets a new engine
+    /// on one map and written on the other. A map that moved to a new block of seat ids (one of another size, for an event without sales) gets a new engine
     /// (``seatsMoved(_:)``).
     /// - Returns: the event with its new map.
     /// - Throws: ``DomainError/eventStateConflict(_:_:)`` for a cancelled event, a published event's map of another size,

@@ -56,7 +56,7 @@ public actor EventEngine {
     ///   - version: the version of the first snapshot: an engine taking over from another goes on from its version, so
     ///     readers never see one number stand for two states.
     ///   - seatsMoved: told, with the event as stored, when a re-read finds the event's seats on another block of ids (a
-    ///     draft's seat map that changed size): this engine keeps its state, and one built on the new block should take
+    ///     seat map of another size, for an event without sales): this engine keeps its state, and one built on the new block should take
     ///     its place.
     public init(
         inventory: EventInventory, store: any BookingStore, live: (any LiveUpdatePublisher)? = nil,

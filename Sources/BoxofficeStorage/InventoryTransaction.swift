@@ -13,7 +13,7 @@ public protocol InventoryTransaction {
     /// seats and its booking one of their bookings. Never called with an empty list.
     func deleteClaims(_ claims: [SeatClaim]) async throws
     /// Inserts seat claims for a batch of holds, skipping seats already claimed and seats outside the event's block of
-    /// seat ids as stored (a draft's seat map that moved to a new block leaves an engine that has not read it yet with
+    /// seat ids as stored (a seat map that moved to a new block leaves an engine that has not read it yet with
     /// ids nobody can claim).
     /// - Returns: the claims that were inserted, seat → booking.
     func claimSeats(_ claims: [SeatClaim], event: EventID) async throws -> [SeatID: BookingID]

@@ -23,9 +23,10 @@ public enum SeatMapEditApplier {
     public static func apply(_ edit: SeatMapEdit, to id: EventID, in transaction: some SeatMapEditTransaction) async throws -> Event {
         try await transaction.lockEvent(id)
         guard let current = try await transaction.storedEvent(id) else { throw DomainError.eventNotFound(id) }
-        var edited = try edit.applied(to: current, claimed: try await transaction.claimedSeats(of: current))
+        let claimed = try await transaction.claimedSeats(of: current)
+        var edited = try edit.applied(to: current, claimed: claimed)
         guard edited.layoutVersion != current.layoutVersion else { return current }
-        if edit.needsNewSeatIDs(current) { edited.firstSeatID = try await transaction.allocateSeats(edit.seatMap.seatCount) }
+        if edit.needsNewSeatIDs(current, claimed: claimed) { edited.firstSeatID = try await transaction.allocateSeats(edit.seatMap.seatCount) }
         try await transaction.writeLayout(of: edited)
         return edited
     }

@@ -1,7 +1,7 @@
 import BoxofficeDomain
 import Testing
 
-/// What a new seat map may change: a draft's anything, a published event's all but its size and its taken seats.
+/// What a new seat map may change: anything while no seat is taken; after that all but its size and its taken seats.
 @Suite("Seat-map edits")
 struct SeatMapEditTests {
     /// Fixtures' hall (rows A premium and B std, five seats each, ids 101…110), with rows and categories as given.
@@ -18,19 +18,21 @@ struct SeatMapEditTests {
         return event
     }
 
-    @Test("a draft's map changes freely; new seat ids only when its size changes")
-    func draft() throws {
+    @Test("a map with no seat taken changes freely, a draft's or a published one's; new seat ids only when its size changes")
+    func withoutSales() throws {
+        for event in [try Self.draft(), try Fixtures.event()] {
+            let grown = try Self.edit(seatsB: "1-8", of: event)
+            #expect(grown.needsNewSeatIDs(event, claimed: []) && !grown.needsNewSeatIDs(event, claimed: [Fixtures.seat(101)]))
+            let edited = try grown.applied(to: event, claimed: [])
+            #expect(edited.seatMap.seatCount == 13 && edited.layoutVersion == 1)
+        }
         let event = try Self.draft()
-        let grown = try Self.edit(seatsB: "1-8", of: event)
-        #expect(grown.needsNewSeatIDs(event))
-        let edited = try grown.applied(to: event, claimed: [])
-        #expect(edited.seatMap.seatCount == 13 && edited.layoutVersion == 1)
         let renamed = try Self.edit(rowA: "AA", section: "Stalls", of: event)
-        #expect(!renamed.needsNewSeatIDs(event))
+        #expect(!renamed.needsNewSeatIDs(event, claimed: []))
         #expect(try renamed.applied(to: event, claimed: []).seatMap.place(ofSeatAt: 0) == SeatPlace(section: "Stalls", row: "AA", number: 1))
     }
 
-    @Test("a published map keeps its size, and every taken seat its place, label and category; free seats may change")
+    @Test("with seats taken, a map keeps its size, and every taken seat its place, label and category; free seats may change")
     func published() throws {
         let event = try Fixtures.event()
         let held: Set<SeatID> = [Fixtures.seat(101), Fixtures.seat(110)]
@@ -38,7 +40,7 @@ struct SeatMapEditTests {
         var moved = event.seatMap
         moved.categoryOfSeat[1] = 1
         let free = try SeatMapEdit(seatMap: moved).applied(to: event, claimed: held)
-        #expect(free.seatMap.categoryOfSeat[1] == 1 && !SeatMapEdit(seatMap: moved).needsNewSeatIDs(event), "A2 is free: it may move to std")
+        #expect(free.seatMap.categoryOfSeat[1] == 1 && !SeatMapEdit(seatMap: moved).needsNewSeatIDs(event, claimed: held), "A2 is free: it may move to std")
         for (name, edit) in [
             ("row B renamed", try Self.edit(rowB: "C", of: event)), ("row A to std", try Self.edit(categoryA: "std", of: event)),
             ("section renamed", try Self.edit(section: "Stalls", of: event)), ("a seat fewer", try Self.edit(seatsB: "1-4", of: event)),

@@ -150,7 +150,7 @@ struct EventEditHTTPTests {
         #"{"sections": [{"name": "\#(section)", "rows": [{"rows": "A", "seats": "1-5", "category": "std"}, {"rows": "\#(rowB)", "seats": "\#(seatsB)", "category": "\#(categoryB)"}]}]}"#
     }
 
-    @Test("a draft's seat map is replaced freely; a published one's keeps every taken seat where it is, and its size", arguments: TestBackend.all)
+    @Test("a seat map without sales is replaced freely; with seats held or sold it keeps them where they are, and its size", arguments: TestBackend.all)
     func seatMaps(backend: TestBackend) async throws {
         let server = try await TestServer.make(backend)
         defer { server.remove() }
@@ -201,6 +201,16 @@ struct EventEditHTTPTests {
             #expect(together.status == .unprocessableContent, "a seat map and prices in one request: \(together.text)")
             #expect(try await client.send(.patch, path, json: #"{"seat_map": \#(Self.seatMap())}"#, headers: try await client.guest().headers).status == .forbidden)
             #expect(try await client.send(.patch, path, json: #"{"seat_map": {"sections": [{"name": "X", "rows": [{"rows": "A", "seats": "1-3", "category": "gold"}]}]}}"#, headers: client.organizer).status == .unprocessableContent)
+
+            // A published event that has sold nothing yet grows too, onto new seat ids.
+            let unsold = try await client.send(.post, "/api/events", json: json.replacingOccurrences(of: #", "status": "draft""#, with: ""), headers: client.organizer).object
+            let unsoldID = try #require(unsold["id"] as? Int)
+            let larger = try await client.send(.patch, "/api/events/\(unsoldID)", json: #"{"seat_map": \#(Self.seatMap())}"#, headers: client.organizer)
+            #expect(larger.status == .ok && larger.object["seats_total"] as? Int == 8 && larger.object["status"] as? String == "published", "\(larger.text)")
+            let moved = try #require(larger.object["first_seat_id"] as? Int)
+            #expect(moved != unsold["first_seat_id"] as? Int)
+            let added = try await client.send(.post, "/api/book/safe", json: #"{"seat_id": \#(moved + 7)}"#, headers: try await client.guest().headers)
+            #expect(added.status == .ok && added.object["amount_minor"] as? Int == 3000, "\(added.text)")
         }
     }
 

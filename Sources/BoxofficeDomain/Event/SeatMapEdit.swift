@@ -1,8 +1,8 @@
 /// A new seat map for an event. Seats are known by their place in the map's order (their id is the event's first seat
-/// id plus that place), so a map may change freely while the event is a draft (nothing can be held yet: the new map
-/// gets new seat ids when its size differs), and after publishing only so that every seat held, sold or kept blocked
-/// after a refund stays where it is — the same section, row, number and category at the same place — and the number of
-/// seats stays: a ticket never points at a seat the map lost or moved.
+/// id plus that place). While none is held, sold or kept blocked after a refund, the map may change freely (when its size
+/// changes, its seats get a new block of ids); once one is — an event with sales — the number of seats stays, and every
+/// taken seat stays where it is, with the same section, row, number and category: a ticket never points at a seat the
+/// map lost or moved.
 public struct SeatMapEdit: Hashable, Sendable {
     /// The new map, built from the organizer's description with the event's categories.
     public var seatMap: SeatMap
@@ -25,16 +25,17 @@ public struct SeatMapEdit: Hashable, Sendable {
     /// How many taken seats a refusal names at most.
     static let namedInRefusal = 5
 
-    /// Whether the new map needs a fresh block of seat ids: a draft's map of another size.
-    public func needsNewSeatIDs(_ event: Event) -> Bool {
-        event.details.status == .draft && seatMap.seatCount != event.seatMap.seatCount
+    /// Whether the new map needs a fresh block of seat ids: one of another size, for an event with no seat taken.
+    /// - Parameter claimed: the event's seats held, sold, or kept blocked after a refund.
+    public func needsNewSeatIDs(_ event: Event, claimed: Set<SeatID>) -> Bool {
+        claimed.isEmpty && seatMap.seatCount != event.seatMap.seatCount
     }
 
-    /// The event with the new map (its first seat id as it was: see ``needsNewSeatIDs(_:)``) and its next layout version,
-    /// given the seats taken now; the event as it is when the map is the same.
+    /// The event with the new map (its first seat id as it was: see ``needsNewSeatIDs(_:claimed:)``) and its next layout
+    /// version, given the seats taken now; the event as it is when the map is the same.
     /// - Parameter claimed: the event's seats held, sold, or kept blocked after a refund.
-    /// - Throws: ``DomainError/eventStateConflict(_:_:)`` for a cancelled event, a published event's map of another
-    ///   size, or a taken seat the new map moves, renames or puts in another category.
+    /// - Throws: ``DomainError/eventStateConflict(_:_:)`` for a cancelled event, or, for an event with sales, a map of
+    ///   another size or one that moves, renames or recategorizes a taken seat.
     public func applied(to event: Event, claimed: Set<SeatID>) throws(DomainError) -> Event {
         guard event.details.status != .cancelled else {
             throw .eventStateConflict(event.id, "\"\(event.details.title)\" was cancelled; it can no longer be changed.")
@@ -43,25 +44,21 @@ public struct SeatMapEdit: Hashable, Sendable {
         var edited = event
         edited.seatMap = seatMap
         edited.layoutVersion = event.layoutVersion + 1
-        switch event.details.status {
-        case .cancelled, .draft:
-            return edited
-        case .published:
-            guard seatMap.seatCount == event.seatMap.seatCount else {
-                throw .eventStateConflict(
-                    event.id, "\"\(event.details.title)\" is published with \(event.seatMap.seatCount) seats; its seats can be renamed, re-ranked and moved between categories, but not added or removed."
-                )
-            }
-            let moved = claimed.compactMap(event.seatIndex(of:)).sorted().filter { !keeps(seatAt: $0, of: event) }
-            guard moved.isEmpty else {
-                let named = moved.prefix(Self.namedInRefusal).compactMap { event.seatMap.place(ofSeatAt: $0)?.label }
-                let more = moved.count > named.count ? " and \(moved.count - named.count) more" : ""
-                throw .eventStateConflict(
-                    event.id, "\(named.joined(separator: ", "))\(more) \(moved.count == 1 ? "is" : "are") held or sold: the new seat map must keep \(moved.count == 1 ? "it" : "them") at the same place, with the same section, row, number and category."
-                )
-            }
-            return edited
+        guard !claimed.isEmpty else { return edited }
+        guard seatMap.seatCount == event.seatMap.seatCount else {
+            throw .eventStateConflict(
+                event.id, "\"\(event.details.title)\" has seats held or sold, so it keeps its \(event.seatMap.seatCount) seats: where nothing is held or sold they can be renamed, re-ranked and moved between categories, but none added or removed."
+            )
         }
+        let moved = claimed.compactMap(event.seatIndex(of:)).sorted().filter { !keeps(seatAt: $0, of: event) }
+        guard moved.isEmpty else {
+            let named = moved.prefix(Self.namedInRefusal).compactMap { event.seatMap.place(ofSeatAt: $0)?.label }
+            let more = moved.count > named.count ? " and \(moved.count - named.count) more" : ""
+            throw .eventStateConflict(
+                event.id, "\(named.joined(separator: ", "))\(more) \(moved.count == 1 ? "is" : "are") held or sold: the new seat map must keep \(moved.count == 1 ? "it" : "them") at the same place, with the same section, row, number and category."
+            )
+        }
+        return edited
     }
 
     /// Whether the new map has the same seat as the event's at an index: the same place and category.

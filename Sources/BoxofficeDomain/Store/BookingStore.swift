@@ -25,7 +25,7 @@ public protocol BookingStore: Sendable {
     func reprice(_ event: Event, _ edit: PriceEdit) async throws -> Event
 
     /// Gives an event a new seat map as ``SeatMapEdit`` allows, and tells the other processes sharing the database.
-    /// - Returns: the event with its new map (and, for a draft's map of another size, its new first seat id).
+    /// - Returns: the event with its new map (and, for a map of another size of an event without sales, its new first seat id).
     /// - Throws: ``DomainError`` for an unknown or cancelled event, or a map that would move a seat held or sold.
     func editSeatMap(_ id: EventID, _ edit: SeatMapEdit) async throws -> Event
 

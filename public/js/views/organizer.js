@@ -229,7 +229,7 @@ export async function renderOrganizer(root, { live }) {
     if (option) option.textContent = optionLabel(event);
     if (Number(picker.value) === event.id) for (const title of [queueTitle, ordersTitle, doorTitle]) title.textContent = `${event.title} (#${event.id})`;
     charts.show(event);
-    // A new seat map (a draft's may have new seat ids) is read whole.
+    // A new seat map (its seats may have new ids) is read whole.
     if (feed?.eventId === event.id) feed.reload();
   });
   root.append(h("h2", {}, "Event"), admin.element);

@@ -1,7 +1,8 @@
 // The chosen event's seat map as text on the organizer's page: the `seat_map` of PATCH /api/events/{id}, read from
 // the map the event has now (a row of one category as a block, a mixed row seat by seat, ranks and accessible seats
-// kept), edited and saved. The server decides what may change — a draft's anything; a published event's free seats,
-// while every held or sold seat keeps its place, label and category and the hall its size — and says what it refused.
+// kept), edited and saved. The server decides what may change — anything while no seat is held or sold; after that
+// free seats only, while every taken seat keeps its place, label and category and the hall its size — and says what it
+// refused.
 
 import * as api from "../api.js";
 import { h } from "../format.js";
@@ -48,9 +49,9 @@ export function seatMapEditor(access, onSaved) {
   } },
   h("label", { for: "seatmap-text" }, "Seat map"), text,
   h("p", { class: "muted hint" }, "Sections of rows, as when the event was made: a row of one category as a block ",
-    "(\"rows\", \"seats\", \"category\"), a mixed one seat by seat (\"label\", \"seats\"). A draft's map may change in any way. ",
-    "Once published, seats may change category and rows or sections their names only where nothing is held or sold, and the ",
-    "number of seats stays."),
+    "(\"rows\", \"seats\", \"category\"), a mixed one seat by seat (\"label\", \"seats\"). While no seat is held or sold, the map may ",
+    "change in any way. After that, seats may change category and rows or sections their names only where nothing is held or ",
+    "sold, and the number of seats stays."),
   h("div", { class: "row" }, saveButton,
     h("button", { type: "button", class: "secondary", "data-testid": "seatmap-close", onclick: () => close() }, "Discard")),
   message);
