@@ -1,4 +1,5 @@
 import BoxofficeBroker
+import Foundation
 import BoxofficeDomain
 import BoxofficeHTTP
 import BoxofficeMessaging
@@ -39,10 +40,12 @@ struct MessageBus {
         let publisher = BrokerConnection(settings, purpose: "publish", logger: logger)
         let consumer = BrokerConnection(settings, purpose: "consume", logger: logger)
         var services: [any Service] = [publisher, consumer]
-        if let local { services.append(BrokerLiveFeed(connection: consumer, topology: settings.topology, hub: local, logger: logger)) }
+        // Names this process's live updates, so its own come back to nobody here: they were delivered at once.
+        let origin = UUID().uuidString
+        if let local { services.append(BrokerLiveFeed(connection: consumer, topology: settings.topology, hub: local, origin: origin, logger: logger)) }
         return MessageBus(
             transport: RabbitMQTransport(settings: settings, publisher: publisher, consumer: consumer, isTransient: isTransient, logger: logger),
-            live: BrokerLiveForwarder(connection: publisher, topology: settings.topology, local: local, logger: logger),
+            live: BrokerLiveForwarder(connection: publisher, topology: settings.topology, local: local, origin: origin, logger: logger),
             services: services,
             readiness: [
                 ReadinessCheck("the broker (publishing)") { publisher.isConnected },

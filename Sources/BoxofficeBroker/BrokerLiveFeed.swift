@@ -7,15 +7,19 @@ import ServiceLifecycle
 
 /// A booking instance's end of the live exchange: an exclusive, auto-delete queue of its own, bound to
 /// `boxoffice.live`, whose booking and wallet updates go to this instance's WebSocket clients. Declared again
-/// after every reconnection.
+/// after every reconnection. Updates this process sent itself are skipped: its ``BrokerLiveForwarder`` delivered them
+/// here already.
 public struct BrokerLiveFeed: Service {
     private let connection: BrokerConnection
     private let topology: BrokerTopology
     private let hub: any LiveUpdatePublisher
     private let logger: Logger
+    private let origin: String
 
     /// Creates the feed of one instance, delivering into `hub`.
-    public init(connection: BrokerConnection, topology: BrokerTopology, hub: any LiveUpdatePublisher, logger: Logger) {
+    /// - Parameter origin: this process's id, the same its ``BrokerLiveForwarder`` is given.
+    public init(connection: BrokerConnection, topology: BrokerTopology, hub: any LiveUpdatePublisher, origin: String, logger: Logger) {
+        self.origin = origin
         self.connection = connection
         self.topology = topology
         self.hub = hub
@@ -41,7 +45,7 @@ public struct BrokerLiveFeed: Service {
                 try await channel.basicQos(prefetchCount: 64)
                 for try await delivery in try await channel.consume(queue: queue.name, exclusive: true) {
                     do {
-                        for update in try LiveUpdateCoding.decode(delivery.body) { hub.publish(update) }
+                        if delivery.properties.appId != origin { for update in try LiveUpdateCoding.decode(delivery.body) { hub.publish(update) } }
                     } catch {
                         logger.warning("unreadable live update from the broker: \(error)")
                     }

@@ -45,10 +45,11 @@ struct Decision {
     let undo: UndoStep
     let customer: String
 
-    /// Whether this decision is a new hold of one seat and no tickets: one the database refuses only for a claim
-    /// made elsewhere, and whose refusal names that seat without a re-read.
+    /// Whether this decision is a new booking (a hold, or a buy) of one seat and no tickets: one the database refuses
+    /// only for a claim made elsewhere, and whose refusal names that seat without a re-read.
     var isSingleSeatHold: Bool {
-        if case .hold(let booking, _) = change { booking.seatIDs.count == 1 && booking.tickets.isEmpty } else { false }
+        guard let booking = change.newBooking else { return false }
+        return booking.seatIDs.count == 1 && booking.tickets.isEmpty
     }
 
     /// The booking status change this decision makes, once written.
@@ -63,6 +64,8 @@ enum UndoStep {
     case held(BookingID)
     /// An ended hold: restore it.
     case ended(ActiveHold)
+    /// A new booking bought (held and its payment started at once): back to waiting for payment, then ended.
+    case bought(ActiveHold)
     /// A payment started: back to holding.
     case paymentStarted(ActiveHold)
     /// A payment settled: back to waiting.

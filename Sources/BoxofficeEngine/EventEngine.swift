@@ -223,10 +223,16 @@ public actor EventEngine {
             switch command {
             case .hold(let request, let reply, let retried):
                 do {
-                    let booking = try state.hold(request, id: .random(), now: at, enforcingCaps: enforcesCaps)
+                    var booking = try state.hold(request, id: request.bookingID ?? .random(), now: at, enforcingCaps: enforcesCaps)
                     let retry = request.bestAvailable != nil && !retried ? request : nil
-                    replies.append(.hold(booking, changeIndex: decisions.count, reply, retry: retry, chosen: request.bestAvailable != nil))
-                    decide(.hold(booking, keyClaim: request.keyClaim), undo: .held(booking.id), customer: booking.userIdentifier)
+                    if request.pay, let hold = state.beginPayment(booking.id) {
+                        booking.status = .paymentPending
+                        let start = PaymentStart(booking: booking, messageID: UUID(), at: at, keyClaim: request.keyClaim)
+                        decide(.buy(start), undo: .bought(hold), customer: booking.userIdentifier)
+                    } else {
+                        decide(.hold(booking, keyClaim: request.keyClaim), undo: .held(booking.id), customer: booking.userIdentifier)
+                    }
+                    replies.append(.hold(booking, changeIndex: decisions.count - 1, reply, retry: retry, chosen: request.bestAvailable != nil))
                 } catch {
                     replies.append(.refused(error, reply))
                 }
@@ -297,7 +303,7 @@ public actor EventEngine {
                 await reload()
             }
             let written = decisions.indices.filter { applied[$0] }
-            EngineMetrics.wrote(batch: decisions.count, holds: written.filter { decisions[$0].statusChange(in: event.id).status == .held }.count, event: event.id)
+            EngineMetrics.wrote(batch: decisions.count, holds: written.filter { decisions[$0].change.newBooking != nil }.count, event: event.id)
             publish(touching: written.flatMap { decisions[$0].change.seatIDs })
             answer(replies, applied: applied, refusals: result)
             for index in decisions.indices where applied[index] { tell(decisions[index].statusChange(in: event.id)) }
@@ -320,6 +326,9 @@ public actor EventEngine {
             switch decisions[index].undo {
             case .held(let id): _ = state.endHold(id)
             case .ended(let hold): state.restore(hold)
+            case .bought(let hold):
+                state.revertPayment(hold)
+                _ = state.endHold(hold.bookingID)
             case .paymentStarted(let hold): state.revertPayment(hold)
             case .settled(let hold, let confirmed): state.unsettle(hold, confirmed: confirmed)
             }

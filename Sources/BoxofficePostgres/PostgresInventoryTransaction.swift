@@ -203,18 +203,19 @@ public struct PostgresInventoryTransaction: InventoryTransaction {
     }
 }
 
-/// New `held` bookings as rows of an `UNNEST` over bound arrays, one array per column.
+/// New bookings (`held`, or `payment_pending` when bought at once) as rows of an `UNNEST` over bound arrays, one array per column.
 private enum HeldBookingRows {
-    /// The columns of `bookings` a new hold writes.
+    /// The columns of `bookings` a new booking writes.
     static let columns = "id, event_id, status, seat_ids, tickets, amount_minor, currency, user_identifier, expires_at, created_at, updated_at"
     /// What `SELECT` writes into ``columns``, from the rows named `b`.
-    static let values = "b.id, b.event_id, 'held', b.seat_ids, b.tickets, b.amount_minor, b.currency, b.user_identifier, b.expires_at, b.created_at, b.created_at"
+    static let values = "b.id, b.event_id, b.status, b.seat_ids, b.tickets, b.amount_minor, b.currency, b.user_identifier, b.expires_at, b.created_at, b.created_at"
 
     /// `UNNEST(…) AS b(…)` over the bookings, its arrays appended to `binds`; `b` also has each booking's `seat_count`.
     static func source(_ bookings: [Booking], binds: inout PostgresBindings) -> String {
         let first = binds.count + 1
         binds.append(bookings.map(\.id.rawValue))
         binds.append(bookings.map(\.eventID.rawValue))
+        binds.append(bookings.map(\.status.rawValue))
         binds.append(bookings.map { Int64($0.seatIDs.count) })
         binds.append(bookings.map { BookingText.seats($0.seatIDs) })
         binds.append(bookings.map { BookingText.tickets($0.tickets) })
@@ -224,7 +225,7 @@ private enum HeldBookingRows {
         binds.append(bookings.map(\.expiresAt))
         binds.append(bookings.map(\.createdAt))
         let parameters = (first ..< binds.count + 1).map { "$\($0)" }.joined(separator: ", ")
-        return "UNNEST(\(parameters)) AS b(id, event_id, seat_count, seat_ids, tickets, amount_minor, currency, user_identifier, expires_at, created_at)"
+        return "UNNEST(\(parameters)) AS b(id, event_id, status, seat_count, seat_ids, tickets, amount_minor, currency, user_identifier, expires_at, created_at)"
     }
 }
 

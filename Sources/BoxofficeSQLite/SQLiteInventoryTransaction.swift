@@ -85,13 +85,13 @@ public struct SQLiteInventoryTransaction: InventoryTransaction {
     }
 
     public func insertBookings(_ bookings: [Booking]) async throws {
-        for chunk in bookings.chunked(by: Self.chunkSize / 10) {
-            let values = Array(repeating: "(?, ?, 'held', ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
+        for chunk in bookings.chunked(by: Self.chunkSize / 11) {
+            let values = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
             var binds: [SQLiteData] = []
-            binds.reserveCapacity(chunk.count * 10)
+            binds.reserveCapacity(chunk.count * 11)
             for booking in chunk {
                 binds += [
-                    .text(booking.id.description), ColumnCoding.int(booking.eventID.rawValue),
+                    .text(booking.id.description), ColumnCoding.int(booking.eventID.rawValue), .text(booking.status.rawValue),
                     ColumnCoding.seats(booking.seatIDs), ColumnCoding.tickets(booking.tickets),
                     ColumnCoding.int(booking.amountMinor), .text(booking.currency.code), .text(booking.userIdentifier),
                     ColumnCoding.millis(booking.expiresAt), ColumnCoding.millis(booking.createdAt), ColumnCoding.millis(booking.createdAt),

@@ -19,6 +19,7 @@ public enum BatchApplier {
         var holds: [(Int, Booking)] = []
         var ends: [(Int, EndedHold)] = []
         var starts: [(Int, PaymentStart)] = []
+        var buys: [(Int, PaymentStart)] = []
         var settlements: [(Int, Settlement)] = []
         var keyed: [(Int, KeyEffect)] = []
         for (index, change) in changes.enumerated() {
@@ -30,6 +31,10 @@ public enum BatchApplier {
                 ends.append((index, end))
             case .requestPayment(let start):
                 starts.append((index, start))
+                if let claim = start.keyClaim { keyed.append((index, (claim, start.booking.id))) }
+            case .buy(let start):
+                holds.append((index, start.booking))
+                buys.append((index, start))
                 if let claim = start.keyClaim { keyed.append((index, (claim, start.booking.id))) }
             case .settle(let settlement):
                 settlements.append((index, settlement))
@@ -47,6 +52,7 @@ public enum BatchApplier {
             if !given.isEmpty { try await transaction.removeHoldings(perCustomer(given), event: event) }
         }
         let overCap = try await insertHolds(holds, event: event, customerCap: customerCap, in: transaction, applied: &applied)
+        try await requestPayments(buys.filter { applied[$0.0] }.map(\.1), in: transaction)
         let unapplied = keyed.filter { !applied[$0.0] && !lostClaims.contains($0.0) }.map(\.1.claim)
         if !unapplied.isEmpty { try await transaction.clearKeyEffects(unapplied) }
         return BatchResult(applied: applied, overCap: overCap, lostKeyClaims: lostClaims)
@@ -88,10 +94,10 @@ public enum BatchApplier {
         return lost
     }
 
-    /// Whether every change of a batch is a hold: written, it only adds claims (those of refused holds are taken back in
+    /// Whether every change of a batch is a new booking (a hold, or a buy): written, it only adds claims (those of refused holds are taken back in
     /// the same transaction), so other processes may follow it as new claims.
     public static func holdsOnly(_ changes: [InventoryChange]) -> Bool {
-        changes.allSatisfy { if case .hold = $0 { true } else { false } }
+        changes.allSatisfy { $0.newBooking != nil }
     }
 
     /// Tickets summed per customer, in customer order (the order every batch locks their rows in).
@@ -129,7 +135,12 @@ public enum BatchApplier {
 
     /// Whether a batch writes to the outbox (so the relay should be woken after its commit).
     public static func writesOutbox(_ changes: [InventoryChange]) -> Bool {
-        changes.contains { if case .requestPayment = $0 { true } else { false } }
+        changes.contains {
+            switch $0 {
+            case .requestPayment, .buy: true
+            case .hold, .endHold, .settle: false
+            }
+        }
     }
 
     /// Settles first, then records the outcome messages of the bookings that moved, so a message is marked
@@ -176,22 +187,22 @@ public enum BatchApplier {
     private static func startPayments(_ starts: [(Int, PaymentStart)], in transaction: some InventoryTransaction, applied: inout [Bool]) async throws {
         guard let at = starts.first?.1.at else { return }
         let moved = try await transaction.startPayments(starts.map(\.1.booking.id), at: at)
-        var messages: [Message] = []
-        for (index, start) in starts {
-            guard moved.contains(start.booking.id) else {
-                applied[index] = false
-                continue
-            }
+        for (index, start) in starts where !moved.contains(start.booking.id) { applied[index] = false }
+        try await requestPayments(starts.filter { moved.contains($0.1.booking.id) }.map(\.1), in: transaction)
+    }
+
+    /// Writes the `payment.requested` message and the history line of each booking whose payment starts.
+    private static func requestPayments(_ starts: [PaymentStart], in transaction: some InventoryTransaction) async throws {
+        guard !starts.isEmpty else { return }
+        try await transaction.appendOutbox(starts.map { start in
             let booking = start.booking
             let body = PaymentRequested(
                 bookingId: booking.id.rawValue, userIdentifier: booking.userIdentifier,
                 amountMinor: booking.amountMinor, currency: booking.currency.code, eventId: booking.eventID.rawValue
             )
-            messages.append(try Message(body, id: start.messageID, at: start.at))
-        }
-        guard !messages.isEmpty else { return }
-        try await transaction.appendOutbox(messages)
-        try await transaction.appendHistory(starts.filter { moved.contains($0.1.booking.id) }.map { _, start in
+            return try Message(body, id: start.messageID, at: start.at)
+        })
+        try await transaction.appendHistory(starts.map { start in
             BookingHistoryEntry(
                 bookingID: start.booking.id, at: start.at, kind: .paymentRequested,
                 detail: "\(start.booking.currency.format(start.booking.amountMinor)) asked of \(start.booking.userIdentifier)'s wallet"

@@ -21,7 +21,7 @@ public protocol InventoryTransaction {
     func addHeld(_ quantity: Int, to pool: PoolID) async throws -> Bool
     /// Takes tickets back from a pool's held count.
     func removeHeld(_ quantity: Int, from pool: PoolID) async throws
-    /// Inserts new `held` bookings.
+    /// Inserts new bookings with their status (`held`, or `payment_pending` when bought at once).
     func insertBookings(_ bookings: [Booking]) async throws
     /// Claims the seats of bookings that hold seats only and inserts each booking that got every one of its
     /// seats; a store may do both in one statement.

@@ -9,17 +9,17 @@ import Testing
 
 @Suite("Live updates across instances through the broker", .enabled(if: TestRabbitMQ.isEnabled, "set BOXOFFICE_TEST_AMQP_URL (scripts/test does)"), .timeLimit(.minutes(2)))
 struct LiveForwardingTests {
-    @Test("a booking or wallet change made by one process reaches every instance's clients; seat map deltas stay where they were made")
+    @Test("a booking or wallet change made by one process reaches its own clients at once and every other instance's through the broker, once; seat map deltas stay where they were made")
     func forwarded() async throws {
         let settings = try TestRabbitMQ.settings()
         try await TestRabbitMQ.withConnections(settings) { publisher, consumer in
             let here = Collected()
             let there = Collected()
-            let forwarder = BrokerLiveForwarder(connection: publisher, topology: settings.topology, local: here, logger: RabbitMQTransportTests.logger)
+            let forwarder = BrokerLiveForwarder(connection: publisher, topology: settings.topology, local: here, origin: "here", logger: RabbitMQTransportTests.logger)
             let feeds = ServiceGroup(
                 services: [
-                    BrokerLiveFeed(connection: consumer, topology: settings.topology, hub: there, logger: RabbitMQTransportTests.logger),
-                    BrokerLiveFeed(connection: consumer, topology: settings.topology, hub: here, logger: RabbitMQTransportTests.logger),
+                    BrokerLiveFeed(connection: consumer, topology: settings.topology, hub: there, origin: "there", logger: RabbitMQTransportTests.logger),
+                    BrokerLiveFeed(connection: consumer, topology: settings.topology, hub: here, origin: "here", logger: RabbitMQTransportTests.logger),
                 ],
                 gracefulShutdownSignals: [], logger: RabbitMQTransportTests.logger
             )
@@ -32,10 +32,11 @@ struct LiveForwardingTests {
                 forwarder.publish(.booking(booking))
                 forwarder.publish(.wallet(wallet))
                 forwarder.publish(.inventory(delta))
+                #expect(here.updates == [.booking(booking), .wallet(wallet), .inventory(delta)], "at once, before any broker round trip")
                 #expect(try await TestRabbitMQ.eventually { there.updates.count == 2 })
-                #expect(there.updates == [.booking(booking), .wallet(wallet)], "in order, to the other instance")
-                #expect(try await TestRabbitMQ.eventually { here.updates.count == 3 })
-                #expect(here.updates.first == .inventory(delta), "the delta stays in the process that made it")
+                #expect(there.updates == [.booking(booking), .wallet(wallet)], "in order, to the other instance; the delta stays in the process that made it")
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(here.updates.count == 3, "the echo of its own updates is skipped")
                 await feeds.triggerGracefulShutdown()
                 try await group.waitForAll()
             }

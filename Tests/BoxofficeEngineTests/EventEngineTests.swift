@@ -172,6 +172,35 @@ struct EventEngineTests {
         #expect(try await engine.release(expiring.id) == false)
     }
 
+    @Test("a buy is one decision, written payment_pending with the id asked for; it never expires; settled it sells; one the database refuses or cannot write leaves the seat on sale")
+    func buy() async throws {
+        let clock = TestClock(Self.now)
+        let store = ScriptedStore(event: try Self.event(ttl: 60), script: .init(refuseSeats: [SeatID(rawValue: 9)]))
+        let engine = Self.engine(store, clock: clock)
+        var request = Self.request(4)
+        request.pay = true
+        request.bookingID = BookingID.random()
+        let bought = try await engine.hold(request)
+        #expect(bought.id == request.bookingID && bought.status == .paymentPending)
+        #expect(store.batchSizes == [1], "hold and payment request in one write")
+        clock.advance(seconds: 61)
+        #expect(try await engine.expireDue() == 0, "a buy waits for its payment, whatever the hold's time")
+        #expect(engine.snapshot.seats[3] == .held)
+        #expect(try await engine.settle(bought.id, confirmed: true, message: UUID()) == .settled)
+        #expect(engine.snapshot.seats[3] == .sold)
+
+        var refused = Self.request(9)
+        refused.pay = true
+        await #expect(throws: DomainError.seatsTaken([SeatID(rawValue: 9)])) { try await engine.hold(refused) }
+        var failing = Self.request(5)
+        failing.pay = true
+        store.script.withLock { $0.failWrites = true }
+        await #expect(throws: StoreDown.self) { try await engine.hold(failing) }
+        #expect(engine.snapshot.seats[4] == .available, "taken back in memory")
+        store.script.withLock { $0.failWrites = false }
+        #expect(try await engine.hold(failing).status == .paymentPending)
+    }
+
     @Test("the sweeper's round asks only events with a due hold, once, and never waits on one: 50,000 events, one due")
     func sweepManyEvents() async throws {
         let clock = TestClock(Self.now)

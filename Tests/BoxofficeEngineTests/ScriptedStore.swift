@@ -63,7 +63,7 @@ final class ScriptedStore: BookingStore {
         if script.failWrites { throw StoreDown() }
         batches.withLock { $0.append(changes.count) }
         return BatchResult(applied: changes.map { change in
-            guard case .hold(let booking, _) = change else { return true }
+            guard let booking = change.newBooking else { return true }
             guard script.refuseSeats.isDisjoint(with: booking.seatIDs) else { return false }
             bookings.withLock { $0[booking.id] = booking }
             return true

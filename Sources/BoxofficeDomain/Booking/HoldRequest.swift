@@ -17,6 +17,12 @@ public struct HoldRequest: Sendable, Hashable {
     /// The event the request's admission pass admits it to (the admission step checked the pass); an event sold
     /// behind a waiting room refuses a hold without one for it.
     public var admittedTo: EventID?
+    /// Buy now: ask for payment from the customer's wallet in the hold's own transaction; the booking is then never
+    /// `held`, it starts `payment_pending`.
+    public var pay = false
+    /// The new booking's id, chosen by the caller (so it can wait for the booking's outcome before asking); nil lets
+    /// the engine choose.
+    public var bookingID: BookingID?
 
     /// Creates a request.
     public init(

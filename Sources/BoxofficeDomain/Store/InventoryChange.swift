@@ -15,6 +15,10 @@ public enum InventoryChange: Sendable, Hashable {
     /// transaction; applies only if the booking is still `held`, and, with a key claim, only while the claim is still
     /// the request's.
     case requestPayment(PaymentStart)
+    /// A new booking holds its seats and tickets and asks for payment at once (buy now): written as `payment_pending`
+    /// with its claims and its `payment.requested` outbox row in the same transaction; applies only as ``hold(_:keyClaim:)``
+    /// does (the start's key claim is the request's).
+    case buy(PaymentStart)
     /// A payment's outcome confirms the booking (seats sold) or cancels it (seats back on sale), recording the
     /// outcome message in the inbox in the same transaction; applies only if the booking is `payment_pending`
     /// and the message is new.
@@ -112,7 +116,7 @@ extension InventoryChange {
         switch self {
         case .hold(let booking, _): booking.id
         case .endHold(let ended): ended.bookingID
-        case .requestPayment(let start): start.booking.id
+        case .requestPayment(let start), .buy(let start): start.booking.id
         case .settle(let settlement): settlement.bookingID
         }
     }
@@ -122,8 +126,17 @@ extension InventoryChange {
         switch self {
         case .hold: .held
         case .endHold(let ended): ended.status
-        case .requestPayment: .paymentPending
+        case .requestPayment, .buy: .paymentPending
         case .settle(let settlement): settlement.confirmed ? .confirmed : .cancelled
+        }
+    }
+
+    /// The new booking the change makes (a hold, or a buy), nil for a change to an existing one.
+    public var newBooking: Booking? {
+        switch self {
+        case .hold(let booking, _): booking
+        case .buy(let start): start.booking
+        case .endHold, .requestPayment, .settle: nil
         }
     }
 
@@ -133,6 +146,7 @@ extension InventoryChange {
         case .hold(let booking, _): booking.seatIDs
         case .endHold(let ended): ended.seatIDs
         case .requestPayment: []
+        case .buy(let start): start.booking.seatIDs
         case .settle(let settlement): settlement.seatIDs
         }
     }

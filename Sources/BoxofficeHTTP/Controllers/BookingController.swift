@@ -4,7 +4,8 @@ import BoxofficeEngine
 import Foundation
 import Hummingbird
 
-/// Bookings: the seed's one-seat safe booking, multi-seat and GA bookings, reading and releasing.
+/// Bookings: the seed's one-seat safe booking, multi-seat and GA bookings, reading, releasing, paying, and buying at
+/// once (`"pay": true`: hold and pay in one request).
 ///
 /// A booking belongs to the identity of the token it was made with; a hold made without a token belongs to a new
 /// guest, whose token comes back with it. Reading, releasing and paying need the owner's token (or an
@@ -36,21 +37,45 @@ struct BookingController {
         let ticket = waiters.expect(id, statuses: [.confirmed, .cancelled, .refunded])
         // An earlier run of this same keyed request asked for payment and died before its answer was kept.
         let asked = context.committedEffect == id.description
-        var booking: Booking
+        let booking: Booking
         do {
-            booking = asked ? try await engine.booking(id) : try await engine.pay(id, keyClaim: context.keyClaim)
+            booking = await outcome(of: asked ? try await engine.booking(id) : try await engine.pay(id, keyClaim: context.keyClaim), ticket)
         } catch {
             waiters.forget(ticket)
             throw error
         }
-        if booking.status == .paymentPending {
-            if let settled = await waiters.wait(ticket, timeout: Self.payWait) { booking.status = settled }
-        } else {
-            waiters.forget(ticket)
-        }
         return EditedResponse(
             status: booking.status == .paymentPending ? .accepted : .ok, headers: asked ? Self.replayed : [:], response: shown(booking)
         )
+    }
+
+    /// The booking once its payment's outcome is in, or still `payment_pending` after ``payWait``; ends `ticket`.
+    private func outcome(of booking: Booking, _ ticket: BookingStatusWaiters.Ticket) async -> Booking {
+        guard booking.status == .paymentPending else {
+            waiters.forget(ticket)
+            return booking
+        }
+        var booking = booking
+        if let settled = await waiters.wait(ticket, timeout: Self.payWait) { booking.status = settled }
+        return booking
+    }
+
+    /// Buy now: holds and asks for payment from the customer's wallet in one transaction, then waits for the outcome as
+    /// `pay` does. The booking's id is chosen here, so the wait starts before anything can settle it.
+    private func buy(_ request: HoldRequest, context: BoxofficeRequestContext) async throws -> Booking {
+        // A buy spends a wallet: the token's own, never a new guest's (which has none).
+        _ = try context.requirePrincipal()
+        var request = request
+        let id = BookingID.random()
+        request.bookingID = id
+        request.pay = true
+        let ticket = waiters.expect(id, statuses: [.confirmed, .cancelled, .refunded])
+        do {
+            return await outcome(of: try await engine.hold(request), ticket)
+        } catch {
+            waiters.forget(ticket)
+            throw error
+        }
     }
 
     /// Marks an answer given from what an earlier run of the same keyed request wrote.
@@ -64,27 +89,35 @@ struct BookingController {
 
     private func bookSafe(_ request: Request, context: BoxofficeRequestContext) async throws -> EditedResponse<SafeBookingBody> {
         let body = try await request.decodeJSON(SafeBookingRequest.self, limit: context.bodyLimit, fast: SafeBookingRequest.init(plainJSON:))
-        if let booking = try await committedHold(context) { return EditedResponse(headers: Self.replayed, response: SafeBookingBody(booking, guestToken: nil)) }
+        let buying = body.pay == true
+        if let booking = try await committedHold(context) {
+            return EditedResponse(status: buying && booking.status == .paymentPending ? .accepted : .ok, headers: Self.replayed, response: SafeBookingBody(booking, guestToken: nil))
+        }
         let (owner, guestToken) = try acting(context)
         var hold = try engine.seatHoldRequest(SeatID(rawValue: body.seatId.value), userIdentifier: owner.owner, clientAddress: context.admitted?.holdingAddress)
         hold.keyClaim = context.keyClaim
         hold.admittedTo = context.admitted?.admittedTo
-        return EditedResponse(response: SafeBookingBody(try await holds.hold(hold), guestToken: guestToken))
+        guard buying else { return EditedResponse(response: SafeBookingBody(try await holds.hold(hold), guestToken: guestToken)) }
+        let booking = try await buy(hold, context: context)
+        return EditedResponse(status: booking.status == .paymentPending ? .accepted : .ok, response: SafeBookingBody(booking, guestToken: nil))
     }
 
     private func create(_ request: Request, context: BoxofficeRequestContext) async throws -> EditedResponse<BookingBody> {
         let body = try await request.decodeJSON(CreateBookingRequest.self, limit: context.bodyLimit)
+        let buying = body.pay == true
+        /// A buy still waiting for its payment's outcome is accepted; every other new booking is created.
+        func status(of booking: Booking) -> HTTPResponse.Status { buying && booking.status == .paymentPending ? .accepted : .created }
         if let booking = try await committedHold(context) {
-            return EditedResponse(status: .created, headers: [.location: "/api/bookings/\(booking.id)", .idempotentReplayed: "true"], response: shown(booking))
+            return EditedResponse(status: status(of: booking), headers: [.location: "/api/bookings/\(booking.id)", .idempotentReplayed: "true"], response: shown(booking))
         }
         let (owner, guestToken) = try acting(context)
         var hold = body.holdRequest(owner: owner.owner, clientAddress: context.admitted?.holdingAddress)
         hold.keyClaim = context.keyClaim
         hold.admittedTo = context.admitted?.admittedTo
-        let booking = try await holds.hold(hold)
+        let booking = buying ? try await buy(hold, context: context) : try await holds.hold(hold)
         let together = try hold.bestAvailable.map { _ in try engine.engine(for: booking.eventID).together(booking.seatIDs) }
         return EditedResponse(
-            status: .created, headers: [.location: "/api/bookings/\(booking.id)"], response: shown(booking, guestToken: guestToken, together: together)
+            status: status(of: booking), headers: [.location: "/api/bookings/\(booking.id)"], response: shown(booking, guestToken: guestToken, together: together)
         )
     }
 

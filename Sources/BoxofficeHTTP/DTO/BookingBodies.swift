@@ -7,6 +7,8 @@ import Hummingbird
 struct SafeBookingRequest: Decodable {
     let seatId: LenientID
     let userIdentifier: String?
+    /// Buy now: pay from the token's wallet in the same request.
+    var pay: Bool? = nil
 }
 
 /// The seed's answer to a safe booking.
@@ -68,6 +70,8 @@ struct CreateBookingRequest: Decodable {
     let ga: [TicketLine]?
     /// Accepted and ignored: the booking belongs to the token's identity, or to a new guest.
     let userIdentifier: String?
+    /// Buy now: pay from the token's wallet in the same request.
+    let pay: Bool?
 
     /// The hold this body asks for, for its owner, from a client address counted against the event's address cap.
     func holdRequest(owner: String, clientAddress: String?) -> HoldRequest {

@@ -67,6 +67,10 @@ export async function renderEvent(root, { live, params }) {
   const total = h("strong", { "data-testid": "total" }, money(0, currency));
   const message = h("div", { "data-testid": "message", "aria-live": "polite" });
   const holdButton = h("button", { type: "button", "data-testid": "hold", disabled: true, onclick: () => hold() }, "Hold selected");
+  // Buy now: where the wallet already covers the selection, one click holds and pays (the server answers with the outcome).
+  const buyButton = h("button", { type: "button", "data-testid": "buy-now", hidden: true, disabled: true, onclick: () => buyNow() }, "Buy now");
+  /** The signed-in visitor's wallet ({ balance_minor, currency }), or null without one; kept current by the live feed. */
+  let wallet = customer ? await api.myWallet().catch(() => null) : null;
   const holdBox = h("div", { "data-testid": "hold-box", hidden: true });
   const signInNotice = customer ? null : h("p", { class: "notice warn" }, "Sign in or continue as a guest (top right) to book.");
 
@@ -140,7 +144,7 @@ export async function renderEvent(root, { live, params }) {
     selectionList, poolList,
     h("p", {}, "Total: ", total),
     capNote,
-    holdButton);
+    h("div", { class: "row" }, holdButton, buyButton));
   const panel = h("aside", { class: "panel card", "aria-label": "Your booking", hidden: queued }, buying, message, holdBox);
   if (bestBox) bestBox.hidden = queued;
   const layoutClass = ["event-layout", bestBox ? "with-best" : "", queued ? "with-queue" : ""].filter(Boolean).join(" ");
@@ -218,6 +222,11 @@ export async function renderEvent(root, { live, params }) {
     total.textContent = money(sum, currency);
     const canHold = booking === null && customer && !busy && Date.now() >= holdBlockedUntil && !gated();
     holdButton.disabled = !canHold || (seats.length === 0 && tickets().length === 0);
+    const covered = wallet !== null && wallet.currency === currency && wallet.balance_minor >= sum;
+    buyButton.hidden = !covered || sum === 0;
+    buyButton.disabled = holdButton.disabled || !covered;
+    buyButton.textContent = `Buy now · ${money(sum, currency)}`;
+    buyButton.title = covered ? `Pay ${money(sum, currency)} from your wallet at once` : "";
     bestButton.disabled = !canHold;
     for (const button of bestMessage.querySelectorAll("[data-testid=best-split]")) button.disabled = !canHold;
   }
@@ -242,6 +251,12 @@ export async function renderEvent(root, { live, params }) {
   function hold() {
     const seatIds = [...map.selected].map((index) => model.seatId(index));
     return placeHold({ event_id: eventId, seat_ids: seatIds, ga: tickets() }, say);
+  }
+
+  /** Holds the seats and tickets picked and pays for them from the wallet in the same request. */
+  function buyNow() {
+    const seatIds = [...map.selected].map((index) => model.seatId(index));
+    return placeHold({ event_id: eventId, seat_ids: seatIds, ga: tickets(), pay: true }, say);
   }
 
   /** Asks the server for the best `quantity` seats (side by side unless `together` is false), with the GA tickets asked for. */
@@ -287,6 +302,8 @@ export async function renderEvent(root, { live, params }) {
       for (const input of poolInputs.values()) input.value = "0";
       showHold();
       onHeld(booking);
+      // Bought at once: the answer is the outcome (or payment_pending, then the live feed tells it).
+      if (booking.status !== "held") showStatus(booking);
     } catch (error) {
       // The server's own sentence always reaches the buyer: over the cap (409 ticket-limit-reached) it names the cap and
       // what the buyer holds; over the address's cap (429 address-limit-reached) it says when to try again.
@@ -745,6 +762,11 @@ export async function renderEvent(root, { live, params }) {
     },
     feed.stop.bind(feed),
     customer ? live.subscribe({ customer }) : () => {},
+    live.on("wallet", (change) => {
+      if (change.customer !== customer || !wallet) return;
+      wallet = { ...wallet, balance_minor: change.balance_minor };
+      refreshSelection();
+    }),
     live.on("booking", (change) => {
       if (booking && change.booking_id === booking.id) showStatus({ id: change.booking_id, status: change.status });
       // A booking of this event paid (here or elsewhere) ends the visitor's pass: the place says `done`.
