@@ -10,7 +10,7 @@ import NIOCore
 /// takes, a nack, or a channel or connection closing first is a failure, and the outbox sends it again later.
 /// `consume` keeps a consumer on its service's quorum queue through every reconnection: it declares the topology,
 /// takes up to `prefetch` deliveries, processes up to `concurrency` at once, and acknowledges each only after its
-/// handler returned (the handler's transaction committed). A delivery whose handler throws is tried again in place
+/// handler returned (the handler's transaction committed), in batches (``BatchedAcknowledger``). A delivery whose handler throws is tried again in place
 /// with backoff; one that cannot be read, or failed ``BrokerSettings/deliveryLimit`` times for a reason of its own
 /// (a database that is down does not count), goes to the consumer's dead-letter store and is rejected to the
 /// dead-letter exchange. Inboxes absorb every redelivery.
@@ -48,6 +48,18 @@ public final class RabbitMQTransport: MessageTransport {
         )
     }
 
+    /// The batch goes out on one channel in one write, and one wait covers the broker's confirms of all of it.
+    public func publish(_ messages: [Message]) async -> [UUID] {
+        guard let channel = try? await publishing.channel() else { return [] }
+        let failures = await channel.publish(messages.map { message in
+            AMQPOutgoingMessage(
+                body: ByteBuffer(bytes: message.payload), exchange: topology.messages, routingKey: message.type, mandatory: true,
+                properties: BrokerMessageCoding.properties(of: message)
+            )
+        })
+        return zip(messages, failures).compactMap { message, failure in failure == nil ? message.id : nil }
+    }
+
     public func consume(
         as consumer: String, types: Set<String>, deadLetters: any DeadLetterStore, handler: @escaping @Sendable (Message) async throws -> Void
     ) async throws {
@@ -77,6 +89,8 @@ public final class RabbitMQTransport: MessageTransport {
     private func process(
         _ deliveries: AMQPConsumer, as consumer: String, deadLetters: any DeadLetterStore, handler: @escaping @Sendable (Message) async throws -> Void
     ) async throws {
+        var acknowledger: BatchedAcknowledger?
+        defer { acknowledger?.flush() }
         try await withThrowingTaskGroup(of: Void.self) { group in
             var running = 0
             for try await delivery in deliveries {
@@ -84,7 +98,14 @@ public final class RabbitMQTransport: MessageTransport {
                     try await group.next()
                     running -= 1
                 }
-                group.addTask { await self.handle(delivery, as: consumer, deadLetters: deadLetters, handler: handler) }
+                if acknowledger == nil {
+                    acknowledger = BatchedAcknowledger(channel: delivery.channel, aheadLimit: Int(settings.prefetch) / 2) { [logger] error in
+                        logger.debug("could not acknowledge (\(error)); the messages come again and the inbox skips them")
+                    }
+                }
+                let acknowledgements = acknowledger!
+                acknowledgements.received(delivery.deliveryTag)
+                group.addTask { await self.handle(delivery, as: consumer, deadLetters: deadLetters, acknowledger: acknowledgements, handler: handler) }
                 running += 1
             }
             try await group.waitForAll()
@@ -92,11 +113,12 @@ public final class RabbitMQTransport: MessageTransport {
     }
 
     private func handle(
-        _ delivery: AMQPDelivery, as consumer: String, deadLetters: any DeadLetterStore, handler: @Sendable (Message) async throws -> Void
+        _ delivery: AMQPDelivery, as consumer: String, deadLetters: any DeadLetterStore, acknowledger: BatchedAcknowledger,
+        handler: @Sendable (Message) async throws -> Void
     ) async {
         guard let message = BrokerMessageCoding.message(from: delivery) else {
             logger.error("\(consumer) rejected a delivery without a message id or type (routing key \(delivery.routingKey)) to the dead-letter exchange")
-            try? delivery.reject(requeue: false)
+            acknowledger.reject(delivery.deliveryTag)
             return
         }
         var attempts = BrokerMessageCoding.previousDeliveries(of: delivery)
@@ -105,7 +127,7 @@ public final class RabbitMQTransport: MessageTransport {
             do {
                 try await handler(message)
                 MessageMetrics.handled(message, by: consumer)
-                acknowledge { try delivery.ack() }
+                acknowledger.acknowledge(delivery.deliveryTag)
                 return
             } catch {
                 if policy.counts(error) { attempts += 1 }
@@ -116,7 +138,7 @@ public final class RabbitMQTransport: MessageTransport {
                     } catch {
                         logger.error("could not record dead letter \(message.id) (\(error)); the broker's dead-letter queue keeps it")
                     }
-                    acknowledge { try delivery.reject(requeue: false) }
+                    acknowledger.reject(delivery.deliveryTag)
                     return
                 }
                 logger.warning("\(consumer) failed \(message.type) \(message.id) (attempt \(attempts)): \(String(reflecting: error))")
@@ -124,16 +146,6 @@ public final class RabbitMQTransport: MessageTransport {
                 guard (try? await Task.sleep(for: delay)) != nil else { return }
                 delay = min(delay * 2, .seconds(2))
             }
-        }
-    }
-
-    /// Acknowledges on the delivery's own channel; when that channel closed meanwhile the broker redelivers the
-    /// message, and its consumer's inbox skips it.
-    private func acknowledge(_ acknowledgement: () throws -> Void) {
-        do {
-            try acknowledgement()
-        } catch {
-            logger.debug("could not acknowledge (\(error)); the message comes again and the inbox skips it")
         }
     }
 }

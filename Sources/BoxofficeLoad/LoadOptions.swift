@@ -36,6 +36,9 @@ public struct LoadOptions: Sendable {
     /// The clients' admission passes, when ``queued``.
     var passes: [String] = []
 
+    /// pay-flow: buy in one request (`"pay": true`) instead of holding, then paying.
+    public var buyNow = false
+
     /// checkin: how many gates scan at once, each on its own connection.
     public var gates: Int = 20
 

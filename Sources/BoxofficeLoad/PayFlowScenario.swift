@@ -7,8 +7,10 @@ import Synchronization
 extension LoadScenario {
     /// What one pay-flow client is doing.
     private enum Payer: Sendable {
-        /// About to hold a seat.
+        /// About to hold a seat (or buy one).
         case holding
+        /// Buying a seat in one request, since `started`.
+        case buying(started: NIODeadline)
         /// Paying a held booking, since `started`.
         case paying(String, started: NIODeadline)
         /// The payment took longer than `pay` waits: reading the booking until it is settled.
@@ -20,7 +22,8 @@ extension LoadScenario {
 
     /// pay-flow: every client holds a seat and pays for it from its own funded wallet, again and again, through the
     /// real path (booking outbox → transport → payment service → transport → booking confirmed); reports confirmed
-    /// bookings a second and how long each took from the `pay` request to `confirmed`.
+    /// bookings a second and how long each took from the `pay` request to `confirmed`. With ``LoadOptions/buyNow`` each
+    /// client buys in one request (`"pay": true`), timed from that request to `confirmed`.
     func payFlow(_ options: LoadOptions, api: LoadAPI) async throws -> LoadReport {
         let event = try await seatEvent(api, size: options.size ?? 100_000, perRow: 250)
         var tokens: [String] = []
@@ -53,12 +56,14 @@ extension LoadScenario {
         }
         let stats = try await LoadDriver(options: options).run { worker in
             switch payers.withLock({ $0[worker] }) {
-            case .holding:
+            case .holding, .buying:
                 guard tally.sum < event.seats else { return nil }
                 var seat = Int.random(in: 0 ..< event.seats)
                 for _ in 1 ..< Self.seatDraws where tally.taken(seat) { seat = Int.random(in: 0 ..< event.seats) }
-                var request = LoadRequest(.POST, "/api/book/safe", json: #"{"seat_id": \#(event.firstSeat + seat)}"#, headers: signedIn[worker])
+                let pay = options.buyNow ? #", "pay": true"# : ""
+                var request = LoadRequest(.POST, "/api/book/safe", json: #"{"seat_id": \#(event.firstSeat + seat)\#(pay)}"#, headers: signedIn[worker])
                 request.keepsBody = true
+                if options.buyNow { payers.withLock { $0[worker] = .buying(started: .now()) } }
                 return .init(request: request, tag: seat)
             case .paying(let booking, _):
                 var request = LoadRequest(.POST, "/api/bookings/\(booking)/pay", headers: signedIn[worker])
@@ -77,6 +82,11 @@ extension LoadScenario {
                     guard answer?.status == 200, let booking = body?["booking_id"] as? String else { return }
                     tally.record(seat)
                     payers[worker] = .paying(booking, started: .now())
+                case .buying(let started):
+                    payers[worker] = .holding
+                    guard let answer, answer.status == 200 || answer.status == 202, let booking = body?["booking_id"] as? String else { return }
+                    tally.record(seat)
+                    if !settle(body?["status"] as? String, started: started) { payers[worker] = .waiting(booking, started: started) }
                 case .paying(let booking, let started), .waiting(let booking, let started):
                     guard let answer, answer.status == 200 || answer.status == 202 else {
                         payers[worker] = .holding

@@ -11,8 +11,24 @@ public protocol MessageTransport: Sendable {
     /// - Throws: when no consumer could take it; the publisher keeps it and tries again later.
     func publish(_ message: Message) async throws
 
+    /// Publishes a batch (a relay's round): returns the ids of the messages the transport took responsibility for;
+    /// the others are kept and tried again later.
+    func publish(_ messages: [Message]) async -> [UUID]
+
     /// Delivers every message of `types` to `handler`, as the consumer named `consumer`, until cancelled.
     func consume(as consumer: String, types: Set<String>, deadLetters: any DeadLetterStore, handler: @escaping @Sendable (Message) async throws -> Void) async throws
+}
+
+extension MessageTransport {
+    /// Publishes each message of the batch on its own, all at once.
+    public func publish(_ messages: [Message]) async -> [UUID] {
+        await withTaskGroup(of: UUID?.self) { group in
+            for message in messages {
+                group.addTask { (try? await publish(message)).map { message.id } }
+            }
+            return await group.reduce(into: [UUID]()) { if let id = $1 { $0.append(id) } }
+        }
+    }
 }
 
 /// Where a consumer keeps messages it could not process after every attempt.

@@ -59,20 +59,9 @@ public struct OutboxRelay: Service {
         let lag = messages.map(\.occurredAt).min().map { max(0, Date().timeIntervalSince($0)) } ?? 0
         Gauge(label: "boxoffice_outbox_oldest_unsent_seconds", dimensions: [("outbox", name)]).record(lag)
         guard !messages.isEmpty else { return 0 }
-        let confirmed = await withTaskGroup(of: UUID?.self) { group in
-            for message in messages {
-                group.addTask {
-                    do {
-                        try await transport.publish(message)
-                        return message.id
-                    } catch {
-                        logger.debug("\(name) could not publish \(message.type) \(message.id): \(String(reflecting: error))")
-                        return nil
-                    }
-                }
-            }
-            return await group.reduce(into: [UUID]()) { if let id = $1 { $0.append(id) } }
-        }
+        // The whole round at once, with one wait for the transport's confirms of it.
+        let confirmed = await transport.publish(messages)
+        if confirmed.count < messages.count { logger.debug("\(name) could not publish \(messages.count - confirmed.count) of \(messages.count) messages; they go again") }
         Counter(label: "boxoffice_outbox_published_total", dimensions: [("outbox", name)]).increment(by: confirmed.count)
         let sent = Set(confirmed)
         let failed = messages.map(\.id).filter { !sent.contains($0) }

@@ -23,6 +23,7 @@ struct LoadtestCommand: AsyncParsableCommand {
     @Option(help: "checkin: gates scanning at once, each on its own connection.") var gates = 20
     @Flag(help: "Each client holds with a guest token of its own instead of anonymously (the server then makes a guest per hold).") var tokens = false
     @Flag(help: "flash-sale: sell behind a waiting room; each client (with a token of its own) joins, is let in, and holds with its pass.") var queued = false
+    @Flag(help: "pay-flow: buy in one request (\"pay\": true) instead of holding, then paying.") var buyNow = false
     @Option(help: "Threads of the load generator (default 1, which leaves the other core to the server).") var threads = 1
     @Option(help: "The organizer token (BOXOFFICE_ORGANIZER_TOKEN; or the data directory's organizer-token file).") var organizerToken: String?
     @Option(name: .customLong("data-dir"), help: "Where to find the generated organizer token (default ./data).") var dataDirectory = "./data"
@@ -46,6 +47,7 @@ struct LoadtestCommand: AsyncParsableCommand {
         options.withTokens = tokens || queued
         options.queued = queued
         options.gates = max(1, gates)
+        options.buyNow = buyNow
         options.organizerToken = try token()
         guard options.targetsLoopback || allowRemote else {
             throw ValidationError("\(url) is not this machine; load goes to loopback only unless --allow-remote.")

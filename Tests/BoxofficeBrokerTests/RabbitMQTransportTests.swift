@@ -81,6 +81,35 @@ struct RabbitMQTransportTests {
         }
     }
 
+    @Test("a relay's batch of 300 goes out with one wait; handled out of order, one held back half a second, every one is acknowledged in batches: none comes again to the next consumer")
+    func batchedAcknowledgements() async throws {
+        let settings = try TestRabbitMQ.settings()
+        try await TestRabbitMQ.withConnections(settings) { publisher, consumer in
+            let transport = RabbitMQTransport(settings: settings, publisher: publisher, consumer: consumer, logger: Self.logger)
+            let messages = try (0 ..< 300).map { try Message(PaymentFailed(bookingId: UUID(), reason: "batch \($0)"), at: Date()) }
+            let slow = messages[1].id
+            let received = Received()
+            try await consuming(transport, types: [PaymentFailed.type], handler: { message in
+                if message.id == slow { try await Task.sleep(for: .milliseconds(500)) } else { try await Task.sleep(for: .milliseconds(Int.random(in: 0 ... 5))) }
+                received.append(message)
+            }) {
+                #expect(try await TestRabbitMQ.eventually { (try? await transport.publish(messages[0])) != nil }, "routed once the consumer's queue is bound")
+                let outbox = MemoryOutbox(Array(messages.dropFirst()))
+                let relay = OutboxRelay(name: "test", outbox: outbox, transport: transport, wakeup: Wakeup(), logger: Self.logger)
+                #expect(await relay.relayOnce(limit: 512) == 299)
+                #expect(outbox.unsent.isEmpty)
+                #expect(try await TestRabbitMQ.eventually { Set(received.all.map(\.id)) == Set(messages.map(\.id)) })
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            let again = Received()
+            try await consuming(transport, types: [PaymentFailed.type], handler: { again.append($0) }) {
+                try await Task.sleep(for: .milliseconds(800))
+                #expect(again.all.isEmpty, "every delivery was acknowledged")
+            }
+            #expect(received.all.count == 300, "each handled once")
+        }
+    }
+
     @Test("a message that cannot be read goes to the dead-letter store and the dead-letter queue")
     func poisonDeadLettered() async throws {
         let settings = try TestRabbitMQ.settings()

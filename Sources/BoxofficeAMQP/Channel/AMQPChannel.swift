@@ -148,6 +148,29 @@ public final class AMQPChannel: Sendable {
         try await promise.futureResult.get()
     }
 
+    /// Publishes several messages with one hop onto the event loop, written together and flushed once, and waits once
+    /// for all of them: in confirm mode the broker's acks (usually one `multiple` ack for the lot) settle them together.
+    /// Each message is confirmed or fails as with ``publish(_:exchange:routingKey:mandatory:properties:)``.
+    /// - Returns: per message, in order, nil when it was confirmed, or why it failed.
+    public func publish(_ messages: [AMQPOutgoingMessage]) async -> [(any Error)?] {
+        guard !messages.isEmpty else { return [] }
+        let eventLoop = self.connection.eventLoop
+        let requests = messages.map { message in
+            PublishRequest(
+                publish: BasicPublish(exchange: message.exchange, routingKey: message.routingKey, mandatory: message.mandatory),
+                properties: message.properties, body: message.body, promise: eventLoop.makePromise(of: Void.self)
+            )
+        }
+        self.connection.onEventLoop { [self] handler in
+            for request in requests { handler.publish(request, on: self) }
+        }
+        // whenAllComplete never fails: each result is its message's.
+        let results = (try? await EventLoopFuture.whenAllComplete(requests.map(\.promise.futureResult), on: eventLoop).get()) ?? []
+        return results.map { result in
+            if case .failure(let error) = result { error } else { nil }
+        }
+    }
+
     /// Starts a consumer with manual acknowledgements.
     /// - Parameters:
     ///   - queue: The queue to consume from.
@@ -243,5 +266,28 @@ public final class AMQPChannel: Sendable {
         self.connection.onEventLoop { [self] handler in
             handler.acknowledge(method, on: self)
         }
+    }
+}
+
+/// One message of a batch publish (``AMQPChannel/publish(_:)``).
+public struct AMQPOutgoingMessage: Sendable {
+    /// The message body.
+    public var body: ByteBuffer
+    /// The exchange; "" is the default exchange.
+    public var exchange: String
+    /// The routing key.
+    public var routingKey: String
+    /// Whether the broker returns the message when no queue takes it.
+    public var mandatory: Bool
+    /// The message properties.
+    public var properties: AMQPProperties
+
+    /// Creates a message to publish.
+    public init(body: ByteBuffer, exchange: String, routingKey: String, mandatory: Bool = false, properties: AMQPProperties = .init()) {
+        self.body = body
+        self.exchange = exchange
+        self.routingKey = routingKey
+        self.mandatory = mandatory
+        self.properties = properties
     }
 }

@@ -1,0 +1,97 @@
+import BoxofficeAMQP
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// Acknowledges one consumer channel's deliveries in batches: a handled delivery is acknowledged with the others handled
+/// within the same millisecond, by one `basic.ack` with `multiple` for the longest run of handled deliveries from the
+/// oldest unsettled one.
+///
+/// A delivery still being handled (retried while its database is down, say) holds back the acknowledgements of those after
+/// it; once more than `aheadLimit` wait behind it, they are acknowledged one by one, so the prefetch window never fills
+/// with handled messages. Rejections go at once, one by one. A channel that closes before its acknowledgement is sent
+/// has its unacknowledged deliveries redelivered, and the consumer's inbox skips them.
+final class BatchedAcknowledger: Sendable {
+    private struct State {
+        /// The oldest delivery not yet settled with the broker; nil before the first delivery.
+        var next: UInt64?
+        /// Handled, not yet acknowledged.
+        var handled = Set<UInt64>()
+        /// Settled with the broker on their own (rejected, or acknowledged ahead of an older one still being handled).
+        var settledAhead = Set<UInt64>()
+        var flushScheduled = false
+    }
+
+    private let channel: AMQPChannel
+    private let state = Mutex(State())
+    private let timer: any EventLoop
+    private let aheadLimit: Int
+    private let onFailure: @Sendable (any Error) -> Void
+
+    /// Creates the acknowledger of one consumer channel.
+    /// - Parameters:
+    ///   - aheadLimit: how many handled deliveries may wait behind an older one before they are acknowledged one by one.
+    ///   - onFailure: told when an acknowledgement could not be sent (the channel closed).
+    init(channel: AMQPChannel, aheadLimit: Int, onFailure: @escaping @Sendable (any Error) -> Void) {
+        self.channel = channel
+        self.aheadLimit = aheadLimit
+        self.onFailure = onFailure
+        self.timer = MultiThreadedEventLoopGroup.singleton.next()
+    }
+
+    /// Notes a delivery as it arrives (in the channel's order, before it is handled).
+    func received(_ deliveryTag: UInt64) {
+        state.withLock { if $0.next == nil { $0.next = deliveryTag } }
+    }
+
+    /// Acknowledges a handled delivery, with others, within a millisecond.
+    func acknowledge(_ deliveryTag: UInt64) {
+        let schedule = state.withLock { state in
+            state.handled.insert(deliveryTag)
+            defer { state.flushScheduled = true }
+            return !state.flushScheduled
+        }
+        if schedule { timer.scheduleTask(in: .milliseconds(1)) { self.flush() } }
+    }
+
+    /// Rejects a delivery at once, without requeueing it (to the dead-letter exchange).
+    func reject(_ deliveryTag: UInt64) {
+        state.withLock { $0.settledAhead.insert(deliveryTag) }
+        send { try channel.reject(deliveryTag, requeue: false) }
+        flush()
+    }
+
+    /// Sends what is due: one multiple ack for the run of settled deliveries from the oldest, and single acks for handled
+    /// ones once too many wait behind an unsettled one.
+    func flush() {
+        let (upTo, singles) = state.withLock { state -> (UInt64?, [UInt64]) in
+            state.flushScheduled = false
+            guard var next = state.next else { return (nil, []) }
+            var lastHandled: UInt64?
+            while true {
+                if state.handled.remove(next) != nil {
+                    lastHandled = next
+                } else if state.settledAhead.remove(next) == nil {
+                    break
+                }
+                next += 1
+            }
+            state.next = next
+            guard state.handled.count > aheadLimit else { return (lastHandled, []) }
+            let singles = state.handled.sorted()
+            state.settledAhead.formUnion(singles)
+            state.handled.removeAll()
+            return (lastHandled, singles)
+        }
+        if let upTo { send { try channel.ack(upTo, multiple: true) } }
+        for tag in singles { send { try channel.ack(tag) } }
+    }
+
+    private func send(_ acknowledgement: () throws -> Void) {
+        do {
+            try acknowledgement()
+        } catch {
+            onFailure(error)
+        }
+    }
+}
