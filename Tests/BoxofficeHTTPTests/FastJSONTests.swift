@@ -75,8 +75,9 @@ struct ProblemJSONTests {
 struct PlainBookingBodyTests {
     static let bodies = [
         #"{"seat_id": 7, "user_identifier": "alice"}"#, #"{"user_identifier":"zoë","seat_id":"12"}"#, " {\n\"seat_id\" : 0 ,\"user_identifier\":\" a \"}\t",
-        #"{"seat_id": 9223372036854775807, "user_identifier": "max"}"#, #"{"seat_id": 7}"#,
+        #"{"seat_id": 9223372036854775807, "user_identifier": "max"}"#, #"{"seat_id": 7}"#, #"{"seat_id": 7, "pay": true}"#, #"{"pay":false,"seat_id":7}"#,
         // Forms left to the decoder, which accepts or refuses them in its own words:
+        #"{"seat_id": 7, "pay": "yes"}"#, #"{"seat_id": 7, "pay": 1}"#, #"{"seat_id": 7, "pay": true, "pay": false}"#, #"{"seat_id": 7, "pay": truth}"#,
         #"{"seat_id": 7, "user_identifier": "a\"b"}"#, #"{"seat_id": -7, "user_identifier": "a"}"#, #"{"seat_id": 7.5, "user_identifier": "a"}"#,
         #"{"seat_id": 1e3, "user_identifier": "a"}"#, #"{"seat_id": 007, "user_identifier": "a"}"#, #"{"seat_id": "+7", "user_identifier": "a"}"#,
         #"{"seat_id": 7, "user_identifier": "a", "extra": 1}"#, #"{"seat_id": 7, "seat_id": 8, "user_identifier": "a"}"#,
@@ -92,12 +93,13 @@ struct PlainBookingBodyTests {
         let expected = try #require(decoded, "the fast path accepted a body the decoder refuses: \(body)")
         #expect(plain.seatId.value == expected.seatId.value)
         #expect(plain.userIdentifier == expected.userIdentifier)
+        #expect(plain.pay == expected.pay)
     }
 
     @Test("reads the plain forms itself")
     func readsPlainForms() {
-        #expect(Self.bodies.prefix(5).allSatisfy { SafeBookingRequest(plainJSON: ByteBuffer(string: $0)) != nil })
-        #expect(Self.bodies.dropFirst(5).allSatisfy { SafeBookingRequest(plainJSON: ByteBuffer(string: $0)) == nil })
+        #expect(Self.bodies.prefix(7).allSatisfy { SafeBookingRequest(plainJSON: ByteBuffer(string: $0)) != nil })
+        #expect(Self.bodies.dropFirst(7).allSatisfy { SafeBookingRequest(plainJSON: ByteBuffer(string: $0)) == nil })
     }
 }
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Runs `loadtest pay-flow` with the in-process transport and through RabbitMQ, each on fresh PostgreSQL databases, for
+"""Runs `loadtest pay-flow` through RabbitMQ and with the in-process transport, each on fresh PostgreSQL databases, and
+embedded (SQLite, one process), for
 hold-then-pay and for buy-now (and, given --baseline, hold-then-pay of an earlier build in the same run), and prints the
 tables of BENCHMARKS.md: throughput, latency, and the CPU each process spent per confirmed booking.
 
@@ -39,9 +40,12 @@ def database(admin_url, prefix):
 
 
 def start(binary, admin_url, amqp_url, mode, work):
-    env = {"BOXOFFICE_ORGANIZER_TOKEN": TOKEN, "BOXOFFICE_DEMO": "false", "BOXOFFICE_LOG_LEVEL": "error",
-           "BOXOFFICE_DATABASE_POOL_SIZE": "64", "BOXOFFICE_DATABASE_URL": database(admin_url, "bench_booking"),
-           "BOXOFFICE_PAYMENTS_DATABASE_URL": database(admin_url, "bench_payments")}
+    env = {"BOXOFFICE_ORGANIZER_TOKEN": TOKEN, "BOXOFFICE_DEMO": "false", "BOXOFFICE_LOG_LEVEL": "error"}
+    if mode == "embedded":
+        server = Server(binary, os.path.join(work, uuid.uuid4().hex[:8]), env=env)
+        return {"booking": server}, server.port, server.port
+    env.update({"BOXOFFICE_DATABASE_POOL_SIZE": "64", "BOXOFFICE_DATABASE_URL": database(admin_url, "bench_booking"),
+                "BOXOFFICE_PAYMENTS_DATABASE_URL": database(admin_url, "bench_payments")})
     if mode == "in-process":
         server = Server(binary, os.path.join(work, uuid.uuid4().hex[:8]), env=env)
         return {"booking": server}, server.port, server.port
@@ -131,7 +135,7 @@ def main():
     rows = []
     try:
         for clients in args.clients:
-            for mode in ("RabbitMQ", "in-process"):
+            for mode in ("RabbitMQ", "in-process", "embedded"):
                 for label, binary, flow in runs:
                     row = run(label, binary, flow, mode, clients, args, work)
                     rows.append(row)
@@ -148,7 +152,7 @@ def main():
               f"{latency[2]} | {latency[3]} | {row['invariants'][0]} |")
     names = ["booking", "payments", "PostgreSQL", "RabbitMQ", "generator"]
     print()
-    print("CPU ms per confirmed booking (all processes but the generator are the system's; payments runs in the booking process in-process):")
+    print("CPU ms per confirmed booking (all processes but the generator are the system's; in-process and embedded, payments runs in the booking process):")
     print()
     print("| build | flow | transport | clients | " + " | ".join(names) + " | system total |")
     print("|---|---|---|---:|" + "---:|" * (len(names) + 1))

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The chaos run: the topology of scripts/cluster under a sale with payments, releases and expiring holds, while a
+"""The chaos run: the topology of scripts/cluster under a sale with payments, buy-now purchases, releases and expiring holds, while a
 seeded fault injector kills booking instances, the payment service and the broker with kill -9, restarts
 PostgreSQL with -m immediate and drops connections. After recovery it checks DESIGN.md §6 from both databases and
 against what every client was told.
@@ -146,19 +146,27 @@ def customer(cluster, ledger, number, event, seats, stop, seed):
                     ledger.deposits[account_id] = ledger.deposits.get(account_id, 0) + 1
             continue
         picked = sorted(rng.sample(range(seats[0], seats[1]), 2 if roll < 0.3 else 1))
+        # One request in four buys at once: held and paid in one request, answered with the outcome (202 while pending).
+        buy = rng.random() < 0.25
+        pay = {"pay": True} if buy else {}
         if len(picked) == 1:
-            status, body = call(port, "POST", "/api/book/safe", {"seat_id": picked[0]}, me)
-            booking = body.get("booking_id") if status == 200 and body else None
+            status, body = call(port, "POST", "/api/book/safe", {"seat_id": picked[0], **pay}, me)
+            booking = body.get("booking_id") if status in (200, 202) and body else None
         else:
-            status, body = call(port, "POST", "/api/bookings", {"event_id": event, "seat_ids": picked}, me)
-            booking = body.get("id") if status == 201 and body else None
-        ledger.answered(status, "hold", body)
+            status, body = call(port, "POST", "/api/bookings", {"event_id": event, "seat_ids": picked, **pay}, me)
+            booking = body.get("id") if status in (201, 202) and body else None
+        ledger.answered(status, "buy" if buy else "hold", body)
         if status in (0, 503):
             time.sleep(1)  # as Retry-After says, like a real client
         if not booking:
             continue
         with ledger.lock:
             ledger.holds[booking] = picked
+            if buy and body.get("status") == "confirmed":
+                ledger.confirmed.add(booking)
+        if buy:
+            time.sleep(rng.random() * 0.05)
+            continue
         action = rng.random()
         if action < 0.6:
             status, body = call(port, "POST", f"/api/bookings/{booking}/pay", headers=me)

@@ -1,7 +1,7 @@
 import NIOCore
 
 extension SafeBookingRequest {
-    /// Reads the plain form of the body — `{"seat_id": 7, "user_identifier": "alice"}` (the name optional), keys in any order,
+    /// Reads the plain form of the body — `{"seat_id": 7, "user_identifier": "alice", "pay": true}` (the name and `pay` optional), keys in any order,
     /// the id a number or a string of digits, the name without escapes or control characters — as
     /// `JSONDecoder` would, at a fraction of its cost. Anything else (other keys, escapes, duplicates, bad
     /// JSON) gives nil, and the decoder reads the body and words any error.
@@ -9,6 +9,7 @@ extension SafeBookingRequest {
         var reader = PlainJSONReader(bytes: buffer.readableBytesView)
         var seat: Int64?
         var user: String?
+        var pay: Bool?
         guard reader.consume(UInt8(ascii: "{")) else { return nil }
         repeat {
             guard let key = reader.plainString() else { return nil }
@@ -20,12 +21,15 @@ extension SafeBookingRequest {
             case "user_identifier" where user == nil:
                 guard let value = reader.plainString() else { return nil }
                 user = value
+            case "pay" where pay == nil:
+                guard let value = reader.boolean() else { return nil }
+                pay = value
             default:
                 return nil
             }
         } while reader.consume(UInt8(ascii: ","))
         guard reader.consume(UInt8(ascii: "}")), reader.atEnd, let seat else { return nil }
-        self.init(seatId: LenientID(value: seat), userIdentifier: user)
+        self.init(seatId: LenientID(value: seat), userIdentifier: user, pay: pay)
     }
 
     private static func digits(_ text: String) -> Int64? {
@@ -62,6 +66,20 @@ struct PlainJSONReader {
         guard index < bytes.endIndex, bytes[index] == byte else { return false }
         index += 1
         return true
+    }
+
+    /// `true` or `false`.
+    mutating func boolean() -> Bool? {
+        skipSpace()
+        for (word, value) in [("true", true), ("false", false)] {
+            let bytes = Array(word.utf8)
+            guard self.bytes.distance(from: index, to: self.bytes.endIndex) >= bytes.count,
+                self.bytes[index ..< self.bytes.index(index, offsetBy: bytes.count)].elementsEqual(bytes)
+            else { continue }
+            index = self.bytes.index(index, offsetBy: bytes.count)
+            return value
+        }
+        return nil
     }
 
     /// A string without escapes or control characters, as valid UTF-8.

@@ -270,7 +270,8 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
     private func answer(_ head: HTTPRequest, _ kind: Kind, _ body: ByteBuffer, _ admitted: AdmittedRequest, context: ChannelHandlerContext) -> Bool {
         switch kind {
         case .safeBooking:
-            guard let request = SafeBookingRequest(plainJSON: body) else { return false }
+            // A buy (`"pay": true`) waits for its payment's outcome: the route answers it.
+            guard let request = SafeBookingRequest(plainJSON: body), request.pay != true else { return false }
             if let principal = admitted.principal {
                 book(request, for: principal, guestToken: nil, admitted: admitted, context: context)
             } else {
