@@ -46,13 +46,14 @@ enum PostgresBackOfficeTables {
     /// Appends history lines in one statement.
     static func append(_ entries: [BookingHistoryEntry], connection: PostgresConnection, logger: Logger) async throws {
         guard !entries.isEmpty else { return }
-        try await connection.query(
-            """
-            INSERT INTO booking_history (booking_id, at, kind, detail)
-            SELECT * FROM UNNEST(\(entries.map(\.bookingID.rawValue)), \(entries.map(\.at)), \(entries.map(\.kind.rawValue)), \(entries.map(\.detail)))
-            """,
+        try await connection.runPrepared(
+            AppendHistory.self, try PostgresBindings(entries.map(\.bookingID.rawValue), entries.map(\.at), entries.map(\.kind.rawValue), entries.map(\.detail)),
             logger: logger
         )
+    }
+
+    private enum AppendHistory: PreparedSQL {
+        static let sql = "INSERT INTO booking_history (booking_id, at, kind, detail) SELECT * FROM UNNEST($1::uuid[], $2::timestamptz[], $3::text[], $4::text[])"
     }
 
     /// The refunds a query selecting ``refundColumns`` returns.

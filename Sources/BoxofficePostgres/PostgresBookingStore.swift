@@ -172,7 +172,11 @@ public struct PostgresBookingStore: BookingStore {
     ///   their fast refusals).
     func lockAndAnnounce(_ event: EventID, claimsOnly: Bool = false, connection: PostgresConnection) async throws {
         let note = claimsOnly ? "\(instanceID):\(event):\(Self.claimsOnly)" : "\(instanceID):\(event)"
-        try await connection.query("SELECT pg_advisory_xact_lock(\(event.rawValue)), pg_notify(\(Self.channel), \(note))", logger: logger)
+        try await connection.runPrepared(LockAndAnnounce.self, try PostgresBindings(event.rawValue, Self.channel, note), logger: logger)
+    }
+
+    private enum LockAndAnnounce: PreparedSQL {
+        static let sql = "SELECT pg_advisory_xact_lock($1::int8), pg_notify($2, $3)"
     }
 
     /// Takes a fresh block of `count` seat ids; returns its first.

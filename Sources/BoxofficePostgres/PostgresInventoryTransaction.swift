@@ -30,10 +30,11 @@ public struct PostgresInventoryTransaction: InventoryTransaction {
     }
 
     public func sellClaims(_ claims: [SeatClaim]) async throws {
-        try await connection.query(
-            "UPDATE seat_claims SET status = 'sold' WHERE seat_id = ANY(\(claims.map(\.seat.rawValue))) AND booking_id = ANY(\(claims.map(\.booking.rawValue)))",
-            logger: logger
-        )
+        try await connection.runPrepared(SellClaims.self, try PostgresBindings(claims.map(\.seat.rawValue), claims.map(\.booking.rawValue)), logger: logger)
+    }
+
+    private enum SellClaims: PreparedSQL {
+        static let sql = "UPDATE seat_claims SET status = 'sold' WHERE seat_id = ANY($1::int8[]) AND booking_id = ANY($2::uuid[])"
     }
 
     public func sellHeld(_ quantity: Int, from pool: PoolID) async throws {
@@ -65,14 +66,12 @@ public struct PostgresInventoryTransaction: InventoryTransaction {
     }
 
     private func move(_ bookings: [BookingID], from: BookingStatus, to: BookingStatus, at: Date) async throws -> Set<BookingID> {
-        var moved = Set<BookingID>()
-        for try await id in try await connection.query(
-            "UPDATE bookings SET status = \(to.rawValue), updated_at = \(at) WHERE status = \(from.rawValue) AND id = ANY(\(bookings.map(\.rawValue))) RETURNING id",
-            logger: logger
-        ).decode(UUID.self) {
-            moved.insert(BookingID(rawValue: id))
-        }
-        return moved
+        let rows = try await connection.runPrepared(MoveBookings.self, try PostgresBindings(to.rawValue, at, from.rawValue, bookings.map(\.rawValue)), logger: logger)
+        return Set(try rows.map { BookingID(rawValue: try $0.decode(UUID.self)) })
+    }
+
+    private enum MoveBookings: PreparedSQL {
+        static let sql = "UPDATE bookings SET status = $1, updated_at = $2 WHERE status = $3 AND id = ANY($4::uuid[]) RETURNING id"
     }
 
     public func deleteClaims(_ claims: [SeatClaim]) async throws {
@@ -150,12 +149,13 @@ public struct PostgresInventoryTransaction: InventoryTransaction {
     }
 
     public func insertBookings(_ bookings: [Booking]) async throws {
-        var binds = PostgresBindings(capacity: 10)
-        let rows = HeldBookingRows.source(bookings, binds: &binds)
-        try await connection.query(
-            PostgresQuery(unsafeSQL: "INSERT INTO bookings (\(HeldBookingRows.columns)) SELECT \(HeldBookingRows.values) FROM \(rows)", binds: binds),
-            logger: logger
-        )
+        var binds = PostgresBindings(capacity: 11)
+        HeldBookingRows.append(bookings, to: &binds)
+        try await connection.runPrepared(InsertBookings.self, binds, logger: logger)
+    }
+
+    private enum InsertBookings: PreparedSQL {
+        static let sql = "INSERT INTO bookings (\(HeldBookingRows.columns)) SELECT \(HeldBookingRows.values) FROM \(HeldBookingRows.source(from: 1))"
     }
 
     public func insertSeatHolds(_ bookings: [Booking], event: EventID) async throws -> Set<BookingID> {
@@ -167,40 +167,49 @@ public struct PostgresInventoryTransaction: InventoryTransaction {
     /// - Parameter announcement: a `NOTIFY` (channel, payload) sent by the same statement, for a statement that
     ///   is its own transaction.
     func insertSeatHolds(_ bookings: [Booking], event: EventID, announcing announcement: (channel: String, payload: String)?) async throws -> Set<BookingID> {
-        var binds = PostgresBindings(capacity: 15)
+        var binds = PostgresBindings(capacity: 16)
         let claims = BatchApplier.claims(bookings.map { ($0.id, $0.seatIDs) })
         binds.append(event.rawValue)
         binds.append(claims.map(\.seat.rawValue))
         binds.append(claims.map(\.booking.rawValue))
-        let rows = HeldBookingRows.source(bookings, binds: &binds)
-        var notify = ""
+        HeldBookingRows.append(bookings, to: &binds)
+        let rows: [PostgresRow]
         if let announcement {
             binds.append(announcement.channel)
             binds.append(announcement.payload)
-            notify = "UNION ALL SELECT NULL FROM (SELECT pg_notify($\(binds.count - 1), $\(binds.count))) AS announced"
+            rows = try await connection.runPrepared(AnnouncedSeatHolds.self, binds, logger: logger)
+        } else {
+            rows = try await connection.runPrepared(SeatHolds.self, binds, logger: logger)
         }
-        var inserted = Set<BookingID>()
-        for try await id in try await connection.query(
-            PostgresQuery(unsafeSQL: """
-                WITH claimed AS (
-                    INSERT INTO seat_claims (seat_id, event_id, booking_id, status)
-                    SELECT seat, $1, booking, 'held' FROM UNNEST($2, $3) AS c(seat, booking)
-                    JOIN events ON events.id = $1 AND seat >= events.first_seat_id AND seat < events.first_seat_id + events.seat_count
-                    ON CONFLICT (seat_id) DO NOTHING RETURNING booking_id)
-                , inserted AS (
-                    INSERT INTO bookings (\(HeldBookingRows.columns))
-                    SELECT \(HeldBookingRows.values) FROM \(rows)
-                    JOIN (SELECT booking_id, count(*) AS seats FROM claimed GROUP BY booking_id) AS c
-                        ON c.booking_id = b.id AND c.seats = b.seat_count
-                    RETURNING id)
-                SELECT id FROM inserted \(notify)
-                """, binds: binds),
-            logger: logger
-        ).decode(UUID?.self) {
-            if let id { inserted.insert(BookingID(rawValue: id)) }
-        }
-        return inserted
+        return Set(try rows.compactMap { try $0.decode(UUID?.self).map(BookingID.init(rawValue:)) })
     }
+
+    /// The statement of ``insertSeatHolds(_:event:announcing:)``; `announcing` adds the `NOTIFY` of its last two bound values.
+    fileprivate static func seatHoldsSQL(announcing: Bool) -> String {
+        let notify = announcing ? "UNION ALL SELECT NULL FROM (SELECT pg_notify($15, $16)) AS announced" : ""
+        return """
+            WITH claimed AS (
+                INSERT INTO seat_claims (seat_id, event_id, booking_id, status)
+                SELECT seat, $1, booking, 'held' FROM UNNEST($2::int8[], $3::uuid[]) AS c(seat, booking)
+                JOIN events ON events.id = $1 AND seat >= events.first_seat_id AND seat < events.first_seat_id + events.seat_count
+                ON CONFLICT (seat_id) DO NOTHING RETURNING booking_id)
+            , inserted AS (
+                INSERT INTO bookings (\(HeldBookingRows.columns))
+                SELECT \(HeldBookingRows.values) FROM \(HeldBookingRows.source(from: 4))
+                JOIN (SELECT booking_id, count(*) AS seats FROM claimed GROUP BY booking_id) AS c
+                    ON c.booking_id = b.id AND c.seats = b.seat_count
+                RETURNING id)
+            SELECT id FROM inserted \(notify)
+            """
+    }
+}
+
+private enum SeatHolds: PreparedSQL {
+    static let sql = PostgresInventoryTransaction.seatHoldsSQL(announcing: false)
+}
+
+private enum AnnouncedSeatHolds: PreparedSQL {
+    static let sql = PostgresInventoryTransaction.seatHoldsSQL(announcing: true)
 }
 
 /// New bookings (`held`, or `payment_pending` when bought at once) as rows of an `UNNEST` over bound arrays, one array per column.
@@ -210,9 +219,17 @@ private enum HeldBookingRows {
     /// What `SELECT` writes into ``columns``, from the rows named `b`.
     static let values = "b.id, b.event_id, b.status, b.seat_ids, b.tickets, b.amount_minor, b.currency, b.user_identifier, b.expires_at, b.created_at, b.created_at"
 
-    /// `UNNEST(…) AS b(…)` over the bookings, its arrays appended to `binds`; `b` also has each booking's `seat_count`.
-    static func source(_ bookings: [Booking], binds: inout PostgresBindings) -> String {
-        let first = binds.count + 1
+    /// How many arrays ``append(_:to:)`` binds.
+    static let arrays = 11
+
+    /// `UNNEST(…) AS b(…)` over the arrays bound from `$first` on by ``append(_:to:)``; `b` also has each booking's `seat_count`.
+    static func source(from first: Int) -> String {
+        let parameters = (first ..< first + arrays).map { "$\($0)" }.joined(separator: ", ")
+        return "UNNEST(\(parameters)) AS b(id, event_id, status, seat_count, seat_ids, tickets, amount_minor, currency, user_identifier, expires_at, created_at)"
+    }
+
+    /// Binds the bookings' columns, one array per column, in the order ``source(from:)`` reads them.
+    static func append(_ bookings: [Booking], to binds: inout PostgresBindings) {
         binds.append(bookings.map(\.id.rawValue))
         binds.append(bookings.map(\.eventID.rawValue))
         binds.append(bookings.map(\.status.rawValue))
@@ -224,8 +241,6 @@ private enum HeldBookingRows {
         binds.append(bookings.map(\.userIdentifier))
         binds.append(bookings.map(\.expiresAt))
         binds.append(bookings.map(\.createdAt))
-        let parameters = (first ..< binds.count + 1).map { "$\($0)" }.joined(separator: ", ")
-        return "UNNEST(\(parameters)) AS b(id, event_id, status, seat_count, seat_ids, tickets, amount_minor, currency, user_identifier, expires_at, created_at)"
     }
 }
 

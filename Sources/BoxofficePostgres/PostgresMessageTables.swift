@@ -25,25 +25,24 @@ enum PostgresMessageTables {
     /// Writes messages to the outbox, inside the caller's transaction.
     static func append(_ messages: [Message], connection: PostgresConnection, logger: Logger) async throws {
         guard !messages.isEmpty else { return }
-        try await connection.query(
-            """
-            INSERT INTO outbox (id, type, payload, occurred_at)
-            SELECT * FROM UNNEST(\(messages.map(\.id)), \(messages.map(\.type)),
-                \(messages.map { String(decoding: $0.payload, as: UTF8.self) }), \(messages.map(\.occurredAt)))
-            """,
+        try await connection.runPrepared(
+            AppendOutbox.self,
+            try PostgresBindings(messages.map(\.id), messages.map(\.type), messages.map { String(decoding: $0.payload, as: UTF8.self) }, messages.map(\.occurredAt)),
             logger: logger
         )
     }
 
+    private enum AppendOutbox: PreparedSQL {
+        static let sql = "INSERT INTO outbox (id, type, payload, occurred_at) SELECT * FROM UNNEST($1::uuid[], $2::text[], $3::text[], $4::timestamptz[])"
+    }
+
     /// Records message ids in the inbox; returns those that were new.
     static func record(_ ids: [UUID], connection: PostgresConnection, logger: Logger) async throws -> Set<UUID> {
-        var new = Set<UUID>()
-        for try await id in try await connection.query(
-            "INSERT INTO inbox (message_id) SELECT * FROM UNNEST(\(ids)) ON CONFLICT DO NOTHING RETURNING message_id", logger: logger
-        ).decode(UUID.self) {
-            new.insert(id)
-        }
-        return new
+        Set(try await connection.runPrepared(RecordInbox.self, try PostgresBindings(ids), logger: logger).map { try $0.decode(UUID.self) })
+    }
+
+    private enum RecordInbox: PreparedSQL {
+        static let sql = "INSERT INTO inbox (message_id) SELECT * FROM UNNEST($1::uuid[]) ON CONFLICT DO NOTHING RETURNING message_id"
     }
 
     /// The statement that gives an outbox its claims (a later migration than the tables themselves).
@@ -51,21 +50,22 @@ enum PostgresMessageTables {
 
     /// Claims the oldest unsent messages no relay holds; rows another transaction has locked are skipped.
     static func claim(limit: Int, lease: Duration, client: PostgresClient, logger: Logger) async throws -> [Message] {
-        var messages: [Message] = []
         let seconds = Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18
-        for try await (id, type, payload, at) in try await client.query(
-            """
-            UPDATE outbox SET claimed_until = now() + make_interval(secs => \(seconds))
-            WHERE id IN (
-                SELECT id FROM outbox WHERE sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
-                ORDER BY occurred_at LIMIT \(limit) FOR UPDATE SKIP LOCKED)
-            RETURNING id, type, payload, occurred_at
-            """,
-            logger: logger
-        ).decode((UUID, String, String, Date).self) {
-            messages.append(Message(id: id, type: type, payload: Data(payload.utf8), occurredAt: at))
+        let messages = try await client.runPrepared(ClaimOutbox.self, try PostgresBindings(seconds, limit), logger: logger).map { row in
+            let (id, type, payload, at) = try row.decode((UUID, String, String, Date).self)
+            return Message(id: id, type: type, payload: Data(payload.utf8), occurredAt: at)
         }
         return messages.sorted { $0.occurredAt < $1.occurredAt }
+    }
+
+    private enum ClaimOutbox: PreparedSQL {
+        static let sql = """
+            UPDATE outbox SET claimed_until = now() + make_interval(secs => $1::float8)
+            WHERE id IN (
+                SELECT id FROM outbox WHERE sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
+                ORDER BY occurred_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+            RETURNING id, type, payload, occurred_at
+            """
     }
 
     /// Gives back claims.
@@ -88,7 +88,11 @@ enum PostgresMessageTables {
     /// Marks messages sent.
     static func markSent(_ ids: [UUID], client: PostgresClient, logger: Logger) async throws {
         guard !ids.isEmpty else { return }
-        try await client.query("UPDATE outbox SET sent_at = now(), claimed_until = NULL WHERE id = ANY(\(ids))", logger: logger)
+        try await client.runPrepared(MarkSent.self, try PostgresBindings(ids), logger: logger)
+    }
+
+    private enum MarkSent: PreparedSQL {
+        static let sql = "UPDATE outbox SET sent_at = now(), claimed_until = NULL WHERE id = ANY($1::uuid[])"
     }
 
     /// Keeps a message that kept failing.

@@ -21,6 +21,24 @@ enum PostgresPaymentRows {
         return accounts
     }
 
+    /// The wallets in rows of ``accountColumns`` (a prepared statement's).
+    static func accounts(in rows: [PostgresRow]) throws -> [Account] {
+        try rows.map { row in
+            let (id, user, balance, currency) = try row.decode((UUID, String, Int64, String).self)
+            guard let currency = Currency(currency) else { throw UnreadableRow(table: "accounts") }
+            return Account(id: id, userIdentifier: user, balanceMinor: balance, currency: currency)
+        }
+    }
+
+    /// The payments in rows of ``paymentColumns`` (a prepared statement's).
+    static func payments(in rows: [PostgresRow]) throws -> [Payment] {
+        try rows.map { row in
+            let (booking, account, amount, currency, status, reason, refunded) = try row.decode((UUID, UUID?, Int64, String, String, String?, Int64).self)
+            guard let status = Payment.Status(rawValue: status) else { throw UnreadableRow(table: "payments") }
+            return Payment(bookingID: booking, accountID: account, amountMinor: amount, currency: currency, status: status, reason: reason, refundedMinor: refunded)
+        }
+    }
+
     /// The payments a query selecting ``paymentColumns`` returns.
     static func payments(_ query: PostgresQuery, on database: some PostgresQueryable, logger: Logger) async throws -> [Payment] {
         var payments: [Payment] = []
@@ -39,6 +57,9 @@ enum PostgresPaymentRows {
 protocol PostgresQueryable: Sendable {
     /// Runs a query.
     func run(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence
+    /// Runs a prepared statement (see ``PreparedSQL``).
+    @discardableResult
+    func runPrepared<Text: PreparedSQL>(_ text: Text.Type, _ bindings: PostgresBindings, logger: Logger) async throws -> [PostgresRow]
 }
 
 extension PostgresClient: PostgresQueryable {

@@ -15,20 +15,22 @@ struct PostgresPaymentTransaction: PaymentTransaction {
     }
 
     func lockPayments(of bookings: Set<UUID>) async throws -> [UUID: Payment] {
-        let payments = try await PostgresPaymentRows.payments(
-            "SELECT \(unescaped: PostgresPaymentRows.paymentColumns) FROM payments WHERE booking_id = ANY(\(Array(bookings))) FOR UPDATE",
-            on: connection, logger: logger
-        )
+        let payments = try PostgresPaymentRows.payments(in: try await connection.runPrepared(LockPayments.self, try PostgresBindings(Array(bookings)), logger: logger))
         return Dictionary(payments.map { ($0.bookingID, $0) }) { first, _ in first }
+    }
+
+    private enum LockPayments: PreparedSQL {
+        static let sql = "SELECT \(PostgresPaymentRows.paymentColumns) FROM payments WHERE booking_id = ANY($1::uuid[]) FOR UPDATE"
     }
 
     /// Locks in id order, so concurrent batches on other instances never wait for each other in a cycle.
     func lockAccounts(ofUsers users: Set<String>) async throws -> [String: Account] {
-        let accounts = try await PostgresPaymentRows.accounts(
-            "SELECT \(unescaped: PostgresPaymentRows.accountColumns) FROM accounts WHERE user_identifier = ANY(\(Array(users))) ORDER BY id FOR UPDATE",
-            on: connection, logger: logger
-        )
+        let accounts = try PostgresPaymentRows.accounts(in: try await connection.runPrepared(LockAccounts.self, try PostgresBindings(Array(users)), logger: logger))
         return Dictionary(accounts.map { ($0.userIdentifier, $0) }) { first, _ in first }
+    }
+
+    private enum LockAccounts: PreparedSQL {
+        static let sql = "SELECT \(PostgresPaymentRows.accountColumns) FROM accounts WHERE user_identifier = ANY($1::text[]) ORDER BY id FOR UPDATE"
     }
 
     func account(_ id: UUID) async throws -> Account? {
@@ -73,16 +75,17 @@ struct PostgresPaymentTransaction: PaymentTransaction {
     }
 
     func debit(_ amounts: [(account: UUID, amountMinor: Int64)]) async throws -> [UUID: Account] {
-        let accounts = try await PostgresPaymentRows.accounts(
-            """
+        let rows = try await connection.runPrepared(Debit.self, try PostgresBindings(amounts.map(\.account), amounts.map(\.amountMinor)), logger: logger)
+        return Dictionary(uniqueKeysWithValues: try PostgresPaymentRows.accounts(in: rows).map { ($0.id, $0) })
+    }
+
+    private enum Debit: PreparedSQL {
+        static let sql = """
             UPDATE accounts AS a SET balance_minor = a.balance_minor - d.amount
-            FROM UNNEST(\(amounts.map(\.account)), \(amounts.map(\.amountMinor))) AS d(id, amount)
+            FROM UNNEST($1::uuid[], $2::int8[]) AS d(id, amount)
             WHERE a.id = d.id AND a.balance_minor >= d.amount
             RETURNING a.id, a.user_identifier, a.balance_minor, a.currency
-            """,
-            on: connection, logger: logger
-        )
-        return Dictionary(uniqueKeysWithValues: accounts.map { ($0.id, $0) })
+            """
     }
 
     func credit(_ amountMinor: Int64, to account: UUID) async throws -> Account? {
@@ -94,21 +97,24 @@ struct PostgresPaymentTransaction: PaymentTransaction {
 
     func insertPayments(_ payments: [Payment], at: Date) async throws -> Set<UUID> {
         guard !payments.isEmpty else { return [] }
-        var inserted = Set<UUID>()
-        for try await booking in try await connection.query(
-            """
-            INSERT INTO payments (booking_id, account_id, amount_minor, currency, status, reason, created_at, updated_at)
-            SELECT p.booking, NULLIF(p.account, '')::uuid, p.amount, p.currency, p.status, NULLIF(p.reason, ''), \(at), \(at)
-            FROM UNNEST(\(payments.map(\.bookingID)), \(payments.map { $0.accountID?.uuidString ?? "" }), \(payments.map(\.amountMinor)),
-                \(payments.map(\.currency)), \(payments.map(\.status.rawValue)), \(payments.map { $0.reason ?? "" }))
-                AS p(booking, account, amount, currency, status, reason)
-            ON CONFLICT (booking_id) DO NOTHING RETURNING booking_id
-            """,
+        let rows = try await connection.runPrepared(
+            InsertPayments.self,
+            try PostgresBindings(
+                at, payments.map(\.bookingID), payments.map { $0.accountID?.uuidString ?? "" }, payments.map(\.amountMinor),
+                payments.map(\.currency), payments.map(\.status.rawValue), payments.map { $0.reason ?? "" }
+            ),
             logger: logger
-        ).decode(UUID.self) {
-            inserted.insert(booking)
-        }
-        return inserted
+        )
+        return Set(try rows.map { try $0.decode(UUID.self) })
+    }
+
+    private enum InsertPayments: PreparedSQL {
+        static let sql = """
+            INSERT INTO payments (booking_id, account_id, amount_minor, currency, status, reason, created_at, updated_at)
+            SELECT p.booking, NULLIF(p.account, '')::uuid, p.amount, p.currency, p.status, NULLIF(p.reason, ''), $1, $1
+            FROM UNNEST($2::uuid[], $3::text[], $4::int8[], $5::text[], $6::text[], $7::text[]) AS p(booking, account, amount, currency, status, reason)
+            ON CONFLICT (booking_id) DO NOTHING RETURNING booking_id
+            """
     }
 
     func recordRefund(_ amountMinor: Int64, of booking: UUID, at: Date) async throws -> Payment {
@@ -127,16 +133,23 @@ struct PostgresPaymentTransaction: PaymentTransaction {
 
     func appendLedger(_ entries: [LedgerEntry]) async throws {
         guard !entries.isEmpty else { return }
-        try await connection.query(
-            """
-            INSERT INTO ledger (id, account_id, kind, amount_minor, balance_after_minor, booking_id, created_at)
-            SELECT e.id, e.account, e.kind, e.amount, e.balance, NULLIF(e.booking, '')::uuid, e.at
-            FROM UNNEST(\(entries.map(\.id)), \(entries.map(\.accountID)), \(entries.map(\.kind.rawValue)), \(entries.map(\.amountMinor)),
-                \(entries.map(\.balanceAfterMinor)), \(entries.map { $0.bookingID?.uuidString ?? "" }), \(entries.map(\.createdAt)))
-                AS e(id, account, kind, amount, balance, booking, at)
-            """,
+        try await connection.runPrepared(
+            AppendLedger.self,
+            try PostgresBindings(
+                entries.map(\.id), entries.map(\.accountID), entries.map(\.kind.rawValue), entries.map(\.amountMinor),
+                entries.map(\.balanceAfterMinor), entries.map { $0.bookingID?.uuidString ?? "" }, entries.map(\.createdAt)
+            ),
             logger: logger
         )
+    }
+
+    private enum AppendLedger: PreparedSQL {
+        static let sql = """
+            INSERT INTO ledger (id, account_id, kind, amount_minor, balance_after_minor, booking_id, created_at)
+            SELECT e.id, e.account, e.kind, e.amount, e.balance, NULLIF(e.booking, '')::uuid, e.at
+            FROM UNNEST($1::uuid[], $2::uuid[], $3::text[], $4::int8[], $5::int8[], $6::text[], $7::timestamptz[])
+                AS e(id, account, kind, amount, balance, booking, at)
+            """
     }
 
     func appendOutbox(_ messages: [Message]) async throws {

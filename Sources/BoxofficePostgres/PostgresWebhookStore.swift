@@ -43,17 +43,23 @@ enum PostgresWebhookTables {
     /// Records notices in one statement, inside the caller's transaction; one whose id is queued already is skipped.
     static func append(_ notices: [Notice], on connection: some PostgresQueryable, logger: Logger) async throws {
         guard !notices.isEmpty else { return }
-        _ = try await connection.run(
-            """
-            INSERT INTO notices (id, topic, event_id, booking_id, subject, at)
-            SELECT id, topic, event_id, NULLIF(booking_id, \(noBooking)), subject, at
-            FROM UNNEST(\(notices.map(\.id)), \(notices.map(\.topic.rawValue)), \(notices.map(\.eventID.rawValue)),
-                        \(notices.map { $0.bookingID?.rawValue ?? noBooking }), \(notices.map(\.subject)), \(notices.map(\.at)))
-                AS n(id, topic, event_id, booking_id, subject, at)
-            ON CONFLICT (id) DO NOTHING
-            """,
+        try await connection.runPrepared(
+            AppendNotices.self,
+            try PostgresBindings(
+                noBooking, notices.map(\.id), notices.map(\.topic.rawValue), notices.map(\.eventID.rawValue),
+                notices.map { $0.bookingID?.rawValue ?? noBooking }, notices.map(\.subject), notices.map(\.at)
+            ),
             logger: logger
         )
+    }
+
+    private enum AppendNotices: PreparedSQL {
+        static let sql = """
+            INSERT INTO notices (id, topic, event_id, booking_id, subject, at)
+            SELECT id, topic, event_id, NULLIF(booking_id, $1::uuid), subject, at
+            FROM UNNEST($2::uuid[], $3::text[], $4::int8[], $5::uuid[], $6::text[], $7::timestamptz[]) AS n(id, topic, event_id, booking_id, subject, at)
+            ON CONFLICT (id) DO NOTHING
+            """
     }
 
     static let deliveryColumns = """
