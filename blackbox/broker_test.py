@@ -6,7 +6,8 @@ Usage: broker_test.py BINARY POSTGRES_ADMIN_URL
 Environment: BOXOFFICE_TEST_AMQP_URL and BOXOFFICE_TEST_RABBITMQ_DIR (scripts/test starts the node).
 
 Scenarios: the second seed's payment scenario across the processes; booking and wallet pushes reaching a socket
-on the other booking instance; interoperability with pika (a client nobody here wrote) both ways; faults —
+on the other booking instance; buy now (hold and pay in one request) heard once on both instances, contested and in a
+storm; interoperability with pika (a client nobody here wrote) both ways; faults —
 the broker killed with kill -9 and restarted mid-flow, the broker closing every connection, the payment service
 killed mid-flow (between commit and ack), a poison message, the payment queue deleted so the relay's messages
 come back unroutable — each followed by the invariants read back from both databases; bad broker settings.
@@ -130,6 +131,70 @@ def pushes_across_instances(top):
     balances = [m["balance_minor"] for m in messages if m.get("type") == "wallet"]
     check("... and the balance the payment service charged", balances[-1:] == [20000], balances)
     socket.close()
+
+
+def buy_now(top):
+    """Buy now through the broker: one request holds and pays; the instance that made the buy tells its own sockets at
+    once and the other instance's through the broker, each once."""
+    a, b = top.bookings
+    carl, carl_id, carl_token = guest_identity(a.port)
+    account = wallet(top.payments.port, carl, 30000)
+    sockets = {}
+    messages = {"A": [], "B": []}
+    for name, server in (("A", a), ("B", b)):
+        socket = websocket.create_connection(f"ws://127.0.0.1:{server.port}/api/ws", timeout=10)
+        socket.send(json.dumps({"action": "auth", "token": carl_token}))
+        socket.recv()
+        socket.send(json.dumps({"action": "subscribe", "customer": carl_id}))
+        socket.recv()
+        sockets[name] = socket
+
+        def read(socket=socket, into=messages[name]):
+            try:
+                while True:
+                    into.append(json.loads(socket.recv()))
+            except Exception:
+                pass
+
+        threading.Thread(target=read, daemon=True).start()
+    status, bought, _ = request(a.port, "POST", "/api/book/safe", {"seat_id": 700, "pay": True}, carl)
+    check("buy now on instance A: one request answers confirmed, through the broker", status == 200 and bought.get("status") == "confirmed", (status, bought))
+    price = bought.get("amount_minor", 0)
+    deadline = time.time() + 5
+    seen = lambda name: [m["status"] for m in messages[name] if m.get("type") == "booking" and m.get("booking_id") == bought.get("booking_id")]
+    while time.time() < deadline and not all(seen(name)[-1:] == ["confirmed"] for name in messages):
+        time.sleep(0.05)
+    time.sleep(0.5)
+    check("... its own instance's socket hears payment_pending and confirmed, once each (the broker's echo is skipped)",
+          seen("A") == ["payment_pending", "confirmed"], seen("A"))
+    check("... and the other instance's socket hears them too, once each, through the broker", seen("B") == ["payment_pending", "confirmed"], seen("B"))
+    for socket in sockets.values():
+        socket.close()
+    status, pair, _ = request(b.port, "POST", "/api/bookings", {"event_id": bought.get("event_id"), "seat_ids": [701, 702], "pay": True}, carl)
+    check("buy now of two seats on instance B: 201 confirmed", status == 201 and pair.get("status") == "confirmed", (status, pair))
+    spent = price + pair.get("amount_minor", 0)
+    balance = request(top.payments.port, "GET", f"/api/accounts/{account}", headers=carl)[1]["balance_minor"]
+    check("... the wallet charged once for each", balance == 30000 - spent, (balance, spent))
+    poor = guest(b.port)
+    wallet(top.payments.port, poor, 1)
+    status, declined, _ = request(b.port, "POST", "/api/book/safe", {"seat_id": 703, "pay": True}, poor)
+    check("a buy the wallet cannot cover answers cancelled", status == 200 and declined.get("status") == "cancelled", (status, declined))
+    check("... and its seat is on sale again, on the other instance too", hold(a, 703, guest(a.port)) is not None)
+
+    buyers = [guest(n % 2 and b.port or a.port) for n in range(10)]
+    for buyer in buyers:
+        wallet(top.payments.port, buyer, ENOUGH)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=10) as pool:
+        answers = list(pool.map(lambda n: request((a, b)[n % 2].port, "POST", "/api/book/safe", {"seat_id": 710, "pay": True}, buyers[n], timeout=30), range(10)))
+    statuses = [(status, body.get("status") if isinstance(body, dict) else None) for status, body, _ in answers]
+    check("10 funded buyers buy one seat at once on both instances: one confirmed", statuses.count((200, "confirmed")) == 1, statuses)
+    check("... nine 409", sum(1 for status, _ in statuses if status == 409) == 9, statuses)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=10) as pool:
+        answers = list(pool.map(lambda n: request((a, b)[n % 2].port, "POST", "/api/book/safe", {"seat_id": 720 + n, "pay": True}, buyers[n], timeout=30), range(10)))
+    check("10 buys of distinct seats across both instances: all confirmed", all(status == 200 and body.get("status") == "confirmed" for status, body, _ in answers),
+          [(status, body.get("status") if isinstance(body, dict) else body) for status, body, _ in answers])
+    found = problems(top.booking_url, top.payments_url)
+    check("... and both databases hold every invariant", not found, found)
 
 
 def pika_interop(top):
@@ -409,6 +474,7 @@ def main():
         seed_scenario(top)
         revoked_tokens(top)
         pushes_across_instances(top)
+        buy_now(top)
         pika_interop(top)
         keyed_retries_after_a_kill(top)
         faults(top)
