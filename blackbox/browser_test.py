@@ -249,6 +249,42 @@ def payment_without_money_is_cancelled(base):
         driver.quit()
 
 
+def customer_buys_now(base):
+    """Buy now shows only while the wallet covers the selection, buys in one click, and follows the balance."""
+    driver = browser()
+    try:
+        sign_in(driver, base)
+        open_wallet_with(driver, base, 150)
+        open_event(driver, base, 1)
+        check("Buy now is hidden while nothing is selected", not find(driver, "buy-now").is_displayed())
+        click_seat(driver, 20)
+        wait(driver, lambda d: selected_seats(d) == [20])
+        check("selecting a seat the wallet covers shows Buy now with the total",
+              wait(driver, lambda d: find(d, "buy-now").is_displayed() and "100" in find(d, "buy-now").text), find(driver, "buy-now").text)
+        click_seat(driver, 21)
+        wait(driver, lambda d: selected_seats(d) == [20, 21])
+        check("a selection above the balance hides it", wait(driver, lambda d: not find(d, "buy-now").is_displayed()))
+        click_seat(driver, 21)
+        wait(driver, lambda d: selected_seats(d) == [20])
+        shot(driver, "event-buy-now.png")
+        wait(driver, lambda d: find(d, "buy-now").is_displayed() and find(d, "buy-now").is_enabled())
+        find(driver, "buy-now").click()
+        check("one click answers confirmed, without a hold countdown in between",
+              wait(driver, lambda d: find(d, "booking-status").get_attribute("data-status") == "confirmed"), find(driver, "booking-status").text)
+        check("the page says it is paid", "confirmed" in find(driver, "message").text.lower(), find(driver, "message").text)
+        check("the seat is drawn sold", wait(driver, lambda d: seat_status(d, 20) == 2))
+        click_seat(driver, 22)
+        wait(driver, lambda d: selected_seats(d) == [22])
+        check("the balance left (50.00) no longer covers a seat: Buy now stays hidden, Hold selected stays",
+              wait(driver, lambda d: not find(d, "buy-now").is_displayed() and find(d, "hold").is_enabled()))
+        driver.get(base + "/#/wallet")
+        check("the wallet was charged once", wait(driver, lambda d: "50" in find(d, "balance").text), find(driver, "balance").text)
+        errors = console_errors(driver)
+        check("no errors in the console", not errors, errors)
+    finally:
+        driver.quit()
+
+
 def use_bootstrap_token(driver, base):
     """Opens the organizer page without an organizer account and types the bootstrap token into the field behind its
     "use a bootstrap token instead" link; returns the field."""
@@ -2328,8 +2364,8 @@ def main():
     base = f"http://127.0.0.1:{server.port}"
     chosen = {name.strip() for name in os.environ.get("BROWSER_TESTS", "").split(",") if name.strip()}
     try:
-        for scenario in (customer_books_and_pays, accounts_keep_bookings, api_docs, two_browsers_see_each_other, payment_without_money_is_cancelled, organizer_creates_an_event,
-                         best_available_seats, waiting_room, big_hall_stays_usable, tickets_page_shows_scannable_codes, scanner_reads_the_camera,
+        for scenario in (customer_books_and_pays, accounts_keep_bookings, api_docs, two_browsers_see_each_other, payment_without_money_is_cancelled, customer_buys_now,
+                         organizer_creates_an_event, best_available_seats, waiting_room, big_hall_stays_usable, tickets_page_shows_scannable_codes, scanner_reads_the_camera,
                          scanners_offline_conflict, organizer_watches_the_doors, organizer_signs_in_from_the_header, orders_are_searched,
                          refund_one_ticket_kept_off_sale, customer_cancels_before_the_cutoff, sales_charts_match_the_api,
                          organizer_edits_and_publishes, organizer_changes_prices, organizer_edits_seat_map, organizer_cancels_an_event, buyers_csv_is_downloaded, webhooks_are_listed_and_resent):
