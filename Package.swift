@@ -327,7 +327,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BoxofficePostgresTests",
-            dependencies: ["BoxofficePostgres"],
+            dependencies: ["BoxofficePostgres", "BoxofficeTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -56,35 +56,40 @@ final class BatchedAcknowledger: Sendable {
 
     /// Rejects a delivery at once, without requeueing it (to the dead-letter exchange).
     func reject(_ deliveryTag: UInt64) {
-        state.withLock { $0.settledAhead.insert(deliveryTag) }
-        send { try channel.reject(deliveryTag, requeue: false) }
-        flush()
+        state.withLock { state in
+            // Sent under the lock, as every acknowledgement is: the broker must get them in the order they were decided
+            // (an ack naming a tag already settled closes the channel).
+            send { try channel.reject(deliveryTag, requeue: false) }
+            state.settledAhead.insert(deliveryTag)
+            flush(&state)
+        }
     }
 
     /// Sends what is due: one multiple ack for the run of settled deliveries from the oldest, and single acks for handled
     /// ones once too many wait behind an unsettled one.
     func flush() {
-        let (upTo, singles) = state.withLock { state -> (UInt64?, [UInt64]) in
-            state.flushScheduled = false
-            guard var next = state.next else { return (nil, []) }
-            var lastHandled: UInt64?
-            while true {
-                if state.handled.remove(next) != nil {
-                    lastHandled = next
-                } else if state.settledAhead.remove(next) == nil {
-                    break
-                }
-                next += 1
+        state.withLock { flush(&$0) }
+    }
+
+    /// ``flush()`` under the lock: deciding and sending together keep the frames in the order of the decisions.
+    private func flush(_ state: inout State) {
+        state.flushScheduled = false
+        guard var next = state.next else { return }
+        var lastHandled: UInt64?
+        while true {
+            if state.handled.remove(next) != nil {
+                lastHandled = next
+            } else if state.settledAhead.remove(next) == nil {
+                break
             }
-            state.next = next
-            guard state.handled.count > aheadLimit else { return (lastHandled, []) }
-            let singles = state.handled.sorted()
-            state.settledAhead.formUnion(singles)
-            state.handled.removeAll()
-            return (lastHandled, singles)
+            next += 1
         }
-        if let upTo { send { try channel.ack(upTo, multiple: true) } }
-        for tag in singles { send { try channel.ack(tag) } }
+        state.next = next
+        if let lastHandled { send { try channel.ack(lastHandled, multiple: true) } }
+        guard state.handled.count > aheadLimit else { return }
+        for tag in state.handled.sorted() { send { try channel.ack(tag) } }
+        state.settledAhead.formUnion(state.handled)
+        state.handled.removeAll()
     }
 
     private func send(_ acknowledgement: () throws -> Void) {

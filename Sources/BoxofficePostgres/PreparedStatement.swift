@@ -18,15 +18,42 @@ struct Prepared<Text: PreparedSQL>: PostgresPreparedStatement {
 
     func makeBindings() -> PostgresBindings { bindings }
     func decodeRow(_ row: PostgresRow) -> PostgresRow { row }
+
+    /// Every row of a run, read to the end.
+    static func rows(_ run: AsyncThrowingMapSequence<PostgresRowSequence, PostgresRow>) async throws -> [PostgresRow] {
+        try await run.reduce(into: []) { $0.append($1) }
+    }
+
+    /// Runs the statement prepared, or, when it could not be prepared, as a plain query.
+    ///
+    /// A connection keeps a failed preparation (a table a migration had not created yet, say) and gives its error for
+    /// every later run of the statement; such an error can only come from parsing or analysing the text (SQLSTATE class
+    /// 42, or 26000), never from running it, so the plain query — parsed again at each run — cannot repeat a write.
+    static func run(
+        _ bindings: PostgresBindings, prepared: () async throws -> [PostgresRow], plain: (PostgresQuery) async throws -> PostgresRowSequence
+    ) async throws -> [PostgresRow] {
+        do {
+            return try await prepared()
+        } catch let error as PSQLError where error.code == .server && isPreparationFailure(error.serverInfo?[.sqlState]) {
+            return try await plain(PostgresQuery(unsafeSQL: sql, binds: bindings)).reduce(into: []) { $0.append($1) }
+        }
+    }
+
+    private static func isPreparationFailure(_ state: String?) -> Bool {
+        guard let state else { return false }
+        return state.hasPrefix("42") || state == "26000"
+    }
 }
 
 extension PostgresConnection {
     /// Runs a prepared statement (preparing it first on this connection if it is new here).
     @discardableResult
     func runPrepared<Text: PreparedSQL>(_ text: Text.Type, _ bindings: PostgresBindings, logger: Logger) async throws -> [PostgresRow] {
-        var rows: [PostgresRow] = []
-        for try await row in try await execute(Prepared<Text>(bindings: bindings), logger: logger) { rows.append(row) }
-        return rows
+        try await Prepared<Text>.run(bindings) {
+            try await Prepared<Text>.rows(try await execute(Prepared<Text>(bindings: bindings), logger: logger))
+        } plain: {
+            try await query($0, logger: logger)
+        }
     }
 }
 
@@ -34,9 +61,11 @@ extension PostgresClient {
     /// Runs a prepared statement on a connection of the pool (preparing it there first if it is new there).
     @discardableResult
     func runPrepared<Text: PreparedSQL>(_ text: Text.Type, _ bindings: PostgresBindings, logger: Logger) async throws -> [PostgresRow] {
-        var rows: [PostgresRow] = []
-        for try await row in try await execute(Prepared<Text>(bindings: bindings), logger: logger) { rows.append(row) }
-        return rows
+        try await Prepared<Text>.run(bindings) {
+            try await Prepared<Text>.rows(try await execute(Prepared<Text>(bindings: bindings), logger: logger))
+        } plain: {
+            try await query($0, logger: logger)
+        }
     }
 }
 

@@ -94,10 +94,11 @@ public enum BatchApplier {
         return lost
     }
 
-    /// Whether every change of a batch is a new booking (a hold, or a buy): written, it only adds claims (those of refused holds are taken back in
-    /// the same transaction), so other processes may follow it as new claims.
+    /// Whether every change of a batch is a hold: written, it only adds claims (those of refused holds are taken back in
+    /// the same transaction), so other processes may follow it as new claims. A buy is not: another process may get
+    /// its payment's outcome, and must know the booking waits for it as soon as it can.
     public static func holdsOnly(_ changes: [InventoryChange]) -> Bool {
-        changes.allSatisfy { $0.newBooking != nil }
+        changes.allSatisfy { if case .hold = $0 { true } else { false } }
     }
 
     /// Tickets summed per customer, in customer order (the order every batch locks their rows in).

@@ -110,6 +110,41 @@ struct RabbitMQTransportTests {
         }
     }
 
+    @Test("rejections among batched acknowledgements: every tenth of 200 messages unreadable, the rest handled once each, the channel never closed for a tag settled twice")
+    func rejectionsAmongBatchedAcknowledgements() async throws {
+        let settings = try TestRabbitMQ.settings()
+        try await TestRabbitMQ.withConnections(settings) { publisher, consumer in
+            let transport = RabbitMQTransport(settings: settings, publisher: publisher, consumer: consumer, logger: Self.logger)
+            let deadLetters = MemoryDeadLetters()
+            let messages = try (0 ..< 200).map { number in
+                number % 10 == 5
+                    ? Message(type: PaymentRequested.type, payload: Data("{not json".utf8), occurredAt: Date())
+                    : try Message(PaymentRequested(bookingId: UUID(), userIdentifier: "u\(number)", amountMinor: 100, currency: "EUR"), at: Date())
+            }
+            let poison = Set(messages.enumerated().filter { $0.offset % 10 == 5 }.map(\.element.id))
+            let handled = Received()
+            try await consuming(transport, types: [PaymentRequested.type], deadLetters: deadLetters, handler: { message in
+                _ = try message.body(as: PaymentRequested.self)
+                try await Task.sleep(for: .microseconds(Int.random(in: 0 ... 2_000)))
+                handled.append(message)
+            }) {
+                #expect(try await TestRabbitMQ.eventually { (try? await transport.publish(messages[0])) != nil }, "routed once the consumer's queue is bound")
+                let outbox = MemoryOutbox(Array(messages.dropFirst()))
+                let relay = OutboxRelay(name: "test", outbox: outbox, transport: transport, wakeup: Wakeup(), logger: Self.logger)
+                #expect(await relay.relayOnce(limit: 512) == 199)
+                #expect(try await TestRabbitMQ.eventually { handled.all.count == 180 && deadLetters.messages.count == 20 })
+                try await Task.sleep(for: .milliseconds(300))
+            }
+            #expect(handled.all.count == 180 && Set(handled.all.map(\.id)).isDisjoint(with: poison), "each readable message handled once: no redelivery after a closed channel")
+            #expect(Set(deadLetters.messages.map(\.id)) == poison)
+            let again = Received()
+            try await consuming(transport, types: [PaymentRequested.type], handler: { again.append($0) }) {
+                try await Task.sleep(for: .milliseconds(800))
+                #expect(again.all.isEmpty, "every delivery was settled")
+            }
+        }
+    }
+
     @Test("a message that cannot be read goes to the dead-letter store and the dead-letter queue")
     func poisonDeadLettered() async throws {
         let settings = try TestRabbitMQ.settings()

@@ -61,10 +61,9 @@ struct BookingController {
     }
 
     /// Buy now: holds and asks for payment from the customer's wallet in one transaction, then waits for the outcome as
-    /// `pay` does. The booking's id is chosen here, so the wait starts before anything can settle it.
-    private func buy(_ request: HoldRequest, context: BoxofficeRequestContext) async throws -> Booking {
-        // A buy spends a wallet: the token's own, never a new guest's (which has none).
-        _ = try context.requirePrincipal()
+    /// `pay` does. The booking's id is chosen here, so the wait starts before anything can settle it. Its callers have
+    /// checked the token first: a buy spends the token's own wallet, never a new guest's (which has none).
+    private func buy(_ request: HoldRequest) async throws -> Booking {
         var request = request
         let id = BookingID.random()
         request.bookingID = id
@@ -81,16 +80,26 @@ struct BookingController {
     /// Marks an answer given from what an earlier run of the same keyed request wrote.
     private static let replayed: HTTPFields = [.idempotentReplayed: "true"]
 
-    /// The booking an earlier run of this same keyed request made before it died unanswered, if any.
-    private func committedHold(_ context: BoxofficeRequestContext) async throws -> Booking? {
+    /// The booking an earlier run of this same keyed request made before it died unanswered, if any; for a buy, once its
+    /// payment's outcome is in (or ``payWait`` has passed), as the buy itself would have answered.
+    private func committedHold(_ context: BoxofficeRequestContext, buying: Bool) async throws -> Booking? {
         guard let effect = context.committedEffect, let id = BookingID(effect) else { return nil }
-        return try await engine.booking(id)
+        guard buying else { return try await engine.booking(id) }
+        let ticket = waiters.expect(id, statuses: [.confirmed, .cancelled, .refunded])
+        do {
+            return await outcome(of: try await engine.booking(id), ticket)
+        } catch {
+            waiters.forget(ticket)
+            throw error
+        }
     }
 
     private func bookSafe(_ request: Request, context: BoxofficeRequestContext) async throws -> EditedResponse<SafeBookingBody> {
         let body = try await request.decodeJSON(SafeBookingRequest.self, limit: context.bodyLimit, fast: SafeBookingRequest.init(plainJSON:))
         let buying = body.pay == true
-        if let booking = try await committedHold(context) {
+        // A buy spends a wallet: the token's own, never a new guest's (which has none).
+        if buying { _ = try context.requirePrincipal() }
+        if let booking = try await committedHold(context, buying: buying) {
             return EditedResponse(status: buying && booking.status == .paymentPending ? .accepted : .ok, headers: Self.replayed, response: SafeBookingBody(booking, guestToken: nil))
         }
         let (owner, guestToken) = try acting(context)
@@ -98,7 +107,7 @@ struct BookingController {
         hold.keyClaim = context.keyClaim
         hold.admittedTo = context.admitted?.admittedTo
         guard buying else { return EditedResponse(response: SafeBookingBody(try await holds.hold(hold), guestToken: guestToken)) }
-        let booking = try await buy(hold, context: context)
+        let booking = try await buy(hold)
         return EditedResponse(status: booking.status == .paymentPending ? .accepted : .ok, response: SafeBookingBody(booking, guestToken: nil))
     }
 
@@ -107,14 +116,15 @@ struct BookingController {
         let buying = body.pay == true
         /// A buy still waiting for its payment's outcome is accepted; every other new booking is created.
         func status(of booking: Booking) -> HTTPResponse.Status { buying && booking.status == .paymentPending ? .accepted : .created }
-        if let booking = try await committedHold(context) {
+        if buying { _ = try context.requirePrincipal() }  // before a guest is made: a buy needs a wallet
+        if let booking = try await committedHold(context, buying: buying) {
             return EditedResponse(status: status(of: booking), headers: [.location: "/api/bookings/\(booking.id)", .idempotentReplayed: "true"], response: shown(booking))
         }
         let (owner, guestToken) = try acting(context)
         var hold = body.holdRequest(owner: owner.owner, clientAddress: context.admitted?.holdingAddress)
         hold.keyClaim = context.keyClaim
         hold.admittedTo = context.admitted?.admittedTo
-        let booking = buying ? try await buy(hold, context: context) : try await holds.hold(hold)
+        let booking = buying ? try await buy(hold) : try await holds.hold(hold)
         let together = try hold.bestAvailable.map { _ in try engine.engine(for: booking.eventID).together(booking.seatIDs) }
         return EditedResponse(
             status: status(of: booking), headers: [.location: "/api/bookings/\(booking.id)"], response: shown(booking, guestToken: guestToken, together: together)
