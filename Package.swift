@@ -327,7 +327,9 @@ let package = Package(
         ),
         .testTarget(
             name: "BoxofficePostgresTests",
-            dependencies: ["BoxofficePostgres", "BoxofficeTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: [
+                "BoxofficePostgres", "BoxofficeTestSupport", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
