@@ -19,23 +19,20 @@ struct Prepared<Text: PreparedSQL>: PostgresPreparedStatement {
     func makeBindings() -> PostgresBindings { bindings }
     func decodeRow(_ row: PostgresRow) -> PostgresRow { row }
 
-    /// Every row of a run, read to the end.
-    static func rows(_ run: AsyncThrowingMapSequence<PostgresRowSequence, PostgresRow>) async throws -> [PostgresRow] {
-        try await run.reduce(into: []) { $0.append($1) }
-    }
-
-    /// Runs the statement prepared, or, when it could not be prepared, as a plain query.
+    /// Runs the statement with `bindings` prepared through `execute`, or, when it could not be prepared, as a plain query
+    /// through `query`; every row, read to the end.
     ///
     /// A connection keeps a failed preparation (a table a migration had not created yet, say) and gives its error for
     /// every later run of the statement; such an error can only come from parsing or analysing the text (SQLSTATE class
     /// 42, or 26000), never from running it, so the plain query — parsed again at each run — cannot repeat a write.
     static func run(
-        _ bindings: PostgresBindings, prepared: () async throws -> [PostgresRow], plain: (PostgresQuery) async throws -> PostgresRowSequence
+        _ bindings: PostgresBindings, execute: (Self) async throws -> AsyncThrowingMapSequence<PostgresRowSequence, PostgresRow>,
+        query: (PostgresQuery) async throws -> PostgresRowSequence
     ) async throws -> [PostgresRow] {
         do {
-            return try await prepared()
+            return try await execute(Self(bindings: bindings)).reduce(into: []) { $0.append($1) }
         } catch let error as PSQLError where error.code == .server && isPreparationFailure(error.serverInfo?[.sqlState]) {
-            return try await plain(PostgresQuery(unsafeSQL: sql, binds: bindings)).reduce(into: []) { $0.append($1) }
+            return try await query(PostgresQuery(unsafeSQL: sql, binds: bindings)).reduce(into: []) { $0.append($1) }
         }
     }
 
@@ -49,11 +46,7 @@ extension PostgresConnection {
     /// Runs a prepared statement (preparing it first on this connection if it is new here).
     @discardableResult
     func runPrepared<Text: PreparedSQL>(_ text: Text.Type, _ bindings: PostgresBindings, logger: Logger) async throws -> [PostgresRow] {
-        try await Prepared<Text>.run(bindings) {
-            try await Prepared<Text>.rows(try await execute(Prepared<Text>(bindings: bindings), logger: logger))
-        } plain: {
-            try await query($0, logger: logger)
-        }
+        try await Prepared<Text>.run(bindings, execute: { try await execute($0, logger: logger) }, query: { try await query($0, logger: logger) })
     }
 }
 
@@ -61,11 +54,7 @@ extension PostgresClient {
     /// Runs a prepared statement on a connection of the pool (preparing it there first if it is new there).
     @discardableResult
     func runPrepared<Text: PreparedSQL>(_ text: Text.Type, _ bindings: PostgresBindings, logger: Logger) async throws -> [PostgresRow] {
-        try await Prepared<Text>.run(bindings) {
-            try await Prepared<Text>.rows(try await execute(Prepared<Text>(bindings: bindings), logger: logger))
-        } plain: {
-            try await query($0, logger: logger)
-        }
+        try await Prepared<Text>.run(bindings, execute: { try await execute($0, logger: logger) }, query: { try await query($0, logger: logger) })
     }
 }
 
