@@ -380,10 +380,11 @@ public final class FlashSaleChannelHandler: ChannelDuplexHandler, RemovableChann
         fields[.server] = serverName
         if let requestID { fields[.requestID] = requestID }
         fields.append(contentsOf: SecurityHeadersMiddleware.fields)
+        // Counted before the answer leaves: a client that reads the count once answered must find its answer in it.
+        answers.add(route, status: status.code)
         context.write(wrapOutboundOut(.head(HTTPResponse(status: status, headerFields: fields))), promise: nil)
         if let body { context.write(wrapOutboundOut(.body(body)), promise: nil) }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        answers.add(route, status: status.code)
     }
 
     /// The `Date` header, formatted once a second.
