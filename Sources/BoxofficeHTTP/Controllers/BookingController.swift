@@ -34,28 +34,30 @@ struct BookingController {
     private func pay(_ request: Request, context: BoxofficeRequestContext) async throws -> EditedResponse<BookingBody> {
         // Paying spends the owner's wallet: the owner's alone, not an organizer's to do.
         let id = try await ownedBookingID(context, ownerOnly: true)
-        let ticket = waiters.expect(id, statuses: [.confirmed, .cancelled, .refunded])
         // An earlier run of this same keyed request asked for payment and died before its answer was kept.
         let asked = context.committedEffect == id.description
-        let booking: Booking
-        do {
-            booking = await outcome(of: asked ? try await engine.booking(id) : try await engine.pay(id, keyClaim: context.keyClaim), ticket)
-        } catch {
-            waiters.forget(ticket)
-            throw error
-        }
+        let booking = try await settled(id) { asked ? try await engine.booking(id) : try await engine.pay(id, keyClaim: context.keyClaim) }
         return EditedResponse(
             status: booking.status == .paymentPending ? .accepted : .ok, headers: asked ? Self.replayed : [:], response: shown(booking)
         )
     }
 
-    /// The booking once its payment's outcome is in, or still `payment_pending` after ``payWait``; ends `ticket`.
-    private func outcome(of booking: Booking, _ ticket: BookingStatusWaiters.Ticket) async -> Booking {
+    /// Starts listening for the booking's payment outcome, runs `change` (what asks for the payment, or reads the booking),
+    /// and answers with the booking once the outcome is in, or still `payment_pending` after ``payWait``. Listening first
+    /// means no outcome can come in between.
+    private func settled(_ id: BookingID, after change: () async throws -> Booking) async throws -> Booking {
+        let ticket = waiters.expect(id, statuses: [.confirmed, .cancelled, .refunded])
+        var booking: Booking
+        do {
+            booking = try await change()
+        } catch {
+            waiters.forget(ticket)
+            throw error
+        }
         guard booking.status == .paymentPending else {
             waiters.forget(ticket)
             return booking
         }
-        var booking = booking
         if let settled = await waiters.wait(ticket, timeout: Self.payWait) { booking.status = settled }
         return booking
     }
@@ -68,13 +70,7 @@ struct BookingController {
         let id = BookingID.random()
         request.bookingID = id
         request.pay = true
-        let ticket = waiters.expect(id, statuses: [.confirmed, .cancelled, .refunded])
-        do {
-            return await outcome(of: try await engine.hold(request), ticket)
-        } catch {
-            waiters.forget(ticket)
-            throw error
-        }
+        return try await settled(id) { try await engine.hold(request) }
     }
 
     /// Marks an answer given from what an earlier run of the same keyed request wrote.
@@ -85,13 +81,7 @@ struct BookingController {
     private func committedHold(_ context: BoxofficeRequestContext, buying: Bool) async throws -> Booking? {
         guard let effect = context.committedEffect, let id = BookingID(effect) else { return nil }
         guard buying else { return try await engine.booking(id) }
-        let ticket = waiters.expect(id, statuses: [.confirmed, .cancelled, .refunded])
-        do {
-            return await outcome(of: try await engine.booking(id), ticket)
-        } catch {
-            waiters.forget(ticket)
-            throw error
-        }
+        return try await settled(id) { try await engine.booking(id) }
     }
 
     private func bookSafe(_ request: Request, context: BoxofficeRequestContext) async throws -> EditedResponse<SafeBookingBody> {
