@@ -305,8 +305,9 @@ public actor EventEngine {
             let written = decisions.indices.filter { applied[$0] }
             EngineMetrics.wrote(batch: decisions.count, holds: written.filter { decisions[$0].change.newBooking != nil }.count, event: event.id)
             publish(touching: written.flatMap { decisions[$0].change.seatIDs })
-            answer(replies, applied: applied, refusals: result)
+            // Told before answered: whoever gets an answer finds its change already published.
             for index in decisions.indices where applied[index] { tell(decisions[index].statusChange(in: event.id)) }
+            answer(replies, applied: applied, refusals: result)
         } catch {
             logger.error("could not write a batch of \(decisions.count) changes: \(String(reflecting: error))", metadata: ["event": "\(event.id)"])
             undo(decisions, where: { _ in true })
