@@ -71,6 +71,15 @@ final class BatchedAcknowledger: Sendable {
         state.withLock { flush(&$0) }
     }
 
+    /// Sends every acknowledgement still owed, when the consumer stops: the run from the oldest as one, and the handled
+    /// deliveries behind one never finished (its retries cut short) one by one, so only that one comes again.
+    func finish() {
+        state.withLock { state in
+            flush(&state)
+            acknowledgeHandledOneByOne(&state)
+        }
+    }
+
     /// ``flush()`` under the lock: deciding and sending together keep the frames in the order of the decisions.
     private func flush(_ state: inout State) {
         state.flushScheduled = false
@@ -86,7 +95,11 @@ final class BatchedAcknowledger: Sendable {
         }
         state.next = next
         if let lastHandled { send { try channel.ack(lastHandled, multiple: true) } }
-        guard state.handled.count > aheadLimit else { return }
+        if state.handled.count > aheadLimit { acknowledgeHandledOneByOne(&state) }
+    }
+
+    /// Acknowledges each handled delivery on its own, ahead of an older one still unsettled.
+    private func acknowledgeHandledOneByOne(_ state: inout State) {
         for tag in state.handled.sorted() { send { try channel.ack(tag) } }
         state.settledAhead.formUnion(state.handled)
         state.handled.removeAll()

@@ -90,7 +90,7 @@ public final class RabbitMQTransport: MessageTransport {
         _ deliveries: AMQPConsumer, as consumer: String, deadLetters: any DeadLetterStore, handler: @escaping @Sendable (Message) async throws -> Void
     ) async throws {
         var acknowledger: BatchedAcknowledger?
-        defer { acknowledger?.flush() }
+        defer { acknowledger?.finish() }
         try await withThrowingTaskGroup(of: Void.self) { group in
             var running = 0
             for try await delivery in deliveries {

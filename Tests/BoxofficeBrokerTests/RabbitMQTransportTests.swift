@@ -15,14 +15,21 @@ struct RabbitMQTransportTests {
         return logger
     }()
 
-    /// Runs a consumer of `types` in the background while `body` runs.
+    /// Runs a consumer of `types` in the background while `body` runs, then stops it and waits until it has stopped.
     private func consuming(
         _ transport: RabbitMQTransport, types: Set<String>, deadLetters: MemoryDeadLetters = MemoryDeadLetters(),
         handler: @escaping @Sendable (Message) async throws -> Void, _ body: () async throws -> Void
     ) async throws {
         let consumer = Task { try await transport.consume(as: "payments", types: types, deadLetters: deadLetters, handler: handler) }
-        defer { consumer.cancel() }
-        try await body()
+        do {
+            try await body()
+        } catch {
+            consumer.cancel()
+            _ = await consumer.result
+            throw error
+        }
+        consumer.cancel()
+        _ = await consumer.result
     }
 
     @Test("a published message reaches its consumer with the same id, type, body and time, once")
@@ -108,6 +115,37 @@ struct RabbitMQTransportTests {
             }
             #expect(received.all.count == 300, "each handled once")
         }
+    }
+
+    @Test("a consumer stopped while one delivery still fails acknowledges those it handled behind it: only that one comes again")
+    func stoppedConsumerAcknowledgesHandled() async throws {
+        let settings = try TestRabbitMQ.settings()
+        let messages = try (0 ..< 20).map { try Message(PaymentFailed(bookingId: UUID(), reason: "stop \($0)"), at: Date()) }
+        let stuck = messages[1].id
+        let handled = Received()
+        try await TestRabbitMQ.withConnections(settings) { publisher, consumer in
+            let transport = RabbitMQTransport(settings: settings, publisher: publisher, consumer: consumer, logger: Self.logger)
+            try await consuming(transport, types: [PaymentFailed.type], handler: { message in
+                guard message.id != stuck else { throw Flaky() }
+                handled.append(message)
+            }) {
+                let routed = try await TestRabbitMQ.eventually { (try? await transport.publish(messages[0])) != nil }
+                #expect(routed, "routed once the consumer's queue is bound")
+                let outbox = MemoryOutbox(Array(messages.dropFirst()))
+                let relay = OutboxRelay(name: "test", outbox: outbox, transport: transport, wakeup: Wakeup(), logger: Self.logger)
+                #expect(await relay.relayOnce() == 19)
+                #expect(try await TestRabbitMQ.eventually { handled.all.count == 19 })
+            }
+        }
+        let again = Received()
+        try await TestRabbitMQ.withConnections(settings) { publisher, consumer in
+            let transport = RabbitMQTransport(settings: settings, publisher: publisher, consumer: consumer, logger: Self.logger)
+            try await consuming(transport, types: [PaymentFailed.type], handler: { again.append($0) }) {
+                #expect(try await TestRabbitMQ.eventually { !again.all.isEmpty })
+                try await Task.sleep(for: .milliseconds(500))
+            }
+        }
+        #expect(again.all.map(\.id) == [stuck], "the 18 handled behind it were acknowledged when the consumer stopped")
     }
 
     @Test("rejections among batched acknowledgements: every tenth of 200 messages unreadable, the rest handled once each, the channel never closed for a tag settled twice")
