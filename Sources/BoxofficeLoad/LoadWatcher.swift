@@ -53,6 +53,9 @@ final class LoadWatcher: ChannelInboundHandler {
         }
     }
 
+    /// How the server's refusal of a command starts (`{"detail": …, "type": "error"}`, its members sorted).
+    private static let refusal = Array(#"{"detail""#.utf8)
+
     private let topic: Topic
     private let counts: WatcherCounts
     private var phase = Phase.upgrading
@@ -138,11 +141,12 @@ final class LoadWatcher: ChannelInboundHandler {
 
     private func handle(_ frame: (opcode: UInt8, payload: ByteBuffer), context: ChannelHandlerContext) {
         switch frame.opcode {
-        case 0x1 where subscribed != nil && !frame.payload.readableBytesView.starts(with: topic.confirmation):
+        case 0x1 where subscribed != nil && frame.payload.readableBytesView.starts(with: Self.refusal):
             fail(LoadError("the server refused the subscription: \(String(buffer: frame.payload))"), context: context)
             context.close(promise: nil)
         case 0x1:
-            if let subscribed {
+            // The topic's own frames may overtake the confirmation: the server sends them from the moment it subscribed.
+            if let subscribed, frame.payload.readableBytesView.starts(with: topic.confirmation) {
                 self.subscribed = nil
                 if topic.gathersReads {
                     context.channel.setOption(.socketOption(NIOBSDSocket.Option(rawValue: SO_RCVLOWAT)), value: SocketOptionValue(Self.countingReadSize))
