@@ -4,8 +4,8 @@
 Usage: profile_flash_sale.py BINARY [--label NAME] [LOADTEST_ARGS...]   (e.g. --tokens)
 Starts a fresh embedded server, runs `loadtest flash-sale` for 12 s and, 4 s in, records it with `perf record -g`
 for 5 s while reading its CPU time from /proc. Prints requests/s and server CPU µs per request, then the inclusive
-µs per request (the function and all it calls) of the functions the tokens comparison in BENCHMARKS.md splits the time into. The recording stays in
-/tmp/boxoffice-profile-NAME.data for `perf report`.
+µs per request (the function and all it calls) of the parts the tokens comparison in BENCHMARKS.md splits the time
+into. The recording stays in /tmp/boxoffice-profile-NAME.data for `perf report`.
 """
 import argparse
 import os
